@@ -1,0 +1,451 @@
+//! Configuration: built-in defaults, then the TOML file, then the
+//! environment, then command-line flags. Every key is optional; an unknown
+//! key or a bad value is an error that names the file and the key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use crate::aging::Buckets;
+use crate::money::{Currency, Locale};
+
+/// A configuration that could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The file could not be read.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// TOML syntax, an unknown key or a value of the wrong type.
+    #[error("config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, which names the key, line and column.
+        message: String,
+    },
+    /// A value that parses but makes no sense.
+    #[error("config {origin}: key `{key}`: {message}")]
+    Invalid {
+        /// The file, or "defaults" when no file was read.
+        origin: String,
+        /// The dotted key.
+        key: String,
+        /// What is wrong and what was expected.
+        message: String,
+    },
+}
+
+/// The whole configuration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Number display and amount input style: en, it, es, fr, ro.
+    pub locale: Locale,
+    /// Currency of amounts entered without one.
+    pub currency: Currency,
+    /// Our company, as printed on letters.
+    pub company: Company,
+    /// Aging buckets.
+    pub aging: AgingConfig,
+    /// Credit limits and probation of new customers.
+    pub credit: CreditConfig,
+    /// Outgoing mail.
+    pub smtp: SmtpConfig,
+    /// The dunning ladder.
+    pub dunning: DunningConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            locale: Locale::En,
+            currency: Currency::EUR,
+            company: Company::default(),
+            aging: AgingConfig::default(),
+            credit: CreditConfig::default(),
+            smtp: SmtpConfig::default(),
+            dunning: DunningConfig::default(),
+        }
+    }
+}
+
+/// Our company's details for letters and emails.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Company {
+    /// Legal name.
+    pub name: String,
+    /// Postal address, lines separated by newlines.
+    pub address: String,
+    /// Accounts email address.
+    pub email: String,
+    /// Accounts phone number.
+    pub phone: String,
+    /// The person customers should contact about payments.
+    pub billing_contact: String,
+    /// Bank account for payments.
+    pub iban: String,
+    /// VAT or company registration number.
+    pub vat_number: String,
+}
+
+/// Aging report settings.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct AgingConfig {
+    /// Upper bounds in days overdue of each bucket but the last.
+    pub buckets: Vec<u32>,
+}
+
+impl Default for AgingConfig {
+    fn default() -> Self {
+        AgingConfig {
+            buckets: vec![30, 60, 90],
+        }
+    }
+}
+
+/// Credit limits for new customers.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CreditConfig {
+    /// Months a new customer stays on probation.
+    pub probation_months: u32,
+}
+
+impl Default for CreditConfig {
+    fn default() -> Self {
+        CreditConfig {
+            probation_months: 3,
+        }
+    }
+}
+
+/// How to reach the mail server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SmtpConfig {
+    /// Server host name.
+    pub host: String,
+    /// Server port.
+    pub port: u16,
+    /// Transport security.
+    pub tls: TlsMode,
+    /// Login name, if the server wants one.
+    pub username: Option<String>,
+    /// Environment variable holding the password.
+    pub password_env: Option<String>,
+    /// Command whose output is the password.
+    pub password_command: Option<String>,
+    /// The From header.
+    pub from: String,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: "127.0.0.1".into(),
+            port: 587,
+            tls: TlsMode::Starttls,
+            username: None,
+            password_env: None,
+            password_command: None,
+            from: String::new(),
+        }
+    }
+}
+
+/// SMTP transport security.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    /// Plain text (local relays and tests only).
+    None,
+    /// Upgrade with STARTTLS.
+    Starttls,
+    /// TLS from the first byte.
+    Tls,
+}
+
+/// What the bookkeeper does at a stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageAction {
+    /// Send an email.
+    Email,
+    /// Phone the customer.
+    Call,
+    /// Tell the customer's sales rep.
+    NotifySalesRep,
+    /// Stop deliveries to the customer.
+    StopSupply,
+    /// No more credit: payment at order.
+    CashOnly,
+    /// Send a formal letter.
+    Letter,
+    /// Hand the file to a collection agency.
+    Agency,
+}
+
+/// One rung of the dunning ladder.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageConfig {
+    /// Stable id, e.g. `overdue_email`.
+    pub id: String,
+    /// Trigger in days relative to the due date (negative = before it).
+    pub days: i32,
+    /// What to do.
+    pub action: StageAction,
+    /// Template for messages at this stage.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// The dunning policy.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DunningConfig {
+    /// Balances below this are not chased.
+    pub min_balance: Decimal,
+    /// Days after a promise's date before it counts as broken.
+    pub promise_grace_days: u32,
+    /// The ladder, in order.
+    pub stage: Vec<StageConfig>,
+    /// Named profiles overriding stage days: `profile -> stage id -> days`.
+    pub profiles: BTreeMap<String, BTreeMap<String, i32>>,
+}
+
+impl Default for DunningConfig {
+    fn default() -> Self {
+        let stage = |id: &str, days, action, template: Option<&str>| StageConfig {
+            id: id.into(),
+            days,
+            action,
+            template: template.map(Into::into),
+        };
+        DunningConfig {
+            min_balance: Decimal::new(1, 2),
+            promise_grace_days: 0,
+            stage: vec![
+                stage("pre_due_reminder", -3, StageAction::Email, Some("pre_due")),
+                stage("overdue_email", 5, StageAction::Email, Some("overdue")),
+                stage("call", 7, StageAction::Call, None),
+                stage(
+                    "escalate_sales_rep",
+                    15,
+                    StageAction::NotifySalesRep,
+                    Some("sales_rep"),
+                ),
+                stage("stop_supply", 30, StageAction::StopSupply, Some("stop_supply")),
+                stage("cash_only", 60, StageAction::CashOnly, Some("cash_only")),
+            ],
+            profiles: BTreeMap::from([(
+                "slow_payer".to_string(),
+                BTreeMap::from([
+                    ("pre_due_reminder".to_string(), -7),
+                    ("overdue_email".to_string(), 1),
+                    ("call".to_string(), 3),
+                ]),
+            )]),
+        }
+    }
+}
+
+/// Where the configuration came from, for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// No file: built-in defaults.
+    Defaults,
+    /// This file.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Defaults => f.write_str("defaults"),
+            Origin::File(path) => write!(f, "file {}", path.display()),
+        }
+    }
+}
+
+/// A validated configuration and where it came from.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The settings.
+    pub config: Config,
+    /// The file read, if any.
+    pub origin: Origin,
+    /// Aging buckets, validated.
+    pub buckets: Buckets,
+}
+
+impl Config {
+    /// Parses TOML text; `path` is named in errors.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
+        toml::from_str(text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().replace('\n', "\n  "),
+        })
+    }
+
+    /// Checks the values that types alone cannot.
+    pub fn validate(self, origin: Origin) -> Result<Loaded, ConfigError> {
+        let invalid = |key: &str, message: String| ConfigError::Invalid {
+            origin: origin.to_string(),
+            key: key.to_string(),
+            message,
+        };
+        let buckets = Buckets::new(self.aging.buckets.clone())
+            .map_err(|m| invalid("aging.buckets", m))?;
+        if self.dunning.min_balance < Decimal::ZERO {
+            return Err(invalid(
+                "dunning.min_balance",
+                "must not be negative".into(),
+            ));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        let mut previous: Option<&StageConfig> = None;
+        for stage in &self.dunning.stage {
+            if !is_identifier(&stage.id) {
+                return Err(invalid(
+                    "dunning.stage.id",
+                    format!("'{}' must be lowercase letters, digits and _", stage.id),
+                ));
+            }
+            if !seen.insert(stage.id.as_str()) {
+                return Err(invalid(
+                    "dunning.stage.id",
+                    format!("stage '{}' appears twice", stage.id),
+                ));
+            }
+            if let Some(prev) = previous
+                && stage.days < prev.days
+            {
+                return Err(invalid(
+                    "dunning.stage.days",
+                    format!(
+                        "stage '{}' ({} days) comes before '{}' ({} days); stages go in order of days",
+                        prev.id, prev.days, stage.id, stage.days
+                    ),
+                ));
+            }
+            previous = Some(stage);
+        }
+        for (profile, overrides) in &self.dunning.profiles {
+            for id in overrides.keys() {
+                if !seen.contains(id.as_str()) {
+                    return Err(invalid(
+                        &format!("dunning.profiles.{profile}.{id}"),
+                        format!("no stage '{id}' in the ladder"),
+                    ));
+                }
+            }
+        }
+        Ok(Loaded {
+            config: self,
+            origin,
+            buckets,
+        })
+    }
+}
+
+fn is_identifier(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+}
+
+/// Reads the configuration: `explicit` (from `--config` / `DUN_CONFIG`) must
+/// exist; otherwise `default_path` is read when present. `DUN_LOCALE`
+/// overrides the file's locale.
+pub fn load(explicit: Option<&Path>, default_path: Option<&Path>) -> Result<Loaded, ConfigError> {
+    let (mut config, origin) = match (explicit, default_path) {
+        (Some(path), _) => (read(path)?, Origin::File(path.to_path_buf())),
+        (None, Some(path)) if path.exists() => (read(path)?, Origin::File(path.to_path_buf())),
+        _ => (Config::default(), Origin::Defaults),
+    };
+    if let Ok(locale) = std::env::var("DUN_LOCALE") {
+        config.locale = locale.parse().map_err(|message| ConfigError::Invalid {
+            origin: "environment".into(),
+            key: "DUN_LOCALE".into(),
+            message,
+        })?;
+    }
+    config.validate(origin)
+}
+
+fn read(path: &Path) -> Result<Config, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    Config::from_toml(&text, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Loaded, ConfigError> {
+        let path = Path::new("test.toml");
+        Config::from_toml(text, path)?.validate(Origin::File(path.into()))
+    }
+
+    #[test]
+    fn defaults_are_the_domain_ladder() {
+        let loaded = parse("").expect("empty config is valid");
+        let ladder: Vec<(&str, i32)> = loaded
+            .config
+            .dunning
+            .stage
+            .iter()
+            .map(|s| (s.id.as_str(), s.days))
+            .collect();
+        assert_eq!(
+            ladder,
+            [
+                ("pre_due_reminder", -3),
+                ("overdue_email", 5),
+                ("call", 7),
+                ("escalate_sales_rep", 15),
+                ("stop_supply", 30),
+                ("cash_only", 60)
+            ]
+        );
+    }
+
+    #[test]
+    fn the_example_file_is_valid_and_complete() {
+        let text = include_str!("../config.example.toml");
+        let loaded = parse(text).expect("config.example.toml parses");
+        assert_eq!(loaded.config.locale, Locale::En);
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key() {
+        let err = parse("colour = 1").expect_err("unknown key").to_string();
+        assert!(err.contains("colour") && err.contains("test.toml"), "{err}");
+        let err = parse("[smtp]\nprot = 25").expect_err("typo").to_string();
+        assert!(err.contains("prot"), "{err}");
+        let err = parse("locale = \"de\"").expect_err("bad locale").to_string();
+        assert!(err.contains("locale") || err.contains("de"), "{err}");
+        let err = parse("[aging]\nbuckets = [60, 30]").expect_err("order").to_string();
+        assert!(err.contains("aging.buckets"), "{err}");
+        let err = parse("[dunning.profiles.slow]\ncalll = 3")
+            .expect_err("profile names a missing stage")
+            .to_string();
+        assert!(err.contains("dunning.profiles.slow.calll"), "{err}");
+        let err = parse("[dunning]\nmin_balance = \"abc\"").expect_err("decimal").to_string();
+        assert!(err.contains("min_balance"), "{err}");
+    }
+}

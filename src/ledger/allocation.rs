@@ -1,0 +1,198 @@
+//! Applying payments and credit notes to open invoices.
+//!
+//! The rule: a payment goes first to the invoice its payer named, then to
+//! the customer's other open invoices in the same currency, oldest due date
+//! first. What cannot be applied stays on account as unapplied credit, and
+//! is applied as soon as an invoice is open again. So a customer never has
+//! both unapplied credit and an open invoice in one currency.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{InvoiceId, PaymentId};
+use crate::money::Currency;
+
+/// An invoice that can still receive credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenItem {
+    /// The invoice.
+    pub invoice_id: InvoiceId,
+    /// Its due date: older first.
+    pub due_date: NaiveDate,
+    /// Its currency: credit only applies within one currency.
+    pub currency: Currency,
+    /// What is still owed; reduced by [`allocate`].
+    pub open: Decimal,
+}
+
+/// Where credit comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceRef {
+    /// A payment.
+    Payment(PaymentId),
+    /// A credit note, by its invoice-table id.
+    CreditNote(InvoiceId),
+}
+
+/// A payment or credit note with credit left to apply.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CreditSource {
+    /// Which payment or credit note.
+    pub source: SourceRef,
+    /// Its currency.
+    pub currency: Currency,
+    /// Credit not yet applied; reduced by [`allocate`].
+    pub unapplied: Decimal,
+    /// The invoice it was meant for, tried first.
+    pub target: Option<InvoiceId>,
+}
+
+/// One application of credit to an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Allocation {
+    /// The invoice credited.
+    pub invoice_id: InvoiceId,
+    /// The payment or credit note the credit came from.
+    pub source: SourceRef,
+    /// The amount applied, positive.
+    pub amount: Decimal,
+}
+
+/// Applies the sources, in the order given, to the open items; updates both
+/// in place and returns what was applied. Never makes a balance negative.
+pub fn allocate(items: &mut [OpenItem], sources: &mut [CreditSource]) -> Vec<Allocation> {
+    items.sort_by(|a, b| {
+        a.due_date
+            .cmp(&b.due_date)
+            .then(a.invoice_id.cmp(&b.invoice_id))
+    });
+    let mut applied = Vec::new();
+    for source in sources.iter_mut() {
+        if let Some(target) = source.target
+            && let Some(item) = items.iter_mut().find(|i| i.invoice_id == target)
+        {
+            apply(item, source, &mut applied);
+        }
+        for item in items.iter_mut() {
+            if source.unapplied <= Decimal::ZERO {
+                break;
+            }
+            apply(item, source, &mut applied);
+        }
+    }
+    applied
+}
+
+fn apply(item: &mut OpenItem, source: &mut CreditSource, applied: &mut Vec<Allocation>) {
+    if item.currency != source.currency || item.open <= Decimal::ZERO {
+        return;
+    }
+    let amount = item.open.min(source.unapplied);
+    if amount <= Decimal::ZERO {
+        return;
+    }
+    item.open -= amount;
+    source.unapplied -= amount;
+    applied.push(Allocation {
+        invoice_id: item.invoice_id,
+        source: source.source,
+        amount,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 1, 1).expect("valid") + chrono::Days::new(u64::from(n))
+    }
+
+    fn item(id: i64, due: u32, open: i64) -> OpenItem {
+        OpenItem {
+            invoice_id: id,
+            due_date: day(due),
+            currency: Currency::EUR,
+            open: Decimal::from(open),
+        }
+    }
+
+    fn payment(id: i64, amount: i64, target: Option<i64>) -> CreditSource {
+        CreditSource {
+            source: SourceRef::Payment(id),
+            currency: Currency::EUR,
+            unapplied: Decimal::from(amount),
+            target,
+        }
+    }
+
+    #[test]
+    fn named_invoice_first_then_oldest_due() {
+        let mut items = vec![item(1, 30, 100), item(2, 10, 100), item(3, 20, 100)];
+        let mut sources = vec![payment(9, 250, Some(3))];
+        let applied = allocate(&mut items, &mut sources);
+        let order: Vec<(i64, Decimal)> = applied.iter().map(|a| (a.invoice_id, a.amount)).collect();
+        assert_eq!(
+            order,
+            vec![
+                (3, Decimal::from(100)),
+                (2, Decimal::from(100)),
+                (1, Decimal::from(50))
+            ]
+        );
+        assert_eq!(sources[0].unapplied, Decimal::ZERO);
+    }
+
+    #[test]
+    fn overpayment_stays_unapplied_and_currencies_never_mix() {
+        let mut items = vec![item(1, 1, 40)];
+        items.push(OpenItem {
+            currency: Currency::USD,
+            ..item(2, 0, 500)
+        });
+        let mut sources = vec![payment(9, 100, None)];
+        allocate(&mut items, &mut sources);
+        assert_eq!(items[1].open, Decimal::ZERO, "EUR invoice paid");
+        assert_eq!(items[0].open, Decimal::from(500), "USD invoice untouched");
+        assert_eq!(sources[0].unapplied, Decimal::from(60));
+    }
+
+    proptest! {
+        #[test]
+        fn conserves_money_and_never_goes_negative(
+            opens in prop::collection::vec((0u32..100, 1i64..100_000), 0..12),
+            pays in prop::collection::vec((1i64..150_000, prop::option::of(0i64..12)), 0..8),
+        ) {
+            let mut items: Vec<OpenItem> = opens.iter().enumerate()
+                .map(|(i, (due, cents))| OpenItem {
+                    invoice_id: i as i64,
+                    due_date: day(*due),
+                    currency: Currency::EUR,
+                    open: Decimal::new(*cents, 2),
+                })
+                .collect();
+            let mut sources: Vec<CreditSource> = pays.iter().enumerate()
+                .map(|(i, (cents, target))| CreditSource {
+                    source: SourceRef::Payment(i as i64),
+                    currency: Currency::EUR,
+                    unapplied: Decimal::new(*cents, 2),
+                    target: *target,
+                })
+                .collect();
+            let open_before: Decimal = items.iter().map(|i| i.open).sum();
+            let credit_before: Decimal = sources.iter().map(|s| s.unapplied).sum();
+            let applied = allocate(&mut items, &mut sources);
+            let total_applied: Decimal = applied.iter().map(|a| a.amount).sum();
+            let open_after: Decimal = items.iter().map(|i| i.open).sum();
+            let credit_after: Decimal = sources.iter().map(|s| s.unapplied).sum();
+            prop_assert_eq!(open_before - total_applied, open_after);
+            prop_assert_eq!(credit_before - total_applied, credit_after);
+            prop_assert!(items.iter().all(|i| i.open >= Decimal::ZERO));
+            prop_assert!(sources.iter().all(|s| s.unapplied >= Decimal::ZERO));
+            prop_assert!(applied.iter().all(|a| a.amount > Decimal::ZERO));
+            // Credit is left over only when nothing is open.
+            prop_assert!(credit_after.is_zero() || open_after.is_zero());
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! dun: a terminal receivables-collection manager.
+//!
+//! The pure core (`money`, `ledger`, `aging`) knows nothing of SQLite or the
+//! terminal; the shell (`store`, `commands`) does the IO around it.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod aging;
+pub mod config;
+pub mod ledger;
+pub mod money;
+pub mod output;
+pub mod store;
+pub mod text;

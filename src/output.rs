@@ -1,0 +1,263 @@
+//! Reports printed as an aligned table, CSV or JSON from one description.
+//!
+//! Table and CSV cells pass through [`crate::text::sanitize`], so data never
+//! writes control characters to the terminal; JSON escapes them itself.
+
+use std::io::{self, Write};
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use unicode_width::UnicodeWidthStr;
+
+use crate::money::{Currency, Locale, Money, plain_amount};
+use crate::text::sanitize;
+
+/// Output format of lists and reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading.
+    #[default]
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// An array of objects with snake_case keys.
+    Json,
+}
+
+/// One value in a report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    /// Free text.
+    Text(String),
+    /// An exact amount, shown with the currency's decimals.
+    Amount(Decimal, Currency),
+    /// A whole number.
+    Int(i64),
+    /// A date, ISO in every format.
+    Date(NaiveDate),
+    /// Several short values (JSON array; `;`-joined elsewhere).
+    List(Vec<String>),
+    /// Nothing (JSON null).
+    Empty,
+}
+
+impl Cell {
+    /// Text from an optional string.
+    pub fn opt_text(value: Option<&str>) -> Cell {
+        value.map_or(Cell::Empty, |v| Cell::Text(v.to_string()))
+    }
+
+    fn right_aligned(&self) -> bool {
+        matches!(self, Cell::Amount(..) | Cell::Int(_))
+    }
+
+    fn human(&self, locale: Locale) -> String {
+        match self {
+            Cell::Text(t) => sanitize(t).into_owned(),
+            Cell::Amount(a, c) => locale.format_amount(*a, c.minor_digits()),
+            Cell::Int(n) => n.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::List(items) => sanitize(&items.join(", ")).into_owned(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn plain(&self) -> String {
+        match self {
+            Cell::Text(t) => sanitize(t).into_owned(),
+            Cell::Amount(a, c) => plain_amount(*a, *c),
+            Cell::Int(n) => n.to_string(),
+            Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Cell::List(items) => sanitize(&items.join(";")).into_owned(),
+            Cell::Empty => String::new(),
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Cell::Text(t) => Value::String(t.clone()),
+            Cell::Amount(a, c) => Value::String(plain_amount(*a, *c)),
+            Cell::Int(n) => Value::from(*n),
+            Cell::Date(d) => Value::String(d.format("%Y-%m-%d").to_string()),
+            Cell::List(items) => Value::from(items.clone()),
+            Cell::Empty => Value::Null,
+        }
+    }
+}
+
+/// A column: its JSON/CSV key and its table title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// snake_case key for JSON and the CSV header.
+    pub key: String,
+    /// Title in the table header.
+    pub title: String,
+}
+
+/// A report: columns, rows, and an optional totals row shown in tables.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// The columns.
+    pub columns: Vec<Column>,
+    /// The rows, each as long as `columns`.
+    pub rows: Vec<Vec<Cell>>,
+    /// A totals row for tables only.
+    pub footer: Vec<Vec<Cell>>,
+}
+
+impl Report {
+    /// A report with these `(key, title)` columns.
+    pub fn new<K: Into<String>, T: Into<String>>(columns: impl IntoIterator<Item = (K, T)>) -> Self {
+        Report {
+            columns: columns
+                .into_iter()
+                .map(|(key, title)| Column {
+                    key: key.into(),
+                    title: title.into(),
+                })
+                .collect(),
+            rows: Vec::new(),
+            footer: Vec::new(),
+        }
+    }
+
+    /// Writes the report in a format.
+    pub fn write(&self, format: Format, locale: Locale, out: &mut impl Write) -> io::Result<()> {
+        match format {
+            Format::Table => self.write_table(locale, out),
+            Format::Csv => self.write_csv(out),
+            Format::Json => self.write_json(out),
+        }
+    }
+
+    fn write_table(&self, locale: Locale, out: &mut impl Write) -> io::Result<()> {
+        let render = |row: &Vec<Cell>| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
+        let body: Vec<Vec<String>> = self.rows.iter().map(render).collect();
+        let footer: Vec<Vec<String>> = self.footer.iter().map(render).collect();
+        let mut widths: Vec<usize> = self.columns.iter().map(|c| c.title.width()).collect();
+        for row in body.iter().chain(&footer) {
+            for (w, cell) in widths.iter_mut().zip(row) {
+                *w = (*w).max(cell.width());
+            }
+        }
+        let right: Vec<bool> = (0..self.columns.len())
+            .map(|i| {
+                self.rows
+                    .iter()
+                    .chain(&self.footer)
+                    .find_map(|r| r.get(i).filter(|c| **c != Cell::Empty))
+                    .is_some_and(Cell::right_aligned)
+            })
+            .collect();
+        let titles: Vec<String> = self.columns.iter().map(|c| c.title.clone()).collect();
+        write_line(out, &titles, &widths, &right)?;
+        let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
+        write_line(out, &rule, &widths, &right)?;
+        for row in &body {
+            write_line(out, row, &widths, &right)?;
+        }
+        if !footer.is_empty() {
+            write_line(out, &rule, &widths, &right)?;
+            for row in &footer {
+                write_line(out, row, &widths, &right)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn write_csv(&self, out: &mut impl Write) -> io::Result<()> {
+        let mut writer = csv::Writer::from_writer(out);
+        writer.write_record(self.columns.iter().map(|c| c.key.as_str()))?;
+        for row in &self.rows {
+            writer.write_record(row.iter().map(Cell::plain))?;
+        }
+        writer.flush()
+    }
+
+    fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+        out.write_all(b"[")?;
+        for (n, row) in self.rows.iter().enumerate() {
+            out.write_all(if n == 0 { b"\n  {" } else { b",\n  {" })?;
+            for (i, (column, cell)) in self.columns.iter().zip(row).enumerate() {
+                if i > 0 {
+                    out.write_all(b", ")?;
+                }
+                serde_json::to_writer(&mut *out, &column.key)?;
+                out.write_all(b": ")?;
+                serde_json::to_writer(&mut *out, &cell.json())?;
+            }
+            out.write_all(b"}")?;
+        }
+        out.write_all(if self.rows.is_empty() { b"]\n" } else { b"\n]\n" })
+    }
+}
+
+fn write_line(out: &mut impl Write, cells: &[String], widths: &[usize], right: &[bool]) -> io::Result<()> {
+    let mut line = String::new();
+    for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
+        if i > 0 {
+            line.push_str("  ");
+        }
+        let pad = width.saturating_sub(cell.width());
+        let last = i + 1 == cells.len();
+        if right.get(i).copied().unwrap_or(false) {
+            line.extend(std::iter::repeat_n(' ', pad));
+            line.push_str(cell);
+        } else {
+            line.push_str(cell);
+            if !last {
+                line.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+    }
+    writeln!(out, "{}", line.trim_end())
+}
+
+/// Serializes an optional amount as a decimal string, for serde structs.
+pub fn serialize_opt_money<S: serde::Serializer>(value: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(m) => s.serialize_str(&format!("{} {}", plain_amount(m.amount, m.currency), m.currency)),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Report {
+        let mut report = Report::new([("customer", "Customer"), ("open_balance", "Open")]);
+        report.rows.push(vec![
+            Cell::Text("Evil\u{1b}[31m".into()),
+            Cell::Amount(Decimal::new(123456, 2), Currency::EUR),
+        ]);
+        report.rows.push(vec![Cell::Text("B".into()), Cell::Amount(Decimal::new(5, 1), Currency::EUR)]);
+        report
+    }
+
+    fn render(format: Format, locale: Locale) -> String {
+        let mut out = Vec::new();
+        sample().write(format, locale, &mut out).expect("in memory");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn table_aligns_amounts_right_in_the_locale_style() {
+        let table = render(Format::Table, Locale::It);
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[0], "Customer          Open");
+        assert_eq!(lines[2], "Evil\\x1b[31m  1.234,56");
+        assert_eq!(lines[3], "B                 0,50");
+    }
+
+    #[test]
+    fn csv_and_json_use_plain_amounts_and_no_raw_escapes() {
+        let csv = render(Format::Csv, Locale::It);
+        assert_eq!(csv, "customer,open_balance\nEvil\\x1b[31m,1234.56\nB,0.50\n");
+        let json: serde_json::Value = serde_json::from_str(&render(Format::Json, Locale::Fr)).expect("valid json");
+        assert_eq!(json[0]["open_balance"], "1234.56");
+        assert_eq!(json[0]["customer"], "Evil\u{1b}[31m");
+        assert!(!render(Format::Json, Locale::En).contains('\u{1b}'));
+    }
+}

@@ -1,0 +1,211 @@
+//! Invoices and credit notes.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::allocate::reallocate;
+use super::rows::{self, iso};
+use super::{Context, Result, Store, StoreError, now_stamp};
+use crate::ledger::{CustomerId, DocumentKind, Invoice, InvoiceId, UnappliedPayment};
+use crate::money::Currency;
+
+/// An invoice or credit note to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewInvoice {
+    /// Document number, unique across invoices and credit notes.
+    pub number: String,
+    /// The customer.
+    pub customer_id: CustomerId,
+    /// Invoice or credit note.
+    pub kind: DocumentKind,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Gross amount, positive.
+    pub amount: rust_decimal::Decimal,
+    /// Currency.
+    pub currency: Currency,
+}
+
+/// Which invoices to list.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceFilter {
+    /// Only this customer's.
+    pub customer_id: Option<CustomerId>,
+    /// Only those with an open balance (or unapplied credit).
+    pub open_only: bool,
+}
+
+const SELECT: &str = "SELECT id, number, customer_id, kind, issue_date, due_date, amount_minor,
+        currency, open_minor, written_off_on FROM invoice";
+
+impl Store {
+    /// Adds an invoice or credit note and applies any credit waiting on
+    /// the account. Refuses a number already in use.
+    pub fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<InvoiceId> {
+        self.write(|tx| {
+            let id = insert_invoice(tx, invoice)?;
+            reallocate(tx, invoice.customer_id, invoice.currency)?;
+            Ok(id)
+        })
+    }
+
+    /// The invoice or credit note with this number.
+    pub fn invoice_by_number(&self, number: &str) -> Result<Invoice> {
+        let sql = format!("{SELECT} WHERE number = ?1");
+        self.conn()
+            .query_row(&sql, [number], read_invoice)
+            .optional()
+            .context("cannot look up invoice")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "invoice",
+                key: number.to_string(),
+            })?
+    }
+
+    /// Invoices and credit notes, by due date then number.
+    pub fn invoices(&self, filter: &InvoiceFilter) -> Result<Vec<Invoice>> {
+        let mut sql = format!("{SELECT} WHERE 1 = 1");
+        if filter.customer_id.is_some() {
+            sql.push_str(" AND customer_id = ?1");
+        } else {
+            sql.push_str(" AND ?1 IS NULL");
+        }
+        if filter.open_only {
+            sql.push_str(" AND open_minor > 0");
+        }
+        sql.push_str(" ORDER BY due_date, number");
+        let mut stmt = self.conn().prepare(&sql).context("cannot list invoices")?;
+        let rows = stmt
+            .query_map([filter.customer_id], read_invoice)
+            .context("cannot list invoices")?;
+        rows.map(|r| r.context("cannot read invoice")?).collect()
+    }
+
+    /// Every payment's unapplied credit, per customer and currency.
+    pub fn unapplied_payments(&self) -> Result<Vec<UnappliedPayment>> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT customer_id, currency, SUM(unapplied_minor) FROM payment
+                 WHERE unapplied_minor > 0 GROUP BY customer_id, currency",
+            )
+            .context("cannot read unapplied payments")?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            })
+            .context("cannot read unapplied payments")?;
+        rows.map(|row| {
+            let (customer, currency, minor) = row.context("cannot read unapplied payment")?;
+            let currency = rows::currency(&currency)?;
+            Ok((customer, currency, rows::amount(minor, currency)))
+        })
+        .collect()
+    }
+
+    /// Writes off what is still owed on an invoice; returns the amount.
+    pub fn write_off(&mut self, number: &str, on: NaiveDate) -> Result<rust_decimal::Decimal> {
+        let invoice = self.invoice_by_number(number)?;
+        if invoice.kind == DocumentKind::CreditNote {
+            return Err(StoreError::Refused(format!(
+                "{number} is a credit note; only invoices can be written off"
+            )));
+        }
+        if invoice.written_off_on.is_some() {
+            return Err(StoreError::Refused(format!("invoice {number} is already written off")));
+        }
+        if invoice.open.is_zero() {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} is paid; nothing to write off"
+            )));
+        }
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE invoice SET written_off_minor = open_minor, open_minor = 0, written_off_on = ?2
+                 WHERE id = ?1",
+                params![invoice.id, iso(on)],
+            )
+            .context("cannot write off invoice")?;
+            Ok(invoice.open)
+        })
+    }
+}
+
+pub(crate) fn insert_invoice(tx: &Transaction<'_>, invoice: &NewInvoice) -> Result<InvoiceId> {
+    if invoice.amount <= rust_decimal::Decimal::ZERO {
+        return Err(StoreError::Refused(format!(
+            "amount of {} must be positive (use a credit note for a negative amount)",
+            invoice.number
+        )));
+    }
+    if invoice.due_date < invoice.issue_date {
+        return Err(StoreError::Refused(format!(
+            "{} is due {} before it is issued {}",
+            invoice.number, invoice.due_date, invoice.issue_date
+        )));
+    }
+    let taken: bool = tx
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM invoice WHERE number = ?1)",
+            [&invoice.number],
+            |r| r.get(0),
+        )
+        .context("cannot check invoice number")?;
+    if taken {
+        return Err(StoreError::Refused(format!(
+            "invoice number '{}' already exists",
+            invoice.number
+        )));
+    }
+    let minor = rows::minor(invoice.amount, invoice.currency)?;
+    tx.prepare_cached(
+        "INSERT INTO invoice (number, customer_id, kind, issue_date, due_date, amount_minor,
+            currency, open_minor, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            invoice.number,
+            invoice.customer_id,
+            invoice.kind.as_str(),
+            iso(invoice.issue_date),
+            iso(invoice.due_date),
+            minor,
+            invoice.currency.as_str(),
+            now_stamp(),
+        ])
+    })
+    .context("cannot insert invoice")?;
+    Ok(tx.last_insert_rowid())
+}
+
+fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
+    let id: i64 = r.get(0)?;
+    let number: String = r.get(1)?;
+    let customer_id: i64 = r.get(2)?;
+    let kind: String = r.get(3)?;
+    let issue: String = r.get(4)?;
+    let due: String = r.get(5)?;
+    let amount: i64 = r.get(6)?;
+    let currency: String = r.get(7)?;
+    let open: i64 = r.get(8)?;
+    let written_off: Option<String> = r.get(9)?;
+    Ok((|| {
+        let currency = rows::currency(&currency)?;
+        Ok(Invoice {
+            id,
+            number,
+            customer_id,
+            kind: DocumentKind::parse(&kind)
+                .ok_or_else(|| StoreError::Corrupt(format!("unknown document kind '{kind}'")))?,
+            issue_date: rows::date(&issue)?,
+            due_date: rows::date(&due)?,
+            amount: rows::amount(amount, currency),
+            currency,
+            open: rows::amount(open, currency),
+            written_off_on: rows::opt_date(written_off)?,
+        })
+    })())
+}

@@ -1,0 +1,169 @@
+//! Payments received.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use rusqlite::{Transaction, params};
+use rust_decimal::Decimal;
+
+use super::allocate::reallocate;
+use super::rows::{self, iso};
+use super::{Context, Result, Store, StoreError, now_stamp};
+use crate::ledger::{CustomerId, DocumentKind, InvoiceId, Payment, PaymentId};
+use crate::money::Currency;
+
+/// A payment to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    /// Who paid.
+    pub customer_id: CustomerId,
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount, positive.
+    pub amount: Decimal,
+    /// Currency.
+    pub currency: Currency,
+    /// Bank transfer, card, cash…
+    pub method: Option<String>,
+    /// Bank reference.
+    pub reference: Option<String>,
+    /// The invoice the payer named.
+    pub invoice_id: Option<InvoiceId>,
+}
+
+impl Store {
+    /// Records a payment and applies it: to the named invoice first, then
+    /// oldest due first; the rest stays on account.
+    pub fn insert_payment(&mut self, payment: &NewPayment) -> Result<PaymentId> {
+        if let Some(invoice_id) = payment.invoice_id {
+            self.check_payable(invoice_id, payment)?;
+        }
+        self.write(|tx| {
+            let id = insert_payment(tx, payment)?;
+            reallocate(tx, payment.customer_id, payment.currency)?;
+            Ok(id)
+        })
+    }
+
+    fn check_payable(&self, invoice_id: InvoiceId, payment: &NewPayment) -> Result<()> {
+        let (number, customer, kind, currency, written_off): (String, i64, String, String, Option<String>) = self
+            .conn()
+            .query_row(
+                "SELECT number, customer_id, kind, currency, written_off_on FROM invoice WHERE id = ?1",
+                [invoice_id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .context("cannot read the named invoice")?;
+        let refuse = |why: String| Err(StoreError::Refused(why));
+        if customer != payment.customer_id {
+            return refuse(format!("invoice {number} belongs to another customer"));
+        }
+        if DocumentKind::parse(&kind) == Some(DocumentKind::CreditNote) {
+            return refuse(format!("{number} is a credit note, not an invoice"));
+        }
+        if currency != payment.currency.as_str() {
+            return refuse(format!(
+                "invoice {number} is in {currency}, the payment in {}",
+                payment.currency
+            ));
+        }
+        if written_off.is_some() {
+            return refuse(format!("invoice {number} is written off"));
+        }
+        Ok(())
+    }
+
+    /// Payments, oldest first, optionally of one customer, each with the
+    /// numbers of the invoices it was applied to.
+    pub fn payments(&self, customer_id: Option<CustomerId>) -> Result<Vec<(Payment, Vec<String>)>> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT id, customer_id, paid_on, amount_minor, currency, method, reference,
+                        invoice_id, unapplied_minor
+                 FROM payment WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY paid_on, id",
+            )
+            .context("cannot list payments")?;
+        let rows = stmt
+            .query_map([customer_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, i64>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<i64>>(7)?,
+                    r.get::<_, i64>(8)?,
+                ))
+            })
+            .context("cannot list payments")?;
+        let mut applied = self.applied_to(customer_id)?;
+        rows.map(|row| {
+            let (id, customer_id, paid_on, amount, currency, method, reference, invoice_id, unapplied) =
+                row.context("cannot read payment")?;
+            let currency = rows::currency(&currency)?;
+            let payment = Payment {
+                id,
+                customer_id,
+                paid_on: rows::date(&paid_on)?,
+                amount: rows::amount(amount, currency),
+                currency,
+                method,
+                reference,
+                invoice_id,
+                unapplied: rows::amount(unapplied, currency),
+            };
+            Ok((payment, applied.remove(&id).unwrap_or_default()))
+        })
+        .collect()
+    }
+
+    fn applied_to(&self, customer_id: Option<CustomerId>) -> Result<HashMap<PaymentId, Vec<String>>> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT a.payment_id, i.number FROM allocation a
+                 JOIN invoice i ON i.id = a.invoice_id
+                 WHERE a.payment_id IS NOT NULL AND (?1 IS NULL OR i.customer_id = ?1)
+                 ORDER BY a.id",
+            )
+            .context("cannot read allocations")?;
+        let rows = stmt
+            .query_map([customer_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .context("cannot read allocations")?;
+        let mut map: HashMap<PaymentId, Vec<String>> = HashMap::new();
+        for row in rows {
+            let (payment, number) = row.context("cannot read allocation")?;
+            map.entry(payment).or_default().push(number);
+        }
+        Ok(map)
+    }
+}
+
+pub(crate) fn insert_payment(tx: &Transaction<'_>, payment: &NewPayment) -> Result<PaymentId> {
+    if payment.amount <= Decimal::ZERO {
+        return Err(StoreError::Refused("a payment's amount must be positive".into()));
+    }
+    let minor = rows::minor(payment.amount, payment.currency)?;
+    tx.prepare_cached(
+        "INSERT INTO payment (customer_id, paid_on, amount_minor, currency, method, reference,
+            invoice_id, unapplied_minor, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?3, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            payment.customer_id,
+            iso(payment.paid_on),
+            minor,
+            payment.currency.as_str(),
+            payment.method,
+            payment.reference,
+            payment.invoice_id,
+            now_stamp(),
+        ])
+    })
+    .context("cannot insert payment")?;
+    Ok(tx.last_insert_rowid())
+}

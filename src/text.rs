@@ -1,0 +1,48 @@
+//! Text from data (names, notes, file contents) made safe for a terminal.
+
+use std::borrow::Cow;
+use std::fmt::Write;
+
+/// True for characters that must never reach a terminal raw: C0 and C1
+/// controls (ESC starts escape sequences), DEL, and the bidirectional
+/// overrides that can make text display in a misleading order.
+fn is_unsafe(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Replaces every unsafe character with a visible escape such as `\x1b`,
+/// so hostile data is shown, not obeyed. Borrows when nothing needs to change.
+pub fn sanitize(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_unsafe(c) {
+            let code = u32::from(c);
+            let _ = if code < 0x100 {
+                write!(out, "\\x{code:02x}")
+            } else {
+                write!(out, "\\u{{{code:04x}}}")
+            };
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sanitize;
+
+    #[test]
+    fn escapes_controls_and_keeps_ordinary_text() {
+        assert_eq!(sanitize("Rossi & Figli S.r.l."), "Rossi & Figli S.r.l.");
+        assert_eq!(sanitize("Société Générale"), "Société Générale");
+        assert_eq!(sanitize("Evil\u{1b}[2J Corp"), "Evil\\x1b[2J Corp");
+        assert_eq!(sanitize("a\r\nb\u{7f}"), "a\\x0d\\x0ab\\x7f");
+        assert_eq!(sanitize("x\u{9b}31m"), "x\\x9b31m");
+        assert_eq!(sanitize("abc\u{202e}fed"), "abc\\u{202e}fed");
+    }
+}
