@@ -162,11 +162,25 @@ mod tests {
     #[test]
     fn bucket_edges_follow_days_overdue() {
         let b = Buckets::default();
-        let cases = [(-5, 0), (0, 0), (1, 1), (30, 1), (31, 2), (60, 2), (61, 3), (90, 3), (91, 4), (400, 4)];
+        let cases = [
+            (-5, 0),
+            (0, 0),
+            (1, 1),
+            (30, 1),
+            (31, 2),
+            (60, 2),
+            (61, 3),
+            (90, 3),
+            (91, 4),
+            (400, 4),
+        ];
         for (days, expected) in cases {
             assert_eq!(b.index(days), expected, "{days} days overdue");
         }
-        assert_eq!(b.keys(), ["current", "d1_30", "d31_60", "d61_90", "d90_plus"]);
+        assert_eq!(
+            b.keys(),
+            ["current", "d1_30", "d31_60", "d61_90", "d90_plus"]
+        );
         assert_eq!(b.titles(), ["Current", "1-30", "31-60", "61-90", "90+"]);
     }
 

@@ -244,7 +244,12 @@ impl Default for DunningConfig {
                     StageAction::NotifySalesRep,
                     Some("sales_rep"),
                 ),
-                stage("stop_supply", 30, StageAction::StopSupply, Some("stop_supply")),
+                stage(
+                    "stop_supply",
+                    30,
+                    StageAction::StopSupply,
+                    Some("stop_supply"),
+                ),
                 stage("cash_only", 60, StageAction::CashOnly, Some("cash_only")),
             ],
             profiles: BTreeMap::from([(
@@ -304,8 +309,8 @@ impl Config {
             key: key.to_string(),
             message,
         };
-        let buckets = Buckets::new(self.aging.buckets.clone())
-            .map_err(|m| invalid("aging.buckets", m))?;
+        let buckets =
+            Buckets::new(self.aging.buckets.clone()).map_err(|m| invalid("aging.buckets", m))?;
         if self.dunning.min_balance < Decimal::ZERO {
             return Err(invalid(
                 "dunning.min_balance",
@@ -437,15 +442,21 @@ mod tests {
         assert!(err.contains("colour") && err.contains("test.toml"), "{err}");
         let err = parse("[smtp]\nprot = 25").expect_err("typo").to_string();
         assert!(err.contains("prot"), "{err}");
-        let err = parse("locale = \"de\"").expect_err("bad locale").to_string();
+        let err = parse("locale = \"de\"")
+            .expect_err("bad locale")
+            .to_string();
         assert!(err.contains("locale") || err.contains("de"), "{err}");
-        let err = parse("[aging]\nbuckets = [60, 30]").expect_err("order").to_string();
+        let err = parse("[aging]\nbuckets = [60, 30]")
+            .expect_err("order")
+            .to_string();
         assert!(err.contains("aging.buckets"), "{err}");
         let err = parse("[dunning.profiles.slow]\ncalll = 3")
             .expect_err("profile names a missing stage")
             .to_string();
         assert!(err.contains("dunning.profiles.slow.calll"), "{err}");
-        let err = parse("[dunning]\nmin_balance = \"abc\"").expect_err("decimal").to_string();
+        let err = parse("[dunning]\nmin_balance = \"abc\"")
+            .expect_err("decimal")
+            .to_string();
         assert!(err.contains("min_balance"), "{err}");
     }
 }

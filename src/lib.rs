@@ -7,7 +7,11 @@
 #![warn(missing_docs)]
 
 pub mod aging;
+pub mod cli;
+pub mod commands;
 pub mod config;
+pub mod demo;
+pub mod dunning;
 pub mod ledger;
 pub mod money;
 pub mod output;

@@ -1,3 +1,73 @@
-fn main() {
-    println!("Hello, world!");
+//! The `dun` binary: parse the command line, run, map errors to exit codes.
+
+#![forbid(unsafe_code)]
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use dun::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(&e),
+    };
+    let today = chrono::Local::now().date_naive();
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = dun::commands::run(cli, today, &mut out);
+    let flushed = out.flush();
+    match result {
+        Ok(()) => match flushed {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+            Err(e) => report(&anyhow::Error::from(e)),
+        },
+        Err(e) => report(&e),
+    }
+}
+
+/// One line on stderr: the error and its causes, data made safe to print.
+fn report(error: &anyhow::Error) -> ExitCode {
+    if let Some(io) = error.downcast_ref::<std::io::Error>()
+        && io.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        return ExitCode::SUCCESS;
+    }
+    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+    let message = chain.join(": ");
+    eprintln!("error: {}", dun::text::sanitize(&message));
+    ExitCode::from(1)
+}
+
+/// Help and version print normally. A missing flag or a value that does
+/// not parse is bad input: one line, exit 1. Other usage errors keep
+/// clap's own message and exit 2.
+fn usage_error(e: &clap::Error) -> ExitCode {
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = e.print();
+            ExitCode::SUCCESS
+        }
+        ErrorKind::MissingRequiredArgument => {
+            let missing = match e.get(ContextKind::InvalidArg) {
+                Some(ContextValue::Strings(args)) => args.join(", "),
+                _ => "a required argument".to_string(),
+            };
+            eprintln!("error: missing {missing} (see --help)");
+            ExitCode::from(1)
+        }
+        ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("error: invalid value");
+            eprintln!("{}", dun::text::sanitize(first));
+            ExitCode::from(1)
+        }
+        _ => {
+            let _ = e.print();
+            ExitCode::from(2)
+        }
+    }
 }

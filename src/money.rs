@@ -205,6 +205,12 @@ impl Currency {
     pub const EUR: Currency = Currency(*b"EUR");
     /// The US dollar.
     pub const USD: Currency = Currency(*b"USD");
+    /// The pound sterling.
+    pub const GBP: Currency = Currency(*b"GBP");
+    /// Sorts before every code, for range queries.
+    pub const MIN: Currency = Currency(*b"AAA");
+    /// Sorts after every code, for range queries.
+    pub const MAX: Currency = Currency(*b"ZZZ");
 
     /// The code as text.
     pub fn as_str(&self) -> &str {
@@ -319,8 +325,14 @@ mod tests {
         assert_eq!(Locale::En.parse_amount("1234.56"), Ok(dec("1234.56")));
         assert_eq!(Locale::It.parse_amount("1.234,56"), Ok(dec("1234.56")));
         assert_eq!(Locale::Ro.parse_amount("1234,5"), Ok(dec("1234.5")));
-        assert_eq!(Locale::Fr.parse_amount("1 234 567,89"), Ok(dec("1234567.89")));
-        assert_eq!(Locale::Fr.parse_amount("1\u{202f}234,00"), Ok(dec("1234.00")));
+        assert_eq!(
+            Locale::Fr.parse_amount("1 234 567,89"),
+            Ok(dec("1234567.89"))
+        );
+        assert_eq!(
+            Locale::Fr.parse_amount("1\u{202f}234,00"),
+            Ok(dec("1234.00"))
+        );
         assert_eq!(Locale::En.parse_amount("(12.50)"), Ok(dec("-12.50")));
         assert_eq!(Locale::Es.parse_amount("-0,10"), Ok(dec("-0.10")));
         assert_eq!(Locale::En.parse_amount("1,000,000"), Ok(dec("1000000")));
@@ -349,7 +361,10 @@ mod tests {
 
     #[test]
     fn formats_with_grouping_and_fixed_decimals() {
-        assert_eq!(Locale::En.format_amount(dec("1234567.5"), 2), "1,234,567.50");
+        assert_eq!(
+            Locale::En.format_amount(dec("1234567.5"), 2),
+            "1,234,567.50"
+        );
         assert_eq!(Locale::It.format_amount(dec("1234.56"), 2), "1.234,56");
         assert_eq!(Locale::Fr.format_amount(dec("-1234.56"), 2), "-1 234,56");
         assert_eq!(Locale::En.format_amount(dec("999"), 0), "999");

@@ -108,7 +108,9 @@ pub struct Report {
 
 impl Report {
     /// A report with these `(key, title)` columns.
-    pub fn new<K: Into<String>, T: Into<String>>(columns: impl IntoIterator<Item = (K, T)>) -> Self {
+    pub fn new<K: Into<String>, T: Into<String>>(
+        columns: impl IntoIterator<Item = (K, T)>,
+    ) -> Self {
         Report {
             columns: columns
                 .into_iter()
@@ -123,7 +125,7 @@ impl Report {
     }
 
     /// Writes the report in a format.
-    pub fn write(&self, format: Format, locale: Locale, out: &mut impl Write) -> io::Result<()> {
+    pub fn write(&self, format: Format, locale: Locale, out: &mut dyn Write) -> io::Result<()> {
         match format {
             Format::Table => self.write_table(locale, out),
             Format::Csv => self.write_csv(out),
@@ -131,8 +133,9 @@ impl Report {
         }
     }
 
-    fn write_table(&self, locale: Locale, out: &mut impl Write) -> io::Result<()> {
-        let render = |row: &Vec<Cell>| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
+    fn write_table(&self, locale: Locale, out: &mut dyn Write) -> io::Result<()> {
+        let render =
+            |row: &Vec<Cell>| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
         let body: Vec<Vec<String>> = self.rows.iter().map(render).collect();
         let footer: Vec<Vec<String>> = self.footer.iter().map(render).collect();
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.title.width()).collect();
@@ -166,7 +169,7 @@ impl Report {
         Ok(())
     }
 
-    fn write_csv(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(self.columns.iter().map(|c| c.key.as_str()))?;
         for row in &self.rows {
@@ -175,7 +178,7 @@ impl Report {
         writer.flush()
     }
 
-    fn write_json(&self, out: &mut impl Write) -> io::Result<()> {
+    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(b"[")?;
         for (n, row) in self.rows.iter().enumerate() {
             out.write_all(if n == 0 { b"\n  {" } else { b",\n  {" })?;
@@ -189,11 +192,20 @@ impl Report {
             }
             out.write_all(b"}")?;
         }
-        out.write_all(if self.rows.is_empty() { b"]\n" } else { b"\n]\n" })
+        out.write_all(if self.rows.is_empty() {
+            b"]\n"
+        } else {
+            b"\n]\n"
+        })
     }
 }
 
-fn write_line(out: &mut impl Write, cells: &[String], widths: &[usize], right: &[bool]) -> io::Result<()> {
+fn write_line(
+    out: &mut dyn Write,
+    cells: &[String],
+    widths: &[usize],
+    right: &[bool],
+) -> io::Result<()> {
     let mut line = String::new();
     for (i, (cell, width)) in cells.iter().zip(widths).enumerate() {
         if i > 0 {
@@ -215,9 +227,16 @@ fn write_line(out: &mut impl Write, cells: &[String], widths: &[usize], right: &
 }
 
 /// Serializes an optional amount as a decimal string, for serde structs.
-pub fn serialize_opt_money<S: serde::Serializer>(value: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+pub fn serialize_opt_money<S: serde::Serializer>(
+    value: &Option<Money>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     match value {
-        Some(m) => s.serialize_str(&format!("{} {}", plain_amount(m.amount, m.currency), m.currency)),
+        Some(m) => s.serialize_str(&format!(
+            "{} {}",
+            plain_amount(m.amount, m.currency),
+            m.currency
+        )),
         None => s.serialize_none(),
     }
 }
@@ -232,7 +251,10 @@ mod tests {
             Cell::Text("Evil\u{1b}[31m".into()),
             Cell::Amount(Decimal::new(123456, 2), Currency::EUR),
         ]);
-        report.rows.push(vec![Cell::Text("B".into()), Cell::Amount(Decimal::new(5, 1), Currency::EUR)]);
+        report.rows.push(vec![
+            Cell::Text("B".into()),
+            Cell::Amount(Decimal::new(5, 1), Currency::EUR),
+        ]);
         report
     }
 
@@ -254,8 +276,12 @@ mod tests {
     #[test]
     fn csv_and_json_use_plain_amounts_and_no_raw_escapes() {
         let csv = render(Format::Csv, Locale::It);
-        assert_eq!(csv, "customer,open_balance\nEvil\\x1b[31m,1234.56\nB,0.50\n");
-        let json: serde_json::Value = serde_json::from_str(&render(Format::Json, Locale::Fr)).expect("valid json");
+        assert_eq!(
+            csv,
+            "customer,open_balance\nEvil\\x1b[31m,1234.56\nB,0.50\n"
+        );
+        let json: serde_json::Value =
+            serde_json::from_str(&render(Format::Json, Locale::Fr)).expect("valid json");
         assert_eq!(json[0]["open_balance"], "1234.56");
         assert_eq!(json[0]["customer"], "Evil\u{1b}[31m");
         assert!(!render(Format::Json, Locale::En).contains('\u{1b}'));

@@ -29,7 +29,12 @@ pub(crate) fn reallocate(
     let dates: HashMap<SourceRef, NaiveDate> = dated.iter().map(|(s, d)| (s.source, *d)).collect();
     let mut sources: Vec<CreditSource> = dated.into_iter().map(|(s, _)| s).collect();
     for allocation in &allocate(&mut items, &mut sources) {
-        record(tx, allocation, currency, dates.get(&allocation.source).copied())?;
+        record(
+            tx,
+            allocation,
+            currency,
+            dates.get(&allocation.source).copied(),
+        )?;
     }
     Ok(())
 }
@@ -65,7 +70,9 @@ fn record(
         .context("cannot reduce open balance")?;
     match allocation.source {
         SourceRef::Payment(id) => tx
-            .prepare_cached("UPDATE payment SET unapplied_minor = unapplied_minor - ?2 WHERE id = ?1")
+            .prepare_cached(
+                "UPDATE payment SET unapplied_minor = unapplied_minor - ?2 WHERE id = ?1",
+            )
             .and_then(|mut s| s.execute(params![id, minor])),
         SourceRef::CreditNote(id) => tx
             .prepare_cached("UPDATE invoice SET open_minor = open_minor - ?2 WHERE id = ?1")
@@ -75,7 +82,11 @@ fn record(
     Ok(())
 }
 
-fn open_items(tx: &Transaction<'_>, customer_id: CustomerId, currency: Currency) -> Result<Vec<OpenItem>> {
+fn open_items(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    currency: Currency,
+) -> Result<Vec<OpenItem>> {
     let mut stmt = tx
         .prepare_cached(
             "SELECT id, due_date, open_minor FROM invoice
@@ -85,7 +96,11 @@ fn open_items(tx: &Transaction<'_>, customer_id: CustomerId, currency: Currency)
         .context("cannot read open invoices")?;
     let rows = stmt
         .query_map(params![customer_id, currency.as_str()], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })
         .context("cannot read open invoices")?;
     rows.map(|row| {

@@ -101,8 +101,9 @@ impl Store {
     }
 
     fn query_contacts(&self, filter: &str, arg: i64) -> Result<Vec<(CustomerId, Contact)>> {
-        let sql =
-            format!("SELECT customer_id, role, name, email, phone FROM contact {filter} ORDER BY role");
+        let sql = format!(
+            "SELECT customer_id, role, name, email, phone FROM contact {filter} ORDER BY role"
+        );
         let mut stmt = self.conn().prepare(&sql).context("cannot read contacts")?;
         let rows = stmt
             .query_map([arg], |r| {
@@ -177,15 +178,25 @@ pub(crate) fn insert_customer(tx: &Transaction<'_>, customer: &Customer) -> Resu
     Ok(id)
 }
 
-fn insert_contacts(tx: &Transaction<'_>, customer_id: CustomerId, contacts: &[Contact]) -> Result<()> {
+fn insert_contacts(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    contacts: &[Contact],
+) -> Result<()> {
     let mut stmt = tx
         .prepare_cached(
             "INSERT INTO contact (customer_id, role, name, email, phone) VALUES (?1, ?2, ?3, ?4, ?5)",
         )
         .context("cannot insert contact")?;
     for c in contacts {
-        stmt.execute(params![customer_id, c.role.as_str(), c.name, c.email, c.phone])
-            .context("cannot insert contact")?;
+        stmt.execute(params![
+            customer_id,
+            c.role.as_str(),
+            c.name,
+            c.email,
+            c.phone
+        ])
+        .context("cannot insert contact")?;
     }
     Ok(())
 }
@@ -245,8 +256,22 @@ fn read_customer(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Customer>> {
 }
 
 fn customer_from_raw(raw: Raw) -> Result<Customer> {
-    let (id, code, name, email, phone, language, terms, d_percent, d_days, limit, limit_cur, policy, notes, created) =
-        raw;
+    let (
+        id,
+        code,
+        name,
+        email,
+        phone,
+        language,
+        terms,
+        d_percent,
+        d_days,
+        limit,
+        limit_cur,
+        policy,
+        notes,
+        created,
+    ) = raw;
     let language = language
         .parse()
         .map_err(|e: String| StoreError::Corrupt(e))?;

@@ -94,7 +94,11 @@ impl Store {
             .context("cannot read unapplied payments")?;
         let rows = stmt
             .query_map([], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?))
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
             })
             .context("cannot read unapplied payments")?;
         rows.map(|row| {
@@ -105,8 +109,14 @@ impl Store {
         .collect()
     }
 
-    /// Writes off what is still owed on an invoice; returns the amount.
-    pub fn write_off(&mut self, number: &str, on: NaiveDate) -> Result<rust_decimal::Decimal> {
+    /// Writes off what is still owed on an invoice and logs it in the
+    /// follow-up log; returns the amount written off.
+    pub fn write_off(
+        &mut self,
+        number: &str,
+        on: NaiveDate,
+        reason: Option<&str>,
+    ) -> Result<rust_decimal::Decimal> {
         let invoice = self.invoice_by_number(number)?;
         if invoice.kind == DocumentKind::CreditNote {
             return Err(StoreError::Refused(format!(
@@ -114,7 +124,9 @@ impl Store {
             )));
         }
         if invoice.written_off_on.is_some() {
-            return Err(StoreError::Refused(format!("invoice {number} is already written off")));
+            return Err(StoreError::Refused(format!(
+                "invoice {number} is already written off"
+            )));
         }
         if invoice.open.is_zero() {
             return Err(StoreError::Refused(format!(
@@ -128,6 +140,17 @@ impl Store {
                 params![invoice.id, iso(on)],
             )
             .context("cannot write off invoice")?;
+            tx.execute(
+                "INSERT INTO activity (customer_id, occurred_on, kind, note, recorded_at)
+                 VALUES (?1, ?2, 'write_off', ?3, ?4)",
+                params![invoice.customer_id, iso(on), reason, now_stamp()],
+            )
+            .context("cannot log the write-off")?;
+            tx.execute(
+                "INSERT INTO activity_invoice (activity_id, invoice_id) VALUES (?1, ?2)",
+                params![tx.last_insert_rowid(), invoice.id],
+            )
+            .context("cannot log the write-off")?;
             Ok(invoice.open)
         })
     }

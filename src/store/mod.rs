@@ -2,12 +2,13 @@
 //! and queries named by intent in the submodules.
 
 mod allocate;
+mod bulk;
 mod customers;
 mod invoices;
 mod payments;
 mod rows;
 
-pub(crate) use customers::insert_customer;
+pub use bulk::BulkWriter;
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use payments::NewPayment;
 
@@ -119,11 +120,14 @@ fn create_private(path: &Path, context: &'static str) -> Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         options.mode(0o600);
     }
-    options.open(path).map(drop).map_err(|source| StoreError::Io {
-        context,
-        path: path.to_path_buf(),
-        source,
-    })
+    options
+        .open(path)
+        .map(drop)
+        .map_err(|source| StoreError::Io {
+            context,
+            path: path.to_path_buf(),
+            source,
+        })
 }
 
 impl Store {
@@ -142,7 +146,7 @@ impl Store {
             }
             create_private(path, "cannot create ledger file")?;
         }
-        let mut conn = Connection::open(path).context("cannot open the ledger")?;
+        let conn = Connection::open(path).context("cannot open the ledger")?;
         conn.busy_timeout(Duration::from_secs(5))
             .context("cannot set the busy timeout")?;
         conn.execute_batch(

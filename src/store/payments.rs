@@ -101,8 +101,17 @@ impl Store {
             .context("cannot list payments")?;
         let mut applied = self.applied_to(customer_id)?;
         rows.map(|row| {
-            let (id, customer_id, paid_on, amount, currency, method, reference, invoice_id, unapplied) =
-                row.context("cannot read payment")?;
+            let (
+                id,
+                customer_id,
+                paid_on,
+                amount,
+                currency,
+                method,
+                reference,
+                invoice_id,
+                unapplied,
+            ) = row.context("cannot read payment")?;
             let currency = rows::currency(&currency)?;
             let payment = Payment {
                 id,
@@ -120,7 +129,10 @@ impl Store {
         .collect()
     }
 
-    fn applied_to(&self, customer_id: Option<CustomerId>) -> Result<HashMap<PaymentId, Vec<String>>> {
+    fn applied_to(
+        &self,
+        customer_id: Option<CustomerId>,
+    ) -> Result<HashMap<PaymentId, Vec<String>>> {
         let mut stmt = self
             .conn()
             .prepare(
@@ -131,7 +143,9 @@ impl Store {
             )
             .context("cannot read allocations")?;
         let rows = stmt
-            .query_map([customer_id], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .query_map([customer_id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
             .context("cannot read allocations")?;
         let mut map: HashMap<PaymentId, Vec<String>> = HashMap::new();
         for row in rows {
@@ -144,7 +158,9 @@ impl Store {
 
 pub(crate) fn insert_payment(tx: &Transaction<'_>, payment: &NewPayment) -> Result<PaymentId> {
     if payment.amount <= Decimal::ZERO {
-        return Err(StoreError::Refused("a payment's amount must be positive".into()));
+        return Err(StoreError::Refused(
+            "a payment's amount must be positive".into(),
+        ));
     }
     let minor = rows::minor(payment.amount, payment.currency)?;
     tx.prepare_cached(

@@ -1,0 +1,313 @@
+//! Command-line definitions. Names here are relied on by scripts: extend
+//! freely, rename never.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::Format;
+
+/// A terminal receivables-collection manager.
+#[derive(Debug, Parser)]
+#[command(name = "dun", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// Ledger file [env: DUN_DB] [default: ~/.local/share/dun/dun.db]
+    #[arg(long, global = true, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// Config file [default: ~/.config/dun/config.toml when present]
+    #[arg(long, global = true, value_name = "PATH", env = "DUN_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The date every decision is made as of [default: today]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub as_of: Option<NaiveDate>,
+    /// What to do; without one, show the ledger's aging.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build a demo ledger in a file of its own and show it.
+    Demo(DemoArgs),
+    /// Create the ledger file (or bring its schema up to date).
+    Init,
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Customers.
+    #[command(subcommand)]
+    Customer(Box<CustomerCommand>),
+    /// Invoices and credit notes.
+    #[command(subcommand)]
+    Invoice(InvoiceCommand),
+    /// Payments received.
+    #[command(subcommand)]
+    Payment(PaymentCommand),
+    /// Open balances per customer by age bucket, largest first.
+    Aging(ListArgs),
+    /// Copy the ledger to FILE with SQLite's online backup.
+    Backup {
+        /// The new file (must not exist).
+        file: PathBuf,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
+}
+
+/// Options of `dun demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Number of invoices to generate.
+    #[arg(long, default_value_t = 600)]
+    pub invoices: u32,
+    /// Seed: the same seed and as-of date give the same ledger.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Do not open the dashboard; print the aging instead.
+    #[arg(long)]
+    pub no_tui: bool,
+    /// Write the invoices as a CSV export to FILE instead of a ledger.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+}
+
+/// `--format` for lists and reports.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ListArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+/// `dun config …`
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Validate the configuration and say which file was read.
+    Check,
+}
+
+/// Fields of a customer, shared by `add` and `edit`.
+#[derive(Debug, Args, Default)]
+pub struct CustomerFields {
+    /// Email address for reminders.
+    #[arg(long)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Language of letters: en, it, es, fr or ro.
+    #[arg(long)]
+    pub language: Option<String>,
+    /// Billing (accounts payable) contact's name.
+    #[arg(long)]
+    pub billing_contact: Option<String>,
+    /// Billing contact's email.
+    #[arg(long)]
+    pub billing_email: Option<String>,
+    /// Billing contact's phone.
+    #[arg(long)]
+    pub billing_phone: Option<String>,
+    /// Senior contact (owner, CFO) for later stages.
+    #[arg(long)]
+    pub senior_contact: Option<String>,
+    /// Senior contact's email.
+    #[arg(long)]
+    pub senior_email: Option<String>,
+    /// Senior contact's phone.
+    #[arg(long)]
+    pub senior_phone: Option<String>,
+    /// Our sales rep for this customer.
+    #[arg(long)]
+    pub sales_rep: Option<String>,
+    /// Sales rep's email.
+    #[arg(long)]
+    pub sales_rep_email: Option<String>,
+    /// Payment terms in days.
+    #[arg(long, value_name = "DAYS")]
+    pub terms: Option<u32>,
+    /// Early-payment discount as PERCENT/DAYS, e.g. 2/10.
+    #[arg(long, value_name = "PERCENT/DAYS")]
+    pub discount: Option<String>,
+    /// Credit limit, in the configured currency unless --currency is given.
+    #[arg(long, value_name = "AMOUNT")]
+    pub credit_limit: Option<String>,
+    /// Currency of the credit limit.
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// Dunning policy profile, e.g. slow_payer.
+    #[arg(long, value_name = "PROFILE")]
+    pub policy: Option<String>,
+    /// Free notes.
+    #[arg(long)]
+    pub notes: Option<String>,
+}
+
+/// `dun customer …`
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Add a customer.
+    Add {
+        /// Customer code (unique).
+        code: String,
+        /// Company name.
+        #[arg(long)]
+        name: String,
+        /// The rest of the customer's fields.
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+    /// List customers with their balances.
+    List(ListArgs),
+    /// One customer: details, balances and open invoices.
+    Show {
+        /// Customer code.
+        code: String,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Change a customer's fields (an empty value clears one).
+    Edit {
+        /// Customer code.
+        code: String,
+        /// New company name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Fields to change.
+        #[command(flatten)]
+        fields: CustomerFields,
+    },
+}
+
+/// `dun invoice …`
+#[derive(Debug, Subcommand)]
+pub enum InvoiceCommand {
+    /// Add an invoice or credit note.
+    Add(InvoiceAddArgs),
+    /// List invoices and credit notes.
+    List {
+        /// Only this customer's.
+        #[arg(long, value_name = "CODE")]
+        customer: Option<String>,
+        /// Only open ones.
+        #[arg(long)]
+        open: bool,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// One invoice with its payments.
+    Show {
+        /// Invoice number.
+        number: String,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Write off what is still owed on an invoice.
+    WriteOff {
+        /// Invoice number.
+        number: String,
+        /// Why, for the follow-up log.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+}
+
+/// Options of `dun invoice add`.
+#[derive(Debug, Args)]
+pub struct InvoiceAddArgs {
+    /// Invoice number, kept exactly as typed.
+    pub number: String,
+    /// Customer code.
+    #[arg(long, value_name = "CODE")]
+    pub customer: String,
+    /// Issue date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub issued: NaiveDate,
+    /// Due date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub due: NaiveDate,
+    /// Gross amount, in the configured locale's style.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// Currency [default: the configured currency].
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// This is a credit note: its amount is credited to the customer.
+    #[arg(long)]
+    pub credit_note: bool,
+}
+
+/// `dun payment …`
+#[derive(Debug, Subcommand)]
+pub enum PaymentCommand {
+    /// Record a payment; it is applied to the named invoice, else oldest due first.
+    Add(PaymentAddArgs),
+    /// List payments.
+    List {
+        /// Only this customer's.
+        #[arg(long, value_name = "CODE")]
+        customer: Option<String>,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+}
+
+/// Options of `dun payment add`.
+#[derive(Debug, Args)]
+pub struct PaymentAddArgs {
+    /// Customer code.
+    #[arg(long, value_name = "CODE")]
+    pub customer: String,
+    /// Amount received.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// Value date.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: NaiveDate,
+    /// The invoice the payer named.
+    #[arg(long, value_name = "NUMBER")]
+    pub invoice: Option<String>,
+    /// Bank reference.
+    #[arg(long)]
+    pub reference: Option<String>,
+    /// Transfer, card, cash…
+    #[arg(long)]
+    pub method: Option<String>,
+    /// Currency [default: the configured currency].
+    #[arg(long)]
+    pub currency: Option<String>,
+}
+
+/// Parses a `YYYY-MM-DD` date.
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{text}' is not a date; expected YYYY-MM-DD"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn dates_are_strict_iso() {
+        assert!(parse_date("2026-02-28").is_ok());
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("28/02/2026").is_err());
+    }
+}

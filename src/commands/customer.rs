@@ -1,0 +1,357 @@
+//! `dun customer …`
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use chrono::Months;
+
+use super::Session;
+use super::report::{Balances, amount_cell};
+use crate::cli::{CustomerCommand, CustomerFields};
+use crate::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
+use crate::money::{Locale, Money};
+use crate::output::{Cell, Format, Report};
+
+pub(super) fn run(session: &Session, cmd: CustomerCommand, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        CustomerCommand::Add { code, name, fields } => add(session, code, name, &fields, out),
+        CustomerCommand::List(list) => list_customers(session, list.format, out),
+        CustomerCommand::Show { code, list } => show(session, &code, list.format, out),
+        CustomerCommand::Edit { code, name, fields } => edit(session, &code, name, &fields, out),
+    }
+}
+
+fn add(
+    session: &Session,
+    code: String,
+    name: String,
+    fields: &CustomerFields,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let code = required_text("customer code", &code)?;
+    let name = required_text("--name", &name)?;
+    let mut customer = Customer {
+        id: 0,
+        code,
+        name,
+        email: None,
+        phone: None,
+        language: session.config.config.locale,
+        contacts: Vec::new(),
+        payment_terms_days: None,
+        early_discount: None,
+        credit_limit: None,
+        policy_profile: None,
+        notes: None,
+        created_on: session.as_of,
+    };
+    apply(session, &mut customer, fields)?;
+    let mut store = session.open()?;
+    store.insert_customer(&customer)?;
+    writeln!(out, "added customer {} ({})", customer.code, customer.name)?;
+    Ok(())
+}
+
+fn edit(
+    session: &Session,
+    code: &str,
+    name: Option<String>,
+    fields: &CustomerFields,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut store = session.open_existing()?;
+    let mut customer = store.customer_by_code(code)?;
+    if let Some(name) = name {
+        customer.name = required_text("--name", &name)?;
+    }
+    apply(session, &mut customer, fields)?;
+    store.update_customer(&customer)?;
+    writeln!(out, "updated customer {}", customer.code)?;
+    Ok(())
+}
+
+/// A required text value, trimmed and non-empty.
+fn required_text(what: &str, text: &str) -> Result<String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        bail!("{what} must not be empty");
+    }
+    Ok(trimmed.to_string())
+}
+
+/// An optional text flag: absent leaves the value, empty clears it.
+fn set(target: &mut Option<String>, value: &Option<String>) {
+    if let Some(v) = value {
+        let v = v.trim();
+        *target = (!v.is_empty()).then(|| v.to_string());
+    }
+}
+
+fn apply(session: &Session, customer: &mut Customer, f: &CustomerFields) -> Result<()> {
+    set(&mut customer.email, &f.email);
+    if let Some(email) = &customer.email
+        && !looks_like_email(email)
+    {
+        bail!("--email: '{email}' is not an email address; expected name@domain");
+    }
+    set(&mut customer.phone, &f.phone);
+    set(&mut customer.notes, &f.notes);
+    if let Some(language) = &f.language {
+        customer.language = language
+            .parse::<Locale>()
+            .map_err(anyhow::Error::msg)
+            .context("--language")?;
+    }
+    set_contact(
+        customer,
+        ContactRole::Billing,
+        [&f.billing_contact, &f.billing_email, &f.billing_phone],
+    );
+    set_contact(
+        customer,
+        ContactRole::Senior,
+        [&f.senior_contact, &f.senior_email, &f.senior_phone],
+    );
+    set_contact(
+        customer,
+        ContactRole::SalesRep,
+        [&f.sales_rep, &f.sales_rep_email, &None],
+    );
+    for contact in &customer.contacts {
+        if let Some(email) = &contact.email
+            && !looks_like_email(email)
+        {
+            bail!("'{email}' is not an email address; expected name@domain");
+        }
+    }
+    if let Some(days) = f.terms {
+        customer.payment_terms_days = Some(days);
+    }
+    if let Some(discount) = &f.discount {
+        customer.early_discount = if discount.trim().is_empty() {
+            None
+        } else {
+            Some(
+                discount
+                    .parse::<EarlyDiscount>()
+                    .map_err(anyhow::Error::msg)
+                    .context("--discount")?,
+            )
+        };
+    }
+    if let Some(limit) = &f.credit_limit {
+        customer.credit_limit = if limit.trim().is_empty() {
+            None
+        } else {
+            let money = session.money("credit-limit", limit, f.currency.as_deref())?;
+            if money.amount.is_sign_negative() {
+                bail!("--credit-limit must not be negative");
+            }
+            Some(money)
+        };
+    }
+    if let Some(policy) = &f.policy {
+        let policy = policy.trim();
+        if policy.is_empty() {
+            customer.policy_profile = None;
+        } else if session.config.config.dunning.profiles.contains_key(policy) {
+            customer.policy_profile = Some(policy.to_string());
+        } else {
+            let known: Vec<&str> = session
+                .config
+                .config
+                .dunning
+                .profiles
+                .keys()
+                .map(String::as_str)
+                .collect();
+            bail!(
+                "--policy: no profile '{policy}'; expected one of: {}",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+fn set_contact(
+    customer: &mut Customer,
+    role: ContactRole,
+    [name, email, phone]: [&Option<String>; 3],
+) {
+    if name.is_none() && email.is_none() && phone.is_none() {
+        return;
+    }
+    let index = match customer.contacts.iter().position(|c| c.role == role) {
+        Some(i) => i,
+        None => {
+            customer.contacts.push(Contact {
+                role,
+                name: None,
+                email: None,
+                phone: None,
+            });
+            customer.contacts.len() - 1
+        }
+    };
+    let contact = &mut customer.contacts[index];
+    set(&mut contact.name, name);
+    set(&mut contact.email, email);
+    set(&mut contact.phone, phone);
+    if contact.name.is_none() && contact.email.is_none() && contact.phone.is_none() {
+        customer.contacts.remove(index);
+    }
+}
+
+fn looks_like_email(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !text.chars().any(|c| {
+                    c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | ',' | ';')
+                })
+        }
+        None => false,
+    }
+}
+
+/// The measures a customer is under on the as-of date.
+pub(super) fn measures(session: &Session, customer: &Customer, net: Option<Money>) -> Vec<String> {
+    let mut measures = Vec::new();
+    if let (Some(limit), Some(net)) = (customer.credit_limit, net)
+        && limit.currency == net.currency
+        && net.amount > limit.amount
+    {
+        measures.push("over_limit".to_string());
+    }
+    let months = session.config.config.credit.probation_months;
+    if months > 0
+        && customer
+            .created_on
+            .checked_add_months(Months::new(months))
+            .is_some_and(|end| session.as_of < end)
+    {
+        measures.push("probation".to_string());
+    }
+    measures
+}
+
+fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
+    let store = session.open_existing()?;
+    let customers = store.customers()?;
+    let balances = Balances::load(&store, session.as_of)?;
+    let mut report = Report::new([
+        ("code", "Code"),
+        ("name", "Name"),
+        ("open_balance", "Open"),
+        ("overdue_balance", "Overdue"),
+        ("unapplied_credit", "Credit"),
+        ("currency", "Cur"),
+        ("measures", "Measures"),
+    ]);
+    for customer in &customers {
+        for balance in balances.of(customer.id, session.config.config.currency) {
+            let net = Money::new(balance.net(), balance.currency);
+            report.rows.push(vec![
+                Cell::Text(customer.code.clone()),
+                Cell::Text(customer.name.clone()),
+                amount_cell(balance.net(), balance.currency),
+                amount_cell(balance.overdue, balance.currency),
+                amount_cell(balance.unapplied_credit, balance.currency),
+                Cell::Text(balance.currency.to_string()),
+                Cell::List(measures(session, customer, Some(net))),
+            ]);
+        }
+    }
+    report.write(format, session.config.config.locale, out)?;
+    Ok(())
+}
+
+fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+    let store = session.open_existing()?;
+    let customer = store.customer_by_code(code)?;
+    let balances = Balances::load_for(&store, customer.id, session.as_of)?;
+    let rows = balances.of(customer.id, session.config.config.currency);
+    let locale = session.config.config.locale;
+    let mut details = Report::new([("field", "Field"), ("value", "Value")]);
+    let mut field = |name: &str, value: Option<String>| {
+        if let Some(v) = value {
+            details
+                .rows
+                .push(vec![Cell::Text(name.into()), Cell::Text(v)]);
+        }
+    };
+    field("code", Some(customer.code.clone()));
+    field("name", Some(customer.name.clone()));
+    field("email", customer.email.clone());
+    field("phone", customer.phone.clone());
+    field("language", Some(customer.language.to_string()));
+    for contact in &customer.contacts {
+        let parts: Vec<&str> = [&contact.name, &contact.email, &contact.phone]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        field(
+            &format!("{} contact", contact.role.as_str()),
+            Some(parts.join(", ")),
+        );
+    }
+    field(
+        "terms",
+        customer.payment_terms_days.map(|d| format!("{d} days")),
+    );
+    field(
+        "discount",
+        customer
+            .early_discount
+            .map(|d| format!("{}% within {} days", d.percent, d.days)),
+    );
+    field(
+        "credit limit",
+        customer.credit_limit.map(|m| m.display(locale)),
+    );
+    field("policy", customer.policy_profile.clone());
+    field("customer since", Some(customer.created_on.to_string()));
+    field("notes", customer.notes.clone());
+    for b in &rows {
+        field(
+            &format!("balance {}", b.currency),
+            Some(format!(
+                "open {}, overdue {}, credit {}",
+                locale.format_amount(b.net(), b.currency.minor_digits()),
+                locale.format_amount(b.overdue, b.currency.minor_digits()),
+                locale.format_amount(b.unapplied_credit, b.currency.minor_digits()),
+            )),
+        );
+        let measures = measures(session, &customer, Some(Money::new(b.net(), b.currency)));
+        if !measures.is_empty() {
+            field("measures", Some(measures.join(", ")));
+        }
+    }
+    match format {
+        Format::Json => {
+            let balances: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|b| {
+                    serde_json::json!({
+                        "currency": b.currency,
+                        "open_balance": crate::money::plain_amount(b.net(), b.currency),
+                        "overdue_balance": crate::money::plain_amount(b.overdue, b.currency),
+                        "unapplied_credit": crate::money::plain_amount(b.unapplied_credit, b.currency),
+                        "measures": measures(session, &customer, Some(Money::new(b.net(), b.currency))),
+                    })
+                })
+                .collect();
+            let mut value = serde_json::to_value(&customer)?;
+            value["balances"] = serde_json::Value::from(balances);
+            serde_json::to_writer_pretty(&mut *out, &value)?;
+            writeln!(out)?;
+        }
+        _ => details.write(format, locale, out)?,
+    }
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! `dun invoice …`
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use rust_decimal::Decimal;
+
+use super::Session;
+use super::report::amount_cell;
+use crate::cli::{InvoiceAddArgs, InvoiceCommand};
+use crate::dunning::Policy;
+use crate::ledger::{Customer, CustomerId, DocumentKind, Invoice, days_overdue};
+use crate::output::{Cell, Format, Report};
+use crate::store::{InvoiceFilter, NewInvoice};
+
+pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        InvoiceCommand::Add(args) => add(session, &args, out),
+        InvoiceCommand::List {
+            customer,
+            open,
+            list,
+        } => list_invoices(session, customer.as_deref(), open, list.format, out),
+        InvoiceCommand::Show { number, list } => show(session, &number, list.format, out),
+        InvoiceCommand::WriteOff { number, reason } => {
+            write_off(session, &number, reason.as_deref(), out)
+        }
+    }
+}
+
+fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<()> {
+    let number = args.number.trim();
+    if number.is_empty() {
+        bail!("the invoice number must not be empty");
+    }
+    let money = session.money("amount", &args.amount, args.currency.as_deref())?;
+    if money.amount <= Decimal::ZERO {
+        bail!(
+            "--amount: '{}' must be positive; for a credit note give its amount with --credit-note",
+            args.amount
+        );
+    }
+    let mut store = session.open()?;
+    let customer = store
+        .customer_by_code(&args.customer)
+        .context("--customer")?;
+    let kind = if args.credit_note {
+        DocumentKind::CreditNote
+    } else {
+        DocumentKind::Invoice
+    };
+    store.insert_invoice(&NewInvoice {
+        number: number.to_string(),
+        customer_id: customer.id,
+        kind,
+        issue_date: args.issued,
+        due_date: args.due,
+        amount: money.amount,
+        currency: money.currency,
+    })?;
+    let what = if args.credit_note {
+        "credit note"
+    } else {
+        "invoice"
+    };
+    writeln!(
+        out,
+        "added {what} {number} for {}: {}",
+        customer.code,
+        money.display(session.config.config.locale)
+    )?;
+    Ok(())
+}
+
+/// The label of an invoice's state: a ladder stage id, or `current`,
+/// `paid`, `written_off`, `credit_note`.
+pub(super) fn stage_label(
+    policy: &Policy,
+    invoice: &Invoice,
+    profile: Option<&str>,
+    as_of: chrono::NaiveDate,
+) -> String {
+    if invoice.kind == DocumentKind::CreditNote {
+        return "credit_note".into();
+    }
+    if invoice.written_off_on.is_some() {
+        return "written_off".into();
+    }
+    if invoice.open.is_zero() {
+        return "paid".into();
+    }
+    policy
+        .stage_for(profile, days_overdue(invoice.due_date, as_of), invoice.open)
+        .map_or_else(|| "current".into(), |s| s.id.clone())
+}
+
+fn invoice_report() -> Report {
+    Report::new([
+        ("number", "Number"),
+        ("customer", "Customer"),
+        ("kind", "Kind"),
+        ("issue_date", "Issued"),
+        ("due_date", "Due"),
+        ("amount", "Amount"),
+        ("open_balance", "Open"),
+        ("currency", "Cur"),
+        ("days_overdue", "Days"),
+        ("stage", "Stage"),
+    ])
+}
+
+fn invoice_row(
+    session: &Session,
+    policy: &Policy,
+    invoice: &Invoice,
+    customer: Option<&Customer>,
+) -> Vec<Cell> {
+    let sign = match invoice.kind {
+        DocumentKind::Invoice => Decimal::ONE,
+        DocumentKind::CreditNote => Decimal::NEGATIVE_ONE,
+    };
+    let days = (invoice.kind == DocumentKind::Invoice && !invoice.open.is_zero())
+        .then(|| days_overdue(invoice.due_date, session.as_of));
+    let profile = customer.and_then(|c| c.policy_profile.as_deref());
+    vec![
+        Cell::Text(invoice.number.clone()),
+        Cell::Text(customer.map(|c| c.code.clone()).unwrap_or_default()),
+        Cell::Text(invoice.kind.as_str().into()),
+        Cell::Date(invoice.issue_date),
+        Cell::Date(invoice.due_date),
+        amount_cell(sign * invoice.amount, invoice.currency),
+        amount_cell(sign * invoice.open, invoice.currency),
+        Cell::Text(invoice.currency.to_string()),
+        days.map_or(Cell::Empty, Cell::Int),
+        Cell::Text(stage_label(policy, invoice, profile, session.as_of)),
+    ]
+}
+
+fn list_invoices(
+    session: &Session,
+    customer: Option<&str>,
+    open_only: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = session.open_existing()?;
+    let customer_id = customer
+        .map(|code| store.customer_by_code(code).map(|c| c.id))
+        .transpose()
+        .context("--customer")?;
+    let customers: HashMap<CustomerId, Customer> =
+        store.customers()?.into_iter().map(|c| (c.id, c)).collect();
+    let invoices = store.invoices(&InvoiceFilter {
+        customer_id,
+        open_only,
+    })?;
+    let policy = Policy::from_config(&session.config.config.dunning);
+    let mut report = invoice_report();
+    report.rows = invoices
+        .iter()
+        .map(|inv| invoice_row(session, &policy, inv, customers.get(&inv.customer_id)))
+        .collect();
+    report.write(format, session.config.config.locale, out)?;
+    Ok(())
+}
+
+fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+    let store = session.open_existing()?;
+    let invoice = store.invoice_by_number(number)?;
+    let customer = store
+        .customers()?
+        .into_iter()
+        .find(|c| c.id == invoice.customer_id);
+    let policy = Policy::from_config(&session.config.config.dunning);
+    let mut report = invoice_report();
+    report
+        .rows
+        .push(invoice_row(session, &policy, &invoice, customer.as_ref()));
+    report.write(format, session.config.config.locale, out)?;
+    if format == Format::Table {
+        let payments = store.payments(Some(invoice.customer_id))?;
+        let applied: Vec<_> = payments
+            .iter()
+            .filter(|(_, numbers)| numbers.iter().any(|n| n == &invoice.number))
+            .collect();
+        if !applied.is_empty() {
+            writeln!(out, "\nPayments applied:")?;
+            for (p, _) in applied {
+                writeln!(
+                    out,
+                    "  {}  {}  {}",
+                    p.paid_on,
+                    crate::money::Money::new(p.amount, p.currency)
+                        .display(session.config.config.locale),
+                    crate::text::sanitize(p.reference.as_deref().unwrap_or(""))
+                )?;
+            }
+        }
+        if let Some(on) = invoice.written_off_on {
+            writeln!(out, "\nWritten off on {on}")?;
+        }
+    }
+    Ok(())
+}
+
+fn write_off(
+    session: &Session,
+    number: &str,
+    reason: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut store = session.open_existing()?;
+    let invoice = store.invoice_by_number(number)?;
+    let amount = store.write_off(number, session.as_of, reason)?;
+    writeln!(
+        out,
+        "wrote off {} on invoice {number}",
+        crate::money::Money::new(amount, invoice.currency).display(session.config.config.locale)
+    )?;
+    Ok(())
+}

@@ -1,0 +1,180 @@
+//! The imperative shell: each subcommand reads the ledger, calls the pure
+//! core, writes a report or a change.
+
+mod customer;
+mod demo;
+mod invoice;
+mod payment;
+mod report;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::NaiveDate;
+use clap::CommandFactory;
+use rust_decimal::Decimal;
+
+use crate::cli::{Cli, Command, ConfigCommand};
+use crate::config::{self, Loaded, Origin};
+use crate::money::{Currency, Money};
+use crate::store::Store;
+
+/// Everything a command needs besides its own arguments.
+pub struct Session {
+    /// The validated configuration.
+    pub config: Loaded,
+    /// The date decisions are made as of.
+    pub as_of: NaiveDate,
+    /// The ledger file.
+    pub db: PathBuf,
+}
+
+impl Session {
+    /// Opens the ledger for reading; it must exist.
+    fn open_existing(&self) -> Result<Store> {
+        if !self.db.exists() {
+            bail!(
+                "no ledger at {}; run `dun init` or pass --db PATH",
+                self.db.display()
+            );
+        }
+        self.open()
+    }
+
+    /// Opens the ledger, creating it when missing.
+    fn open(&self) -> Result<Store> {
+        Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))
+    }
+
+    /// Parses an amount typed in the configured locale's style.
+    fn amount(&self, flag: &str, text: &str) -> Result<Decimal> {
+        self.config
+            .config
+            .locale
+            .parse_amount(text)
+            .with_context(|| format!("--{flag}"))
+    }
+
+    /// Parses `--currency`, defaulting to the configured currency.
+    fn currency(&self, text: Option<&str>) -> Result<Currency> {
+        match text {
+            Some(t) => t.parse().context("--currency"),
+            None => Ok(self.config.config.currency),
+        }
+    }
+
+    /// A positive amount in a currency, checked against its minor units.
+    fn money(&self, flag: &str, text: &str, currency: Option<&str>) -> Result<Money> {
+        let amount = self.amount(flag, text)?;
+        let currency = self.currency(currency)?;
+        currency
+            .to_minor(amount)
+            .with_context(|| format!("--{flag}"))?;
+        Ok(Money::new(amount, currency))
+    }
+}
+
+/// Where dun keeps its files by default.
+pub fn project_dirs() -> Option<directories::ProjectDirs> {
+    directories::ProjectDirs::from("", "", "dun")
+}
+
+fn default_db() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("DUN_DB").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
+    project_dirs()
+        .map(|d| d.data_dir().join("dun.db"))
+        .context("no home folder to keep the ledger in; pass --db PATH")
+}
+
+/// Runs the parsed command line. `today` is the clock's date, read once by
+/// the caller; everything below uses the as-of date.
+pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
+    let default_config = project_dirs().map(|d| d.config_dir().join("config.toml"));
+    let config = config::load(cli.config.as_deref(), default_config.as_deref())?;
+    let as_of = cli.as_of.unwrap_or(today);
+    let db = match (&cli.command, &cli.db) {
+        (_, Some(path)) => path.clone(),
+        (Some(Command::Demo(_)), None) => demo::default_path()?,
+        _ => default_db()?,
+    };
+    let session = Session { config, as_of, db };
+    match cli.command {
+        None => report::dashboard_stand_in(&session, out),
+        Some(Command::Demo(args)) => demo::run(&session, &args, out),
+        Some(Command::Init) => init(&session, out),
+        Some(Command::Config(ConfigCommand::Check)) => config_check(&session, out),
+        Some(Command::Customer(cmd)) => customer::run(&session, *cmd, out),
+        Some(Command::Invoice(cmd)) => invoice::run(&session, cmd, out),
+        Some(Command::Payment(cmd)) => payment::run(&session, cmd, out),
+        Some(Command::Aging(list)) => report::aging(&session, list.format, out),
+        Some(Command::Backup { file }) => backup(&session, &file, out),
+        Some(Command::Completions { shell }) => {
+            clap_complete::generate(shell, &mut Cli::command(), "dun", out);
+            Ok(())
+        }
+        Some(Command::Man) => clap_mangen::Man::new(Cli::command())
+            .render(out)
+            .context("cannot write the manual page"),
+    }
+}
+
+fn init(session: &Session, out: &mut dyn Write) -> Result<()> {
+    let existed = session.db.exists();
+    let store = session.open()?;
+    let verb = if existed {
+        "ledger is ready"
+    } else {
+        "created ledger"
+    };
+    writeln!(
+        out,
+        "{verb}: {} (schema {})",
+        store.path().display(),
+        store.schema_version()?
+    )?;
+    Ok(())
+}
+
+fn config_check(session: &Session, out: &mut dyn Write) -> Result<()> {
+    let config = &session.config;
+    match &config.origin {
+        Origin::Defaults => writeln!(out, "config OK: no file, built-in defaults")?,
+        Origin::File(path) => writeln!(out, "config OK: {}", path.display())?,
+    }
+    let ladder: Vec<String> = config
+        .config
+        .dunning
+        .stage
+        .iter()
+        .map(|s| format!("{} {:+}", s.id, s.days))
+        .collect();
+    writeln!(
+        out,
+        "locale {}, currency {}, ladder: {}",
+        config.config.locale,
+        config.config.currency,
+        ladder.join(", ")
+    )?;
+    Ok(())
+}
+
+fn backup(session: &Session, file: &Path, out: &mut dyn Write) -> Result<()> {
+    if !session.db.exists() {
+        bail!("no ledger at {} to back up", session.db.display());
+    }
+    if file.exists() {
+        bail!("{} already exists; choose a new file name", file.display());
+    }
+    let store = session.open()?;
+    store.backup_to(file)?;
+    writeln!(
+        out,
+        "backed up {} to {}",
+        store.path().display(),
+        file.display()
+    )?;
+    Ok(())
+}

@@ -1,0 +1,113 @@
+//! `dun payment …`
+
+use std::collections::HashMap;
+use std::io::Write;
+
+use anyhow::{Context as _, Result};
+
+use super::Session;
+use super::report::amount_cell;
+use crate::cli::{PaymentAddArgs, PaymentCommand};
+use crate::ledger::CustomerId;
+use crate::money::Money;
+use crate::output::{Cell, Format, Report};
+use crate::store::NewPayment;
+
+pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        PaymentCommand::Add(args) => add(session, &args, out),
+        PaymentCommand::List { customer, list } => {
+            list_payments(session, customer.as_deref(), list.format, out)
+        }
+    }
+}
+
+fn add(session: &Session, args: &PaymentAddArgs, out: &mut dyn Write) -> Result<()> {
+    let money = session.money("amount", &args.amount, args.currency.as_deref())?;
+    if money.amount <= rust_decimal::Decimal::ZERO {
+        anyhow::bail!("--amount: '{}' must be positive", args.amount);
+    }
+    let mut store = session.open()?;
+    let customer = store
+        .customer_by_code(&args.customer)
+        .context("--customer")?;
+    let invoice_id = match &args.invoice {
+        Some(number) => Some(store.invoice_by_number(number).context("--invoice")?.id),
+        None => None,
+    };
+    let id = store.insert_payment(&NewPayment {
+        customer_id: customer.id,
+        paid_on: args.date,
+        amount: money.amount,
+        currency: money.currency,
+        method: args.method.clone(),
+        reference: args.reference.clone(),
+        invoice_id,
+    })?;
+    let locale = session.config.config.locale;
+    let (payment, applied) = store
+        .payments(Some(customer.id))?
+        .into_iter()
+        .find(|(p, _)| p.id == id)
+        .context("the payment just recorded cannot be read back")?;
+    write!(
+        out,
+        "recorded payment of {} from {}",
+        money.display(locale),
+        customer.code
+    )?;
+    if !applied.is_empty() {
+        write!(out, ", applied to {}", applied.join(", "))?;
+    }
+    if !payment.unapplied.is_zero() {
+        write!(
+            out,
+            "; {} left on account as credit",
+            Money::new(payment.unapplied, payment.currency).display(locale)
+        )?;
+    }
+    writeln!(out)?;
+    Ok(())
+}
+
+fn list_payments(
+    session: &Session,
+    customer: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = session.open_existing()?;
+    let customer_id = customer
+        .map(|code| store.customer_by_code(code).map(|c| c.id))
+        .transpose()
+        .context("--customer")?;
+    let codes: HashMap<CustomerId, String> = store
+        .customers()?
+        .into_iter()
+        .map(|c| (c.id, c.code))
+        .collect();
+    let mut report = Report::new([
+        ("customer", "Customer"),
+        ("paid_on", "Date"),
+        ("amount", "Amount"),
+        ("unapplied", "Unapplied"),
+        ("currency", "Cur"),
+        ("method", "Method"),
+        ("reference", "Reference"),
+        ("invoices", "Applied to"),
+    ]);
+    for (p, applied) in store.payments(customer_id)? {
+        report.rows.push(vec![
+            Cell::Text(codes.get(&p.customer_id).cloned().unwrap_or_default()),
+            Cell::Date(p.paid_on),
+            amount_cell(p.amount, p.currency),
+            amount_cell(p.unapplied, p.currency),
+            Cell::Text(p.currency.to_string()),
+            Cell::opt_text(p.method.as_deref()),
+            Cell::opt_text(p.reference.as_deref()),
+            Cell::List(applied),
+        ]);
+    }
+    report.write(format, session.config.config.locale, out)?;
+    Ok(())
+}

@@ -1,0 +1,199 @@
+//! Balances and the aging report.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+
+use anyhow::Result;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::Session;
+use crate::aging::{AgingRow, age};
+use crate::ledger::{CustomerBalance, CustomerId, customer_balances};
+use crate::money::Currency;
+use crate::output::{Cell, Format, Report};
+use crate::store::{InvoiceFilter, Store};
+
+/// An amount cell.
+pub(super) fn amount_cell(amount: Decimal, currency: Currency) -> Cell {
+    Cell::Amount(amount, currency)
+}
+
+/// Every customer's balances per currency on a date.
+pub(super) struct Balances {
+    by_customer: BTreeMap<(CustomerId, Currency), CustomerBalance>,
+}
+
+impl Balances {
+    /// Balances of every customer.
+    pub(super) fn load(store: &Store, as_of: NaiveDate) -> Result<Self> {
+        Self::load_filtered(store, None, as_of)
+    }
+
+    /// Balances of one customer.
+    pub(super) fn load_for(
+        store: &Store,
+        customer_id: CustomerId,
+        as_of: NaiveDate,
+    ) -> Result<Self> {
+        Self::load_filtered(store, Some(customer_id), as_of)
+    }
+
+    fn load_filtered(
+        store: &Store,
+        customer_id: Option<CustomerId>,
+        as_of: NaiveDate,
+    ) -> Result<Self> {
+        let open = store.invoices(&InvoiceFilter {
+            customer_id,
+            open_only: true,
+        })?;
+        let mut unapplied = store.unapplied_payments()?;
+        if let Some(id) = customer_id {
+            unapplied.retain(|(c, _, _)| *c == id);
+        }
+        Ok(Balances {
+            by_customer: customer_balances(&open, &unapplied, as_of),
+        })
+    }
+
+    /// A customer's balances, one per currency it has; a zero balance in
+    /// `default` when it has none.
+    pub(super) fn of(&self, customer_id: CustomerId, default: Currency) -> Vec<CustomerBalance> {
+        let rows: Vec<CustomerBalance> = self
+            .by_customer
+            .range((customer_id, Currency::MIN)..=(customer_id, Currency::MAX))
+            .map(|(_, b)| b.clone())
+            .collect();
+        if rows.is_empty() {
+            vec![CustomerBalance {
+                customer_id,
+                currency: default,
+                open: Decimal::ZERO,
+                overdue: Decimal::ZERO,
+                unapplied_credit: Decimal::ZERO,
+            }]
+        } else {
+            rows
+        }
+    }
+}
+
+/// The aging rows and the customers' codes and names.
+struct Aging {
+    rows: Vec<AgingRow>,
+    names: HashMap<CustomerId, (String, String)>,
+}
+
+fn load_aging(session: &Session, store: &Store) -> Result<Aging> {
+    let open = store.invoices(&InvoiceFilter {
+        customer_id: None,
+        open_only: true,
+    })?;
+    let unapplied = store.unapplied_payments()?;
+    let rows = age(&open, &unapplied, &session.config.buckets, session.as_of);
+    let names = store
+        .customers()?
+        .into_iter()
+        .map(|c| (c.id, (c.code, c.name)))
+        .collect();
+    Ok(Aging { rows, names })
+}
+
+fn aging_report(session: &Session, aging: &Aging, limit: Option<usize>) -> Report {
+    let buckets = &session.config.buckets;
+    let mut columns = vec![
+        ("customer".to_string(), "Customer".to_string()),
+        ("name".to_string(), "Name".to_string()),
+        ("total".to_string(), "Total".to_string()),
+    ];
+    columns.extend(buckets.keys().into_iter().zip(buckets.titles()));
+    columns.push(("currency".into(), "Cur".into()));
+    let mut report = Report::new(columns);
+    let mut totals: BTreeMap<Currency, (Decimal, Vec<Decimal>)> = BTreeMap::new();
+    for row in &aging.rows {
+        let entry = totals
+            .entry(row.currency)
+            .or_insert_with(|| (Decimal::ZERO, vec![Decimal::ZERO; buckets.len()]));
+        entry.0 += row.total;
+        for (sum, value) in entry.1.iter_mut().zip(&row.buckets) {
+            *sum += value;
+        }
+    }
+    let shown = limit.unwrap_or(usize::MAX);
+    for row in aging.rows.iter().take(shown) {
+        let (code, name) = aging
+            .names
+            .get(&row.customer_id)
+            .cloned()
+            .unwrap_or_default();
+        let mut cells = vec![
+            Cell::Text(code),
+            Cell::Text(name),
+            amount_cell(row.total, row.currency),
+        ];
+        cells.extend(row.buckets.iter().map(|b| amount_cell(*b, row.currency)));
+        cells.push(Cell::Text(row.currency.to_string()));
+        report.rows.push(cells);
+    }
+    for (currency, (total, sums)) in totals {
+        let label = if aging.rows.len() > shown {
+            match aging.rows.iter().filter(|r| r.currency == currency).count() {
+                1 => "1 customer".to_string(),
+                n => format!("{n} customers"),
+            }
+        } else {
+            String::new()
+        };
+        let mut cells = vec![
+            Cell::Text("TOTAL".into()),
+            Cell::Text(label),
+            amount_cell(total, currency),
+        ];
+        cells.extend(sums.iter().map(|b| amount_cell(*b, currency)));
+        cells.push(Cell::Text(currency.to_string()));
+        report.footer.push(cells);
+    }
+    report
+}
+
+/// `dun aging`: one row per customer and currency, largest total first.
+pub(super) fn aging(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
+    let store = session.open_existing()?;
+    let aging = load_aging(session, &store)?;
+    aging_report(session, &aging, None).write(format, session.config.config.locale, out)?;
+    Ok(())
+}
+
+/// What `dun` shows without a subcommand until the dashboard lands: the
+/// largest balances and the totals.
+pub(super) fn dashboard_stand_in(session: &Session, out: &mut dyn Write) -> Result<()> {
+    let store = session.open_existing()?;
+    print_summary(session, &store, out)
+}
+
+/// The 25 largest balances with totals, and a pointer to the full report.
+pub(super) fn print_summary(session: &Session, store: &Store, out: &mut dyn Write) -> Result<()> {
+    const SHOWN: usize = 25;
+    let aging = load_aging(session, store)?;
+    writeln!(
+        out,
+        "Aging as of {} — {}",
+        session.as_of,
+        store.path().display()
+    )?;
+    aging_report(session, &aging, Some(SHOWN)).write(
+        Format::Table,
+        session.config.config.locale,
+        out,
+    )?;
+    if aging.rows.len() > SHOWN {
+        writeln!(
+            out,
+            "{} more rows: dun --db {} aging",
+            aging.rows.len() - SHOWN,
+            store.path().display()
+        )?;
+    }
+    Ok(())
+}

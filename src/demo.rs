@@ -1,0 +1,713 @@
+//! A realistic demo ledger, generated deterministically from a seed and an
+//! as-of date: customers in five languages, nine months of invoices,
+//! prompt, late and chronic payers, partial payments, a credit note, an
+//! overpayment and a couple of accounts far overdue.
+//!
+//! Pure: customers are produced one at a time and handed to a sink, so a
+//! million invoices never sit in memory at once.
+
+use std::collections::HashSet;
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use crate::ledger::{
+    Allocation, Contact, ContactRole, CreditSource, Customer, DocumentKind, EarlyDiscount, Invoice,
+    OpenItem, Payment, SourceRef, allocate,
+};
+use crate::money::{Currency, Locale, Money};
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoOptions {
+    /// Total invoices (credit notes not counted).
+    pub invoices: u32,
+    /// Seed of the generator.
+    pub seed: u64,
+    /// The ledger's "today": invoices span the nine months before it.
+    pub as_of: NaiveDate,
+}
+
+impl DemoOptions {
+    /// About 15 invoices a customer for small ledgers, 50 for large ones
+    /// (a million invoices gives 20,000 customers).
+    pub fn customers(&self) -> u32 {
+        let n = self.invoices;
+        if n == 0 { 0 } else { (n / 50).max(40.min(n)) }
+    }
+}
+
+/// One customer with everything on its account.
+#[derive(Debug, Clone)]
+pub struct DemoAccount {
+    /// The customer.
+    pub customer: Customer,
+    /// Invoices and credit notes, with open balances after allocation.
+    pub documents: Vec<Invoice>,
+    /// Payments, with what is left unapplied.
+    pub payments: Vec<Payment>,
+    /// Credit applied, with the date it was applied.
+    pub allocations: Vec<(Allocation, NaiveDate)>,
+}
+
+/// How a customer pays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Habit {
+    Prompt,
+    Late,
+    Chronic,
+    /// Stopped paying at some point: far overdue.
+    Stopped,
+}
+
+/// SplitMix64: small, fast, and the same on every platform forever.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// Uniform in `low..=high`.
+    fn range(&mut self, low: i64, high: i64) -> i64 {
+        let span = (high - low + 1).max(1) as u64;
+        low + (self.next() % span) as i64
+    }
+
+    /// True with probability `percent`/100.
+    fn chance(&mut self, percent: u64) -> bool {
+        self.next() % 100 < percent
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[(self.next() % items.len() as u64) as usize]
+    }
+}
+
+struct Names {
+    surnames: &'static [&'static str],
+    sectors: &'static [&'static str],
+    forms: &'static [&'static str],
+    first_names: &'static [&'static str],
+    towns: &'static [&'static str],
+    sector_first: bool,
+}
+
+fn names(locale: Locale) -> Names {
+    match locale {
+        Locale::En => Names {
+            surnames: &[
+                "Harper",
+                "Whitfield",
+                "Pryce",
+                "Caldwell",
+                "Ashby",
+                "Thornton",
+                "Mercer",
+                "Langley",
+                "Finch",
+                "Holloway",
+            ],
+            sectors: &[
+                "Builders",
+                "Joinery",
+                "Catering",
+                "Logistics",
+                "Print",
+                "Electrical",
+            ],
+            forms: &["Ltd", "& Sons Ltd", "Trading Ltd", "plc"],
+            first_names: &["Emma", "Oliver", "Sophie", "James", "Amelia", "Harry"],
+            towns: &["Leeds", "Bristol", "York", "Derby", "Bath", "Hull"],
+            sector_first: false,
+        },
+        Locale::It => Names {
+            surnames: &[
+                "Rossi", "Bianchi", "Ferrari", "Esposito", "Colombo", "Ricci", "Marino", "Greco",
+                "Bruno", "Gallo",
+            ],
+            sectors: &[
+                "Costruzioni",
+                "Arredamenti",
+                "Trasporti",
+                "Alimentari",
+                "Impianti",
+                "Tessuti",
+            ],
+            forms: &["S.r.l.", "S.p.A.", "& Figli S.n.c."],
+            first_names: &["Giulia", "Marco", "Francesca", "Luca", "Chiara", "Matteo"],
+            towns: &["Torino", "Bergamo", "Verona", "Bari", "Parma", "Lecce"],
+            sector_first: true,
+        },
+        Locale::Es => Names {
+            surnames: &[
+                "García",
+                "Fernández",
+                "López",
+                "Martínez",
+                "Sánchez",
+                "Pérez",
+                "Gómez",
+                "Ruiz",
+                "Díaz",
+                "Moreno",
+            ],
+            sectors: &[
+                "Ferretería",
+                "Construcciones",
+                "Distribuciones",
+                "Talleres",
+                "Suministros",
+            ],
+            forms: &["S.L.", "S.A."],
+            first_names: &["Lucía", "Javier", "Carmen", "Pablo", "Marta", "Sergio"],
+            towns: &["Sevilla", "Bilbao", "Zaragoza", "Murcia", "Vigo", "Toledo"],
+            sector_first: true,
+        },
+        Locale::Fr => Names {
+            surnames: &[
+                "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+                "Leroy", "Moreau",
+            ],
+            sectors: &[
+                "Boulangerie",
+                "Menuiserie",
+                "Transports",
+                "Imprimerie",
+                "Électricité",
+            ],
+            forms: &["SARL", "SAS", "& Fils"],
+            first_names: &["Camille", "Julien", "Élodie", "Nicolas", "Manon", "Hugo"],
+            towns: &["Lyon", "Nantes", "Lille", "Rennes", "Dijon", "Tours"],
+            sector_first: true,
+        },
+        Locale::Ro => Names {
+            surnames: &[
+                "Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Matei",
+                "Ciobanu", "Rusu",
+            ],
+            sectors: &["Construct", "Logistic", "Agro", "Distribuție", "Mobila"],
+            forms: &["SRL", "SA"],
+            first_names: &["Ioana", "Andrei", "Elena", "Mihai", "Ana", "Radu"],
+            towns: &["Cluj", "Iași", "Brașov", "Sibiu", "Oradea", "Arad"],
+            sector_first: false,
+        },
+    }
+}
+
+const SALES_REPS: &[(&str, &str)] = &[
+    ("Sara Conti", "sara.conti@dun-demo.example"),
+    ("Tom Baker", "tom.baker@dun-demo.example"),
+    ("Inés Romero", "ines.romero@dun-demo.example"),
+    ("Luc Girard", "luc.girard@dun-demo.example"),
+    ("Radu Marin", "radu.marin@dun-demo.example"),
+];
+
+/// Keeps track of ids and document numbers across customers.
+struct Counters {
+    invoice_id: i64,
+    payment_id: i64,
+    invoice_no: u64,
+    credit_no: u64,
+    /// Customer names given so far; a repeat gets a town.
+    names: HashSet<String>,
+}
+
+/// Generates the ledger, handing each account to `sink` in customer order.
+pub fn generate<E>(
+    options: &DemoOptions,
+    mut sink: impl FnMut(DemoAccount) -> Result<(), E>,
+) -> Result<(), E> {
+    let customers = options.customers();
+    if customers == 0 {
+        return Ok(());
+    }
+    let base = options.invoices / customers;
+    let extra = options.invoices % customers;
+    let mut counters = Counters {
+        invoice_id: 0,
+        payment_id: 0,
+        invoice_no: 0,
+        credit_no: 0,
+        names: HashSet::new(),
+    };
+    for index in 0..customers {
+        let mut rng =
+            Rng(options.seed ^ (u64::from(index) + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let count = base + u32::from(index < extra);
+        let account = account(options, index, count, &mut rng, &mut counters);
+        sink(account)?;
+    }
+    Ok(())
+}
+
+fn habit_for(index: u32, rng: &mut Rng) -> Habit {
+    match index {
+        1 | 2 => Habit::Stopped,
+        3 => Habit::Prompt,
+        _ => match rng.range(0, 99) {
+            0..=54 => Habit::Prompt,
+            55..=79 => Habit::Late,
+            80..=96 => Habit::Chronic,
+            _ => Habit::Stopped,
+        },
+    }
+}
+
+fn customer(
+    options: &DemoOptions,
+    index: u32,
+    habit: Habit,
+    rng: &mut Rng,
+    taken: &mut HashSet<String>,
+) -> Customer {
+    let language = *rng.pick(&Locale::ALL);
+    let n = names(language);
+    let surname = *rng.pick(n.surnames);
+    let sector = *rng.pick(n.sectors);
+    let form = *rng.pick(n.forms);
+    let mut name = if n.sector_first {
+        format!("{sector} {surname} {form}")
+    } else {
+        format!("{surname} {sector} {form}")
+    };
+    if taken.contains(&name) {
+        let base = name.clone();
+        for attempt in 0.. {
+            name = match n.towns.get(attempt) {
+                Some(town) => format!("{base} ({town})"),
+                None => format!("{base} ({})", index + 1),
+            };
+            if !taken.contains(&name) {
+                break;
+            }
+        }
+    }
+    taken.insert(name.clone());
+    let slug: String = surname
+        .chars()
+        .filter(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let code = format!("C{:05}", index + 1);
+    let domain = format!("{slug}{}.example", index + 1);
+    let billing = *rng.pick(n.first_names);
+    let senior = *rng.pick(n.first_names);
+    let (rep, rep_email) = *rng.pick(SALES_REPS);
+    let age_days = if index % 13 == 5 {
+        rng.range(20, 80)
+    } else {
+        rng.range(280, 900)
+    };
+    Customer {
+        id: i64::from(index) + 1,
+        code,
+        name,
+        email: Some(format!("accounts@{domain}")),
+        phone: Some(format!(
+            "+{} {:03} {:07}",
+            30 + rng.range(0, 9),
+            rng.range(100, 999),
+            rng.range(0, 9_999_999)
+        )),
+        language,
+        contacts: vec![
+            Contact {
+                role: ContactRole::Billing,
+                name: Some(format!("{billing} {surname}")),
+                email: Some(format!("{}@{domain}", billing.to_lowercase())),
+                phone: None,
+            },
+            Contact {
+                role: ContactRole::Senior,
+                name: Some(format!("{senior} {surname} (CFO)")),
+                email: Some(format!("cfo@{domain}")),
+                phone: None,
+            },
+            Contact {
+                role: ContactRole::SalesRep,
+                name: Some(rep.to_string()),
+                email: Some(rep_email.to_string()),
+                phone: None,
+            },
+        ],
+        payment_terms_days: None,
+        early_discount: (habit == Habit::Prompt && rng.chance(15)).then_some(EarlyDiscount {
+            percent: Decimal::from(2),
+            days: 10,
+        }),
+        credit_limit: None,
+        policy_profile: (habit == Habit::Chronic && rng.chance(50))
+            .then(|| "slow_payer".to_string()),
+        notes: None,
+        created_on: options.as_of - Days::new(age_days as u64),
+    }
+}
+
+fn account(
+    options: &DemoOptions,
+    index: u32,
+    count: u32,
+    rng: &mut Rng,
+    counters: &mut Counters,
+) -> DemoAccount {
+    let habit = habit_for(index, rng);
+    let mut customer = customer(options, index, habit, rng, &mut counters.names);
+    let currency = match (customer.language, rng.range(0, 9)) {
+        (Locale::En, 0..=2) => Currency::USD,
+        (Locale::En, 3) => Currency::GBP,
+        _ => Currency::EUR,
+    };
+    let terms = *rng.pick(&[30_u64, 30, 30, 60, 60, 14]);
+    customer.payment_terms_days = Some(terms as u32);
+    // Log-uniform-ish scale: most customers small, a few large.
+    let scale = *rng.pick(&[200_i64, 400, 800, 1_500, 3_000, 6_000, 12_000]);
+    let window = (options.as_of - customer.created_on)
+        .num_days()
+        .clamp(1, 270);
+    let stopped_after = options.as_of - Days::new(rng.range(160, 230) as u64);
+
+    let mut documents = Vec::with_capacity(count as usize + 1);
+    let mut payments = Vec::new();
+    let mut issue_offsets: Vec<i64> = (0..count).map(|_| rng.range(0, window)).collect();
+    issue_offsets.sort_unstable_by(|a, b| b.cmp(a));
+    for offset in issue_offsets {
+        let issue_date = options.as_of - Days::new(offset as u64);
+        let due_date = issue_date + Days::new(terms);
+        let amount = Decimal::new(rng.range(scale * 25, scale * 175), 2);
+        counters.invoice_id += 1;
+        counters.invoice_no += 1;
+        let invoice = Invoice {
+            id: counters.invoice_id,
+            number: format!("INV-{:07}", counters.invoice_no),
+            customer_id: customer.id,
+            kind: DocumentKind::Invoice,
+            issue_date,
+            due_date,
+            amount,
+            currency,
+            open: amount,
+            written_off_on: None,
+        };
+        pay(
+            options,
+            &invoice,
+            habit,
+            stopped_after,
+            rng,
+            counters,
+            &mut payments,
+        );
+        documents.push(invoice);
+    }
+    if index == 3 {
+        special_credit(options, &mut documents, &mut payments, counters);
+    }
+    if rng.chance(60) {
+        let monthly: Decimal =
+            documents.iter().map(|d| d.amount).sum::<Decimal>() / Decimal::from(9);
+        let limit =
+            ((monthly * Decimal::from(3)) / Decimal::from(1000)).ceil() * Decimal::from(1000);
+        customer.credit_limit = Some(Money::new(limit.max(Decimal::from(1000)), currency));
+    }
+    let allocations = apply(&mut documents, &mut payments);
+    DemoAccount {
+        customer,
+        documents,
+        payments,
+        allocations,
+    }
+}
+
+/// Adds the payments a customer with this habit made for an invoice.
+fn pay(
+    options: &DemoOptions,
+    invoice: &Invoice,
+    habit: Habit,
+    stopped_after: NaiveDate,
+    rng: &mut Rng,
+    counters: &mut Counters,
+    payments: &mut Vec<Payment>,
+) {
+    let delay = match habit {
+        Habit::Prompt => rng.range(-12, 4),
+        Habit::Late => rng.range(3, 40),
+        Habit::Chronic => rng.range(15, 95),
+        Habit::Stopped if invoice.issue_date > stopped_after => return,
+        Habit::Stopped => rng.range(10, 60),
+    };
+    let paid_on = (invoice.due_date + chrono::TimeDelta::days(delay)).max(invoice.issue_date);
+    if paid_on > options.as_of {
+        return;
+    }
+    let partial = matches!(habit, Habit::Chronic | Habit::Late) && rng.chance(20);
+    let first = if partial {
+        (invoice.amount * Decimal::new(rng.range(30, 80), 2)).round_dp(2)
+    } else {
+        invoice.amount
+    };
+    let mut add = |paid_on: NaiveDate, amount: Decimal, rng: &mut Rng| {
+        counters.payment_id += 1;
+        payments.push(Payment {
+            id: counters.payment_id,
+            customer_id: invoice.customer_id,
+            paid_on,
+            amount,
+            currency: invoice.currency,
+            method: Some(
+                (*rng.pick(&["transfer", "transfer", "transfer", "card", "direct debit"]))
+                    .to_string(),
+            ),
+            reference: Some(format!("Payment {}", invoice.number)),
+            invoice_id: Some(invoice.id),
+            unapplied: amount,
+        });
+    };
+    add(paid_on, first, rng);
+    if partial {
+        let rest_on = paid_on + Days::new(rng.range(20, 60) as u64);
+        if rest_on <= options.as_of && rng.chance(70) {
+            add(rest_on, invoice.amount - first, rng);
+        }
+    }
+}
+
+/// The showcase account: a credit note for returned goods and an overpayment.
+fn special_credit(
+    options: &DemoOptions,
+    documents: &mut Vec<Invoice>,
+    payments: &mut Vec<Payment>,
+    counters: &mut Counters,
+) {
+    let Some(first) = documents.first().cloned() else {
+        return;
+    };
+    counters.invoice_id += 1;
+    counters.credit_no += 1;
+    let amount = (first.amount * Decimal::new(15, 2)).round_dp(2);
+    let issue = (first.issue_date + Days::new(5)).min(options.as_of);
+    documents.push(Invoice {
+        id: counters.invoice_id,
+        number: format!("CN-{:06}", counters.credit_no),
+        kind: DocumentKind::CreditNote,
+        issue_date: issue,
+        due_date: issue,
+        amount,
+        open: amount,
+        ..first
+    });
+    // The customer then settles its whole statement, 50.00 too much.
+    let owed: Decimal = documents
+        .iter()
+        .map(|d| match d.kind {
+            DocumentKind::Invoice => d.amount,
+            DocumentKind::CreditNote => -d.amount,
+        })
+        .sum::<Decimal>()
+        - payments.iter().map(|p| p.amount).sum::<Decimal>();
+    counters.payment_id += 1;
+    let amount = owed.max(Decimal::ZERO) + Decimal::new(5000, 2);
+    payments.push(Payment {
+        id: counters.payment_id,
+        customer_id: first.customer_id,
+        paid_on: options.as_of,
+        amount,
+        currency: first.currency,
+        method: Some("transfer".into()),
+        reference: Some("Statement settlement".into()),
+        invoice_id: None,
+        unapplied: amount,
+    });
+}
+
+/// Applies credit notes and payments in date order, as the store would.
+fn apply(documents: &mut [Invoice], payments: &mut [Payment]) -> Vec<(Allocation, NaiveDate)> {
+    let mut items: Vec<OpenItem> = documents
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Invoice)
+        .map(|d| OpenItem {
+            invoice_id: d.id,
+            due_date: d.due_date,
+            currency: d.currency,
+            open: d.amount,
+        })
+        .collect();
+    let mut dated: Vec<(NaiveDate, CreditSource)> = payments
+        .iter()
+        .map(|p| {
+            (
+                p.paid_on,
+                CreditSource {
+                    source: SourceRef::Payment(p.id),
+                    currency: p.currency,
+                    unapplied: p.amount,
+                    target: p.invoice_id,
+                },
+            )
+        })
+        .chain(
+            documents
+                .iter()
+                .filter(|d| d.kind == DocumentKind::CreditNote)
+                .map(|d| {
+                    (
+                        d.issue_date,
+                        CreditSource {
+                            source: SourceRef::CreditNote(d.id),
+                            currency: d.currency,
+                            unapplied: d.amount,
+                            target: None,
+                        },
+                    )
+                }),
+        )
+        .collect();
+    dated.sort_by_key(|(date, s)| (*date, matches!(s.source, SourceRef::CreditNote(_))));
+    let mut sources: Vec<CreditSource> = dated.into_iter().map(|(_, s)| s).collect();
+    let applied = allocate(&mut items, &mut sources);
+    for item in &items {
+        if let Some(doc) = documents.iter_mut().find(|d| d.id == item.invoice_id) {
+            doc.open = item.open;
+        }
+    }
+    for source in &sources {
+        match source.source {
+            SourceRef::Payment(id) => {
+                if let Some(p) = payments.iter_mut().find(|p| p.id == id) {
+                    p.unapplied = source.unapplied;
+                }
+            }
+            SourceRef::CreditNote(id) => {
+                if let Some(d) = documents.iter_mut().find(|d| d.id == id) {
+                    d.open = source.unapplied;
+                }
+            }
+        }
+    }
+    let source_date = |source: SourceRef| -> Option<NaiveDate> {
+        match source {
+            SourceRef::Payment(id) => payments.iter().find(|p| p.id == id).map(|p| p.paid_on),
+            SourceRef::CreditNote(id) => {
+                documents.iter().find(|d| d.id == id).map(|d| d.issue_date)
+            }
+        }
+    };
+    applied
+        .into_iter()
+        .map(|a| {
+            let issued = documents
+                .iter()
+                .find(|d| d.id == a.invoice_id)
+                .map(|d| d.issue_date);
+            let on = match (source_date(a.source), issued) {
+                (Some(s), Some(i)) => s.max(i),
+                (Some(d), None) | (None, Some(d)) => d,
+                (None, None) => NaiveDate::MIN,
+            };
+            (a, on)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn collect(options: &DemoOptions) -> Vec<DemoAccount> {
+        let mut accounts = Vec::new();
+        generate::<()>(options, |a| {
+            accounts.push(a);
+            Ok(())
+        })
+        .expect("infallible sink");
+        accounts
+    }
+
+    fn options(invoices: u32, seed: u64) -> DemoOptions {
+        DemoOptions {
+            invoices,
+            seed,
+            as_of: NaiveDate::from_ymd_opt(2026, 11, 22).expect("valid"),
+        }
+    }
+
+    #[test]
+    fn same_seed_same_ledger_other_seed_other_ledger() {
+        let a = collect(&options(600, 7));
+        let b = collect(&options(600, 7));
+        let c = collect(&options(600, 8));
+        let key = |accounts: &[DemoAccount]| -> Vec<(String, Decimal)> {
+            accounts
+                .iter()
+                .flat_map(|a| a.documents.iter().map(|d| (d.number.clone(), d.open)))
+                .collect()
+        };
+        assert_eq!(key(&a), key(&b));
+        assert_ne!(key(&a), key(&c));
+    }
+
+    #[test]
+    fn the_demo_has_what_it_promises() {
+        let accounts = collect(&options(600, 1));
+        assert_eq!(accounts.len(), 40);
+        let invoices = accounts
+            .iter()
+            .flat_map(|a| &a.documents)
+            .filter(|d| d.kind == DocumentKind::Invoice)
+            .count();
+        assert_eq!(invoices, 600);
+        let names: HashSet<&str> = accounts.iter().map(|a| a.customer.name.as_str()).collect();
+        assert_eq!(names.len(), accounts.len(), "customer names are unique");
+        let languages: std::collections::BTreeSet<&str> = accounts
+            .iter()
+            .map(|a| a.customer.language.code())
+            .collect();
+        assert!(languages.len() >= 4, "{languages:?}");
+        assert!(
+            accounts
+                .iter()
+                .flat_map(|a| &a.documents)
+                .any(|d| d.kind == DocumentKind::CreditNote)
+        );
+        assert!(
+            accounts
+                .iter()
+                .flat_map(|a| &a.payments)
+                .any(|p| !p.unapplied.is_zero()),
+            "an overpayment"
+        );
+        let as_of = options(600, 1).as_of;
+        let far_overdue = accounts
+            .iter()
+            .filter(|a| {
+                a.documents.iter().any(|d| {
+                    !d.open.is_zero()
+                        && d.kind == DocumentKind::Invoice
+                        && (as_of - d.due_date).num_days() > 90
+                })
+            })
+            .count();
+        assert!(far_overdue >= 2, "{far_overdue} far-overdue customers");
+        let partial = accounts
+            .iter()
+            .flat_map(|a| &a.documents)
+            .any(|d| !d.open.is_zero() && d.open < d.amount && d.kind == DocumentKind::Invoice);
+        assert!(partial, "a partly paid invoice");
+        for a in &accounts {
+            for d in &a.documents {
+                assert!(d.open >= Decimal::ZERO && d.open <= d.amount);
+                assert!(d.issue_date >= a.customer.created_on && d.issue_date <= as_of);
+            }
+        }
+    }
+
+    #[test]
+    fn a_million_invoices_means_twenty_thousand_customers() {
+        assert_eq!(options(1_000_000, 1).customers(), 20_000);
+        assert_eq!(options(10, 1).customers(), 10);
+    }
+}

@@ -1,0 +1,136 @@
+//! Loading a whole prepared ledger (the demo) in one transaction, with ids
+//! and balances already worked out by the pure core.
+
+use chrono::NaiveDate;
+use rusqlite::{Transaction, params};
+
+use super::customers::insert_customer;
+use super::rows::{self, iso};
+use super::{Context, Result, Store, now_stamp};
+use crate::ledger::{Allocation, Customer, Invoice, Payment, SourceRef};
+
+/// `PRAGMA application_id` of demo ledgers ("dunD"), so `dun demo` never
+/// replaces a real ledger.
+const DEMO_APPLICATION_ID: i64 = 0x6475_6E44;
+
+/// Writes rows with their ids as given, inside one transaction.
+pub struct BulkWriter<'a> {
+    tx: &'a Transaction<'a>,
+    stamp: String,
+}
+
+impl Store {
+    /// Runs `load` in one transaction; nothing is written if it fails.
+    pub fn bulk<T>(&mut self, load: impl FnOnce(&mut BulkWriter<'_>) -> Result<T>) -> Result<T> {
+        self.write(|tx| {
+            let mut writer = BulkWriter {
+                tx,
+                stamp: now_stamp(),
+            };
+            load(&mut writer)
+        })
+    }
+
+    /// Marks this ledger as a demo ledger.
+    pub fn mark_demo(&self) -> Result<()> {
+        self.conn()
+            .execute_batch(&format!("PRAGMA application_id = {DEMO_APPLICATION_ID}"))
+            .context("cannot mark the demo ledger")
+    }
+
+    /// True when the ledger at `path` was made by `dun demo`.
+    pub fn is_demo_file(path: &std::path::Path) -> Result<bool> {
+        let conn =
+            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .context("cannot open the existing file")?;
+        let id: i64 = conn
+            .query_row("PRAGMA application_id", [], |r| r.get(0))
+            .context("cannot read the file's application id")?;
+        Ok(id == DEMO_APPLICATION_ID)
+    }
+}
+
+impl BulkWriter<'_> {
+    /// A customer with its contacts; its id is assigned by SQLite.
+    pub fn customer(&mut self, customer: &Customer) -> Result<i64> {
+        insert_customer(self.tx, customer)
+    }
+
+    /// An invoice or credit note with its id and open balance as given.
+    pub fn document(&mut self, doc: &Invoice) -> Result<()> {
+        let amount = rows::minor(doc.amount, doc.currency)?;
+        let open = rows::minor(doc.open, doc.currency)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO invoice (id, number, customer_id, kind, issue_date, due_date, amount_minor,
+                    currency, open_minor, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    doc.id,
+                    doc.number,
+                    doc.customer_id,
+                    doc.kind.as_str(),
+                    iso(doc.issue_date),
+                    iso(doc.due_date),
+                    amount,
+                    doc.currency.as_str(),
+                    open,
+                    self.stamp,
+                ])
+            })
+            .context("cannot insert invoice")?;
+        Ok(())
+    }
+
+    /// A payment with its id and unapplied amount as given.
+    pub fn payment(&mut self, p: &Payment) -> Result<()> {
+        let amount = rows::minor(p.amount, p.currency)?;
+        let unapplied = rows::minor(p.unapplied, p.currency)?;
+        self.tx
+            .prepare_cached(
+                "INSERT INTO payment (id, customer_id, paid_on, amount_minor, currency, method, reference,
+                    invoice_id, unapplied_minor, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    p.id,
+                    p.customer_id,
+                    iso(p.paid_on),
+                    amount,
+                    p.currency.as_str(),
+                    p.method,
+                    p.reference,
+                    p.invoice_id,
+                    unapplied,
+                    self.stamp,
+                ])
+            })
+            .context("cannot insert payment")?;
+        Ok(())
+    }
+
+    /// An allocation already reflected in the open and unapplied amounts.
+    pub fn allocation(
+        &mut self,
+        a: &Allocation,
+        on: NaiveDate,
+        currency: crate::money::Currency,
+    ) -> Result<()> {
+        let minor = rows::minor(a.amount, currency)?;
+        let (payment_id, credit_note_id) = match a.source {
+            SourceRef::Payment(id) => (Some(id), None),
+            SourceRef::CreditNote(id) => (None, Some(id)),
+        };
+        self.tx
+            .prepare_cached(
+                "INSERT INTO allocation (invoice_id, payment_id, credit_note_id, amount_minor, allocated_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut s| s.execute(params![a.invoice_id, payment_id, credit_note_id, minor, iso(on)]))
+            .context("cannot insert allocation")?;
+        Ok(())
+    }
+}
