@@ -222,7 +222,7 @@ impl Store {
             let backup = rusqlite::backup::Backup::new(&self.conn, &mut target)
                 .context("cannot start the backup")?;
             backup
-                .run_to_completion(-1, Duration::ZERO, None)
+                .run_to_completion(1024, Duration::ZERO, None)
                 .context("backup failed")
         })();
         if result.is_err() {

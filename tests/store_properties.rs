@@ -1,0 +1,199 @@
+//! Property tests over random ledgers written through the real store to a
+//! real SQLite file: money is conserved per currency and no allocation
+//! ever makes a balance negative.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+
+use chrono::{Days, NaiveDate};
+use dun::ledger::{Customer, DocumentKind};
+use dun::money::{Currency, Locale};
+use dun::store::{InvoiceFilter, NewInvoice, NewPayment, Store};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// An invoice, or a credit note when `credit`.
+    Document {
+        customer: usize,
+        usd: bool,
+        day: u32,
+        terms: u32,
+        cents: i64,
+        credit: bool,
+    },
+    Payment {
+        customer: usize,
+        usd: bool,
+        day: u32,
+        cents: i64,
+        named: Option<usize>,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        4 => (0..2usize, any::<bool>(), 0..200u32, 0..60u32, 1..500_000i64)
+            .prop_map(|(customer, usd, day, terms, cents)| Op::Document { customer, usd, day, terms, cents, credit: false }),
+        1 => (0..2usize, any::<bool>(), 0..200u32, 1..100_000i64)
+            .prop_map(|(customer, usd, day, cents)| Op::Document { customer, usd, day, terms: 0, cents, credit: true }),
+        3 => (0..2usize, any::<bool>(), 0..200u32, 1..800_000i64, prop::option::of(0..30usize))
+            .prop_map(|(customer, usd, day, cents, named)| Op::Payment { customer, usd, day, cents, named }),
+    ]
+}
+
+fn day(n: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + Days::new(u64::from(n))
+}
+
+fn customer(code: &str) -> Customer {
+    Customer {
+        id: 0,
+        code: code.into(),
+        name: code.into(),
+        email: None,
+        phone: None,
+        language: Locale::En,
+        contacts: vec![],
+        payment_terms_days: None,
+        early_discount: None,
+        credit_limit: None,
+        policy_profile: None,
+        notes: None,
+        created_on: day(0),
+    }
+}
+
+/// Per currency: (invoiced, credited, paid) as recorded by the test.
+type Totals = BTreeMap<Currency, (Decimal, Decimal, Decimal)>;
+
+fn apply(store: &mut Store, ops: &[Op]) -> Totals {
+    let ids = [
+        store.insert_customer(&customer("A")).unwrap(),
+        store.insert_customer(&customer("B")).unwrap(),
+    ];
+    let mut numbers: Vec<(String, usize, Currency)> = Vec::new();
+    let mut totals = Totals::new();
+    for (n, op) in ops.iter().enumerate() {
+        let currency = |usd: bool| if usd { Currency::USD } else { Currency::EUR };
+        match *op {
+            Op::Document {
+                customer,
+                usd,
+                day: d,
+                terms,
+                cents,
+                credit,
+            } => {
+                let kind = if credit {
+                    DocumentKind::CreditNote
+                } else {
+                    DocumentKind::Invoice
+                };
+                let amount = Decimal::new(cents, 2);
+                let number = format!("D{n:03}");
+                store
+                    .insert_invoice(&NewInvoice {
+                        number: number.clone(),
+                        customer_id: ids[customer],
+                        kind,
+                        issue_date: day(d),
+                        due_date: day(d + terms),
+                        amount,
+                        currency: currency(usd),
+                    })
+                    .unwrap();
+                let entry = totals.entry(currency(usd)).or_default();
+                if credit {
+                    entry.1 += amount;
+                } else {
+                    entry.0 += amount;
+                    numbers.push((number, customer, currency(usd)));
+                }
+            }
+            Op::Payment {
+                customer,
+                usd,
+                day: d,
+                cents,
+                named,
+            } => {
+                let amount = Decimal::new(cents, 2);
+                // Name an invoice only when it is this customer's, in this currency.
+                let invoice_id = named
+                    .and_then(|i| numbers.get(i))
+                    .filter(|(_, c, cur)| *c == customer && *cur == currency(usd))
+                    .map(|(number, _, _)| store.invoice_by_number(number).unwrap().id);
+                store
+                    .insert_payment(&NewPayment {
+                        customer_id: ids[customer],
+                        paid_on: day(d),
+                        amount,
+                        currency: currency(usd),
+                        method: None,
+                        reference: None,
+                        invoice_id,
+                    })
+                    .unwrap();
+                totals.entry(currency(usd)).or_default().2 += amount;
+            }
+        }
+    }
+    totals
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, .. ProptestConfig::default() })]
+
+    #[test]
+    fn money_is_conserved_per_currency_and_never_negative(ops in prop::collection::vec(op(), 1..30)) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        let totals = apply(&mut store, &ops);
+
+        let documents = store.invoices(&InvoiceFilter::default()).unwrap();
+        let unapplied = store.unapplied_payments().unwrap();
+        for (currency, (invoiced, credited, paid)) in &totals {
+            let open: Decimal = documents.iter()
+                .filter(|d| d.currency == *currency && d.kind == DocumentKind::Invoice)
+                .map(|d| d.open).sum();
+            let note_credit: Decimal = documents.iter()
+                .filter(|d| d.currency == *currency && d.kind == DocumentKind::CreditNote)
+                .map(|d| d.open).sum();
+            let payment_credit: Decimal = unapplied.iter()
+                .filter(|(_, c, _)| c == currency)
+                .map(|(_, _, a)| *a).sum();
+            // invoices − credit notes − payments = open balances − unapplied credit
+            prop_assert_eq!(*invoiced - *credited - *paid, open - (note_credit + payment_credit));
+        }
+        for d in &documents {
+            prop_assert!(d.open >= Decimal::ZERO && d.open <= d.amount, "{:?}", d);
+        }
+        prop_assert!(unapplied.iter().all(|(_, _, a)| *a >= Decimal::ZERO));
+        // Credit is never left unapplied beside an open invoice of the same
+        // customer and currency.
+        for (customer, currency, amount) in &unapplied {
+            let owed = documents.iter().any(|d| d.customer_id == *customer && d.currency == *currency
+                && d.kind == DocumentKind::Invoice && !d.open.is_zero());
+            prop_assert!(!owed || amount.is_zero(), "credit {} beside an open invoice", amount);
+        }
+        // Every stored open balance agrees with its allocations.
+        let conn = rusqlite::Connection::open(dir.path().join("p.db")).unwrap();
+        let disagreements: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM invoice i WHERE i.kind = 'invoice' AND i.open_minor + i.written_off_minor
+               + COALESCE((SELECT SUM(amount_minor) FROM allocation a WHERE a.invoice_id = i.id), 0) != i.amount_minor",
+            [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(disagreements, 0);
+        let notes: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM invoice i WHERE i.kind = 'credit_note' AND i.open_minor
+               + COALESCE((SELECT SUM(amount_minor) FROM allocation a WHERE a.credit_note_id = i.id), 0) != i.amount_minor",
+            [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(notes, 0);
+        let payments: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM payment p WHERE p.unapplied_minor
+               + COALESCE((SELECT SUM(amount_minor) FROM allocation a WHERE a.payment_id = p.id), 0) != p.amount_minor",
+            [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(payments, 0);
+    }
+}
