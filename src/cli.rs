@@ -16,7 +16,13 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "PATH")]
     pub db: Option<PathBuf>,
     /// Config file [default: ~/.config/dun/config.toml when present]
-    #[arg(long, global = true, value_name = "PATH", env = "DUN_CONFIG")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        env = "DUN_CONFIG",
+        hide_env_values = true
+    )]
     pub config: Option<PathBuf>,
     /// The date every decision is made as of [default: today]
     #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
