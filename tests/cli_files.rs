@@ -263,3 +263,42 @@ fn completions_and_manual_page_are_generated() {
         &man[..man.len().min(200)]
     );
 }
+
+#[test]
+fn the_follow_up_log_is_append_only() {
+    let ledger = Ledger::new();
+    ledger.ok(&["customer", "add", "A", "--name", "A Ltd"]);
+    ledger.ok(&[
+        "invoice",
+        "add",
+        "1",
+        "--customer",
+        "A",
+        "--issued",
+        "2026-09-01",
+        "--due",
+        "2026-10-01",
+        "--amount",
+        "5",
+    ]);
+    ledger.ok(&[
+        "invoice",
+        "write-off",
+        "1",
+        "--reason",
+        "too small to chase",
+    ]);
+    let conn = rusqlite::Connection::open(&ledger.db).unwrap();
+    let note: String = conn
+        .query_row(
+            "SELECT note FROM activity WHERE kind = 'write_off'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(note, "too small to chase");
+    let update = conn.execute("UPDATE activity SET note = 'rewritten'", []);
+    assert!(update.unwrap_err().to_string().contains("append-only"));
+    let delete = conn.execute("DELETE FROM activity", []);
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}

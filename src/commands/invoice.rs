@@ -145,10 +145,7 @@ fn list_invoices(
     out: &mut dyn Write,
 ) -> Result<()> {
     let store = session.open_existing()?;
-    let customer_id = customer
-        .map(|code| store.customer_by_code(code).map(|c| c.id))
-        .transpose()
-        .context("--customer")?;
+    let customer_id = session.customer_filter(&store, customer)?;
     let customers: HashMap<CustomerId, Customer> =
         store.customers()?.into_iter().map(|c| (c.id, c)).collect();
     let invoices = store.invoices(&InvoiceFilter {

@@ -47,6 +47,17 @@ impl Session {
         Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))
     }
 
+    /// Resolves an optional `--customer CODE` filter to its id.
+    fn customer_filter(
+        &self,
+        store: &Store,
+        code: Option<&str>,
+    ) -> Result<Option<crate::ledger::CustomerId>> {
+        code.map(|code| store.customer_by_code(code).map(|c| c.id))
+            .transpose()
+            .context("--customer")
+    }
+
     /// Parses an amount typed in the configured locale's style.
     fn amount(&self, flag: &str, text: &str) -> Result<Decimal> {
         self.config

@@ -77,10 +77,7 @@ fn list_payments(
     out: &mut dyn Write,
 ) -> Result<()> {
     let store = session.open_existing()?;
-    let customer_id = customer
-        .map(|code| store.customer_by_code(code).map(|c| c.id))
-        .transpose()
-        .context("--customer")?;
+    let customer_id = session.customer_filter(&store, customer)?;
     let codes: HashMap<CustomerId, String> = store
         .customers()?
         .into_iter()

@@ -1,6 +1,7 @@
 //! Customers and their contacts.
 
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError};
@@ -20,28 +21,15 @@ impl Store {
     /// Writes back every field of an existing customer, contacts included.
     pub fn update_customer(&mut self, customer: &Customer) -> Result<()> {
         self.write(|tx| {
-            let (discount_percent, discount_days) = discount_columns(customer.early_discount);
-            let (limit, limit_currency) = limit_columns(customer.credit_limit)?;
+            let mut values = field_values(customer)?;
+            values.push(Value::Integer(customer.id));
             tx.execute(
-                "UPDATE customer SET name = ?2, email = ?3, phone = ?4, language = ?5,
+                "UPDATE customer SET code = ?1, name = ?2, email = ?3, phone = ?4, language = ?5,
                     payment_terms_days = ?6, discount_percent = ?7, discount_days = ?8,
                     credit_limit_minor = ?9, credit_currency = ?10, policy_profile = ?11,
-                    notes = ?12
-                 WHERE id = ?1",
-                params![
-                    customer.id,
-                    customer.name,
-                    customer.email,
-                    customer.phone,
-                    customer.language.code(),
-                    customer.payment_terms_days,
-                    discount_percent,
-                    discount_days,
-                    limit,
-                    limit_currency,
-                    customer.policy_profile,
-                    customer.notes,
-                ],
+                    notes = ?12, created_on = ?13
+                 WHERE id = ?14",
+                params_from_iter(values),
             )
             .context("cannot update customer")?;
             tx.execute("DELETE FROM contact WHERE customer_id = ?1", [customer.id])
@@ -149,28 +137,12 @@ pub(crate) fn insert_customer(tx: &Transaction<'_>, customer: &Customer) -> Resu
             customer.code
         )));
     }
-    let (discount_percent, discount_days) = discount_columns(customer.early_discount);
-    let (limit, limit_currency) = limit_columns(customer.credit_limit)?;
     tx.execute(
         "INSERT INTO customer (code, name, email, phone, language, payment_terms_days,
             discount_percent, discount_days, credit_limit_minor, credit_currency,
             policy_profile, notes, created_on)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            customer.code,
-            customer.name,
-            customer.email,
-            customer.phone,
-            customer.language.code(),
-            customer.payment_terms_days,
-            discount_percent,
-            discount_days,
-            limit,
-            limit_currency,
-            customer.policy_profile,
-            customer.notes,
-            iso(customer.created_on),
-        ],
+        params_from_iter(field_values(customer)?),
     )
     .context("cannot insert customer")?;
     let id = tx.last_insert_rowid();
@@ -201,21 +173,34 @@ fn insert_contacts(
     Ok(())
 }
 
-fn discount_columns(discount: Option<EarlyDiscount>) -> (Option<String>, Option<u32>) {
-    match discount {
-        Some(d) => (Some(d.percent.to_string()), Some(d.days)),
-        None => (None, None),
-    }
-}
-
-fn limit_columns(limit: Option<Money>) -> Result<(Option<i64>, Option<String>)> {
-    match limit {
-        Some(m) => Ok((
-            Some(rows::minor(m.amount, m.currency)?),
-            Some(m.currency.to_string()),
-        )),
-        None => Ok((None, None)),
-    }
+/// The customer's columns in table order, `code` to `created_on`.
+fn field_values(c: &Customer) -> Result<Vec<Value>> {
+    let text = |v: &Option<String>| v.clone().map_or(Value::Null, Value::Text);
+    let (limit, limit_currency) = match c.credit_limit {
+        Some(m) => (
+            Value::Integer(rows::minor(m.amount, m.currency)?),
+            Value::Text(m.currency.to_string()),
+        ),
+        None => (Value::Null, Value::Null),
+    };
+    Ok(vec![
+        Value::Text(c.code.clone()),
+        Value::Text(c.name.clone()),
+        text(&c.email),
+        text(&c.phone),
+        Value::Text(c.language.code().into()),
+        c.payment_terms_days
+            .map_or(Value::Null, |d| Value::Integer(d.into())),
+        c.early_discount
+            .map_or(Value::Null, |d| Value::Text(d.percent.to_string())),
+        c.early_discount
+            .map_or(Value::Null, |d| Value::Integer(d.days.into())),
+        limit,
+        limit_currency,
+        text(&c.policy_profile),
+        text(&c.notes),
+        Value::Text(iso(c.created_on)),
+    ])
 }
 
 type Raw = (
