@@ -392,6 +392,8 @@ fn account(
             currency,
             open: amount,
             written_off_on: None,
+            closed_on: None,
+            discount: Decimal::ZERO,
         };
         pay(
             options,
@@ -414,7 +416,7 @@ fn account(
             ((monthly * Decimal::from(3)) / Decimal::from(1000)).ceil() * Decimal::from(1000);
         customer.credit_limit = Some(Money::new(limit.max(Decimal::from(1000)), currency));
     }
-    let allocations = apply(&mut documents, &mut payments);
+    let allocations = apply(&customer, &mut documents, &mut payments);
     DemoAccount {
         customer,
         documents,
@@ -525,7 +527,11 @@ fn special_credit(
 }
 
 /// Applies credit notes and payments in date order, as the store would.
-fn apply(documents: &mut [Invoice], payments: &mut [Payment]) -> Vec<(Allocation, NaiveDate)> {
+fn apply(
+    customer: &Customer,
+    documents: &mut [Invoice],
+    payments: &mut [Payment],
+) -> Vec<(Allocation, NaiveDate)> {
     let mut items: Vec<OpenItem> = documents
         .iter()
         .filter(|d| d.kind == DocumentKind::Invoice)
@@ -534,46 +540,33 @@ fn apply(documents: &mut [Invoice], payments: &mut [Payment]) -> Vec<(Allocation
             due_date: d.due_date,
             currency: d.currency,
             open: d.amount,
+            discount: customer.discount_for(d.amount, d.currency, d.issue_date),
         })
         .collect();
-    let mut dated: Vec<(NaiveDate, CreditSource)> = payments
+    let mut sources: Vec<CreditSource> = payments
         .iter()
-        .map(|p| {
-            (
-                p.paid_on,
-                CreditSource {
-                    source: SourceRef::Payment(p.id),
-                    currency: p.currency,
-                    unapplied: p.amount,
-                    target: p.invoice_id,
-                },
-            )
+        .map(|p| CreditSource {
+            source: SourceRef::Payment(p.id),
+            currency: p.currency,
+            unapplied: p.amount,
+            target: p.invoice_id,
+            date: p.paid_on,
         })
         .chain(
             documents
                 .iter()
                 .filter(|d| d.kind == DocumentKind::CreditNote)
-                .map(|d| {
-                    (
-                        d.issue_date,
-                        CreditSource {
-                            source: SourceRef::CreditNote(d.id),
-                            currency: d.currency,
-                            unapplied: d.amount,
-                            target: None,
-                        },
-                    )
+                .map(|d| CreditSource {
+                    source: SourceRef::CreditNote(d.id),
+                    currency: d.currency,
+                    unapplied: d.amount,
+                    target: None,
+                    date: d.issue_date,
                 }),
         )
         .collect();
-    dated.sort_by_key(|(date, s)| (*date, matches!(s.source, SourceRef::CreditNote(_))));
-    let mut sources: Vec<CreditSource> = dated.into_iter().map(|(_, s)| s).collect();
+    sources.sort_by_key(|s| (s.date, matches!(s.source, SourceRef::CreditNote(_))));
     let applied = allocate(&mut items, &mut sources);
-    for item in &items {
-        if let Some(doc) = documents.iter_mut().find(|d| d.id == item.invoice_id) {
-            doc.open = item.open;
-        }
-    }
     for source in &sources {
         match source.source {
             SourceRef::Payment(id) => {
@@ -588,29 +581,47 @@ fn apply(documents: &mut [Invoice], payments: &mut [Payment]) -> Vec<(Allocation
             }
         }
     }
-    let source_date = |source: SourceRef| -> Option<NaiveDate> {
-        match source {
-            SourceRef::Payment(id) => payments.iter().find(|p| p.id == id).map(|p| p.paid_on),
-            SourceRef::CreditNote(id) => {
-                documents.iter().find(|d| d.id == id).map(|d| d.issue_date)
-            }
-        }
-    };
-    applied
+    let dated: Vec<(Allocation, NaiveDate)> = applied
         .into_iter()
         .map(|a| {
+            let source_date = sources
+                .iter()
+                .find(|s| s.source == a.source)
+                .map(|s| s.date);
             let issued = documents
                 .iter()
                 .find(|d| d.id == a.invoice_id)
                 .map(|d| d.issue_date);
-            let on = match (source_date(a.source), issued) {
+            let on = match (source_date, issued) {
                 (Some(s), Some(i)) => s.max(i),
                 (Some(d), None) | (None, Some(d)) => d,
                 (None, None) => NaiveDate::MIN,
             };
             (a, on)
         })
-        .collect()
+        .collect();
+    for item in &items {
+        let Some(doc) = documents.iter_mut().find(|d| d.id == item.invoice_id) else {
+            continue;
+        };
+        doc.open = item.open;
+        let mine = dated.iter().filter(|(a, _)| a.invoice_id == doc.id);
+        doc.discount = mine.clone().map(|(a, _)| a.discount).sum();
+        if doc.open.is_zero() {
+            doc.closed_on = mine.map(|(_, on)| *on).max();
+        }
+    }
+    for doc in documents
+        .iter_mut()
+        .filter(|d| d.kind == DocumentKind::CreditNote && d.open.is_zero())
+    {
+        doc.closed_on = dated
+            .iter()
+            .filter(|(a, _)| a.source == SourceRef::CreditNote(doc.id))
+            .map(|(_, on)| *on)
+            .max();
+    }
+    dated
 }
 
 #[cfg(test)]

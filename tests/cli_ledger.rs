@@ -360,3 +360,62 @@ fn hostile_names_are_escaped_in_tables_and_csv() {
         "JSON keeps the data, escaped"
     );
 }
+
+#[test]
+fn early_payment_discount_is_honoured_only_within_its_window() {
+    let ledger = Ledger::new();
+    ledger.ok(&[
+        "customer",
+        "add",
+        "DISC",
+        "--name",
+        "Prompt Payer Ltd",
+        "--discount",
+        "2/10",
+    ]);
+    for number in ["D-1", "D-2"] {
+        ledger.ok(&[
+            "invoice",
+            "add",
+            number,
+            "--customer",
+            "DISC",
+            "--issued",
+            "2026-11-01",
+            "--due",
+            "2026-12-01",
+            "--amount",
+            "500.00",
+        ]);
+    }
+    // Within ten days of issue, 490.00 settles a 500.00 invoice.
+    ledger.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        "DISC",
+        "--amount",
+        "490",
+        "--date",
+        "2026-11-10",
+        "--invoice",
+        "D-1",
+    ]);
+    // Eleven days after issue the discount is gone.
+    ledger.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        "DISC",
+        "--amount",
+        "490",
+        "--date",
+        "2026-11-12",
+        "--invoice",
+        "D-2",
+    ]);
+    let invoices = ledger.json(&["invoice", "list"]);
+    assert_eq!(find(&invoices, "number", "D-1")["open_balance"], "0.00");
+    assert_eq!(find(&invoices, "number", "D-1")["stage"], "paid");
+    assert_eq!(find(&invoices, "number", "D-2")["open_balance"], "10.00");
+}

@@ -12,6 +12,15 @@ use rust_decimal::Decimal;
 use super::{InvoiceId, PaymentId};
 use crate::money::Currency;
 
+/// An early-payment discount still available on an invoice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Discount {
+    /// Last day a payment earns the discount.
+    pub until: NaiveDate,
+    /// The discount, taken off the open balance when the rest is paid in time.
+    pub amount: Decimal,
+}
+
 /// An invoice that can still receive credit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenItem {
@@ -23,6 +32,8 @@ pub struct OpenItem {
     pub currency: Currency,
     /// What is still owed; reduced by [`allocate`].
     pub open: Decimal,
+    /// The early-payment discount, if the customer has one and it applies.
+    pub discount: Option<Discount>,
 }
 
 /// Where credit comes from.
@@ -45,6 +56,8 @@ pub struct CreditSource {
     pub unapplied: Decimal,
     /// The invoice it was meant for, tried first.
     pub target: Option<InvoiceId>,
+    /// Value date: decides whether an early-payment discount is earned.
+    pub date: NaiveDate,
 }
 
 /// One application of credit to an invoice.
@@ -56,10 +69,16 @@ pub struct Allocation {
     pub source: SourceRef,
     /// The amount applied, positive.
     pub amount: Decimal,
+    /// Early-payment discount granted with this application (usually zero).
+    pub discount: Decimal,
 }
 
 /// Applies the sources, in the order given, to the open items; updates both
 /// in place and returns what was applied. Never makes a balance negative.
+///
+/// A payment dated within an invoice's discount window that covers the rest
+/// of the invoice less the discount settles it: the discount is granted and
+/// the payment pays only what remains.
 pub fn allocate(items: &mut [OpenItem], sources: &mut [CreditSource]) -> Vec<Allocation> {
     items.sort_by(|a, b| {
         a.due_date
@@ -87,16 +106,31 @@ fn apply(item: &mut OpenItem, source: &mut CreditSource, applied: &mut Vec<Alloc
     if item.currency != source.currency || item.open <= Decimal::ZERO {
         return;
     }
-    let amount = item.open.min(source.unapplied);
+    let discount = match item.discount {
+        Some(d)
+            if matches!(source.source, SourceRef::Payment(_))
+                && source.date <= d.until
+                && item.open > d.amount
+                && source.unapplied >= item.open - d.amount =>
+        {
+            d.amount
+        }
+        _ => Decimal::ZERO,
+    };
+    let amount = (item.open - discount).min(source.unapplied);
     if amount <= Decimal::ZERO {
         return;
     }
-    item.open -= amount;
+    item.open -= amount + discount;
+    if !discount.is_zero() {
+        item.discount = None;
+    }
     source.unapplied -= amount;
     applied.push(Allocation {
         invoice_id: item.invoice_id,
         source: source.source,
         amount,
+        discount,
     });
 }
 
@@ -115,6 +149,7 @@ mod tests {
             due_date: day(due),
             currency: Currency::EUR,
             open: Decimal::from(open),
+            discount: None,
         }
     }
 
@@ -124,6 +159,7 @@ mod tests {
             currency: Currency::EUR,
             unapplied: Decimal::from(amount),
             target,
+            date: day(0),
         }
     }
 
@@ -158,6 +194,50 @@ mod tests {
         assert_eq!(sources[0].unapplied, Decimal::from(60));
     }
 
+    #[test]
+    fn early_payment_earns_the_discount_only_in_the_window_and_in_full() {
+        let with_discount = || OpenItem {
+            discount: Some(Discount {
+                until: day(10),
+                amount: Decimal::from(2),
+            }),
+            ..item(1, 30, 100)
+        };
+        let mut items = vec![with_discount()];
+        let mut sources = vec![CreditSource {
+            date: day(9),
+            ..payment(9, 98, None)
+        }];
+        let applied = allocate(&mut items, &mut sources);
+        assert_eq!(
+            items[0].open,
+            Decimal::ZERO,
+            "98 paid on day 9 settles 100 with 2 off"
+        );
+        assert_eq!(applied[0].discount, Decimal::from(2));
+        assert_eq!(applied[0].amount, Decimal::from(98));
+
+        let mut items = vec![with_discount()];
+        let mut sources = vec![CreditSource {
+            date: day(11),
+            ..payment(9, 98, None)
+        }];
+        allocate(&mut items, &mut sources);
+        assert_eq!(items[0].open, Decimal::from(2), "a day late: no discount");
+
+        let mut items = vec![with_discount()];
+        let mut sources = vec![CreditSource {
+            date: day(5),
+            ..payment(9, 50, None)
+        }];
+        allocate(&mut items, &mut sources);
+        assert_eq!(
+            items[0].open,
+            Decimal::from(50),
+            "a part payment earns nothing yet"
+        );
+    }
+
     proptest! {
         #[test]
         fn conserves_money_and_never_goes_negative(
@@ -170,6 +250,7 @@ mod tests {
                     due_date: day(*due),
                     currency: Currency::EUR,
                     open: Decimal::new(*cents, 2),
+                    discount: None,
                 })
                 .collect();
             let mut sources: Vec<CreditSource> = pays.iter().enumerate()
@@ -178,15 +259,17 @@ mod tests {
                     currency: Currency::EUR,
                     unapplied: Decimal::new(*cents, 2),
                     target: *target,
+                    date: day(0),
                 })
                 .collect();
             let open_before: Decimal = items.iter().map(|i| i.open).sum();
             let credit_before: Decimal = sources.iter().map(|s| s.unapplied).sum();
             let applied = allocate(&mut items, &mut sources);
             let total_applied: Decimal = applied.iter().map(|a| a.amount).sum();
+            let discounts: Decimal = applied.iter().map(|a| a.discount).sum();
             let open_after: Decimal = items.iter().map(|i| i.open).sum();
             let credit_after: Decimal = sources.iter().map(|s| s.unapplied).sum();
-            prop_assert_eq!(open_before - total_applied, open_after);
+            prop_assert_eq!(open_before - total_applied - discounts, open_after);
             prop_assert_eq!(credit_before - total_applied, credit_after);
             prop_assert!(items.iter().all(|i| i.open >= Decimal::ZERO));
             prop_assert!(sources.iter().all(|s| s.unapplied >= Decimal::ZERO));

@@ -4,7 +4,7 @@
 mod allocation;
 mod balance;
 
-pub use allocation::{Allocation, CreditSource, OpenItem, SourceRef, allocate};
+pub use allocation::{Allocation, CreditSource, Discount, OpenItem, SourceRef, allocate};
 pub use balance::{CustomerBalance, UnappliedPayment, customer_balances, days_overdue};
 
 use chrono::NaiveDate;
@@ -90,6 +90,24 @@ impl std::str::FromStr for EarlyDiscount {
     }
 }
 
+/// The discount `terms` give an invoice: the percentage of its gross
+/// amount, rounded to the currency's minor unit, until `days` after issue.
+pub fn discount_for(
+    terms: EarlyDiscount,
+    amount: Decimal,
+    currency: Currency,
+    issue_date: NaiveDate,
+) -> Option<Discount> {
+    let value = (amount * terms.percent / Decimal::ONE_HUNDRED).round_dp_with_strategy(
+        currency.minor_digits(),
+        rust_decimal::RoundingStrategy::MidpointAwayFromZero,
+    );
+    (value > Decimal::ZERO).then(|| Discount {
+        until: issue_date + chrono::Days::new(u64::from(terms.days)),
+        amount: value,
+    })
+}
+
 /// A customer account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Customer {
@@ -124,6 +142,16 @@ pub struct Customer {
 }
 
 impl Customer {
+    /// The early-payment discount an invoice of this customer earns, if any.
+    pub fn discount_for(
+        &self,
+        amount: Decimal,
+        currency: Currency,
+        issue_date: NaiveDate,
+    ) -> Option<Discount> {
+        discount_for(self.early_discount?, amount, currency, issue_date)
+    }
+
     /// The contact with a role, if recorded.
     pub fn contact(&self, role: ContactRole) -> Option<&Contact> {
         self.contacts.iter().find(|c| c.role == role)
@@ -182,6 +210,10 @@ pub struct Invoice {
     pub open: Decimal,
     /// The day the rest was written off, if it was.
     pub written_off_on: Option<NaiveDate>,
+    /// The day the open balance reached zero.
+    pub closed_on: Option<NaiveDate>,
+    /// Early-payment discount granted.
+    pub discount: Decimal,
 }
 
 impl Invoice {

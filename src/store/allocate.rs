@@ -6,8 +6,11 @@ use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 
 use super::rows::{self, iso};
-use super::{Context, Result};
-use crate::ledger::{Allocation, CreditSource, CustomerId, OpenItem, SourceRef, allocate};
+use super::{Context, Result, StoreError};
+use crate::ledger::{
+    Allocation, CreditSource, CustomerId, EarlyDiscount, OpenItem, SourceRef, allocate,
+    discount_for,
+};
 use crate::money::Currency;
 
 /// Applies every unapplied payment and credit note of a customer in one
@@ -65,9 +68,14 @@ fn record(
     )
     .and_then(|mut s| s.execute(params![allocation.invoice_id, payment_id, credit_note_id, minor, iso(on)]))
     .context("cannot record allocation")?;
-    tx.prepare_cached("UPDATE invoice SET open_minor = open_minor - ?2 WHERE id = ?1")
-        .and_then(|mut s| s.execute(params![allocation.invoice_id, minor]))
-        .context("cannot reduce open balance")?;
+    let discount = rows::minor(allocation.discount, currency)?;
+    tx.prepare_cached(
+        "UPDATE invoice SET open_minor = open_minor - ?2 - ?3, discount_minor = discount_minor + ?3,
+            closed_on = CASE WHEN open_minor - ?2 - ?3 = 0 THEN ?4 ELSE closed_on END
+         WHERE id = ?1",
+    )
+    .and_then(|mut s| s.execute(params![allocation.invoice_id, minor, discount, iso(on)]))
+    .context("cannot reduce open balance")?;
     match allocation.source {
         SourceRef::Payment(id) => tx
             .prepare_cached(
@@ -75,8 +83,12 @@ fn record(
             )
             .and_then(|mut s| s.execute(params![id, minor])),
         SourceRef::CreditNote(id) => tx
-            .prepare_cached("UPDATE invoice SET open_minor = open_minor - ?2 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![id, minor])),
+            .prepare_cached(
+                "UPDATE invoice SET open_minor = open_minor - ?2,
+                    closed_on = CASE WHEN open_minor - ?2 = 0 THEN ?3 ELSE closed_on END
+                 WHERE id = ?1",
+            )
+            .and_then(|mut s| s.execute(params![id, minor, iso(on)])),
     }
     .context("cannot reduce unapplied credit")?;
     Ok(())
@@ -89,9 +101,11 @@ fn open_items(
 ) -> Result<Vec<OpenItem>> {
     let mut stmt = tx
         .prepare_cached(
-            "SELECT id, due_date, open_minor FROM invoice
-             WHERE customer_id = ?1 AND currency = ?2 AND kind = 'invoice' AND open_minor > 0
-             ORDER BY due_date, id",
+            "SELECT i.id, i.issue_date, i.due_date, i.amount_minor, i.open_minor, i.discount_minor,
+                    c.discount_percent, c.discount_days
+             FROM invoice i JOIN customer c ON c.id = i.customer_id
+             WHERE i.customer_id = ?1 AND i.currency = ?2 AND i.kind = 'invoice' AND i.open_minor > 0
+             ORDER BY i.due_date, i.id",
         )
         .context("cannot read open invoices")?;
     let rows = stmt
@@ -99,17 +113,36 @@ fn open_items(
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<u32>>(7)?,
             ))
         })
         .context("cannot read open invoices")?;
     rows.map(|row| {
-        let (invoice_id, due, open) = row.context("cannot read open invoice")?;
+        let (invoice_id, issued, due, amount, open, granted, percent, days) =
+            row.context("cannot read open invoice")?;
+        let issue_date = rows::date(&issued)?;
+        let terms = match (percent, days) {
+            (Some(p), Some(days)) if granted == 0 => Some(EarlyDiscount {
+                percent: p
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("bad discount '{p}'")))?,
+                days,
+            }),
+            _ => None,
+        };
+        let discount = terms
+            .and_then(|t| discount_for(t, rows::amount(amount, currency), currency, issue_date));
         Ok(OpenItem {
             invoice_id,
             due_date: rows::date(&due)?,
             currency,
             open: rows::amount(open, currency),
+            discount,
         })
     })
     .collect()
@@ -154,6 +187,7 @@ fn credit_sources(
                 currency,
                 unapplied: rows::amount(unapplied, currency),
                 target,
+                date: rows::date(&date)?,
             },
             rows::date(&date)?,
         ))

@@ -60,11 +60,12 @@ impl BulkWriter<'_> {
     pub fn document(&mut self, doc: &Invoice) -> Result<()> {
         let amount = rows::minor(doc.amount, doc.currency)?;
         let open = rows::minor(doc.open, doc.currency)?;
+        let discount = rows::minor(doc.discount, doc.currency)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO invoice (id, number, customer_id, kind, issue_date, due_date, amount_minor,
-                    currency, open_minor, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                    currency, open_minor, created_at, closed_on, discount_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -78,6 +79,8 @@ impl BulkWriter<'_> {
                     doc.currency.as_str(),
                     open,
                     self.stamp,
+                    doc.closed_on.map(iso),
+                    discount,
                 ])
             })
             .context("cannot insert invoice")?;

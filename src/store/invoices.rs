@@ -38,7 +38,7 @@ pub struct InvoiceFilter {
 }
 
 const SELECT: &str = "SELECT id, number, customer_id, kind, issue_date, due_date, amount_minor,
-        currency, open_minor, written_off_on FROM invoice";
+        currency, open_minor, written_off_on, closed_on, discount_minor FROM invoice";
 
 impl Store {
     /// Adds an invoice or credit note and applies any credit waiting on
@@ -135,7 +135,8 @@ impl Store {
         }
         self.write(|tx| {
             tx.execute(
-                "UPDATE invoice SET written_off_minor = open_minor, open_minor = 0, written_off_on = ?2
+                "UPDATE invoice SET written_off_minor = open_minor, open_minor = 0, written_off_on = ?2,
+                    closed_on = ?2
                  WHERE id = ?1",
                 params![invoice.id, iso(on)],
             )
@@ -215,6 +216,8 @@ fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
     let currency: String = r.get(7)?;
     let open: i64 = r.get(8)?;
     let written_off: Option<String> = r.get(9)?;
+    let closed: Option<String> = r.get(10)?;
+    let discount: i64 = r.get(11)?;
     Ok((|| {
         let currency = rows::currency(&currency)?;
         Ok(Invoice {
@@ -229,6 +232,8 @@ fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
             currency,
             open: rows::amount(open, currency),
             written_off_on: rows::opt_date(written_off)?,
+            closed_on: rows::opt_date(closed)?,
+            discount: rows::amount(discount, currency),
         })
     })())
 }

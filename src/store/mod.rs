@@ -20,7 +20,10 @@ use rusqlite::{Connection, TransactionBehavior};
 use rusqlite_migration::{M, Migrations, SchemaVersion};
 
 /// Every migration, in order. Files are never edited once released.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../../migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_init.sql")),
+    M::up(include_str!("../../migrations/0002_follow_up.sql")),
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: usize = MIGRATIONS.len();
