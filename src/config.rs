@@ -60,6 +60,8 @@ pub struct Config {
     pub smtp: SmtpConfig,
     /// The dunning ladder.
     pub dunning: DunningConfig,
+    /// Late-payment interest and fees.
+    pub terms: TermsConfig,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             credit: CreditConfig::default(),
             smtp: SmtpConfig::default(),
             dunning: DunningConfig::default(),
+            terms: TermsConfig::default(),
         }
     }
 }
@@ -194,6 +197,21 @@ pub enum StageAction {
     Agency,
 }
 
+impl StageAction {
+    /// The snake_case name used in the config and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageAction::Email => "email",
+            StageAction::Call => "call",
+            StageAction::NotifySalesRep => "notify_sales_rep",
+            StageAction::StopSupply => "stop_supply",
+            StageAction::CashOnly => "cash_only",
+            StageAction::Letter => "letter",
+            StageAction::Agency => "agency",
+        }
+    }
+}
+
 /// One rung of the dunning ladder.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -209,6 +227,35 @@ pub struct StageConfig {
     pub template: Option<String>,
 }
 
+/// How late-payment interest is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InterestKind {
+    /// No interest.
+    #[default]
+    None,
+    /// Simple daily interest at `interest_rate` percent a year.
+    Simple,
+    /// The EU statutory rate: `reference_rate` plus 8 points (Directive 2011/7/EU).
+    Statutory,
+}
+
+/// Late-payment interest and fees written in the terms.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TermsConfig {
+    /// How interest is computed.
+    pub interest: InterestKind,
+    /// Yearly rate in percent, for `simple` interest.
+    pub interest_rate: Decimal,
+    /// Central-bank reference rate in percent, for `statutory` interest.
+    pub reference_rate: Decimal,
+    /// Fixed compensation per late invoice (e.g. 40 under the EU directive).
+    pub compensation: Decimal,
+    /// Penalty added for each full week an invoice is overdue.
+    pub weekly_penalty: Decimal,
+}
+
 /// The dunning policy.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -221,6 +268,12 @@ pub struct DunningConfig {
     pub stage: Vec<StageConfig>,
     /// Named profiles overriding stage days: `profile -> stage id -> days`.
     pub profiles: BTreeMap<String, BTreeMap<String, i32>>,
+    /// Days after which an unresolved dispute comes back to the agenda.
+    pub dispute_follow_up_days: u32,
+    /// Average days late above which `dun status` suggests `slow_payer`.
+    pub slow_payer_after_days: u32,
+    /// How many of the last paid invoices that average looks at.
+    pub slow_payer_sample: u32,
 }
 
 impl Default for DunningConfig {
@@ -252,6 +305,9 @@ impl Default for DunningConfig {
                 ),
                 stage("cash_only", 60, StageAction::CashOnly, Some("cash_only")),
             ],
+            dispute_follow_up_days: 7,
+            slow_payer_after_days: 15,
+            slow_payer_sample: 10,
             profiles: BTreeMap::from([(
                 "slow_payer".to_string(),
                 BTreeMap::from([
@@ -344,6 +400,22 @@ impl Config {
                 ));
             }
             previous = Some(stage);
+        }
+        for (key, value) in [
+            ("terms.interest_rate", self.terms.interest_rate),
+            ("terms.reference_rate", self.terms.reference_rate),
+            ("terms.compensation", self.terms.compensation),
+            ("terms.weekly_penalty", self.terms.weekly_penalty),
+        ] {
+            if value < Decimal::ZERO {
+                return Err(invalid(key, format!("{value} must not be negative")));
+            }
+        }
+        if self.dunning.slow_payer_sample == 0 {
+            return Err(invalid(
+                "dunning.slow_payer_sample",
+                "must be at least 1".into(),
+            ));
         }
         for (profile, overrides) in &self.dunning.profiles {
             for id in overrides.keys() {

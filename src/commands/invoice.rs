@@ -152,7 +152,7 @@ fn list_invoices(
         customer_id,
         open_only,
     })?;
-    let policy = Policy::from_config(&session.config.config.dunning);
+    let policy = Policy::from_config(&session.config.config);
     let mut report = invoice_report();
     report.rows = invoices
         .iter()
@@ -169,7 +169,7 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
         .customers()?
         .into_iter()
         .find(|c| c.id == invoice.customer_id);
-    let policy = Policy::from_config(&session.config.config.dunning);
+    let policy = Policy::from_config(&session.config.config);
     let mut report = invoice_report();
     report
         .rows

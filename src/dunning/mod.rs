@@ -1,12 +1,36 @@
-//! The dunning ladder: which stage an open invoice has reached.
+//! The dunning engine: where every open invoice stands on the ladder, the
+//! measures on every account, and the day's worklist, each with a one-line
+//! explanation.
 //!
-//! Pure: a function of the policy, the invoice and an as-of date.
+//! Pure: [`evaluate`] is a function of account snapshots, a [`Policy`] and
+//! an as-of date. No IO happens here.
+
+mod agenda;
+mod commitments;
+mod evaluate;
+mod measures;
+mod snapshot;
+pub mod terms;
+#[cfg(test)]
+mod tests;
+
+pub use agenda::{AgendaItem, AgendaKind};
+pub use commitments::{PlanState, PromiseState, plan_state, promise_state};
+pub use evaluate::{
+    AccountAssessment, Assessment, InvoiceAssessment, Status, evaluate, evaluate_account, trace,
+};
+pub use measures::{ActiveMeasure, MeasureChange};
+pub use snapshot::{
+    Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice, Plan,
+    Promise, Receipt,
+};
 
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
 
-use crate::config::{DunningConfig, StageAction};
+use crate::config::{Config, StageAction};
+use terms::LateTerms;
 
 /// One rung of the ladder, with the days that apply to a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,19 +43,29 @@ pub struct Stage {
     pub action: StageAction,
 }
 
-/// The ladder and its profiles, ready to evaluate.
+/// The ladder, its profiles and the rules around them, ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct Policy {
     stages: Vec<Stage>,
     profiles: BTreeMap<String, Vec<Stage>>,
     /// Balances below this are not chased.
     pub min_balance: Decimal,
+    /// Days after a promised date before the promise counts as broken (also
+    /// applied to plan instalments).
+    pub grace_days: u32,
+    /// Days after which an unresolved dispute comes back to the agenda.
+    pub dispute_follow_up_days: u32,
+    /// Months a new customer is on probation.
+    pub probation_months: u32,
+    /// Interest and fees on late invoices.
+    pub terms: LateTerms,
 }
 
 impl Policy {
     /// Builds the policy from validated configuration.
-    pub fn from_config(config: &DunningConfig) -> Self {
-        let stages: Vec<Stage> = config
+    pub fn from_config(config: &Config) -> Self {
+        let dunning = &config.dunning;
+        let stages: Vec<Stage> = dunning
             .stage
             .iter()
             .map(|s| Stage {
@@ -40,7 +74,7 @@ impl Policy {
                 action: s.action,
             })
             .collect();
-        let profiles = config
+        let profiles = dunning
             .profiles
             .iter()
             .map(|(name, overrides)| {
@@ -57,8 +91,17 @@ impl Policy {
         Policy {
             stages,
             profiles,
-            min_balance: config.min_balance,
+            min_balance: dunning.min_balance,
+            grace_days: dunning.promise_grace_days,
+            dispute_follow_up_days: dunning.dispute_follow_up_days,
+            probation_months: config.credit.probation_months,
+            terms: LateTerms::from_config(&config.terms),
         }
+    }
+
+    /// The default policy of DOMAIN.md.
+    pub fn standard() -> Self {
+        Policy::from_config(&Config::default())
     }
 
     /// The ladder for a customer's profile (the default ladder when the
@@ -74,6 +117,14 @@ impl Policy {
         self.profiles.contains_key(profile)
     }
 
+    /// Index in the ladder of the latest stage reached `days_overdue` days
+    /// after the due date, if any.
+    pub fn reached(&self, profile: Option<&str>, days_overdue: i64) -> Option<usize> {
+        self.ladder(profile)
+            .iter()
+            .rposition(|s| days_overdue >= i64::from(s.days))
+    }
+
     /// The latest stage whose trigger has been reached, or `None` while the
     /// invoice is current or its balance is below the minimum.
     pub fn stage_for(
@@ -85,39 +136,7 @@ impl Policy {
         if open < self.min_balance || open <= Decimal::ZERO {
             return None;
         }
-        self.ladder(profile)
-            .iter()
-            .rev()
-            .find(|s| days_overdue >= i64::from(s.days))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn latest_reached_stage_wins_and_profiles_shift_days() {
-        let policy = Policy::from_config(&DunningConfig::default());
-        let at = |profile, days| {
-            policy
-                .stage_for(profile, days, Decimal::ONE)
-                .map(|s| s.id.as_str())
-        };
-        assert_eq!(at(None, -5), None);
-        assert_eq!(at(None, -3), Some("pre_due_reminder"));
-        assert_eq!(at(None, 5), Some("overdue_email"));
-        assert_eq!(at(None, 7), Some("call"));
-        assert_eq!(at(None, 14), Some("call"));
-        assert_eq!(at(None, 15), Some("escalate_sales_rep"));
-        assert_eq!(at(None, 30), Some("stop_supply"));
-        assert_eq!(at(None, 60), Some("cash_only"));
-        assert_eq!(at(Some("slow_payer"), 3), Some("call"));
-        assert_eq!(at(Some("slow_payer"), -7), Some("pre_due_reminder"));
-        assert_eq!(
-            policy.stage_for(None, 90, Decimal::new(1, 3)),
-            None,
-            "below min_balance"
-        );
+        self.reached(profile, days_overdue)
+            .map(|i| &self.ladder(profile)[i])
     }
 }

@@ -1,0 +1,273 @@
+//! Promises to pay and payment plans: kept, pending or broken on a date.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::snapshot::{OpenInvoice, Plan, Promise, Receipt};
+use crate::ledger::InvoiceId;
+use crate::money::Currency;
+
+/// Where a promise stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PromiseState {
+    /// Made after the as-of date: not in force yet.
+    NotYet,
+    /// Waiting for its date (plus grace): chasing is paused.
+    Pending {
+        /// The last day before it counts as broken.
+        until: NaiveDate,
+    },
+    /// The promised amount arrived.
+    Kept {
+        /// When the amount was complete.
+        on: NaiveDate,
+    },
+    /// The date passed without the amount.
+    Broken {
+        /// The first day it counted as broken.
+        on: NaiveDate,
+        /// What had arrived by then.
+        received: Decimal,
+    },
+}
+
+/// Payments in `currency` dated from `from` to `to`, inclusive, in date order.
+fn received(
+    payments: &[Receipt],
+    currency: Currency,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> impl Iterator<Item = &Receipt> {
+    payments
+        .iter()
+        .filter(move |p| p.currency == currency && p.paid_on >= from && p.paid_on <= to)
+}
+
+/// The day `amount` was complete from payments dated `from` to `to`.
+fn complete_on(
+    payments: &[Receipt],
+    currency: Currency,
+    from: NaiveDate,
+    to: NaiveDate,
+    amount: Decimal,
+) -> Option<NaiveDate> {
+    let mut dated: Vec<&Receipt> = received(payments, currency, from, to).collect();
+    dated.sort_by_key(|p| p.paid_on);
+    let mut sum = Decimal::ZERO;
+    dated.into_iter().find_map(|p| {
+        sum += p.amount;
+        (sum >= amount).then_some(p.paid_on)
+    })
+}
+
+/// A promise's state on `as_of`, with `grace` days after its date.
+pub fn promise_state(
+    promise: &Promise,
+    payments: &[Receipt],
+    grace: u32,
+    as_of: NaiveDate,
+) -> PromiseState {
+    if promise.made_on > as_of {
+        return PromiseState::NotYet;
+    }
+    let until = promise.promised_on + Days::new(u64::from(grace));
+    let window_end = until.min(as_of);
+    if let Some(on) = complete_on(
+        payments,
+        promise.currency,
+        promise.made_on,
+        window_end,
+        promise.amount,
+    ) {
+        return PromiseState::Kept { on };
+    }
+    if as_of > until {
+        let received = received(payments, promise.currency, promise.made_on, until)
+            .map(|p| p.amount)
+            .sum();
+        PromiseState::Broken {
+            on: until + Days::new(1),
+            received,
+        }
+    } else {
+        PromiseState::Pending { until }
+    }
+}
+
+/// Where a payment plan stands on a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanState {
+    /// Agreed after the as-of date.
+    NotYet,
+    /// Every instalment due so far is paid: chasing is paused.
+    OnTrack {
+        /// The next instalment, if any remain.
+        next: Option<(NaiveDate, Decimal)>,
+    },
+    /// Every instalment is paid.
+    Completed,
+    /// An instalment was missed.
+    Broken {
+        /// The first day it counted as missed.
+        on: NaiveDate,
+        /// The instalment missed.
+        missed: (NaiveDate, Decimal),
+    },
+}
+
+/// A plan's state on `as_of`: payments from the day it was agreed count
+/// towards its instalments in order, each due by its date plus `grace`.
+pub fn plan_state(plan: &Plan, payments: &[Receipt], grace: u32, as_of: NaiveDate) -> PlanState {
+    if plan.created_on > as_of {
+        return PlanState::NotYet;
+    }
+    let paid_by = |d: NaiveDate| -> Decimal {
+        received(payments, plan.currency, plan.created_on, d.min(as_of))
+            .map(|p| p.amount)
+            .sum()
+    };
+    let mut due_so_far = Decimal::ZERO;
+    for &(due_on, amount) in &plan.instalments {
+        due_so_far += amount;
+        let deadline = due_on + Days::new(u64::from(grace));
+        if deadline >= as_of {
+            break;
+        }
+        if paid_by(deadline) < due_so_far {
+            return PlanState::Broken {
+                on: deadline + Days::new(1),
+                missed: (due_on, amount),
+            };
+        }
+    }
+    let total: Decimal = plan.instalments.iter().map(|(_, a)| *a).sum();
+    if paid_by(as_of) >= total {
+        return PlanState::Completed;
+    }
+    let mut cumulative = Decimal::ZERO;
+    let paid = paid_by(as_of);
+    let next = plan.instalments.iter().copied().find(|(_, amount)| {
+        cumulative += amount;
+        cumulative > paid
+    });
+    PlanState::OnTrack { next }
+}
+
+/// The invoices a promise or plan covers: those it names, else every
+/// invoice in its currency issued by the day it was made.
+pub fn covered(
+    named: &[InvoiceId],
+    currency: Currency,
+    made_on: NaiveDate,
+    invoices: &[OpenInvoice],
+) -> Vec<InvoiceId> {
+    if !named.is_empty() {
+        return named.to_vec();
+    }
+    invoices
+        .iter()
+        .filter(|i| i.currency == currency && i.issue_date <= made_on)
+        .map(|i| i.id)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, day).expect("valid")
+    }
+
+    fn pay(day: u32, amount: i64) -> Receipt {
+        Receipt {
+            paid_on: d(day),
+            amount: Decimal::from(amount),
+            currency: Currency::EUR,
+        }
+    }
+
+    fn promise(grace_day: u32) -> Promise {
+        Promise {
+            id: 1,
+            made_on: d(2),
+            promised_on: d(grace_day),
+            amount: Decimal::from(100),
+            currency: Currency::EUR,
+            invoices: vec![],
+        }
+    }
+
+    #[test]
+    fn promise_pending_kept_or_broken() {
+        assert_eq!(
+            promise_state(&promise(10), &[], 0, d(1)),
+            PromiseState::NotYet
+        );
+        assert_eq!(
+            promise_state(&promise(10), &[], 0, d(10)),
+            PromiseState::Pending { until: d(10) }
+        );
+        assert_eq!(
+            promise_state(&promise(10), &[pay(8, 60), pay(9, 40)], 0, d(20)),
+            PromiseState::Kept { on: d(9) }
+        );
+        assert_eq!(
+            promise_state(&promise(10), &[pay(8, 60), pay(12, 40)], 0, d(20)),
+            PromiseState::Broken {
+                on: d(11),
+                received: Decimal::from(60)
+            }
+        );
+        assert_eq!(
+            promise_state(&promise(10), &[], 2, d(12)),
+            PromiseState::Pending { until: d(12) }
+        );
+        assert_eq!(
+            promise_state(&promise(10), &[pay(1, 500)], 0, d(11)),
+            PromiseState::Broken {
+                on: d(11),
+                received: Decimal::ZERO
+            },
+            "a payment before the promise does not keep it"
+        );
+    }
+
+    #[test]
+    fn plan_breaks_on_the_first_missed_instalment() {
+        let plan = Plan {
+            id: 1,
+            created_on: d(1),
+            currency: Currency::EUR,
+            instalments: vec![(d(5), Decimal::from(50)), (d(15), Decimal::from(50))],
+            invoices: vec![],
+        };
+        assert_eq!(
+            plan_state(&plan, &[], 0, d(5)),
+            PlanState::OnTrack {
+                next: Some((d(5), Decimal::from(50)))
+            }
+        );
+        assert_eq!(
+            plan_state(&plan, &[], 0, d(6)),
+            PlanState::Broken {
+                on: d(6),
+                missed: (d(5), Decimal::from(50))
+            }
+        );
+        assert_eq!(
+            plan_state(&plan, &[pay(4, 50)], 0, d(10)),
+            PlanState::OnTrack {
+                next: Some((d(15), Decimal::from(50)))
+            }
+        );
+        assert_eq!(
+            plan_state(&plan, &[pay(4, 50), pay(15, 50)], 0, d(20)),
+            PlanState::Completed
+        );
+        assert!(matches!(
+            plan_state(&plan, &[pay(4, 50), pay(16, 50)], 0, d(20)),
+            PlanState::Broken { .. }
+        ));
+    }
+}

@@ -1,0 +1,428 @@
+//! Evaluating accounts: each open invoice's status and explanation, the
+//! account's measures, and the agenda.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::agenda::{AgendaItem, agenda_for};
+use super::commitments::{PlanState, PromiseState, covered, plan_state, promise_state};
+use super::measures::{ActiveMeasure, MeasureChange, measures_for};
+use super::snapshot::{Account, OpenInvoice};
+use super::terms::Charges;
+use super::{Policy, Stage};
+use crate::config::StageAction;
+use crate::ledger::{InvoiceId, days_overdue};
+use crate::money::plain_amount;
+
+/// Where an open invoice stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Not yet at any stage.
+    Current,
+    /// On the ladder: index into the customer's ladder.
+    Stage(usize),
+    /// Chasing paused by a pending promise.
+    Promised {
+        /// The promise's id.
+        promise_id: i64,
+    },
+    /// Chasing paused by a plan on track.
+    InPlan {
+        /// The plan's id.
+        plan_id: i64,
+    },
+    /// Contested: off the ladder and out of the measures.
+    Disputed,
+    /// Open balance below the policy's minimum: not chased.
+    BelowMinimum,
+}
+
+/// One open invoice, assessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InvoiceAssessment {
+    /// The invoice.
+    pub invoice_id: InvoiceId,
+    /// Calendar days past the due date (negative before it).
+    pub days_overdue: i64,
+    /// Where it stands.
+    pub status: Status,
+    /// The label: a stage id, or `current`, `promised`, `in_plan`, `disputed`.
+    pub label: String,
+    /// True when its current stage's action is still to do.
+    pub action_due: bool,
+    /// Interest and fees accrued.
+    pub charges: Charges,
+    /// One line: why it stands where it does.
+    pub why: String,
+}
+
+/// One account, assessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountAssessment {
+    /// The customer.
+    pub customer_id: crate::ledger::CustomerId,
+    /// Each open invoice, in the snapshot's order.
+    pub invoices: Vec<InvoiceAssessment>,
+    /// Measures in force.
+    pub measures: Vec<ActiveMeasure>,
+    /// Starts and lifts to record in the measure history.
+    pub changes: Vec<MeasureChange>,
+    /// Each promise with its state.
+    pub promises: Vec<(i64, PromiseState)>,
+    /// Each plan with its state.
+    pub plans: Vec<(i64, PlanState)>,
+}
+
+/// Every account assessed, and the day's agenda in priority order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// One per account, in the order given.
+    pub accounts: Vec<AccountAssessment>,
+    /// The worklist: one item per customer, action and currency.
+    pub agenda: Vec<AgendaItem>,
+}
+
+/// Evaluates every account as of a date.
+pub fn evaluate(accounts: &[Account], policy: &Policy, as_of: NaiveDate) -> Assessment {
+    let mut assessed = Vec::with_capacity(accounts.len());
+    let mut agenda = Vec::new();
+    for account in accounts {
+        let assessment = evaluate_account(account, policy, as_of);
+        agenda.extend(agenda_for(account, &assessment, policy, as_of));
+        assessed.push(assessment);
+    }
+    super::agenda::prioritise(&mut agenda);
+    Assessment {
+        accounts: assessed,
+        agenda,
+    }
+}
+
+/// What pauses an invoice: the promise or plan covering it, if any.
+struct Pauses {
+    promised: Vec<(InvoiceId, i64, NaiveDate)>,
+    planned: Vec<(InvoiceId, i64)>,
+    promises: Vec<(i64, PromiseState)>,
+    plans: Vec<(i64, PlanState)>,
+}
+
+fn pauses(account: &Account, policy: &Policy, as_of: NaiveDate) -> Pauses {
+    let mut out = Pauses {
+        promised: Vec::new(),
+        planned: Vec::new(),
+        promises: Vec::new(),
+        plans: Vec::new(),
+    };
+    for promise in &account.promises {
+        let state = promise_state(promise, &account.payments, policy.grace_days, as_of);
+        if let PromiseState::Pending { until } = state {
+            for id in covered(
+                &promise.invoices,
+                promise.currency,
+                promise.made_on,
+                &account.invoices,
+            ) {
+                out.promised.push((id, promise.id, until));
+            }
+        }
+        out.promises.push((promise.id, state));
+    }
+    for plan in &account.plans {
+        let state = plan_state(plan, &account.payments, policy.grace_days, as_of);
+        if let PlanState::OnTrack { .. } = state {
+            for id in covered(
+                &plan.invoices,
+                plan.currency,
+                plan.created_on,
+                &account.invoices,
+            ) {
+                out.planned.push((id, plan.id));
+            }
+        }
+        out.plans.push((plan.id, state));
+    }
+    out
+}
+
+/// Evaluates one account as of a date.
+pub fn evaluate_account(account: &Account, policy: &Policy, as_of: NaiveDate) -> AccountAssessment {
+    let pauses = pauses(account, policy, as_of);
+    let ladder = policy.ladder(account.profile.as_deref());
+    let invoices: Vec<InvoiceAssessment> = account
+        .invoices
+        .iter()
+        .filter(|i| i.issue_date <= as_of)
+        .map(|invoice| assess_invoice(account, invoice, ladder, policy, &pauses, as_of))
+        .collect();
+    let (measures, changes) = measures_for(account, &invoices, &pauses.promises, policy, as_of);
+    AccountAssessment {
+        customer_id: account.customer_id,
+        invoices,
+        measures,
+        changes,
+        promises: pauses.promises,
+        plans: pauses.plans,
+    }
+}
+
+fn assess_invoice(
+    account: &Account,
+    invoice: &OpenInvoice,
+    ladder: &[Stage],
+    policy: &Policy,
+    pauses: &Pauses,
+    as_of: NaiveDate,
+) -> InvoiceAssessment {
+    let days = days_overdue(invoice.due_date, as_of);
+    let amount = |d: Decimal| format!("{} {}", plain_amount(d, invoice.currency), invoice.currency);
+    let base = InvoiceAssessment {
+        invoice_id: invoice.id,
+        days_overdue: days,
+        status: Status::Current,
+        label: "current".into(),
+        action_due: false,
+        charges: Charges::default(),
+        why: String::new(),
+    };
+    if let Some(dispute) = &invoice.dispute {
+        return InvoiceAssessment {
+            status: Status::Disputed,
+            label: "disputed".into(),
+            why: format!(
+                "disputed since {}: {}; off the ladder until resolved",
+                dispute.opened_on, dispute.reason
+            ),
+            ..base
+        };
+    }
+    let charges = policy.terms.charges(invoice.open, days, invoice.currency);
+    if invoice.open < policy.min_balance {
+        return InvoiceAssessment {
+            status: Status::BelowMinimum,
+            why: format!(
+                "open {} is below the minimum {}: not chased",
+                amount(invoice.open),
+                policy.min_balance
+            ),
+            charges,
+            ..base
+        };
+    }
+    if let Some((_, plan_id)) = pauses.planned.iter().find(|(id, _)| *id == invoice.id) {
+        return InvoiceAssessment {
+            status: Status::InPlan { plan_id: *plan_id },
+            label: "in_plan".into(),
+            why: format!(
+                "{}; in a payment plan on track: chasing paused",
+                due_phrase(invoice, days)
+            ),
+            charges,
+            ..base
+        };
+    }
+    if let Some((_, promise_id, until)) =
+        pauses.promised.iter().find(|(id, _, _)| *id == invoice.id)
+    {
+        return InvoiceAssessment {
+            status: Status::Promised {
+                promise_id: *promise_id,
+            },
+            label: "promised".into(),
+            why: format!(
+                "{}; payment promised, chasing paused until {until}",
+                due_phrase(invoice, days)
+            ),
+            charges,
+            ..base
+        };
+    }
+    let Some(index) = ladder.iter().rposition(|s| days >= i64::from(s.days)) else {
+        let next = ladder
+            .first()
+            .map(|s| format!(" ({} from {})", s.id, trigger_date(invoice, s)))
+            .unwrap_or_default();
+        return InvoiceAssessment {
+            why: format!("{}: current{next}", due_phrase(invoice, days)),
+            charges,
+            ..base
+        };
+    };
+    let stage = &ladder[index];
+    let done = done_on(account, invoice, stage);
+    let mut why = format!(
+        "{} {} {}: {}",
+        due_phrase(invoice, days),
+        if stage.days < 0 { "≤" } else { "≥" },
+        stage.days.abs(),
+        stage.id
+    );
+    let history = history(account, invoice, &ladder[..index]);
+    if !history.is_empty() {
+        why.push_str("; ");
+        why.push_str(&history);
+    }
+    match done {
+        Some(on) => why.push_str(&format!("; {} done {on}", stage.id)),
+        None => why.push_str(&format!("; to do: {}", action_phrase(stage.action))),
+    }
+    InvoiceAssessment {
+        status: Status::Stage(index),
+        label: stage.id.clone(),
+        action_due: done.is_none(),
+        charges,
+        why,
+        ..base
+    }
+}
+
+/// "due 2026-10-10, 43 days overdue" or "due 2026-11-24, in 2 days".
+fn due_phrase(invoice: &OpenInvoice, days: i64) -> String {
+    match days {
+        0 => format!("{} due today {}", invoice.number, invoice.due_date),
+        d if d > 0 => format!(
+            "{} due {}, {d} days overdue",
+            invoice.number, invoice.due_date
+        ),
+        d => format!(
+            "{} due {}, in {} days",
+            invoice.number, invoice.due_date, -d
+        ),
+    }
+}
+
+fn action_phrase(action: StageAction) -> &'static str {
+    match action {
+        StageAction::Email => "send the email",
+        StageAction::Call => "call the customer",
+        StageAction::NotifySalesRep => "tell the sales rep",
+        StageAction::StopSupply => "notify the customer that supply stops",
+        StageAction::CashOnly => "notify the customer: cash only from now on",
+        StageAction::Letter => "send the letter",
+        StageAction::Agency => "hand the file to the agency",
+    }
+}
+
+/// The date a stage triggers for an invoice.
+pub(super) fn trigger_date(invoice: &OpenInvoice, stage: &Stage) -> NaiveDate {
+    let shift = Days::new(u64::from(stage.days.unsigned_abs()));
+    let moved = if stage.days < 0 {
+        invoice.due_date.checked_sub_days(shift)
+    } else {
+        invoice.due_date.checked_add_days(shift)
+    };
+    moved.unwrap_or(invoice.due_date)
+}
+
+/// True when an activity of this kind performs a stage's action.
+fn performs(kind: super::ActivityKind, action: StageAction) -> bool {
+    use super::ActivityKind as K;
+    match action {
+        StageAction::Email => matches!(kind, K::Email | K::Letter),
+        StageAction::Call => matches!(kind, K::Call | K::Visit),
+        StageAction::NotifySalesRep => kind == K::SalesRep,
+        StageAction::StopSupply | StageAction::CashOnly => matches!(kind, K::Email | K::Letter),
+        StageAction::Letter => kind == K::Letter,
+        StageAction::Agency => kind == K::Agency,
+    }
+}
+
+/// The first day the log shows this stage's action done for the invoice, on
+/// or after the stage's trigger date.
+pub(super) fn done_on(
+    account: &Account,
+    invoice: &OpenInvoice,
+    stage: &Stage,
+) -> Option<NaiveDate> {
+    let trigger = trigger_date(invoice, stage);
+    account
+        .activities
+        .iter()
+        .filter(|a| a.occurred_on >= trigger && a.covers(invoice.id))
+        .filter(|a| match &a.stage {
+            Some(id) => *id == stage.id,
+            None => performs(a.kind, stage.action),
+        })
+        .map(|a| a.occurred_on)
+        .min()
+}
+
+/// "overdue_email done 2026-10-15; skipped: call" for the stages before the current one.
+fn history(account: &Account, invoice: &OpenInvoice, earlier: &[Stage]) -> String {
+    let mut done = Vec::new();
+    let mut skipped = Vec::new();
+    for stage in earlier {
+        match done_on(account, invoice, stage) {
+            Some(on) => done.push(format!("{} done {on}", stage.id)),
+            None => skipped.push(stage.id.as_str()),
+        }
+    }
+    let mut parts = done;
+    if !skipped.is_empty() {
+        parts.push(format!("skipped: {}", skipped.join(", ")));
+    }
+    parts.join(", ")
+}
+
+/// The full trace of one invoice: every rung of the ladder with its trigger
+/// date and what the log shows, then what pauses or measures apply.
+pub fn trace(
+    account: &Account,
+    invoice_id: InvoiceId,
+    policy: &Policy,
+    as_of: NaiveDate,
+) -> Vec<String> {
+    let Some(invoice) = account.invoices.iter().find(|i| i.id == invoice_id) else {
+        return vec!["not open: nothing to chase".into()];
+    };
+    let assessed = evaluate_account(account, policy, as_of);
+    let mut lines = Vec::new();
+    if let Some(a) = assessed
+        .invoices
+        .iter()
+        .find(|a| a.invoice_id == invoice_id)
+    {
+        lines.push(format!("status: {} ({})", a.label, a.why));
+        if !a.charges.total().is_zero() {
+            lines.push(format!(
+                "charges: interest {}, compensation {}, penalty {} ({})",
+                a.charges.interest,
+                a.charges.compensation,
+                a.charges.penalty,
+                policy.terms.describe()
+            ));
+        }
+    }
+    let profile = account.profile.as_deref();
+    lines.push(format!("ladder ({}):", profile.unwrap_or("default")));
+    let days = days_overdue(invoice.due_date, as_of);
+    for stage in policy.ladder(profile) {
+        let trigger = trigger_date(invoice, stage);
+        let state = if days < i64::from(stage.days) {
+            "not reached".to_string()
+        } else {
+            match done_on(account, invoice, stage) {
+                Some(on) => format!("reached, done {on}"),
+                None => "reached, not done".to_string(),
+            }
+        };
+        lines.push(format!(
+            "  {:<20} {:>+4} days  from {trigger}  {state}",
+            stage.id, stage.days
+        ));
+    }
+    for (id, state) in &assessed.promises {
+        lines.push(format!("promise #{id}: {state:?}"));
+    }
+    for (id, state) in &assessed.plans {
+        lines.push(format!("plan #{id}: {state:?}"));
+    }
+    for m in &assessed.measures {
+        lines.push(format!(
+            "measure {} since {}: {}",
+            m.measure.as_str(),
+            m.since,
+            m.why
+        ));
+    }
+    lines
+}

@@ -1,0 +1,279 @@
+//! What the engine reads: one account's open invoices and follow-up log,
+//! as plain values. The store builds these; tests write them by hand.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use crate::ledger::{CustomerId, InvoiceId};
+use crate::money::{Currency, Money};
+
+/// One customer's account as the engine sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    /// Store id of the customer.
+    pub customer_id: CustomerId,
+    /// The customer's code, for explanations and ordering.
+    pub code: String,
+    /// Policy profile, e.g. `slow_payer`.
+    pub profile: Option<String>,
+    /// Credit limit, if set.
+    pub credit_limit: Option<Money>,
+    /// When the account was opened (probation).
+    pub created_on: NaiveDate,
+    /// Open invoices (not credit notes), any currency.
+    pub invoices: Vec<OpenInvoice>,
+    /// The follow-up log, oldest first.
+    pub activities: Vec<Activity>,
+    /// Promises to pay, oldest first.
+    pub promises: Vec<Promise>,
+    /// Payment plans, oldest first.
+    pub plans: Vec<Plan>,
+    /// Payments received since the oldest promise or plan, for checking them.
+    pub payments: Vec<Receipt>,
+    /// A manual hold, if one is active.
+    pub hold: Option<Hold>,
+    /// The measure history (starts and lifts), oldest first.
+    pub measure_events: Vec<MeasureEvent>,
+}
+
+impl Account {
+    /// An account with no invoices or history.
+    pub fn new(customer_id: CustomerId, code: &str, created_on: NaiveDate) -> Self {
+        Account {
+            customer_id,
+            code: code.to_string(),
+            profile: None,
+            credit_limit: None,
+            created_on,
+            invoices: Vec::new(),
+            activities: Vec::new(),
+            promises: Vec::new(),
+            plans: Vec::new(),
+            payments: Vec::new(),
+            hold: None,
+            measure_events: Vec::new(),
+        }
+    }
+}
+
+/// An invoice with an open balance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenInvoice {
+    /// Store id.
+    pub id: InvoiceId,
+    /// Document number.
+    pub number: String,
+    /// Issue date.
+    pub issue_date: NaiveDate,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Gross amount.
+    pub amount: Decimal,
+    /// What is still owed.
+    pub open: Decimal,
+    /// Currency.
+    pub currency: Currency,
+    /// An unresolved dispute, if any.
+    pub dispute: Option<Dispute>,
+}
+
+/// A customer contesting an invoice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dispute {
+    /// When it was opened.
+    pub opened_on: NaiveDate,
+    /// Why the customer contests the invoice.
+    pub reason: String,
+}
+
+/// What kind of follow-up was logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ActivityKind {
+    /// An email to the customer.
+    Email,
+    /// A phone call.
+    Call,
+    /// A letter.
+    Letter,
+    /// An internal note.
+    Note,
+    /// A word with our sales rep.
+    SalesRep,
+    /// A visit.
+    Visit,
+    /// Handed to a collection agency or lawyer.
+    Agency,
+    /// Anything else recorded in the log (write-offs, imports).
+    Other,
+}
+
+impl ActivityKind {
+    /// Every kind a bookkeeper logs by hand, in menu order.
+    pub const LOGGABLE: [ActivityKind; 7] = [
+        ActivityKind::Call,
+        ActivityKind::Email,
+        ActivityKind::Letter,
+        ActivityKind::SalesRep,
+        ActivityKind::Visit,
+        ActivityKind::Note,
+        ActivityKind::Agency,
+    ];
+
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::Email => "email",
+            ActivityKind::Call => "call",
+            ActivityKind::Letter => "letter",
+            ActivityKind::Note => "note",
+            ActivityKind::SalesRep => "sales_rep",
+            ActivityKind::Visit => "visit",
+            ActivityKind::Agency => "agency",
+            ActivityKind::Other => "other",
+        }
+    }
+
+    /// Reads a stored name; unknown names are [`ActivityKind::Other`].
+    pub fn parse(text: &str) -> Self {
+        ActivityKind::LOGGABLE
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .unwrap_or(ActivityKind::Other)
+    }
+
+    /// True for kinds that reach the customer (not notes to ourselves).
+    pub fn is_contact(self) -> bool {
+        matches!(
+            self,
+            ActivityKind::Email | ActivityKind::Call | ActivityKind::Letter | ActivityKind::Visit
+        )
+    }
+}
+
+/// One entry of the follow-up log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Activity {
+    /// When it happened.
+    pub occurred_on: NaiveDate,
+    /// Call, email, …
+    pub kind: ActivityKind,
+    /// The ladder stage it performed, when logged for one.
+    pub stage: Option<String>,
+    /// The invoices it covered; empty means the whole account.
+    pub invoices: Vec<InvoiceId>,
+    /// A follow-up date set with it.
+    pub next_on: Option<NaiveDate>,
+}
+
+impl Activity {
+    /// True when the activity concerned this invoice.
+    pub fn covers(&self, invoice: InvoiceId) -> bool {
+        self.invoices.is_empty() || self.invoices.contains(&invoice)
+    }
+}
+
+/// A promise to pay an amount by a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Promise {
+    /// Store id.
+    pub id: i64,
+    /// When the customer promised.
+    pub made_on: NaiveDate,
+    /// The date promised.
+    pub promised_on: NaiveDate,
+    /// The amount promised.
+    pub amount: Decimal,
+    /// Its currency.
+    pub currency: Currency,
+    /// The invoices it covers; empty means every invoice open when it was made.
+    pub invoices: Vec<InvoiceId>,
+}
+
+/// A payment plan: instalments by date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Store id.
+    pub id: i64,
+    /// When it was agreed.
+    pub created_on: NaiveDate,
+    /// Its currency.
+    pub currency: Currency,
+    /// (due date, amount), by date.
+    pub instalments: Vec<(NaiveDate, Decimal)>,
+    /// The invoices it covers; empty means every invoice open when it was agreed.
+    pub invoices: Vec<InvoiceId>,
+}
+
+/// A payment received, as far as promises and plans care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Receipt {
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    pub amount: Decimal,
+    /// Currency.
+    pub currency: Currency,
+}
+
+/// A manual hold put on the account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hold {
+    /// Since when.
+    pub started_on: NaiveDate,
+    /// Why.
+    pub reason: String,
+}
+
+/// A state of the whole account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Measure {
+    /// No deliveries until the overdue balance is paid.
+    StopSupply,
+    /// No credit until the whole balance is paid.
+    CashOnly,
+    /// Put on hold by hand.
+    Hold,
+    /// Open balance above the credit limit.
+    OverLimit,
+    /// A new customer still on probation.
+    Probation,
+}
+
+impl Measure {
+    /// The name used in reports and the store.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::StopSupply => "stop_supply",
+            Measure::CashOnly => "cash_only",
+            Measure::Hold => "hold",
+            Measure::OverLimit => "over_limit",
+            Measure::Probation => "probation",
+        }
+    }
+
+    /// Reads a stored measure name.
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Measure::StopSupply,
+            Measure::CashOnly,
+            Measure::Hold,
+            Measure::OverLimit,
+            Measure::Probation,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == text)
+    }
+}
+
+/// A recorded start or lift of a measure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeasureEvent {
+    /// Which measure.
+    pub measure: Measure,
+    /// True for a start, false for a lift.
+    pub start: bool,
+    /// The date it took effect.
+    pub effective_on: NaiveDate,
+    /// Why, in one line.
+    pub reason: String,
+}

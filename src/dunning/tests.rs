@@ -1,0 +1,534 @@
+//! Table-driven tests of every rule of the collections playbook, on plain
+//! values: no database, no clock.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::*;
+use crate::money::{Currency, Money};
+
+const AS_OF: (i32, u32, u32) = (2026, 11, 22);
+
+fn as_of() -> NaiveDate {
+    NaiveDate::from_ymd_opt(AS_OF.0, AS_OF.1, AS_OF.2).expect("valid")
+}
+
+/// `n` days before (negative: after) the as-of date.
+fn ago(n: i64) -> NaiveDate {
+    if n >= 0 {
+        as_of() - Days::new(n as u64)
+    } else {
+        as_of() + Days::new((-n) as u64)
+    }
+}
+
+fn eur(n: i64) -> Decimal {
+    Decimal::from(n)
+}
+
+/// An invoice `days` overdue on the as-of date (negative: due in so many days).
+fn invoice(id: i64, days: i64, open: i64) -> OpenInvoice {
+    OpenInvoice {
+        id,
+        number: format!("INV-{id}"),
+        issue_date: ago(days + 30),
+        due_date: ago(days),
+        amount: eur(open),
+        open: eur(open),
+        currency: Currency::EUR,
+        dispute: None,
+    }
+}
+
+fn account(id: i64, invoices: Vec<OpenInvoice>) -> Account {
+    Account {
+        invoices,
+        ..Account::new(id, &format!("C{id}"), ago(400))
+    }
+}
+
+fn logged(days_ago: i64, kind: ActivityKind, invoices: Vec<i64>) -> Activity {
+    Activity {
+        occurred_on: ago(days_ago),
+        kind,
+        stage: None,
+        invoices,
+        next_on: None,
+    }
+}
+
+fn label(account: &Account, at: NaiveDate) -> Vec<String> {
+    evaluate_account(account, &Policy::standard(), at)
+        .invoices
+        .into_iter()
+        .map(|a| a.label)
+        .collect()
+}
+
+fn agenda(accounts: &[Account], at: NaiveDate) -> Vec<AgendaItem> {
+    evaluate(accounts, &Policy::standard(), at).agenda
+}
+
+fn measures(account: &Account, at: NaiveDate) -> Vec<&'static str> {
+    evaluate_account(account, &Policy::standard(), at)
+        .measures
+        .into_iter()
+        .map(|m| m.measure.as_str())
+        .collect()
+}
+
+#[test]
+fn the_ladder_by_days_overdue() {
+    let cases: &[(i64, &str, Option<&str>)] = &[
+        (-5, "current", None),
+        (-2, "pre_due_reminder", Some("email")),
+        (0, "pre_due_reminder", Some("email")),
+        (4, "pre_due_reminder", Some("email")),
+        (5, "overdue_email", Some("email")),
+        (7, "call", Some("call")),
+        (14, "call", Some("call")),
+        (15, "escalate_sales_rep", Some("notify_sales_rep")),
+        (30, "stop_supply", Some("stop_supply")),
+        (59, "stop_supply", Some("stop_supply")),
+        (60, "cash_only", Some("cash_only")),
+        (200, "cash_only", Some("cash_only")),
+    ];
+    for &(days, stage, action) in cases {
+        let a = account(1, vec![invoice(1, days, 100)]);
+        assert_eq!(label(&a, as_of()), [stage], "{days} days overdue");
+        let items = agenda(&[a], as_of());
+        let actions: Vec<&str> = items.iter().map(|i| i.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            action.into_iter().collect::<Vec<_>>(),
+            "{days} days overdue"
+        );
+    }
+}
+
+#[test]
+fn measures_follow_the_stages() {
+    let cases: &[(i64, &[&str])] = &[
+        (14, &[]),
+        (29, &[]),
+        (30, &["stop_supply"]),
+        (59, &["stop_supply"]),
+        (60, &["stop_supply", "cash_only"]),
+    ];
+    for &(days, expected) in cases {
+        let a = account(1, vec![invoice(1, days, 100)]);
+        assert_eq!(measures(&a, as_of()), expected, "{days} days overdue");
+    }
+}
+
+#[test]
+fn a_partial_payment_keeps_the_stage_and_full_payment_clears_it() {
+    let mut partly_paid = invoice(1, 35, 100);
+    partly_paid.open = eur(40);
+    let a = account(1, vec![partly_paid]);
+    assert_eq!(label(&a, as_of()), ["stop_supply"]);
+    assert_eq!(measures(&a, as_of()), ["stop_supply"]);
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of());
+    assert_eq!(assessed.changes.len(), 1, "the start is to be recorded");
+
+    // Paid in full: the invoice leaves the open list; stop supply lifts,
+    // and the lift is to be recorded.
+    let mut paid = account(1, vec![]);
+    paid.measure_events.push(MeasureEvent {
+        measure: Measure::StopSupply,
+        start: true,
+        effective_on: ago(5),
+        reason: "INV-1 30 days overdue ≥ 30".into(),
+    });
+    let assessed = evaluate_account(&paid, &Policy::standard(), as_of());
+    assert!(assessed.measures.is_empty());
+    assert_eq!(assessed.changes.len(), 1);
+    assert!(!assessed.changes[0].start, "a lift");
+    assert!(agenda(&[paid], as_of()).is_empty());
+}
+
+#[test]
+fn stop_supply_stays_while_any_overdue_balance_remains() {
+    // INV-1 triggered stop supply and was paid; INV-2 is still 10 days late.
+    let mut a = account(1, vec![invoice(2, 10, 100)]);
+    a.measure_events.push(MeasureEvent {
+        measure: Measure::StopSupply,
+        start: true,
+        effective_on: ago(3),
+        reason: "INV-1 30 days overdue ≥ 30".into(),
+    });
+    assert_eq!(measures(&a, as_of()), ["stop_supply"]);
+    // With only a not-yet-due invoice left, it lifts by itself.
+    a.invoices = vec![invoice(3, -10, 100)];
+    assert_eq!(measures(&a, as_of()), Vec::<&str>::new());
+}
+
+#[test]
+fn a_promise_pauses_chasing_until_its_date() {
+    let mut a = account(1, vec![invoice(1, 10, 500)]);
+    a.promises.push(Promise {
+        id: 7,
+        made_on: ago(2),
+        promised_on: ago(-3),
+        amount: eur(500),
+        currency: Currency::EUR,
+        invoices: vec![],
+    });
+    assert_eq!(label(&a, as_of()), ["promised"]);
+    assert!(
+        agenda(std::slice::from_ref(&a), as_of()).is_empty(),
+        "nothing to chase while promised"
+    );
+    // On the promised date itself it is still pending.
+    assert_eq!(label(&a, ago(-3)), ["promised"]);
+    assert_eq!(measures(&a, ago(-3)), Vec::<&str>::new());
+}
+
+#[test]
+fn a_broken_promise_puts_the_customer_on_cash_only_at_once_and_asks_for_a_call() {
+    let mut a = account(1, vec![invoice(1, 10, 500)]);
+    a.promises.push(Promise {
+        id: 7,
+        made_on: ago(6),
+        promised_on: ago(1),
+        amount: eur(500),
+        currency: Currency::EUR,
+        invoices: vec![],
+    });
+    a.payments.push(Receipt {
+        paid_on: ago(2),
+        amount: eur(100),
+        currency: Currency::EUR,
+    });
+    assert_eq!(measures(&a, as_of()), ["cash_only"]);
+    let items = agenda(std::slice::from_ref(&a), as_of());
+    let broken = items
+        .iter()
+        .find(|i| i.stage == "broken_promise")
+        .expect("a follow-up item");
+    assert_eq!(broken.action, StageAction::Call);
+    assert!(broken.why.contains("broken on"), "{}", broken.why);
+    // A call after the break satisfies the follow-up; cash only stays.
+    a.activities.push(logged(0, ActivityKind::Call, vec![]));
+    let items = agenda(std::slice::from_ref(&a), as_of());
+    assert!(items.iter().all(|i| i.stage != "broken_promise"));
+    assert_eq!(measures(&a, as_of()), ["cash_only"]);
+}
+
+#[test]
+fn cash_only_lifts_only_when_the_whole_balance_is_paid() {
+    // Recorded start; the late invoice is paid, but one not yet due remains.
+    let mut a = account(1, vec![invoice(2, -20, 300)]);
+    a.measure_events.push(MeasureEvent {
+        measure: Measure::CashOnly,
+        start: true,
+        effective_on: ago(10),
+        reason: "INV-1 60 days overdue ≥ 60".into(),
+    });
+    assert_eq!(
+        measures(&a, as_of()),
+        ["cash_only"],
+        "a not-yet-due invoice still counts"
+    );
+    a.invoices.clear();
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of());
+    assert!(assessed.measures.is_empty());
+    assert_eq!(assessed.changes.len(), 1);
+    assert!(!assessed.changes[0].start);
+}
+
+#[test]
+fn a_disputed_invoice_leaves_the_ladder_the_measures_and_the_agenda() {
+    let mut disputed = invoice(1, 45, 900);
+    disputed.dispute = Some(Dispute {
+        opened_on: ago(2),
+        reason: "goods damaged".into(),
+    });
+    let a = account(1, vec![disputed.clone(), invoice(2, 8, 100)]);
+    assert_eq!(label(&a, as_of()), ["disputed", "call"]);
+    assert_eq!(measures(&a, as_of()), Vec::<&str>::new());
+    let items = agenda(std::slice::from_ref(&a), as_of());
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].invoices, [2]);
+    assert_eq!(
+        items[0].overdue_balance,
+        eur(100),
+        "the disputed 900 is not counted"
+    );
+    // Unresolved after a week, the dispute comes back to the agenda.
+    let later = agenda(&[account(1, vec![disputed])], ago(-5));
+    assert_eq!(later.len(), 1);
+    assert_eq!(later[0].stage, "disputed");
+}
+
+#[test]
+fn a_missed_instalment_asks_for_a_reminder_at_once() {
+    let mut a = account(1, vec![invoice(1, 40, 600)]);
+    a.plans.push(Plan {
+        id: 3,
+        created_on: ago(20),
+        currency: Currency::EUR,
+        instalments: vec![
+            (ago(10), eur(200)),
+            (ago(-20), eur(200)),
+            (ago(-50), eur(200)),
+        ],
+        invoices: vec![],
+    });
+    a.payments.push(Receipt {
+        paid_on: ago(12),
+        amount: eur(200),
+        currency: Currency::EUR,
+    });
+    assert_eq!(label(&a, as_of()), ["in_plan"], "on track: paused");
+    assert!(agenda(std::slice::from_ref(&a), as_of()).is_empty());
+    // The second instalment is missed: back on the ladder and a reminder now.
+    let after = ago(-21);
+    assert_eq!(label(&a, after), ["cash_only"]);
+    let items = agenda(std::slice::from_ref(&a), after);
+    let reminder = items
+        .iter()
+        .find(|i| i.stage == "missed_instalment")
+        .expect("a reminder");
+    assert_eq!(reminder.action, StageAction::Email);
+    assert_eq!(
+        items.len(),
+        2,
+        "one email item, one for the stage's own action"
+    );
+}
+
+#[test]
+fn a_done_action_is_not_asked_again() {
+    let mut a = account(1, vec![invoice(1, 8, 100)]);
+    assert_eq!(agenda(std::slice::from_ref(&a), as_of()).len(), 1);
+    a.activities.push(logged(0, ActivityKind::Call, vec![1]));
+    assert!(agenda(std::slice::from_ref(&a), as_of()).is_empty());
+    assert!(
+        agenda(std::slice::from_ref(&a), ago(-6)).is_empty(),
+        "still call stage: still done"
+    );
+    // A call made before the call stage (day 5) does not count for it.
+    let mut early = account(1, vec![invoice(1, 8, 100)]);
+    early
+        .activities
+        .push(logged(3, ActivityKind::Call, vec![1]));
+    assert_eq!(agenda(&[early], as_of()).len(), 1);
+    // A log entry for another invoice does not count either.
+    let mut other = account(1, vec![invoice(1, 8, 100)]);
+    other
+        .activities
+        .push(logged(0, ActivityKind::Call, vec![99]));
+    assert_eq!(agenda(&[other], as_of()).len(), 1);
+}
+
+#[test]
+fn an_invoice_entering_late_asks_only_for_its_current_stage() {
+    let a = account(1, vec![invoice(1, 20, 100)]);
+    let items = agenda(std::slice::from_ref(&a), as_of());
+    assert_eq!(items.len(), 1);
+    assert_eq!(items[0].stage, "escalate_sales_rep");
+    assert!(
+        items[0]
+            .why
+            .contains("skipped: pre_due_reminder, overdue_email, call"),
+        "{}",
+        items[0].why
+    );
+}
+
+#[test]
+fn one_item_per_customer_and_action_listing_all_its_invoices() {
+    let a = account(
+        1,
+        vec![invoice(1, 8, 100), invoice(2, 10, 50), invoice(3, 5, 70)],
+    );
+    let items = agenda(&[a], as_of());
+    let summary: Vec<(&str, Vec<i64>)> = items
+        .iter()
+        .map(|i| (i.action.as_str(), i.invoices.clone()))
+        .collect();
+    assert_eq!(summary.len(), 2, "{summary:?}");
+    let call = items
+        .iter()
+        .find(|i| i.action == StageAction::Call)
+        .expect("call");
+    let mut invoices = call.invoices.clone();
+    invoices.sort_unstable();
+    assert_eq!(invoices, [1, 2]);
+    let email = items
+        .iter()
+        .find(|i| i.action == StageAction::Email)
+        .expect("email");
+    assert_eq!(email.invoices, [3]);
+    assert_eq!(call.overdue_balance, eur(220));
+}
+
+#[test]
+fn the_larger_overdue_balance_comes_first() {
+    let small = account(1, vec![invoice(1, 70, 100)]);
+    let large = account(2, vec![invoice(2, 8, 5_000)]);
+    let items = agenda(&[small, large], as_of());
+    let order: Vec<&str> = items.iter().map(|i| i.code.as_str()).collect();
+    assert_eq!(order, ["C2", "C1"]);
+}
+
+#[test]
+fn balances_below_the_minimum_are_not_chased() {
+    let mut tiny = invoice(1, 40, 1);
+    tiny.open = Decimal::new(5, 3);
+    let a = account(1, vec![tiny]);
+    assert!(agenda(std::slice::from_ref(&a), as_of()).is_empty());
+    assert_eq!(measures(&a, as_of()), Vec::<&str>::new());
+}
+
+#[test]
+fn slow_payer_profile_moves_the_call_earlier() {
+    let mut a = account(1, vec![invoice(1, 3, 100)]);
+    assert_eq!(label(&a, as_of()), ["pre_due_reminder"]);
+    a.profile = Some("slow_payer".into());
+    assert_eq!(label(&a, as_of()), ["call"]);
+}
+
+#[test]
+fn credit_limit_and_probation() {
+    let mut a = account(1, vec![invoice(1, -10, 1_500)]);
+    a.credit_limit = Some(Money::new(eur(1_000), Currency::EUR));
+    a.created_on = ago(30);
+    assert_eq!(measures(&a, as_of()), ["over_limit", "probation"]);
+    a.created_on = ago(100);
+    assert_eq!(measures(&a, as_of()), ["over_limit"]);
+}
+
+#[test]
+fn every_explanation_is_one_line_and_names_its_reason() {
+    let a = account(1, vec![invoice(1, 43, 100)]);
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of());
+    let why = &assessed.invoices[0].why;
+    assert!(!why.contains('\n'));
+    assert!(
+        why.starts_with("INV-1 due 2026-10-10, 43 days overdue ≥ 30: stop_supply"),
+        "{why}"
+    );
+    let trace = trace(&a, 1, &Policy::standard(), as_of());
+    assert!(
+        trace
+            .iter()
+            .any(|l| l.contains("call") && l.contains("reached, not done")),
+        "{trace:?}"
+    );
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arb_account(id: i64) -> impl Strategy<Value = Account> {
+        let invoices =
+            prop::collection::vec((-40i64..120, 1i64..5_000, any::<bool>(), 0u8..10), 0..6);
+        let activities =
+            prop::collection::vec((0i64..120, 0usize..7, prop::option::of(0i64..6)), 0..6);
+        let promises = prop::collection::vec((0i64..60, -20i64..40, 1i64..3_000), 0..2);
+        (invoices, activities, promises, prop::option::of(0usize..2)).prop_map(
+            move |(inv, acts, proms, profile)| {
+                let mut a = account(id, Vec::new());
+                for (n, (days, open, usd, disputed)) in inv.into_iter().enumerate() {
+                    let mut i = invoice(id * 100 + n as i64, days, open);
+                    if usd {
+                        i.currency = Currency::USD;
+                    }
+                    if disputed == 0 {
+                        i.dispute = Some(Dispute {
+                            opened_on: ago(days.max(0)),
+                            reason: "quality".into(),
+                        });
+                    }
+                    a.invoices.push(i);
+                }
+                for (days_ago, kind, invoice) in acts {
+                    a.activities.push(logged(
+                        days_ago,
+                        ActivityKind::LOGGABLE[kind],
+                        invoice.map(|n| id * 100 + n).into_iter().collect(),
+                    ));
+                }
+                for (n, (made_ago, promised_ago, amount)) in proms.into_iter().enumerate() {
+                    a.promises.push(Promise {
+                        id: n as i64,
+                        made_on: ago(made_ago),
+                        promised_on: ago(promised_ago.min(made_ago)),
+                        amount: eur(amount),
+                        currency: Currency::EUR,
+                        invoices: vec![],
+                    });
+                }
+                a.profile = profile.map(|_| "slow_payer".to_string());
+                a
+            },
+        )
+    }
+
+    fn arb_accounts() -> impl Strategy<Value = Vec<Account>> {
+        (arb_account(1), arb_account(2), arb_account(3)).prop_map(|(a, b, c)| vec![a, b, c])
+    }
+
+    proptest! {
+        #[test]
+        fn evaluation_is_deterministic(accounts in arb_accounts(), offset in -30i64..60) {
+            let at = ago(-offset);
+            let policy = Policy::standard();
+            prop_assert_eq!(evaluate(&accounts, &policy, at), evaluate(&accounts, &policy, at));
+        }
+
+        #[test]
+        fn stages_never_move_back_as_time_passes(accounts in arb_accounts(), step in 1u64..90) {
+            let policy = Policy::standard();
+            let earlier = evaluate(&accounts, &policy, as_of());
+            let later = evaluate(&accounts, &policy, as_of() + Days::new(step));
+            for (before, after) in earlier.accounts.iter().zip(&later.accounts) {
+                for a in &before.invoices {
+                    let Some(b) = after.invoices.iter().find(|b| b.invoice_id == a.invoice_id) else { continue };
+                    if let (Status::Stage(i), Status::Stage(j)) = (&a.status, &b.status) {
+                        prop_assert!(j >= i, "{} went from {} back to {}", a.invoice_id, a.label, b.label);
+                    }
+                    if a.status == Status::Current {
+                        prop_assert!(b.status != Status::BelowMinimum);
+                    }
+                }
+                let had = |m: &[ActiveMeasure], which: Measure| m.iter().any(|x| x.measure == which);
+                for which in [Measure::StopSupply, Measure::CashOnly] {
+                    if had(&before.measures, which) {
+                        // With no new payments the overdue balance only grows.
+                        prop_assert!(had(&after.measures, which), "{:?} lifted without a payment", which);
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn agenda_items_are_for_open_undisputed_balances(accounts in arb_accounts(), offset in -30i64..60) {
+            let at = ago(-offset);
+            let assessment = evaluate(&accounts, &Policy::standard(), at);
+            for item in &assessment.agenda {
+                let account = accounts.iter().find(|a| a.customer_id == item.customer_id).expect("known customer");
+                let covered: Vec<&OpenInvoice> = account.invoices.iter().filter(|i| item.invoices.contains(&i.id)).collect();
+                prop_assert!(!covered.is_empty(), "item covers no open invoice: {:?}", item);
+                prop_assert!(covered.iter().all(|i| i.open > Decimal::ZERO && i.currency == item.currency));
+                if item.kind != AgendaKind::Dispute {
+                    prop_assert!(
+                        account.invoices.iter().any(|i| i.dispute.is_none() && i.open >= Policy::standard().min_balance && i.issue_date <= at),
+                        "item for a customer with no open undisputed balance: {:?}", item
+                    );
+                }
+            }
+            let mut keys: Vec<(i64, &str, Currency)> = assessment.agenda.iter().map(|i| (i.customer_id, i.action.as_str(), i.currency)).collect();
+            let before = keys.len();
+            keys.sort();
+            keys.dedup();
+            prop_assert_eq!(keys.len(), before, "one item per customer, action and currency");
+            for pair in assessment.agenda.windows(2) {
+                prop_assert!(pair[0].overdue_balance >= pair[1].overdue_balance, "largest overdue balance first");
+            }
+        }
+    }
+}
