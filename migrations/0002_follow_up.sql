@@ -6,6 +6,12 @@
 ALTER TABLE invoice ADD COLUMN closed_on TEXT;
 -- Early-payment discount granted on the invoice.
 ALTER TABLE invoice ADD COLUMN discount_minor INTEGER NOT NULL DEFAULT 0 CHECK (discount_minor >= 0);
+-- The discount offered when the invoice was issued, fixed by the terms in
+-- force then: the amount off, and the last day a payment earns it.
+ALTER TABLE invoice ADD COLUMN discount_offer_minor INTEGER NOT NULL DEFAULT 0 CHECK (discount_offer_minor >= 0);
+ALTER TABLE invoice ADD COLUMN discount_until TEXT;
+-- The discount granted along with an allocation.
+ALTER TABLE allocation ADD COLUMN discount_minor INTEGER NOT NULL DEFAULT 0 CHECK (discount_minor >= 0);
 
 UPDATE invoice SET closed_on = written_off_on WHERE written_off_on IS NOT NULL;
 UPDATE invoice SET closed_on = (

@@ -30,9 +30,12 @@ impl Buckets {
         if bounds.is_empty() {
             return Err("aging buckets need at least one bound, e.g. [30, 60, 90]".into());
         }
-        if bounds[0] == 0 || bounds.windows(2).any(|w| w[0] >= w[1]) {
+        if bounds[0] == 0
+            || bounds.windows(2).any(|w| w[0] >= w[1])
+            || bounds.iter().any(|b| *b > 36_500)
+        {
             return Err(format!(
-                "aging buckets {bounds:?} must be positive and strictly increasing"
+                "aging buckets {bounds:?} must be positive, strictly increasing and at most 36500 days"
             ));
         }
         Ok(Buckets { bounds })
@@ -189,6 +192,7 @@ mod tests {
         assert!(Buckets::new(vec![]).is_err());
         assert!(Buckets::new(vec![30, 30]).is_err());
         assert!(Buckets::new(vec![0, 30]).is_err());
+        assert!(Buckets::new(vec![u32::MAX]).is_err());
         let b = Buckets::new(vec![15, 45]).expect("valid");
         assert_eq!(b.keys(), ["current", "d1_15", "d16_45", "d45_plus"]);
     }

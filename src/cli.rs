@@ -142,7 +142,7 @@ pub struct CustomerFields {
     #[arg(long, value_name = "PERCENT/DAYS")]
     pub discount: Option<String>,
     /// Credit limit, in the configured currency unless --currency is given.
-    #[arg(long, value_name = "AMOUNT")]
+    #[arg(long, value_name = "AMOUNT", allow_hyphen_values = true)]
     pub credit_limit: Option<String>,
     /// Currency of the credit limit.
     #[arg(long)]
@@ -294,10 +294,20 @@ pub struct PaymentAddArgs {
     pub currency: Option<String>,
 }
 
-/// Parses a `YYYY-MM-DD` date.
+/// Parses a `YYYY-MM-DD` date between 1900 and 2999.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("'{text}' is not a date; expected YYYY-MM-DD"))
+    let trimmed = text.trim();
+    let plain = trimmed.len() == 10 && trimmed.as_bytes()[0].is_ascii_digit();
+    let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
+        .ok()
+        .filter(|_| plain)
+        .ok_or_else(|| format!("'{text}' is not a date; expected YYYY-MM-DD"))?;
+    if !(1900..=2999).contains(&chrono::Datelike::year(&date)) {
+        return Err(format!(
+            "'{text}' is out of range; expected a date from 1900 to 2999"
+        ));
+    }
+    Ok(date)
 }
 
 #[cfg(test)]
@@ -315,5 +325,8 @@ mod tests {
         assert!(parse_date("2026-02-28").is_ok());
         assert!(parse_date("2026-02-30").is_err());
         assert!(parse_date("28/02/2026").is_err());
+        assert!(parse_date("+262142-12-20").is_err());
+        assert!(parse_date("0001-01-01").is_err());
+        assert!(parse_date("2026-1-5").is_err());
     }
 }

@@ -350,11 +350,25 @@ pub struct Loaded {
 }
 
 impl Config {
-    /// Parses TOML text; `path` is named in errors.
+    /// Parses TOML text; `path` is named in errors, with the line and
+    /// column of the problem.
     pub fn from_toml(text: &str, path: &Path) -> Result<Config, ConfigError> {
-        toml::from_str(text).map_err(|e| ConfigError::Parse {
-            path: path.to_path_buf(),
-            message: e.to_string().trim_end().replace('\n', "\n  "),
+        toml::from_str(text).map_err(|e| {
+            let place = e
+                .span()
+                .map(|span| {
+                    let before = &text[..span.start.min(text.len())];
+                    let line = before.matches('\n').count() + 1;
+                    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                    let source = text.lines().nth(line - 1).unwrap_or("").trim();
+                    let source: String = source.chars().take(60).collect();
+                    format!("line {line}, column {column} (`{source}`): ")
+                })
+                .unwrap_or_default();
+            ConfigError::Parse {
+                path: path.to_path_buf(),
+                message: format!("{place}{}", e.message().trim_end().replace('\n', "; ")),
+            }
         })
     }
 
@@ -410,6 +424,12 @@ impl Config {
             if value < Decimal::ZERO {
                 return Err(invalid(key, format!("{value} must not be negative")));
             }
+        }
+        if self.credit.probation_months > 1200 {
+            return Err(invalid(
+                "credit.probation_months",
+                "expected at most 1200".into(),
+            ));
         }
         if self.dunning.slow_payer_sample == 0 {
             return Err(invalid(

@@ -36,7 +36,15 @@ fn report(error: &anyhow::Error) -> ExitCode {
     {
         return ExitCode::SUCCESS;
     }
-    let chain: Vec<String> = error.chain().map(ToString::to_string).collect();
+    // thiserror messages already include their source; skip a cause whose
+    // text the previous message ends with.
+    let mut chain: Vec<String> = Vec::new();
+    for cause in error.chain().map(ToString::to_string) {
+        if chain.last().is_some_and(|last| last.ends_with(&cause)) {
+            continue;
+        }
+        chain.push(cause);
+    }
     let message = chain.join(": ");
     eprintln!("error: {}", dun::text::sanitize(&message));
     ExitCode::from(1)
@@ -62,7 +70,13 @@ fn usage_error(e: &clap::Error) -> ExitCode {
         ErrorKind::ValueValidation | ErrorKind::InvalidValue => {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("error: invalid value");
-            eprintln!("{}", dun::text::sanitize(first));
+            let valid = match e.get(ContextKind::ValidValue) {
+                Some(ContextValue::Strings(values)) => {
+                    format!("; expected one of {}", values.join(", "))
+                }
+                _ => String::new(),
+            };
+            eprintln!("{}{valid}", dun::text::sanitize(first));
             ExitCode::from(1)
         }
         _ => {

@@ -32,7 +32,7 @@ pub enum MoneyError {
         places: u32,
     },
     /// The amount does not fit in the ledger's integer minor units.
-    #[error("{0} is too large for the ledger")]
+    #[error("{0} is too large; amounts go up to 1,000,000,000,000")]
     TooLarge(Decimal),
     /// Not an ISO 4217 code.
     #[error("'{0}' is not a currency code; expected three letters such as EUR or USD")]
@@ -129,6 +129,16 @@ impl Locale {
             canonical.push('.');
             canonical.push_str(frac);
         }
+        let significant = canonical
+            .trim_end_matches('0')
+            .trim_end_matches('.')
+            .trim_start_matches('0');
+        if significant.bytes().filter(u8::is_ascii_digit).count() > 28 {
+            return Err(MoneyError::Malformed {
+                text: text.to_string(),
+                expected: "at most 28 significant digits",
+            });
+        }
         let value = Decimal::from_str(&canonical).map_err(|_| malformed())?;
         Ok(if negative { -value } else { value })
     }
@@ -196,6 +206,10 @@ fn ungroup(int_part: &str, separator: char) -> Option<String> {
     Some(groups.concat())
 }
 
+/// The largest amount the ledger accepts in any currency. Sums of millions
+/// of such amounts still fit in the ledger's 64-bit minor units.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000;
+
 /// An ISO 4217 currency code: three ASCII capital letters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Currency([u8; 3]);
@@ -227,13 +241,19 @@ impl Currency {
         }
     }
 
-    /// Converts an amount to integer minor units, refusing extra precision.
+    /// Converts an amount to integer minor units, refusing extra precision
+    /// and amounts above a trillion (so that sums always fit).
     pub fn to_minor(self, amount: Decimal) -> Result<i64, MoneyError> {
         let places = self.minor_digits();
-        let scaled = amount * Decimal::from(10_i64.pow(places));
+        if amount.abs() > Decimal::from(MAX_AMOUNT) {
+            return Err(MoneyError::TooLarge(amount.normalize()));
+        }
+        let scaled = amount
+            .checked_mul(Decimal::from(10_i64.pow(places)))
+            .ok_or(MoneyError::TooLarge(amount))?;
         if scaled.fract() != Decimal::ZERO {
             return Err(MoneyError::TooPrecise {
-                amount,
+                amount: amount.normalize(),
                 currency: self,
                 places,
             });
@@ -351,6 +371,8 @@ mod tests {
             (Locale::En, "1e5"),
             (Locale::En, "--5"),
             (Locale::En, "1,2345"),
+            (Locale::En, "1.9999999999999999999999999999999"),
+            (Locale::En, "99999999999999999999999999999"),
         ] {
             assert!(
                 locale.parse_amount(text).is_err(),
@@ -378,6 +400,15 @@ mod tests {
         assert_eq!(eur.to_minor(dec("0.10") + dec("0.20")), Ok(30));
         assert_eq!(eur.from_minor(30), dec("0.30"));
         assert!(eur.to_minor(dec("1.005")).is_err());
+        assert!(matches!(
+            eur.to_minor(dec("792281625142643375935439504")),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert!(matches!(
+            eur.to_minor(dec("1000000000000.01")),
+            Err(MoneyError::TooLarge(_))
+        ));
+        assert_eq!(eur.to_minor(dec("1000000000000")), Ok(100_000_000_000_000));
         let jpy: Currency = "jpy".parse().expect("valid");
         assert_eq!(jpy.to_minor(dec("1500")), Ok(1500));
         assert!(jpy.to_minor(dec("1500.5")).is_err());

@@ -188,7 +188,7 @@ impl Report {
                 }
                 serde_json::to_writer(&mut *out, &column.key)?;
                 out.write_all(b": ")?;
-                serde_json::to_writer(&mut *out, &cell.json())?;
+                write_json_value(out, &cell.json())?;
             }
             out.write_all(b"}")?;
         }
@@ -198,6 +198,27 @@ impl Report {
             b"\n]\n"
         })
     }
+}
+
+/// Writes a JSON value with every character [`crate::text::is_unsafe`]
+/// finds escaped as `\uXXXX`, so JSON on a terminal is as safe as a table.
+pub fn write_json_value(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
+    let text = serde_json::to_string(value)?;
+    if !text.chars().any(crate::text::is_unsafe) {
+        return out.write_all(text.as_bytes());
+    }
+    let mut escaped = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if crate::text::is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                escaped.push_str(&format!("\\u{unit:04x}"));
+            }
+        } else {
+            escaped.push(c);
+        }
+    }
+    out.write_all(escaped.as_bytes())
 }
 
 fn write_line(
@@ -285,5 +306,8 @@ mod tests {
         assert_eq!(json[0]["open_balance"], "1234.56");
         assert_eq!(json[0]["customer"], "Evil\u{1b}[31m");
         assert!(!render(Format::Json, Locale::En).contains('\u{1b}'));
+        let mut out = Vec::new();
+        write_json_value(&mut out, &serde_json::json!("a\u{202e}b")).expect("in memory");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), "\"a\\u202eb\"");
     }
 }

@@ -6,8 +6,24 @@ use std::fmt::Write;
 /// True for characters that must never reach a terminal raw: C0 and C1
 /// controls (ESC starts escape sequences), DEL, and the bidirectional
 /// overrides that can make text display in a misleading order.
-fn is_unsafe(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+pub fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{2028}' | '\u{2029}'
+        )
+}
+
+/// Refuses text typed for a field (a code, a name, a note) that holds
+/// control characters, naming the field.
+pub fn check_field(field: &str, text: &str) -> Result<(), String> {
+    match text.chars().find(|c| is_unsafe(*c)) {
+        Some(c) => Err(format!(
+            "{field} contains the control character U+{:04X}; expected plain text",
+            u32::from(c)
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Replaces every unsafe character with a visible escape such as `\x1b`,
@@ -44,5 +60,8 @@ mod tests {
         assert_eq!(sanitize("a\r\nb\u{7f}"), "a\\x0d\\x0ab\\x7f");
         assert_eq!(sanitize("x\u{9b}31m"), "x\\x9b31m");
         assert_eq!(sanitize("abc\u{202e}fed"), "abc\\u{202e}fed");
+        assert_eq!(sanitize("x\u{200f}y"), "x\\u{200f}y");
+        assert!(super::check_field("--name", "Acme\u{1b}").is_err());
+        assert!(super::check_field("--name", "Société Générale").is_ok());
     }
 }

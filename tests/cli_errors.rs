@@ -301,7 +301,16 @@ fn every_bad_input_is_refused_in_one_line_with_exit_1_and_nothing_written() {
     let before = ledger.dump();
     assert!(before.len() > 5, "the ledger has content to protect");
     for (args, words) in cases() {
-        let output = ledger.dun().args(&args).output().unwrap();
+        let output = if args.contains(&"--as-of") {
+            common::bare_dun(ledger.dir.path())
+                .arg("--db")
+                .arg(&ledger.db)
+                .args(&args)
+                .output()
+                .unwrap()
+        } else {
+            ledger.dun().args(&args).output().unwrap()
+        };
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "dun {args:?}: {stderr}");
         assert!(
@@ -380,4 +389,43 @@ fn a_bad_as_of_date_is_bad_input() {
         stderr.contains("2026-13-01") && stderr.contains("YYYY-MM-DD"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_refused_write_does_not_create_a_ledger() {
+    let ledger = Ledger::new();
+    let output = ledger
+        .dun()
+        .args([
+            "invoice",
+            "add",
+            "1",
+            "--customer",
+            "NOPE",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+            "--amount",
+            "5",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!ledger.db.exists());
+}
+
+#[test]
+fn demo_csv_never_overwrites_a_file() {
+    let ledger = seeded();
+    let before = std::fs::read(&ledger.db).unwrap();
+    let output = ledger
+        .dun()
+        .args(["demo", "--invoices", "5", "--csv"])
+        .arg(&ledger.db)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("must not exist"));
+    assert_eq!(std::fs::read(&ledger.db).unwrap(), before);
 }

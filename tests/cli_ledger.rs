@@ -337,28 +337,34 @@ fn customer_edit_and_show() {
 }
 
 #[test]
-fn hostile_names_are_escaped_in_tables_and_csv() {
+fn hostile_names_are_refused_when_typed_and_escaped_when_stored() {
     let ledger = Ledger::new();
-    ledger.ok(&[
-        "customer",
-        "add",
-        "EVIL",
-        "--name",
-        "Evil\u{1b}[2J\u{1b}]0;pwned\u{7} Corp",
-    ]);
-    for format in ["table", "csv"] {
+    let typed = ledger
+        .dun()
+        .args(["customer", "add", "EVIL", "--name", "Evil\u{1b}[2J Corp"])
+        .output()
+        .unwrap();
+    assert_eq!(typed.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&typed.stderr).contains("control character U+001B"));
+
+    // Data from an imported file can still hold anything: it is shown escaped.
+    ledger.ok(&["customer", "add", "EVIL", "--name", "placeholder"]);
+    let hostile = "Evil\u{1b}[2J\u{1b}]0;pwned\u{7} Corp";
+    rusqlite::Connection::open(&ledger.db)
+        .unwrap()
+        .execute("UPDATE customer SET name = ?1", [hostile])
+        .unwrap();
+    for format in ["table", "csv", "json"] {
         let out = ledger.ok(&["customer", "list", "--format", format]);
         assert!(
             !out.contains('\u{1b}') && !out.contains('\u{7}'),
             "{format}: raw control characters in {out:?}"
         );
-        assert!(out.contains("Evil\\x1b[2J"), "{out}");
     }
+    let table = ledger.ok(&["customer", "list"]);
+    assert!(table.contains("Evil\\x1b[2J"), "{table}");
     let json = ledger.json(&["customer", "list"]);
-    assert_eq!(
-        json[0]["name"], "Evil\u{1b}[2J\u{1b}]0;pwned\u{7} Corp",
-        "JSON keeps the data, escaped"
-    );
+    assert_eq!(json[0]["name"], hostile, "JSON keeps the data, escaped");
 }
 
 #[test]

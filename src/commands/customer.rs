@@ -11,6 +11,7 @@ use crate::cli::{CustomerCommand, CustomerFields};
 use crate::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
 use crate::money::{Locale, Money};
 use crate::output::{Cell, Format, Report};
+use crate::text::{check_field, sanitize};
 
 pub(super) fn run(session: &Session, cmd: CustomerCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -48,7 +49,12 @@ fn add(
     apply(session, &mut customer, fields)?;
     let mut store = session.open()?;
     store.insert_customer(&customer)?;
-    writeln!(out, "added customer {} ({})", customer.code, customer.name)?;
+    writeln!(
+        out,
+        "added customer {} ({})",
+        sanitize(&customer.code),
+        sanitize(&customer.name)
+    )?;
     Ok(())
 }
 
@@ -66,16 +72,17 @@ fn edit(
     }
     apply(session, &mut customer, fields)?;
     store.update_customer(&customer)?;
-    writeln!(out, "updated customer {}", customer.code)?;
+    writeln!(out, "updated customer {}", sanitize(&customer.code))?;
     Ok(())
 }
 
-/// A required text value, trimmed and non-empty.
+/// A required text value, trimmed and non-empty, free of control characters.
 fn required_text(what: &str, text: &str) -> Result<String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         bail!("{what} must not be empty");
     }
+    check_field(what, trimmed).map_err(anyhow::Error::msg)?;
     Ok(trimmed.to_string())
 }
 
@@ -87,7 +94,42 @@ fn set(target: &mut Option<String>, value: &Option<String>) {
     }
 }
 
+/// Every text flag given, checked for control characters.
+fn check_fields(f: &CustomerFields) -> Result<()> {
+    let named = [
+        ("--email", &f.email),
+        ("--phone", &f.phone),
+        ("--billing-contact", &f.billing_contact),
+        ("--billing-email", &f.billing_email),
+        ("--billing-phone", &f.billing_phone),
+        ("--senior-contact", &f.senior_contact),
+        ("--senior-email", &f.senior_email),
+        ("--senior-phone", &f.senior_phone),
+        ("--sales-rep", &f.sales_rep),
+        ("--sales-rep-email", &f.sales_rep_email),
+        ("--policy", &f.policy),
+    ];
+    for (flag, value) in named {
+        if let Some(v) = value {
+            check_field(flag, v).map_err(anyhow::Error::msg)?;
+        }
+    }
+    // Notes may hold line breaks and tabs; nothing else.
+    if let Some(notes) = &f.notes
+        && let Some(c) = notes
+            .chars()
+            .find(|c| crate::text::is_unsafe(*c) && !matches!(c, '\n' | '\t'))
+    {
+        bail!(
+            "--notes contains the control character U+{:04X}; expected plain text",
+            u32::from(c)
+        );
+    }
+    Ok(())
+}
+
 fn apply(session: &Session, customer: &mut Customer, f: &CustomerFields) -> Result<()> {
+    check_fields(f)?;
     set(&mut customer.email, &f.email);
     if let Some(email) = &customer.email
         && !looks_like_email(email)

@@ -32,6 +32,9 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     let started = Instant::now();
     replace_demo_file(&session.db)?;
     let mut store = session.open()?;
+    // Marked before anything else, so an interrupted build is still
+    // recognised as a demo ledger and replaced next time.
+    store.mark_demo()?;
     eprintln!(
         "building a demo ledger: {} invoices, {} customers, as of {}…",
         options.invoices,
@@ -48,7 +51,15 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
                 )));
             }
             for doc in &account.documents {
-                writer.document(doc)?;
+                let offer = match doc.kind {
+                    DocumentKind::Invoice => {
+                        account
+                            .customer
+                            .discount_for(doc.amount, doc.currency, doc.issue_date)
+                    }
+                    DocumentKind::CreditNote => None,
+                };
+                writer.document(doc, offer)?;
             }
             for payment in &account.payments {
                 writer.payment(payment)?;
@@ -65,7 +76,6 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
             Ok(())
         })
     })?;
-    store.mark_demo()?;
     eprintln!(
         "built {} in {:.1}s",
         store.path().display(),
@@ -107,8 +117,11 @@ fn replace_demo_file(path: &Path) -> Result<()> {
 
 /// Writes the demo's invoices as a flat CSV export.
 fn write_csv(options: &DemoOptions, path: &Path, out: &mut dyn Write) -> Result<()> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
     let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));
     writer.write_record([
         "number",

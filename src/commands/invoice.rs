@@ -13,6 +13,7 @@ use crate::dunning::Policy;
 use crate::ledger::{Customer, CustomerId, DocumentKind, Invoice, days_overdue};
 use crate::output::{Cell, Format, Report};
 use crate::store::{InvoiceFilter, NewInvoice};
+use crate::text::sanitize;
 
 pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -34,6 +35,7 @@ fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<
     if number.is_empty() {
         bail!("the invoice number must not be empty");
     }
+    crate::text::check_field("the invoice number", number).map_err(anyhow::Error::msg)?;
     let money = session.money("amount", &args.amount, args.currency.as_deref())?;
     if money.amount <= Decimal::ZERO {
         bail!(
@@ -41,7 +43,7 @@ fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<
             args.amount
         );
     }
-    let mut store = session.open()?;
+    let mut store = session.open_existing()?;
     let customer = store
         .customer_by_code(&args.customer)
         .context("--customer")?;
@@ -66,8 +68,9 @@ fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<
     };
     writeln!(
         out,
-        "added {what} {number} for {}: {}",
-        customer.code,
+        "added {what} {} for {}: {}",
+        sanitize(number),
+        sanitize(&customer.code),
         money.display(session.config.config.locale)
     )?;
     Ok(())
@@ -207,13 +210,17 @@ fn write_off(
     reason: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if let Some(reason) = reason {
+        crate::text::check_field("--reason", reason).map_err(anyhow::Error::msg)?;
+    }
     let mut store = session.open_existing()?;
     let invoice = store.invoice_by_number(number)?;
     let amount = store.write_off(number, session.as_of, reason)?;
     writeln!(
         out,
-        "wrote off {} on invoice {number}",
-        crate::money::Money::new(amount, invoice.currency).display(session.config.config.locale)
+        "wrote off {} on invoice {}",
+        crate::money::Money::new(amount, invoice.currency).display(session.config.config.locale),
+        sanitize(&invoice.number)
     )?;
     Ok(())
 }

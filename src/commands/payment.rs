@@ -12,6 +12,7 @@ use crate::ledger::CustomerId;
 use crate::money::Money;
 use crate::output::{Cell, Format, Report};
 use crate::store::NewPayment;
+use crate::text::sanitize;
 
 pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -27,7 +28,7 @@ fn add(session: &Session, args: &PaymentAddArgs, out: &mut dyn Write) -> Result<
     if money.amount <= rust_decimal::Decimal::ZERO {
         anyhow::bail!("--amount: '{}' must be positive", args.amount);
     }
-    let mut store = session.open()?;
+    let mut store = session.open_existing()?;
     let customer = store
         .customer_by_code(&args.customer)
         .context("--customer")?;
@@ -54,10 +55,10 @@ fn add(session: &Session, args: &PaymentAddArgs, out: &mut dyn Write) -> Result<
         out,
         "recorded payment of {} from {}",
         money.display(locale),
-        customer.code
+        sanitize(&customer.code)
     )?;
     if !applied.is_empty() {
-        write!(out, ", applied to {}", applied.join(", "))?;
+        write!(out, ", applied to {}", sanitize(&applied.join(", ")))?;
     }
     if !payment.unapplied.is_zero() {
         write!(

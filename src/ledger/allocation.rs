@@ -77,8 +77,8 @@ pub struct Allocation {
 /// in place and returns what was applied. Never makes a balance negative.
 ///
 /// A payment dated within an invoice's discount window that covers the rest
-/// of the invoice less the discount settles it: the discount is granted and
-/// the payment pays only what remains.
+/// of the invoice less the discount, but not all of it, settles it: the
+/// discount is granted. A payment of the full amount takes no discount.
 pub fn allocate(items: &mut [OpenItem], sources: &mut [CreditSource]) -> Vec<Allocation> {
     items.sort_by(|a, b| {
         a.due_date
@@ -111,7 +111,8 @@ fn apply(item: &mut OpenItem, source: &mut CreditSource, applied: &mut Vec<Alloc
             if matches!(source.source, SourceRef::Payment(_))
                 && source.date <= d.until
                 && item.open > d.amount
-                && source.unapplied >= item.open - d.amount =>
+                && source.unapplied >= item.open - d.amount
+                && source.unapplied < item.open =>
         {
             d.amount
         }

@@ -86,6 +86,11 @@ impl std::str::FromStr for EarlyDiscount {
         if percent <= Decimal::ZERO || percent >= Decimal::ONE_HUNDRED {
             return Err(format!("discount {percent}% must be between 0 and 100"));
         }
+        if days > 3650 {
+            return Err(format!(
+                "a discount window of {days} days is too long; expected at most 3650"
+            ));
+        }
         Ok(EarlyDiscount { percent, days })
     }
 }
@@ -102,8 +107,9 @@ pub fn discount_for(
         currency.minor_digits(),
         rust_decimal::RoundingStrategy::MidpointAwayFromZero,
     );
-    (value > Decimal::ZERO).then(|| Discount {
-        until: issue_date + chrono::Days::new(u64::from(terms.days)),
+    let until = issue_date.checked_add_days(chrono::Days::new(u64::from(terms.days)))?;
+    (value > Decimal::ZERO).then_some(Discount {
+        until,
         amount: value,
     })
 }

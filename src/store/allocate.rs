@@ -6,10 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 
 use super::rows::{self, iso};
-use super::{Context, Result, StoreError};
+use super::{Context, Result};
 use crate::ledger::{
-    Allocation, CreditSource, CustomerId, EarlyDiscount, OpenItem, SourceRef, allocate,
-    discount_for,
+    Allocation, CreditSource, CustomerId, Discount, OpenItem, SourceRef, allocate,
 };
 use crate::money::Currency;
 
@@ -49,6 +48,7 @@ fn record(
     source_date: Option<NaiveDate>,
 ) -> Result<()> {
     let minor = rows::minor(allocation.amount, currency)?;
+    let discount = rows::minor(allocation.discount, currency)?;
     let invoice_issued: String = tx
         .query_row(
             "SELECT issue_date FROM invoice WHERE id = ?1",
@@ -63,12 +63,13 @@ fn record(
         SourceRef::CreditNote(id) => (None, Some(id)),
     };
     tx.prepare_cached(
-        "INSERT INTO allocation (invoice_id, payment_id, credit_note_id, amount_minor, allocated_on)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO allocation (invoice_id, payment_id, credit_note_id, amount_minor, allocated_on, discount_minor)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )
-    .and_then(|mut s| s.execute(params![allocation.invoice_id, payment_id, credit_note_id, minor, iso(on)]))
+    .and_then(|mut s| {
+        s.execute(params![allocation.invoice_id, payment_id, credit_note_id, minor, iso(on), discount])
+    })
     .context("cannot record allocation")?;
-    let discount = rows::minor(allocation.discount, currency)?;
     tx.prepare_cached(
         "UPDATE invoice SET open_minor = open_minor - ?2 - ?3, discount_minor = discount_minor + ?3,
             closed_on = CASE WHEN open_minor - ?2 - ?3 = 0 THEN ?4 ELSE closed_on END
@@ -101,11 +102,10 @@ fn open_items(
 ) -> Result<Vec<OpenItem>> {
     let mut stmt = tx
         .prepare_cached(
-            "SELECT i.id, i.issue_date, i.due_date, i.amount_minor, i.open_minor, i.discount_minor,
-                    c.discount_percent, c.discount_days
-             FROM invoice i JOIN customer c ON c.id = i.customer_id
-             WHERE i.customer_id = ?1 AND i.currency = ?2 AND i.kind = 'invoice' AND i.open_minor > 0
-             ORDER BY i.due_date, i.id",
+            "SELECT id, due_date, open_minor, discount_minor, discount_offer_minor, discount_until
+             FROM invoice
+             WHERE customer_id = ?1 AND currency = ?2 AND kind = 'invoice' AND open_minor > 0
+             ORDER BY due_date, id",
         )
         .context("cannot read open invoices")?;
     let rows = stmt
@@ -113,30 +113,23 @@ fn open_items(
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, i64>(2)?,
                 r.get::<_, i64>(3)?,
                 r.get::<_, i64>(4)?,
-                r.get::<_, i64>(5)?,
-                r.get::<_, Option<String>>(6)?,
-                r.get::<_, Option<u32>>(7)?,
+                r.get::<_, Option<String>>(5)?,
             ))
         })
         .context("cannot read open invoices")?;
     rows.map(|row| {
-        let (invoice_id, issued, due, amount, open, granted, percent, days) =
+        let (invoice_id, due, open, granted, offer, until) =
             row.context("cannot read open invoice")?;
-        let issue_date = rows::date(&issued)?;
-        let terms = match (percent, days) {
-            (Some(p), Some(days)) if granted == 0 => Some(EarlyDiscount {
-                percent: p
-                    .parse()
-                    .map_err(|_| StoreError::Corrupt(format!("bad discount '{p}'")))?,
-                days,
+        let discount = match rows::opt_date(until)? {
+            Some(until) if granted == 0 && offer > 0 => Some(Discount {
+                until,
+                amount: rows::amount(offer, currency),
             }),
             _ => None,
         };
-        let discount = terms
-            .and_then(|t| discount_for(t, rows::amount(amount, currency), currency, issue_date));
         Ok(OpenItem {
             invoice_id,
             due_date: rows::date(&due)?,

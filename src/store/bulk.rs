@@ -7,7 +7,7 @@ use rusqlite::{Transaction, params};
 use super::customers::insert_customer;
 use super::rows::{self, iso};
 use super::{Context, Result, Store, now_stamp};
-use crate::ledger::{Allocation, Customer, Invoice, Payment, SourceRef};
+use crate::ledger::{Allocation, Customer, Discount, Invoice, Payment, SourceRef};
 
 /// `PRAGMA application_id` of demo ledgers ("dunD"), so `dun demo` never
 /// replaces a real ledger.
@@ -56,16 +56,22 @@ impl BulkWriter<'_> {
         insert_customer(self.tx, customer)
     }
 
-    /// An invoice or credit note with its id and open balance as given.
-    pub fn document(&mut self, doc: &Invoice) -> Result<()> {
+    /// An invoice or credit note with its id and open balance as given, and
+    /// the early-payment discount it was offered.
+    pub fn document(&mut self, doc: &Invoice, offer: Option<Discount>) -> Result<()> {
+        let (offer_minor, offer_until) = match offer {
+            Some(d) => (rows::minor(d.amount, doc.currency)?, Some(iso(d.until))),
+            None => (0, None),
+        };
         let amount = rows::minor(doc.amount, doc.currency)?;
         let open = rows::minor(doc.open, doc.currency)?;
         let discount = rows::minor(doc.discount, doc.currency)?;
         self.tx
             .prepare_cached(
                 "INSERT INTO invoice (id, number, customer_id, kind, issue_date, due_date, amount_minor,
-                    currency, open_minor, created_at, closed_on, discount_minor)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                    currency, open_minor, created_at, closed_on, discount_minor, discount_offer_minor,
+                    discount_until)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -81,6 +87,8 @@ impl BulkWriter<'_> {
                     self.stamp,
                     doc.closed_on.map(iso),
                     discount,
+                    offer_minor,
+                    offer_until,
                 ])
             })
             .context("cannot insert invoice")?;
@@ -123,16 +131,18 @@ impl BulkWriter<'_> {
         currency: crate::money::Currency,
     ) -> Result<()> {
         let minor = rows::minor(a.amount, currency)?;
+        let discount = rows::minor(a.discount, currency)?;
         let (payment_id, credit_note_id) = match a.source {
             SourceRef::Payment(id) => (Some(id), None),
             SourceRef::CreditNote(id) => (None, Some(id)),
         };
         self.tx
             .prepare_cached(
-                "INSERT INTO allocation (invoice_id, payment_id, credit_note_id, amount_minor, allocated_on)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO allocation (invoice_id, payment_id, credit_note_id, amount_minor, allocated_on,
+                    discount_minor)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )
-            .and_then(|mut s| s.execute(params![a.invoice_id, payment_id, credit_note_id, minor, iso(on)]))
+            .and_then(|mut s| s.execute(params![a.invoice_id, payment_id, credit_note_id, minor, iso(on), discount]))
             .context("cannot insert allocation")?;
         Ok(())
     }

@@ -43,7 +43,7 @@ impl Store {
         let sql = format!("{SELECT} WHERE code = ?1");
         let found = self
             .conn()
-            .query_row(&sql, [code], read_customer)
+            .query_row(&sql, [code.trim()], read_customer)
             .optional()
             .context("cannot look up customer")?;
         let mut customer = found.ok_or_else(|| StoreError::NotFound {

@@ -6,7 +6,10 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::allocate::reallocate;
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError, now_stamp};
-use crate::ledger::{CustomerId, DocumentKind, Invoice, InvoiceId, UnappliedPayment};
+use crate::ledger::{
+    CustomerId, Discount, DocumentKind, EarlyDiscount, Invoice, InvoiceId, UnappliedPayment,
+    discount_for,
+};
 use crate::money::Currency;
 
 /// An invoice or credit note to add.
@@ -55,7 +58,7 @@ impl Store {
     pub fn invoice_by_number(&self, number: &str) -> Result<Invoice> {
         let sql = format!("{SELECT} WHERE number = ?1");
         self.conn()
-            .query_row(&sql, [number], read_invoice)
+            .query_row(&sql, [number.trim()], read_invoice)
             .optional()
             .context("cannot look up invoice")?
             .ok_or_else(|| StoreError::NotFound {
@@ -117,23 +120,43 @@ impl Store {
         on: NaiveDate,
         reason: Option<&str>,
     ) -> Result<rust_decimal::Decimal> {
-        let invoice = self.invoice_by_number(number)?;
-        if invoice.kind == DocumentKind::CreditNote {
-            return Err(StoreError::Refused(format!(
-                "{number} is a credit note; only invoices can be written off"
-            )));
-        }
-        if invoice.written_off_on.is_some() {
-            return Err(StoreError::Refused(format!(
-                "invoice {number} is already written off"
-            )));
-        }
-        if invoice.open.is_zero() {
-            return Err(StoreError::Refused(format!(
-                "invoice {number} is paid; nothing to write off"
-            )));
-        }
         self.write(|tx| {
+            let sql = format!("{SELECT} WHERE number = ?1");
+            let invoice = tx
+                .query_row(&sql, [number.trim()], read_invoice)
+                .optional()
+                .context("cannot look up invoice")?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "invoice",
+                    key: number.to_string(),
+                })??;
+            if invoice.kind == DocumentKind::CreditNote {
+                return Err(StoreError::Refused(format!(
+                    "{number} is a credit note; only invoices can be written off"
+                )));
+            }
+            if invoice.written_off_on.is_some() {
+                return Err(StoreError::Refused(format!("invoice {number} is already written off")));
+            }
+            if invoice.open.is_zero() {
+                return Err(StoreError::Refused(format!("invoice {number} is paid; nothing to write off")));
+            }
+            if on < invoice.issue_date {
+                return Err(StoreError::Refused(format!(
+                    "invoice {number} was issued {}; it cannot be written off on {on}",
+                    invoice.issue_date
+                )));
+            }
+            let last: Option<String> = tx
+                .query_row("SELECT MAX(allocated_on) FROM allocation WHERE invoice_id = ?1", [invoice.id], |r| r.get(0))
+                .context("cannot read the invoice's allocations")?;
+            if let Some(last) = rows::opt_date(last)?
+                && on < last
+            {
+                return Err(StoreError::Refused(format!(
+                    "invoice {number} received credit on {last}; it cannot be written off on {on}"
+                )));
+            }
             tx.execute(
                 "UPDATE invoice SET written_off_minor = open_minor, open_minor = 0, written_off_on = ?2,
                     closed_on = ?2
@@ -184,10 +207,18 @@ pub(crate) fn insert_invoice(tx: &Transaction<'_>, invoice: &NewInvoice) -> Resu
         )));
     }
     let minor = rows::minor(invoice.amount, invoice.currency)?;
+    let offer = match invoice.kind {
+        DocumentKind::Invoice => discount_offer(tx, invoice)?,
+        DocumentKind::CreditNote => None,
+    };
+    let (offer_minor, offer_until) = match offer {
+        Some(d) => (rows::minor(d.amount, invoice.currency)?, Some(iso(d.until))),
+        None => (0, None),
+    };
     tx.prepare_cached(
         "INSERT INTO invoice (number, customer_id, kind, issue_date, due_date, amount_minor,
-            currency, open_minor, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8)",
+            currency, open_minor, created_at, discount_offer_minor, discount_until)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?8, ?9, ?10)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -199,10 +230,35 @@ pub(crate) fn insert_invoice(tx: &Transaction<'_>, invoice: &NewInvoice) -> Resu
             minor,
             invoice.currency.as_str(),
             now_stamp(),
+            offer_minor,
+            offer_until,
         ])
     })
     .context("cannot insert invoice")?;
     Ok(tx.last_insert_rowid())
+}
+
+/// The early-payment discount the customer's terms offer on a new invoice.
+fn discount_offer(tx: &Transaction<'_>, invoice: &NewInvoice) -> Result<Option<Discount>> {
+    let (percent, days): (Option<String>, Option<u32>) = tx
+        .query_row(
+            "SELECT discount_percent, discount_days FROM customer WHERE id = ?1",
+            [invoice.customer_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .context("cannot read the customer's terms")?;
+    let (Some(percent), Some(days)) = (percent, days) else {
+        return Ok(None);
+    };
+    let percent = percent
+        .parse()
+        .map_err(|_| StoreError::Corrupt(format!("bad discount '{percent}'")))?;
+    Ok(discount_for(
+        EarlyDiscount { percent, days },
+        invoice.amount,
+        invoice.currency,
+        invoice.issue_date,
+    ))
 }
 
 fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
