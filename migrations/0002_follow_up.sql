@@ -100,3 +100,10 @@ CREATE TRIGGER measure_event_append_only_update BEFORE UPDATE ON measure_event
 BEGIN SELECT RAISE(ABORT, 'the measure history is append-only'); END;
 CREATE TRIGGER measure_event_append_only_delete BEFORE DELETE ON measure_event
 BEGIN SELECT RAISE(ABORT, 'the measure history is append-only'); END;
+
+-- Dates that decide whether the ledger holds facts after an as-of date.
+CREATE INDEX invoice_by_issue_date ON invoice (issue_date);
+CREATE INDEX payment_by_date ON payment (paid_on);
+CREATE INDEX allocation_by_date ON allocation (allocated_on);
+CREATE INDEX allocation_by_credit_note ON allocation (credit_note_id) WHERE credit_note_id IS NOT NULL;
+CREATE INDEX invoice_written_off ON invoice (written_off_on) WHERE written_off_on IS NOT NULL;

@@ -425,3 +425,67 @@ fn early_payment_discount_is_honoured_only_within_its_window() {
     assert_eq!(find(&invoices, "number", "D-1")["stage"], "paid");
     assert_eq!(find(&invoices, "number", "D-2")["open_balance"], "10.00");
 }
+
+#[test]
+fn balances_are_as_of_the_date_asked() {
+    let ledger = setup();
+    ledger.ok(&[
+        "invoice",
+        "add",
+        "H-1",
+        "--customer",
+        "ACME",
+        "--issued",
+        "2026-01-01",
+        "--due",
+        "2026-01-31",
+        "--amount",
+        "100",
+    ]);
+    ledger.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        "ACME",
+        "--amount",
+        "30",
+        "--date",
+        "2026-02-10",
+    ]);
+    ledger.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        "ACME",
+        "--amount",
+        "70",
+        "--date",
+        "2026-06-30",
+    ]);
+    let at = |date: &str| -> Value {
+        let out = common::bare_dun(ledger.dir.path())
+            .arg("--db")
+            .arg(&ledger.db)
+            .args(["--as-of", date, "invoice", "list", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let march = at("2026-03-15");
+    assert_eq!(
+        march[0]["open_balance"], "70.00",
+        "the June payment had not arrived"
+    );
+    assert_eq!(march[0]["days_overdue"], 43);
+    assert_eq!(march[0]["stage"], "stop_supply");
+    let february = at("2026-02-05");
+    assert_eq!(february[0]["open_balance"], "100.00");
+    assert_eq!(at("2025-12-31"), json!([]), "not issued yet");
+    let now = ledger.json(&["invoice", "list"]);
+    assert_eq!(find(&now, "number", "H-1")["stage"], "paid");
+}

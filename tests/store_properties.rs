@@ -152,8 +152,8 @@ proptest! {
         let mut store = Store::open(&dir.path().join("p.db")).unwrap();
         let totals = apply(&mut store, &ops);
 
-        let documents = store.invoices(&InvoiceFilter::default()).unwrap();
-        let unapplied = store.unapplied_payments().unwrap();
+        let documents = store.invoices(&InvoiceFilter::default(), NaiveDate::from_ymd_opt(2999, 1, 1).unwrap()).unwrap();
+        let unapplied = store.unapplied_payments(NaiveDate::from_ymd_opt(2999, 1, 1).unwrap()).unwrap();
         for (currency, (invoiced, credited, paid)) in &totals {
             let open: Decimal = documents.iter()
                 .filter(|d| d.currency == *currency && d.kind == DocumentKind::Invoice)

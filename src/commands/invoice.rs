@@ -151,10 +151,13 @@ fn list_invoices(
     let customer_id = session.customer_filter(&store, customer)?;
     let customers: HashMap<CustomerId, Customer> =
         store.customers()?.into_iter().map(|c| (c.id, c)).collect();
-    let invoices = store.invoices(&InvoiceFilter {
-        customer_id,
-        open_only,
-    })?;
+    let invoices = store.invoices(
+        &InvoiceFilter {
+            customer_id,
+            open_only,
+        },
+        session.as_of,
+    )?;
     let policy = Policy::from_config(&session.config.config);
     let mut report = invoice_report();
     report.rows = invoices

@@ -44,11 +44,14 @@ impl Balances {
         customer_id: Option<CustomerId>,
         as_of: NaiveDate,
     ) -> Result<Self> {
-        let open = store.invoices(&InvoiceFilter {
-            customer_id,
-            open_only: true,
-        })?;
-        let mut unapplied = store.unapplied_payments()?;
+        let open = store.invoices(
+            &InvoiceFilter {
+                customer_id,
+                open_only: true,
+            },
+            as_of,
+        )?;
+        let mut unapplied = store.unapplied_payments(as_of)?;
         if let Some(id) = customer_id {
             unapplied.retain(|(c, _, _)| *c == id);
         }
@@ -86,11 +89,14 @@ struct Aging {
 }
 
 fn load_aging(session: &Session, store: &Store) -> Result<Aging> {
-    let open = store.invoices(&InvoiceFilter {
-        customer_id: None,
-        open_only: true,
-    })?;
-    let unapplied = store.unapplied_payments()?;
+    let open = store.invoices(
+        &InvoiceFilter {
+            customer_id: None,
+            open_only: true,
+        },
+        session.as_of,
+    )?;
+    let unapplied = store.unapplied_payments(session.as_of)?;
     let rows = age(&open, &unapplied, &session.config.buckets, session.as_of);
     let names = store
         .customers()?

@@ -67,49 +67,15 @@ impl Store {
             })?
     }
 
-    /// Invoices and credit notes, by due date then number.
-    pub fn invoices(&self, filter: &InvoiceFilter) -> Result<Vec<Invoice>> {
-        let mut sql = format!("{SELECT} WHERE 1 = 1");
-        if filter.customer_id.is_some() {
-            sql.push_str(" AND customer_id = ?1");
-        } else {
-            sql.push_str(" AND ?1 IS NULL");
-        }
-        if filter.open_only {
-            sql.push_str(" AND open_minor > 0");
-        }
-        sql.push_str(" ORDER BY due_date, number");
-        let mut stmt = self.conn().prepare(&sql).context("cannot list invoices")?;
-        let rows = stmt
-            .query_map([filter.customer_id], read_invoice)
-            .context("cannot list invoices")?;
-        rows.map(|r| r.context("cannot read invoice")?).collect()
+    /// Invoices and credit notes with their balances as of a date, by due
+    /// date then number.
+    pub fn invoices(&self, filter: &InvoiceFilter, as_of: NaiveDate) -> Result<Vec<Invoice>> {
+        super::history::documents_as_of(self.conn(), as_of, filter.customer_id, filter.open_only)
     }
 
-    /// Every payment's unapplied credit, per customer and currency.
-    pub fn unapplied_payments(&self) -> Result<Vec<UnappliedPayment>> {
-        let mut stmt = self
-            .conn()
-            .prepare(
-                "SELECT customer_id, currency, SUM(unapplied_minor) FROM payment
-                 WHERE unapplied_minor > 0 GROUP BY customer_id, currency",
-            )
-            .context("cannot read unapplied payments")?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
-            .context("cannot read unapplied payments")?;
-        rows.map(|row| {
-            let (customer, currency, minor) = row.context("cannot read unapplied payment")?;
-            let currency = rows::currency(&currency)?;
-            Ok((customer, currency, rows::amount(minor, currency)))
-        })
-        .collect()
+    /// Every payment's unapplied credit on a date, per customer and currency.
+    pub fn unapplied_payments(&self, as_of: NaiveDate) -> Result<Vec<UnappliedPayment>> {
+        super::history::unapplied_as_of(self.conn(), as_of, None)
     }
 
     /// Writes off what is still owed on an invoice and logs it in the
@@ -261,7 +227,7 @@ fn discount_offer(tx: &Transaction<'_>, invoice: &NewInvoice) -> Result<Option<D
     ))
 }
 
-fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
+pub(crate) fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
     let id: i64 = r.get(0)?;
     let number: String = r.get(1)?;
     let customer_id: i64 = r.get(2)?;

@@ -4,6 +4,7 @@
 mod allocate;
 mod bulk;
 mod customers;
+mod history;
 mod invoices;
 mod payments;
 mod rows;
