@@ -53,6 +53,46 @@ pub enum Command {
     Payment(PaymentCommand),
     /// Open balances per customer by age bucket, largest first.
     Aging(ListArgs),
+    /// The day's worklist: one item per customer and action, largest overdue balance first.
+    Agenda(ListArgs),
+    /// One customer's invoices, stages, measures, promises, plan and history.
+    Status {
+        /// Customer code.
+        code: String,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Why an invoice stands where it does: the full trace.
+    Why {
+        /// Invoice number.
+        number: String,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Log a follow-up: a call, email, letter, note, word with the sales rep, visit.
+    Log(LogArgs),
+    /// Record a promise to pay an amount by a date.
+    Promise(PromiseArgs),
+    /// Record a payment plan of instalments.
+    Plan(PlanArgs),
+    /// Put a customer on hold by hand.
+    Hold {
+        /// Customer code.
+        code: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Release a customer's hold.
+    Release {
+        /// Customer code.
+        code: String,
+        /// Why.
+        #[arg(long)]
+        reason: String,
+    },
     /// Copy the ledger to FILE with SQLite's online backup.
     Backup {
         /// The new file (must not exist).
@@ -217,6 +257,22 @@ pub enum InvoiceCommand {
         #[command(flatten)]
         list: ListArgs,
     },
+    /// The customer contests an invoice: it leaves the ladder until resolved.
+    Dispute {
+        /// Invoice number.
+        number: String,
+        /// What the customer contests.
+        #[arg(long)]
+        reason: String,
+    },
+    /// Resolve an invoice's dispute: it goes back on the ladder.
+    Resolve {
+        /// Invoice number.
+        number: String,
+        /// How it was resolved.
+        #[arg(long)]
+        note: Option<String>,
+    },
     /// Write off what is still owed on an invoice.
     WriteOff {
         /// Invoice number.
@@ -292,6 +348,75 @@ pub struct PaymentAddArgs {
     /// Currency [default: the configured currency].
     #[arg(long)]
     pub currency: Option<String>,
+}
+
+/// Options of `dun log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Customer code.
+    pub code: String,
+    /// email, call, letter, note, sales_rep, visit or agency.
+    #[arg(long)]
+    pub kind: String,
+    /// An invoice it concerned (repeat for several; none means the whole account).
+    #[arg(long = "invoice", value_name = "NUMBER")]
+    pub invoices: Vec<String>,
+    /// The ladder stage it performed [default: the due stage its kind performs].
+    #[arg(long)]
+    pub stage: Option<String>,
+    /// What came of it.
+    #[arg(long)]
+    pub outcome: Option<String>,
+    /// Free note.
+    #[arg(long)]
+    pub note: Option<String>,
+    /// When to follow up next.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub next: Option<NaiveDate>,
+    /// When it happened [default: the as-of date].
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<NaiveDate>,
+}
+
+/// Options of `dun promise`.
+#[derive(Debug, Args)]
+pub struct PromiseArgs {
+    /// Customer code.
+    pub code: String,
+    /// The date the customer promised to pay by.
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: NaiveDate,
+    /// The amount promised.
+    #[arg(long, allow_hyphen_values = true)]
+    pub amount: String,
+    /// Currency [default: the configured currency].
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// An invoice it covers (repeat for several; none means all open ones).
+    #[arg(long = "invoice", value_name = "NUMBER")]
+    pub invoices: Vec<String>,
+    /// Free note.
+    #[arg(long)]
+    pub note: Option<String>,
+}
+
+/// Options of `dun plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// Customer code.
+    pub code: String,
+    /// An instalment as DATE:AMOUNT, e.g. 2026-12-15:500 (repeat for each).
+    #[arg(long = "instalment", value_name = "DATE:AMOUNT", required = true)]
+    pub instalments: Vec<String>,
+    /// Currency [default: the configured currency].
+    #[arg(long)]
+    pub currency: Option<String>,
+    /// An invoice it covers (repeat for several; none means all open ones).
+    #[arg(long = "invoice", value_name = "NUMBER")]
+    pub invoices: Vec<String>,
+    /// Free note.
+    #[arg(long)]
+    pub note: Option<String>,
 }
 
 /// Parses a `YYYY-MM-DD` date between 1900 and 2999.

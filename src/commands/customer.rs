@@ -3,13 +3,12 @@
 use std::io::Write;
 
 use anyhow::{Context as _, Result, bail};
-use chrono::Months;
 
 use super::Session;
 use super::report::{Balances, amount_cell};
 use crate::cli::{CustomerCommand, CustomerFields};
 use crate::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
-use crate::money::{Locale, Money};
+use crate::money::Locale;
 use crate::output::{Cell, Format, Report};
 use crate::text::{check_field, sanitize};
 
@@ -260,31 +259,11 @@ fn looks_like_email(text: &str) -> bool {
     }
 }
 
-/// The measures a customer is under on the as-of date.
-pub(super) fn measures(session: &Session, customer: &Customer, net: Option<Money>) -> Vec<String> {
-    let mut measures = Vec::new();
-    if let (Some(limit), Some(net)) = (customer.credit_limit, net)
-        && limit.currency == net.currency
-        && net.amount > limit.amount
-    {
-        measures.push("over_limit".to_string());
-    }
-    let months = session.config.config.credit.probation_months;
-    if months > 0
-        && customer
-            .created_on
-            .checked_add_months(Months::new(months))
-            .is_some_and(|end| session.as_of < end)
-    {
-        measures.push("probation".to_string());
-    }
-    measures
-}
-
 fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
     let customers = store.customers()?;
     let balances = Balances::load(&store, session.as_of)?;
+    let engine = super::dunning::Evaluation::load(session, &store, None)?.measures();
     let mut report = Report::new([
         ("code", "Code"),
         ("name", "Name"),
@@ -296,7 +275,6 @@ fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Res
     ]);
     for customer in &customers {
         for balance in balances.of(customer.id, session.config.config.currency) {
-            let net = Money::new(balance.net(), balance.currency);
             report.rows.push(vec![
                 Cell::Text(customer.code.clone()),
                 Cell::Text(customer.name.clone()),
@@ -304,7 +282,7 @@ fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Res
                 amount_cell(balance.overdue, balance.currency),
                 amount_cell(balance.unapplied_credit, balance.currency),
                 Cell::Text(balance.currency.to_string()),
-                Cell::List(measures(session, customer, Some(net))),
+                Cell::List(engine.get(&customer.id).cloned().unwrap_or_default()),
             ]);
         }
     }
@@ -316,6 +294,10 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
     let balances = Balances::load_for(&store, customer.id, session.as_of)?;
+    let measures = super::dunning::Evaluation::load(session, &store, Some(customer.id))?
+        .measures()
+        .remove(&customer.id)
+        .unwrap_or_default();
     let rows = balances.of(customer.id, session.config.config.currency);
     let locale = session.config.config.locale;
     let mut details = Report::new([("field", "Field"), ("value", "Value")]);
@@ -359,6 +341,9 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
     field("policy", customer.policy_profile.clone());
     field("customer since", Some(customer.created_on.to_string()));
     field("notes", customer.notes.clone());
+    if !measures.is_empty() {
+        field("measures", Some(measures.join(", ")));
+    }
     for b in &rows {
         field(
             &format!("balance {}", b.currency),
@@ -369,10 +354,7 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
                 locale.format_amount(b.unapplied_credit, b.currency.minor_digits()),
             )),
         );
-        let measures = measures(session, &customer, Some(Money::new(b.net(), b.currency)));
-        if !measures.is_empty() {
-            field("measures", Some(measures.join(", ")));
-        }
+
     }
     match format {
         Format::Json => {
@@ -384,12 +366,12 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
                         "open_balance": crate::money::plain_amount(b.net(), b.currency),
                         "overdue_balance": crate::money::plain_amount(b.overdue, b.currency),
                         "unapplied_credit": crate::money::plain_amount(b.unapplied_credit, b.currency),
-                        "measures": measures(session, &customer, Some(Money::new(b.net(), b.currency))),
                     })
                 })
                 .collect();
             let mut value = serde_json::to_value(&customer)?;
             value["balances"] = serde_json::Value::from(balances);
+            value["measures"] = serde_json::Value::from(measures.clone());
             serde_json::to_writer_pretty(&mut *out, &value)?;
             writeln!(out)?;
         }

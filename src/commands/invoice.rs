@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use super::Session;
 use super::report::amount_cell;
 use crate::cli::{InvoiceAddArgs, InvoiceCommand};
-use crate::dunning::Policy;
-use crate::ledger::{Customer, CustomerId, DocumentKind, Invoice, days_overdue};
+use super::dunning::Evaluation;
+use crate::ledger::{Customer, CustomerId, DocumentKind, Invoice, InvoiceId, days_overdue};
 use crate::output::{Cell, Format, Report};
 use crate::store::{InvoiceFilter, NewInvoice};
 use crate::text::sanitize;
@@ -24,6 +24,8 @@ pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -
             list,
         } => list_invoices(session, customer.as_deref(), open, list.format, out),
         InvoiceCommand::Show { number, list } => show(session, &number, list.format, out),
+        InvoiceCommand::Dispute { number, reason } => super::follow_up::dispute(session, &number, &reason, out),
+        InvoiceCommand::Resolve { number, note } => super::follow_up::resolve(session, &number, &note, out),
         InvoiceCommand::WriteOff { number, reason } => {
             write_off(session, &number, reason.as_deref(), out)
         }
@@ -76,26 +78,15 @@ fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<
     Ok(())
 }
 
-/// The label of an invoice's state: a ladder stage id, or `current`,
-/// `paid`, `written_off`, `credit_note`.
-pub(super) fn stage_label(
-    policy: &Policy,
-    invoice: &Invoice,
-    profile: Option<&str>,
-    as_of: chrono::NaiveDate,
-) -> String {
-    if invoice.kind == DocumentKind::CreditNote {
-        return "credit_note".into();
+/// The label of a document the engine does not assess: `credit_note`,
+/// `written_off` or `paid`.
+pub(super) fn closed_label(invoice: &Invoice) -> String {
+    match (invoice.kind, invoice.written_off_on) {
+        (DocumentKind::CreditNote, _) => "credit_note".into(),
+        (_, Some(_)) => "written_off".into(),
+        _ if invoice.open.is_zero() => "paid".into(),
+        _ => "current".into(),
     }
-    if invoice.written_off_on.is_some() {
-        return "written_off".into();
-    }
-    if invoice.open.is_zero() {
-        return "paid".into();
-    }
-    policy
-        .stage_for(profile, days_overdue(invoice.due_date, as_of), invoice.open)
-        .map_or_else(|| "current".into(), |s| s.id.clone())
 }
 
 fn invoice_report() -> Report {
@@ -115,7 +106,7 @@ fn invoice_report() -> Report {
 
 fn invoice_row(
     session: &Session,
-    policy: &Policy,
+    labels: &HashMap<InvoiceId, String>,
     invoice: &Invoice,
     customer: Option<&Customer>,
 ) -> Vec<Cell> {
@@ -125,7 +116,7 @@ fn invoice_row(
     };
     let days = (invoice.kind == DocumentKind::Invoice && !invoice.open.is_zero())
         .then(|| days_overdue(invoice.due_date, session.as_of));
-    let profile = customer.and_then(|c| c.policy_profile.as_deref());
+    let stage = labels.get(&invoice.id).cloned().unwrap_or_else(|| closed_label(invoice));
     vec![
         Cell::Text(invoice.number.clone()),
         Cell::Text(customer.map(|c| c.code.clone()).unwrap_or_default()),
@@ -136,7 +127,7 @@ fn invoice_row(
         amount_cell(sign * invoice.open, invoice.currency),
         Cell::Text(invoice.currency.to_string()),
         days.map_or(Cell::Empty, Cell::Int),
-        Cell::Text(stage_label(policy, invoice, profile, session.as_of)),
+        Cell::Text(stage),
     ]
 }
 
@@ -158,11 +149,11 @@ fn list_invoices(
         },
         session.as_of,
     )?;
-    let policy = Policy::from_config(&session.config.config);
+    let labels = Evaluation::load(session, &store, customer_id)?.labels();
     let mut report = invoice_report();
     report.rows = invoices
         .iter()
-        .map(|inv| invoice_row(session, &policy, inv, customers.get(&inv.customer_id)))
+        .map(|inv| invoice_row(session, &labels, inv, customers.get(&inv.customer_id)))
         .collect();
     report.write(format, session.config.config.locale, out)?;
     Ok(())
@@ -170,16 +161,25 @@ fn list_invoices(
 
 fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
-    let invoice = store.invoice_by_number(number)?;
+    let recorded = store.invoice_by_number(number)?;
+    let filter = InvoiceFilter {
+        customer_id: Some(recorded.customer_id),
+        open_only: false,
+    };
+    let invoice = store
+        .invoices(&filter, session.as_of)?
+        .into_iter()
+        .find(|i| i.id == recorded.id)
+        .with_context(|| format!("invoice {} is issued after {}", recorded.number, session.as_of))?;
     let customer = store
         .customers()?
         .into_iter()
         .find(|c| c.id == invoice.customer_id);
-    let policy = Policy::from_config(&session.config.config);
+    let labels = Evaluation::load(session, &store, Some(invoice.customer_id))?.labels();
     let mut report = invoice_report();
     report
         .rows
-        .push(invoice_row(session, &policy, &invoice, customer.as_ref()));
+        .push(invoice_row(session, &labels, &invoice, customer.as_ref()));
     report.write(format, session.config.config.locale, out)?;
     if format == Format::Table {
         let payments = store.payments(Some(invoice.customer_id))?;

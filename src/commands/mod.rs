@@ -3,6 +3,8 @@
 
 mod customer;
 mod demo;
+mod dunning;
+mod follow_up;
 mod invoice;
 mod payment;
 mod report;
@@ -42,9 +44,18 @@ impl Session {
         self.open()
     }
 
-    /// Opens the ledger, creating it when missing.
+    /// Opens the ledger, creating it when missing. Writes through it keep
+    /// the measure history in step with the ledger.
     fn open(&self) -> Result<Store> {
-        Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))
+        let mut store =
+            Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))?;
+        store.keep_measures(self.policy(), self.as_of);
+        Ok(store)
+    }
+
+    /// The dunning policy of the configuration.
+    fn policy(&self) -> crate::dunning::Policy {
+        dunning::policy_of(self)
     }
 
     /// Resolves an optional `--customer CODE` filter to its id.
@@ -121,6 +132,14 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Invoice(cmd)) => invoice::run(&session, cmd, out),
         Some(Command::Payment(cmd)) => payment::run(&session, cmd, out),
         Some(Command::Aging(list)) => report::aging(&session, list.format, out),
+        Some(Command::Agenda(list)) => dunning::agenda(&session, list.format, out),
+        Some(Command::Status { code, list }) => dunning::status(&session, &code, list.format, out),
+        Some(Command::Why { number, list }) => dunning::why(&session, &number, list.format, out),
+        Some(Command::Log(args)) => follow_up::log(&session, &args, out),
+        Some(Command::Promise(args)) => follow_up::promise(&session, &args, out),
+        Some(Command::Plan(args)) => follow_up::plan(&session, &args, out),
+        Some(Command::Hold { code, reason }) => follow_up::hold(&session, &code, &reason, false, out),
+        Some(Command::Release { code, reason }) => follow_up::hold(&session, &code, &reason, true, out),
         Some(Command::Backup { file }) => backup(&session, &file, out),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "dun", out);

@@ -411,10 +411,10 @@ pub fn trace(
         ));
     }
     for (id, state) in &assessed.promises {
-        lines.push(format!("promise #{id}: {state:?}"));
+        lines.push(format!("promise #{id}: {state}"));
     }
     for (id, state) in &assessed.plans {
-        lines.push(format!("plan #{id}: {state:?}"));
+        lines.push(format!("plan #{id}: {state}"));
     }
     for m in &assessed.measures {
         lines.push(format!(

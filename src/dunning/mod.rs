@@ -15,7 +15,7 @@ pub mod terms;
 mod tests;
 
 pub use agenda::{AgendaItem, AgendaKind};
-pub use commitments::{PlanState, PromiseState, plan_state, promise_state};
+pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{
     AccountAssessment, Assessment, InvoiceAssessment, Status, evaluate, evaluate_account, trace,
 };

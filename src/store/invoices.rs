@@ -47,7 +47,12 @@ impl Store {
     /// Adds an invoice or credit note and applies any credit waiting on
     /// the account. Refuses a number already in use.
     pub fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<InvoiceId> {
-        self.write(|tx| {
+        // A credit note takes balance away: record what was reached before it.
+        let before = match invoice.kind {
+            DocumentKind::CreditNote => invoice.issue_date,
+            DocumentKind::Invoice => NaiveDate::MAX,
+        };
+        self.write_account(invoice.customer_id, before, |tx| {
             let id = insert_invoice(tx, invoice)?;
             reallocate(tx, invoice.customer_id, invoice.currency)?;
             Ok(id)
@@ -73,6 +78,27 @@ impl Store {
         super::history::documents_as_of(self.conn(), as_of, filter.customer_id, filter.open_only)
     }
 
+    /// (due date, date paid) of the customer's last `n` invoices paid in
+    /// full, most recent first; write-offs are left out.
+    pub fn recent_lateness(&self, customer_id: CustomerId, n: u32) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+        let mut stmt = self
+            .conn()
+            .prepare(
+                "SELECT due_date, closed_on FROM invoice
+                 WHERE customer_id = ?1 AND kind = 'invoice' AND closed_on IS NOT NULL AND written_off_on IS NULL
+                 ORDER BY closed_on DESC, id DESC LIMIT ?2",
+            )
+            .context("cannot read paid invoices")?;
+        let rows = stmt
+            .query_map(params![customer_id, n], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .context("cannot read paid invoices")?;
+        rows.map(|row| {
+            let (due, closed) = row.context("cannot read paid invoice")?;
+            Ok((rows::date(&due)?, rows::date(&closed)?))
+        })
+        .collect()
+    }
+
     /// Every payment's unapplied credit on a date, per customer and currency.
     pub fn unapplied_payments(&self, as_of: NaiveDate) -> Result<Vec<UnappliedPayment>> {
         super::history::unapplied_as_of(self.conn(), as_of, None)
@@ -86,7 +112,8 @@ impl Store {
         on: NaiveDate,
         reason: Option<&str>,
     ) -> Result<rust_decimal::Decimal> {
-        self.write(|tx| {
+        let customer_id = self.invoice_by_number(number)?.customer_id;
+        self.write_account(customer_id, on, |tx| {
             let sql = format!("{SELECT} WHERE number = ?1");
             let invoice = tx
                 .query_row(&sql, [number.trim()], read_invoice)

@@ -4,12 +4,15 @@
 mod allocate;
 mod bulk;
 mod customers;
+mod follow_up;
 mod history;
 mod invoices;
 mod payments;
 mod rows;
+mod snapshot;
 
 pub use bulk::BulkWriter;
+pub use follow_up::{LogEntry, NewActivity, NewPlan, NewPromise};
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use payments::NewPayment;
 
@@ -107,6 +110,8 @@ impl<T> Context<T> for rusqlite::Result<T> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// When set, writes keep the measure history in step.
+    sync: Option<follow_up::MeasureSync>,
 }
 
 impl std::fmt::Debug for Store {
@@ -162,6 +167,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            sync: None,
         };
         store.migrate(existed)?;
         Ok(store)

@@ -38,7 +38,7 @@ impl Store {
         if let Some(invoice_id) = payment.invoice_id {
             self.check_payable(invoice_id, payment)?;
         }
-        self.write(|tx| {
+        self.write_account(payment.customer_id, payment.paid_on, |tx| {
             let id = insert_payment(tx, payment)?;
             reallocate(tx, payment.customer_id, payment.currency)?;
             Ok(id)

@@ -1,0 +1,171 @@
+//! `dun log`, `promise`, `plan`, `hold`, `release`, `invoice dispute|resolve`.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use chrono::NaiveDate;
+
+use super::Session;
+use crate::cli::{LogArgs, PlanArgs, PromiseArgs};
+use crate::dunning::ActivityKind;
+use crate::ledger::InvoiceId;
+use crate::store::{NewActivity, NewPlan, NewPromise, Store};
+use crate::text::{check_field, sanitize};
+
+/// An optional free-text flag, checked for control characters.
+fn text(flag: &str, value: &Option<String>) -> Result<Option<String>> {
+    match value.as_deref().map(str::trim) {
+        Some("") | None => Ok(None),
+        Some(v) => {
+            check_field(flag, v).map_err(anyhow::Error::msg)?;
+            Ok(Some(v.to_string()))
+        }
+    }
+}
+
+/// A required free-text flag.
+fn required(flag: &str, value: &str) -> Result<String> {
+    text(flag, &Some(value.to_string()))?.with_context(|| format!("{flag} must not be empty"))
+}
+
+fn invoice_ids(store: &Store, numbers: &[String]) -> Result<Vec<InvoiceId>> {
+    numbers
+        .iter()
+        .map(|n| store.invoice_by_number(n).map(|i| i.id).context("--invoice"))
+        .collect()
+}
+
+pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Result<()> {
+    let kind = ActivityKind::LOGGABLE
+        .into_iter()
+        .find(|k| k.as_str() == args.kind.trim())
+        .with_context(|| {
+            let kinds: Vec<&str> = ActivityKind::LOGGABLE.iter().map(|k| k.as_str()).collect();
+            format!("--kind: '{}' is not a kind of follow-up; expected one of {}", args.kind, kinds.join(", "))
+        })?;
+    if let Some(stage) = &args.stage
+        && !session.config.config.dunning.stage.iter().any(|s| s.id == *stage)
+    {
+        let ids: Vec<&str> = session.config.config.dunning.stage.iter().map(|s| s.id.as_str()).collect();
+        bail!("--stage: no stage '{stage}'; expected one of {}", ids.join(", "));
+    }
+    let outcome = text("--outcome", &args.outcome)?;
+    let note = text("--note", &args.note)?;
+    let occurred_on = args.date.unwrap_or(session.as_of);
+    if args.next.is_some_and(|next| next < occurred_on) {
+        bail!("--next must be on or after the day of the follow-up, {occurred_on}");
+    }
+    let mut store = session.open_existing()?;
+    let customer = store.customer_by_code(&args.code)?;
+    let invoices = invoice_ids(&store, &args.invoices)?;
+    store.log_activity(&NewActivity {
+        customer_id: customer.id,
+        occurred_on,
+        kind,
+        stage: args.stage.clone(),
+        outcome,
+        note,
+        next_on: args.next,
+        invoices,
+    })?;
+    writeln!(out, "logged {} with {} on {occurred_on}", kind.as_str(), sanitize(&customer.code))?;
+    Ok(())
+}
+
+pub(super) fn promise(session: &Session, args: &PromiseArgs, out: &mut dyn Write) -> Result<()> {
+    let money = session.money("amount", &args.amount, args.currency.as_deref())?;
+    if money.amount <= rust_decimal::Decimal::ZERO {
+        bail!("--amount: '{}' must be positive", args.amount);
+    }
+    let note = text("--note", &args.note)?;
+    let mut store = session.open_existing()?;
+    let customer = store.customer_by_code(&args.code)?;
+    let invoices = invoice_ids(&store, &args.invoices)?;
+    store.add_promise(&NewPromise {
+        customer_id: customer.id,
+        made_on: session.as_of,
+        promised_on: args.date,
+        amount: money.amount,
+        currency: money.currency,
+        note,
+        invoices,
+    })?;
+    writeln!(
+        out,
+        "recorded {}'s promise to pay {} by {}",
+        sanitize(&customer.code),
+        money.display(session.config.config.locale),
+        args.date
+    )?;
+    Ok(())
+}
+
+/// Parses `DATE:AMOUNT`.
+fn instalment(session: &Session, text: &str, currency: Option<&str>) -> Result<(NaiveDate, rust_decimal::Decimal)> {
+    let (date, amount) = text
+        .split_once(':')
+        .with_context(|| format!("--instalment: '{text}' is not DATE:AMOUNT, e.g. 2026-12-15:500"))?;
+    let date = crate::cli::parse_date(date).map_err(anyhow::Error::msg).context("--instalment")?;
+    let money = session.money("instalment", amount, currency)?;
+    Ok((date, money.amount))
+}
+
+pub(super) fn plan(session: &Session, args: &PlanArgs, out: &mut dyn Write) -> Result<()> {
+    let currency = session.currency(args.currency.as_deref())?;
+    let instalments = args
+        .instalments
+        .iter()
+        .map(|t| instalment(session, t, args.currency.as_deref()))
+        .collect::<Result<Vec<_>>>()?;
+    let note = text("--note", &args.note)?;
+    let mut store = session.open_existing()?;
+    let customer = store.customer_by_code(&args.code)?;
+    let invoices = invoice_ids(&store, &args.invoices)?;
+    let total: rust_decimal::Decimal = instalments.iter().map(|(_, a)| *a).sum();
+    let count = instalments.len();
+    store.add_plan(&NewPlan {
+        customer_id: customer.id,
+        created_on: session.as_of,
+        currency,
+        instalments,
+        invoices,
+        note,
+    })?;
+    writeln!(
+        out,
+        "recorded a payment plan for {}: {count} instalments, {} in all",
+        sanitize(&customer.code),
+        crate::money::Money::new(total, currency).display(session.config.config.locale)
+    )?;
+    Ok(())
+}
+
+pub(super) fn dispute(session: &Session, number: &str, reason: &str, out: &mut dyn Write) -> Result<()> {
+    let reason = required("--reason", reason)?;
+    let mut store = session.open_existing()?;
+    store.open_dispute(number, session.as_of, &reason)?;
+    writeln!(out, "invoice {} is disputed: off the ladder until resolved", sanitize(number.trim()))?;
+    Ok(())
+}
+
+pub(super) fn resolve(session: &Session, number: &str, note: &Option<String>, out: &mut dyn Write) -> Result<()> {
+    let note = text("--note", note)?;
+    let mut store = session.open_existing()?;
+    store.resolve_dispute(number, session.as_of, note.as_deref())?;
+    writeln!(out, "dispute on invoice {} resolved: back on the ladder", sanitize(number.trim()))?;
+    Ok(())
+}
+
+pub(super) fn hold(session: &Session, code: &str, reason: &str, release: bool, out: &mut dyn Write) -> Result<()> {
+    let reason = required("--reason", reason)?;
+    let mut store = session.open_existing()?;
+    let customer = store.customer_by_code(code)?;
+    if release {
+        store.release(customer.id, session.as_of, &reason)?;
+        writeln!(out, "released {} from hold", sanitize(&customer.code))?;
+    } else {
+        store.hold(customer.id, session.as_of, &reason)?;
+        writeln!(out, "put {} on hold", sanitize(&customer.code))?;
+    }
+    Ok(())
+}

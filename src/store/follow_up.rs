@@ -1,0 +1,487 @@
+//! The follow-up log: activities, promises, plans, disputes, holds, and the
+//! measure history kept in step with every write.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rust_decimal::Decimal;
+
+use super::rows::{self, iso};
+use super::{Context, Result, Store, StoreError, now_stamp};
+use crate::dunning::{ActivityKind, Measure, MeasureChange, Policy, evaluate_account};
+use crate::ledger::{CustomerId, InvoiceId};
+use crate::money::Currency;
+
+/// A follow-up to log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewActivity {
+    /// The customer.
+    pub customer_id: CustomerId,
+    /// When it happened.
+    pub occurred_on: NaiveDate,
+    /// Call, email, …
+    pub kind: ActivityKind,
+    /// The ladder stage it performed, if logged for one.
+    pub stage: Option<String>,
+    /// What came of it ("promised to pay Friday", "no answer").
+    pub outcome: Option<String>,
+    /// Free note.
+    pub note: Option<String>,
+    /// When to follow up next.
+    pub next_on: Option<NaiveDate>,
+    /// The invoices it concerned; empty for the whole account.
+    pub invoices: Vec<InvoiceId>,
+}
+
+/// A promise to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPromise {
+    /// The customer.
+    pub customer_id: CustomerId,
+    /// When it was made.
+    pub made_on: NaiveDate,
+    /// The date promised.
+    pub promised_on: NaiveDate,
+    /// The amount promised.
+    pub amount: Decimal,
+    /// Its currency.
+    pub currency: Currency,
+    /// Free note.
+    pub note: Option<String>,
+    /// The invoices it covers; empty for all open ones.
+    pub invoices: Vec<InvoiceId>,
+}
+
+/// A payment plan to record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPlan {
+    /// The customer.
+    pub customer_id: CustomerId,
+    /// When it was agreed.
+    pub created_on: NaiveDate,
+    /// Its currency.
+    pub currency: Currency,
+    /// (due date, amount) of each instalment.
+    pub instalments: Vec<(NaiveDate, Decimal)>,
+    /// The invoices it covers; empty for all open ones.
+    pub invoices: Vec<InvoiceId>,
+    /// Free note.
+    pub note: Option<String>,
+}
+
+/// One line of an account's history, for `dun status` and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// When it happened.
+    pub on: NaiveDate,
+    /// `call`, `email`, …, or `promise`, `plan`, `dispute`, `measure`.
+    pub kind: String,
+    /// One line of what happened.
+    pub text: String,
+}
+
+/// Measure history is recorded on writes when the store knows the policy.
+#[derive(Debug, Clone)]
+pub(crate) struct MeasureSync {
+    pub(crate) policy: Policy,
+    pub(crate) as_of: NaiveDate,
+}
+
+impl Store {
+    /// From now on, every write to an account records in the measure history
+    /// the starts reached before it and the starts and lifts it causes.
+    pub fn keep_measures(&mut self, policy: Policy, as_of: NaiveDate) {
+        self.sync = Some(MeasureSync { policy, as_of });
+    }
+
+    /// Runs a write to one account in one transaction, with the measure
+    /// history brought up to date as of `before` first and as of the
+    /// command's date after.
+    pub(crate) fn write_account<T>(
+        &mut self,
+        customer_id: CustomerId,
+        before: NaiveDate,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
+        let sync = self.sync.clone();
+        self.write(|tx| {
+            if let Some(s) = &sync {
+                record_changes(tx, &s.policy, customer_id, before.min(s.as_of))?;
+            }
+            let value = work(tx)?;
+            if let Some(s) = &sync {
+                record_changes(tx, &s.policy, customer_id, s.as_of)?;
+            }
+            Ok(value)
+        })
+    }
+
+    /// Records every account's measure changes as of a date; returns how
+    /// many starts and lifts were recorded.
+    pub fn sync_measures(&mut self, policy: &Policy, as_of: NaiveDate) -> Result<usize> {
+        self.write(|tx| {
+            let latest = latest_effective(tx, None)?;
+            let mut recorded = 0;
+            for account in super::snapshot::accounts(tx, as_of, None)? {
+                if latest.get(&account.customer_id).is_some_and(|d| *d > as_of) {
+                    continue;
+                }
+                let changes = evaluate_account(&account, policy, as_of).changes;
+                recorded += insert_changes(tx, account.customer_id, &changes)?;
+            }
+            Ok(recorded)
+        })
+    }
+
+    /// Logs a follow-up.
+    pub fn log_activity(&mut self, activity: &NewActivity) -> Result<i64> {
+        self.write_account(activity.customer_id, activity.occurred_on, |tx| insert_activity(tx, activity))
+    }
+
+    /// Records a promise to pay.
+    pub fn add_promise(&mut self, promise: &NewPromise) -> Result<i64> {
+        if promise.amount <= Decimal::ZERO {
+            return Err(StoreError::Refused("a promise's amount must be positive".into()));
+        }
+        if promise.promised_on < promise.made_on {
+            return Err(StoreError::Refused(format!(
+                "the promised date {} is before the day the promise is made, {}",
+                promise.promised_on, promise.made_on
+            )));
+        }
+        let minor = rows::minor(promise.amount, promise.currency)?;
+        self.write_account(promise.customer_id, promise.made_on, |tx| {
+            check_invoices(tx, promise.customer_id, promise.currency, &promise.invoices)?;
+            tx.execute(
+                "INSERT INTO promise (customer_id, made_on, promised_on, amount_minor, currency, note, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    promise.customer_id,
+                    iso(promise.made_on),
+                    iso(promise.promised_on),
+                    minor,
+                    promise.currency.as_str(),
+                    promise.note,
+                    now_stamp()
+                ],
+            )
+            .context("cannot record the promise")?;
+            let id = tx.last_insert_rowid();
+            link(tx, "INSERT INTO promise_invoice (promise_id, invoice_id) VALUES (?1, ?2)", id, &promise.invoices)?;
+            Ok(id)
+        })
+    }
+
+    /// Records a payment plan.
+    pub fn add_plan(&mut self, plan: &NewPlan) -> Result<i64> {
+        if plan.instalments.is_empty() {
+            return Err(StoreError::Refused("a plan needs at least one instalment".into()));
+        }
+        let mut dates: Vec<NaiveDate> = plan.instalments.iter().map(|(d, _)| *d).collect();
+        dates.sort_unstable();
+        if dates.windows(2).any(|w| w[0] == w[1]) {
+            return Err(StoreError::Refused("two instalments fall on the same date".into()));
+        }
+        if dates[0] < plan.created_on {
+            return Err(StoreError::Refused(format!(
+                "an instalment on {} is before the plan is agreed, {}",
+                dates[0], plan.created_on
+            )));
+        }
+        let mut minors = Vec::new();
+        for (date, amount) in &plan.instalments {
+            if *amount <= Decimal::ZERO {
+                return Err(StoreError::Refused(format!("the instalment of {date} must be positive")));
+            }
+            minors.push((*date, rows::minor(*amount, plan.currency)?));
+        }
+        self.write_account(plan.customer_id, plan.created_on, |tx| {
+            check_invoices(tx, plan.customer_id, plan.currency, &plan.invoices)?;
+            tx.execute(
+                "INSERT INTO plan (customer_id, created_on, currency, note, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![plan.customer_id, iso(plan.created_on), plan.currency.as_str(), plan.note, now_stamp()],
+            )
+            .context("cannot record the plan")?;
+            let id = tx.last_insert_rowid();
+            for (date, minor) in &minors {
+                tx.execute(
+                    "INSERT INTO instalment (plan_id, due_on, amount_minor) VALUES (?1, ?2, ?3)",
+                    params![id, iso(*date), minor],
+                )
+                .context("cannot record an instalment")?;
+            }
+            link(tx, "INSERT INTO plan_invoice (plan_id, invoice_id) VALUES (?1, ?2)", id, &plan.invoices)?;
+            Ok(id)
+        })
+    }
+
+    /// Opens a dispute on an open invoice.
+    pub fn open_dispute(&mut self, number: &str, on: NaiveDate, reason: &str) -> Result<()> {
+        let invoice = self.invoice_by_number(number)?;
+        if invoice.kind != crate::ledger::DocumentKind::Invoice || invoice.open.is_zero() {
+            return Err(StoreError::Refused(format!("invoice {number} is not open; nothing to dispute")));
+        }
+        if on < invoice.issue_date {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} was issued {}; it cannot be disputed on {on}",
+                invoice.issue_date
+            )));
+        }
+        self.write_account(invoice.customer_id, on, |tx| {
+            if open_dispute_of(tx, invoice.id)?.is_some() {
+                return Err(StoreError::Refused(format!("invoice {number} is already disputed")));
+            }
+            tx.execute(
+                "INSERT INTO dispute (invoice_id, opened_on, reason, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+                params![invoice.id, iso(on), reason, now_stamp()],
+            )
+            .context("cannot record the dispute")?;
+            Ok(())
+        })
+    }
+
+    /// Resolves the open dispute of an invoice.
+    pub fn resolve_dispute(&mut self, number: &str, on: NaiveDate, resolution: Option<&str>) -> Result<()> {
+        let invoice = self.invoice_by_number(number)?;
+        self.write_account(invoice.customer_id, on, |tx| {
+            let Some((id, opened)) = open_dispute_of(tx, invoice.id)? else {
+                return Err(StoreError::Refused(format!("invoice {number} has no open dispute")));
+            };
+            if on < opened {
+                return Err(StoreError::Refused(format!(
+                    "the dispute on {number} was opened {opened}; it cannot be resolved on {on}"
+                )));
+            }
+            tx.execute(
+                "UPDATE dispute SET resolved_on = ?2, resolution = ?3 WHERE id = ?1",
+                params![id, iso(on), resolution],
+            )
+            .context("cannot resolve the dispute")?;
+            Ok(())
+        })
+    }
+
+    /// Puts a customer on hold by hand.
+    pub fn hold(&mut self, customer_id: CustomerId, on: NaiveDate, reason: &str) -> Result<()> {
+        self.write_account(customer_id, on, |tx| {
+            let active: bool = tx
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM hold WHERE customer_id = ?1 AND released_on IS NULL)",
+                    [customer_id],
+                    |r| r.get(0),
+                )
+                .context("cannot read holds")?;
+            if active {
+                return Err(StoreError::Refused("the customer is already on hold".into()));
+            }
+            tx.execute(
+                "INSERT INTO hold (customer_id, started_on, reason, recorded_at) VALUES (?1, ?2, ?3, ?4)",
+                params![customer_id, iso(on), reason, now_stamp()],
+            )
+            .context("cannot record the hold")?;
+            insert_event(tx, customer_id, Measure::Hold, true, on, reason)
+        })
+    }
+
+    /// Releases a customer's hold.
+    pub fn release(&mut self, customer_id: CustomerId, on: NaiveDate, reason: &str) -> Result<()> {
+        self.write_account(customer_id, on, |tx| {
+            let started: Option<(i64, String)> = tx
+                .query_row(
+                    "SELECT id, started_on FROM hold WHERE customer_id = ?1 AND released_on IS NULL",
+                    [customer_id],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .context("cannot read holds")?;
+            let Some((id, started_on)) = started else {
+                return Err(StoreError::Refused("the customer is not on hold".into()));
+            };
+            if on < rows::date(&started_on)? {
+                return Err(StoreError::Refused(format!(
+                    "the hold started {started_on}; it cannot be released on {on}"
+                )));
+            }
+            tx.execute(
+                "UPDATE hold SET released_on = ?2, release_reason = ?3 WHERE id = ?1",
+                params![id, iso(on), reason],
+            )
+            .context("cannot release the hold")?;
+            insert_event(tx, customer_id, Measure::Hold, false, on, reason)
+        })
+    }
+
+    /// The account's history, newest first: the follow-up log, promises,
+    /// plans, disputes and measure starts and lifts.
+    pub fn history(&self, customer_id: CustomerId, limit: usize) -> Result<Vec<LogEntry>> {
+        let sql = "
+            SELECT occurred_on, kind, trim(coalesce(stage || ': ', '') || coalesce(outcome, '')
+                   || coalesce(' — ' || note, '')), id FROM activity WHERE customer_id = ?1
+            UNION ALL SELECT made_on, 'promise', 'promised ' || printf('%d', amount_minor) || ' minor units '
+                   || currency || ' by ' || promised_on, id FROM promise WHERE customer_id = ?1
+            UNION ALL SELECT created_on, 'plan', 'payment plan in ' || currency, id FROM plan WHERE customer_id = ?1
+            UNION ALL SELECT d.opened_on, 'dispute', i.number || ' disputed: ' || d.reason, d.id
+                   FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1
+            UNION ALL SELECT d.resolved_on, 'dispute', i.number || ' dispute resolved' || coalesce(': ' || d.resolution, ''), d.id
+                   FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1 AND d.resolved_on IS NOT NULL
+            UNION ALL SELECT effective_on, 'measure', measure || ' ' || CASE event WHEN 'start' THEN 'started' ELSE 'lifted' END
+                   || ': ' || reason, id FROM measure_event WHERE customer_id = ?1
+            ORDER BY 1 DESC, 4 DESC LIMIT ?2";
+        let mut stmt = self.conn().prepare(sql).context("cannot read the history")?;
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(params![customer_id, limit], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            })
+            .context("cannot read the history")?;
+        rows.map(|row| {
+            let (on, kind, text) = row.context("cannot read the history")?;
+            Ok(LogEntry {
+                on: rows::date(&on)?,
+                kind,
+                text,
+            })
+        })
+        .collect()
+    }
+}
+
+fn open_dispute_of(conn: &Connection, invoice_id: InvoiceId) -> Result<Option<(i64, NaiveDate)>> {
+    let found: Option<(i64, String)> = conn
+        .query_row(
+            "SELECT id, opened_on FROM dispute WHERE invoice_id = ?1 AND resolved_on IS NULL",
+            [invoice_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .context("cannot read disputes")?;
+    found.map(|(id, on)| Ok((id, rows::date(&on)?))).transpose()
+}
+
+/// Refuses invoices that are not the customer's or not in the currency.
+fn check_invoices(conn: &Connection, customer_id: CustomerId, currency: Currency, invoices: &[InvoiceId]) -> Result<()> {
+    for id in invoices {
+        let (number, owner, cur): (String, i64, String) = conn
+            .query_row("SELECT number, customer_id, currency FROM invoice WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .context("cannot read the invoice")?;
+        if owner != customer_id {
+            return Err(StoreError::Refused(format!("invoice {number} belongs to another customer")));
+        }
+        if cur != currency.as_str() {
+            return Err(StoreError::Refused(format!("invoice {number} is in {cur}, not {currency}")));
+        }
+    }
+    Ok(())
+}
+
+fn link(tx: &Transaction<'_>, sql: &str, owner: i64, invoices: &[InvoiceId]) -> Result<()> {
+    let mut stmt = tx.prepare_cached(sql).context("cannot link invoices")?;
+    for invoice in invoices {
+        stmt.execute(params![owner, invoice]).context("cannot link invoices")?;
+    }
+    Ok(())
+}
+
+pub(crate) fn insert_activity(tx: &Transaction<'_>, a: &NewActivity) -> Result<i64> {
+    check_invoices_of(tx, a.customer_id, &a.invoices)?;
+    tx.prepare_cached(
+        "INSERT INTO activity (customer_id, occurred_on, kind, stage, outcome, note, next_on, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            a.customer_id,
+            iso(a.occurred_on),
+            a.kind.as_str(),
+            a.stage,
+            a.outcome,
+            a.note,
+            a.next_on.map(iso),
+            now_stamp()
+        ])
+    })
+    .context("cannot log the follow-up")?;
+    let id = tx.last_insert_rowid();
+    link(tx, "INSERT INTO activity_invoice (activity_id, invoice_id) VALUES (?1, ?2)", id, &a.invoices)?;
+    Ok(id)
+}
+
+fn check_invoices_of(conn: &Connection, customer_id: CustomerId, invoices: &[InvoiceId]) -> Result<()> {
+    for id in invoices {
+        let (number, owner): (String, i64) = conn
+            .query_row("SELECT number, customer_id FROM invoice WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .context("cannot read the invoice")?;
+        if owner != customer_id {
+            return Err(StoreError::Refused(format!("invoice {number} belongs to another customer")));
+        }
+    }
+    Ok(())
+}
+
+/// The latest effective date in each customer's measure history.
+fn latest_effective(conn: &Connection, customer: Option<CustomerId>) -> Result<std::collections::HashMap<CustomerId, NaiveDate>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT customer_id, MAX(effective_on) FROM measure_event
+             WHERE ?1 IS NULL OR customer_id = ?1 GROUP BY customer_id",
+        )
+        .context("cannot read the measure history")?;
+    let rows = stmt
+        .query_map([customer], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .context("cannot read the measure history")?;
+    rows.map(|row| {
+        let (customer, date) = row.context("cannot read the measure history")?;
+        Ok((customer, rows::date(&date)?))
+    })
+    .collect()
+}
+
+/// Evaluates one account as of `on` and records its measure changes, unless
+/// the history already holds later events (it is never rewritten).
+fn record_changes(tx: &Transaction<'_>, policy: &Policy, customer_id: CustomerId, on: NaiveDate) -> Result<()> {
+    if latest_effective(tx, Some(customer_id))?
+        .get(&customer_id)
+        .is_some_and(|latest| *latest > on)
+    {
+        return Ok(());
+    }
+    for account in super::snapshot::accounts(tx, on, Some(customer_id))? {
+        let changes = evaluate_account(&account, policy, on).changes;
+        insert_changes(tx, customer_id, &changes)?;
+    }
+    Ok(())
+}
+
+fn insert_changes(tx: &Transaction<'_>, customer_id: CustomerId, changes: &[MeasureChange]) -> Result<usize> {
+    for change in changes {
+        insert_event(tx, customer_id, change.measure, change.start, change.effective_on, &change.reason)?;
+    }
+    Ok(changes.len())
+}
+
+fn insert_event(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    measure: Measure,
+    start: bool,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO measure_event (customer_id, measure, event, effective_on, reason, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            customer_id,
+            measure.as_str(),
+            if start { "start" } else { "lift" },
+            iso(on),
+            reason,
+            now_stamp()
+        ])
+    })
+    .context("cannot record the measure history")?;
+    Ok(())
+}
