@@ -11,6 +11,8 @@ use std::collections::HashSet;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
+use crate::config::StageAction;
+use crate::dunning::{Activity, ActivityKind, Stage};
 use crate::ledger::{
     Allocation, Contact, ContactRole, CreditSource, Customer, DocumentKind, EarlyDiscount, Invoice,
     OpenItem, Payment, SourceRef, allocate,
@@ -48,6 +50,8 @@ pub struct DemoAccount {
     pub payments: Vec<Payment>,
     /// Credit applied, with the date it was applied.
     pub allocations: Vec<(Allocation, NaiveDate)>,
+    /// The follow-up log of the open invoices, each with an outcome.
+    pub activities: Vec<(Activity, Option<&'static str>)>,
 }
 
 /// How a customer pays.
@@ -220,6 +224,7 @@ struct Counters {
 /// Generates the ledger, handing each account to `sink` in customer order.
 pub fn generate<E>(
     options: &DemoOptions,
+    ladder: &[Stage],
     mut sink: impl FnMut(DemoAccount) -> Result<(), E>,
 ) -> Result<(), E> {
     let customers = options.customers();
@@ -239,7 +244,8 @@ pub fn generate<E>(
         let mut rng =
             Rng(options.seed ^ (u64::from(index) + 1).wrapping_mul(0xD1B5_4A32_D192_ED03));
         let count = base + u32::from(index < extra);
-        let account = account(options, index, count, &mut rng, &mut counters);
+        let mut account = account(options, index, count, &mut rng, &mut counters);
+        account.activities = follow_ups(options, &account.documents, ladder, &mut rng);
         sink(account)?;
     }
     Ok(())
@@ -422,7 +428,73 @@ fn account(
         documents,
         payments,
         allocations,
+        activities: Vec::new(),
     }
+}
+
+const CALL_OUTCOMES: &[&str] = &[
+    "no answer, left a message",
+    "says the payment is scheduled",
+    "asked for a copy of the invoice",
+    "will check with accounts payable",
+    "promised to call back",
+];
+
+/// What the bookkeeper has already done for the open invoices: earlier
+/// rungs of the ladder mostly on time, the current rung about half the time.
+fn follow_ups(
+    options: &DemoOptions,
+    documents: &[Invoice],
+    ladder: &[Stage],
+    rng: &mut Rng,
+) -> Vec<(Activity, Option<&'static str>)> {
+    let mut log = Vec::new();
+    for doc in documents
+        .iter()
+        .filter(|d| d.kind == DocumentKind::Invoice && !d.open.is_zero())
+    {
+        let days = (options.as_of - doc.due_date).num_days();
+        let reached: Vec<&Stage> = ladder
+            .iter()
+            .filter(|s| days >= i64::from(s.days))
+            .collect();
+        for (i, stage) in reached.iter().enumerate() {
+            let Some(trigger) = doc
+                .due_date
+                .checked_add_signed(chrono::TimeDelta::days(i64::from(stage.days)))
+            else {
+                continue;
+            };
+            let current = i + 1 == reached.len();
+            if trigger >= options.as_of || !rng.chance(if current { 55 } else { 90 }) {
+                continue;
+            }
+            let occurred_on =
+                (trigger + Days::new(rng.range(0, 2) as u64)).min(options.as_of - Days::new(1));
+            let kind = match stage.action {
+                StageAction::Email => ActivityKind::Email,
+                StageAction::Call => ActivityKind::Call,
+                StageAction::NotifySalesRep => ActivityKind::SalesRep,
+                StageAction::StopSupply | StageAction::CashOnly | StageAction::Letter => {
+                    ActivityKind::Letter
+                }
+                StageAction::Agency => ActivityKind::Agency,
+            };
+            let outcome = (kind == ActivityKind::Call).then(|| *rng.pick(CALL_OUTCOMES));
+            log.push((
+                Activity {
+                    occurred_on,
+                    kind,
+                    stage: Some(stage.id.clone()),
+                    invoices: vec![doc.id],
+                    next_on: None,
+                },
+                outcome,
+            ));
+        }
+    }
+    log.sort_by_key(|(a, _)| a.occurred_on);
+    log
 }
 
 /// Adds the payments a customer with this habit made for an invoice.
@@ -630,10 +702,14 @@ mod tests {
 
     fn collect(options: &DemoOptions) -> Vec<DemoAccount> {
         let mut accounts = Vec::new();
-        generate::<()>(options, |a| {
-            accounts.push(a);
-            Ok(())
-        })
+        generate::<()>(
+            options,
+            crate::dunning::Policy::standard().ladder(None),
+            |a| {
+                accounts.push(a);
+                Ok(())
+            },
+        )
         .expect("infallible sink");
         accounts
     }
@@ -708,6 +784,8 @@ mod tests {
             .flat_map(|a| &a.documents)
             .any(|d| !d.open.is_zero() && d.open < d.amount && d.kind == DocumentKind::Invoice);
         assert!(partial, "a partly paid invoice");
+        let logged = accounts.iter().map(|a| a.activities.len()).sum::<usize>();
+        assert!(logged > 50, "a follow-up history: {logged} entries");
         for a in &accounts {
             for d in &a.documents {
                 assert!(d.open >= Decimal::ZERO && d.open <= d.amount);

@@ -292,6 +292,85 @@ fn cases() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
             vec!["no customer 'NOPE'"],
         ),
         (vec!["customer", "show", "NOPE"], vec!["no customer 'NOPE'"]),
+        (
+            vec!["log", "ACME", "--kind", "fax"],
+            vec!["--kind", "'fax'", "call, email"],
+        ),
+        (
+            vec!["log", "ACME", "--kind", "call", "--stage", "nag"],
+            vec!["--stage", "'nag'", "overdue_email"],
+        ),
+        (
+            vec!["log", "ACME", "--kind", "call", "--invoice", "X-404"],
+            vec!["--invoice", "no invoice 'X-404'"],
+        ),
+        (
+            vec!["log", "OTHER", "--kind", "call", "--invoice", "INV-1"],
+            vec!["INV-1", "another customer"],
+        ),
+        (
+            vec!["log", "ACME", "--kind", "call", "--next", "2026-01-01"],
+            vec!["--next", "on or after"],
+        ),
+        (vec!["log", "ACME"], vec!["missing", "--kind"]),
+        (
+            vec!["promise", "ACME", "--date", "2026-12-01", "--amount", "-5"],
+            vec!["--amount", "positive"],
+        ),
+        (
+            vec!["promise", "ACME", "--date", "2026-11-01", "--amount", "5"],
+            vec!["promised date", "before"],
+        ),
+        (
+            vec!["promise", "ACME", "--amount", "5"],
+            vec!["missing", "--date"],
+        ),
+        (
+            vec!["plan", "ACME", "--instalment", "2026-12-01"],
+            vec!["--instalment", "DATE:AMOUNT"],
+        ),
+        (
+            vec!["plan", "ACME", "--instalment", "2026-12-01:abc"],
+            vec!["--instalment", "abc"],
+        ),
+        (
+            vec!["plan", "ACME", "--instalment", "2026-10-01:50"],
+            vec!["instalment", "before the plan"],
+        ),
+        (
+            vec![
+                "plan",
+                "ACME",
+                "--instalment",
+                "2026-12-01:5",
+                "--instalment",
+                "2026-12-01:5",
+            ],
+            vec!["same date"],
+        ),
+        (vec!["plan", "ACME"], vec!["missing", "--instalment"]),
+        (
+            vec!["invoice", "dispute", "PAID-1", "--reason", "late"],
+            vec!["PAID-1", "not open"],
+        ),
+        (
+            vec!["invoice", "dispute", "INV-1", "--reason", " "],
+            vec!["--reason", "empty"],
+        ),
+        (
+            vec!["invoice", "resolve", "INV-1"],
+            vec!["INV-1", "no open dispute"],
+        ),
+        (
+            vec!["release", "ACME", "--reason", "paid"],
+            vec!["not on hold"],
+        ),
+        (
+            vec!["hold", "NOPE", "--reason", "x"],
+            vec!["no customer 'NOPE'"],
+        ),
+        (vec!["status", "NOPE"], vec!["no customer 'NOPE'"]),
+        (vec!["why", "NOPE-1"], vec!["no invoice 'NOPE-1'"]),
     ]
 }
 

@@ -181,7 +181,10 @@ fn credit_note_reduces_the_oldest_invoice_and_write_off_closes_one() {
     assert_eq!(note["kind"], "credit_note");
     let rossi = find(&ledger.json(&["customer", "list"]), "code", "ROSSI").clone();
     assert_eq!(rossi["open_balance"], "380.00");
-    assert_eq!(rossi["measures"], json!(["stop_supply", "over_limit", "probation"]));
+    assert_eq!(
+        rossi["measures"],
+        json!(["stop_supply", "over_limit", "probation"])
+    );
 
     let out = ledger.ok(&["invoice", "write-off", "R-1", "--reason", "insolvent"]);
     assert!(out.contains("180.00 EUR"), "{out}");

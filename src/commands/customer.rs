@@ -354,7 +354,6 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
                 locale.format_amount(b.unapplied_credit, b.currency.minor_digits()),
             )),
         );
-
     }
     match format {
         Format::Json => {

@@ -9,9 +9,12 @@ use anyhow::{Context as _, Result, bail};
 use super::{Session, project_dirs, report};
 use crate::cli::DemoArgs;
 use crate::demo::{DemoAccount, DemoOptions, generate};
+use crate::dunning::{ActivityKind, OpenInvoice};
 use crate::ledger::DocumentKind;
+use crate::money::Currency;
 use crate::money::plain_amount;
-use crate::store::{Store, StoreError};
+use crate::store::{NewActivity, NewPlan, NewPromise, Store, StoreError};
+use rust_decimal::Decimal;
 
 /// The demo ledger's own file, apart from the real ledger.
 pub(super) fn default_path() -> Result<PathBuf> {
@@ -41,8 +44,9 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
         options.customers(),
         options.as_of
     );
+    let policy = session.policy();
     store.bulk(|writer| {
-        generate(&options, |account| {
+        generate(&options, policy.ladder(None), |account| {
             let id = writer.customer(&account.customer)?;
             if id != account.customer.id {
                 return Err(StoreError::Refused(format!(
@@ -73,9 +77,15 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
                     .unwrap_or(session.config.config.currency);
                 writer.allocation(allocation, *on, currency)?;
             }
+            for (activity, outcome) in &account.activities {
+                writer.activity(account.customer.id, activity, *outcome)?;
+            }
             Ok(())
         })
     })?;
+    showcase(&mut store, session)?;
+    let recorded = store.sync_measures(&policy, options.as_of)?;
+    eprintln!("recorded {recorded} measure starts");
     eprintln!(
         "built {} in {:.1}s",
         store.path().display(),
@@ -83,6 +93,90 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     );
     // The dashboard opens here once it exists; until then, the aging.
     report::print_summary(session, &store, out)
+}
+
+/// A pending promise, a broken one, a dispute, a payment plan, a hold and a
+/// follow-up date, each on a different customer with overdue invoices.
+fn showcase(store: &mut Store, session: &Session) -> Result<()> {
+    let as_of = session.as_of;
+    let days = |n: i64| {
+        as_of
+            .checked_add_signed(chrono::TimeDelta::days(n))
+            .unwrap_or(as_of)
+    };
+    let mut next_role = 0;
+    for customer_id in 5..=40 {
+        let Some(account) = store.accounts(as_of, Some(customer_id))?.pop() else {
+            continue;
+        };
+        let overdue: Vec<&OpenInvoice> = account
+            .invoices
+            .iter()
+            .filter(|i| i.due_date < days(-20) && i.currency == Currency::EUR)
+            .collect();
+        if overdue.is_empty() {
+            continue;
+        }
+        let total: Decimal = overdue.iter().map(|i| i.open).sum();
+        let ids: Vec<i64> = overdue.iter().map(|i| i.id).collect();
+        let promise = |made: i64, promised: i64| NewPromise {
+            customer_id,
+            made_on: days(made),
+            promised_on: days(promised),
+            amount: total,
+            currency: Currency::EUR,
+            note: None,
+            invoices: ids.clone(),
+        };
+        match next_role {
+            0 => {
+                store.add_promise(&promise(-2, 5))?;
+            }
+            1 => {
+                store.add_promise(&promise(-12, -3))?;
+            }
+            2 => store.open_dispute(
+                &overdue[0].number,
+                days(-9),
+                "goods damaged in transit; credit note requested",
+            )?,
+            3 => {
+                let third = (total / Decimal::from(3)).round_dp(2);
+                store.add_plan(&NewPlan {
+                    customer_id,
+                    created_on: days(-3),
+                    currency: Currency::EUR,
+                    instalments: vec![
+                        (days(7), third),
+                        (days(37), third),
+                        (days(67), total - third - third),
+                    ],
+                    invoices: ids.clone(),
+                    note: Some("agreed with the owner by phone".into()),
+                })?;
+            }
+            4 => store.hold(
+                customer_id,
+                days(-20),
+                "awaiting a signed personal guarantee",
+            )?,
+            5 => {
+                store.log_activity(&NewActivity {
+                    customer_id,
+                    occurred_on: days(-4),
+                    kind: ActivityKind::Call,
+                    stage: None,
+                    outcome: Some("CFO on holiday until Friday".into()),
+                    note: None,
+                    next_on: Some(days(-1)),
+                    invoices: Vec::new(),
+                })?;
+            }
+            _ => break,
+        }
+        next_role += 1;
+    }
+    Ok(())
 }
 
 /// Removes an earlier demo ledger; refuses to touch any other file.
@@ -136,7 +230,7 @@ fn write_csv(options: &DemoOptions, path: &Path, out: &mut dyn Write) -> Result<
         "open_balance",
     ])?;
     let mut rows = 0_u64;
-    generate(options, |account: DemoAccount| -> Result<()> {
+    generate(options, &[], |account: DemoAccount| -> Result<()> {
         let c = &account.customer;
         for d in &account.documents {
             writer.write_record([

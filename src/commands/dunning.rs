@@ -26,15 +26,25 @@ pub(super) struct Evaluation {
 
 impl Evaluation {
     /// Evaluates every account, or one customer's.
-    pub(super) fn load(session: &Session, store: &Store, customer: Option<CustomerId>) -> Result<Self> {
+    pub(super) fn load(
+        session: &Session,
+        store: &Store,
+        customer: Option<CustomerId>,
+    ) -> Result<Self> {
         let accounts = store.accounts(session.as_of, customer)?;
         let assessment = evaluate(&accounts, &session.policy(), session.as_of);
-        Ok(Evaluation { accounts, assessment })
+        Ok(Evaluation {
+            accounts,
+            assessment,
+        })
     }
 
     /// The assessment of one customer's account.
     pub(super) fn account(&self, customer: CustomerId) -> Option<(&Account, &AccountAssessment)> {
-        let i = self.accounts.iter().position(|a| a.customer_id == customer)?;
+        let i = self
+            .accounts
+            .iter()
+            .position(|a| a.customer_id == customer)?;
         Some((&self.accounts[i], &self.assessment.accounts[i]))
     }
 
@@ -52,7 +62,15 @@ impl Evaluation {
         self.assessment
             .accounts
             .iter()
-            .map(|a| (a.customer_id, a.measures.iter().map(|m| m.measure.as_str().to_string()).collect()))
+            .map(|a| {
+                (
+                    a.customer_id,
+                    a.measures
+                        .iter()
+                        .map(|m| m.measure.as_str().to_string())
+                        .collect(),
+                )
+            })
             .collect()
     }
 
@@ -67,7 +85,11 @@ impl Evaluation {
 pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
     let evaluation = Evaluation::load(session, &store, None)?;
-    let names: HashMap<CustomerId, String> = store.customers()?.into_iter().map(|c| (c.id, c.name)).collect();
+    let names: HashMap<CustomerId, String> = store
+        .customers()?
+        .into_iter()
+        .map(|c| (c.id, c.name))
+        .collect();
     let mut report = Report::new([
         ("customer", "Customer"),
         ("name", "Name"),
@@ -80,7 +102,11 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
         ("why", "Why"),
     ]);
     for item in &evaluation.assessment.agenda {
-        let numbers: Vec<String> = item.invoices.iter().map(|id| evaluation.number(item.customer_id, *id)).collect();
+        let numbers: Vec<String> = item
+            .invoices
+            .iter()
+            .map(|id| evaluation.number(item.customer_id, *id))
+            .collect();
         report.rows.push(vec![
             Cell::Text(item.code.clone()),
             Cell::Text(names.get(&item.customer_id).cloned().unwrap_or_default()),
@@ -95,16 +121,28 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
     }
     report.write(format, session.config.config.locale, out)?;
     if format == Format::Table {
-        writeln!(out, "{} items as of {}", evaluation.assessment.agenda.len(), session.as_of)?;
+        writeln!(
+            out,
+            "{} items as of {}",
+            evaluation.assessment.agenda.len(),
+            session.as_of
+        )?;
     }
     Ok(())
 }
 
-pub(super) fn why(session: &Session, number: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+pub(super) fn why(
+    session: &Session,
+    number: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
     let store = session.open_existing()?;
     let invoice = store.invoice_by_number(number)?;
     let evaluation = Evaluation::load(session, &store, Some(invoice.customer_id))?;
-    let (account, assessed) = evaluation.account(invoice.customer_id).context("the invoice's customer")?;
+    let (account, assessed) = evaluation
+        .account(invoice.customer_id)
+        .context("the invoice's customer")?;
     let policy = session.policy();
     let lines = trace(account, invoice.id, &policy, session.as_of);
     let label = assessed
@@ -127,7 +165,13 @@ pub(super) fn why(session: &Session, number: &str, format: Format, out: &mut dyn
             writeln!(out)?;
         }
         _ => {
-            writeln!(out, "{} ({}) as of {}: {label}", sanitize(&invoice.number), sanitize(&account.code), session.as_of)?;
+            writeln!(
+                out,
+                "{} ({}) as of {}: {label}",
+                sanitize(&invoice.number),
+                sanitize(&account.code),
+                session.as_of
+            )?;
             for line in lines {
                 writeln!(out, "  {}", sanitize(&line))?;
             }
@@ -136,15 +180,23 @@ pub(super) fn why(session: &Session, number: &str, format: Format, out: &mut dyn
     Ok(())
 }
 
-pub(super) fn status(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> Result<()> {
+pub(super) fn status(
+    session: &Session,
+    code: &str,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
     let evaluation = Evaluation::load(session, &store, Some(customer.id))?;
-    let (account, assessed) = evaluation.account(customer.id).context("the customer's account")?;
+    let (account, assessed) = evaluation
+        .account(customer.id)
+        .context("the customer's account")?;
     let policy = session.policy();
     let locale = session.config.config.locale;
     let history = store.history(customer.id, 20)?;
-    let paid = store.recent_lateness(customer.id, session.config.config.dunning.slow_payer_sample)?;
+    let paid =
+        store.recent_lateness(customer.id, session.config.config.dunning.slow_payer_sample)?;
     let average_late = crate::dunning::average_days_late(&paid);
     let threshold = Decimal::from(session.config.config.dunning.slow_payer_after_days);
     let suggestion = average_late
@@ -204,12 +256,24 @@ pub(super) fn status(session: &Session, code: &str, format: Format, out: &mut dy
         writeln!(out)?;
         return Ok(());
     }
-    writeln!(out, "{} — {} — as of {}", sanitize(&customer.code), sanitize(&customer.name), session.as_of)?;
+    writeln!(
+        out,
+        "{} — {} — as of {}",
+        sanitize(&customer.code),
+        sanitize(&customer.name),
+        session.as_of
+    )?;
     if let Some(profile) = &customer.policy_profile {
         writeln!(out, "policy: {}", sanitize(profile))?;
     }
     for m in &assessed.measures {
-        writeln!(out, "MEASURE {} since {}: {}", m.measure.as_str(), m.since, sanitize(&m.why))?;
+        writeln!(
+            out,
+            "MEASURE {} since {}: {}",
+            m.measure.as_str(),
+            m.since,
+            sanitize(&m.why)
+        )?;
     }
     let mut currencies: Vec<_> = due_total.into_iter().collect();
     currencies.sort_by_key(|(c, _)| *c);

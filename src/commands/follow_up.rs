@@ -31,7 +31,12 @@ fn required(flag: &str, value: &str) -> Result<String> {
 fn invoice_ids(store: &Store, numbers: &[String]) -> Result<Vec<InvoiceId>> {
     numbers
         .iter()
-        .map(|n| store.invoice_by_number(n).map(|i| i.id).context("--invoice"))
+        .map(|n| {
+            store
+                .invoice_by_number(n)
+                .map(|i| i.id)
+                .context("--invoice")
+        })
         .collect()
 }
 
@@ -41,13 +46,33 @@ pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Res
         .find(|k| k.as_str() == args.kind.trim())
         .with_context(|| {
             let kinds: Vec<&str> = ActivityKind::LOGGABLE.iter().map(|k| k.as_str()).collect();
-            format!("--kind: '{}' is not a kind of follow-up; expected one of {}", args.kind, kinds.join(", "))
+            format!(
+                "--kind: '{}' is not a kind of follow-up; expected one of {}",
+                args.kind,
+                kinds.join(", ")
+            )
         })?;
     if let Some(stage) = &args.stage
-        && !session.config.config.dunning.stage.iter().any(|s| s.id == *stage)
+        && !session
+            .config
+            .config
+            .dunning
+            .stage
+            .iter()
+            .any(|s| s.id == *stage)
     {
-        let ids: Vec<&str> = session.config.config.dunning.stage.iter().map(|s| s.id.as_str()).collect();
-        bail!("--stage: no stage '{stage}'; expected one of {}", ids.join(", "));
+        let ids: Vec<&str> = session
+            .config
+            .config
+            .dunning
+            .stage
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect();
+        bail!(
+            "--stage: no stage '{stage}'; expected one of {}",
+            ids.join(", ")
+        );
     }
     let outcome = text("--outcome", &args.outcome)?;
     let note = text("--note", &args.note)?;
@@ -68,7 +93,12 @@ pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Res
         next_on: args.next,
         invoices,
     })?;
-    writeln!(out, "logged {} with {} on {occurred_on}", kind.as_str(), sanitize(&customer.code))?;
+    writeln!(
+        out,
+        "logged {} with {} on {occurred_on}",
+        kind.as_str(),
+        sanitize(&customer.code)
+    )?;
     Ok(())
 }
 
@@ -101,11 +131,17 @@ pub(super) fn promise(session: &Session, args: &PromiseArgs, out: &mut dyn Write
 }
 
 /// Parses `DATE:AMOUNT`.
-fn instalment(session: &Session, text: &str, currency: Option<&str>) -> Result<(NaiveDate, rust_decimal::Decimal)> {
-    let (date, amount) = text
-        .split_once(':')
-        .with_context(|| format!("--instalment: '{text}' is not DATE:AMOUNT, e.g. 2026-12-15:500"))?;
-    let date = crate::cli::parse_date(date).map_err(anyhow::Error::msg).context("--instalment")?;
+fn instalment(
+    session: &Session,
+    text: &str,
+    currency: Option<&str>,
+) -> Result<(NaiveDate, rust_decimal::Decimal)> {
+    let (date, amount) = text.split_once(':').with_context(|| {
+        format!("--instalment: '{text}' is not DATE:AMOUNT, e.g. 2026-12-15:500")
+    })?;
+    let date = crate::cli::parse_date(date)
+        .map_err(anyhow::Error::msg)
+        .context("--instalment")?;
     let money = session.money("instalment", amount, currency)?;
     Ok((date, money.amount))
 }
@@ -140,23 +176,47 @@ pub(super) fn plan(session: &Session, args: &PlanArgs, out: &mut dyn Write) -> R
     Ok(())
 }
 
-pub(super) fn dispute(session: &Session, number: &str, reason: &str, out: &mut dyn Write) -> Result<()> {
+pub(super) fn dispute(
+    session: &Session,
+    number: &str,
+    reason: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
     let reason = required("--reason", reason)?;
     let mut store = session.open_existing()?;
     store.open_dispute(number, session.as_of, &reason)?;
-    writeln!(out, "invoice {} is disputed: off the ladder until resolved", sanitize(number.trim()))?;
+    writeln!(
+        out,
+        "invoice {} is disputed: off the ladder until resolved",
+        sanitize(number.trim())
+    )?;
     Ok(())
 }
 
-pub(super) fn resolve(session: &Session, number: &str, note: &Option<String>, out: &mut dyn Write) -> Result<()> {
+pub(super) fn resolve(
+    session: &Session,
+    number: &str,
+    note: &Option<String>,
+    out: &mut dyn Write,
+) -> Result<()> {
     let note = text("--note", note)?;
     let mut store = session.open_existing()?;
     store.resolve_dispute(number, session.as_of, note.as_deref())?;
-    writeln!(out, "dispute on invoice {} resolved: back on the ladder", sanitize(number.trim()))?;
+    writeln!(
+        out,
+        "dispute on invoice {} resolved: back on the ladder",
+        sanitize(number.trim())
+    )?;
     Ok(())
 }
 
-pub(super) fn hold(session: &Session, code: &str, reason: &str, release: bool, out: &mut dyn Write) -> Result<()> {
+pub(super) fn hold(
+    session: &Session,
+    code: &str,
+    reason: &str,
+    release: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let reason = required("--reason", reason)?;
     let mut store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;

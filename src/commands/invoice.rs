@@ -7,9 +7,9 @@ use anyhow::{Context as _, Result, bail};
 use rust_decimal::Decimal;
 
 use super::Session;
+use super::dunning::Evaluation;
 use super::report::amount_cell;
 use crate::cli::{InvoiceAddArgs, InvoiceCommand};
-use super::dunning::Evaluation;
 use crate::ledger::{Customer, CustomerId, DocumentKind, Invoice, InvoiceId, days_overdue};
 use crate::output::{Cell, Format, Report};
 use crate::store::{InvoiceFilter, NewInvoice};
@@ -24,8 +24,12 @@ pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -
             list,
         } => list_invoices(session, customer.as_deref(), open, list.format, out),
         InvoiceCommand::Show { number, list } => show(session, &number, list.format, out),
-        InvoiceCommand::Dispute { number, reason } => super::follow_up::dispute(session, &number, &reason, out),
-        InvoiceCommand::Resolve { number, note } => super::follow_up::resolve(session, &number, &note, out),
+        InvoiceCommand::Dispute { number, reason } => {
+            super::follow_up::dispute(session, &number, &reason, out)
+        }
+        InvoiceCommand::Resolve { number, note } => {
+            super::follow_up::resolve(session, &number, &note, out)
+        }
         InvoiceCommand::WriteOff { number, reason } => {
             write_off(session, &number, reason.as_deref(), out)
         }
@@ -116,7 +120,10 @@ fn invoice_row(
     };
     let days = (invoice.kind == DocumentKind::Invoice && !invoice.open.is_zero())
         .then(|| days_overdue(invoice.due_date, session.as_of));
-    let stage = labels.get(&invoice.id).cloned().unwrap_or_else(|| closed_label(invoice));
+    let stage = labels
+        .get(&invoice.id)
+        .cloned()
+        .unwrap_or_else(|| closed_label(invoice));
     vec![
         Cell::Text(invoice.number.clone()),
         Cell::Text(customer.map(|c| c.code.clone()).unwrap_or_default()),
@@ -170,7 +177,12 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
         .invoices(&filter, session.as_of)?
         .into_iter()
         .find(|i| i.id == recorded.id)
-        .with_context(|| format!("invoice {} is issued after {}", recorded.number, session.as_of))?;
+        .with_context(|| {
+            format!(
+                "invoice {} is issued after {}",
+                recorded.number, session.as_of
+            )
+        })?;
     let customer = store
         .customers()?
         .into_iter()

@@ -47,8 +47,8 @@ impl Session {
     /// Opens the ledger, creating it when missing. Writes through it keep
     /// the measure history in step with the ledger.
     fn open(&self) -> Result<Store> {
-        let mut store =
-            Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))?;
+        let mut store = Store::open(&self.db)
+            .with_context(|| format!("cannot open ledger {}", self.db.display()))?;
         store.keep_measures(self.policy(), self.as_of);
         Ok(store)
     }
@@ -138,8 +138,12 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Log(args)) => follow_up::log(&session, &args, out),
         Some(Command::Promise(args)) => follow_up::promise(&session, &args, out),
         Some(Command::Plan(args)) => follow_up::plan(&session, &args, out),
-        Some(Command::Hold { code, reason }) => follow_up::hold(&session, &code, &reason, false, out),
-        Some(Command::Release { code, reason }) => follow_up::hold(&session, &code, &reason, true, out),
+        Some(Command::Hold { code, reason }) => {
+            follow_up::hold(&session, &code, &reason, false, out)
+        }
+        Some(Command::Release { code, reason }) => {
+            follow_up::hold(&session, &code, &reason, true, out)
+        }
         Some(Command::Backup { file }) => backup(&session, &file, out),
         Some(Command::Completions { shell }) => {
             clap_complete::generate(shell, &mut Cli::command(), "dun", out);

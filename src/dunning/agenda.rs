@@ -265,11 +265,24 @@ pub(super) fn agenda_for(
 }
 
 /// One item per customer, action and currency: the most severe reason
-/// leads, and the item lists every invoice any reason covered.
+/// leads, and the item lists every invoice any reason covered. A cash-only
+/// notice covers what a stop-supply notice would say, so when both are due
+/// they go out as one.
 fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
+    let cash_only: Vec<Currency> = items
+        .iter()
+        .filter(|i| i.action == StageAction::CashOnly)
+        .map(|i| i.currency)
+        .collect();
     let mut merged: BTreeMap<(StageAction, Currency), AgendaItem> = BTreeMap::new();
     for item in items {
-        let key = (item.action, item.currency);
+        let action = if item.action == StageAction::StopSupply && cash_only.contains(&item.currency)
+        {
+            StageAction::CashOnly
+        } else {
+            item.action
+        };
+        let key = (action, item.currency);
         match merged.get_mut(&key) {
             None => {
                 merged.insert(key, item);

@@ -37,7 +37,9 @@ impl std::fmt::Display for PromiseState {
             PromiseState::NotYet => f.write_str("not in force yet"),
             PromiseState::Pending { until } => write!(f, "pending until {until}"),
             PromiseState::Kept { on } => write!(f, "kept on {on}"),
-            PromiseState::Broken { on, received } => write!(f, "broken on {on} (received {received})"),
+            PromiseState::Broken { on, received } => {
+                write!(f, "broken on {on} (received {received})")
+            }
         }
     }
 }
@@ -46,10 +48,16 @@ impl std::fmt::Display for PlanState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PlanState::NotYet => f.write_str("not in force yet"),
-            PlanState::OnTrack { next: Some((on, amount)) } => write!(f, "on track; next instalment {amount} on {on}"),
+            PlanState::OnTrack {
+                next: Some((on, amount)),
+            } => write!(f, "on track; next instalment {amount} on {on}"),
             PlanState::OnTrack { next: None } => f.write_str("on track"),
             PlanState::Completed => f.write_str("completed"),
-            PlanState::Broken { on, missed } => write!(f, "broken on {on}: instalment of {} due {} missed", missed.1, missed.0),
+            PlanState::Broken { on, missed } => write!(
+                f,
+                "broken on {on}: instalment of {} due {} missed",
+                missed.1, missed.0
+            ),
         }
     }
 }
@@ -60,7 +68,10 @@ pub fn average_days_late(paid: &[(NaiveDate, NaiveDate)]) -> Option<Decimal> {
     if paid.is_empty() {
         return None;
     }
-    let total: i64 = paid.iter().map(|(due, on)| (*on - *due).num_days().max(0)).sum();
+    let total: i64 = paid
+        .iter()
+        .map(|(due, on)| (*on - *due).num_days().max(0))
+        .sum();
     Some(Decimal::from(total) / Decimal::from(paid.len()))
 }
 
@@ -270,7 +281,10 @@ mod tests {
     fn average_lateness_counts_early_payments_as_on_time() {
         assert_eq!(average_days_late(&[]), None);
         let paid = [(d(1), d(11)), (d(1), d(1)), (d(10), d(5))];
-        assert_eq!(average_days_late(&paid), Some(Decimal::from(10) / Decimal::from(3)));
+        assert_eq!(
+            average_days_late(&paid),
+            Some(Decimal::from(10) / Decimal::from(3))
+        );
     }
 
     #[test]

@@ -249,13 +249,12 @@ fn assess_invoice(
     };
     let stage = &ladder[index];
     let done = done_on(account, invoice, stage);
-    let mut why = format!(
-        "{} {} {}: {}",
-        due_phrase(invoice, days),
-        if stage.days < 0 { "≤" } else { "≥" },
-        stage.days.abs(),
-        stage.id
-    );
+    let threshold = if stage.days < 0 {
+        format!(" (from {} days before due)", -stage.days)
+    } else {
+        format!(" ≥ {}", stage.days)
+    };
+    let mut why = format!("{}{threshold}: {}", due_phrase(invoice, days), stage.id);
     let history = history(account, invoice, &ladder[..index]);
     if !history.is_empty() {
         why.push_str("; ");

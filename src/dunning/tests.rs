@@ -365,6 +365,17 @@ fn one_item_per_customer_and_action_listing_all_its_invoices() {
 }
 
 #[test]
+fn a_cash_only_notice_also_covers_invoices_at_stop_supply() {
+    let a = account(1, vec![invoice(1, 65, 100), invoice(2, 35, 50)]);
+    let items = agenda(&[a], as_of());
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].action, StageAction::CashOnly);
+    let mut invoices = items[0].invoices.clone();
+    invoices.sort_unstable();
+    assert_eq!(invoices, [1, 2]);
+}
+
+#[test]
 fn the_larger_overdue_balance_comes_first() {
     let small = account(1, vec![invoice(1, 70, 100)]);
     let large = account(2, vec![invoice(2, 8, 5_000)]);
@@ -408,6 +419,14 @@ fn every_explanation_is_one_line_and_names_its_reason() {
     assert!(!why.contains('\n'));
     assert!(
         why.starts_with("INV-1 due 2026-10-10, 43 days overdue ≥ 30: stop_supply"),
+        "{why}"
+    );
+    let early = account(2, vec![invoice(2, -2, 100)]);
+    let why = &evaluate_account(&early, &Policy::standard(), as_of()).invoices[0].why;
+    assert!(
+        why.starts_with(
+            "INV-2 due 2026-11-24, in 2 days (from 3 days before due): pre_due_reminder"
+        ),
         "{why}"
     );
     let trace = trace(&a, 1, &Policy::standard(), as_of());

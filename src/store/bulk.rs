@@ -4,10 +4,12 @@
 use chrono::NaiveDate;
 use rusqlite::{Transaction, params};
 
+use super::NewActivity;
 use super::customers::insert_customer;
 use super::rows::{self, iso};
 use super::{Context, Result, Store, now_stamp};
-use crate::ledger::{Allocation, Customer, Discount, Invoice, Payment, SourceRef};
+use crate::dunning::Activity;
+use crate::ledger::{Allocation, Customer, CustomerId, Discount, Invoice, Payment, SourceRef};
 
 /// `PRAGMA application_id` of demo ledgers ("dunD"), so `dun demo` never
 /// replaces a real ledger.
@@ -120,6 +122,29 @@ impl BulkWriter<'_> {
                 ])
             })
             .context("cannot insert payment")?;
+        Ok(())
+    }
+
+    /// A follow-up of the log.
+    pub fn activity(
+        &mut self,
+        customer_id: CustomerId,
+        a: &Activity,
+        outcome: Option<&str>,
+    ) -> Result<()> {
+        super::follow_up::insert_activity(
+            self.tx,
+            &NewActivity {
+                customer_id,
+                occurred_on: a.occurred_on,
+                kind: a.kind,
+                stage: a.stage.clone(),
+                outcome: outcome.map(str::to_string),
+                note: None,
+                next_on: a.next_on,
+                invoices: a.invoices.clone(),
+            },
+        )?;
         Ok(())
     }
 

@@ -134,13 +134,17 @@ impl Store {
 
     /// Logs a follow-up.
     pub fn log_activity(&mut self, activity: &NewActivity) -> Result<i64> {
-        self.write_account(activity.customer_id, activity.occurred_on, |tx| insert_activity(tx, activity))
+        self.write_account(activity.customer_id, activity.occurred_on, |tx| {
+            insert_activity(tx, activity)
+        })
     }
 
     /// Records a promise to pay.
     pub fn add_promise(&mut self, promise: &NewPromise) -> Result<i64> {
         if promise.amount <= Decimal::ZERO {
-            return Err(StoreError::Refused("a promise's amount must be positive".into()));
+            return Err(StoreError::Refused(
+                "a promise's amount must be positive".into(),
+            ));
         }
         if promise.promised_on < promise.made_on {
             return Err(StoreError::Refused(format!(
@@ -174,12 +178,16 @@ impl Store {
     /// Records a payment plan.
     pub fn add_plan(&mut self, plan: &NewPlan) -> Result<i64> {
         if plan.instalments.is_empty() {
-            return Err(StoreError::Refused("a plan needs at least one instalment".into()));
+            return Err(StoreError::Refused(
+                "a plan needs at least one instalment".into(),
+            ));
         }
         let mut dates: Vec<NaiveDate> = plan.instalments.iter().map(|(d, _)| *d).collect();
         dates.sort_unstable();
         if dates.windows(2).any(|w| w[0] == w[1]) {
-            return Err(StoreError::Refused("two instalments fall on the same date".into()));
+            return Err(StoreError::Refused(
+                "two instalments fall on the same date".into(),
+            ));
         }
         if dates[0] < plan.created_on {
             return Err(StoreError::Refused(format!(
@@ -190,7 +198,9 @@ impl Store {
         let mut minors = Vec::new();
         for (date, amount) in &plan.instalments {
             if *amount <= Decimal::ZERO {
-                return Err(StoreError::Refused(format!("the instalment of {date} must be positive")));
+                return Err(StoreError::Refused(format!(
+                    "the instalment of {date} must be positive"
+                )));
             }
             minors.push((*date, rows::minor(*amount, plan.currency)?));
         }
@@ -218,7 +228,9 @@ impl Store {
     pub fn open_dispute(&mut self, number: &str, on: NaiveDate, reason: &str) -> Result<()> {
         let invoice = self.invoice_by_number(number)?;
         if invoice.kind != crate::ledger::DocumentKind::Invoice || invoice.open.is_zero() {
-            return Err(StoreError::Refused(format!("invoice {number} is not open; nothing to dispute")));
+            return Err(StoreError::Refused(format!(
+                "invoice {number} is not open; nothing to dispute"
+            )));
         }
         if on < invoice.issue_date {
             return Err(StoreError::Refused(format!(
@@ -235,16 +247,23 @@ impl Store {
                 params![invoice.id, iso(on), reason, now_stamp()],
             )
             .context("cannot record the dispute")?;
-            Ok(())
+            reset_sticky(tx, invoice.customer_id, on, &format!("{number} disputed: measures re-evaluated"))
         })
     }
 
     /// Resolves the open dispute of an invoice.
-    pub fn resolve_dispute(&mut self, number: &str, on: NaiveDate, resolution: Option<&str>) -> Result<()> {
+    pub fn resolve_dispute(
+        &mut self,
+        number: &str,
+        on: NaiveDate,
+        resolution: Option<&str>,
+    ) -> Result<()> {
         let invoice = self.invoice_by_number(number)?;
         self.write_account(invoice.customer_id, on, |tx| {
             let Some((id, opened)) = open_dispute_of(tx, invoice.id)? else {
-                return Err(StoreError::Refused(format!("invoice {number} has no open dispute")));
+                return Err(StoreError::Refused(format!(
+                    "invoice {number} has no open dispute"
+                )));
             };
             if on < opened {
                 return Err(StoreError::Refused(format!(
@@ -256,7 +275,12 @@ impl Store {
                 params![id, iso(on), resolution],
             )
             .context("cannot resolve the dispute")?;
-            Ok(())
+            reset_sticky(
+                tx,
+                invoice.customer_id,
+                on,
+                &format!("{number} dispute resolved: measures re-evaluated"),
+            )
         })
     }
 
@@ -313,36 +337,136 @@ impl Store {
     /// The account's history, newest first: the follow-up log, promises,
     /// plans, disputes and measure starts and lifts.
     pub fn history(&self, customer_id: CustomerId, limit: usize) -> Result<Vec<LogEntry>> {
-        let sql = "
-            SELECT occurred_on, kind, trim(coalesce(stage || ': ', '') || coalesce(outcome, '')
-                   || coalesce(' — ' || note, '')), id FROM activity WHERE customer_id = ?1
-            UNION ALL SELECT made_on, 'promise', 'promised ' || printf('%d', amount_minor) || ' minor units '
-                   || currency || ' by ' || promised_on, id FROM promise WHERE customer_id = ?1
-            UNION ALL SELECT created_on, 'plan', 'payment plan in ' || currency, id FROM plan WHERE customer_id = ?1
-            UNION ALL SELECT d.opened_on, 'dispute', i.number || ' disputed: ' || d.reason, d.id
-                   FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1
-            UNION ALL SELECT d.resolved_on, 'dispute', i.number || ' dispute resolved' || coalesce(': ' || d.resolution, ''), d.id
-                   FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1 AND d.resolved_on IS NOT NULL
-            UNION ALL SELECT effective_on, 'measure', measure || ' ' || CASE event WHEN 'start' THEN 'started' ELSE 'lifted' END
-                   || ': ' || reason, id FROM measure_event WHERE customer_id = ?1
-            ORDER BY 1 DESC, 4 DESC LIMIT ?2";
-        let mut stmt = self.conn().prepare(sql).context("cannot read the history")?;
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let rows = stmt
-            .query_map(params![customer_id, limit], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
-            })
-            .context("cannot read the history")?;
-        rows.map(|row| {
-            let (on, kind, text) = row.context("cannot read the history")?;
-            Ok(LogEntry {
+        let conn = self.conn();
+        let mut entries = Vec::new();
+        let mut push = |on: String, kind: &str, text: String| -> Result<()> {
+            entries.push(LogEntry {
                 on: rows::date(&on)?,
-                kind,
+                kind: kind.to_string(),
                 text,
-            })
-        })
-        .collect()
+            });
+            Ok(())
+        };
+        for (on, kind, stage, outcome, note) in query::<(
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>(
+            conn,
+            "SELECT occurred_on, kind, stage, outcome, note FROM activity WHERE customer_id = ?1 ORDER BY id",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )? {
+            let parts: Vec<String> = [stage.map(|s| format!("[{s}]")), outcome, note]
+                .into_iter()
+                .flatten()
+                .collect();
+            push(on, &kind, parts.join(" "))?;
+        }
+        for (made, promised, amount, currency) in query::<(String, String, i64, String)>(
+            conn,
+            "SELECT made_on, promised_on, amount_minor, currency FROM promise WHERE customer_id = ?1",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )? {
+            let currency = rows::currency(&currency)?;
+            let amount = crate::money::plain_amount(rows::amount(amount, currency), currency);
+            push(
+                made,
+                "promise",
+                format!("promised {amount} {currency} by {promised}"),
+            )?;
+        }
+        for (created, currency, count) in query::<(String, String, i64)>(
+            conn,
+            "SELECT p.created_on, p.currency, (SELECT COUNT(*) FROM instalment i WHERE i.plan_id = p.id)
+             FROM plan p WHERE p.customer_id = ?1",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )? {
+            push(created, "plan", format!("payment plan of {count} instalments in {currency}"))?;
+        }
+        for (opened, number, reason, resolved, resolution) in
+            query::<(String, String, String, Option<String>, Option<String>)>(
+                conn,
+                "SELECT d.opened_on, i.number, d.reason, d.resolved_on, d.resolution
+             FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1",
+                customer_id,
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?
+        {
+            push(opened, "dispute", format!("{number} disputed: {reason}"))?;
+            if let Some(resolved) = resolved {
+                let how = resolution.map(|r| format!(": {r}")).unwrap_or_default();
+                push(
+                    resolved,
+                    "dispute",
+                    format!("{number} dispute resolved{how}"),
+                )?;
+            }
+        }
+        for (on, measure, event, reason) in query::<(String, String, String, String)>(
+            conn,
+            "SELECT effective_on, measure, event, reason FROM measure_event WHERE customer_id = ?1 ORDER BY id",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )? {
+            let verb = if event == "start" {
+                "started"
+            } else {
+                "lifted"
+            };
+            push(on, "measure", format!("{measure} {verb}: {reason}"))?;
+        }
+        // Newest first; within a day, in the order recorded.
+        entries.reverse();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.on));
+        entries.truncate(limit);
+        Ok(entries)
     }
+}
+
+/// Runs a query taking a customer id and collects its rows.
+fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    customer_id: CustomerId,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn
+        .prepare_cached(sql)
+        .context("cannot read the history")?;
+    let rows = stmt
+        .query_map([customer_id], map)
+        .context("cannot read the history")?;
+    rows.map(|r| r.context("cannot read the history")).collect()
+}
+
+/// Lifts the sticky measures in force, so that the evaluation after a
+/// dispute opens or closes starts again from the invoices that still count:
+/// a measure an invoice no longer in question triggered does not outlive it.
+fn reset_sticky(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<()> {
+    for measure in [Measure::StopSupply, Measure::CashOnly] {
+        let last: Option<String> = tx
+            .query_row(
+                "SELECT event FROM measure_event WHERE customer_id = ?1 AND measure = ?2 ORDER BY id DESC LIMIT 1",
+                params![customer_id, measure.as_str()],
+                |r| r.get(0),
+            )
+            .optional()
+            .context("cannot read the measure history")?;
+        if last.as_deref() == Some("start") {
+            insert_event(tx, customer_id, measure, false, on, reason)?;
+        }
+    }
+    Ok(())
 }
 
 fn open_dispute_of(conn: &Connection, invoice_id: InvoiceId) -> Result<Option<(i64, NaiveDate)>> {
@@ -358,18 +482,29 @@ fn open_dispute_of(conn: &Connection, invoice_id: InvoiceId) -> Result<Option<(i
 }
 
 /// Refuses invoices that are not the customer's or not in the currency.
-fn check_invoices(conn: &Connection, customer_id: CustomerId, currency: Currency, invoices: &[InvoiceId]) -> Result<()> {
+fn check_invoices(
+    conn: &Connection,
+    customer_id: CustomerId,
+    currency: Currency,
+    invoices: &[InvoiceId],
+) -> Result<()> {
     for id in invoices {
         let (number, owner, cur): (String, i64, String) = conn
-            .query_row("SELECT number, customer_id, currency FROM invoice WHERE id = ?1", [id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT number, customer_id, currency FROM invoice WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .context("cannot read the invoice")?;
         if owner != customer_id {
-            return Err(StoreError::Refused(format!("invoice {number} belongs to another customer")));
+            return Err(StoreError::Refused(format!(
+                "invoice {number} belongs to another customer"
+            )));
         }
         if cur != currency.as_str() {
-            return Err(StoreError::Refused(format!("invoice {number} is in {cur}, not {currency}")));
+            return Err(StoreError::Refused(format!(
+                "invoice {number} is in {cur}, not {currency}"
+            )));
         }
     }
     Ok(())
@@ -378,7 +513,8 @@ fn check_invoices(conn: &Connection, customer_id: CustomerId, currency: Currency
 fn link(tx: &Transaction<'_>, sql: &str, owner: i64, invoices: &[InvoiceId]) -> Result<()> {
     let mut stmt = tx.prepare_cached(sql).context("cannot link invoices")?;
     for invoice in invoices {
-        stmt.execute(params![owner, invoice]).context("cannot link invoices")?;
+        stmt.execute(params![owner, invoice])
+            .context("cannot link invoices")?;
     }
     Ok(())
 }
@@ -403,24 +539,42 @@ pub(crate) fn insert_activity(tx: &Transaction<'_>, a: &NewActivity) -> Result<i
     })
     .context("cannot log the follow-up")?;
     let id = tx.last_insert_rowid();
-    link(tx, "INSERT INTO activity_invoice (activity_id, invoice_id) VALUES (?1, ?2)", id, &a.invoices)?;
+    link(
+        tx,
+        "INSERT INTO activity_invoice (activity_id, invoice_id) VALUES (?1, ?2)",
+        id,
+        &a.invoices,
+    )?;
     Ok(id)
 }
 
-fn check_invoices_of(conn: &Connection, customer_id: CustomerId, invoices: &[InvoiceId]) -> Result<()> {
+fn check_invoices_of(
+    conn: &Connection,
+    customer_id: CustomerId,
+    invoices: &[InvoiceId],
+) -> Result<()> {
     for id in invoices {
         let (number, owner): (String, i64) = conn
-            .query_row("SELECT number, customer_id FROM invoice WHERE id = ?1", [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .query_row(
+                "SELECT number, customer_id FROM invoice WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
             .context("cannot read the invoice")?;
         if owner != customer_id {
-            return Err(StoreError::Refused(format!("invoice {number} belongs to another customer")));
+            return Err(StoreError::Refused(format!(
+                "invoice {number} belongs to another customer"
+            )));
         }
     }
     Ok(())
 }
 
 /// The latest effective date in each customer's measure history.
-fn latest_effective(conn: &Connection, customer: Option<CustomerId>) -> Result<std::collections::HashMap<CustomerId, NaiveDate>> {
+fn latest_effective(
+    conn: &Connection,
+    customer: Option<CustomerId>,
+) -> Result<std::collections::HashMap<CustomerId, NaiveDate>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT customer_id, MAX(effective_on) FROM measure_event
@@ -428,7 +582,9 @@ fn latest_effective(conn: &Connection, customer: Option<CustomerId>) -> Result<s
         )
         .context("cannot read the measure history")?;
     let rows = stmt
-        .query_map([customer], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+        .query_map([customer], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+        })
         .context("cannot read the measure history")?;
     rows.map(|row| {
         let (customer, date) = row.context("cannot read the measure history")?;
@@ -439,7 +595,12 @@ fn latest_effective(conn: &Connection, customer: Option<CustomerId>) -> Result<s
 
 /// Evaluates one account as of `on` and records its measure changes, unless
 /// the history already holds later events (it is never rewritten).
-fn record_changes(tx: &Transaction<'_>, policy: &Policy, customer_id: CustomerId, on: NaiveDate) -> Result<()> {
+fn record_changes(
+    tx: &Transaction<'_>,
+    policy: &Policy,
+    customer_id: CustomerId,
+    on: NaiveDate,
+) -> Result<()> {
     if latest_effective(tx, Some(customer_id))?
         .get(&customer_id)
         .is_some_and(|latest| *latest > on)
@@ -453,9 +614,20 @@ fn record_changes(tx: &Transaction<'_>, policy: &Policy, customer_id: CustomerId
     Ok(())
 }
 
-fn insert_changes(tx: &Transaction<'_>, customer_id: CustomerId, changes: &[MeasureChange]) -> Result<usize> {
+fn insert_changes(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    changes: &[MeasureChange],
+) -> Result<usize> {
     for change in changes {
-        insert_event(tx, customer_id, change.measure, change.start, change.effective_on, &change.reason)?;
+        insert_event(
+            tx,
+            customer_id,
+            change.measure,
+            change.start,
+            change.effective_on,
+            &change.reason,
+        )?;
     }
     Ok(changes.len())
 }

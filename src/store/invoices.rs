@@ -80,7 +80,11 @@ impl Store {
 
     /// (due date, date paid) of the customer's last `n` invoices paid in
     /// full, most recent first; write-offs are left out.
-    pub fn recent_lateness(&self, customer_id: CustomerId, n: u32) -> Result<Vec<(NaiveDate, NaiveDate)>> {
+    pub fn recent_lateness(
+        &self,
+        customer_id: CustomerId,
+        n: u32,
+    ) -> Result<Vec<(NaiveDate, NaiveDate)>> {
         let mut stmt = self
             .conn()
             .prepare(
@@ -90,7 +94,9 @@ impl Store {
             )
             .context("cannot read paid invoices")?;
         let rows = stmt
-            .query_map(params![customer_id, n], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params![customer_id, n], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+            })
             .context("cannot read paid invoices")?;
         rows.map(|row| {
             let (due, closed) = row.context("cannot read paid invoice")?;

@@ -8,7 +8,8 @@ use rusqlite::{Connection, params};
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError};
 use crate::dunning::{
-    Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice, Plan, Promise, Receipt,
+    Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice, Plan,
+    Promise, Receipt,
 };
 use crate::ledger::{CustomerId, DocumentKind, InvoiceId};
 use crate::money::Money;
@@ -22,9 +23,17 @@ impl Store {
 
 /// Reads accounts through any connection, so a write can evaluate the
 /// ledger inside its own transaction.
-pub(crate) fn accounts(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>) -> Result<Vec<Account>> {
+pub(crate) fn accounts(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+) -> Result<Vec<Account>> {
     let mut accounts = customers(conn, customer)?;
-    let index: HashMap<CustomerId, usize> = accounts.iter().enumerate().map(|(i, a)| (a.customer_id, i)).collect();
+    let index: HashMap<CustomerId, usize> = accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.customer_id, i))
+        .collect();
     let slot = |id: CustomerId| index.get(&id).copied();
 
     let disputes = open_disputes(conn, as_of)?;
@@ -65,7 +74,9 @@ pub(crate) fn accounts(conn: &Connection, as_of: NaiveDate, customer: Option<Cus
     }
     // Activities older than a month before the oldest open invoice, promise,
     // plan or dispute cannot perform any stage still in question.
-    let since = earliest.checked_sub_days(chrono::Days::new(31)).unwrap_or(earliest);
+    let since = earliest
+        .checked_sub_days(chrono::Days::new(31))
+        .unwrap_or(earliest);
     for (customer_id, activity) in activities(conn, since, as_of, customer)? {
         if let Some(i) = slot(customer_id) {
             accounts[i].activities.push(activity);
@@ -114,7 +125,8 @@ fn customers(conn: &Connection, customer: Option<CustomerId>) -> Result<Vec<Acco
         })
         .context("cannot read customers")?;
     rows.map(|row| {
-        let (id, code, profile, limit, limit_currency, created) = row.context("cannot read customer")?;
+        let (id, code, profile, limit, limit_currency, created) =
+            row.context("cannot read customer")?;
         let mut account = Account::new(id, &code, rows::date(&created)?);
         account.profile = profile;
         if let (Some(minor), Some(currency)) = (limit, limit_currency) {
@@ -134,7 +146,13 @@ fn open_disputes(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<InvoiceI
         )
         .context("cannot read disputes")?;
     let rows = stmt
-        .query_map([iso(as_of)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+        .query_map([iso(as_of)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
         .context("cannot read disputes")?;
     rows.map(|row| {
         let (invoice, opened, reason) = row.context("cannot read dispute")?;
@@ -165,7 +183,9 @@ fn activities(
             )
             .context("cannot read the follow-up log")?;
         let rows = stmt
-            .query_map(params![iso(since), iso(as_of), customer], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .query_map(params![iso(since), iso(as_of), customer], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })
             .context("cannot read the follow-up log")?;
         for row in rows {
             let (activity, invoice) = row.context("cannot read the follow-up log")?;
@@ -192,7 +212,8 @@ fn activities(
         })
         .context("cannot read the follow-up log")?;
     rows.map(|row| {
-        let (id, customer_id, occurred, kind, stage, next) = row.context("cannot read the follow-up log")?;
+        let (id, customer_id, occurred, kind, stage, next) =
+            row.context("cannot read the follow-up log")?;
         Ok((
             customer_id,
             Activity {
@@ -209,9 +230,15 @@ fn activities(
 
 type Commitments = (Vec<(CustomerId, Promise)>, Vec<(CustomerId, Plan)>);
 
-fn commitments(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>) -> Result<Commitments> {
+fn commitments(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+) -> Result<Commitments> {
     let linked = |sql: &str| -> Result<HashMap<i64, Vec<InvoiceId>>> {
-        let mut stmt = conn.prepare_cached(sql).context("cannot read promises and plans")?;
+        let mut stmt = conn
+            .prepare_cached(sql)
+            .context("cannot read promises and plans")?;
         let rows = stmt
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
             .context("cannot read promises and plans")?;
@@ -244,7 +271,8 @@ fn commitments(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>
         .context("cannot read promises")?;
     let mut promises = Vec::new();
     for row in rows {
-        let (id, customer_id, made, promised, amount, currency) = row.context("cannot read promise")?;
+        let (id, customer_id, made, promised, amount, currency) =
+            row.context("cannot read promise")?;
         let currency = rows::currency(&currency)?;
         promises.push((
             customer_id,
@@ -267,7 +295,12 @@ fn commitments(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>
         .context("cannot read instalments")?;
     let rows = stmt
         .query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })
         .context("cannot read instalments")?;
     for row in rows {
@@ -286,7 +319,12 @@ fn commitments(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>
         .context("cannot read plans")?;
     let rows = stmt
         .query_map(params![iso(as_of), customer], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
         })
         .context("cannot read plans")?;
     let mut plans = Vec::new();
@@ -306,7 +344,12 @@ fn commitments(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>
     Ok((promises, plans))
 }
 
-fn receipts(conn: &Connection, customer: CustomerId, since: NaiveDate, as_of: NaiveDate) -> Result<Vec<Receipt>> {
+fn receipts(
+    conn: &Connection,
+    customer: CustomerId,
+    since: NaiveDate,
+    as_of: NaiveDate,
+) -> Result<Vec<Receipt>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT paid_on, amount_minor, currency FROM payment
@@ -315,7 +358,11 @@ fn receipts(conn: &Connection, customer: CustomerId, since: NaiveDate, as_of: Na
         .context("cannot read payments")?;
     let rows = stmt
         .query_map(params![customer, iso(since), iso(as_of)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .context("cannot read payments")?;
     rows.map(|row| {
@@ -330,7 +377,11 @@ fn receipts(conn: &Connection, customer: CustomerId, since: NaiveDate, as_of: Na
     .collect()
 }
 
-fn holds(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>) -> Result<Vec<(CustomerId, Hold)>> {
+fn holds(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+) -> Result<Vec<(CustomerId, Hold)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT customer_id, started_on, reason FROM hold
@@ -340,7 +391,11 @@ fn holds(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>) -> R
         .context("cannot read holds")?;
     let rows = stmt
         .query_map(params![iso(as_of), customer], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .context("cannot read holds")?;
     rows.map(|row| {
@@ -356,7 +411,11 @@ fn holds(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>) -> R
     .collect()
 }
 
-fn measure_events(conn: &Connection, as_of: NaiveDate, customer: Option<CustomerId>) -> Result<Vec<(CustomerId, MeasureEvent)>> {
+fn measure_events(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+) -> Result<Vec<(CustomerId, MeasureEvent)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT customer_id, measure, event, effective_on, reason FROM measure_event
@@ -375,9 +434,10 @@ fn measure_events(conn: &Connection, as_of: NaiveDate, customer: Option<Customer
         })
         .context("cannot read the measure history")?;
     rows.map(|row| {
-        let (customer_id, measure, event, effective, reason) = row.context("cannot read the measure history")?;
-        let measure =
-            Measure::parse(&measure).ok_or_else(|| StoreError::Corrupt(format!("unknown measure '{measure}'")))?;
+        let (customer_id, measure, event, effective, reason) =
+            row.context("cannot read the measure history")?;
+        let measure = Measure::parse(&measure)
+            .ok_or_else(|| StoreError::Corrupt(format!("unknown measure '{measure}'")))?;
         Ok((
             customer_id,
             MeasureEvent {
