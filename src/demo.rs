@@ -485,7 +485,7 @@ fn follow_ups(
                 Activity {
                     occurred_on,
                     kind,
-                    stage: Some(stage.id.clone()),
+                    stage: Some(std::sync::Arc::from(stage.id.as_str())),
                     invoices: vec![doc.id],
                     next_on: None,
                 },

@@ -270,11 +270,12 @@ impl Currency {
 impl FromStr for Currency {
     type Err = MoneyError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let upper = s.trim().to_ascii_uppercase();
-        match upper.as_bytes() {
-            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_uppercase()) => {
-                Ok(Currency([*a, *b, *c]))
-            }
+        match s.trim().as_bytes() {
+            [a, b, c] if [a, b, c].iter().all(|x| x.is_ascii_alphabetic()) => Ok(Currency([
+                a.to_ascii_uppercase(),
+                b.to_ascii_uppercase(),
+                c.to_ascii_uppercase(),
+            ])),
             _ => Err(MoneyError::BadCurrency(s.to_string())),
         }
     }

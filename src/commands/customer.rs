@@ -263,7 +263,9 @@ fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Res
     let store = session.open_existing()?;
     let customers = store.customers()?;
     let balances = Balances::load(&store, session.as_of)?;
-    let engine = super::dunning::Evaluation::load(session, &store, None)?.measures();
+    let engine =
+        super::dunning::Evaluation::load(session, &store, None, crate::dunning::Explain::DueOnly)?
+            .measures();
     let mut report = Report::new([
         ("code", "Code"),
         ("name", "Name"),
@@ -294,10 +296,15 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
     let balances = Balances::load_for(&store, customer.id, session.as_of)?;
-    let measures = super::dunning::Evaluation::load(session, &store, Some(customer.id))?
-        .measures()
-        .remove(&customer.id)
-        .unwrap_or_default();
+    let measures = super::dunning::Evaluation::load(
+        session,
+        &store,
+        Some(customer.id),
+        crate::dunning::Explain::DueOnly,
+    )?
+    .measures()
+    .remove(&customer.id)
+    .unwrap_or_default();
     let rows = balances.of(customer.id, session.config.config.currency);
     let locale = session.config.config.locale;
     let mut details = Report::new([("field", "Field"), ("value", "Value")]);

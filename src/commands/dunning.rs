@@ -9,7 +9,9 @@ use serde_json::json;
 
 use super::Session;
 use super::report::amount_cell;
-use crate::dunning::{Account, AccountAssessment, Assessment, Policy, evaluate, trace};
+use crate::dunning::{
+    Account, AccountAssessment, Assessment, Explain, Policy, evaluate_with, trace,
+};
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::{Money, plain_amount};
 use crate::output::{Cell, Format, Report, write_json_value};
@@ -22,6 +24,8 @@ pub(super) struct Evaluation {
     pub accounts: Vec<Account>,
     /// The engine's answer.
     pub assessment: Assessment,
+    /// Position of each customer's account.
+    index: HashMap<CustomerId, usize>,
 }
 
 impl Evaluation {
@@ -30,21 +34,25 @@ impl Evaluation {
         session: &Session,
         store: &Store,
         customer: Option<CustomerId>,
+        explain: Explain,
     ) -> Result<Self> {
         let accounts = store.accounts(session.as_of, customer)?;
-        let assessment = evaluate(&accounts, &session.policy(), session.as_of);
+        let assessment = evaluate_with(&accounts, &session.policy(), session.as_of, explain);
+        let index = accounts
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.customer_id, i))
+            .collect();
         Ok(Evaluation {
             accounts,
             assessment,
+            index,
         })
     }
 
     /// The assessment of one customer's account.
     pub(super) fn account(&self, customer: CustomerId) -> Option<(&Account, &AccountAssessment)> {
-        let i = self
-            .accounts
-            .iter()
-            .position(|a| a.customer_id == customer)?;
+        let i = *self.index.get(&customer)?;
         Some((&self.accounts[i], &self.assessment.accounts[i]))
     }
 
@@ -84,12 +92,8 @@ impl Evaluation {
 
 pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
-    let evaluation = Evaluation::load(session, &store, None)?;
-    let names: HashMap<CustomerId, String> = store
-        .customers()?
-        .into_iter()
-        .map(|c| (c.id, c.name))
-        .collect();
+    let evaluation = Evaluation::load(session, &store, None, Explain::DueOnly)?;
+    let names = store.customer_names()?;
     let mut report = Report::new([
         ("customer", "Customer"),
         ("name", "Name"),
@@ -109,7 +113,12 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
             .collect();
         report.rows.push(vec![
             Cell::Text(item.code.clone()),
-            Cell::Text(names.get(&item.customer_id).cloned().unwrap_or_default()),
+            Cell::Text(
+                names
+                    .get(&item.customer_id)
+                    .map(|(_, n)| n.clone())
+                    .unwrap_or_default(),
+            ),
             Cell::Text(item.action.as_str().into()),
             Cell::Text(item.stage.clone()),
             Cell::List(numbers),
@@ -139,7 +148,7 @@ pub(super) fn why(
 ) -> Result<()> {
     let store = session.open_existing()?;
     let invoice = store.invoice_by_number(number)?;
-    let evaluation = Evaluation::load(session, &store, Some(invoice.customer_id))?;
+    let evaluation = Evaluation::load(session, &store, Some(invoice.customer_id), Explain::All)?;
     let (account, assessed) = evaluation
         .account(invoice.customer_id)
         .context("the invoice's customer")?;
@@ -188,7 +197,7 @@ pub(super) fn status(
 ) -> Result<()> {
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
-    let evaluation = Evaluation::load(session, &store, Some(customer.id))?;
+    let evaluation = Evaluation::load(session, &store, Some(customer.id), Explain::All)?;
     let (account, assessed) = evaluation
         .account(customer.id)
         .context("the customer's account")?;

@@ -156,7 +156,13 @@ fn list_invoices(
         },
         session.as_of,
     )?;
-    let labels = Evaluation::load(session, &store, customer_id)?.labels();
+    let labels = Evaluation::load(
+        session,
+        &store,
+        customer_id,
+        crate::dunning::Explain::DueOnly,
+    )?
+    .labels();
     let mut report = invoice_report();
     report.rows = invoices
         .iter()
@@ -187,7 +193,13 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
         .customers()?
         .into_iter()
         .find(|c| c.id == invoice.customer_id);
-    let labels = Evaluation::load(session, &store, Some(invoice.customer_id))?.labels();
+    let labels = Evaluation::load(
+        session,
+        &store,
+        Some(invoice.customer_id),
+        crate::dunning::Explain::DueOnly,
+    )?
+    .labels();
     let mut report = invoice_report();
     report
         .rows

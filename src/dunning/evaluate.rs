@@ -82,20 +82,78 @@ pub struct Assessment {
     pub agenda: Vec<AgendaItem>,
 }
 
-/// Evaluates every account as of a date.
+/// How much explaining an evaluation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Explain {
+    /// Every invoice gets its `why`.
+    All,
+    /// Only invoices with an action due (what the agenda shows); the rest
+    /// leave `why` empty. Much cheaper on large ledgers.
+    DueOnly,
+}
+
+/// Evaluates every account as of a date, explaining everything.
 pub fn evaluate(accounts: &[Account], policy: &Policy, as_of: NaiveDate) -> Assessment {
+    evaluate_with(accounts, policy, as_of, Explain::All)
+}
+
+/// Evaluates every account as of a date, explaining as asked. Large
+/// ledgers are split across the machine's cores; the result is the same.
+pub fn evaluate_with(
+    accounts: &[Account],
+    policy: &Policy,
+    as_of: NaiveDate,
+    explain: Explain,
+) -> Assessment {
+    const CHUNK_MIN: usize = 2_000;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(8);
+    let chunk = accounts.len().div_ceil(threads).max(CHUNK_MIN);
+    let parts: Vec<(Vec<AccountAssessment>, Vec<AgendaItem>)> = if accounts.len() <= CHUNK_MIN {
+        vec![evaluate_part(accounts, policy, as_of, explain)]
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = accounts
+                .chunks(chunk)
+                .map(|part| scope.spawn(move || evaluate_part(part, policy, as_of, explain)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join()
+                        .unwrap_or_else(|payload| std::panic::resume_unwind(payload))
+                })
+                .collect()
+        })
+    };
     let mut assessed = Vec::with_capacity(accounts.len());
     let mut agenda = Vec::new();
-    for account in accounts {
-        let assessment = evaluate_account(account, policy, as_of);
-        agenda.extend(agenda_for(account, &assessment, policy, as_of));
-        assessed.push(assessment);
+    for (a, items) in parts {
+        assessed.extend(a);
+        agenda.extend(items);
     }
     super::agenda::prioritise(&mut agenda);
     Assessment {
         accounts: assessed,
         agenda,
     }
+}
+
+fn evaluate_part(
+    accounts: &[Account],
+    policy: &Policy,
+    as_of: NaiveDate,
+    explain: Explain,
+) -> (Vec<AccountAssessment>, Vec<AgendaItem>) {
+    let mut assessed = Vec::with_capacity(accounts.len());
+    let mut agenda = Vec::new();
+    for account in accounts {
+        let assessment = assess_account(account, policy, as_of, explain);
+        agenda.extend(agenda_for(account, &assessment, policy, as_of));
+        assessed.push(assessment);
+    }
+    (assessed, agenda)
 }
 
 /// What pauses an invoice: the promise or plan covering it, if any.
@@ -144,15 +202,24 @@ fn pauses(account: &Account, policy: &Policy, as_of: NaiveDate) -> Pauses {
     out
 }
 
-/// Evaluates one account as of a date.
+/// Evaluates one account as of a date, explaining everything.
 pub fn evaluate_account(account: &Account, policy: &Policy, as_of: NaiveDate) -> AccountAssessment {
+    assess_account(account, policy, as_of, Explain::All)
+}
+
+fn assess_account(
+    account: &Account,
+    policy: &Policy,
+    as_of: NaiveDate,
+    explain: Explain,
+) -> AccountAssessment {
     let pauses = pauses(account, policy, as_of);
     let ladder = policy.ladder(account.profile.as_deref());
     let invoices: Vec<InvoiceAssessment> = account
         .invoices
         .iter()
         .filter(|i| i.issue_date <= as_of)
-        .map(|invoice| assess_invoice(account, invoice, ladder, policy, &pauses, as_of))
+        .map(|invoice| assess_invoice(account, invoice, ladder, policy, &pauses, as_of, explain))
         .collect();
     let (measures, changes) = measures_for(account, &invoices, &pauses.promises, policy, as_of);
     AccountAssessment {
@@ -172,6 +239,7 @@ fn assess_invoice(
     policy: &Policy,
     pauses: &Pauses,
     as_of: NaiveDate,
+    explain: Explain,
 ) -> InvoiceAssessment {
     let days = days_overdue(invoice.due_date, as_of);
     let amount = |d: Decimal| format!("{} {}", plain_amount(d, invoice.currency), invoice.currency);
@@ -236,7 +304,11 @@ fn assess_invoice(
             ..base
         };
     }
+    let full = explain == Explain::All;
     let Some(index) = ladder.iter().rposition(|s| days >= i64::from(s.days)) else {
+        if !full {
+            return InvoiceAssessment { charges, ..base };
+        }
         let next = ladder
             .first()
             .map(|s| format!(" ({} from {})", s.id, trigger_date(invoice, s)))
@@ -249,6 +321,14 @@ fn assess_invoice(
     };
     let stage = &ladder[index];
     let done = done_on(account, invoice, stage);
+    if !full && done.is_some() {
+        return InvoiceAssessment {
+            status: Status::Stage(index),
+            label: stage.id.clone(),
+            charges,
+            ..base
+        };
+    }
     let threshold = if stage.days < 0 {
         format!(" (from {} days before due)", -stage.days)
     } else {
@@ -338,7 +418,7 @@ pub(super) fn done_on(
         .iter()
         .filter(|a| a.occurred_on >= trigger && a.covers(invoice.id))
         .filter(|a| match &a.stage {
-            Some(id) => *id == stage.id,
+            Some(id) => **id == *stage.id,
             None => performs(a.kind, stage.action),
         })
         .map(|a| a.occurred_on)

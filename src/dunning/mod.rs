@@ -17,7 +17,8 @@ mod tests;
 pub use agenda::{AgendaItem, AgendaKind};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{
-    AccountAssessment, Assessment, InvoiceAssessment, Status, evaluate, evaluate_account, trace,
+    AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
+    evaluate_with, trace,
 };
 pub use measures::{ActiveMeasure, MeasureChange};
 pub use snapshot::{

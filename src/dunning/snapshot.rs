@@ -157,8 +157,9 @@ pub struct Activity {
     pub occurred_on: NaiveDate,
     /// Call, email, …
     pub kind: ActivityKind,
-    /// The ladder stage it performed, when logged for one.
-    pub stage: Option<String>,
+    /// The ladder stage it performed, when logged for one. Shared: a
+    /// ledger holds few distinct stage ids and many log entries.
+    pub stage: Option<std::sync::Arc<str>>,
     /// The invoices it covered; empty means the whole account.
     pub invoices: Vec<InvoiceId>,
     /// A follow-up date set with it.

@@ -138,7 +138,7 @@ impl BulkWriter<'_> {
                 customer_id,
                 occurred_on: a.occurred_on,
                 kind: a.kind,
-                stage: a.stage.clone(),
+                stage: a.stage.as_deref().map(str::to_string),
                 outcome: outcome.map(str::to_string),
                 note: None,
                 next_on: a.next_on,

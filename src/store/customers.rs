@@ -76,6 +76,20 @@ impl Store {
         Ok(customers)
     }
 
+    /// Every customer's code and name, by id: what lists need to label rows.
+    pub fn customer_names(
+        &self,
+    ) -> Result<std::collections::HashMap<CustomerId, (String, String)>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, code, name FROM customer")
+            .context("cannot list customers")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, (r.get(1)?, r.get(2)?))))
+            .context("cannot list customers")?;
+        rows.map(|r| r.context("cannot read customer")).collect()
+    }
+
     fn contacts_of(&self, customer_id: CustomerId) -> Result<Vec<Contact>> {
         Ok(self
             .query_contacts("WHERE customer_id = ?1", customer_id)?

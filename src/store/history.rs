@@ -55,6 +55,18 @@ pub(crate) fn documents_as_of(
     customer: Option<CustomerId>,
     open_only: bool,
 ) -> Result<Vec<Invoice>> {
+    documents(conn, as_of, customer, open_only, true)
+}
+
+/// As [`documents_as_of`]; `ordered` false leaves the order to SQLite,
+/// which spares a sort of every open document when the caller groups them.
+pub(crate) fn documents(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+    open_only: bool,
+    ordered: bool,
+) -> Result<Vec<Invoice>> {
     let historical = has_facts_after(conn, as_of)?;
     let mut sql = String::from(if historical {
         AS_OF_SELECT
@@ -73,7 +85,9 @@ pub(crate) fn documents_as_of(
             " AND i.open_minor > 0"
         });
     }
-    sql.push_str(" ORDER BY i.due_date, i.number");
+    if ordered {
+        sql.push_str(" ORDER BY i.due_date, i.number");
+    }
     let mut stmt = conn.prepare_cached(&sql).context("cannot list invoices")?;
     let rows = stmt
         .query_map(params![iso(as_of), customer], super::invoices::read_invoice)

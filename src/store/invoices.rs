@@ -261,33 +261,30 @@ fn discount_offer(tx: &Transaction<'_>, invoice: &NewInvoice) -> Result<Option<D
 }
 
 pub(crate) fn read_invoice(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Invoice>> {
-    let id: i64 = r.get(0)?;
-    let number: String = r.get(1)?;
-    let customer_id: i64 = r.get(2)?;
-    let kind: String = r.get(3)?;
-    let issue: String = r.get(4)?;
-    let due: String = r.get(5)?;
-    let amount: i64 = r.get(6)?;
-    let currency: String = r.get(7)?;
-    let open: i64 = r.get(8)?;
-    let written_off: Option<String> = r.get(9)?;
-    let closed: Option<String> = r.get(10)?;
-    let discount: i64 = r.get(11)?;
+    // Text columns are read in place: this runs for every document listed.
+    let text = |i: usize| -> rusqlite::Result<&str> { r.get_ref(i)?.as_str().map_err(Into::into) };
+    let opt_text = |i: usize| -> rusqlite::Result<Option<&str>> {
+        r.get_ref(i)?.as_str_or_null().map_err(Into::into)
+    };
+    let (kind, issue, due, currency) = (text(3)?, text(4)?, text(5)?, text(7)?);
+    let (written_off, closed) = (opt_text(9)?, opt_text(10)?);
+    let (id, number, customer_id): (i64, String, i64) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let (amount, open, discount): (i64, i64, i64) = (r.get(6)?, r.get(8)?, r.get(11)?);
     Ok((|| {
-        let currency = rows::currency(&currency)?;
+        let currency = rows::currency(currency)?;
         Ok(Invoice {
             id,
             number,
             customer_id,
-            kind: DocumentKind::parse(&kind)
+            kind: DocumentKind::parse(kind)
                 .ok_or_else(|| StoreError::Corrupt(format!("unknown document kind '{kind}'")))?,
-            issue_date: rows::date(&issue)?,
-            due_date: rows::date(&due)?,
+            issue_date: rows::date(issue)?,
+            due_date: rows::date(due)?,
             amount: rows::amount(amount, currency),
             currency,
             open: rows::amount(open, currency),
-            written_off_on: rows::opt_date(written_off)?,
-            closed_on: rows::opt_date(closed)?,
+            written_off_on: written_off.map(rows::date).transpose()?,
+            closed_on: closed.map(rows::date).transpose()?,
             discount: rows::amount(discount, currency),
         })
     })())

@@ -14,10 +14,43 @@ use crate::dunning::{
 use crate::ledger::{CustomerId, DocumentKind, InvoiceId};
 use crate::money::Money;
 
+/// How far back the follow-up log is read ahead, in parallel, for a whole
+/// ledger; an account open for longer has the rest read afterwards.
+const LOG_LOOKAHEAD_DAYS: u64 = 400;
+
+/// Follow-ups read from some date on.
+type Log = (NaiveDate, Vec<(CustomerId, Activity)>);
+
 impl Store {
-    /// Every customer's account as of a date (or one customer's).
+    /// Every customer's account as of a date (or one customer's). For the
+    /// whole ledger the follow-up log is read on a second connection while
+    /// this one reads the invoices.
     pub fn accounts(&self, as_of: NaiveDate, customer: Option<CustomerId>) -> Result<Vec<Account>> {
-        accounts(self.conn(), as_of, customer)
+        let path = self.conn().path().map(str::to_string);
+        match (customer, path) {
+            (None, Some(path)) if !path.is_empty() => std::thread::scope(|scope| {
+                let ahead = scope.spawn(move || -> Result<Log> {
+                    let conn = Connection::open_with_flags(
+                        &path,
+                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+                    )
+                    .context("cannot open a second reader")?;
+                    conn.busy_timeout(std::time::Duration::from_secs(5))
+                        .context("cannot set the busy timeout")?;
+                    let since = as_of
+                        .checked_sub_days(chrono::Days::new(LOG_LOOKAHEAD_DAYS))
+                        .unwrap_or(as_of);
+                    Ok((since, activities(&conn, since, as_of, None)?))
+                });
+                let join = move || {
+                    ahead.join().unwrap_or_else(|_| {
+                        Err(StoreError::Refused("the follow-up reader stopped".into()))
+                    })
+                };
+                accounts_with(self.conn(), as_of, None, Some(Box::new(join)))
+            }),
+            _ => accounts(self.conn(), as_of, customer),
+        }
     }
 }
 
@@ -27,6 +60,17 @@ pub(crate) fn accounts(
     conn: &Connection,
     as_of: NaiveDate,
     customer: Option<CustomerId>,
+) -> Result<Vec<Account>> {
+    accounts_with(conn, as_of, customer, None)
+}
+
+type Preloaded<'a> = Box<dyn FnOnce() -> Result<Log> + 'a>;
+
+fn accounts_with(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+    preloaded: Option<Preloaded<'_>>,
 ) -> Result<Vec<Account>> {
     let mut accounts = customers(conn, customer)?;
     let index: HashMap<CustomerId, usize> = accounts
@@ -38,7 +82,7 @@ pub(crate) fn accounts(
 
     let disputes = open_disputes(conn, as_of)?;
     let mut earliest = as_of;
-    for doc in super::history::documents_as_of(conn, as_of, customer, true)? {
+    for doc in super::history::documents(conn, as_of, customer, true, false)? {
         if doc.kind != DocumentKind::Invoice {
             continue;
         }
@@ -77,10 +121,25 @@ pub(crate) fn accounts(
     let since = earliest
         .checked_sub_days(chrono::Days::new(31))
         .unwrap_or(earliest);
-    for (customer_id, activity) in activities(conn, since, as_of, customer)? {
+    let log = match preloaded.map(|load| load()).transpose()? {
+        Some((from, log)) if from <= since => log,
+        _ => activities(conn, since, as_of, customer)?,
+    };
+    for (customer_id, activity) in log {
+        if activity.occurred_on < since {
+            continue;
+        }
         if let Some(i) = slot(customer_id) {
             accounts[i].activities.push(activity);
         }
+    }
+    for account in &mut accounts {
+        account.activities.sort_by_key(|a| a.occurred_on);
+        account.invoices.sort_by(|a, b| {
+            a.due_date
+                .cmp(&b.due_date)
+                .then_with(|| a.number.cmp(&b.number))
+        });
     }
     let needs_payments: Vec<CustomerId> = accounts
         .iter()
@@ -173,59 +232,83 @@ fn activities(
     as_of: NaiveDate,
     customer: Option<CustomerId>,
 ) -> Result<Vec<(CustomerId, Activity)>> {
-    let mut links: HashMap<i64, Vec<InvoiceId>> = HashMap::new();
-    {
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT ai.activity_id, ai.invoice_id FROM activity_invoice ai
-                 JOIN activity a ON a.id = ai.activity_id
-                 WHERE a.occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR a.customer_id = ?3)",
-            )
-            .context("cannot read the follow-up log")?;
-        let rows = stmt
-            .query_map(params![iso(since), iso(as_of), customer], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-            })
-            .context("cannot read the follow-up log")?;
-        for row in rows {
-            let (activity, invoice) = row.context("cannot read the follow-up log")?;
-            links.entry(activity).or_default().push(invoice);
-        }
-    }
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, customer_id, occurred_on, kind, stage, next_on FROM activity
-             WHERE occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR customer_id = ?3)
-             ORDER BY occurred_on, id",
+             WHERE occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR customer_id = ?3)",
         )
         .context("cannot read the follow-up log")?;
-    let rows = stmt
-        .query_map(params![iso(since), iso(as_of), customer], |r| {
+    let mut rows = stmt
+        .query(params![iso(since), iso(as_of), customer])
+        .context("cannot read the follow-up log")?;
+    let mut log: Vec<(i64, CustomerId, Activity)> = Vec::new();
+    let mut stages: Vec<std::sync::Arc<str>> = Vec::new();
+    while let Some(r) = rows.next().context("cannot read the follow-up log")? {
+        let text = |i: usize| {
+            r.get_ref(i)
+                .and_then(|v| v.as_str_or_null().map_err(Into::into))
+        };
+        let read = || -> rusqlite::Result<_> {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, Option<String>>(5)?,
+                text(2)?,
+                text(3)?,
+                text(4)?,
+                text(5)?,
             ))
-        })
-        .context("cannot read the follow-up log")?;
-    rows.map(|row| {
+        };
         let (id, customer_id, occurred, kind, stage, next) =
-            row.context("cannot read the follow-up log")?;
-        Ok((
+            read().context("cannot read the follow-up log")?;
+        let occurred =
+            occurred.ok_or_else(|| StoreError::Corrupt("a follow-up without a date".into()))?;
+        log.push((
+            id,
             customer_id,
             Activity {
-                occurred_on: rows::date(&occurred)?,
-                kind: ActivityKind::parse(&kind),
-                stage,
-                invoices: links.remove(&id).unwrap_or_default(),
-                next_on: rows::opt_date(next)?,
+                occurred_on: rows::date(occurred)?,
+                kind: ActivityKind::parse(kind.unwrap_or("")),
+                stage: stage.map(|id| intern(&mut stages, id)),
+                invoices: Vec::new(),
+                next_on: next.map(rows::date).transpose()?,
             },
-        ))
-    })
-    .collect()
+        ));
+    }
+    drop(rows);
+    log.sort_unstable_by_key(|(id, _, _)| *id);
+    // The links come in activity order (the table's primary key): attach
+    // each to its activity by binary search.
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT activity_id, invoice_id FROM activity_invoice
+             WHERE ?1 IS NULL OR activity_id IN (SELECT id FROM activity WHERE customer_id = ?1)",
+        )
+        .context("cannot read the follow-up log")?;
+    let links = stmt
+        .query_map([customer], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })
+        .context("cannot read the follow-up log")?;
+    for link in links {
+        let (activity, invoice) = link.context("cannot read the follow-up log")?;
+        if let Ok(i) = log.binary_search_by_key(&activity, |(id, _, _)| *id) {
+            log[i].2.invoices.push(invoice);
+        }
+    }
+    Ok(log
+        .into_iter()
+        .map(|(_, customer_id, activity)| (customer_id, activity))
+        .collect())
+}
+
+/// The shared copy of a stage id.
+fn intern(known: &mut Vec<std::sync::Arc<str>>, id: &str) -> std::sync::Arc<str> {
+    if let Some(found) = known.iter().find(|k| ***k == *id) {
+        return found.clone();
+    }
+    let new: std::sync::Arc<str> = std::sync::Arc::from(id);
+    known.push(new.clone());
+    new
 }
 
 type Commitments = (Vec<(CustomerId, Promise)>, Vec<(CustomerId, Plan)>);
