@@ -54,6 +54,34 @@ pub struct DemoAccount {
     pub activities: Vec<(Activity, Option<&'static str>)>,
 }
 
+impl DemoAccount {
+    /// The account as the dunning engine sees it: open invoices and the
+    /// follow-up log (for benchmarks and tests of the engine alone).
+    pub fn to_engine_account(&self) -> crate::dunning::Account {
+        let c = &self.customer;
+        let mut account = crate::dunning::Account::new(c.id, &c.code, c.created_on);
+        account.profile = c.policy_profile.clone();
+        account.credit_limit = c.credit_limit;
+        account.invoices = self
+            .documents
+            .iter()
+            .filter(|d| d.kind == DocumentKind::Invoice && !d.open.is_zero())
+            .map(|d| crate::dunning::OpenInvoice {
+                id: d.id,
+                number: d.number.clone(),
+                issue_date: d.issue_date,
+                due_date: d.due_date,
+                amount: d.amount,
+                open: d.open,
+                currency: d.currency,
+                dispute: None,
+            })
+            .collect();
+        account.activities = self.activities.iter().map(|(a, _)| a.clone()).collect();
+        account
+    }
+}
+
 /// How a customer pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Habit {
