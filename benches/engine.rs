@@ -10,7 +10,11 @@ use dun::demo::{DemoOptions, generate};
 use dun::dunning::{Account, Explain, Policy, evaluate_with};
 
 fn accounts(invoices: u32, policy: &Policy, as_of: NaiveDate) -> Vec<Account> {
-    let options = DemoOptions { invoices, seed: 1, as_of };
+    let options = DemoOptions {
+        invoices,
+        seed: 1,
+        as_of,
+    };
     let mut accounts = Vec::new();
     let _ = generate::<()>(&options, policy.ladder(None), |a| {
         accounts.push(a.to_engine_account());
@@ -28,8 +32,15 @@ fn main() {
     let quick = std::env::args().any(|a| a == "quick");
     let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap_or_default();
     let policy = Policy::standard();
-    println!("{:>10} {:>10} {:>12} {:>12} {:>14} {:>12}", "invoices", "open", "agenda(ms)", "full(ms)", "ns/open inv", "items");
-    let sizes: &[u32] = if quick { &[10_000, 100_000] } else { &[10_000, 100_000, 1_000_000] };
+    println!(
+        "{:>10} {:>10} {:>12} {:>12} {:>14} {:>12}",
+        "invoices", "open", "agenda(ms)", "full(ms)", "ns/open inv", "items"
+    );
+    let sizes: &[u32] = if quick {
+        &[10_000, 100_000]
+    } else {
+        &[10_000, 100_000, 1_000_000]
+    };
     for &size in sizes {
         let accounts = accounts(size, &policy, as_of);
         let open: usize = accounts.iter().map(|a| a.invoices.len()).sum();

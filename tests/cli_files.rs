@@ -302,3 +302,51 @@ fn the_follow_up_log_is_append_only() {
     let delete = conn.execute("DELETE FROM activity", []);
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
+
+#[test]
+fn a_schema_2_ledger_opens_under_the_current_code() {
+    let ledger = Ledger::new();
+    std::fs::copy("tests/fixtures/ledger-v2.db", &ledger.db).unwrap();
+    let invoices = ledger.json(&["invoice", "list"]);
+    let stages: Vec<(String, String, String)> = invoices
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["number"].as_str().unwrap().to_string(),
+                r["open_balance"].as_str().unwrap().to_string(),
+                r["stage"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let row = |n: &str, o: &str, s: &str| (n.to_string(), o.to_string(), s.to_string());
+    assert_eq!(
+        stages,
+        [
+            row("000201", "1200.00", "promised"),
+            row("R-90", "700.00", "in_plan"),
+            row("R-91", "300.00", "disputed"),
+            row("000202", "0.00", "paid"),
+        ]
+    );
+    let status = ledger.json(&["status", "ROSSI"]);
+    let measures: Vec<&str> = status["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measure"].as_str().unwrap())
+        .collect();
+    assert!(measures.contains(&"hold"), "{status}");
+    let backups = std::fs::read_dir(ledger.dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .contains(".v2-")
+        })
+        .count();
+    assert_eq!(backups, usize::from(dun::store::SCHEMA_VERSION > 2));
+}
