@@ -17,3 +17,4 @@ pub mod money;
 pub mod output;
 pub mod store;
 pub mod text;
+pub mod tui;

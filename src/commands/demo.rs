@@ -91,8 +91,11 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
         store.path().display(),
         started.elapsed().as_secs_f64()
     );
-    // The dashboard opens here once it exists; until then, the aging.
-    report::print_summary(session, &store, out)
+    if args.no_tui {
+        return report::print_summary(session, &store, out);
+    }
+    drop(store);
+    super::dashboard::run(session, out)
 }
 
 /// A pending promise, a broken one, a dispute, a payment plan, a hold and a

@@ -2,6 +2,7 @@
 //! core, writes a report or a change.
 
 mod customer;
+pub mod dashboard;
 mod demo;
 mod dunning;
 mod follow_up;
@@ -23,6 +24,7 @@ use crate::money::{Currency, Money};
 use crate::store::Store;
 
 /// Everything a command needs besides its own arguments.
+#[derive(Debug)]
 pub struct Session {
     /// The validated configuration.
     pub config: Loaded,
@@ -124,7 +126,7 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
     };
     let session = Session { config, as_of, db };
     match cli.command {
-        None => report::dashboard_stand_in(&session, out),
+        None => dashboard::run(&session, out),
         Some(Command::Demo(args)) => demo::run(&session, &args, out),
         Some(Command::Init) => init(&session, out),
         Some(Command::Config(ConfigCommand::Check)) => config_check(&session, out),

@@ -171,13 +171,6 @@ pub(super) fn aging(session: &Session, format: Format, out: &mut dyn Write) -> R
     Ok(())
 }
 
-/// What `dun` shows without a subcommand until the dashboard lands: the
-/// largest balances and the totals.
-pub(super) fn dashboard_stand_in(session: &Session, out: &mut dyn Write) -> Result<()> {
-    let store = session.open_existing()?;
-    print_summary(session, &store, out)
-}
-
 /// The 25 largest balances with totals, and a pointer to the full report.
 pub(super) fn print_summary(session: &Session, store: &Store, out: &mut dyn Write) -> Result<()> {
     const SHOWN: usize = 25;

@@ -334,7 +334,7 @@ impl Ord for StageAction {
 
 /// Largest overdue balance first, then the most severe stage, then the
 /// oldest debt, then the customer code.
-pub(super) fn prioritise(items: &mut [AgendaItem]) {
+pub fn prioritise(items: &mut [AgendaItem]) {
     items.sort_by(|a, b| {
         b.overdue_balance
             .cmp(&a.overdue_balance)

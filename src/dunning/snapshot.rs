@@ -34,6 +34,9 @@ pub struct Account {
     pub hold: Option<Hold>,
     /// The measure history (starts and lifts), oldest first.
     pub measure_events: Vec<MeasureEvent>,
+    /// Credit on account per currency: unused credit notes and unapplied
+    /// payments. Shown beside balances; applied as soon as an invoice opens.
+    pub credits: Vec<(Currency, Decimal)>,
 }
 
 impl Account {
@@ -52,6 +55,7 @@ impl Account {
             payments: Vec::new(),
             hold: None,
             measure_events: Vec::new(),
+            credits: Vec::new(),
         }
     }
 }

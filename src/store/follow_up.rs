@@ -134,44 +134,51 @@ impl Store {
 
     /// Logs a follow-up.
     pub fn log_activity(&mut self, activity: &NewActivity) -> Result<i64> {
+        self.log_with_promise(activity, None)
+    }
+
+    /// Logs a follow-up and the promise it brought, in one transaction.
+    pub fn log_with_promise(
+        &mut self,
+        activity: &NewActivity,
+        promise: Option<&NewPromise>,
+    ) -> Result<i64> {
+        if let Some(p) = promise {
+            check_promise(p)?;
+        }
         self.write_account(activity.customer_id, activity.occurred_on, |tx| {
-            insert_activity(tx, activity)
+            let id = insert_activity(tx, activity)?;
+            if let Some(p) = promise {
+                insert_promise(tx, p)?;
+            }
+            Ok(id)
         })
+    }
+
+    /// The date of the last call, email, letter or visit of each customer.
+    pub fn last_contacts(&self) -> Result<std::collections::HashMap<CustomerId, NaiveDate>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT customer_id, MAX(occurred_on) FROM activity
+                 WHERE kind IN ('call', 'email', 'letter', 'visit') GROUP BY customer_id",
+            )
+            .context("cannot read the follow-up log")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .context("cannot read the follow-up log")?;
+        rows.map(|row| {
+            let (customer, date) = row.context("cannot read the follow-up log")?;
+            Ok((customer, rows::date(&date)?))
+        })
+        .collect()
     }
 
     /// Records a promise to pay.
     pub fn add_promise(&mut self, promise: &NewPromise) -> Result<i64> {
-        if promise.amount <= Decimal::ZERO {
-            return Err(StoreError::Refused(
-                "a promise's amount must be positive".into(),
-            ));
-        }
-        if promise.promised_on < promise.made_on {
-            return Err(StoreError::Refused(format!(
-                "the promised date {} is before the day the promise is made, {}",
-                promise.promised_on, promise.made_on
-            )));
-        }
-        let minor = rows::minor(promise.amount, promise.currency)?;
+        check_promise(promise)?;
         self.write_account(promise.customer_id, promise.made_on, |tx| {
-            check_invoices(tx, promise.customer_id, promise.currency, &promise.invoices)?;
-            tx.execute(
-                "INSERT INTO promise (customer_id, made_on, promised_on, amount_minor, currency, note, recorded_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    promise.customer_id,
-                    iso(promise.made_on),
-                    iso(promise.promised_on),
-                    minor,
-                    promise.currency.as_str(),
-                    promise.note,
-                    now_stamp()
-                ],
-            )
-            .context("cannot record the promise")?;
-            let id = tx.last_insert_rowid();
-            link(tx, "INSERT INTO promise_invoice (promise_id, invoice_id) VALUES (?1, ?2)", id, &promise.invoices)?;
-            Ok(id)
+            insert_promise(tx, promise)
         })
     }
 
@@ -467,6 +474,48 @@ fn reset_sticky(
         }
     }
     Ok(())
+}
+
+fn check_promise(promise: &NewPromise) -> Result<()> {
+    if promise.amount <= Decimal::ZERO {
+        return Err(StoreError::Refused(
+            "a promise's amount must be positive".into(),
+        ));
+    }
+    if promise.promised_on < promise.made_on {
+        return Err(StoreError::Refused(format!(
+            "the promised date {} is before the day the promise is made, {}",
+            promise.promised_on, promise.made_on
+        )));
+    }
+    Ok(())
+}
+
+fn insert_promise(tx: &Transaction<'_>, promise: &NewPromise) -> Result<i64> {
+    let minor = rows::minor(promise.amount, promise.currency)?;
+    check_invoices(tx, promise.customer_id, promise.currency, &promise.invoices)?;
+    tx.execute(
+        "INSERT INTO promise (customer_id, made_on, promised_on, amount_minor, currency, note, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            promise.customer_id,
+            iso(promise.made_on),
+            iso(promise.promised_on),
+            minor,
+            promise.currency.as_str(),
+            promise.note,
+            now_stamp()
+        ],
+    )
+    .context("cannot record the promise")?;
+    let id = tx.last_insert_rowid();
+    link(
+        tx,
+        "INSERT INTO promise_invoice (promise_id, invoice_id) VALUES (?1, ?2)",
+        id,
+        &promise.invoices,
+    )?;
+    Ok(id)
 }
 
 fn open_dispute_of(conn: &Connection, invoice_id: InvoiceId) -> Result<Option<(i64, NaiveDate)>> {

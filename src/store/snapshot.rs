@@ -84,6 +84,9 @@ fn accounts_with(
     let mut earliest = as_of;
     for doc in super::history::documents(conn, as_of, customer, true, false)? {
         if doc.kind != DocumentKind::Invoice {
+            if let Some(i) = slot(doc.customer_id) {
+                add_credit(&mut accounts[i].credits, doc.currency, doc.open);
+            }
             continue;
         }
         earliest = earliest.min(doc.issue_date);
@@ -98,6 +101,12 @@ fn accounts_with(
                 currency: doc.currency,
                 dispute: disputes.get(&doc.id).cloned(),
             });
+        }
+    }
+    let unapplied = super::history::unapplied_as_of(conn, as_of, customer)?;
+    for (customer_id, currency, amount) in unapplied {
+        if let Some(i) = slot(customer_id) {
+            add_credit(&mut accounts[i].credits, currency, amount);
         }
     }
     let (promises, plans) = commitments(conn, as_of, customer)?;
@@ -299,6 +308,17 @@ fn activities(
         .into_iter()
         .map(|(_, customer_id, activity)| (customer_id, activity))
         .collect())
+}
+
+fn add_credit(
+    credits: &mut Vec<(crate::money::Currency, rust_decimal::Decimal)>,
+    currency: crate::money::Currency,
+    amount: rust_decimal::Decimal,
+) {
+    match credits.iter_mut().find(|(c, _)| *c == currency) {
+        Some((_, sum)) => *sum += amount,
+        None => credits.push((currency, amount)),
+    }
 }
 
 /// The shared copy of a stage id.

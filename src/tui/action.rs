@@ -1,0 +1,114 @@
+//! Every user intent on the dashboard is one `Action`. Keys map to actions
+//! (see `keymap`), actions change the app state (see `app`). The names are
+//! the ones the keymap file uses, and the help screen shows the doc lines.
+
+use std::fmt;
+
+macro_rules! actions {
+    ($($(#[doc = $doc:literal])* $variant:ident => $name:literal,)*) => {
+        /// Something the bookkeeper asks the dashboard to do.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Action {
+            /// Every action, in help order.
+            pub const ALL: &'static [Action] = &[$(Action::$variant,)*];
+
+            /// The snake_case name used in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name,)* }
+            }
+
+            /// One line for the help screen.
+            pub fn describe(self) -> &'static str {
+                match self { $(Action::$variant => concat!($($doc),*).trim_ascii(),)* }
+            }
+
+            /// The action with this keymap name.
+            pub fn from_name(name: &str) -> Option<Action> {
+                Action::ALL.iter().copied().find(|a| a.name() == name)
+            }
+        }
+    };
+}
+
+actions! {
+    /// Leave dun.
+    Quit => "quit",
+    /// Close the overlay or go back to the previous screen.
+    Back => "back",
+    /// Show the keys that work here.
+    Help => "help",
+    /// Show the aging of every customer.
+    ShowAging => "show_aging",
+    /// Show today's agenda.
+    ShowAgenda => "show_agenda",
+    /// Go to the next screen.
+    NextScreen => "next_screen",
+    /// Move the selection down.
+    MoveDown => "move_down",
+    /// Move the selection up.
+    MoveUp => "move_up",
+    /// Move down a page.
+    PageDown => "page_down",
+    /// Move up a page.
+    PageUp => "page_up",
+    /// Go to the first row.
+    First => "first",
+    /// Go to the last row.
+    Last => "last",
+    /// Open the selected customer.
+    Open => "open",
+    /// Filter customers by code or name.
+    Filter => "filter",
+    /// Sort by the next column.
+    SortNext => "sort_next",
+    /// Reverse the sort order.
+    SortReverse => "sort_reverse",
+    /// Log a follow-up (call, email, promise…) for the selected customer.
+    LogFollowUp => "log_follow_up",
+    /// Log the selected agenda item's action as done.
+    MarkDone => "mark_done",
+    /// Record a payment from the selected customer.
+    RecordPayment => "record_payment",
+    /// Open a dispute on the selected invoice.
+    Dispute => "dispute",
+    /// Resolve the selected invoice's dispute.
+    ResolveDispute => "resolve_dispute",
+    /// Put the customer on hold, or release the hold.
+    ToggleHold => "toggle_hold",
+    /// In a form: go to the next field.
+    NextField => "next_field",
+    /// In a form: go to the previous field.
+    PreviousField => "previous_field",
+    /// In a form: save.
+    Submit => "submit",
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Action;
+
+    #[test]
+    fn names_round_trip_and_every_action_is_described() {
+        for action in Action::ALL {
+            assert_eq!(Action::from_name(action.name()), Some(*action));
+            assert!(!action.describe().is_empty(), "{action}");
+            assert!(
+                action
+                    .name()
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b == b'_')
+            );
+        }
+        assert_eq!(Action::from_name("explode"), None);
+    }
+}

@@ -1,0 +1,681 @@
+//! The dashboard's state and how actions change it. Pure: `update` returns
+//! the effects (load a customer, save a follow-up) for the shell to carry
+//! out, and `Board`/`CustomerDetail` come back from it.
+
+use chrono::{Days, NaiveDate};
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+
+use super::action::Action;
+use super::form::{Field, FieldKind, Form, Purpose};
+use super::keymap::{Key, Keymap, Mode};
+use super::model::{AgingRow, Board, CustomerDetail};
+use crate::dunning::ActivityKind;
+
+/// The screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    /// Every customer's aging.
+    Aging,
+    /// Today's worklist.
+    Agenda,
+    /// One customer.
+    Customer,
+}
+
+/// Columns the aging screen sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortColumn {
+    /// Open balance (the default).
+    Total,
+    /// Oldest bucket with money in it, then total.
+    Oldest,
+    /// Customer code.
+    Code,
+    /// Customer name.
+    Name,
+    /// Last contact, oldest first.
+    LastContact,
+}
+
+impl SortColumn {
+    const ORDER: [SortColumn; 5] = [
+        SortColumn::Total,
+        SortColumn::Oldest,
+        SortColumn::Code,
+        SortColumn::Name,
+        SortColumn::LastContact,
+    ];
+
+    /// Name shown in the title bar.
+    pub fn label(self) -> &'static str {
+        match self {
+            SortColumn::Total => "total",
+            SortColumn::Oldest => "oldest debt",
+            SortColumn::Code => "code",
+            SortColumn::Name => "name",
+            SortColumn::LastContact => "last contact",
+        }
+    }
+}
+
+/// A typed request the shell turns into a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Log a follow-up, with an optional promise.
+    FollowUp {
+        /// Customer.
+        customer_id: i64,
+        /// Call, email…
+        kind: ActivityKind,
+        /// Stage performed.
+        stage: Option<String>,
+        /// Invoices covered.
+        invoices: Vec<i64>,
+        /// Outcome text.
+        outcome: String,
+        /// Note text.
+        note: String,
+        /// Promised date and amount (amount as typed).
+        promise: Option<(NaiveDate, String)>,
+        /// Follow-up date.
+        next_on: Option<NaiveDate>,
+    },
+    /// Record a payment (amount as typed).
+    Payment {
+        /// Customer.
+        customer_id: i64,
+        /// Amount as typed.
+        amount: String,
+        /// Value date.
+        date: NaiveDate,
+        /// Invoice number named, if any.
+        invoice: Option<String>,
+        /// Bank reference.
+        reference: String,
+    },
+    /// Open a dispute.
+    Dispute {
+        /// Invoice number.
+        number: String,
+        /// Reason.
+        reason: String,
+    },
+    /// Resolve a dispute.
+    Resolve {
+        /// Invoice number.
+        number: String,
+        /// Resolution.
+        note: String,
+    },
+    /// Hold or release.
+    Hold {
+        /// Customer.
+        customer_id: i64,
+        /// Release instead.
+        release: bool,
+        /// Reason.
+        reason: String,
+    },
+}
+
+impl Request {
+    /// The customer the request writes to, when known.
+    pub fn customer_id(&self) -> Option<i64> {
+        match self {
+            Request::FollowUp { customer_id, .. }
+            | Request::Payment { customer_id, .. }
+            | Request::Hold { customer_id, .. } => Some(*customer_id),
+            Request::Dispute { .. } | Request::Resolve { .. } => None,
+        }
+    }
+}
+
+/// What the shell must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Load a customer's detail for the customer screen.
+    LoadCustomer(i64),
+    /// Carry out a write; then refresh that customer.
+    Save(Request),
+}
+
+/// Which row is selected in a list, and the first row shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Selected row.
+    pub selected: usize,
+    /// First visible row.
+    pub offset: usize,
+}
+
+impl Selection {
+    fn moved(self, by: isize, len: usize) -> Selection {
+        if len == 0 {
+            return Selection::default();
+        }
+        let selected = (self.selected as isize + by).clamp(0, len as isize - 1) as usize;
+        Selection { selected, ..self }
+    }
+
+    /// Keeps the selection within `height` rows of the offset.
+    pub fn scrolled(self, height: usize) -> Selection {
+        let height = height.max(1);
+        let offset = if self.selected < self.offset {
+            self.selected
+        } else if self.selected >= self.offset + height {
+            self.selected + 1 - height
+        } else {
+            self.offset
+        };
+        Selection { offset, ..self }
+    }
+}
+
+/// The dashboard's state.
+#[derive(Debug, Clone)]
+pub struct App {
+    /// The data shown.
+    pub board: Board,
+    /// The screen on top.
+    pub screen: Screen,
+    /// The screen to go back to from the customer screen.
+    pub previous: Screen,
+    /// Aging selection, over `view`.
+    pub aging: Selection,
+    /// Indices of `board.rows` shown, filtered and sorted.
+    pub view: Vec<usize>,
+    /// Agenda selection.
+    pub agenda: Selection,
+    /// The open customer.
+    pub customer: Option<CustomerDetail>,
+    /// Selected invoice on the customer screen.
+    pub invoice: Selection,
+    /// The aging filter text.
+    pub filter: String,
+    /// The sort column and whether it is reversed.
+    pub sort: (SortColumn, bool),
+    /// An open form (follow-up, payment, filter line…).
+    pub form: Option<Form>,
+    /// The help overlay is shown.
+    pub help: bool,
+    /// One line of feedback for the status bar.
+    pub status: String,
+    /// The live key bindings.
+    pub keymap: Keymap,
+    /// Rows of the list areas at the last draw, for paging.
+    pub page: usize,
+    /// Set when the user quits.
+    pub quit: bool,
+    /// Amount display style.
+    pub locale: crate::money::Locale,
+    /// Colours allowed (off under `NO_COLOR`).
+    pub color: bool,
+}
+
+impl App {
+    /// A dashboard on a board, showing the agenda first when it has work.
+    pub fn new(board: Board, keymap: Keymap) -> App {
+        let screen = if board.agenda.is_empty() {
+            Screen::Aging
+        } else {
+            Screen::Agenda
+        };
+        let mut app = App {
+            board,
+            screen,
+            previous: screen,
+            aging: Selection::default(),
+            view: Vec::new(),
+            agenda: Selection::default(),
+            customer: None,
+            invoice: Selection::default(),
+            filter: String::new(),
+            sort: (SortColumn::Total, false),
+            form: None,
+            help: false,
+            status: String::new(),
+            keymap,
+            page: 10,
+            quit: false,
+            locale: crate::money::Locale::En,
+            color: true,
+        };
+        app.refresh_view();
+        app
+    }
+
+    /// The keymap mode in force.
+    pub fn mode(&self) -> Mode {
+        if self.form.is_some() {
+            Mode::Form
+        } else {
+            Mode::Screen
+        }
+    }
+
+    /// Recomputes the filtered, sorted aging view, keeping the selected
+    /// customer selected when it is still shown.
+    pub fn refresh_view(&mut self) {
+        let selected = self
+            .view
+            .get(self.aging.selected)
+            .map(|&i| self.board.rows[i].customer_id);
+        let needle = self.filter.to_lowercase();
+        let mut view: Vec<usize> = (0..self.board.rows.len())
+            .filter(|&i| {
+                let r = &self.board.rows[i];
+                needle.is_empty()
+                    || r.code.to_lowercase().contains(&needle)
+                    || r.name.to_lowercase().contains(&needle)
+            })
+            .collect();
+        let rows = &self.board.rows;
+        let oldest = |r: &AgingRow| r.buckets.iter().rposition(|b| !b.is_zero()).unwrap_or(0);
+        match self.sort.0 {
+            SortColumn::Total => {}
+            SortColumn::Oldest => view.sort_by(|&a, &b| {
+                oldest(&rows[b])
+                    .cmp(&oldest(&rows[a]))
+                    .then(rows[b].total.cmp(&rows[a].total))
+            }),
+            SortColumn::Code => view.sort_by(|&a, &b| rows[a].code.cmp(&rows[b].code)),
+            SortColumn::Name => view.sort_by(|&a, &b| {
+                rows[a]
+                    .name
+                    .to_lowercase()
+                    .cmp(&rows[b].name.to_lowercase())
+            }),
+            SortColumn::LastContact => view.sort_by_key(|&i| rows[i].last_contact),
+        }
+        if self.sort.1 {
+            view.reverse();
+        }
+        self.view = view;
+        self.aging.selected = selected
+            .and_then(|id| {
+                self.view
+                    .iter()
+                    .position(|&i| self.board.rows[i].customer_id == id)
+            })
+            .unwrap_or(0)
+            .min(self.view.len().saturating_sub(1));
+    }
+
+    /// The customer selected on the current screen.
+    pub fn selected_customer(&self) -> Option<i64> {
+        match self.screen {
+            Screen::Aging => self
+                .view
+                .get(self.aging.selected)
+                .map(|&i| self.board.rows[i].customer_id),
+            Screen::Agenda => self
+                .board
+                .agenda
+                .get(self.agenda.selected)
+                .map(|a| a.item.customer_id),
+            Screen::Customer => self.customer.as_ref().map(|c| c.customer_id),
+        }
+    }
+
+    /// Handles a key press: a bound action, or typing into a form.
+    pub fn key(&mut self, event: KeyEvent) -> Vec<Effect> {
+        let Some(key) = Key::from_event(&event) else {
+            return Vec::new();
+        };
+        match self.keymap.action(self.mode(), key) {
+            Some(action) => self.update(action),
+            None => {
+                self.type_key(event.code);
+                Vec::new()
+            }
+        }
+    }
+
+    fn type_key(&mut self, code: KeyCode) {
+        let Some(form) = self.form.as_mut() else {
+            return;
+        };
+        if let Some(field) = form.focused() {
+            field.key(code);
+        }
+        if form.purpose == Purpose::Filter {
+            self.filter = form.value("Filter");
+            self.refresh_view();
+        }
+    }
+
+    /// Applies an action.
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if action == Action::Quit {
+            self.quit = true;
+            return Vec::new();
+        }
+        if self.help {
+            if matches!(action, Action::Back | Action::Help) {
+                self.help = false;
+            }
+            return Vec::new();
+        }
+        if self.form.is_some() {
+            return self.update_form(action);
+        }
+        self.status.clear();
+        match action {
+            Action::Back => match self.screen {
+                Screen::Customer => self.screen = self.previous,
+                _ if !self.filter.is_empty() => {
+                    self.filter.clear();
+                    self.refresh_view();
+                }
+                _ => {}
+            },
+            Action::Help => self.help = true,
+            Action::ShowAging => self.screen = Screen::Aging,
+            Action::ShowAgenda => self.screen = Screen::Agenda,
+            Action::NextScreen => {
+                self.screen = match self.screen {
+                    Screen::Aging => Screen::Agenda,
+                    Screen::Agenda if self.customer.is_some() => Screen::Customer,
+                    _ => Screen::Aging,
+                }
+            }
+            Action::MoveDown => self.move_by(1),
+            Action::MoveUp => self.move_by(-1),
+            Action::PageDown => self.move_by(self.page as isize),
+            Action::PageUp => self.move_by(-(self.page as isize)),
+            Action::First => self.move_by(isize::MIN / 2),
+            Action::Last => self.move_by(isize::MAX / 2),
+            Action::Open => {
+                if self.screen != Screen::Customer
+                    && let Some(id) = self.selected_customer()
+                {
+                    self.previous = self.screen;
+                    return vec![Effect::LoadCustomer(id)];
+                }
+            }
+            Action::Filter => {
+                self.screen = Screen::Aging;
+                self.form = Some(Form::new(
+                    Purpose::Filter,
+                    "Filter".into(),
+                    vec![Field::text("Filter", FieldKind::Text, &self.filter)],
+                ));
+            }
+            Action::SortNext => {
+                let i = SortColumn::ORDER
+                    .iter()
+                    .position(|c| *c == self.sort.0)
+                    .unwrap_or(0);
+                self.sort = (SortColumn::ORDER[(i + 1) % SortColumn::ORDER.len()], false);
+                self.refresh_view();
+            }
+            Action::SortReverse => {
+                self.sort.1 = !self.sort.1;
+                self.refresh_view();
+            }
+            Action::LogFollowUp => self.open_follow_up(false),
+            Action::MarkDone => return self.mark_done(),
+            Action::RecordPayment => self.open_payment(),
+            Action::Dispute | Action::ResolveDispute => {
+                self.open_dispute(action == Action::ResolveDispute)
+            }
+            Action::ToggleHold => self.open_hold(),
+            Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
+        }
+        Vec::new()
+    }
+
+    fn move_by(&mut self, by: isize) {
+        let page = self.page;
+        match self.screen {
+            Screen::Aging => self.aging = self.aging.moved(by, self.view.len()).scrolled(page),
+            Screen::Agenda => {
+                self.agenda = self
+                    .agenda
+                    .moved(by, self.board.agenda.len())
+                    .scrolled(page)
+            }
+            Screen::Customer => {
+                let n = self.customer.as_ref().map_or(0, |c| c.invoices.len());
+                self.invoice = self.invoice.moved(by, n);
+            }
+        }
+    }
+
+    /// The customer screen's data arrived.
+    pub fn show_customer(&mut self, detail: CustomerDetail) {
+        if self.customer.as_ref().map(|c| c.customer_id) != Some(detail.customer_id) {
+            self.invoice = Selection::default();
+        }
+        let n = detail.invoices.len();
+        self.invoice = self.invoice.moved(0, n);
+        self.customer = Some(detail);
+        self.screen = Screen::Customer;
+    }
+
+    /// A save finished: close the form, or show the error in it.
+    pub fn saved(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(message) => {
+                self.form = None;
+                self.status = message;
+            }
+            Err(error) => match self.form.as_mut() {
+                Some(form) => form.error = Some(error),
+                None => self.status = error,
+            },
+        }
+    }
+
+    fn update_form(&mut self, action: Action) -> Vec<Effect> {
+        let Some(form) = self.form.as_mut() else {
+            return Vec::new();
+        };
+        match action {
+            Action::Back => {
+                if form.purpose == Purpose::Filter {
+                    self.filter.clear();
+                    self.refresh_view();
+                }
+                self.form = None;
+            }
+            Action::NextField => form.move_focus(1),
+            Action::PreviousField => form.move_focus(-1),
+            Action::Submit => {
+                if form.purpose == Purpose::Filter {
+                    self.form = None;
+                    return Vec::new();
+                }
+                match super::requests::request(form, self.board.as_of) {
+                    Ok(request) => return vec![Effect::Save(request)],
+                    Err(error) => form.error = Some(error),
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+        /// The customer and, on the agenda, its item's stage and invoices.
+    fn target(&self) -> Option<Target> {
+        let customer_id = self.selected_customer()?;
+        if self.screen == Screen::Agenda {
+            let row = self.board.agenda.get(self.agenda.selected)?;
+            let stage = row.item.kind == crate::dunning::AgendaKind::Stage;
+            return Some((
+                customer_id,
+                stage.then(|| row.item.stage.clone()),
+                row.item.invoices.clone(),
+                Some(row.item.action.as_str().to_string()),
+            ));
+        }
+        let due = self
+            .customer
+            .as_ref()
+            .filter(|c| c.customer_id == customer_id)
+            .and_then(|c| c.due.clone());
+        Some((
+            customer_id,
+            due.as_ref().map(|(stage, _)| stage.clone()),
+            Vec::new(),
+            due.map(|(_, action)| action),
+        ))
+    }
+
+    fn open_follow_up(&mut self, _done: bool) {
+        let Some((customer_id, stage, invoices, action)) = self.target() else {
+            return;
+        };
+        let kind = kind_for(action.as_deref());
+        let next = self
+            .board
+            .as_of
+            .checked_add_days(Days::new(7))
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        let kinds: Vec<&'static str> = ActivityKind::LOGGABLE.iter().map(|k| k.as_str()).collect();
+        let title = format!(
+            "Log a follow-up{}",
+            stage
+                .as_ref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default()
+        );
+        self.form = Some(Form::new(
+            Purpose::FollowUp {
+                customer_id,
+                stage,
+                invoices,
+            },
+            title,
+            vec![
+                Field::choice("Kind", kinds, kind.as_str()),
+                Field::text("Outcome", FieldKind::Text, ""),
+                Field::text("Note", FieldKind::Text, ""),
+                Field::text("Promise date", FieldKind::Date, ""),
+                Field::text("Promise amount", FieldKind::Amount, ""),
+                Field::text("Next date", FieldKind::Date, &next),
+            ],
+        ));
+    }
+
+    fn mark_done(&mut self) -> Vec<Effect> {
+        let Some((customer_id, stage, invoices, action)) = self.target() else {
+            return Vec::new();
+        };
+        if self.screen != Screen::Agenda {
+            self.open_follow_up(true);
+            return Vec::new();
+        }
+        vec![Effect::Save(Request::FollowUp {
+            customer_id,
+            kind: kind_for(action.as_deref()),
+            stage,
+            invoices,
+            outcome: String::new(),
+            note: "done from the agenda".into(),
+            promise: None,
+            next_on: None,
+        })]
+    }
+
+    fn open_payment(&mut self) {
+        let Some(customer_id) = self.selected_customer() else {
+            return;
+        };
+        let invoice = self
+            .selected_invoice()
+            .map(|i| i.number.clone())
+            .unwrap_or_default();
+        self.form = Some(Form::new(
+            Purpose::Payment { customer_id },
+            "Record a payment".into(),
+            vec![
+                Field::text("Amount", FieldKind::Amount, ""),
+                Field::text("Date", FieldKind::Date, &self.board.as_of.to_string()),
+                Field::text("Invoice", FieldKind::Text, &invoice),
+                Field::text("Reference", FieldKind::Text, ""),
+            ],
+        ));
+    }
+
+    fn selected_invoice(&self) -> Option<&super::model::InvoiceLine> {
+        if self.screen != Screen::Customer {
+            return None;
+        }
+        self.customer.as_ref()?.invoices.get(self.invoice.selected)
+    }
+
+    fn open_dispute(&mut self, resolve: bool) {
+        let Some(invoice) = self.selected_invoice() else {
+            self.status = "open a customer and select an invoice first".into();
+            return;
+        };
+        let number = invoice.number.clone();
+        let (purpose, title, label) = if resolve {
+            (
+                Purpose::Resolve {
+                    number: number.clone(),
+                },
+                format!("Resolve the dispute on {number}"),
+                "Resolution",
+            )
+        } else {
+            (
+                Purpose::Dispute {
+                    number: number.clone(),
+                },
+                format!("Dispute {number}"),
+                "Reason",
+            )
+        };
+        self.form = Some(Form::new(
+            purpose,
+            title,
+            vec![Field::text(label, FieldKind::Text, "")],
+        ));
+    }
+
+    fn open_hold(&mut self) {
+        let Some(customer_id) = self.selected_customer() else {
+            return;
+        };
+        let release = self
+            .customer
+            .as_ref()
+            .filter(|c| c.customer_id == customer_id)
+            .is_some_and(|c| c.on_hold)
+            || (self.screen != Screen::Customer
+                && self.board.rows.iter().any(|r| {
+                    r.customer_id == customer_id && r.badges.contains(&super::model::Badge::Hold)
+                }));
+        let title = if release {
+            "Release the hold"
+        } else {
+            "Put on hold"
+        };
+        self.form = Some(Form::new(
+            Purpose::Hold {
+                customer_id,
+                release,
+            },
+            title.into(),
+            vec![Field::text("Reason", FieldKind::Text, "")],
+        ));
+    }
+}
+
+/// What a follow-up is about: customer, stage performed, invoices covered,
+/// and the agenda action it answers.
+type Target = (i64, Option<String>, Vec<i64>, Option<String>);
+
+/// The kind of follow-up that performs an agenda action.
+pub fn kind_for(action: Option<&str>) -> ActivityKind {
+    match action {
+        Some("email") => ActivityKind::Email,
+        Some("notify_sales_rep") => ActivityKind::SalesRep,
+        Some("stop_supply" | "cash_only" | "letter") => ActivityKind::Letter,
+        Some("agency") => ActivityKind::Agency,
+        _ => ActivityKind::Call,
+    }
+}

@@ -1,0 +1,12 @@
+//! The dashboard: aging, agenda and customer screens, driven by the
+//! keyboard. `app` holds the state and applies actions, `ui` draws it,
+//! `keymap` turns keys into actions; the shell (`commands::dashboard`)
+//! loads the data and carries out the writes.
+
+pub mod action;
+pub mod app;
+pub mod form;
+pub mod keymap;
+pub mod model;
+pub mod requests;
+pub mod ui;

@@ -1,0 +1,88 @@
+//! Turning a filled form into a typed request, or an error to show in it.
+
+use chrono::NaiveDate;
+
+use super::app::Request;
+use super::form::{Form, Purpose};
+use crate::dunning::ActivityKind;
+
+/// Validates a form and builds its request.
+pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
+    let text = |label: &str| form.value(label);
+    let date = |label: &str| {
+        form.field(label)
+            .map(|f| f.date())
+            .transpose()
+            .map(Option::flatten)
+    };
+    match &form.purpose {
+        Purpose::FollowUp {
+            customer_id,
+            stage,
+            invoices,
+        } => {
+            let kind = ActivityKind::LOGGABLE
+                .into_iter()
+                .find(|k| k.as_str() == text("Kind"))
+                .unwrap_or(ActivityKind::Call);
+            let promise = match (date("Promise date")?, text("Promise amount")) {
+                (Some(on), amount) if !amount.is_empty() => Some((on, amount)),
+                (None, amount) if amount.is_empty() => None,
+                (Some(_), _) => return Err("Promise amount: say how much was promised".into()),
+                (None, _) => return Err("Promise date: say by when it was promised".into()),
+            };
+            Ok(Request::FollowUp {
+                customer_id: *customer_id,
+                kind,
+                stage: stage.clone(),
+                invoices: invoices.clone(),
+                outcome: text("Outcome"),
+                note: text("Note"),
+                promise,
+                next_on: date("Next date")?,
+            })
+        }
+        Purpose::Payment { customer_id } => {
+            let amount = text("Amount");
+            if amount.is_empty() {
+                return Err("Amount: how much was paid?".into());
+            }
+            Ok(Request::Payment {
+                customer_id: *customer_id,
+                amount,
+                date: date("Date")?.unwrap_or(as_of),
+                invoice: Some(text("Invoice")).filter(|i| !i.is_empty()),
+                reference: text("Reference"),
+            })
+        }
+        Purpose::Dispute { number } => {
+            let reason = text("Reason");
+            if reason.is_empty() {
+                return Err("Reason: what does the customer contest?".into());
+            }
+            Ok(Request::Dispute {
+                number: number.clone(),
+                reason,
+            })
+        }
+        Purpose::Resolve { number } => Ok(Request::Resolve {
+            number: number.clone(),
+            note: text("Resolution"),
+        }),
+        Purpose::Hold {
+            customer_id,
+            release,
+        } => {
+            let reason = text("Reason");
+            if reason.is_empty() {
+                return Err("Reason: why?".into());
+            }
+            Ok(Request::Hold {
+                customer_id: *customer_id,
+                release: *release,
+                reason,
+            })
+        }
+        Purpose::Filter => Err("nothing to save".into()),
+    }
+}

@@ -1,0 +1,157 @@
+//! The customer screen: who to call, measures, open invoices with their
+//! stage and why, payments, promises and plans, and the follow-up timeline.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph};
+
+use super::{Column, Theme, cell, fit, line_of, money, safe, widths};
+use crate::tui::app::App;
+
+fn columns() -> Vec<Column> {
+    vec![
+        Column::new("Invoice", 12, 0),
+        Column::new("Due", 10, 0),
+        Column::new("Open", 12, 0).right(),
+        Column::new("Cur", 3, 2),
+        Column::new("Days", 5, 0).right(),
+        Column::new("Stage", 18, 1),
+        Column::new("Why", 30, 3).flex(),
+    ]
+}
+
+/// Draws the customer screen.
+pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let Some(c) = &app.customer else {
+        frame.render_widget(Paragraph::new("no customer open"), area);
+        return;
+    };
+    let head_height = 2 + c.measures.len().min(3) as u16;
+    let rows = c.invoices.len().clamp(1, 12) as u16 + 1;
+    let [head, invoices, bottom] = Layout::vertical([
+        Constraint::Length(head_height),
+        Constraint::Length(rows.min(area.height / 2)),
+        Constraint::Min(3),
+    ])
+    .areas(area);
+
+    let mut head_lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", safe(&c.code)), theme.accent()),
+        Span::styled(safe(&c.name), theme.header()),
+    ])];
+    let call = c
+        .call_first
+        .as_ref()
+        .map(|l| format!("call first: {} — {}", l.role, safe(&l.text)))
+        .unwrap_or_else(|| "no contact recorded".into());
+    head_lines.push(Line::styled(call, theme.dim()));
+    for (measure, since, why) in c.measures.iter().take(3) {
+        head_lines.push(Line::styled(
+            format!("{} since {since}: {}", measure.to_uppercase(), safe(why)),
+            theme.alarm(),
+        ));
+    }
+    frame.render_widget(Paragraph::new(head_lines), head);
+
+    let cols = columns();
+    let chosen = fit(&cols, invoices.width);
+    let widths = widths(&cols, &chosen, invoices.width);
+    let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
+    let mut lines = vec![Line::styled(
+        line_of(&cols, &chosen, &widths, &titles),
+        theme.header(),
+    )];
+    let height = usize::from(invoices.height.saturating_sub(1));
+    let selection = app.invoice.scrolled(height);
+    for (n, i) in c
+        .invoices
+        .iter()
+        .enumerate()
+        .skip(selection.offset)
+        .take(height)
+    {
+        let values = vec![
+            safe(&i.number),
+            i.due_date.to_string(),
+            money(app, i.open, i.currency),
+            i.currency.to_string(),
+            i.days_overdue.to_string(),
+            i.stage.clone(),
+            safe(&i.why),
+        ];
+        let style = if n == selection.selected {
+            theme.selected()
+        } else if i.disputed {
+            theme.warn()
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::styled(
+            line_of(&cols, &chosen, &widths, &values),
+            style,
+        ));
+    }
+    if c.invoices.is_empty() {
+        lines.push(Line::styled("  nothing open", theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(lines), invoices);
+
+    let [timeline, side] = if bottom.width >= 100 {
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
+    } else {
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
+    };
+    let inner = usize::from(timeline.width.saturating_sub(2));
+    let log: Vec<Line> = c
+        .timeline
+        .iter()
+        .map(|(on, kind, text)| {
+            Line::raw(cell(
+                &format!("{on} {kind:<9} {}", safe(text)),
+                inner,
+                false,
+            ))
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(log).block(
+            Block::bordered()
+                .title(" History ")
+                .border_style(theme.dim()),
+        ),
+        timeline,
+    );
+
+    let inner = usize::from(side.width.saturating_sub(2));
+    let mut info: Vec<Line> = Vec::new();
+    for line in &c.commitments {
+        info.push(Line::styled(cell(&safe(line), inner, false), theme.warn()));
+    }
+    for (on, amount, reference) in c.payments.iter().take(5) {
+        info.push(Line::raw(cell(
+            &format!("paid {on} {amount} {}", safe(reference)),
+            inner,
+            false,
+        )));
+    }
+    for contact in &c.contacts {
+        info.push(Line::styled(
+            cell(
+                &format!("{}: {}", contact.role, safe(&contact.text)),
+                inner,
+                false,
+            ),
+            theme.dim(),
+        ));
+    }
+    let _ = money;
+    frame.render_widget(
+        Paragraph::new(info).block(
+            Block::bordered()
+                .title(" Payments, promises, contacts ")
+                .border_style(theme.dim()),
+        ),
+        side,
+    );
+}

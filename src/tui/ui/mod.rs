@@ -1,0 +1,309 @@
+//! Drawing: a pure function of the app state. No query, no file access.
+
+mod agenda;
+mod aging;
+mod customer;
+mod overlay;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use rust_decimal::Decimal;
+
+use super::action::Action;
+use super::app::{App, Screen};
+use crate::money::{Currency, Locale};
+use crate::text::sanitize;
+
+/// Styles, plain when colours are off (`NO_COLOR`).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Theme {
+    color: bool,
+}
+
+impl Theme {
+    fn fg(self, color: Color) -> Style {
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
+    }
+    /// Column titles.
+    pub(super) fn header(self) -> Style {
+        Style::new().add_modifier(Modifier::BOLD)
+    }
+    /// The selected row: reversed, which needs no colour.
+    pub(super) fn selected(self) -> Style {
+        Style::new().add_modifier(Modifier::REVERSED)
+    }
+    /// Money at risk.
+    pub(super) fn alarm(self) -> Style {
+        self.fg(Color::Red)
+    }
+    /// Something to watch.
+    pub(super) fn warn(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+    /// Secondary text.
+    pub(super) fn dim(self) -> Style {
+        if self.color {
+            Style::new().fg(Color::DarkGray)
+        } else {
+            Style::new()
+        }
+    }
+    /// Titles and the focused field.
+    pub(super) fn accent(self) -> Style {
+        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+    }
+}
+
+/// An amount in the app's locale.
+pub(super) fn money(app: &App, amount: Decimal, currency: Currency) -> String {
+    format_amount(app.locale, amount, currency)
+}
+
+fn format_amount(locale: Locale, amount: Decimal, currency: Currency) -> String {
+    locale.format_amount(amount, currency.minor_digits())
+}
+
+/// Data text made safe for the terminal.
+pub(super) fn safe(text: &str) -> String {
+    sanitize(text).into_owned()
+}
+
+/// Draws the whole dashboard.
+pub fn draw(app: &App, frame: &mut Frame) {
+    let theme = Theme { color: app.color };
+    let [title, body, status] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(frame.area());
+    draw_title(app, theme, frame, title);
+    match app.screen {
+        Screen::Aging => aging::draw(app, theme, frame, body),
+        Screen::Agenda => agenda::draw(app, theme, frame, body),
+        Screen::Customer => customer::draw(app, theme, frame, body),
+    }
+    draw_status(app, theme, frame, status);
+    if let Some(form) = &app.form {
+        overlay::form(form, theme, frame, body);
+    }
+    if app.help {
+        overlay::help(app, theme, frame, body);
+    }
+}
+
+/// Rows of list content the body area holds at this terminal size, for
+/// paging; the shell stores it in `App::page` after a resize.
+pub fn page_rows(height: u16) -> usize {
+    usize::from(height.saturating_sub(6)).max(1)
+}
+
+fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let tab = |label: String, on: bool| {
+        let style = if on { theme.selected() } else { theme.dim() };
+        Span::styled(format!(" {label} "), style)
+    };
+    let mut spans = vec![
+        Span::styled(" dun ", theme.accent()),
+        tab("1 Aging".into(), app.screen == Screen::Aging),
+        tab(
+            format!("2 Agenda ({})", app.board.agenda.len()),
+            app.screen == Screen::Agenda,
+        ),
+    ];
+    if let Some(c) = &app.customer {
+        spans.push(tab(safe(&c.code), app.screen == Screen::Customer));
+    }
+    spans.push(Span::raw(format!("  as of {}", app.board.as_of)));
+    if app.screen == Screen::Aging {
+        spans.push(Span::styled(
+            format!(
+                "  sort: {}{}",
+                app.sort.0.label(),
+                if app.sort.1 { " ↑" } else { "" }
+            ),
+            theme.dim(),
+        ));
+        if !app.filter.is_empty() {
+            spans.push(Span::styled(
+                format!("  filter: {}", safe(&app.filter)),
+                theme.warn(),
+            ));
+        }
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mode = app.mode();
+    let hint = |action: Action, label: &str| {
+        let keys = app.keymap.describe(mode, action);
+        (!keys.is_empty()).then(|| format!("{keys} {label}"))
+    };
+    let wanted: &[(Action, &str)] = if app.form.is_some() {
+        &[
+            (Action::NextField, "next"),
+            (Action::Submit, "save"),
+            (Action::Back, "cancel"),
+        ]
+    } else {
+        match app.screen {
+            Screen::Aging => &[
+                (Action::Open, "open"),
+                (Action::Filter, "filter"),
+                (Action::SortNext, "sort"),
+                (Action::LogFollowUp, "log"),
+                (Action::RecordPayment, "payment"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Screen::Agenda => &[
+                (Action::Open, "open"),
+                (Action::MarkDone, "done"),
+                (Action::LogFollowUp, "log"),
+                (Action::Help, "help"),
+                (Action::Quit, "quit"),
+            ],
+            Screen::Customer => &[
+                (Action::LogFollowUp, "log"),
+                (Action::RecordPayment, "payment"),
+                (Action::Dispute, "dispute"),
+                (Action::ToggleHold, "hold"),
+                (Action::Back, "back"),
+                (Action::Help, "help"),
+            ],
+        }
+    };
+    let hints: Vec<String> = wanted.iter().filter_map(|(a, l)| hint(*a, l)).collect();
+    let mut spans = vec![Span::styled(hints.join("  "), theme.dim())];
+    if !app.status.is_empty() {
+        spans.insert(
+            0,
+            Span::styled(format!("{}  ", safe(&app.status)), theme.warn()),
+        );
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A column that is shown only when there is room, most important first.
+pub(super) struct Column {
+    /// Title.
+    pub title: String,
+    /// Width in cells (the flexible column takes what is left).
+    pub width: u16,
+    /// Lower shows first.
+    pub priority: u8,
+    /// Right-aligned (amounts).
+    pub right: bool,
+    /// Takes the remaining width.
+    pub flex: bool,
+}
+
+impl Column {
+    pub(super) fn new(title: &str, width: u16, priority: u8) -> Column {
+        Column {
+            title: title.to_string(),
+            width,
+            priority,
+            right: false,
+            flex: false,
+        }
+    }
+    pub(super) fn right(mut self) -> Column {
+        self.right = true;
+        self
+    }
+    pub(super) fn flex(mut self) -> Column {
+        self.flex = true;
+        self
+    }
+}
+
+/// The indices of the columns that fit in `width`, in their original order.
+pub(super) fn fit(columns: &[Column], width: u16) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..columns.len()).collect();
+    order.sort_by_key(|&i| columns[i].priority);
+    let mut used = 0u16;
+    let mut chosen = Vec::new();
+    for i in order {
+        let need = columns[i].width + 1;
+        if used + need <= width {
+            used += need;
+            chosen.push(i);
+        }
+    }
+    chosen.sort_unstable();
+    chosen
+}
+
+/// Pads or truncates `text` to `width` cells, right-aligned if asked; a
+/// truncated text ends in an ellipsis.
+pub(super) fn cell(text: &str, width: usize, right: bool) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let shown = if text.width() <= width {
+        text.to_string()
+    } else {
+        let mut out = String::new();
+        let mut used = 0;
+        for c in text.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > width {
+                break;
+            }
+            out.push(c);
+            used += w;
+        }
+        if width > 0 {
+            out.push('…');
+        }
+        out
+    };
+    let pad = " ".repeat(width.saturating_sub(shown.width()));
+    if right {
+        format!("{pad}{shown}")
+    } else {
+        format!("{shown}{pad}")
+    }
+}
+
+/// Lays the chosen columns out as one line of fixed-width cells.
+pub(super) fn line_of(
+    columns: &[Column],
+    chosen: &[usize],
+    widths: &[u16],
+    values: &[String],
+) -> String {
+    chosen
+        .iter()
+        .zip(widths)
+        .map(|(&i, &w)| cell(&values[i], usize::from(w), columns[i].right))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Widths of the chosen columns in `width`: the flexible one takes the rest.
+pub(super) fn widths(columns: &[Column], chosen: &[usize], width: u16) -> Vec<u16> {
+    let fixed: u16 = chosen
+        .iter()
+        .filter(|&&i| !columns[i].flex)
+        .map(|&i| columns[i].width + 1)
+        .sum();
+    let rest = width.saturating_sub(fixed);
+    chosen
+        .iter()
+        .map(|&i| {
+            if columns[i].flex {
+                rest.saturating_sub(1).max(columns[i].width)
+            } else {
+                columns[i].width
+            }
+        })
+        .collect()
+}

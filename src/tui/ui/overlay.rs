@@ -1,0 +1,108 @@
+//! Overlays: the help screen from the live keymap, and forms.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph};
+
+use super::{Theme, safe};
+use crate::tui::app::App;
+use crate::tui::form::{FieldKind, Form};
+use crate::tui::keymap::Mode;
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+/// The keys that work here, read from the live keymap.
+pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    for (mode, title) in [(Mode::Screen, "On the screens"), (Mode::Form, "In forms")] {
+        lines.push(Line::styled(title, theme.accent()));
+        for (keys, action) in app.keymap.help(mode) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {keys:<16}"), theme.header()),
+                Span::raw(action.describe()),
+            ]));
+        }
+    }
+    let height = (lines.len() as u16 + 2).min(area.height);
+    let box_area = centered(area, 72, height);
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys (? or esc to close) ")),
+        box_area,
+    );
+}
+
+/// A form: one line per field, the focused one highlighted with a cursor.
+pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut lines = Vec::new();
+    for (i, field) in form.fields.iter().enumerate() {
+        let focused = i == form.focus;
+        let value = match &field.kind {
+            FieldKind::Choice(options) => options
+                .iter()
+                .enumerate()
+                .map(|(j, o)| {
+                    if j == field.choice {
+                        format!("[{o}]")
+                    } else {
+                        o.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+            FieldKind::Date if field.input.value().is_empty() => "YYYY-MM-DD".into(),
+            _ => safe(field.input.value()),
+        };
+        let label_style = if focused { theme.accent() } else { theme.dim() };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>15}: ", field.label), label_style),
+            Span::styled(
+                value,
+                if focused {
+                    theme.selected()
+                } else {
+                    ratatui::style::Style::new()
+                },
+            ),
+        ]));
+    }
+    if let Some(error) = &form.error {
+        lines.push(Line::styled(safe(error), theme.alarm()));
+    }
+    let height = lines.len() as u16 + 2;
+    let box_area = if form.fields.len() == 1 && form.title == "Filter" {
+        Rect {
+            y: area.bottom().saturating_sub(3),
+            height: 3,
+            ..area
+        }
+    } else {
+        centered(area, 78, height)
+    };
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(
+            format!(" {} ", safe(&form.title)),
+            theme.accent(),
+        ))),
+        box_area,
+    );
+    if let Some(field) = form.fields.get(form.focus)
+        && !matches!(field.kind, FieldKind::Choice(_))
+    {
+        let x = box_area.x + 1 + 17 + field.input.cursor() as u16;
+        let y = box_area.y + 1 + form.focus as u16;
+        if x < box_area.right() && y < box_area.bottom() {
+            frame.set_cursor_position((x, y));
+        }
+    }
+}
