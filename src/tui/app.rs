@@ -496,7 +496,7 @@ impl App {
         Vec::new()
     }
 
-        /// The customer and, on the agenda, its item's stage and invoices.
+    /// The customer and, on the agenda, its item's stage and invoices.
     fn target(&self) -> Option<Target> {
         let customer_id = self.selected_customer()?;
         if self.screen == Screen::Agenda {

@@ -5,7 +5,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
-use super::{Theme, safe};
+use super::{Theme, cell, safe};
 use crate::tui::app::App;
 use crate::tui::form::{FieldKind, Form};
 use crate::tui::keymap::Mode;
@@ -20,20 +20,58 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-/// The keys that work here, read from the live keymap.
+/// The keys that work here, read from the live keymap; in two columns
+/// when one does not fit the height.
 pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
+    let mut entries: Vec<(String, String, bool)> = Vec::new();
     for (mode, title) in [(Mode::Screen, "On the screens"), (Mode::Form, "In forms")] {
-        lines.push(Line::styled(title, theme.accent()));
+        entries.push((title.to_string(), String::new(), true));
         for (keys, action) in app.keymap.help(mode) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {keys:<16}"), theme.header()),
-                Span::raw(action.describe()),
-            ]));
+            entries.push((
+                keys,
+                action.describe().trim_end_matches('.').to_string(),
+                false,
+            ));
         }
     }
+    let rows = usize::from(area.height.saturating_sub(2)).max(1);
+    let columns = if entries.len() > rows { 2 } else { 1 };
+    let per_column = entries.len().div_ceil(columns);
+    let width = if columns == 2 {
+        area.width
+    } else {
+        72.min(area.width)
+    };
+    let column_width = usize::from(width.saturating_sub(2)) / columns;
+    let keys_width = 16.min(column_width / 3);
+    let mut lines = Vec::new();
+    for row in 0..per_column {
+        let mut spans = Vec::new();
+        for column in 0..columns {
+            let Some((keys, text, heading)) = entries.get(column * per_column + row) else {
+                continue;
+            };
+            if *heading {
+                spans.push(Span::styled(
+                    cell(keys, column_width, false),
+                    theme.accent(),
+                ));
+            } else {
+                spans.push(Span::styled(
+                    format!(" {} ", cell(keys, keys_width, false)),
+                    theme.header(),
+                ));
+                spans.push(Span::raw(cell(
+                    text,
+                    column_width.saturating_sub(keys_width + 2),
+                    false,
+                )));
+            }
+        }
+        lines.push(Line::from(spans));
+    }
     let height = (lines.len() as u16 + 2).min(area.height);
-    let box_area = centered(area, 72, height);
+    let box_area = centered(area, width, height);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
         Paragraph::new(lines).block(Block::bordered().title(" Keys (? or esc to close) ")),
