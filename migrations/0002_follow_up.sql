@@ -92,6 +92,8 @@ CREATE TABLE measure_event (
     event        TEXT NOT NULL CHECK (event IN ('start', 'lift')),
     effective_on TEXT NOT NULL,
     reason       TEXT NOT NULL,
+    -- The invoice whose stage started the measure, if one did.
+    invoice_id   INTEGER REFERENCES invoice(id),
     recorded_at  TEXT NOT NULL
 );
 CREATE INDEX measure_event_by_customer ON measure_event (customer_id, measure, id);

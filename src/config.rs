@@ -425,6 +425,75 @@ impl Config {
                 return Err(invalid(key, format!("{value} must not be negative")));
             }
         }
+        for (key, value) in [
+            (
+                "dunning.promise_grace_days",
+                self.dunning.promise_grace_days,
+            ),
+            (
+                "dunning.dispute_follow_up_days",
+                self.dunning.dispute_follow_up_days,
+            ),
+            (
+                "dunning.slow_payer_after_days",
+                self.dunning.slow_payer_after_days,
+            ),
+        ] {
+            if value > 3650 {
+                return Err(invalid(
+                    key,
+                    format!("{value} days is too long; expected at most 3650"),
+                ));
+            }
+        }
+        if self.dunning.slow_payer_sample > 1000 {
+            return Err(invalid(
+                "dunning.slow_payer_sample",
+                "expected at most 1000".into(),
+            ));
+        }
+        for (key, value) in [
+            ("terms.interest_rate", self.terms.interest_rate),
+            ("terms.reference_rate", self.terms.reference_rate),
+        ] {
+            if value > Decimal::ONE_HUNDRED {
+                return Err(invalid(
+                    key,
+                    format!("{value}% a year is not a plausible rate; expected at most 100"),
+                ));
+            }
+        }
+        for (key, value) in [
+            ("terms.compensation", self.terms.compensation),
+            ("terms.weekly_penalty", self.terms.weekly_penalty),
+            ("dunning.min_balance", self.dunning.min_balance),
+        ] {
+            if value > Decimal::from(1_000_000_000) {
+                return Err(invalid(
+                    key,
+                    format!("{value} is too large; expected at most 1000000000"),
+                ));
+            }
+        }
+        for stage in &self.dunning.stage {
+            if stage.days.abs() > 3650 {
+                return Err(invalid(
+                    "dunning.stage.days",
+                    format!(
+                        "stage '{}' at {} days; expected -3650 to 3650",
+                        stage.id, stage.days
+                    ),
+                ));
+            }
+        }
+        for (profile, overrides) in &self.dunning.profiles {
+            if let Some((id, days)) = overrides.iter().find(|(_, d)| d.abs() > 3650) {
+                return Err(invalid(
+                    &format!("dunning.profiles.{profile}.{id}"),
+                    format!("{days} days; expected -3650 to 3650"),
+                ));
+            }
+        }
         if self.credit.probation_months > 1200 {
             return Err(invalid(
                 "credit.probation_months",

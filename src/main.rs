@@ -77,7 +77,7 @@ fn usage_error(e: &clap::Error) -> ExitCode {
             let text = e.render().to_string();
             let first = text.lines().next().unwrap_or("error: invalid value");
             let valid = match e.get(ContextKind::ValidValue) {
-                Some(ContextValue::Strings(values)) => {
+                Some(ContextValue::Strings(values)) if !values.is_empty() => {
                     format!("; expected one of {}", values.join(", "))
                 }
                 _ => String::new(),

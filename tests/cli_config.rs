@@ -64,6 +64,22 @@ fn broken_configs_fail_naming_file_and_key() {
             &["dun.toml", "dunning.profiles.slow_payer.cal"],
         ),
         ("[company\nname = 1\n", &["dun.toml"]),
+        (
+            "[dunning]\npromise_grace_days = 4000000000\n",
+            &["dun.toml", "promise_grace_days"],
+        ),
+        (
+            "[dunning]\ndispute_follow_up_days = 4000\n",
+            &["dun.toml", "dispute_follow_up_days", "3650"],
+        ),
+        (
+            "[terms]\nweekly_penalty = \"79228162514264337593543950335\"\n",
+            &["dun.toml", "terms.weekly_penalty"],
+        ),
+        (
+            "[terms]\ninterest_rate = \"250\"\n",
+            &["dun.toml", "terms.interest_rate"],
+        ),
     ];
     let ledger = Ledger::new();
     for (toml, words) in cases {

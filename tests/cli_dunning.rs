@@ -480,3 +480,109 @@ fn status_suggests_the_slow_payer_profile_for_late_payers() {
         "{status}"
     );
 }
+
+#[test]
+fn a_log_entry_records_the_stage_it_performs_and_only_that_one() {
+    let l = ledger();
+    let out = l.ok(&["log", "BETA", "--kind", "call"]);
+    assert!(out.contains("logged call for call with BETA"), "{out}");
+    // A visit performs no written notice: ACME's stop-supply notice is still due.
+    let out = l.ok(&["log", "ACME", "--kind", "visit"]);
+    assert!(
+        out.contains("logged visit for call"),
+        "the visit answers A-2's call: {out}"
+    );
+    let agenda = l.json(&["agenda"]);
+    assert!(
+        items(&agenda).contains(&("ACME".into(), "stop_supply".into(), "stop_supply".into())),
+        "{agenda}"
+    );
+    // An email now is taken as that notice, and says so.
+    let out = l.ok(&["log", "ACME", "--kind", "email"]);
+    assert!(out.contains("logged email for stop_supply"), "{out}");
+    assert!(
+        items(&l.json(&["agenda"]))
+            .iter()
+            .all(|(c, _, _)| c != "ACME")
+    );
+}
+
+#[test]
+fn repeated_invoices_count_once_and_credit_notes_cannot_be_promised() {
+    let l = ledger();
+    l.ok(&[
+        "log",
+        "ACME",
+        "--kind",
+        "call",
+        "--invoice",
+        "A-2",
+        "--invoice",
+        "A-2",
+    ]);
+    l.ok(&[
+        "invoice",
+        "add",
+        "CN-9",
+        "--customer",
+        "ACME",
+        "--issued",
+        "2026-11-20",
+        "--due",
+        "2026-11-20",
+        "--amount",
+        "5",
+        "--credit-note",
+    ]);
+    let out = at(
+        &l,
+        "2026-11-22",
+        &[
+            "promise",
+            "ACME",
+            "--date",
+            "2026-11-30",
+            "--amount",
+            "10",
+            "--invoice",
+            "CN-9",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("CN-9 is a credit note"));
+}
+
+#[test]
+fn holds_cannot_overlap() {
+    let l = ledger();
+    at(&l, "2026-11-01", &["hold", "GAMMA", "--reason", "first"]);
+    at(&l, "2026-11-10", &["release", "GAMMA", "--reason", "done"]);
+    let out = at(&l, "2026-11-05", &["hold", "GAMMA", "--reason", "second"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("released 2026-11-10"));
+}
+
+#[test]
+fn a_write_dated_in_the_future_does_not_write_the_measure_history_ahead() {
+    let l = ledger();
+    let today = chrono::Local::now().date_naive().to_string();
+    let out = at(
+        &l,
+        "2999-01-01",
+        &["log", "GAMMA", "--kind", "note", "--note", "planning ahead"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let late: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM measure_event WHERE effective_on > ?1",
+            [&today],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(late, 0, "no start or lift dated after today");
+}

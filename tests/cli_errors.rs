@@ -371,6 +371,19 @@ fn cases() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
         ),
         (vec!["status", "NOPE"], vec!["no customer 'NOPE'"]),
         (vec!["why", "NOPE-1"], vec!["no invoice 'NOPE-1'"]),
+        (
+            vec!["log", "ACME", "--kind", "note", "--stage", "call"],
+            vec!["--stage", "a note cannot perform 'call'"],
+        ),
+        (
+            vec!["status", "ACME", "--format", "csv"],
+            vec!["--format", "table or json"],
+        ),
+        (
+            vec!["why", "INV-1", "--format", "csv"],
+            vec!["--format", "table or json"],
+        ),
+        (vec!["hold", "ACME"], vec!["missing", "--reason"]),
     ]
 }
 

@@ -53,6 +53,7 @@ fn fixture() -> Fixture {
         config: Config::default().validate(Origin::Defaults).unwrap(),
         as_of: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         db,
+        today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
     };
     Fixture { _dir: dir, session }
 }

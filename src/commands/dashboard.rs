@@ -337,11 +337,21 @@ pub fn apply(session: &Session, store: &mut Store, request: &Request) -> Result<
             for (label, text) in [("Outcome", outcome), ("Note", note)] {
                 crate::text::check_field(label, text).map_err(anyhow::Error::msg)?;
             }
+            let stage = super::follow_up::resolve_stage(
+                session,
+                store,
+                *customer_id,
+                *kind,
+                stage.as_deref(),
+                invoices,
+                session.as_of,
+            )
+            .unwrap_or(None);
             let activity = NewActivity {
                 customer_id: *customer_id,
                 occurred_on: session.as_of,
                 kind: *kind,
-                stage: stage.clone(),
+                stage,
                 outcome: Some(outcome.clone()).filter(|o| !o.is_empty()),
                 note: Some(note.clone()).filter(|n| !n.is_empty()),
                 next_on: *next_on,

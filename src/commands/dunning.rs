@@ -146,8 +146,19 @@ pub(super) fn why(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if format == Format::Csv {
+        anyhow::bail!("--format: why prints table or json");
+    }
     let store = session.open_existing()?;
     let invoice = store.invoice_by_number(number)?;
+    if invoice.issue_date > session.as_of {
+        anyhow::bail!(
+            "{} is issued {}, after {}; nothing to explain yet",
+            sanitize(&invoice.number),
+            invoice.issue_date,
+            session.as_of
+        );
+    }
     let evaluation = Evaluation::load(session, &store, Some(invoice.customer_id), Explain::All)?;
     let (account, assessed) = evaluation
         .account(invoice.customer_id)
@@ -195,6 +206,9 @@ pub(super) fn status(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<()> {
+    if format == Format::Csv {
+        anyhow::bail!("--format: status prints table or json");
+    }
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
     let evaluation = Evaluation::load(session, &store, Some(customer.id), Explain::All)?;
@@ -203,7 +217,9 @@ pub(super) fn status(
         .context("the customer's account")?;
     let policy = session.policy();
     let locale = session.config.config.locale;
-    let history = store.history(customer.id, 20)?;
+    let mut history = store.history(customer.id, 200)?;
+    history.retain(|h| h.on <= session.as_of);
+    history.truncate(20);
     let paid =
         store.recent_lateness(customer.id, session.config.config.dunning.slow_payer_sample)?;
     let average_late = crate::dunning::average_days_late(&paid);

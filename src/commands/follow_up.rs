@@ -29,15 +29,64 @@ fn required(flag: &str, value: &str) -> Result<String> {
 }
 
 fn invoice_ids(store: &Store, numbers: &[String]) -> Result<Vec<InvoiceId>> {
-    numbers
+    let mut ids = Vec::new();
+    for number in numbers {
+        let id = store.invoice_by_number(number).context("--invoice")?.id;
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// The stage a follow-up performs. A stage given must be one the kind can
+/// perform; without one, it is the most severe stage due on the covered
+/// invoices (all open ones when none are named) that the kind performs.
+pub(crate) fn resolve_stage(
+    session: &Session,
+    store: &Store,
+    customer_id: i64,
+    kind: ActivityKind,
+    stage: Option<&str>,
+    invoices: &[InvoiceId],
+    on: NaiveDate,
+) -> Result<Option<String>> {
+    let policy = session.policy();
+    let account = store.accounts(on, Some(customer_id))?.pop();
+    let profile = account.as_ref().and_then(|a| a.profile.clone());
+    let ladder = policy.ladder(profile.as_deref());
+    if let Some(stage) = stage {
+        let Some(found) = ladder.iter().find(|s| s.id == stage) else {
+            let ids: Vec<&str> = ladder.iter().map(|s| s.id.as_str()).collect();
+            bail!(
+                "--stage: no stage '{stage}'; expected one of {}",
+                ids.join(", ")
+            );
+        };
+        if !crate::dunning::performs(kind, found.action) {
+            bail!(
+                "--stage: a {} cannot perform '{stage}', whose action is {}",
+                kind.as_str(),
+                found.action.as_str()
+            );
+        }
+        return Ok(Some(stage.to_string()));
+    }
+    let Some(account) = account else {
+        return Ok(None);
+    };
+    let assessed = crate::dunning::evaluate_account(&account, &policy, on);
+    Ok(assessed
+        .invoices
         .iter()
-        .map(|n| {
-            store
-                .invoice_by_number(n)
-                .map(|i| i.id)
-                .context("--invoice")
+        .filter(|a| a.action_due && (invoices.is_empty() || invoices.contains(&a.invoice_id)))
+        .filter_map(|a| match a.status {
+            crate::dunning::Status::Stage(i) => ladder.get(i).map(|s| (i, s)),
+            _ => None,
         })
-        .collect()
+        .filter(|(_, s)| crate::dunning::performs(kind, s.action))
+        .max_by_key(|(i, _)| *i)
+        .map(|(_, s)| s.id.clone()))
 }
 
 pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Result<()> {
@@ -52,28 +101,6 @@ pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Res
                 kinds.join(", ")
             )
         })?;
-    if let Some(stage) = &args.stage
-        && !session
-            .config
-            .config
-            .dunning
-            .stage
-            .iter()
-            .any(|s| s.id == *stage)
-    {
-        let ids: Vec<&str> = session
-            .config
-            .config
-            .dunning
-            .stage
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect();
-        bail!(
-            "--stage: no stage '{stage}'; expected one of {}",
-            ids.join(", ")
-        );
-    }
     let outcome = text("--outcome", &args.outcome)?;
     let note = text("--note", &args.note)?;
     let occurred_on = args.date.unwrap_or(session.as_of);
@@ -83,19 +110,29 @@ pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Res
     let mut store = session.open_existing()?;
     let customer = store.customer_by_code(&args.code)?;
     let invoices = invoice_ids(&store, &args.invoices)?;
+    let stage = resolve_stage(
+        session,
+        &store,
+        customer.id,
+        kind,
+        args.stage.as_deref(),
+        &invoices,
+        occurred_on,
+    )?;
     store.log_activity(&NewActivity {
         customer_id: customer.id,
         occurred_on,
         kind,
-        stage: args.stage.clone(),
+        stage: stage.clone(),
         outcome,
         note,
         next_on: args.next,
         invoices,
     })?;
+    let performed = stage.map(|s| format!(" for {s}")).unwrap_or_default();
     writeln!(
         out,
-        "logged {} with {} on {occurred_on}",
+        "logged {}{performed} with {} on {occurred_on}",
         kind.as_str(),
         sanitize(&customer.code)
     )?;

@@ -32,6 +32,8 @@ pub struct Session {
     pub as_of: NaiveDate,
     /// The ledger file.
     pub db: PathBuf,
+    /// The clock's date: the measure history is never written past it.
+    pub today: NaiveDate,
 }
 
 impl Session {
@@ -51,7 +53,7 @@ impl Session {
     fn open(&self) -> Result<Store> {
         let mut store = Store::open(&self.db)
             .with_context(|| format!("cannot open ledger {}", self.db.display()))?;
-        store.keep_measures(self.policy(), self.as_of);
+        store.keep_measures(self.policy(), self.as_of.min(self.today));
         Ok(store)
     }
 
@@ -124,7 +126,12 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         (Some(Command::Demo(_)), None) => demo::default_path()?,
         _ => default_db()?,
     };
-    let session = Session { config, as_of, db };
+    let session = Session {
+        config,
+        as_of,
+        db,
+        today,
+    };
     match cli.command {
         None => dashboard::run(&session, out),
         Some(Command::Demo(args)) => demo::run(&session, &args, out),

@@ -149,7 +149,9 @@ pub(super) fn agenda_for(
         );
         invoices.retain(|id| still_open.contains(id));
         if invoices.is_empty() {
-            invoices = still_open.clone();
+            // Everything the promise covered is paid, disputed or below the
+            // minimum: nothing left to follow up.
+            continue;
         }
         let why = format!(
             "promise of {} to pay {} {} by {} broken on {on} (received {}): follow up now",
@@ -205,12 +207,16 @@ pub(super) fn agenda_for(
         let last_touch = account
             .activities
             .iter()
-            .filter(|a| a.covers(invoice.id) && a.occurred_on >= dispute.opened_on)
+            .filter(|a| {
+                a.kind.is_contact() && a.covers(invoice.id) && a.occurred_on >= dispute.opened_on
+            })
             .map(|a| a.occurred_on)
             .max()
             .unwrap_or(dispute.opened_on)
             .max(dispute.opened_on);
-        let due = last_touch + Days::new(u64::from(policy.dispute_follow_up_days));
+        let due = last_touch
+            .checked_add_days(Days::new(u64::from(policy.dispute_follow_up_days)))
+            .unwrap_or(NaiveDate::MAX);
         if as_of >= due {
             let why = format!(
                 "{} disputed since {} ({}), untouched since {last_touch}: follow up the dispute",
@@ -227,28 +233,21 @@ pub(super) fn agenda_for(
             ));
         }
     }
-    if let Some(last) = account
-        .activities
-        .iter()
-        .filter(|a| a.next_on.is_some())
-        .max_by_key(|a| a.occurred_on)
-        && let Some(next_on) = last.next_on
-        && next_on <= as_of
-        && !account
-            .activities
-            .iter()
-            .any(|a| a.occurred_on >= next_on && a.kind != ActivityKind::Note)
+    if let Some(follow_up) = &account.follow_up
+        && follow_up.next_on <= as_of
+        && follow_up.set_on <= as_of
     {
-        let action = if last.kind == ActivityKind::Email {
+        let action = if follow_up.kind == ActivityKind::Email {
             StageAction::Email
         } else {
             StageAction::Call
         };
         for (currency, invoices) in &open {
             let why = format!(
-                "follow-up set for {next_on} when logging the {} of {}",
-                last.kind.as_str(),
-                last.occurred_on
+                "follow-up set for {} when logging the {} of {}",
+                follow_up.next_on,
+                follow_up.kind.as_str(),
+                follow_up.set_on
             );
             items.push(item(
                 AgendaKind::FollowUp,

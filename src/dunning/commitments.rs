@@ -22,6 +22,12 @@ pub enum PromiseState {
         /// When the amount was complete.
         on: NaiveDate,
     },
+    /// A later promise on the same invoices, made before this one fell
+    /// due, replaced it.
+    Superseded {
+        /// The day the later promise was made.
+        on: NaiveDate,
+    },
     /// The date passed without the amount.
     Broken {
         /// The first day it counted as broken.
@@ -37,6 +43,7 @@ impl std::fmt::Display for PromiseState {
             PromiseState::NotYet => f.write_str("not in force yet"),
             PromiseState::Pending { until } => write!(f, "pending until {until}"),
             PromiseState::Kept { on } => write!(f, "kept on {on}"),
+            PromiseState::Superseded { on } => write!(f, "replaced by a later promise on {on}"),
             PromiseState::Broken { on, received } => {
                 write!(f, "broken on {on} (received {received})")
             }
@@ -195,6 +202,44 @@ pub fn plan_state(plan: &Plan, payments: &[Receipt], grace: u32, as_of: NaiveDat
         cumulative > paid
     });
     PlanState::OnTrack { next }
+}
+
+/// Each promise's state, with a promise replaced by a later one on the same
+/// invoices (made before it fell due) marked superseded.
+pub fn promise_states(
+    promises: &[Promise],
+    invoices: &[OpenInvoice],
+    payments: &[Receipt],
+    grace: u32,
+    as_of: NaiveDate,
+) -> Vec<(i64, PromiseState)> {
+    promises
+        .iter()
+        .map(|p| {
+            let state = promise_state(p, payments, grace, as_of);
+            let due = p
+                .promised_on
+                .checked_add_days(Days::new(u64::from(grace)))
+                .unwrap_or(NaiveDate::MAX);
+            let mine = covered(&p.invoices, p.currency, p.made_on, invoices);
+            let later = promises
+                .iter()
+                .filter(|q| {
+                    q.id != p.id && q.made_on > p.made_on && q.made_on <= due && q.made_on <= as_of
+                })
+                .find(|q| {
+                    let theirs = covered(&q.invoices, q.currency, q.made_on, invoices);
+                    q.currency == p.currency
+                        && (mine.is_empty() || theirs.iter().any(|id| mine.contains(id)))
+                });
+            match (state, later) {
+                (PromiseState::Pending { .. } | PromiseState::Broken { .. }, Some(q)) => {
+                    (p.id, PromiseState::Superseded { on: q.made_on })
+                }
+                _ => (p.id, state),
+            }
+        })
+        .collect()
 }
 
 /// The invoices a promise or plan covers: those it names, else every

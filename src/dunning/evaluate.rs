@@ -5,7 +5,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::agenda::{AgendaItem, agenda_for};
-use super::commitments::{PlanState, PromiseState, covered, plan_state, promise_state};
+use super::commitments::{PlanState, PromiseState, covered, plan_state};
 use super::measures::{ActiveMeasure, MeasureChange, measures_for};
 use super::snapshot::{Account, OpenInvoice};
 use super::terms::Charges;
@@ -171,8 +171,14 @@ fn pauses(account: &Account, policy: &Policy, as_of: NaiveDate) -> Pauses {
         promises: Vec::new(),
         plans: Vec::new(),
     };
-    for promise in &account.promises {
-        let state = promise_state(promise, &account.payments, policy.grace_days, as_of);
+    let states = super::commitments::promise_states(
+        &account.promises,
+        &account.invoices,
+        &account.payments,
+        policy.grace_days,
+        as_of,
+    );
+    for (promise, (_, state)) in account.promises.iter().zip(&states) {
         if let PromiseState::Pending { until } = state {
             for id in covered(
                 &promise.invoices,
@@ -180,11 +186,11 @@ fn pauses(account: &Account, policy: &Policy, as_of: NaiveDate) -> Pauses {
                 promise.made_on,
                 &account.invoices,
             ) {
-                out.promised.push((id, promise.id, until));
+                out.promised.push((id, promise.id, *until));
             }
         }
-        out.promises.push((promise.id, state));
     }
+    out.promises = states;
     for plan in &account.plans {
         let state = plan_state(plan, &account.payments, policy.grace_days, as_of);
         if let PlanState::OnTrack { .. } = state {
@@ -267,6 +273,7 @@ fn assess_invoice(
     if invoice.open < policy.min_balance {
         return InvoiceAssessment {
             status: Status::BelowMinimum,
+            label: "below_minimum".into(),
             why: format!(
                 "open {} is below the minimum {}: not chased",
                 amount(invoice.open),
@@ -320,7 +327,7 @@ fn assess_invoice(
         };
     };
     let stage = &ladder[index];
-    let done = done_on(account, invoice, stage);
+    let done = done_on(account, invoice, stage, ladder);
     if !full && done.is_some() {
         return InvoiceAssessment {
             status: Status::Stage(index),
@@ -335,19 +342,22 @@ fn assess_invoice(
         format!(" ≥ {}", stage.days)
     };
     let mut why = format!("{}{threshold}: {}", due_phrase(invoice, days), stage.id);
-    let history = history(account, invoice, &ladder[..index]);
+    let history = history(account, invoice, &ladder[..index], ladder);
+    // A reminder before the due date is no use once it has passed.
+    let window_passed = stage.days < 0 && days > 0;
     if !history.is_empty() {
         why.push_str("; ");
         why.push_str(&history);
     }
     match done {
         Some(on) => why.push_str(&format!("; {} done {on}", stage.id)),
+        None if window_passed => why.push_str(&format!("; {} window passed", stage.id)),
         None => why.push_str(&format!("; to do: {}", action_phrase(stage.action))),
     }
     InvoiceAssessment {
         status: Status::Stage(index),
         label: stage.id.clone(),
-        action_due: done.is_none(),
+        action_due: done.is_none() && !window_passed,
         charges,
         why,
         ..base
@@ -393,7 +403,7 @@ pub(super) fn trigger_date(invoice: &OpenInvoice, stage: &Stage) -> NaiveDate {
 }
 
 /// True when an activity of this kind performs a stage's action.
-fn performs(kind: super::ActivityKind, action: StageAction) -> bool {
+pub fn performs(kind: super::ActivityKind, action: StageAction) -> bool {
     use super::ActivityKind as K;
     match action {
         StageAction::Email => matches!(kind, K::Email | K::Letter),
@@ -407,30 +417,53 @@ fn performs(kind: super::ActivityKind, action: StageAction) -> bool {
 
 /// The first day the log shows this stage's action done for the invoice, on
 /// or after the stage's trigger date.
+///
+/// An entry logged for a stage counts for that stage when its kind can
+/// perform the stage's action. An entry logged without one counts only for
+/// the stage the invoice stood at on the entry's date, and never as the
+/// written notice of a customer measure.
 pub(super) fn done_on(
     account: &Account,
     invoice: &OpenInvoice,
     stage: &Stage,
+    ladder: &[Stage],
 ) -> Option<NaiveDate> {
     let trigger = trigger_date(invoice, stage);
     account
         .activities
         .iter()
-        .filter(|a| a.occurred_on >= trigger && a.covers(invoice.id))
+        .filter(|a| {
+            a.occurred_on >= trigger && a.covers(invoice.id) && performs(a.kind, stage.action)
+        })
         .filter(|a| match &a.stage {
             Some(id) => **id == *stage.id,
-            None => performs(a.kind, stage.action),
+            None => {
+                let days = days_overdue(invoice.due_date, a.occurred_on);
+                let current = ladder
+                    .iter()
+                    .rposition(|s| days >= i64::from(s.days))
+                    .map(|i| &ladder[i]);
+                !matches!(
+                    stage.action,
+                    StageAction::StopSupply | StageAction::CashOnly
+                ) && current.is_some_and(|s| s.id == stage.id)
+            }
         })
         .map(|a| a.occurred_on)
         .min()
 }
 
 /// "overdue_email done 2026-10-15; skipped: call" for the stages before the current one.
-fn history(account: &Account, invoice: &OpenInvoice, earlier: &[Stage]) -> String {
+fn history(
+    account: &Account,
+    invoice: &OpenInvoice,
+    earlier: &[Stage],
+    ladder: &[Stage],
+) -> String {
     let mut done = Vec::new();
     let mut skipped = Vec::new();
     for stage in earlier {
-        match done_on(account, invoice, stage) {
+        match done_on(account, invoice, stage, ladder) {
             Some(on) => done.push(format!("{} done {on}", stage.id)),
             None => skipped.push(stage.id.as_str()),
         }
@@ -479,7 +512,7 @@ pub fn trace(
         let state = if days < i64::from(stage.days) {
             "not reached".to_string()
         } else {
-            match done_on(account, invoice, stage) {
+            match done_on(account, invoice, stage, policy.ladder(profile)) {
                 Some(on) => format!("reached, done {on}"),
                 None => "reached, not done".to_string(),
             }

@@ -4,16 +4,19 @@
 //! overdue balance remains; cash only starts at its stage or on a broken
 //! promise and lifts only when the whole balance is paid. Both are sticky:
 //! a recorded start stays in force until its lifting condition holds, even
-//! after the invoice that triggered it is paid.
+//! after the invoice that triggered it is paid, but not while that invoice
+//! is disputed (a disputed invoice leaves the measures). Invoices whose
+//! chasing is paused by a plan or a promise trigger nothing.
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::commitments::PromiseState;
+use super::commitments::{PromiseState, covered};
 use super::evaluate::{InvoiceAssessment, Status, trigger_date};
-use super::snapshot::{Account, Measure, MeasureEvent};
+use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice};
 use super::{Policy, Stage};
 use crate::config::StageAction;
+use crate::ledger::InvoiceId;
 use crate::money::plain_amount;
 
 /// A measure in force.
@@ -38,38 +41,56 @@ pub struct MeasureChange {
     pub effective_on: NaiveDate,
     /// Why, in one line.
     pub reason: String,
+    /// The invoice whose stage started it, if one did.
+    pub invoice_id: Option<InvoiceId>,
+}
+
+/// What set a measure off.
+struct Trigger {
+    on: NaiveDate,
+    why: String,
+    invoice_id: Option<InvoiceId>,
 }
 
 fn last_event(events: &[MeasureEvent], measure: Measure) -> Option<&MeasureEvent> {
     events.iter().rev().find(|e| e.measure == measure)
 }
 
-/// The earliest trigger among undisputed invoices at or past `stage`.
+/// Invoices that count for measures: undisputed, not paused, above the minimum.
+fn counted<'a>(
+    account: &'a Account,
+    assessed: &'a [InvoiceAssessment],
+    policy: &'a Policy,
+) -> impl Iterator<Item = (&'a OpenInvoice, &'a InvoiceAssessment)> {
+    account.invoices.iter().filter_map(move |i| {
+        let a = assessed.iter().find(|a| a.invoice_id == i.id)?;
+        let counts = i.open >= policy.min_balance
+            && !matches!(
+                a.status,
+                Status::Disputed
+                    | Status::BelowMinimum
+                    | Status::InPlan { .. }
+                    | Status::Promised { .. }
+            );
+        counts.then_some((i, a))
+    })
+}
+
+/// The earliest trigger among the counted invoices at or past `stage`.
 fn stage_trigger(
     account: &Account,
     assessed: &[InvoiceAssessment],
     stage: &Stage,
     policy: &Policy,
-) -> Option<(NaiveDate, String)> {
-    account
-        .invoices
-        .iter()
-        .filter_map(|invoice| {
-            let a = assessed.iter().find(|a| a.invoice_id == invoice.id)?;
-            let reached = a.status != Status::Disputed
-                && invoice.open >= policy.min_balance
-                && a.days_overdue >= i64::from(stage.days);
-            reached.then(|| {
-                (
-                    trigger_date(invoice, stage),
-                    format!(
-                        "{} {} days overdue ≥ {}",
-                        invoice.number, a.days_overdue, stage.days
-                    ),
-                )
-            })
+) -> Option<Trigger> {
+    counted(account, assessed, policy)
+        .filter(|(_, a)| a.days_overdue >= i64::from(stage.days))
+        .map(|(invoice, _)| Trigger {
+            on: trigger_date(invoice, stage),
+            why: format!("{} reached {} days overdue", invoice.number, stage.days),
+            invoice_id: Some(invoice.id),
         })
-        .min()
+        .min_by_key(|t| t.on)
 }
 
 /// Measures in force on `as_of`, and the changes to record.
@@ -81,7 +102,9 @@ pub(super) fn measures_for(
     as_of: NaiveDate,
 ) -> (Vec<ActiveMeasure>, Vec<MeasureChange>) {
     let ladder = policy.ladder(account.profile.as_deref());
-    let undisputed: Vec<(&super::OpenInvoice, &InvoiceAssessment)> = account
+    // Balances that keep a measure in force: paused invoices still count
+    // here (a plan does not pay the debt), disputed ones and crumbs do not.
+    let owed: Vec<(&OpenInvoice, &InvoiceAssessment)> = account
         .invoices
         .iter()
         .filter_map(|i| {
@@ -90,26 +113,22 @@ pub(super) fn measures_for(
                 .find(|a| a.invoice_id == i.id)
                 .map(|a| (i, a))
         })
-        .filter(|(_, a)| a.status != Status::Disputed)
+        .filter(|(i, a)| i.open >= policy.min_balance && a.status != Status::Disputed)
         .collect();
-    let overdue_remains = undisputed
-        .iter()
-        .any(|(i, a)| a.days_overdue > 0 && i.open > Decimal::ZERO);
-    let balance_remains = undisputed.iter().any(|(i, _)| i.open > Decimal::ZERO);
+    let overdue_remains = owed.iter().any(|(_, a)| a.days_overdue > 0);
+    let balance_remains = !owed.is_empty();
     let mut active = Vec::new();
     let mut changes = Vec::new();
 
     let stop = ladder.iter().find(|s| s.action == StageAction::StopSupply);
     let stop_trigger = stop.and_then(|s| stage_trigger(account, assessed, s, policy));
-    sticky(
-        Measure::StopSupply,
-        account,
-        stop_trigger,
-        overdue_remains,
-        "no overdue balance remains",
-        as_of,
-        (&mut active, &mut changes),
-    );
+    let state = Sticky {
+        measure: Measure::StopSupply,
+        trigger: stop_trigger,
+        remains: overdue_remains,
+        lifts_when: "no overdue balance remains",
+    };
+    state.apply(account, as_of, (&mut active, &mut changes));
 
     let cash = ladder.iter().find(|s| s.action == StageAction::CashOnly);
     let mut cash_trigger = cash.and_then(|s| stage_trigger(account, assessed, s, policy));
@@ -117,25 +136,41 @@ pub(super) fn measures_for(
         .filter(|e| !e.start)
         .map(|e| e.effective_on);
     for (id, state) in promises {
-        if let PromiseState::Broken { on, received } = state
-            && *on <= as_of
+        let PromiseState::Broken { on, received } = state else {
+            continue;
+        };
+        let Some(promise) = account.promises.iter().find(|p| p.id == *id) else {
+            continue;
+        };
+        // A broken promise counts while an invoice it covered is still owed
+        // and undisputed, and only once: a lift after it settles it.
+        let still_owed = covered(
+            &promise.invoices,
+            promise.currency,
+            promise.made_on,
+            &account.invoices,
+        )
+        .iter()
+        .any(|c| owed.iter().any(|(i, _)| i.id == *c));
+        if *on <= as_of
+            && still_owed
             && lifted_on.is_none_or(|lifted| lifted < *on)
+            && cash_trigger.as_ref().is_none_or(|t| *on < t.on)
         {
-            let why = format!("promise #{id} broken on {on} (received {received})");
-            if cash_trigger.as_ref().is_none_or(|(date, _)| on < date) {
-                cash_trigger = Some((*on, why));
-            }
+            cash_trigger = Some(Trigger {
+                on: *on,
+                why: format!("promise #{id} broken on {on} (received {received})"),
+                invoice_id: None,
+            });
         }
     }
-    sticky(
-        Measure::CashOnly,
-        account,
-        cash_trigger,
-        balance_remains,
-        "the whole balance is paid",
-        as_of,
-        (&mut active, &mut changes),
-    );
+    let state = Sticky {
+        measure: Measure::CashOnly,
+        trigger: cash_trigger,
+        remains: balance_remains,
+        lifts_when: "the whole balance is paid",
+    };
+    state.apply(account, as_of, (&mut active, &mut changes));
 
     if let Some(hold) = &account.hold
         && hold.started_on <= as_of
@@ -147,7 +182,7 @@ pub(super) fn measures_for(
         });
     }
     if let Some(limit) = account.credit_limit {
-        let open: Decimal = undisputed
+        let open: Decimal = owed
             .iter()
             .filter(|(i, _)| i.currency == limit.currency)
             .map(|(i, _)| i.open)
@@ -169,7 +204,7 @@ pub(super) fn measures_for(
         .created_on
         .checked_add_months(Months::new(policy.probation_months))
         .unwrap_or(NaiveDate::MAX);
-    if policy.probation_months > 0 && as_of < probation_ends {
+    if policy.probation_months > 0 && as_of < probation_ends && account.created_on <= as_of {
         active.push(ActiveMeasure {
             measure: Measure::Probation,
             since: account.created_on,
@@ -183,50 +218,72 @@ pub(super) fn measures_for(
 }
 
 /// A measure that starts on a trigger and stays until `remains` is false.
-fn sticky(
+struct Sticky {
     measure: Measure,
-    account: &Account,
-    trigger: Option<(NaiveDate, String)>,
+    trigger: Option<Trigger>,
     remains: bool,
-    lifts_when: &str,
-    as_of: NaiveDate,
-    (active, changes): (&mut Vec<ActiveMeasure>, &mut Vec<MeasureChange>),
-) {
-    let recorded =
-        last_event(&account.measure_events, measure).filter(|e| e.start && e.effective_on <= as_of);
-    let state = match (recorded, trigger) {
-        (Some(event), _) if remains => Some((
-            event.effective_on,
-            format!("{}; until {lifts_when}", event.reason),
-        )),
-        (None, Some((on, why))) if remains => Some((on, format!("{why}; until {lifts_when}"))),
-        _ => None,
-    };
-    match state {
-        Some((since, why)) => {
-            if recorded.is_none() {
-                changes.push(MeasureChange {
-                    measure,
-                    start: true,
-                    effective_on: since,
-                    reason: why.split("; until").next().unwrap_or(&why).to_string(),
+    lifts_when: &'static str,
+}
+
+impl Sticky {
+    fn apply(
+        self,
+        account: &Account,
+        as_of: NaiveDate,
+        (active, changes): (&mut Vec<ActiveMeasure>, &mut Vec<MeasureChange>),
+    ) {
+        let last =
+            last_event(&account.measure_events, self.measure).filter(|e| e.effective_on <= as_of);
+        // A recorded start holds unless the invoice that started it is now
+        // disputed: then the measure is decided afresh.
+        let disputed = |id: InvoiceId| {
+            account
+                .invoices
+                .iter()
+                .any(|i| i.id == id && i.dispute.is_some())
+        };
+        let recorded = last.filter(|e| e.start && !e.invoice_id.is_some_and(disputed));
+        let state = match (recorded, &self.trigger) {
+            (Some(event), _) if self.remains => {
+                Some((event.effective_on, event.reason.clone(), event.invoice_id))
+            }
+            (None, Some(t)) if self.remains => {
+                // Never dated before the measure's last recorded event.
+                let on = last.map_or(t.on, |e| t.on.max(e.effective_on));
+                Some((on, t.why.clone(), t.invoice_id))
+            }
+            _ => None,
+        };
+        let is_started = last.is_some_and(|e| e.start);
+        match state {
+            Some((since, why, invoice_id)) => {
+                if recorded.is_none() {
+                    changes.push(MeasureChange {
+                        measure: self.measure,
+                        start: true,
+                        effective_on: since,
+                        reason: why.clone(),
+                        invoice_id,
+                    });
+                }
+                active.push(ActiveMeasure {
+                    measure: self.measure,
+                    since,
+                    why: format!("{why}; until {}", self.lifts_when),
                 });
             }
-            active.push(ActiveMeasure {
-                measure,
-                since,
-                why,
-            });
-        }
-        None => {
-            if recorded.is_some() {
-                changes.push(MeasureChange {
-                    measure,
-                    start: false,
-                    effective_on: as_of,
-                    reason: lifts_when.to_string(),
-                });
-            }
+            None if is_started => changes.push(MeasureChange {
+                measure: self.measure,
+                start: false,
+                effective_on: as_of,
+                reason: if recorded.is_none() {
+                    "the invoice that started it is disputed".to_string()
+                } else {
+                    self.lifts_when.to_string()
+                },
+                invoice_id: None,
+            }),
+            None => {}
         }
     }
 }

@@ -18,12 +18,12 @@ pub use agenda::{AgendaItem, AgendaKind, prioritise};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{
     AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
-    evaluate_with, trace,
+    evaluate_with, performs, trace,
 };
 pub use measures::{ActiveMeasure, MeasureChange};
 pub use snapshot::{
-    Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice, Plan,
-    Promise, Receipt,
+    Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,
+    Plan, Promise, Receipt,
 };
 
 use std::collections::BTreeMap;

@@ -37,6 +37,8 @@ pub struct Account {
     /// Credit on account per currency: unused credit notes and unapplied
     /// payments. Shown beside balances; applied as soon as an invoice opens.
     pub credits: Vec<(Currency, Decimal)>,
+    /// The pending follow-up date, if the log set one.
+    pub follow_up: Option<FollowUp>,
 }
 
 impl Account {
@@ -56,6 +58,7 @@ impl Account {
             hold: None,
             measure_events: Vec::new(),
             credits: Vec::new(),
+            follow_up: None,
         }
     }
 }
@@ -281,4 +284,18 @@ pub struct MeasureEvent {
     pub effective_on: NaiveDate,
     /// Why, in one line.
     pub reason: String,
+    /// The invoice whose stage started it, if one did: while that invoice
+    /// is disputed the start no longer holds.
+    pub invoice_id: Option<InvoiceId>,
+}
+
+/// A follow-up date set in the log that no later contact has answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FollowUp {
+    /// The day it was set.
+    pub set_on: NaiveDate,
+    /// The day to follow up.
+    pub next_on: NaiveDate,
+    /// The kind of the entry that set it.
+    pub kind: ActivityKind,
 }

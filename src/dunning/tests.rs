@@ -83,7 +83,7 @@ fn the_ladder_by_days_overdue() {
         (-5, "current", None),
         (-2, "pre_due_reminder", Some("email")),
         (0, "pre_due_reminder", Some("email")),
-        (4, "pre_due_reminder", Some("email")),
+        (4, "pre_due_reminder", None),
         (5, "overdue_email", Some("email")),
         (7, "call", Some("call")),
         (14, "call", Some("call")),
@@ -104,6 +104,121 @@ fn the_ladder_by_days_overdue() {
             "{days} days overdue"
         );
     }
+}
+
+#[test]
+fn an_entry_counts_only_for_the_stage_it_performed() {
+    // Due at 40 days overdue: stop supply. An untagged email today is not
+    // the stop-supply notice, nor every earlier email stage at once.
+    let mut a = account(1, vec![invoice(1, 40, 100)]);
+    a.activities.push(logged(0, ActivityKind::Email, vec![1]));
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of());
+    assert!(
+        assessed.invoices[0].action_due,
+        "{}",
+        assessed.invoices[0].why
+    );
+    assert!(
+        assessed.invoices[0]
+            .why
+            .contains("skipped: pre_due_reminder, overdue_email"),
+        "{}",
+        assessed.invoices[0].why
+    );
+    // Tagged with a stage its kind cannot perform, it counts for nothing.
+    let mut b = account(1, vec![invoice(1, 8, 100)]);
+    b.activities.push(Activity {
+        stage: Some("call".into()),
+        ..logged(0, ActivityKind::Note, vec![1])
+    });
+    assert_eq!(agenda(&[b], as_of()).len(), 1, "a note is not a call");
+}
+
+#[test]
+fn a_disputed_invoice_does_not_keep_the_measure_it_started() {
+    let mut disputed = invoice(1, 40, 100);
+    disputed.dispute = Some(Dispute {
+        opened_on: ago(1),
+        reason: "damaged".into(),
+    });
+    let mut a = account(1, vec![disputed, invoice(2, 10, 50)]);
+    a.measure_events.push(MeasureEvent {
+        measure: Measure::StopSupply,
+        start: true,
+        effective_on: ago(10),
+        reason: "INV-1 reached 30 days overdue".into(),
+        invoice_id: Some(1),
+    });
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of());
+    assert!(assessed.measures.is_empty(), "{:?}", assessed.measures);
+    assert_eq!(assessed.changes.len(), 1);
+    assert!(!assessed.changes[0].start);
+    // A cash-only from a broken promise survives a dispute on another invoice.
+    let mut b = account(1, vec![invoice(1, 10, 100), invoice(2, 12, 50)]);
+    b.invoices[1].dispute = Some(Dispute {
+        opened_on: ago(1),
+        reason: "damaged".into(),
+    });
+    b.measure_events.push(MeasureEvent {
+        measure: Measure::CashOnly,
+        start: true,
+        effective_on: ago(5),
+        reason: "promise #1 broken".into(),
+        invoice_id: None,
+    });
+    assert_eq!(measures(&b, as_of()), ["cash_only"]);
+}
+
+#[test]
+fn paused_invoices_trigger_no_measure() {
+    let mut a = account(1, vec![invoice(1, 64, 1_000)]);
+    a.plans.push(Plan {
+        id: 1,
+        created_on: ago(20),
+        currency: Currency::EUR,
+        instalments: vec![(ago(-10), eur(500)), (ago(-40), eur(500))],
+        invoices: vec![],
+    });
+    assert_eq!(label(&a, as_of()), ["in_plan"]);
+    assert_eq!(measures(&a, as_of()), Vec::<&str>::new());
+}
+
+#[test]
+fn a_later_promise_replaces_a_pending_one() {
+    let mut a = account(1, vec![invoice(1, 20, 500)]);
+    let promise = |id, made, by| Promise {
+        id,
+        made_on: ago(made),
+        promised_on: ago(by),
+        amount: eur(500),
+        currency: Currency::EUR,
+        invoices: vec![],
+    };
+    a.promises.push(promise(1, 10, 5));
+    a.promises.push(promise(2, 6, -6));
+    assert_eq!(label(&a, as_of()), ["promised"]);
+    assert_eq!(
+        measures(&a, as_of()),
+        Vec::<&str>::new(),
+        "the first promise is not broken"
+    );
+    assert!(agenda(std::slice::from_ref(&a), as_of()).is_empty());
+}
+
+#[test]
+fn crumbs_below_the_minimum_hold_no_measure() {
+    let mut crumb = invoice(1, 40, 100);
+    crumb.open = Decimal::new(5, 3);
+    let mut a = account(1, vec![crumb]);
+    a.measure_events.push(MeasureEvent {
+        measure: Measure::StopSupply,
+        start: true,
+        effective_on: ago(10),
+        reason: "INV-1 reached 30 days overdue".into(),
+        invoice_id: Some(1),
+    });
+    assert_eq!(label(&a, as_of()), ["below_minimum"]);
+    assert_eq!(measures(&a, as_of()), Vec::<&str>::new());
 }
 
 #[test]
@@ -139,6 +254,7 @@ fn a_partial_payment_keeps_the_stage_and_full_payment_clears_it() {
         start: true,
         effective_on: ago(5),
         reason: "INV-1 30 days overdue ≥ 30".into(),
+        invoice_id: Some(1),
     });
     let assessed = evaluate_account(&paid, &Policy::standard(), as_of());
     assert!(assessed.measures.is_empty());
@@ -156,6 +272,7 @@ fn stop_supply_stays_while_any_overdue_balance_remains() {
         start: true,
         effective_on: ago(3),
         reason: "INV-1 30 days overdue ≥ 30".into(),
+        invoice_id: Some(1),
     });
     assert_eq!(measures(&a, as_of()), ["stop_supply"]);
     // With only a not-yet-due invoice left, it lifts by itself.
@@ -224,6 +341,7 @@ fn cash_only_lifts_only_when_the_whole_balance_is_paid() {
         start: true,
         effective_on: ago(10),
         reason: "INV-1 60 days overdue ≥ 60".into(),
+        invoice_id: Some(1),
     });
     assert_eq!(
         measures(&a, as_of()),

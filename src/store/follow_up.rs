@@ -105,11 +105,17 @@ impl Store {
         let sync = self.sync.clone();
         self.write(|tx| {
             if let Some(s) = &sync {
-                record_changes(tx, &s.policy, customer_id, before.min(s.as_of))?;
+                record_changes(tx, &s.policy, customer_id, before.min(s.as_of), None)?;
             }
             let value = work(tx)?;
             if let Some(s) = &sync {
-                record_changes(tx, &s.policy, customer_id, s.as_of)?;
+                record_changes(
+                    tx,
+                    &s.policy,
+                    customer_id,
+                    s.as_of,
+                    Some(before.min(s.as_of)),
+                )?;
             }
             Ok(value)
         })
@@ -126,7 +132,7 @@ impl Store {
                     continue;
                 }
                 let changes = evaluate_account(&account, policy, as_of).changes;
-                recorded += insert_changes(tx, account.customer_id, &changes)?;
+                recorded += insert_changes(tx, account.customer_id, &changes, None)?;
             }
             Ok(recorded)
         })
@@ -254,7 +260,7 @@ impl Store {
                 params![invoice.id, iso(on), reason, now_stamp()],
             )
             .context("cannot record the dispute")?;
-            reset_sticky(tx, invoice.customer_id, on, &format!("{number} disputed: measures re-evaluated"))
+            Ok(())
         })
     }
 
@@ -282,12 +288,7 @@ impl Store {
                 params![id, iso(on), resolution],
             )
             .context("cannot resolve the dispute")?;
-            reset_sticky(
-                tx,
-                invoice.customer_id,
-                on,
-                &format!("{number} dispute resolved: measures re-evaluated"),
-            )
+            Ok(())
         })
     }
 
@@ -301,15 +302,25 @@ impl Store {
                     |r| r.get(0),
                 )
                 .context("cannot read holds")?;
-            if active {
+                        if active {
                 return Err(StoreError::Refused("the customer is already on hold".into()));
+            }
+            let released: Option<String> = tx
+                .query_row("SELECT MAX(released_on) FROM hold WHERE customer_id = ?1", [customer_id], |r| r.get(0))
+                .context("cannot read holds")?;
+            if let Some(released) = rows::opt_date(released)?
+                && on < released
+            {
+                return Err(StoreError::Refused(format!(
+                    "the last hold was released {released}; a new one cannot start on {on}"
+                )));
             }
             tx.execute(
                 "INSERT INTO hold (customer_id, started_on, reason, recorded_at) VALUES (?1, ?2, ?3, ?4)",
                 params![customer_id, iso(on), reason, now_stamp()],
             )
             .context("cannot record the hold")?;
-            insert_event(tx, customer_id, Measure::Hold, true, on, reason)
+            insert_event(tx, customer_id, &Event { measure: Measure::Hold, start: true, on, reason, invoice_id: None })
         })
     }
 
@@ -337,7 +348,7 @@ impl Store {
                 params![id, iso(on), reason],
             )
             .context("cannot release the hold")?;
-            insert_event(tx, customer_id, Measure::Hold, false, on, reason)
+            insert_event(tx, customer_id, &Event { measure: Measure::Hold, start: false, on, reason, invoice_id: None })
         })
     }
 
@@ -451,31 +462,6 @@ fn query<T>(
     rows.map(|r| r.context("cannot read the history")).collect()
 }
 
-/// Lifts the sticky measures in force, so that the evaluation after a
-/// dispute opens or closes starts again from the invoices that still count:
-/// a measure an invoice no longer in question triggered does not outlive it.
-fn reset_sticky(
-    tx: &Transaction<'_>,
-    customer_id: CustomerId,
-    on: NaiveDate,
-    reason: &str,
-) -> Result<()> {
-    for measure in [Measure::StopSupply, Measure::CashOnly] {
-        let last: Option<String> = tx
-            .query_row(
-                "SELECT event FROM measure_event WHERE customer_id = ?1 AND measure = ?2 ORDER BY id DESC LIMIT 1",
-                params![customer_id, measure.as_str()],
-                |r| r.get(0),
-            )
-            .optional()
-            .context("cannot read the measure history")?;
-        if last.as_deref() == Some("start") {
-            insert_event(tx, customer_id, measure, false, on, reason)?;
-        }
-    }
-    Ok(())
-}
-
 fn check_promise(promise: &NewPromise) -> Result<()> {
     if promise.amount <= Decimal::ZERO {
         return Err(StoreError::Refused(
@@ -538,13 +524,18 @@ fn check_invoices(
     invoices: &[InvoiceId],
 ) -> Result<()> {
     for id in invoices {
-        let (number, owner, cur): (String, i64, String) = conn
+        let (number, owner, cur, kind): (String, i64, String, String) = conn
             .query_row(
-                "SELECT number, customer_id, currency FROM invoice WHERE id = ?1",
+                "SELECT number, customer_id, currency, kind FROM invoice WHERE id = ?1",
                 [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
             )
             .context("cannot read the invoice")?;
+        if kind != "invoice" {
+            return Err(StoreError::Refused(format!(
+                "{number} is a credit note, not an invoice"
+            )));
+        }
         if owner != customer_id {
             return Err(StoreError::Refused(format!(
                 "invoice {number} belongs to another customer"
@@ -649,6 +640,7 @@ fn record_changes(
     policy: &Policy,
     customer_id: CustomerId,
     on: NaiveDate,
+    lift_on: Option<NaiveDate>,
 ) -> Result<()> {
     if latest_effective(tx, Some(customer_id))?
         .get(&customer_id)
@@ -658,7 +650,12 @@ fn record_changes(
     }
     for account in super::snapshot::accounts(tx, on, Some(customer_id))? {
         let changes = evaluate_account(&account, policy, on).changes;
-        insert_changes(tx, customer_id, &changes)?;
+        // Never dated before what the history already holds.
+        let floor = latest_effective(tx, Some(customer_id))?
+            .get(&customer_id)
+            .copied();
+        let lift_on = lift_on.map(|d| floor.map_or(d, |f| d.max(f)));
+        insert_changes(tx, customer_id, &changes, lift_on)?;
     }
     Ok(())
 }
@@ -667,39 +664,52 @@ fn insert_changes(
     tx: &Transaction<'_>,
     customer_id: CustomerId,
     changes: &[MeasureChange],
+    lift_on: Option<NaiveDate>,
 ) -> Result<usize> {
-    for change in changes {
+    for c in changes {
+        // A lift takes effect on the day of the write that caused it.
+        let on = if c.start {
+            c.effective_on
+        } else {
+            lift_on.map_or(c.effective_on, |d| d.min(c.effective_on))
+        };
         insert_event(
             tx,
             customer_id,
-            change.measure,
-            change.start,
-            change.effective_on,
-            &change.reason,
+            &Event {
+                measure: c.measure,
+                start: c.start,
+                on,
+                reason: &c.reason,
+                invoice_id: c.invoice_id,
+            },
         )?;
     }
     Ok(changes.len())
 }
 
-fn insert_event(
-    tx: &Transaction<'_>,
-    customer_id: CustomerId,
+/// One start or lift of a measure, as recorded.
+struct Event<'a> {
     measure: Measure,
     start: bool,
     on: NaiveDate,
-    reason: &str,
-) -> Result<()> {
+    reason: &'a str,
+    invoice_id: Option<InvoiceId>,
+}
+
+fn insert_event(tx: &Transaction<'_>, customer_id: CustomerId, e: &Event<'_>) -> Result<()> {
     tx.prepare_cached(
-        "INSERT INTO measure_event (customer_id, measure, event, effective_on, reason, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO measure_event (customer_id, measure, event, effective_on, reason, invoice_id, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )
     .and_then(|mut s| {
         s.execute(params![
             customer_id,
-            measure.as_str(),
-            if start { "start" } else { "lift" },
-            iso(on),
-            reason,
+            e.measure.as_str(),
+            if e.start { "start" } else { "lift" },
+            iso(e.on),
+            e.reason,
+            e.invoice_id,
             now_stamp()
         ])
     })

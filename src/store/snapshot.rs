@@ -165,6 +165,11 @@ fn accounts_with(
             accounts[i].hold = Some(hold);
         }
     }
+    for (customer_id, follow_up) in follow_ups(conn, as_of, customer)? {
+        if let Some(i) = slot(customer_id) {
+            accounts[i].follow_up = Some(follow_up);
+        }
+    }
     for (customer_id, event) in measure_events(conn, as_of, customer)? {
         if let Some(i) = slot(customer_id) {
             accounts[i].measure_events.push(event);
@@ -319,6 +324,48 @@ fn add_credit(
         Some((_, sum)) => *sum += amount,
         None => credits.push((currency, amount)),
     }
+}
+
+/// Each customer's latest follow-up date that no later contact answered.
+fn follow_ups(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Option<CustomerId>,
+) -> Result<Vec<(CustomerId, crate::dunning::FollowUp)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT a.customer_id, a.occurred_on, a.next_on, a.kind FROM activity a
+             WHERE a.next_on IS NOT NULL AND a.occurred_on <= ?1 AND (?2 IS NULL OR a.customer_id = ?2)
+               AND a.id = (SELECT b.id FROM activity b
+                           WHERE b.customer_id = a.customer_id AND b.next_on IS NOT NULL AND b.occurred_on <= ?1
+                           ORDER BY b.occurred_on DESC, b.id DESC LIMIT 1)
+               AND NOT EXISTS (SELECT 1 FROM activity c
+                               WHERE c.customer_id = a.customer_id AND c.occurred_on >= a.next_on
+                                 AND c.occurred_on <= ?1 AND c.kind IN ('call', 'email', 'letter', 'visit'))",
+        )
+        .context("cannot read follow-up dates")?;
+    let rows = stmt
+        .query_map(params![iso(as_of), customer], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })
+        .context("cannot read follow-up dates")?;
+    rows.map(|row| {
+        let (customer_id, set, next, kind) = row.context("cannot read follow-up dates")?;
+        Ok((
+            customer_id,
+            crate::dunning::FollowUp {
+                set_on: rows::date(&set)?,
+                next_on: rows::date(&next)?,
+                kind: ActivityKind::parse(&kind),
+            },
+        ))
+    })
+    .collect()
 }
 
 /// The shared copy of a stage id.
@@ -521,7 +568,7 @@ fn measure_events(
 ) -> Result<Vec<(CustomerId, MeasureEvent)>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT customer_id, measure, event, effective_on, reason FROM measure_event
+            "SELECT customer_id, measure, event, effective_on, reason, invoice_id FROM measure_event
              WHERE effective_on <= ?1 AND (?2 IS NULL OR customer_id = ?2) ORDER BY id",
         )
         .context("cannot read the measure history")?;
@@ -533,11 +580,12 @@ fn measure_events(
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
+                r.get::<_, Option<i64>>(5)?,
             ))
         })
         .context("cannot read the measure history")?;
     rows.map(|row| {
-        let (customer_id, measure, event, effective, reason) =
+        let (customer_id, measure, event, effective, reason, invoice_id) =
             row.context("cannot read the measure history")?;
         let measure = Measure::parse(&measure)
             .ok_or_else(|| StoreError::Corrupt(format!("unknown measure '{measure}'")))?;
@@ -548,6 +596,7 @@ fn measure_events(
                 start: event == "start",
                 effective_on: rows::date(&effective)?,
                 reason,
+                invoice_id,
             },
         ))
     })
