@@ -263,9 +263,7 @@ fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Res
     let store = session.open_existing()?;
     let customers = store.customers()?;
     let balances = Balances::load(&store, session.as_of)?;
-    let engine =
-        super::dunning::Evaluation::load(session, &store, None, crate::dunning::Explain::DueOnly)?
-            .measures();
+    let engine = super::dunning::all_measures(session, &store)?;
     let mut report = Report::new([
         ("code", "Code"),
         ("name", "Name"),

@@ -10,13 +10,72 @@ use serde_json::json;
 use super::Session;
 use super::report::amount_cell;
 use crate::dunning::{
-    Account, AccountAssessment, Assessment, Explain, Policy, evaluate_with, trace,
+    Account, AccountAssessment, AgendaItem, Assessment, Explain, Policy, evaluate_with, trace,
 };
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::{Money, plain_amount};
 use crate::output::{Cell, Format, Report, write_json_value};
-use crate::store::Store;
+use crate::store::{Customers, Store};
 use crate::text::sanitize;
+
+/// Customers evaluated per chunk: small enough that a chunk's snapshot is a
+/// few megabytes, large enough that the per-chunk queries cost little.
+const CHUNK: usize = 1_000;
+
+/// Evaluates the whole ledger chunk by chunk on every core, each thread on
+/// its own read connection, handing every chunk's accounts and assessment
+/// to `keep`; memory stays at about a chunk per core. Results come back in
+/// customer order.
+pub(super) fn evaluate_chunks<T: Send>(
+    session: &Session,
+    store: &Store,
+    explain: Explain,
+    keep: impl Fn(&[Account], &Assessment) -> T + Sync,
+) -> Result<Vec<T>> {
+    let ids = store.customer_ids()?;
+    let spans: Vec<Customers> = ids
+        .chunks(CHUNK)
+        .filter_map(|c| Some(Customers(*c.first()?, *c.last()?)))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, 4)
+        .min(spans.len().max(1));
+    let policy = session.policy();
+    let work = |reader: &Store, k: usize| -> Result<Vec<(usize, T)>> {
+        let mut out = Vec::new();
+        for (i, span) in spans.iter().enumerate().skip(k).step_by(threads) {
+            let accounts = reader.accounts_between(session.as_of, *span)?;
+            let assessment = evaluate_with(&accounts, &policy, session.as_of, explain);
+            out.push((i, keep(&accounts, &assessment)));
+        }
+        Ok(out)
+    };
+    let readers = (1..threads)
+        .map(|_| store.reader())
+        .collect::<Result<Vec<Store>, _>>()?;
+    let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
+        let handles: Vec<_> = readers
+            .into_iter()
+            .enumerate()
+            .map(|(n, reader)| {
+                let work = &work;
+                scope.spawn(move || work(&reader, n + 1))
+            })
+            .collect();
+        let mut all = work(store, 0)?;
+        for handle in handles {
+            all.extend(
+                handle
+                    .join()
+                    .map_err(|_| anyhow::anyhow!("an evaluation thread stopped"))??,
+            );
+        }
+        Ok(all)
+    })?;
+    parts.sort_by_key(|(i, _)| *i);
+    Ok(parts.into_iter().map(|(_, t)| t).collect())
+}
 
 /// The ledger evaluated as of the session's date.
 pub(super) struct Evaluation {
@@ -81,18 +140,99 @@ impl Evaluation {
             })
             .collect()
     }
+}
 
-    fn number(&self, customer: CustomerId, invoice: InvoiceId) -> String {
-        self.account(customer)
-            .and_then(|(a, _)| a.invoices.iter().find(|i| i.id == invoice))
-            .map(|i| i.number.clone())
-            .unwrap_or_default()
+/// Stage labels of the open invoices, of one customer or of every one.
+pub(super) fn labels(
+    session: &Session,
+    store: &Store,
+    customer: Option<CustomerId>,
+) -> Result<HashMap<InvoiceId, String>> {
+    if customer.is_some() {
+        return Ok(Evaluation::load(session, store, customer, Explain::DueOnly)?.labels());
     }
+    let parts = evaluate_chunks(session, store, Explain::DueOnly, |_, assessment| {
+        assessment
+            .accounts
+            .iter()
+            .flat_map(|a| a.invoices.iter().map(|i| (i.invoice_id, i.label.clone())))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// The measures of every customer.
+pub(super) fn all_measures(
+    session: &Session,
+    store: &Store,
+) -> Result<HashMap<CustomerId, Vec<String>>> {
+    let parts = evaluate_chunks(session, store, Explain::DueOnly, |_, assessment| {
+        assessment
+            .accounts
+            .iter()
+            .map(|a| {
+                (
+                    a.customer_id,
+                    a.measures
+                        .iter()
+                        .map(|m| m.measure.as_str().to_string())
+                        .collect(),
+                )
+            })
+            .collect::<Vec<(CustomerId, Vec<String>)>>()
+    })?;
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// Today's agenda over the whole ledger, each item with its invoice numbers.
+pub(super) fn whole_agenda(
+    session: &Session,
+    store: &Store,
+) -> Result<Vec<(AgendaItem, Vec<String>)>> {
+    let parts = evaluate_chunks(session, store, Explain::DueOnly, |accounts, assessment| {
+        assessment
+            .agenda
+            .iter()
+            .map(|item| {
+                // Accounts come in customer order.
+                let account = accounts
+                    .binary_search_by_key(&item.customer_id, |a| a.customer_id)
+                    .ok()
+                    .map(|i| &accounts[i]);
+                let numbers = item
+                    .invoices
+                    .iter()
+                    .filter_map(|id| {
+                        account?
+                            .invoices
+                            .iter()
+                            .find(|i| i.id == *id)
+                            .map(|i| i.number.clone())
+                    })
+                    .collect();
+                (item.clone(), numbers)
+            })
+            .collect::<Vec<_>>()
+    })?;
+    let mut items: Vec<(AgendaItem, Vec<String>)> = parts.into_iter().flatten().collect();
+    let mut order: Vec<AgendaItem> = items.iter().map(|(i, _)| i.clone()).collect();
+    crate::dunning::prioritise(&mut order);
+    let mut rank: HashMap<(CustomerId, &'static str, crate::money::Currency), usize> =
+        HashMap::new();
+    for (n, item) in order.iter().enumerate() {
+        rank.insert((item.customer_id, item.action.as_str(), item.currency), n);
+    }
+    items.sort_by_key(|(i, _)| {
+        rank.get(&(i.customer_id, i.action.as_str(), i.currency))
+            .copied()
+            .unwrap_or(usize::MAX)
+    });
+    Ok(items)
 }
 
 pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
-    let evaluation = Evaluation::load(session, &store, None, Explain::DueOnly)?;
+    let agenda = whole_agenda(session, &store)?;
     let names = store.customer_names()?;
     let mut report = Report::new([
         ("customer", "Customer"),
@@ -105,12 +245,7 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
         ("days_overdue", "Days"),
         ("why", "Why"),
     ]);
-    for item in &evaluation.assessment.agenda {
-        let numbers: Vec<String> = item
-            .invoices
-            .iter()
-            .map(|id| evaluation.number(item.customer_id, *id))
-            .collect();
+    for (item, numbers) in &agenda {
         report.rows.push(vec![
             Cell::Text(item.code.clone()),
             Cell::Text(
@@ -121,7 +256,7 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
             ),
             Cell::Text(item.action.as_str().into()),
             Cell::Text(item.stage.clone()),
-            Cell::List(numbers),
+            Cell::List(numbers.clone()),
             amount_cell(item.overdue_balance, item.currency),
             Cell::Text(item.currency.to_string()),
             Cell::Int(item.days_overdue),
@@ -130,12 +265,7 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
     }
     report.write(format, session.config.config.locale, out)?;
     if format == Format::Table {
-        writeln!(
-            out,
-            "{} items as of {}",
-            evaluation.assessment.agenda.len(),
-            session.as_of
-        )?;
+        writeln!(out, "{} items as of {}", agenda.len(), session.as_of)?;
     }
     Ok(())
 }

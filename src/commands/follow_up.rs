@@ -52,10 +52,10 @@ pub(crate) fn resolve_stage(
     on: NaiveDate,
 ) -> Result<Option<String>> {
     let policy = session.policy();
-    let account = store.accounts(on, Some(customer_id))?.pop();
-    let profile = account.as_ref().and_then(|a| a.profile.clone());
-    let ladder = policy.ladder(profile.as_deref());
     if let Some(stage) = stage {
+        // Profiles change a stage's days, never its action: the default
+        // ladder is enough to check the kind against it.
+        let ladder = policy.ladder(None);
         let Some(found) = ladder.iter().find(|s| s.id == stage) else {
             let ids: Vec<&str> = ladder.iter().map(|s| s.id.as_str()).collect();
             bail!(
@@ -72,6 +72,9 @@ pub(crate) fn resolve_stage(
         }
         return Ok(Some(stage.to_string()));
     }
+    let account = store.accounts(on, Some(customer_id))?.pop();
+    let profile = account.as_ref().and_then(|a| a.profile.clone());
+    let ladder = policy.ladder(profile.as_deref());
     let Some(account) = account else {
         return Ok(None);
     };

@@ -156,13 +156,7 @@ fn list_invoices(
         },
         session.as_of,
     )?;
-    let labels = Evaluation::load(
-        session,
-        &store,
-        customer_id,
-        crate::dunning::Explain::DueOnly,
-    )?
-    .labels();
+    let labels = super::dunning::labels(session, &store, customer_id)?;
     let mut report = invoice_report();
     report.rows = invoices
         .iter()

@@ -331,16 +331,19 @@ impl Ord for StageAction {
     }
 }
 
-/// Largest overdue balance first, then the most severe stage, then the
-/// oldest debt, then the customer code.
+/// The agenda's order: largest overdue balance first, then the most severe
+/// stage, then the oldest debt, then the customer code.
+pub fn priority_order(a: &AgendaItem, b: &AgendaItem) -> std::cmp::Ordering {
+    b.overdue_balance
+        .cmp(&a.overdue_balance)
+        .then(b.severity.cmp(&a.severity))
+        .then(b.days_overdue.cmp(&a.days_overdue))
+        .then(a.code.cmp(&b.code))
+        .then(a.action.cmp(&b.action))
+        .then(a.currency.cmp(&b.currency))
+}
+
+/// Puts agenda items in priority order (see [`priority_order`]).
 pub fn prioritise(items: &mut [AgendaItem]) {
-    items.sort_by(|a, b| {
-        b.overdue_balance
-            .cmp(&a.overdue_balance)
-            .then(b.severity.cmp(&a.severity))
-            .then(b.days_overdue.cmp(&a.days_overdue))
-            .then(a.code.cmp(&b.code))
-            .then(a.action.cmp(&b.action))
-            .then(a.currency.cmp(&b.currency))
-    });
+    items.sort_by(priority_order);
 }

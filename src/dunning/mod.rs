@@ -14,7 +14,7 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 
-pub use agenda::{AgendaItem, AgendaKind, prioritise};
+pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{
     AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,

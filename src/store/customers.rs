@@ -38,6 +38,22 @@ impl Store {
         })
     }
 
+    /// The customer with this id.
+    pub fn customer_by_id(&self, id: CustomerId) -> Result<Customer> {
+        let sql = format!("{SELECT} WHERE id = ?1");
+        let found = self
+            .conn()
+            .query_row(&sql, [id], read_customer)
+            .optional()
+            .context("cannot look up customer")?;
+        let mut customer = found.ok_or_else(|| StoreError::NotFound {
+            what: "customer",
+            key: id.to_string(),
+        })??;
+        customer.contacts = self.contacts_of(customer.id)?;
+        Ok(customer)
+    }
+
     /// The customer with this code.
     pub fn customer_by_code(&self, code: &str) -> Result<Customer> {
         let sql = format!("{SELECT} WHERE code = ?1");

@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rust_decimal::Decimal;
 
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError, now_stamp};
+use super::{Context, Customers, Result, Store, StoreError, now_stamp};
 use crate::dunning::{ActivityKind, Measure, MeasureChange, Policy, evaluate_account};
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::Currency;
@@ -102,9 +102,22 @@ impl Store {
         before: NaiveDate,
         work: impl FnOnce(&Transaction<'_>) -> Result<T>,
     ) -> Result<T> {
+        self.write_account_synced(customer_id, before, true, work)
+    }
+
+    /// As [`Store::write_account`]; `sync_before` false skips the first
+    /// evaluation, for writes that cannot change what was reached before
+    /// them (a log entry on its own).
+    fn write_account_synced<T>(
+        &mut self,
+        customer_id: CustomerId,
+        before: NaiveDate,
+        sync_before: bool,
+        work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+    ) -> Result<T> {
         let sync = self.sync.clone();
         self.write(|tx| {
-            if let Some(s) = &sync {
+            if let Some(s) = sync.as_ref().filter(|_| sync_before) {
                 record_changes(tx, &s.policy, customer_id, before.min(s.as_of), None)?;
             }
             let value = work(tx)?;
@@ -127,7 +140,7 @@ impl Store {
         self.write(|tx| {
             let latest = latest_effective(tx, None)?;
             let mut recorded = 0;
-            for account in super::snapshot::accounts(tx, as_of, None)? {
+            for account in super::snapshot::accounts(tx, as_of, Customers::ALL)? {
                 if latest.get(&account.customer_id).is_some_and(|d| *d > as_of) {
                     continue;
                 }
@@ -152,32 +165,18 @@ impl Store {
         if let Some(p) = promise {
             check_promise(p)?;
         }
-        self.write_account(activity.customer_id, activity.occurred_on, |tx| {
-            let id = insert_activity(tx, activity)?;
-            if let Some(p) = promise {
-                insert_promise(tx, p)?;
-            }
-            Ok(id)
-        })
-    }
-
-    /// The date of the last call, email, letter or visit of each customer.
-    pub fn last_contacts(&self) -> Result<std::collections::HashMap<CustomerId, NaiveDate>> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached(
-                "SELECT customer_id, MAX(occurred_on) FROM activity
-                 WHERE kind IN ('call', 'email', 'letter', 'visit') GROUP BY customer_id",
-            )
-            .context("cannot read the follow-up log")?;
-        let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
-            .context("cannot read the follow-up log")?;
-        rows.map(|row| {
-            let (customer, date) = row.context("cannot read the follow-up log")?;
-            Ok((customer, rows::date(&date)?))
-        })
-        .collect()
+        self.write_account_synced(
+            activity.customer_id,
+            activity.occurred_on,
+            promise.is_some(),
+            |tx| {
+                let id = insert_activity(tx, activity)?;
+                if let Some(p) = promise {
+                    insert_promise(tx, p)?;
+                }
+                Ok(id)
+            },
+        )
     }
 
     /// Records a promise to pay.
@@ -648,7 +647,7 @@ fn record_changes(
     {
         return Ok(());
     }
-    for account in super::snapshot::accounts(tx, on, Some(customer_id))? {
+    for account in super::snapshot::accounts(tx, on, Customers(customer_id, customer_id))? {
         let changes = evaluate_account(&account, policy, on).changes;
         // Never dated before what the history already holds.
         let floor = latest_effective(tx, Some(customer_id))?

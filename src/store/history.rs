@@ -9,6 +9,7 @@
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
+use super::Customers;
 use super::rows::{self, iso};
 use super::{Context, Result};
 use crate::ledger::{CustomerId, Invoice, UnappliedPayment};
@@ -52,7 +53,7 @@ const CURRENT_SELECT: &str = "SELECT id, number, customer_id, kind, issue_date, 
 pub(crate) fn documents_as_of(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
     open_only: bool,
 ) -> Result<Vec<Invoice>> {
     documents(conn, as_of, customer, open_only, true)
@@ -63,7 +64,7 @@ pub(crate) fn documents_as_of(
 pub(crate) fn documents(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
     open_only: bool,
     ordered: bool,
 ) -> Result<Vec<Invoice>> {
@@ -73,11 +74,7 @@ pub(crate) fn documents(
     } else {
         CURRENT_SELECT
     });
-    sql.push_str(if customer.is_some() {
-        " AND i.customer_id = ?2"
-    } else {
-        " AND ?2 IS NULL"
-    });
+    sql.push_str(" AND i.customer_id BETWEEN ?2 AND ?3");
     if open_only {
         sql.push_str(if historical {
             " AND (i.closed_on IS NULL OR i.closed_on > ?1)"
@@ -90,7 +87,10 @@ pub(crate) fn documents(
     }
     let mut stmt = conn.prepare_cached(&sql).context("cannot list invoices")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], super::invoices::read_invoice)
+        .query_map(
+            params![iso(as_of), customer.0, customer.1],
+            super::invoices::read_invoice,
+        )
         .context("cannot list invoices")?;
     let mut documents = Vec::new();
     for row in rows {
@@ -107,23 +107,23 @@ pub(crate) fn documents(
 pub(crate) fn unapplied_as_of(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
 ) -> Result<Vec<UnappliedPayment>> {
     let historical = has_facts_after(conn, as_of)?;
     let sql = if historical {
         "SELECT p.customer_id, p.currency, p.amount_minor
              - COALESCE((SELECT SUM(a.amount_minor) FROM allocation a
                          WHERE a.payment_id = p.id AND a.allocated_on <= ?1), 0)
-         FROM payment p WHERE p.paid_on <= ?1 AND (?2 IS NULL OR p.customer_id = ?2)"
+         FROM payment p WHERE p.paid_on <= ?1 AND p.customer_id BETWEEN ?2 AND ?3"
     } else {
         "SELECT customer_id, currency, unapplied_minor FROM payment
-         WHERE unapplied_minor > 0 AND ?1 = ?1 AND (?2 IS NULL OR customer_id = ?2)"
+         WHERE unapplied_minor > 0 AND ?1 = ?1 AND customer_id BETWEEN ?2 AND ?3"
     };
     let mut stmt = conn
         .prepare_cached(sql)
         .context("cannot read unapplied payments")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

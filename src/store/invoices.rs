@@ -75,7 +75,12 @@ impl Store {
     /// Invoices and credit notes with their balances as of a date, by due
     /// date then number.
     pub fn invoices(&self, filter: &InvoiceFilter, as_of: NaiveDate) -> Result<Vec<Invoice>> {
-        super::history::documents_as_of(self.conn(), as_of, filter.customer_id, filter.open_only)
+        super::history::documents_as_of(
+            self.conn(),
+            as_of,
+            filter.customer_id.into(),
+            filter.open_only,
+        )
     }
 
     /// (due date, date paid) of the customer's last `n` invoices paid in
@@ -107,7 +112,7 @@ impl Store {
 
     /// Every payment's unapplied credit on a date, per customer and currency.
     pub fn unapplied_payments(&self, as_of: NaiveDate) -> Result<Vec<UnappliedPayment>> {
-        super::history::unapplied_as_of(self.conn(), as_of, None)
+        super::history::unapplied_as_of(self.conn(), as_of, super::Customers::ALL)
     }
 
     /// Writes off what is still owed on an invoice and logs it in the

@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
+
+use crate::ledger::CustomerId;
 use rusqlite_migration::{M, Migrations, SchemaVersion};
 
 /// Every migration, in order. Files are never edited once released.
@@ -90,6 +92,21 @@ pub enum StoreError {
     /// Stored data that does not read back (a damaged or hand-edited file).
     #[error("corrupt ledger: {0}")]
     Corrupt(String),
+}
+
+/// An inclusive span of customer ids: one customer, a chunk, or all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Customers(pub CustomerId, pub CustomerId);
+
+impl Customers {
+    /// Every customer.
+    pub const ALL: Customers = Customers(CustomerId::MIN, CustomerId::MAX);
+}
+
+impl From<Option<CustomerId>> for Customers {
+    fn from(customer: Option<CustomerId>) -> Self {
+        customer.map_or(Customers::ALL, |id| Customers(id, id))
+    }
 }
 
 /// Result of a store operation.
@@ -207,6 +224,21 @@ impl Store {
             path: self.path.clone(),
             message: e.to_string(),
         }
+    }
+
+    /// A second, read-only handle on the same ledger, for reading in
+    /// parallel. The ledger must already be open (and migrated) elsewhere.
+    pub fn reader(&self) -> Result<Store> {
+        let conn =
+            Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .context("cannot open a reader on the ledger")?;
+        conn.busy_timeout(Duration::from_secs(5))
+            .context("cannot set the busy timeout")?;
+        Ok(Store {
+            conn,
+            path: self.path.clone(),
+            sync: None,
+        })
     }
 
     /// The ledger file.

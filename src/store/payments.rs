@@ -81,11 +81,12 @@ impl Store {
             .prepare(
                 "SELECT id, customer_id, paid_on, amount_minor, currency, method, reference,
                         invoice_id, unapplied_minor
-                 FROM payment WHERE ?1 IS NULL OR customer_id = ?1 ORDER BY paid_on, id",
+                 FROM payment WHERE customer_id BETWEEN ?1 AND ?2 ORDER BY paid_on, id",
             )
             .context("cannot list payments")?;
+        let span = super::Customers::from(customer_id);
         let rows = stmt
-            .query_map([customer_id], |r| {
+            .query_map(rusqlite::params![span.0, span.1], |r| {
                 Ok((
                     r.get::<_, i64>(0)?,
                     r.get::<_, i64>(1)?,
@@ -136,16 +137,20 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare(
-                "SELECT a.payment_id, i.number FROM allocation a
-                 JOIN invoice i ON i.id = a.invoice_id
-                 WHERE a.payment_id IS NOT NULL AND (?1 IS NULL OR i.customer_id = ?1)
+                "SELECT a.payment_id, i.number FROM invoice i
+                 JOIN allocation a ON a.invoice_id = i.id
+                 WHERE a.payment_id IS NOT NULL AND i.customer_id BETWEEN ?1 AND ?2
                  ORDER BY a.id",
             )
             .context("cannot read allocations")?;
         let rows = stmt
-            .query_map([customer_id], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-            })
+            .query_map(
+                rusqlite::params![
+                    super::Customers::from(customer_id).0,
+                    super::Customers::from(customer_id).1
+                ],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
             .context("cannot read allocations")?;
         let mut map: HashMap<PaymentId, Vec<String>> = HashMap::new();
         for row in rows {

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError};
+use super::{Context, Customers, Result, Store, StoreError};
 use crate::dunning::{
     Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice, Plan,
     Promise, Receipt,
@@ -40,17 +40,37 @@ impl Store {
                     let since = as_of
                         .checked_sub_days(chrono::Days::new(LOG_LOOKAHEAD_DAYS))
                         .unwrap_or(as_of);
-                    Ok((since, activities(&conn, since, as_of, None)?))
+                    Ok((since, activities(&conn, since, as_of, Customers::ALL)?))
                 });
                 let join = move || {
                     ahead.join().unwrap_or_else(|_| {
                         Err(StoreError::Refused("the follow-up reader stopped".into()))
                     })
                 };
-                accounts_with(self.conn(), as_of, None, Some(Box::new(join)))
+                accounts_with(self.conn(), as_of, Customers::ALL, Some(Box::new(join)))
             }),
-            _ => accounts(self.conn(), as_of, customer),
+            _ => accounts(self.conn(), as_of, customer.into()),
         }
+    }
+}
+
+impl Store {
+    /// The accounts of a span of customers as of a date, read on this
+    /// connection alone (for evaluating a ledger chunk by chunk).
+    pub fn accounts_between(&self, as_of: NaiveDate, customers: Customers) -> Result<Vec<Account>> {
+        accounts(self.conn(), as_of, customers)
+    }
+
+    /// Every customer id, in order.
+    pub fn customer_ids(&self) -> Result<Vec<CustomerId>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id FROM customer ORDER BY id")
+            .context("cannot list customers")?;
+        let rows = stmt
+            .query_map([], |r| r.get(0))
+            .context("cannot list customers")?;
+        rows.map(|r| r.context("cannot read customer")).collect()
     }
 }
 
@@ -59,7 +79,7 @@ impl Store {
 pub(crate) fn accounts(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
 ) -> Result<Vec<Account>> {
     accounts_with(conn, as_of, customer, None)
 }
@@ -69,7 +89,7 @@ type Preloaded<'a> = Box<dyn FnOnce() -> Result<Log> + 'a>;
 fn accounts_with(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
     preloaded: Option<Preloaded<'_>>,
 ) -> Result<Vec<Account>> {
     let mut accounts = customers(conn, customer)?;
@@ -178,15 +198,15 @@ fn accounts_with(
     Ok(accounts)
 }
 
-fn customers(conn: &Connection, customer: Option<CustomerId>) -> Result<Vec<Account>> {
+fn customers(conn: &Connection, customer: Customers) -> Result<Vec<Account>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, code, policy_profile, credit_limit_minor, credit_currency, created_on
-             FROM customer WHERE ?1 IS NULL OR id = ?1 ORDER BY id",
+             FROM customer WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
         )
         .context("cannot read customers")?;
     let rows = stmt
-        .query_map([customer], |r| {
+        .query_map(params![customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -244,16 +264,16 @@ fn activities(
     conn: &Connection,
     since: NaiveDate,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
 ) -> Result<Vec<(CustomerId, Activity)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, customer_id, occurred_on, kind, stage, next_on FROM activity
-             WHERE occurred_on BETWEEN ?1 AND ?2 AND (?3 IS NULL OR customer_id = ?3)",
+             WHERE occurred_on BETWEEN ?1 AND ?2 AND customer_id BETWEEN ?3 AND ?4",
         )
         .context("cannot read the follow-up log")?;
     let mut rows = stmt
-        .query(params![iso(since), iso(as_of), customer])
+        .query(params![iso(since), iso(as_of), customer.0, customer.1])
         .context("cannot read the follow-up log")?;
     let mut log: Vec<(i64, CustomerId, Activity)> = Vec::new();
     let mut stages: Vec<std::sync::Arc<str>> = Vec::new();
@@ -295,11 +315,11 @@ fn activities(
     let mut stmt = conn
         .prepare_cached(
             "SELECT activity_id, invoice_id FROM activity_invoice
-             WHERE ?1 IS NULL OR activity_id IN (SELECT id FROM activity WHERE customer_id = ?1)",
+             WHERE activity_id IN (SELECT id FROM activity WHERE customer_id BETWEEN ?1 AND ?2)",
         )
         .context("cannot read the follow-up log")?;
     let links = stmt
-        .query_map([customer], |r| {
+        .query_map(params![customer.0, customer.1], |r| {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
         })
         .context("cannot read the follow-up log")?;
@@ -330,12 +350,12 @@ fn add_credit(
 fn follow_ups(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
 ) -> Result<Vec<(CustomerId, crate::dunning::FollowUp)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT a.customer_id, a.occurred_on, a.next_on, a.kind FROM activity a
-             WHERE a.next_on IS NOT NULL AND a.occurred_on <= ?1 AND (?2 IS NULL OR a.customer_id = ?2)
+             WHERE a.next_on IS NOT NULL AND a.occurred_on <= ?1 AND a.customer_id BETWEEN ?2 AND ?3
                AND a.id = (SELECT b.id FROM activity b
                            WHERE b.customer_id = a.customer_id AND b.next_on IS NOT NULL AND b.occurred_on <= ?1
                            ORDER BY b.occurred_on DESC, b.id DESC LIMIT 1)
@@ -345,7 +365,7 @@ fn follow_ups(
         )
         .context("cannot read follow-up dates")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -380,11 +400,7 @@ fn intern(known: &mut Vec<std::sync::Arc<str>>, id: &str) -> std::sync::Arc<str>
 
 type Commitments = (Vec<(CustomerId, Promise)>, Vec<(CustomerId, Plan)>);
 
-fn commitments(
-    conn: &Connection,
-    as_of: NaiveDate,
-    customer: Option<CustomerId>,
-) -> Result<Commitments> {
+fn commitments(conn: &Connection, as_of: NaiveDate, customer: Customers) -> Result<Commitments> {
     let linked = |sql: &str| -> Result<HashMap<i64, Vec<InvoiceId>>> {
         let mut stmt = conn
             .prepare_cached(sql)
@@ -404,11 +420,11 @@ fn commitments(
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, customer_id, made_on, promised_on, amount_minor, currency FROM promise
-             WHERE made_on <= ?1 AND (?2 IS NULL OR customer_id = ?2) ORDER BY made_on, id",
+             WHERE made_on <= ?1 AND customer_id BETWEEN ?2 AND ?3 ORDER BY made_on, id",
         )
         .context("cannot read promises")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -464,11 +480,11 @@ fn commitments(
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, customer_id, created_on, currency FROM plan
-             WHERE created_on <= ?1 AND (?2 IS NULL OR customer_id = ?2) ORDER BY created_on, id",
+             WHERE created_on <= ?1 AND customer_id BETWEEN ?2 AND ?3 ORDER BY created_on, id",
         )
         .context("cannot read plans")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, i64>(1)?,
@@ -530,17 +546,17 @@ fn receipts(
 fn holds(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
 ) -> Result<Vec<(CustomerId, Hold)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT customer_id, started_on, reason FROM hold
              WHERE started_on <= ?1 AND (released_on IS NULL OR released_on > ?1)
-               AND (?2 IS NULL OR customer_id = ?2)",
+               AND customer_id BETWEEN ?2 AND ?3",
         )
         .context("cannot read holds")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
@@ -564,16 +580,16 @@ fn holds(
 fn measure_events(
     conn: &Connection,
     as_of: NaiveDate,
-    customer: Option<CustomerId>,
+    customer: Customers,
 ) -> Result<Vec<(CustomerId, MeasureEvent)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT customer_id, measure, event, effective_on, reason, invoice_id FROM measure_event
-             WHERE effective_on <= ?1 AND (?2 IS NULL OR customer_id = ?2) ORDER BY id",
+             WHERE effective_on <= ?1 AND customer_id BETWEEN ?2 AND ?3 ORDER BY id",
         )
         .context("cannot read the measure history")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customer], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

@@ -261,30 +261,24 @@ impl App {
             .get(self.aging.selected)
             .map(|&i| self.board.rows[i].customer_id);
         let needle = self.filter.to_lowercase();
-        let mut view: Vec<usize> = (0..self.board.rows.len())
-            .filter(|&i| {
-                let r = &self.board.rows[i];
-                needle.is_empty()
-                    || r.code.to_lowercase().contains(&needle)
-                    || r.name.to_lowercase().contains(&needle)
-            })
-            .collect();
         let rows = &self.board.rows;
-        let oldest = |r: &AgingRow| r.buckets.iter().rposition(|b| !b.is_zero()).unwrap_or(0);
+        let mut view: Vec<usize> = if needle.is_empty() {
+            (0..rows.len()).collect()
+        } else {
+            (0..rows.len())
+                .filter(|&i| rows[i].search.contains(&needle))
+                .collect()
+        };
         match self.sort.0 {
             SortColumn::Total => {}
             SortColumn::Oldest => view.sort_by(|&a, &b| {
-                oldest(&rows[b])
-                    .cmp(&oldest(&rows[a]))
+                rows[b]
+                    .oldest
+                    .cmp(&rows[a].oldest)
                     .then(rows[b].total.cmp(&rows[a].total))
             }),
             SortColumn::Code => view.sort_by(|&a, &b| rows[a].code.cmp(&rows[b].code)),
-            SortColumn::Name => view.sort_by(|&a, &b| {
-                rows[a]
-                    .name
-                    .to_lowercase()
-                    .cmp(&rows[b].name.to_lowercase())
-            }),
+            SortColumn::Name => view.sort_by(|&a, &b| name_key(&rows[a]).cmp(name_key(&rows[b]))),
             SortColumn::LastContact => view.sort_by_key(|&i| rows[i].last_contact),
         }
         if self.sort.1 {
@@ -663,6 +657,11 @@ impl App {
             vec![Field::text("Reason", FieldKind::Text, "")],
         ));
     }
+}
+
+/// The lowercase name stored in a row's search key.
+fn name_key(row: &AgingRow) -> &str {
+    row.search.split_once('\u{0}').map_or("", |(_, name)| name)
 }
 
 /// What a follow-up is about: customer, stage performed, invoices covered,

@@ -61,6 +61,10 @@ pub struct AgingRow {
     pub last_contact: Option<NaiveDate>,
     /// The most urgent agenda item's action and stage.
     pub next_action: Option<String>,
+    /// Lowercase code and name, for filtering without allocating.
+    pub search: String,
+    /// Index of the oldest bucket with money in it, for sorting.
+    pub oldest: usize,
 }
 
 /// One agenda item, ready to draw.
@@ -167,7 +171,14 @@ impl Board {
                     .get(&(account.customer_id, currency))
                     .copied()
                     .unwrap_or_default();
+                let oldest = sums.iter().rposition(|b| !b.is_zero()).unwrap_or(0);
                 AgingRow {
+                    search: format!(
+                        "{}\u{0}{}",
+                        account.code.to_lowercase(),
+                        name.to_lowercase()
+                    ),
+                    oldest,
                     customer_id: account.customer_id,
                     code: account.code.clone(),
                     name: name.to_string(),
@@ -184,10 +195,17 @@ impl Board {
 
     /// Sorts rows largest total first, then by code.
     pub fn sort_rows(rows: &mut [AgingRow]) {
-        rows.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code)));
+        rows.sort_by(row_order);
     }
 
-    /// Replaces one customer's rows and agenda items after a write.
+    /// Puts the agenda in priority order.
+    pub fn sort_agenda(&mut self) {
+        self.agenda
+            .sort_by(|a, b| crate::dunning::priority_order(&a.item, &b.item));
+    }
+
+    /// Replaces one customer's rows and agenda items after a write, putting
+    /// the new ones in place rather than sorting everything again.
     pub fn replace_customer(
         &mut self,
         customer_id: CustomerId,
@@ -195,19 +213,19 @@ impl Board {
         agenda: Vec<AgendaRow>,
     ) {
         self.rows.retain(|r| r.customer_id != customer_id);
-        self.rows.extend(rows);
-        Board::sort_rows(&mut self.rows);
-        self.agenda.retain(|a| a.item.customer_id != customer_id);
-        self.agenda.extend(agenda);
-        let mut items: Vec<AgendaItem> = self.agenda.iter().map(|a| a.item.clone()).collect();
-        crate::dunning::prioritise(&mut items);
-        let mut reordered = Vec::with_capacity(self.agenda.len());
-        for item in items {
-            if let Some(pos) = self.agenda.iter().position(|a| a.item == item) {
-                reordered.push(self.agenda.swap_remove(pos));
-            }
+        for row in rows {
+            let at = self
+                .rows
+                .partition_point(|r| row_order(r, &row) == std::cmp::Ordering::Less);
+            self.rows.insert(at, row);
         }
-        self.agenda = reordered;
+        self.agenda.retain(|a| a.item.customer_id != customer_id);
+        for item in agenda {
+            let at = self.agenda.partition_point(|a| {
+                crate::dunning::priority_order(&a.item, &item.item) == std::cmp::Ordering::Less
+            });
+            self.agenda.insert(at, item);
+        }
     }
 
     /// Totals per currency: (currency, total, buckets).
@@ -233,6 +251,11 @@ impl Board {
         totals.sort_by_key(|t| std::cmp::Reverse(t.1));
         totals
     }
+}
+
+/// Largest total first, then by code.
+fn row_order(a: &AgingRow, b: &AgingRow) -> std::cmp::Ordering {
+    b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code))
 }
 
 /// A contact line on the customer screen.
