@@ -22,38 +22,58 @@ pub enum Screen {
     Customer,
 }
 
-/// Columns the aging screen sorts by.
+/// Columns the aging screen sorts by: every column of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortColumn {
-    /// Open balance (the default).
+    /// Open balance (the default), largest first.
     Total,
+    /// One aging bucket, largest first.
+    Bucket(usize),
     /// Oldest bucket with money in it, then total.
     Oldest,
     /// Customer code.
     Code,
     /// Customer name.
     Name,
+    /// Currency.
+    Currency,
+    /// Most flags (measures) first.
+    Flags,
     /// Last contact, oldest first.
     LastContact,
+    /// Next action, grouped.
+    NextAction,
 }
 
 impl SortColumn {
-    const ORDER: [SortColumn; 5] = [
-        SortColumn::Total,
-        SortColumn::Oldest,
-        SortColumn::Code,
-        SortColumn::Name,
-        SortColumn::LastContact,
-    ];
+    /// The column after this one; buckets go oldest first.
+    pub fn next(self, buckets: usize) -> SortColumn {
+        match self {
+            SortColumn::Total if buckets > 0 => SortColumn::Bucket(buckets - 1),
+            SortColumn::Bucket(i) if i > 0 => SortColumn::Bucket(i - 1),
+            SortColumn::Total | SortColumn::Bucket(_) => SortColumn::Oldest,
+            SortColumn::Oldest => SortColumn::Code,
+            SortColumn::Code => SortColumn::Name,
+            SortColumn::Name => SortColumn::Currency,
+            SortColumn::Currency => SortColumn::Flags,
+            SortColumn::Flags => SortColumn::LastContact,
+            SortColumn::LastContact => SortColumn::NextAction,
+            SortColumn::NextAction => SortColumn::Total,
+        }
+    }
 
     /// Name shown in the title bar.
-    pub fn label(self) -> &'static str {
+    pub fn label(self, bucket_titles: &[String]) -> String {
         match self {
-            SortColumn::Total => "total",
-            SortColumn::Oldest => "oldest debt",
-            SortColumn::Code => "code",
-            SortColumn::Name => "name",
-            SortColumn::LastContact => "last contact",
+            SortColumn::Total => "total".into(),
+            SortColumn::Bucket(i) => bucket_titles.get(i).cloned().unwrap_or_default(),
+            SortColumn::Oldest => "oldest debt".into(),
+            SortColumn::Code => "code".into(),
+            SortColumn::Name => "name".into(),
+            SortColumn::Currency => "currency".into(),
+            SortColumn::Flags => "flags".into(),
+            SortColumn::LastContact => "last contact".into(),
+            SortColumn::NextAction => "next action".into(),
         }
     }
 }
@@ -280,6 +300,15 @@ impl App {
             SortColumn::Code => view.sort_by(|&a, &b| rows[a].code.cmp(&rows[b].code)),
             SortColumn::Name => view.sort_by(|&a, &b| name_key(&rows[a]).cmp(name_key(&rows[b]))),
             SortColumn::LastContact => view.sort_by_key(|&i| rows[i].last_contact),
+            SortColumn::Bucket(b) => view.sort_by(|&a, &c| {
+                let amount = |r: &AgingRow| r.buckets.get(b).copied().unwrap_or_default();
+                amount(&rows[c]).cmp(&amount(&rows[a]))
+            }),
+            SortColumn::Currency => view.sort_by_key(|&i| rows[i].currency),
+            SortColumn::Flags => view.sort_by_key(|&i| std::cmp::Reverse(rows[i].badges.len())),
+            SortColumn::NextAction => {
+                view.sort_by(|&a, &b| rows[a].next_action.cmp(&rows[b].next_action))
+            }
         }
         if self.sort.1 {
             view.reverse();
@@ -396,11 +425,7 @@ impl App {
                 ));
             }
             Action::SortNext => {
-                let i = SortColumn::ORDER
-                    .iter()
-                    .position(|c| *c == self.sort.0)
-                    .unwrap_or(0);
-                self.sort = (SortColumn::ORDER[(i + 1) % SortColumn::ORDER.len()], false);
+                self.sort = (self.sort.0.next(self.board.bucket_titles.len()), false);
                 self.refresh_view();
             }
             Action::SortReverse => {
@@ -521,10 +546,13 @@ impl App {
             return;
         };
         let kind = kind_for(action.as_deref());
+        // The ladder's next step on this account, else a week from today.
         let next = self
-            .board
-            .as_of
-            .checked_add_days(Days::new(7))
+            .customer
+            .as_ref()
+            .filter(|c| c.customer_id == customer_id)
+            .and_then(|c| c.next_step)
+            .or_else(|| self.board.as_of.checked_add_days(Days::new(7)))
             .map(|d| d.to_string())
             .unwrap_or_default();
         let kinds: Vec<&'static str> = ActivityKind::LOGGABLE.iter().map(|k| k.as_str()).collect();

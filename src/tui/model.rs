@@ -317,4 +317,7 @@ pub struct CustomerDetail {
     pub due: Option<(String, String)>,
     /// True when on hold.
     pub on_hold: bool,
+    /// When the ladder next asks for something on this account: the
+    /// default follow-up date.
+    pub next_step: Option<NaiveDate>,
 }

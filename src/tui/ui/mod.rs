@@ -126,7 +126,7 @@ fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         spans.push(Span::styled(
             format!(
                 "  sort: {}{}",
-                app.sort.0.label(),
+                app.sort.0.label(&app.board.bucket_titles),
                 if app.sort.1 { " ↑" } else { "" }
             ),
             theme.dim(),
