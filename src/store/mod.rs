@@ -7,14 +7,17 @@ mod customers;
 mod follow_up;
 mod history;
 mod invoices;
+mod measures;
 mod payments;
 mod rows;
 mod snapshot;
+mod timeline;
 
 pub use bulk::BulkWriter;
-pub use follow_up::{LogEntry, NewActivity, NewPlan, NewPromise};
+pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use payments::NewPayment;
+pub use timeline::LogEntry;
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
@@ -128,7 +131,7 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     /// When set, writes keep the measure history in step.
-    sync: Option<follow_up::MeasureSync>,
+    sync: Option<measures::MeasureSync>,
 }
 
 impl std::fmt::Debug for Store {

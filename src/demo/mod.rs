@@ -11,13 +11,17 @@ use std::collections::HashSet;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::config::StageAction;
-use crate::dunning::{Activity, ActivityKind, Stage};
+use crate::dunning::{Activity, Stage};
 use crate::ledger::{
     Allocation, Contact, ContactRole, CreditSource, Customer, DocumentKind, EarlyDiscount, Invoice,
     OpenItem, Payment, SourceRef, allocate,
 };
 use crate::money::{Currency, Locale, Money};
+
+mod history;
+mod names;
+use history::follow_ups;
+use names::{SALES_REPS, names};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
@@ -119,125 +123,6 @@ impl Rng {
         &items[(self.next() % items.len() as u64) as usize]
     }
 }
-
-struct Names {
-    surnames: &'static [&'static str],
-    sectors: &'static [&'static str],
-    forms: &'static [&'static str],
-    first_names: &'static [&'static str],
-    towns: &'static [&'static str],
-    sector_first: bool,
-}
-
-fn names(locale: Locale) -> Names {
-    match locale {
-        Locale::En => Names {
-            surnames: &[
-                "Harper",
-                "Whitfield",
-                "Pryce",
-                "Caldwell",
-                "Ashby",
-                "Thornton",
-                "Mercer",
-                "Langley",
-                "Finch",
-                "Holloway",
-            ],
-            sectors: &[
-                "Builders",
-                "Joinery",
-                "Catering",
-                "Logistics",
-                "Print",
-                "Electrical",
-            ],
-            forms: &["Ltd", "& Sons Ltd", "Trading Ltd", "plc"],
-            first_names: &["Emma", "Oliver", "Sophie", "James", "Amelia", "Harry"],
-            towns: &["Leeds", "Bristol", "York", "Derby", "Bath", "Hull"],
-            sector_first: false,
-        },
-        Locale::It => Names {
-            surnames: &[
-                "Rossi", "Bianchi", "Ferrari", "Esposito", "Colombo", "Ricci", "Marino", "Greco",
-                "Bruno", "Gallo",
-            ],
-            sectors: &[
-                "Costruzioni",
-                "Arredamenti",
-                "Trasporti",
-                "Alimentari",
-                "Impianti",
-                "Tessuti",
-            ],
-            forms: &["S.r.l.", "S.p.A.", "& Figli S.n.c."],
-            first_names: &["Giulia", "Marco", "Francesca", "Luca", "Chiara", "Matteo"],
-            towns: &["Torino", "Bergamo", "Verona", "Bari", "Parma", "Lecce"],
-            sector_first: true,
-        },
-        Locale::Es => Names {
-            surnames: &[
-                "García",
-                "Fernández",
-                "López",
-                "Martínez",
-                "Sánchez",
-                "Pérez",
-                "Gómez",
-                "Ruiz",
-                "Díaz",
-                "Moreno",
-            ],
-            sectors: &[
-                "Ferretería",
-                "Construcciones",
-                "Distribuciones",
-                "Talleres",
-                "Suministros",
-            ],
-            forms: &["S.L.", "S.A."],
-            first_names: &["Lucía", "Javier", "Carmen", "Pablo", "Marta", "Sergio"],
-            towns: &["Sevilla", "Bilbao", "Zaragoza", "Murcia", "Vigo", "Toledo"],
-            sector_first: true,
-        },
-        Locale::Fr => Names {
-            surnames: &[
-                "Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
-                "Leroy", "Moreau",
-            ],
-            sectors: &[
-                "Boulangerie",
-                "Menuiserie",
-                "Transports",
-                "Imprimerie",
-                "Électricité",
-            ],
-            forms: &["SARL", "SAS", "& Fils"],
-            first_names: &["Camille", "Julien", "Élodie", "Nicolas", "Manon", "Hugo"],
-            towns: &["Lyon", "Nantes", "Lille", "Rennes", "Dijon", "Tours"],
-            sector_first: true,
-        },
-        Locale::Ro => Names {
-            surnames: &[
-                "Popescu", "Ionescu", "Popa", "Dumitru", "Stan", "Stoica", "Gheorghe", "Matei",
-                "Ciobanu", "Rusu",
-            ],
-            sectors: &["Construct", "Logistic", "Agro", "Distribuție", "Mobila"],
-            forms: &["SRL", "SA"],
-            first_names: &["Ioana", "Andrei", "Elena", "Mihai", "Ana", "Radu"],
-            towns: &["Cluj", "Iași", "Brașov", "Sibiu", "Oradea", "Arad"],
-            sector_first: false,
-        },
-    }
-}
-
-const SALES_REPS: &[(&str, &str)] = &[
-    ("Sara Conti", "sara.conti@dun-demo.example"),
-    ("Tom Baker", "tom.baker@dun-demo.example"),
-    ("Inés Romero", "ines.romero@dun-demo.example"),
-    ("Luc Girard", "luc.girard@dun-demo.example"),
-    ("Radu Marin", "radu.marin@dun-demo.example"),
-];
 
 /// Keeps track of ids and document numbers across customers.
 struct Counters {
@@ -460,71 +345,6 @@ fn account(
     }
 }
 
-const CALL_OUTCOMES: &[&str] = &[
-    "no answer, left a message",
-    "says the payment is scheduled",
-    "asked for a copy of the invoice",
-    "will check with accounts payable",
-    "promised to call back",
-];
-
-/// What the bookkeeper has already done for the open invoices: earlier
-/// rungs of the ladder mostly on time, the current rung about half the time.
-fn follow_ups(
-    options: &DemoOptions,
-    documents: &[Invoice],
-    ladder: &[Stage],
-    rng: &mut Rng,
-) -> Vec<(Activity, Option<&'static str>)> {
-    let mut log = Vec::new();
-    for doc in documents
-        .iter()
-        .filter(|d| d.kind == DocumentKind::Invoice && !d.open.is_zero())
-    {
-        let days = (options.as_of - doc.due_date).num_days();
-        let reached: Vec<&Stage> = ladder
-            .iter()
-            .filter(|s| days >= i64::from(s.days))
-            .collect();
-        for (i, stage) in reached.iter().enumerate() {
-            let Some(trigger) = doc
-                .due_date
-                .checked_add_signed(chrono::TimeDelta::days(i64::from(stage.days)))
-            else {
-                continue;
-            };
-            let current = i + 1 == reached.len();
-            if trigger >= options.as_of || !rng.chance(if current { 55 } else { 90 }) {
-                continue;
-            }
-            let occurred_on =
-                (trigger + Days::new(rng.range(0, 2) as u64)).min(options.as_of - Days::new(1));
-            let kind = match stage.action {
-                StageAction::Email => ActivityKind::Email,
-                StageAction::Call => ActivityKind::Call,
-                StageAction::NotifySalesRep => ActivityKind::SalesRep,
-                StageAction::StopSupply | StageAction::CashOnly | StageAction::Letter => {
-                    ActivityKind::Letter
-                }
-                StageAction::Agency => ActivityKind::Agency,
-            };
-            let outcome = (kind == ActivityKind::Call).then(|| *rng.pick(CALL_OUTCOMES));
-            log.push((
-                Activity {
-                    occurred_on,
-                    kind,
-                    stage: Some(std::sync::Arc::from(stage.id.as_str())),
-                    invoices: vec![doc.id],
-                    next_on: None,
-                },
-                outcome,
-            ));
-        }
-    }
-    log.sort_by_key(|(a, _)| a.occurred_on);
-    log
-}
-
 /// Adds the payments a customer with this habit made for an invoice.
 fn pay(
     options: &DemoOptions,
@@ -725,106 +545,4 @@ fn apply(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn collect(options: &DemoOptions) -> Vec<DemoAccount> {
-        let mut accounts = Vec::new();
-        generate::<()>(
-            options,
-            crate::dunning::Policy::standard().ladder(None),
-            |a| {
-                accounts.push(a);
-                Ok(())
-            },
-        )
-        .expect("infallible sink");
-        accounts
-    }
-
-    fn options(invoices: u32, seed: u64) -> DemoOptions {
-        DemoOptions {
-            invoices,
-            seed,
-            as_of: NaiveDate::from_ymd_opt(2026, 11, 22).expect("valid"),
-        }
-    }
-
-    #[test]
-    fn same_seed_same_ledger_other_seed_other_ledger() {
-        let a = collect(&options(600, 7));
-        let b = collect(&options(600, 7));
-        let c = collect(&options(600, 8));
-        let key = |accounts: &[DemoAccount]| -> Vec<(String, Decimal)> {
-            accounts
-                .iter()
-                .flat_map(|a| a.documents.iter().map(|d| (d.number.clone(), d.open)))
-                .collect()
-        };
-        assert_eq!(key(&a), key(&b));
-        assert_ne!(key(&a), key(&c));
-    }
-
-    #[test]
-    fn the_demo_has_what_it_promises() {
-        let accounts = collect(&options(600, 1));
-        assert_eq!(accounts.len(), 40);
-        let invoices = accounts
-            .iter()
-            .flat_map(|a| &a.documents)
-            .filter(|d| d.kind == DocumentKind::Invoice)
-            .count();
-        assert_eq!(invoices, 600);
-        let names: HashSet<&str> = accounts.iter().map(|a| a.customer.name.as_str()).collect();
-        assert_eq!(names.len(), accounts.len(), "customer names are unique");
-        let languages: std::collections::BTreeSet<&str> = accounts
-            .iter()
-            .map(|a| a.customer.language.code())
-            .collect();
-        assert!(languages.len() >= 4, "{languages:?}");
-        assert!(
-            accounts
-                .iter()
-                .flat_map(|a| &a.documents)
-                .any(|d| d.kind == DocumentKind::CreditNote)
-        );
-        assert!(
-            accounts
-                .iter()
-                .flat_map(|a| &a.payments)
-                .any(|p| !p.unapplied.is_zero()),
-            "an overpayment"
-        );
-        let as_of = options(600, 1).as_of;
-        let far_overdue = accounts
-            .iter()
-            .filter(|a| {
-                a.documents.iter().any(|d| {
-                    !d.open.is_zero()
-                        && d.kind == DocumentKind::Invoice
-                        && (as_of - d.due_date).num_days() > 90
-                })
-            })
-            .count();
-        assert!(far_overdue >= 2, "{far_overdue} far-overdue customers");
-        let partial = accounts
-            .iter()
-            .flat_map(|a| &a.documents)
-            .any(|d| !d.open.is_zero() && d.open < d.amount && d.kind == DocumentKind::Invoice);
-        assert!(partial, "a partly paid invoice");
-        let logged = accounts.iter().map(|a| a.activities.len()).sum::<usize>();
-        assert!(logged > 50, "a follow-up history: {logged} entries");
-        for a in &accounts {
-            for d in &a.documents {
-                assert!(d.open >= Decimal::ZERO && d.open <= d.amount);
-                assert!(d.issue_date >= a.customer.created_on && d.issue_date <= as_of);
-            }
-        }
-    }
-
-    #[test]
-    fn a_million_invoices_means_twenty_thousand_customers() {
-        assert_eq!(options(1_000_000, 1).customers(), 20_000);
-        assert_eq!(options(10, 1).customers(), 10);
-    }
-}
+mod tests;

@@ -1,0 +1,131 @@
+//! An account's history as one timeline: the follow-up log, promises,
+//! plans, disputes and measure starts and lifts.
+
+use chrono::NaiveDate;
+use rusqlite::Connection;
+
+use super::rows;
+use super::{Context, Result, Store};
+use crate::ledger::CustomerId;
+
+/// One line of an account's history, for `dun status` and the dashboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogEntry {
+    /// When it happened.
+    pub on: NaiveDate,
+    /// `call`, `email`, …, or `promise`, `plan`, `dispute`, `measure`.
+    pub kind: String,
+    /// One line of what happened.
+    pub text: String,
+}
+
+impl Store {
+    /// The account's history, newest first: the follow-up log, promises,
+    /// plans, disputes and measure starts and lifts.
+    pub fn history(&self, customer_id: CustomerId, limit: usize) -> Result<Vec<LogEntry>> {
+        let conn = self.conn();
+        let mut entries = Vec::new();
+        let mut push = |on: String, kind: &str, text: String| -> Result<()> {
+            entries.push(LogEntry {
+                on: rows::date(&on)?,
+                kind: kind.to_string(),
+                text,
+            });
+            Ok(())
+        };
+        for (on, kind, stage, outcome, note) in query::<(
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        )>(
+            conn,
+            "SELECT occurred_on, kind, stage, outcome, note FROM activity WHERE customer_id = ?1 ORDER BY id",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )? {
+            let parts: Vec<String> = [stage.map(|s| format!("[{s}]")), outcome, note]
+                .into_iter()
+                .flatten()
+                .collect();
+            push(on, &kind, parts.join(" "))?;
+        }
+        for (made, promised, amount, currency) in query::<(String, String, i64, String)>(
+            conn,
+            "SELECT made_on, promised_on, amount_minor, currency FROM promise WHERE customer_id = ?1",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )? {
+            let currency = rows::currency(&currency)?;
+            let amount = crate::money::plain_amount(rows::amount(amount, currency), currency);
+            push(
+                made,
+                "promise",
+                format!("promised {amount} {currency} by {promised}"),
+            )?;
+        }
+        for (created, currency, count) in query::<(String, String, i64)>(
+            conn,
+            "SELECT p.created_on, p.currency, (SELECT COUNT(*) FROM instalment i WHERE i.plan_id = p.id)
+             FROM plan p WHERE p.customer_id = ?1",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )? {
+            push(created, "plan", format!("payment plan of {count} instalments in {currency}"))?;
+        }
+        for (opened, number, reason, resolved, resolution) in
+            query::<(String, String, String, Option<String>, Option<String>)>(
+                conn,
+                "SELECT d.opened_on, i.number, d.reason, d.resolved_on, d.resolution
+             FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1",
+                customer_id,
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )?
+        {
+            push(opened, "dispute", format!("{number} disputed: {reason}"))?;
+            if let Some(resolved) = resolved {
+                let how = resolution.map(|r| format!(": {r}")).unwrap_or_default();
+                push(
+                    resolved,
+                    "dispute",
+                    format!("{number} dispute resolved{how}"),
+                )?;
+            }
+        }
+        for (on, measure, event, reason) in query::<(String, String, String, String)>(
+            conn,
+            "SELECT effective_on, measure, event, reason FROM measure_event WHERE customer_id = ?1 ORDER BY id",
+            customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )? {
+            let verb = if event == "start" {
+                "started"
+            } else {
+                "lifted"
+            };
+            push(on, "measure", format!("{measure} {verb}: {reason}"))?;
+        }
+        // Newest first; within a day, in the order recorded.
+        entries.reverse();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.on));
+        entries.truncate(limit);
+        Ok(entries)
+    }
+}
+
+/// Runs a query taking a customer id and collects its rows.
+fn query<T>(
+    conn: &Connection,
+    sql: &str,
+    customer_id: CustomerId,
+    map: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut stmt = conn
+        .prepare_cached(sql)
+        .context("cannot read the history")?;
+    let rows = stmt
+        .query_map([customer_id], map)
+        .context("cannot read the history")?;
+    rows.map(|r| r.context("cannot read the history")).collect()
+}
