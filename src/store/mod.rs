@@ -3,6 +3,7 @@
 
 mod allocate;
 mod bulk;
+mod commitments;
 mod customers;
 mod follow_up;
 mod history;

@@ -2,13 +2,15 @@
 //! the effects (load a customer, save a follow-up) for the shell to carry
 //! out, and `Board`/`CustomerDetail` come back from it.
 
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use super::action::Action;
 use super::form::{Field, FieldKind, Form, Purpose};
 use super::keymap::{Key, Keymap, Mode};
 use super::model::{AgingRow, Board, CustomerDetail};
+pub use super::requests::{Effect, Request};
+pub use super::sort::SortColumn;
 use crate::dunning::ActivityKind;
 
 /// The screens.
@@ -20,143 +22,6 @@ pub enum Screen {
     Agenda,
     /// One customer.
     Customer,
-}
-
-/// Columns the aging screen sorts by: every column of the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortColumn {
-    /// Open balance (the default), largest first.
-    Total,
-    /// One aging bucket, largest first.
-    Bucket(usize),
-    /// Oldest bucket with money in it, then total.
-    Oldest,
-    /// Customer code.
-    Code,
-    /// Customer name.
-    Name,
-    /// Currency.
-    Currency,
-    /// Most flags (measures) first.
-    Flags,
-    /// Last contact, oldest first.
-    LastContact,
-    /// Next action, grouped.
-    NextAction,
-}
-
-impl SortColumn {
-    /// The column after this one; buckets go oldest first.
-    pub fn next(self, buckets: usize) -> SortColumn {
-        match self {
-            SortColumn::Total if buckets > 0 => SortColumn::Bucket(buckets - 1),
-            SortColumn::Bucket(i) if i > 0 => SortColumn::Bucket(i - 1),
-            SortColumn::Total | SortColumn::Bucket(_) => SortColumn::Oldest,
-            SortColumn::Oldest => SortColumn::Code,
-            SortColumn::Code => SortColumn::Name,
-            SortColumn::Name => SortColumn::Currency,
-            SortColumn::Currency => SortColumn::Flags,
-            SortColumn::Flags => SortColumn::LastContact,
-            SortColumn::LastContact => SortColumn::NextAction,
-            SortColumn::NextAction => SortColumn::Total,
-        }
-    }
-
-    /// Name shown in the title bar.
-    pub fn label(self, bucket_titles: &[String]) -> String {
-        match self {
-            SortColumn::Total => "total".into(),
-            SortColumn::Bucket(i) => bucket_titles.get(i).cloned().unwrap_or_default(),
-            SortColumn::Oldest => "oldest debt".into(),
-            SortColumn::Code => "code".into(),
-            SortColumn::Name => "name".into(),
-            SortColumn::Currency => "currency".into(),
-            SortColumn::Flags => "flags".into(),
-            SortColumn::LastContact => "last contact".into(),
-            SortColumn::NextAction => "next action".into(),
-        }
-    }
-}
-
-/// A typed request the shell turns into a write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Request {
-    /// Log a follow-up, with an optional promise.
-    FollowUp {
-        /// Customer.
-        customer_id: i64,
-        /// Call, email…
-        kind: ActivityKind,
-        /// Stage performed.
-        stage: Option<String>,
-        /// Invoices covered.
-        invoices: Vec<i64>,
-        /// Outcome text.
-        outcome: String,
-        /// Note text.
-        note: String,
-        /// Promised date and amount (amount as typed).
-        promise: Option<(NaiveDate, String)>,
-        /// Follow-up date.
-        next_on: Option<NaiveDate>,
-    },
-    /// Record a payment (amount as typed).
-    Payment {
-        /// Customer.
-        customer_id: i64,
-        /// Amount as typed.
-        amount: String,
-        /// Value date.
-        date: NaiveDate,
-        /// Invoice number named, if any.
-        invoice: Option<String>,
-        /// Bank reference.
-        reference: String,
-    },
-    /// Open a dispute.
-    Dispute {
-        /// Invoice number.
-        number: String,
-        /// Reason.
-        reason: String,
-    },
-    /// Resolve a dispute.
-    Resolve {
-        /// Invoice number.
-        number: String,
-        /// Resolution.
-        note: String,
-    },
-    /// Hold or release.
-    Hold {
-        /// Customer.
-        customer_id: i64,
-        /// Release instead.
-        release: bool,
-        /// Reason.
-        reason: String,
-    },
-}
-
-impl Request {
-    /// The customer the request writes to, when known.
-    pub fn customer_id(&self) -> Option<i64> {
-        match self {
-            Request::FollowUp { customer_id, .. }
-            | Request::Payment { customer_id, .. }
-            | Request::Hold { customer_id, .. } => Some(*customer_id),
-            Request::Dispute { .. } | Request::Resolve { .. } => None,
-        }
-    }
-}
-
-/// What the shell must do after an update.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Effect {
-    /// Load a customer's detail for the customer screen.
-    LoadCustomer(i64),
-    /// Carry out a write; then refresh that customer.
-    Save(Request),
 }
 
 /// Which row is selected in a list, and the first row shown.

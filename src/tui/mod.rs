@@ -9,4 +9,5 @@ pub mod form;
 pub mod keymap;
 pub mod model;
 pub mod requests;
+pub mod sort;
 pub mod ui;

@@ -2,9 +2,89 @@
 
 use chrono::NaiveDate;
 
-use super::app::Request;
 use super::form::{Form, Purpose};
 use crate::dunning::ActivityKind;
+
+/// A typed request the shell turns into a write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// Log a follow-up, with an optional promise.
+    FollowUp {
+        /// Customer.
+        customer_id: i64,
+        /// Call, email…
+        kind: ActivityKind,
+        /// Stage performed.
+        stage: Option<String>,
+        /// Invoices covered.
+        invoices: Vec<i64>,
+        /// Outcome text.
+        outcome: String,
+        /// Note text.
+        note: String,
+        /// Promised date and amount (amount as typed).
+        promise: Option<(NaiveDate, String)>,
+        /// Follow-up date.
+        next_on: Option<NaiveDate>,
+    },
+    /// Record a payment (amount as typed).
+    Payment {
+        /// Customer.
+        customer_id: i64,
+        /// Amount as typed.
+        amount: String,
+        /// Value date.
+        date: NaiveDate,
+        /// Invoice number named, if any.
+        invoice: Option<String>,
+        /// Bank reference.
+        reference: String,
+    },
+    /// Open a dispute.
+    Dispute {
+        /// Invoice number.
+        number: String,
+        /// Reason.
+        reason: String,
+    },
+    /// Resolve a dispute.
+    Resolve {
+        /// Invoice number.
+        number: String,
+        /// Resolution.
+        note: String,
+    },
+    /// Hold or release.
+    Hold {
+        /// Customer.
+        customer_id: i64,
+        /// Release instead.
+        release: bool,
+        /// Reason.
+        reason: String,
+    },
+}
+
+impl Request {
+    /// The customer the request writes to, when known.
+    pub fn customer_id(&self) -> Option<i64> {
+        match self {
+            Request::FollowUp { customer_id, .. }
+            | Request::Payment { customer_id, .. }
+            | Request::Hold { customer_id, .. } => Some(*customer_id),
+            Request::Dispute { .. } | Request::Resolve { .. } => None,
+        }
+    }
+}
+
+/// What the shell must do after an update.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    /// Load a customer's detail for the customer screen.
+    LoadCustomer(i64),
+    /// Carry out a write; then refresh that customer.
+    Save(Request),
+}
 
 /// Validates a form and builds its request.
 pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {

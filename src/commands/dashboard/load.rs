@@ -1,0 +1,340 @@
+//! Building what the dashboard shows: the board (chunk by chunk), one
+//! customer's screen, and a customer's refresh after a write.
+
+use anyhow::{Context as _, Result};
+use chrono::NaiveDate;
+
+use super::super::Session;
+use super::super::dunning::Evaluation;
+use crate::dunning::{Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account};
+use crate::ledger::{ContactRole, CustomerId};
+use crate::money::Money;
+use crate::store::Store;
+use crate::tui::model::{
+    AccountView, AgendaRow, Board, ContactLine, Credits, CustomerDetail, InvoiceLine,
+};
+
+/// Loads the whole board as of the session's date, chunk by chunk: only
+/// the rows and agenda items are kept, never the whole ledger's snapshot.
+pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
+    let names = store.customer_names()?;
+    let parts = super::super::dunning::evaluate_chunks(
+        session,
+        store,
+        Explain::DueOnly,
+        |accounts, assessment| {
+            let agenda = &assessment.agenda;
+            let mut first_items: std::collections::HashMap<CustomerId, usize> =
+                std::collections::HashMap::new();
+            for (n, item) in agenda.iter().enumerate() {
+                first_items.entry(item.customer_id).or_insert(n);
+            }
+            let mut rows = Vec::new();
+            for (account, assessed) in accounts.iter().zip(&assessment.accounts) {
+                let name = names
+                    .get(&account.customer_id)
+                    .map(|(_, n)| n.as_str())
+                    .unwrap_or("");
+                let first: Vec<AgendaItem> = first_items
+                    .get(&account.customer_id)
+                    .map(|&i| agenda[i].clone())
+                    .into_iter()
+                    .collect();
+                rows.extend(rows_of(
+                    session,
+                    account,
+                    assessed,
+                    name,
+                    last_contact(account),
+                    &first,
+                ));
+            }
+            let items: Vec<AgendaRow> = agenda
+                .iter()
+                .map(|item| {
+                    let name = names
+                        .get(&item.customer_id)
+                        .map(|(_, n)| n.as_str())
+                        .unwrap_or("");
+                    agenda_row(accounts, item, name)
+                })
+                .collect();
+            (rows, items)
+        },
+    )?;
+    let mut board = Board {
+        as_of: session.as_of,
+        bucket_titles: session.config.buckets.titles(),
+        rows: Vec::new(),
+        agenda: Vec::new(),
+    };
+    for (rows, items) in parts {
+        board.rows.extend(rows);
+        board.agenda.extend(items);
+    }
+    Board::sort_rows(&mut board.rows);
+    board.sort_agenda();
+    Ok(board)
+}
+
+/// The last call, email, letter or visit in the account's snapshot. The
+/// snapshot's log starts a month before its oldest open invoice, which
+/// covers every contact about money still owed.
+fn last_contact(account: &Account) -> Option<NaiveDate> {
+    account
+        .activities
+        .iter()
+        .filter(|a| a.kind.is_contact())
+        .map(|a| a.occurred_on)
+        .max()
+}
+
+fn rows_of(
+    session: &Session,
+    account: &Account,
+    assessed: &AccountAssessment,
+    name: &str,
+    last_contact: Option<NaiveDate>,
+    agenda: &[AgendaItem],
+) -> Vec<crate::tui::model::AgingRow> {
+    let credits: Credits = account
+        .credits
+        .iter()
+        .map(|(c, a)| ((account.customer_id, *c), *a))
+        .collect();
+    let view = AccountView {
+        account,
+        assessed,
+        name,
+        last_contact,
+    };
+    Board::rows_for(
+        &view,
+        &credits,
+        agenda,
+        &session.config.buckets,
+        session.as_of,
+    )
+}
+
+fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow {
+    // Accounts come in customer order: find the item's by binary search.
+    let numbers = accounts
+        .binary_search_by_key(&item.customer_id, |a| a.customer_id)
+        .ok()
+        .map(|i| &accounts[i])
+        .map(|account| {
+            item.invoices
+                .iter()
+                .filter_map(|id| {
+                    account
+                        .invoices
+                        .iter()
+                        .find(|i| i.id == *id)
+                        .map(|i| i.number.clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    AgendaRow {
+        item: item.clone(),
+        name: name.to_string(),
+        numbers,
+    }
+}
+
+/// Recomputes one customer's rows and agenda items after a write.
+pub(super) fn refresh(
+    session: &Session,
+    store: &Store,
+    board: &mut Board,
+    customer_id: CustomerId,
+) -> Result<()> {
+    let evaluation = Evaluation::load(session, store, Some(customer_id), Explain::DueOnly)?;
+    let customer = store.customer_by_id(customer_id)?;
+    let name = customer.name.as_str();
+    let last = evaluation
+        .account(customer_id)
+        .and_then(|(a, _)| last_contact(a));
+    let agenda = &evaluation.assessment.agenda;
+    let (rows, items) = match evaluation.account(customer_id) {
+        Some((account, assessed)) => (
+            rows_of(
+                session,
+                account,
+                assessed,
+                name,
+                last,
+                agenda.get(..1).unwrap_or(&[]),
+            ),
+            agenda
+                .iter()
+                .map(|i| agenda_row(&evaluation.accounts, i, name))
+                .collect(),
+        ),
+        None => (Vec::new(), Vec::new()),
+    };
+    board.replace_customer(customer_id, rows, items);
+    Ok(())
+}
+
+/// Everything the customer screen shows.
+pub fn load_customer(
+    session: &Session,
+    store: &Store,
+    customer_id: CustomerId,
+) -> Result<CustomerDetail> {
+    let customer = store.customer_by_id(customer_id)?;
+    let account = store
+        .accounts(session.as_of, Some(customer_id))?
+        .pop()
+        .context("the customer's account")?;
+    let policy = session.policy();
+    let assessed = evaluate_account(&account, &policy, session.as_of);
+    let agenda =
+        crate::dunning::evaluate(std::slice::from_ref(&account), &policy, session.as_of).agenda;
+    let locale = session.config.config.locale;
+    let invoices = assessed
+        .invoices
+        .iter()
+        .filter_map(|a| {
+            let i = account.invoices.iter().find(|i| i.id == a.invoice_id)?;
+            Some(InvoiceLine {
+                id: i.id,
+                number: i.number.clone(),
+                due_date: i.due_date,
+                open: i.open,
+                currency: i.currency,
+                days_overdue: a.days_overdue,
+                stage: a.label.clone(),
+                why: a.why.clone(),
+                disputed: a.status == Status::Disputed,
+            })
+        })
+        .collect();
+    let contact = |role: ContactRole| {
+        customer.contact(role).map(|c| {
+            let parts: Vec<&str> = [&c.name, &c.email, &c.phone]
+                .into_iter()
+                .flatten()
+                .map(String::as_str)
+                .collect();
+            ContactLine {
+                role: role.as_str().replace('_', " "),
+                text: parts.join(", "),
+            }
+        })
+    };
+    // Later stages (the sales rep and beyond) or a measure call for the
+    // senior contact; before that, accounts payable.
+    let late = assessed
+        .invoices
+        .iter()
+        .any(|a| matches!(a.status, Status::Stage(i) if i >= 3))
+        || !assessed.measures.is_empty();
+    let order = if late {
+        [ContactRole::Senior, ContactRole::Billing]
+    } else {
+        [ContactRole::Billing, ContactRole::Senior]
+    };
+    let main = || {
+        let parts: Vec<&str> = [&customer.email, &customer.phone]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        (!parts.is_empty()).then(|| ContactLine {
+            role: "main".into(),
+            text: parts.join(", "),
+        })
+    };
+    let call_first = order.iter().find_map(|r| contact(*r)).or_else(main);
+    let mut contacts: Vec<ContactLine> = [
+        ContactRole::Billing,
+        ContactRole::Senior,
+        ContactRole::SalesRep,
+    ]
+    .iter()
+    .filter_map(|r| contact(*r))
+    .collect();
+    contacts.extend(main());
+    let mut payments: Vec<(NaiveDate, String, String)> = store
+        .payments(Some(customer_id))?
+        .into_iter()
+        .rev()
+        .take(10)
+        .map(|(p, _)| {
+            (
+                p.paid_on,
+                Money::new(p.amount, p.currency).display(locale),
+                p.reference.unwrap_or_default(),
+            )
+        })
+        .collect();
+    payments.sort_by_key(|p| std::cmp::Reverse(p.0));
+    let mut commitments: Vec<String> = assessed
+        .promises
+        .iter()
+        .map(|(id, s)| format!("promise #{id}: {s}"))
+        .collect();
+    commitments.extend(
+        assessed
+            .plans
+            .iter()
+            .map(|(id, s)| format!("plan #{id}: {s}")),
+    );
+    let timeline = store
+        .history(customer_id, 50)?
+        .into_iter()
+        .map(|e| (e.on, e.kind, e.text))
+        .collect();
+    let due = agenda
+        .first()
+        .map(|i| (i.stage.clone(), i.action.as_str().to_string()));
+    Ok(CustomerDetail {
+        customer_id,
+        code: customer.code.clone(),
+        name: customer.name.clone(),
+        call_first,
+        contacts,
+        measures: assessed
+            .measures
+            .iter()
+            .map(|m| (m.measure.as_str().replace('_', " "), m.since, m.why.clone()))
+            .collect(),
+        invoices,
+        payments,
+        commitments,
+        timeline,
+        due,
+        on_hold: account.hold.is_some(),
+        next_step: next_step(&account, &assessed, &policy, session.as_of),
+    })
+}
+
+/// The earliest day after `as_of` when the ladder asks for the next stage
+/// of one of the account's chased invoices.
+fn next_step(
+    account: &Account,
+    assessed: &AccountAssessment,
+    policy: &crate::dunning::Policy,
+    as_of: NaiveDate,
+) -> Option<NaiveDate> {
+    let ladder = policy.ladder(account.profile.as_deref());
+    assessed
+        .invoices
+        .iter()
+        .filter_map(|a| {
+            let next = match a.status {
+                Status::Current => ladder.first(),
+                Status::Stage(i) => ladder.get(i + 1),
+                _ => None,
+            }?;
+            let invoice = account.invoices.iter().find(|i| i.id == a.invoice_id)?;
+            invoice
+                .due_date
+                .checked_add_signed(chrono::TimeDelta::days(i64::from(next.days)))
+        })
+        .filter(|d| *d > as_of)
+        .min()
+}

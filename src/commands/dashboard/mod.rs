@@ -1,0 +1,145 @@
+//! `dun` and `dun demo`: the dashboard. Loads the board, runs the terminal
+//! loop, and carries out the app's effects against the ledger.
+
+mod apply;
+mod load;
+
+pub use apply::{apply, run_effects};
+pub use load::{load_board, load_customer};
+
+use std::io::{IsTerminal, Write};
+use std::time::Instant;
+
+use anyhow::{Context as _, Result};
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+};
+use ratatui::crossterm::execute;
+
+use super::Session;
+use crate::store::Store;
+use crate::tui::action::Action;
+use crate::tui::app::App;
+use crate::tui::keymap::Keymap;
+use crate::tui::ui;
+
+/// Appends a line to the log file beside the ledger; never to the screen.
+pub(super) fn log_line(session: &Session, line: &str) {
+    let mut path = session.db.clone().into_os_string();
+    path.push(".log");
+    if let Ok(mut file) = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+    {
+        let _ = writeln!(
+            file,
+            "{} {}",
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            crate::text::sanitize(line)
+        );
+    }
+}
+
+/// The keymap: defaults, with `keymap.toml` from the config folder merged over them.
+fn keymap() -> Result<Keymap> {
+    let Some(path) = super::project_dirs().map(|d| d.config_dir().join("keymap.toml")) else {
+        return Ok(Keymap::default_map());
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            Keymap::with_user(&text).map_err(|e| anyhow::anyhow!("keymap {}: {e}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Keymap::default_map()),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Opens the dashboard on the session's ledger, or prints the aging when
+/// the output is not a terminal.
+pub(super) fn run(session: &Session, out: &mut dyn Write) -> Result<()> {
+    let mut store = session.open_existing()?;
+    if !std::io::stdout().is_terminal() {
+        writeln!(
+            out,
+            "(the dashboard needs a terminal; showing the aging instead)"
+        )?;
+        return super::report::print_summary(session, &store, out);
+    }
+    let keymap = keymap()?;
+    let started = Instant::now();
+    let board = load_board(session, &store)?;
+    let mut app = App::new(board, keymap);
+    app.locale = session.config.config.locale;
+    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    log_line(session, &format!("board loaded in {:?}", started.elapsed()));
+    let mut terminal = ratatui::try_init().context("cannot take over the terminal")?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous(info);
+    }));
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let result = event_loop(session, &mut store, &mut app, &mut terminal, started);
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::try_restore().context("cannot restore the terminal")?;
+    result
+}
+
+fn event_loop(
+    session: &Session,
+    store: &mut Store,
+    app: &mut App,
+    terminal: &mut ratatui::DefaultTerminal,
+    started: Instant,
+) -> Result<()> {
+    // A keystroke is timed from its arrival to the end of the frame that
+    // shows its result; the log file keeps each time (see BENCHMARKS.md).
+    let mut pending: Option<(Instant, String)> = None;
+    let mut first = true;
+    while !app.quit {
+        app.page = ui::page_rows(terminal.size().map(|s| s.height).unwrap_or(24));
+        terminal
+            .draw(|frame| ui::draw(app, frame))
+            .context("cannot draw")?;
+        if first {
+            log_line(
+                session,
+                &format!(
+                    "first frame after {} ms",
+                    started.elapsed().as_secs_f64() * 1e3
+                ),
+            );
+            first = false;
+        }
+        if let Some((at, key)) = pending.take() {
+            log_line(
+                session,
+                &format!(
+                    "keystroke {key} took {:.3} ms",
+                    at.elapsed().as_secs_f64() * 1e3
+                ),
+            );
+        }
+        let event = event::read().context("cannot read the keyboard")?;
+        let arrived = Instant::now();
+        let effects = match event {
+            Event::Key(key) if key.kind == KeyEventKind::Press => {
+                pending = Some((arrived, format!("{:?}", key.code)));
+                app.key(key)
+            }
+            Event::Mouse(mouse) => match mouse.kind {
+                MouseEventKind::ScrollDown => app.update(Action::MoveDown),
+                MouseEventKind::ScrollUp => app.update(Action::MoveUp),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        if !effects.is_empty()
+            && let Err(e) = run_effects(session, store, app, effects)
+        {
+            app.status = format!("{e:#}");
+        }
+    }
+    Ok(())
+}
