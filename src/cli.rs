@@ -77,6 +77,37 @@ pub enum Command {
     Promise(PromiseArgs),
     /// Record a payment plan of instalments.
     Plan(PlanArgs),
+    /// Render a reminder letter for a customer (the stage due, or --stage).
+    Letter {
+        /// Customer code.
+        code: String,
+        /// pre_due, overdue, stop_supply, cash_only, letter or sales_rep.
+        #[arg(long)]
+        stage: Option<String>,
+        /// Write it to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Render a customer's statement of account.
+    Statement {
+        /// Customer code.
+        code: String,
+        /// HTML instead of plain text.
+        #[arg(long)]
+        html: bool,
+        /// Write it to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Send every email the agenda asks for today, logging each one sent.
+    Send {
+        /// Write the messages as .eml files to --to-dir instead of sending.
+        #[arg(long)]
+        dry_run: bool,
+        /// Folder for the .eml files of --dry-run.
+        #[arg(long, value_name = "DIR")]
+        to_dir: Option<PathBuf>,
+    },
     /// Put a customer on hold by hand.
     Hold {
         /// Customer code.

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod dunning;
 pub mod ledger;
 pub mod money;
+pub mod notify;
 pub mod output;
 pub mod store;
 pub mod text;

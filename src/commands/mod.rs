@@ -7,6 +7,7 @@ mod demo;
 mod dunning;
 mod follow_up;
 mod invoice;
+pub mod notify;
 mod payment;
 mod report;
 
@@ -145,6 +146,19 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Status { code, list }) => dunning::status(&session, &code, list.format, out),
         Some(Command::Why { number, list }) => dunning::why(&session, &number, list.format, out),
         Some(Command::Log(args)) => follow_up::log(&session, &args, out),
+        Some(Command::Letter {
+            code,
+            stage,
+            out: file,
+        }) => notify::letter(&session, &code, stage.as_deref(), file.as_deref(), out),
+        Some(Command::Statement {
+            code,
+            html,
+            out: file,
+        }) => notify::statement(&session, &code, html, file.as_deref(), out),
+        Some(Command::Send { dry_run, to_dir }) => {
+            notify::send(&session, dry_run, to_dir.as_deref(), out)
+        }
         Some(Command::Promise(args)) => follow_up::promise(&session, &args, out),
         Some(Command::Plan(args)) => follow_up::plan(&session, &args, out),
         Some(Command::Hold { code, reason }) => {

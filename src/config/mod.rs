@@ -62,6 +62,8 @@ pub struct Config {
     pub dunning: DunningConfig,
     /// Late-payment interest and fees.
     pub terms: TermsConfig,
+    /// Reminders and statements.
+    pub notify: NotifyConfig,
 }
 
 impl Default for Config {
@@ -75,6 +77,26 @@ impl Default for Config {
             smtp: SmtpConfig::default(),
             dunning: DunningConfig::default(),
             terms: TermsConfig::default(),
+            notify: NotifyConfig::default(),
+        }
+    }
+}
+
+/// Reminders and statements.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NotifyConfig {
+    /// A folder whose files replace the built-in templates and phrases.
+    pub templates_dir: Option<PathBuf>,
+    /// Days from the reminder's date to the payment deadline it gives.
+    pub deadline_days: u32,
+}
+
+impl Default for NotifyConfig {
+    fn default() -> Self {
+        NotifyConfig {
+            templates_dir: None,
+            deadline_days: 10,
         }
     }
 }
@@ -445,6 +467,12 @@ impl Config {
                     format!("{value} days is too long; expected at most 3650"),
                 ));
             }
+        }
+        if self.notify.deadline_days > 365 {
+            return Err(invalid(
+                "notify.deadline_days",
+                "expected at most 365".into(),
+            ));
         }
         if self.dunning.slow_payer_sample > 1000 {
             return Err(invalid(

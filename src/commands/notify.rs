@@ -1,0 +1,595 @@
+//! `dun letter`, `dun statement`, `dun send`: reminders and statements in
+//! the customer's language, sent over SMTP and logged only once accepted.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result, bail};
+use chrono::{Datelike, Days, NaiveDate};
+use lettre::Transport;
+use lettre::message::Mailbox;
+use rust_decimal::Decimal;
+
+use super::Session;
+use super::dunning::{Evaluation, whole_agenda};
+use crate::config::{StageAction, TlsMode};
+use crate::dunning::{Account, AccountAssessment, AgendaItem, AgendaKind, Explain, Status};
+use crate::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
+use crate::money::{Currency, Locale};
+use crate::notify::render::BucketTotal;
+use crate::notify::{
+    InvoiceLine, Party, ReminderContext, ReminderKind, Rendered, Renderer, StatementContext,
+    StatementLine, mailbox, message,
+};
+use crate::store::{NewActivity, Store};
+use crate::text::sanitize;
+
+/// The renderer with the config's templates folder.
+fn renderer(session: &Session) -> Result<Renderer> {
+    Ok(Renderer::new(
+        session.config.config.notify.templates_dir.as_deref(),
+    )?)
+}
+
+/// A date as a letter in this language writes it.
+pub fn date_text(locale: Locale, date: NaiveDate) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    match locale {
+        Locale::En => format!(
+            "{} {} {}",
+            date.day(),
+            MONTHS[date.month0() as usize],
+            date.year()
+        ),
+        _ => format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()),
+    }
+}
+
+fn money_text(locale: Locale, amount: Decimal, currency: Currency) -> String {
+    format!(
+        "{} {currency}",
+        locale.format_amount(amount, currency.minor_digits())
+    )
+}
+
+fn company(session: &Session) -> Party {
+    let c = &session.config.config.company;
+    Party {
+        name: c.name.clone(),
+        code: String::new(),
+        address_lines: c.address.lines().map(str::to_string).collect(),
+        email: c.email.clone(),
+        phone: c.phone.clone(),
+        billing_contact: c.billing_contact.clone(),
+        iban: c.iban.clone(),
+        vat_number: c.vat_number.clone(),
+    }
+}
+
+fn party(customer: &Customer) -> Party {
+    let contact_lines: Vec<String> = [&customer.email, &customer.phone]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect();
+    Party {
+        name: customer.name.clone(),
+        code: customer.code.clone(),
+        address_lines: contact_lines,
+        email: customer.email.clone().unwrap_or_default(),
+        phone: customer.phone.clone().unwrap_or_default(),
+        ..Party::default()
+    }
+}
+
+/// Who a customer reminder goes to: accounts payable, else the main address.
+fn recipient(customer: &Customer) -> Option<(String, String)> {
+    let billing = customer.contact(ContactRole::Billing);
+    let email = billing
+        .and_then(|c| c.email.clone())
+        .or_else(|| customer.email.clone())?;
+    let name = billing
+        .and_then(|c| c.name.clone())
+        .unwrap_or_else(|| customer.name.clone());
+    Some((name, email))
+}
+
+/// What a reminder about some invoices of an account says.
+fn reminder_context(
+    session: &Session,
+    customer: &Customer,
+    account: &Account,
+    assessed: &AccountAssessment,
+    invoice_ids: &[InvoiceId],
+) -> ReminderContext {
+    let locale = customer.language;
+    let as_of = session.as_of;
+    let chosen: Vec<_> = account
+        .invoices
+        .iter()
+        .filter(|i| invoice_ids.contains(&i.id))
+        .collect();
+    let currency = chosen
+        .first()
+        .map_or(session.config.config.currency, |i| i.currency);
+    let chosen: Vec<_> = chosen
+        .into_iter()
+        .filter(|i| i.currency == currency)
+        .collect();
+    let charges = |id: InvoiceId| {
+        assessed
+            .invoices
+            .iter()
+            .find(|a| a.invoice_id == id)
+            .map(|a| a.charges)
+            .unwrap_or_default()
+    };
+    let principal: Decimal = chosen.iter().map(|i| i.open).sum();
+    let interest: Decimal = chosen.iter().map(|i| charges(i.id).interest).sum();
+    let fees: Decimal = chosen
+        .iter()
+        .map(|i| charges(i.id).compensation + charges(i.id).penalty)
+        .sum();
+    let days = chosen
+        .iter()
+        .map(|i| days_overdue(i.due_date, as_of))
+        .max()
+        .unwrap_or(0);
+    let due = chosen.iter().map(|i| i.due_date).min().unwrap_or(as_of);
+    let deadline = as_of
+        .checked_add_days(Days::new(u64::from(
+            session.config.config.notify.deadline_days,
+        )))
+        .unwrap_or(as_of);
+    let contact_name = recipient(customer).map_or_else(|| customer.name.clone(), |(name, _)| name);
+    ReminderContext {
+        company: company(session),
+        customer: party(customer),
+        contact_name,
+        date: date_text(locale, as_of),
+        due: date_text(locale, due),
+        invoices: chosen
+            .iter()
+            .map(|i| InvoiceLine {
+                number: i.number.clone(),
+                issue_date: date_text(locale, i.issue_date),
+                due_date: date_text(locale, i.due_date),
+                amount: money_text(locale, i.amount, i.currency),
+                open: money_text(locale, i.open, i.currency),
+            })
+            .collect(),
+        principal: money_text(locale, principal, currency),
+        interest: money_text(locale, interest, currency),
+        fees: money_text(locale, fees, currency),
+        amount_due: money_text(locale, principal + interest + fees, currency),
+        has_charges: !(interest + fees).is_zero(),
+        rate: session
+            .policy()
+            .terms
+            .yearly_rate
+            .map(|r| locale.format_amount(r.normalize(), 0))
+            .unwrap_or_default(),
+        compensation: Some(session.config.config.terms.compensation)
+            .filter(|c| !c.is_zero())
+            .map(|c| money_text(locale, c, currency))
+            .unwrap_or_default(),
+        penalty: Some(session.config.config.terms.weekly_penalty)
+            .filter(|c| !c.is_zero())
+            .map(|c| money_text(locale, c, currency))
+            .unwrap_or_default(),
+        deadline: date_text(locale, deadline),
+        reference: format!(
+            "{}-{}",
+            customer.code,
+            chosen.first().map_or("", |i| i.number.as_str())
+        ),
+        days,
+    }
+}
+
+/// Every open item of an account with its age, for the statement.
+fn statement_context(
+    session: &Session,
+    customer: &Customer,
+    account: &Account,
+) -> StatementContext {
+    let locale = customer.language;
+    let buckets = &session.config.buckets;
+    let titles = buckets.titles();
+    let currency = account
+        .invoices
+        .first()
+        .map_or(session.config.config.currency, |i| i.currency);
+    let mut sums = vec![Decimal::ZERO; titles.len()];
+    let mut items = Vec::new();
+    for i in account
+        .invoices
+        .iter()
+        .filter(|i| i.currency == currency && i.issue_date <= session.as_of)
+    {
+        let b = buckets.index(days_overdue(i.due_date, session.as_of));
+        sums[b] += i.open;
+        items.push(StatementLine {
+            number: i.number.clone(),
+            issue_date: date_text(locale, i.issue_date),
+            due_date: date_text(locale, i.due_date),
+            bucket: titles[b].clone(),
+            current: b == 0,
+            open: money_text(locale, i.open, i.currency),
+        });
+    }
+    StatementContext {
+        company: company(session),
+        customer: party(customer),
+        date: date_text(locale, session.as_of),
+        buckets: titles
+            .iter()
+            .zip(&sums)
+            .enumerate()
+            .filter(|(_, (_, s))| !s.is_zero())
+            .map(|(n, (t, s))| BucketTotal {
+                title: t.clone(),
+                current: n == 0,
+                amount: money_text(locale, *s, currency),
+            })
+            .collect(),
+        total: money_text(locale, sums.iter().copied().sum(), currency),
+        items,
+    }
+}
+
+/// The reminder a stage's template names; `None` for stages without one.
+fn kind_of(session: &Session, item: &AgendaItem) -> Option<ReminderKind> {
+    if item.kind == AgendaKind::MissedInstalment {
+        return Some(ReminderKind::Overdue);
+    }
+    let stage = session
+        .config
+        .config
+        .dunning
+        .stage
+        .iter()
+        .find(|s| s.id == item.stage)?;
+    stage
+        .template
+        .as_deref()
+        .and_then(ReminderKind::from_template)
+}
+
+fn write_out(out: &mut dyn Write, file: Option<&Path>, text: &str) -> Result<()> {
+    match file {
+        Some(path) => {
+            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+        }
+        None => Ok(out.write_all(text.as_bytes())?),
+    }
+}
+
+pub(super) fn letter(
+    session: &Session,
+    code: &str,
+    stage: Option<&str>,
+    file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = session.open_existing()?;
+    let customer = store.customer_by_code(code)?;
+    let evaluation = Evaluation::load(session, &store, Some(customer.id), Explain::DueOnly)?;
+    let (account, assessed) = evaluation
+        .account(customer.id)
+        .context("the customer's account")?;
+    let due = evaluation
+        .assessment
+        .agenda
+        .iter()
+        .find(|i| kind_of(session, i).is_some());
+    let kind = match stage {
+        Some(name) => ReminderKind::from_template(name)
+            .or_else(|| {
+                let stage = session.config.config.dunning.stage.iter().find(|s| s.id == name)?;
+                stage.template.as_deref().and_then(ReminderKind::from_template)
+            })
+            .with_context(|| {
+                let kinds: Vec<&str> = ReminderKind::ALL.iter().map(|k| k.name()).collect();
+                format!("--stage: no letter for '{name}'; expected one of {} or a stage with a template", kinds.join(", "))
+            })?,
+        None => due.and_then(|i| kind_of(session, i)).unwrap_or(ReminderKind::Overdue),
+    };
+    let invoices: Vec<InvoiceId> = match (stage, due) {
+        (None, Some(item)) => item.invoices.clone(),
+        _ => assessed
+            .invoices
+            .iter()
+            .filter(|a| {
+                a.status != Status::Disputed && (kind == ReminderKind::PreDue || a.days_overdue > 0)
+            })
+            .map(|a| a.invoice_id)
+            .collect(),
+    };
+    if invoices.is_empty() {
+        bail!(
+            "{} has no open invoice for a {} letter",
+            sanitize(&customer.code),
+            kind.name()
+        );
+    }
+    let context = reminder_context(session, &customer, account, assessed, &invoices);
+    let rendered = renderer(session)?.reminder(kind, customer.language, &context)?;
+    write_out(
+        out,
+        file,
+        &format!("{}\n\n{}", rendered.subject, rendered.body),
+    )
+}
+
+pub(super) fn statement(
+    session: &Session,
+    code: &str,
+    html: bool,
+    file: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let store = session.open_existing()?;
+    let customer = store.customer_by_code(code)?;
+    let account = store
+        .accounts(session.as_of, Some(customer.id))?
+        .pop()
+        .context("the customer's account")?;
+    let context = statement_context(session, &customer, &account);
+    let rendered = renderer(session)?.statement(customer.language, &context, html)?;
+    write_out(out, file, &rendered.body)
+}
+
+/// One message `send` prepared.
+struct Outgoing {
+    item: AgendaItem,
+    code: String,
+    to: Mailbox,
+    address: String,
+    rendered: Rendered,
+    message: lettre::Message,
+}
+
+/// The messages the agenda asks for today: reminders to customers and
+/// notes to sales reps, one per customer and action, statement attached.
+fn prepare(
+    session: &Session,
+    store: &Store,
+    from: &Mailbox,
+) -> Result<(Vec<Outgoing>, Vec<String>)> {
+    let renderer = renderer(session)?;
+    let agenda = whole_agenda(session, store)?;
+    let mut ready = Vec::new();
+    let mut problems = Vec::new();
+    for (item, _) in agenda {
+        if !matches!(
+            item.action,
+            StageAction::Email | StageAction::NotifySalesRep
+        ) {
+            continue;
+        }
+        let Some(kind) = (if item.action == StageAction::NotifySalesRep {
+            Some(ReminderKind::SalesRep)
+        } else {
+            kind_of(session, &item)
+        }) else {
+            continue;
+        };
+        let customer = store.customer_by_id(item.customer_id)?;
+        let account = store
+            .accounts(session.as_of, Some(customer.id))?
+            .pop()
+            .context("the customer's account")?;
+        let assessed = crate::dunning::evaluate_account(&account, &session.policy(), session.as_of);
+        let (name, address, lang) = if kind == ReminderKind::SalesRep {
+            let rep = customer.contact(ContactRole::SalesRep);
+            match rep.and_then(|r| r.email.clone()) {
+                Some(email) => (
+                    rep.and_then(|r| r.name.clone()).unwrap_or_default(),
+                    email,
+                    session.config.config.locale,
+                ),
+                None => {
+                    problems.push(format!(
+                        "{}: no sales rep email to send the {} note to",
+                        sanitize(&customer.code),
+                        item.stage
+                    ));
+                    continue;
+                }
+            }
+        } else {
+            match recipient(&customer) {
+                Some((name, email)) => (name, email, customer.language),
+                None => {
+                    problems.push(format!(
+                        "{}: no email address for the {} reminder",
+                        sanitize(&customer.code),
+                        item.stage
+                    ));
+                    continue;
+                }
+            }
+        };
+        let context = reminder_context(session, &customer, &account, &assessed, &item.invoices);
+        let rendered = renderer.reminder(kind, lang, &context)?;
+        let statement = renderer.statement(
+            customer.language,
+            &statement_context(session, &customer, &account),
+            true,
+        )?;
+        let to = match mailbox(&name, &address) {
+            Ok(to) => to,
+            Err(e) => {
+                problems.push(format!("{}: {e}", sanitize(&customer.code)));
+                continue;
+            }
+        };
+        let filename = format!("statement-{}.html", customer.code);
+        let built = message(
+            from.clone(),
+            to.clone(),
+            &rendered.subject,
+            &rendered.body,
+            Some((&filename, "text/html; charset=utf-8", &statement.body)),
+        )?;
+        ready.push(Outgoing {
+            item,
+            code: customer.code.clone(),
+            to,
+            address,
+            rendered,
+            message: built,
+        });
+    }
+    Ok((ready, problems))
+}
+
+/// The From mailbox of `[smtp] from`, "Name <address>" or a bare address.
+fn sender(session: &Session) -> Result<Mailbox> {
+    let from = session.config.config.smtp.from.trim();
+    if from.is_empty() {
+        bail!("set [smtp] from in the config: the address reminders are sent from");
+    }
+    let (name, address) = match from.split_once('<') {
+        Some((name, rest)) => (
+            name.trim().trim_matches('"'),
+            rest.trim_end_matches('>').trim(),
+        ),
+        None => ("", from),
+    };
+    mailbox(name, address).context("[smtp] from")
+}
+
+/// The SMTP password: from an environment variable or a command's output.
+fn password(session: &Session) -> Result<Option<String>> {
+    let smtp = &session.config.config.smtp;
+    if let Some(var) = &smtp.password_env {
+        return std::env::var(var)
+            .map(Some)
+            .with_context(|| format!("[smtp] password_env: ${var} is not set"));
+    }
+    if let Some(command) = &smtp.password_command {
+        let output = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(command)
+            .output()
+            .with_context(|| "[smtp] password_command could not run".to_string())?;
+        if !output.status.success() {
+            bail!("[smtp] password_command failed");
+        }
+        return Ok(Some(
+            String::from_utf8_lossy(&output.stdout)
+                .trim_end()
+                .to_string(),
+        ));
+    }
+    Ok(None)
+}
+
+fn transport(session: &Session) -> Result<lettre::SmtpTransport> {
+    let smtp = &session.config.config.smtp;
+    let builder = match smtp.tls {
+        TlsMode::None => lettre::SmtpTransport::builder_dangerous(&smtp.host),
+        TlsMode::Starttls => {
+            lettre::SmtpTransport::starttls_relay(&smtp.host).context("[smtp] host")?
+        }
+        TlsMode::Tls => lettre::SmtpTransport::relay(&smtp.host).context("[smtp] host")?,
+    };
+    let mut builder = builder
+        .port(smtp.port)
+        .timeout(Some(std::time::Duration::from_secs(20)));
+    if let Some(user) = &smtp.username {
+        let secret = password(session)?.unwrap_or_default();
+        builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(
+            user.clone(),
+            secret,
+        ));
+    }
+    Ok(builder.build())
+}
+
+pub(super) fn send(
+    session: &Session,
+    dry_run: bool,
+    to_dir: Option<&Path>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut store = session.open_existing()?;
+    let from = sender(session)?;
+    let (ready, mut problems) = prepare(session, &store, &from)?;
+    if dry_run || to_dir.is_some() {
+        let dir = to_dir
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from(format!("dun-outbox-{}", session.as_of)));
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
+        for m in &ready {
+            let path = dir.join(format!("{}-{}-{}.eml", session.as_of, m.code, m.item.stage));
+            std::fs::write(&path, m.message.formatted())
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            writeln!(
+                out,
+                "wrote {} ({} to {})",
+                path.display(),
+                m.item.stage,
+                sanitize(&m.address)
+            )?;
+        }
+        writeln!(
+            out,
+            "{} messages written, nothing sent or logged",
+            ready.len()
+        )?;
+    } else {
+        let mailer = transport(session)?;
+        let mut sent = 0;
+        for m in &ready {
+            match mailer.send(&m.message) {
+                Ok(_) => {
+                    let kind = if m.item.action == StageAction::NotifySalesRep {
+                        crate::dunning::ActivityKind::SalesRep
+                    } else {
+                        crate::dunning::ActivityKind::Email
+                    };
+                    store.log_activity(&NewActivity {
+                        customer_id: m.item.customer_id,
+                        occurred_on: session.as_of,
+                        kind,
+                        stage: (m.item.kind == AgendaKind::Stage).then(|| m.item.stage.clone()),
+                        outcome: Some(format!("sent to {}: {}", m.address, m.rendered.subject)),
+                        note: None,
+                        next_on: None,
+                        invoices: m.item.invoices.clone(),
+                    })?;
+                    sent += 1;
+                    writeln!(
+                        out,
+                        "sent {} to {} ({})",
+                        m.item.stage,
+                        sanitize(&m.code),
+                        sanitize(&m.to.to_string())
+                    )?;
+                }
+                Err(e) => problems.push(format!(
+                    "{} {}: the server did not take it: {e}",
+                    sanitize(&m.code),
+                    m.item.stage
+                )),
+            }
+        }
+        writeln!(out, "{sent} of {} messages sent and logged", ready.len())?;
+    }
+    if !problems.is_empty() {
+        for p in &problems {
+            eprintln!("dun: {}", sanitize(p));
+        }
+        bail!(
+            "{} messages not sent; nothing was logged for them",
+            problems.len()
+        );
+    }
+    Ok(())
+}
