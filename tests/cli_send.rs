@@ -1,0 +1,368 @@
+//! `dun send` against a real SMTP server on 127.0.0.1 (mailin-embedded):
+//! what arrives, that a second run sends nothing, that a server that is
+//! down gets nothing logged, and that CR/LF in data cannot add a header or
+//! a recipient.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use common::Ledger;
+use mail_parser::MessageParser;
+use mailin_embedded::{Handler, Response, Server, response};
+
+#[derive(Debug, Clone, Default)]
+struct Received {
+    to: Vec<String>,
+    data: Vec<u8>,
+}
+
+#[derive(Clone, Default)]
+struct Catcher {
+    mails: Arc<Mutex<Vec<Received>>>,
+    current: Received,
+}
+
+impl Handler for Catcher {
+    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        self.current = Received {
+            to: to.to_vec(),
+            data: Vec::new(),
+        };
+        response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.data.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> Response {
+        self.mails
+            .lock()
+            .unwrap()
+            .push(std::mem::take(&mut self.current));
+        response::OK
+    }
+}
+
+/// An SMTP server on a free port of 127.0.0.1, serving until the test ends.
+fn smtp_server() -> (u16, Arc<Mutex<Vec<Received>>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let catcher = Catcher::default();
+    let mails = catcher.mails.clone();
+    let mut server = Server::new(catcher);
+    server.with_name("dun-test").with_tcp_listener(listener);
+    std::thread::spawn(move || {
+        let _ = server.serve();
+    });
+    (port, mails)
+}
+
+fn config(ledger: &Ledger, port: u16) -> std::path::PathBuf {
+    let path = ledger.dir.path().join("dun.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[company]\nname = \"Acme Supplies Ltd\"\nemail = \"accounts@acme.example\"\nphone = \"+44 20 7946 0000\"\n\
+             billing_contact = \"Jane Smith\"\niban = \"GB33BUKB20201555555555\"\n\
+             [smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nfrom = \"Acme Accounts <ar@acme.example>\"\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+fn send(ledger: &Ledger, config: &std::path::Path) -> std::process::Output {
+    ledger
+        .dun()
+        .arg("--config")
+        .arg(config)
+        .arg("send")
+        .output()
+        .unwrap()
+}
+
+/// ROSSI (Italian) has an overdue email and a sales-rep note due, ACME
+/// (English) a pre-due reminder, DUPONT (French) an overdue email.
+fn ledger() -> Ledger {
+    let l = Ledger::new();
+    l.ok(&[
+        "customer",
+        "add",
+        "ROSSI",
+        "--name",
+        "Rossi Costruzioni S.r.l.",
+        "--language",
+        "it",
+        "--billing-contact",
+        "Giulia Rossi",
+        "--billing-email",
+        "ap@rossi.example",
+        "--sales-rep",
+        "Tom Baker",
+        "--sales-rep-email",
+        "tom@acme.example",
+    ]);
+    l.ok(&[
+        "customer",
+        "add",
+        "ACME",
+        "--name",
+        "Acme Retail Ltd",
+        "--email",
+        "payables@acmeretail.example",
+    ]);
+    l.ok(&[
+        "customer",
+        "add",
+        "DUPONT",
+        "--name",
+        "Dupont SARL",
+        "--language",
+        "fr",
+        "--email",
+        "compta@dupont.example",
+    ]);
+    let invoice = |number: &str, customer: &str, due: &str, amount: &str| {
+        l.ok(&[
+            "invoice",
+            "add",
+            number,
+            "--customer",
+            customer,
+            "--issued",
+            "2026-10-01",
+            "--due",
+            due,
+            "--amount",
+            amount,
+        ]);
+    };
+    invoice("R-1", "ROSSI", "2026-11-16", "1234.56");
+    invoice("R-2", "ROSSI", "2026-11-05", "500");
+    invoice("A-1", "ACME", "2026-11-24", "99.90");
+    invoice("D-1", "DUPONT", "2026-11-16", "2000");
+    l
+}
+
+fn activity_count(ledger: &Ledger) -> i64 {
+    rusqlite::Connection::open(&ledger.db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM activity WHERE outcome LIKE 'sent to %'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn reminders_arrive_in_each_customers_language_and_are_sent_once() {
+    let (port, mails) = smtp_server();
+    let l = ledger();
+    let cfg = config(&l, port);
+    let out = send(&l, &cfg);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let received = mails.lock().unwrap().clone();
+    assert_eq!(
+        received.len(),
+        4,
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let parsed: Vec<(Vec<String>, String, String, usize)> = received
+        .iter()
+        .map(|m| {
+            let msg = MessageParser::default().parse(&m.data).unwrap();
+            let body = msg.body_text(0).unwrap().to_string();
+            (
+                m.to.clone(),
+                msg.subject().unwrap_or("").to_string(),
+                body,
+                msg.attachment_count(),
+            )
+        })
+        .collect();
+    let find = |rcpt: &str| {
+        parsed
+            .iter()
+            .find(|(to, _, _, _)| to.iter().any(|t| t.contains(rcpt)))
+            .unwrap_or_else(|| panic!("nothing to {rcpt}"))
+    };
+
+    let (to, subject, body, attachments) = find("ap@rossi.example");
+    assert_eq!(to, &vec!["ap@rossi.example".to_string()]);
+    assert_eq!(
+        subject, "Fatture scadute: 1.234,56 EUR da pagare",
+        "R-1 alone: R-2 is the sales rep's"
+    );
+    assert!(
+        body.contains("R-1")
+            && body.contains("1.234,56 EUR")
+            && body.contains("Gentile Giulia Rossi"),
+        "{body}"
+    );
+    assert!(body.contains("Se avete già provveduto al pagamento, vi preghiamo di non tenere conto di questo messaggio."), "{body}");
+    assert_eq!(*attachments, 1, "the statement is attached");
+
+    let (_, subject, body, _) = find("tom@acme.example");
+    assert!(
+        subject.contains("Rossi Costruzioni S.r.l.") && subject.contains("days overdue"),
+        "{subject}"
+    );
+    assert!(body.contains("R-2"), "{body}");
+
+    let (_, subject, body, _) = find("payables@acmeretail.example");
+    assert!(
+        subject.starts_with("Reminder: 1 invoice(s) fall due on 24 Nov 2026"),
+        "{subject}"
+    );
+    assert!(
+        body.contains("If you have already paid, please disregard this message.")
+            && body.contains("99.90 EUR"),
+        "{body}"
+    );
+
+    let (_, subject, body, _) = find("compta@dupont.example");
+    assert!(subject.starts_with("Factures échues"), "{subject}");
+    assert!(
+        body.contains("2 000,00 EUR")
+            && body.contains("merci de ne pas tenir compte de ce message"),
+        "{body}"
+    );
+
+    assert_eq!(activity_count(&l), 4, "each message sent is logged");
+    let again = send(&l, &cfg);
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 of 0 messages sent"));
+    assert_eq!(
+        mails.lock().unwrap().len(),
+        4,
+        "the second run sends nothing"
+    );
+}
+
+#[test]
+fn with_the_server_down_send_fails_and_logs_nothing() {
+    let port = {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap().port()
+    };
+    let l = ledger();
+    let before = l.dump();
+    let out = send(&l, &config(&l, port));
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("4 messages not sent; nothing was logged for them"),
+        "{stderr}"
+    );
+    assert_eq!(l.dump(), before, "nothing was logged as sent");
+}
+
+#[test]
+fn dry_run_writes_eml_files_and_sends_nothing() {
+    let (port, mails) = smtp_server();
+    let l = ledger();
+    let outbox = l.dir.path().join("outbox");
+    let out = l
+        .dun()
+        .arg("--config")
+        .arg(config(&l, port))
+        .args(["send", "--dry-run", "--to-dir"])
+        .arg(&outbox)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(files.len(), 4);
+    assert!(
+        files
+            .iter()
+            .all(|f| f.extension().is_some_and(|e| e == "eml"))
+    );
+    let eml = std::fs::read(
+        files
+            .iter()
+            .find(|f| f.to_string_lossy().contains("DUPONT"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(
+        MessageParser::default()
+            .parse(&eml)
+            .unwrap()
+            .subject()
+            .unwrap()
+            .starts_with("Factures échues")
+    );
+    assert!(mails.lock().unwrap().is_empty());
+    assert_eq!(activity_count(&l), 0);
+}
+
+#[test]
+fn cr_lf_in_a_name_or_address_cannot_add_a_header_or_a_recipient() {
+    let (port, mails) = smtp_server();
+    let l = Ledger::new();
+    for (code, name, email) in [
+        ("EVIL", "placeholder", "ap@evil.example"),
+        ("BAD", "Bad Ltd", "ap@bad.example"),
+    ] {
+        l.ok(&["customer", "add", code, "--name", name, "--email", email]);
+        l.ok(&[
+            "invoice",
+            "add",
+            &format!("{code}-1"),
+            "--customer",
+            code,
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-11-16",
+            "--amount",
+            "10",
+        ]);
+    }
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    // As an import from a hostile file could store them.
+    conn.execute("UPDATE customer SET name = 'Evil Ltd\r\nBcc: victim@else.example\r\nX-Injected: yes' WHERE code = 'EVIL'", []).unwrap();
+    conn.execute("UPDATE customer SET email = 'ap@bad.example\r\nBcc: victim@else.example' WHERE code = 'BAD'", []).unwrap();
+    drop(conn);
+    let out = send(&l, &config(&l, port));
+    assert_eq!(out.status.code(), Some(1), "BAD's address is refused");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("BAD: 'ap@bad.example\\x0d\\x0aBcc"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let received = mails.lock().unwrap().clone();
+    assert_eq!(received.len(), 1, "only EVIL's reminder went out");
+    assert_eq!(
+        received[0].to,
+        vec!["ap@evil.example".to_string()],
+        "one recipient, no Bcc"
+    );
+    let raw = String::from_utf8_lossy(&received[0].data);
+    let headers = raw.split("\r\n\r\n").next().unwrap();
+    assert!(
+        !headers
+            .lines()
+            .any(|l| l.starts_with("Bcc") || l.starts_with("X-Injected")),
+        "{headers}"
+    );
+}
