@@ -366,3 +366,135 @@ fn cr_lf_in_a_name_or_address_cannot_add_a_header_or_a_recipient() {
         "{headers}"
     );
 }
+
+#[test]
+fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
+    use dun::commands::Session;
+    use dun::commands::dashboard::{load_board, run_effects};
+    use dun::config::{Config, Origin};
+    use dun::tui::action::Action;
+    use dun::tui::keymap::Keymap;
+
+    let (port, mails) = smtp_server();
+    let l = ledger();
+    let path = config(&l, port);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let session = Session {
+        config: Config::from_toml(&text, &path)
+            .unwrap()
+            .validate(Origin::File(path.clone()))
+            .unwrap(),
+        as_of: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+        db: l.db.clone(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
+    };
+    let mut store = dun::store::Store::open(&l.db).unwrap();
+    let mut app =
+        dun::tui::app::App::new(load_board(&session, &store).unwrap(), Keymap::default_map());
+    let row = app
+        .board
+        .agenda
+        .iter()
+        .position(|a| a.item.code == "DUPONT")
+        .unwrap();
+    app.agenda.selected = row;
+    let effects = app.update(Action::PreviewMessage);
+    run_effects(&session, &mut store, &mut app, effects).unwrap();
+    let preview = app.preview.clone().expect("a preview");
+    assert!(
+        preview.subject.starts_with("Factures échues")
+            && preview.to.contains("compta@dupont.example"),
+        "{preview:?}"
+    );
+    let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    terminal.draw(|f| dun::tui::ui::draw(&app, f)).unwrap();
+    let screen: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        screen.contains("Send this message?") && screen.contains("Factures"),
+        "the overlay shows the message"
+    );
+    assert!(
+        mails.lock().unwrap().is_empty(),
+        "nothing is sent before confirmation"
+    );
+
+    let effects = app.update(Action::Submit);
+    run_effects(&session, &mut store, &mut app, effects).unwrap();
+    assert!(app.preview.is_none());
+    assert!(
+        app.status.starts_with("sent the overdue_email"),
+        "{}",
+        app.status
+    );
+    assert_eq!(mails.lock().unwrap().len(), 1);
+    assert_eq!(activity_count(&l), 1);
+    assert!(
+        !app.board.agenda.iter().any(|a| a.item.code == "DUPONT"),
+        "the item left the agenda"
+    );
+}
+
+#[test]
+fn letters_and_statements_render_from_the_command_line() {
+    let l = ledger();
+    let cfg = config(&l, 25);
+    let letter = l
+        .dun()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["letter", "ROSSI"])
+        .output()
+        .unwrap();
+    assert!(
+        letter.status.success(),
+        "{}",
+        String::from_utf8_lossy(&letter.stderr)
+    );
+    let text = String::from_utf8(letter.stdout).unwrap();
+    assert!(
+        text.starts_with("Il tuo cliente") || text.starts_with("Fatture scadute"),
+        "{text}"
+    );
+    let formal = l
+        .dun()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["letter", "DUPONT", "--stage", "letter"])
+        .output()
+        .unwrap();
+    let formal = String::from_utf8(formal.stdout).unwrap();
+    assert!(
+        formal.starts_with("Mise en demeure") && formal.contains("D-1"),
+        "{formal}"
+    );
+    let file = l.dir.path().join("statement.html");
+    let out = l
+        .dun()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["statement", "ROSSI", "--html", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        html.contains("<html lang=\"it\">") && html.contains("R-1") && html.contains("R-2"),
+        "{html}"
+    );
+    let bad = l
+        .dun()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["letter", "ROSSI", "--stage", "threat"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--stage: no letter for 'threat'"));
+}

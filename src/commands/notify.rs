@@ -343,13 +343,104 @@ pub(super) fn statement(
 }
 
 /// One message `send` prepared.
-struct Outgoing {
-    item: AgendaItem,
-    code: String,
-    to: Mailbox,
-    address: String,
-    rendered: Rendered,
-    message: lettre::Message,
+pub(crate) struct Outgoing {
+    /// The agenda item it answers.
+    pub(crate) item: AgendaItem,
+    /// The customer's code.
+    pub(crate) code: String,
+    /// The recipient.
+    pub(crate) to: Mailbox,
+    /// The recipient's address, for the log.
+    pub(crate) address: String,
+    /// Subject and body.
+    pub(crate) rendered: Rendered,
+    /// The message as it goes out.
+    pub(crate) message: lettre::Message,
+}
+
+/// The message an agenda item asks for, or why it cannot be sent; `None`
+/// when the item's action is not an email.
+pub(crate) fn outgoing_for(
+    session: &Session,
+    store: &Store,
+    renderer: &Renderer,
+    item: &AgendaItem,
+    from: &Mailbox,
+) -> Result<Option<std::result::Result<Outgoing, String>>> {
+    if !matches!(
+        item.action,
+        StageAction::Email | StageAction::NotifySalesRep
+    ) {
+        return Ok(None);
+    }
+    let kind = if item.action == StageAction::NotifySalesRep {
+        Some(ReminderKind::SalesRep)
+    } else {
+        kind_of(session, item)
+    };
+    let Some(kind) = kind else {
+        return Ok(None);
+    };
+    let customer = store.customer_by_id(item.customer_id)?;
+    let account = store
+        .accounts(session.as_of, Some(customer.id))?
+        .pop()
+        .context("the customer's account")?;
+    let assessed = crate::dunning::evaluate_account(&account, &session.policy(), session.as_of);
+    let code = sanitize(&customer.code).into_owned();
+    let (name, address, lang) = if kind == ReminderKind::SalesRep {
+        let rep = customer.contact(ContactRole::SalesRep);
+        match rep.and_then(|r| r.email.clone()) {
+            Some(email) => (
+                rep.and_then(|r| r.name.clone()).unwrap_or_default(),
+                email,
+                session.config.config.locale,
+            ),
+            None => {
+                return Ok(Some(Err(format!(
+                    "{code}: no sales rep email to send the {} note to",
+                    item.stage
+                ))));
+            }
+        }
+    } else {
+        match recipient(&customer) {
+            Some((name, email)) => (name, email, customer.language),
+            None => {
+                return Ok(Some(Err(format!(
+                    "{code}: no email address for the {} reminder",
+                    item.stage
+                ))));
+            }
+        }
+    };
+    let context = reminder_context(session, &customer, &account, &assessed, &item.invoices);
+    let rendered = renderer.reminder(kind, lang, &context)?;
+    let statement = renderer.statement(
+        customer.language,
+        &statement_context(session, &customer, &account),
+        true,
+    )?;
+    let to = match mailbox(&name, &address) {
+        Ok(to) => to,
+        Err(e) => return Ok(Some(Err(format!("{code}: {e}")))),
+    };
+    let filename = format!("statement-{}.html", customer.code);
+    let built = message(
+        from.clone(),
+        to.clone(),
+        &rendered.subject,
+        &rendered.body,
+        Some((&filename, "text/html; charset=utf-8", &statement.body)),
+    )?;
+    Ok(Some(Ok(Outgoing {
+        item: item.clone(),
+        code: customer.code.clone(),
+        to,
+        address,
+        rendered,
+        message: built,
+    })))
 }
 
 /// The messages the agenda asks for today: reminders to customers and
@@ -360,95 +451,63 @@ fn prepare(
     from: &Mailbox,
 ) -> Result<(Vec<Outgoing>, Vec<String>)> {
     let renderer = renderer(session)?;
-    let agenda = whole_agenda(session, store)?;
     let mut ready = Vec::new();
     let mut problems = Vec::new();
-    for (item, _) in agenda {
-        if !matches!(
-            item.action,
-            StageAction::Email | StageAction::NotifySalesRep
-        ) {
-            continue;
+    for (item, _) in whole_agenda(session, store)? {
+        match outgoing_for(session, store, &renderer, &item, from)? {
+            Some(Ok(m)) => ready.push(m),
+            Some(Err(problem)) => problems.push(problem),
+            None => {}
         }
-        let Some(kind) = (if item.action == StageAction::NotifySalesRep {
-            Some(ReminderKind::SalesRep)
-        } else {
-            kind_of(session, &item)
-        }) else {
-            continue;
-        };
-        let customer = store.customer_by_id(item.customer_id)?;
-        let account = store
-            .accounts(session.as_of, Some(customer.id))?
-            .pop()
-            .context("the customer's account")?;
-        let assessed = crate::dunning::evaluate_account(&account, &session.policy(), session.as_of);
-        let (name, address, lang) = if kind == ReminderKind::SalesRep {
-            let rep = customer.contact(ContactRole::SalesRep);
-            match rep.and_then(|r| r.email.clone()) {
-                Some(email) => (
-                    rep.and_then(|r| r.name.clone()).unwrap_or_default(),
-                    email,
-                    session.config.config.locale,
-                ),
-                None => {
-                    problems.push(format!(
-                        "{}: no sales rep email to send the {} note to",
-                        sanitize(&customer.code),
-                        item.stage
-                    ));
-                    continue;
-                }
-            }
-        } else {
-            match recipient(&customer) {
-                Some((name, email)) => (name, email, customer.language),
-                None => {
-                    problems.push(format!(
-                        "{}: no email address for the {} reminder",
-                        sanitize(&customer.code),
-                        item.stage
-                    ));
-                    continue;
-                }
-            }
-        };
-        let context = reminder_context(session, &customer, &account, &assessed, &item.invoices);
-        let rendered = renderer.reminder(kind, lang, &context)?;
-        let statement = renderer.statement(
-            customer.language,
-            &statement_context(session, &customer, &account),
-            true,
-        )?;
-        let to = match mailbox(&name, &address) {
-            Ok(to) => to,
-            Err(e) => {
-                problems.push(format!("{}: {e}", sanitize(&customer.code)));
-                continue;
-            }
-        };
-        let filename = format!("statement-{}.html", customer.code);
-        let built = message(
-            from.clone(),
-            to.clone(),
-            &rendered.subject,
-            &rendered.body,
-            Some((&filename, "text/html; charset=utf-8", &statement.body)),
-        )?;
-        ready.push(Outgoing {
-            item,
-            code: customer.code.clone(),
-            to,
-            address,
-            rendered,
-            message: built,
-        });
     }
     Ok((ready, problems))
 }
 
+/// The message for one agenda item, ready to show and send.
+pub(crate) fn preview(session: &Session, store: &Store, item: &AgendaItem) -> Result<Outgoing> {
+    let from = sender(session)?;
+    match outgoing_for(session, store, &renderer(session)?, item, &from)? {
+        Some(Ok(m)) => Ok(m),
+        Some(Err(problem)) => bail!("{problem}"),
+        None => bail!("the {} action is not an email", item.action.as_str()),
+    }
+}
+
+/// Sends one message and logs it; nothing is logged unless the server
+/// accepted it.
+pub(crate) fn send_one(
+    session: &Session,
+    store: &mut Store,
+    mailer: &lettre::SmtpTransport,
+    m: &Outgoing,
+) -> Result<()> {
+    mailer.send(&m.message).map_err(|e| {
+        anyhow::anyhow!(
+            "{} {}: the server did not take it: {e}",
+            sanitize(&m.code),
+            m.item.stage
+        )
+    })?;
+    let kind = if m.item.action == StageAction::NotifySalesRep {
+        crate::dunning::ActivityKind::SalesRep
+    } else {
+        crate::dunning::ActivityKind::Email
+    };
+    store.log_activity(&NewActivity {
+        customer_id: m.item.customer_id,
+        occurred_on: session.as_of,
+        kind,
+        stage: (m.item.kind == AgendaKind::Stage).then(|| m.item.stage.clone()),
+        outcome: Some(format!("sent to {}: {}", m.address, m.rendered.subject)),
+        note: None,
+        next_on: None,
+        invoices: m.item.invoices.clone(),
+    })?;
+    Ok(())
+}
+
 /// The From mailbox of `[smtp] from`, "Name <address>" or a bare address.
-fn sender(session: &Session) -> Result<Mailbox> {
+pub(crate) fn sender(session: &Session) -> Result<Mailbox> {
     let from = session.config.config.smtp.from.trim();
     if from.is_empty() {
         bail!("set [smtp] from in the config: the address reminders are sent from");
@@ -489,7 +548,7 @@ fn password(session: &Session) -> Result<Option<String>> {
     Ok(None)
 }
 
-fn transport(session: &Session) -> Result<lettre::SmtpTransport> {
+pub(crate) fn transport(session: &Session) -> Result<lettre::SmtpTransport> {
     let smtp = &session.config.config.smtp;
     let builder = match smtp.tls {
         TlsMode::None => lettre::SmtpTransport::builder_dangerous(&smtp.host),
@@ -547,23 +606,8 @@ pub(super) fn send(
         let mailer = transport(session)?;
         let mut sent = 0;
         for m in &ready {
-            match mailer.send(&m.message) {
-                Ok(_) => {
-                    let kind = if m.item.action == StageAction::NotifySalesRep {
-                        crate::dunning::ActivityKind::SalesRep
-                    } else {
-                        crate::dunning::ActivityKind::Email
-                    };
-                    store.log_activity(&NewActivity {
-                        customer_id: m.item.customer_id,
-                        occurred_on: session.as_of,
-                        kind,
-                        stage: (m.item.kind == AgendaKind::Stage).then(|| m.item.stage.clone()),
-                        outcome: Some(format!("sent to {}: {}", m.address, m.rendered.subject)),
-                        note: None,
-                        next_on: None,
-                        invoices: m.item.invoices.clone(),
-                    })?;
+            match send_one(session, &mut store, &mailer, m) {
+                Ok(()) => {
                     sent += 1;
                     writeln!(
                         out,
@@ -573,11 +617,7 @@ pub(super) fn send(
                         sanitize(&m.to.to_string())
                     )?;
                 }
-                Err(e) => problems.push(format!(
-                    "{} {}: the server did not take it: {e}",
-                    sanitize(&m.code),
-                    m.item.stage
-                )),
+                Err(e) => problems.push(format!("{e:#}")),
             }
         }
         writeln!(out, "{sent} of {} messages sent and logged", ready.len())?;

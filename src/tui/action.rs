@@ -79,6 +79,8 @@ actions! {
     ResolveDispute => "resolve_dispute",
     /// Put the customer on hold, or release the hold.
     ToggleHold => "toggle_hold",
+    /// Preview the selected agenda item's email, then send it.
+    PreviewMessage => "preview_message",
     /// In a form: go to the next field.
     NextField => "next_field",
     /// In a form: go to the previous field.

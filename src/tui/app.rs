@@ -13,6 +13,19 @@ pub use super::requests::{Effect, Request};
 pub use super::sort::SortColumn;
 use crate::dunning::ActivityKind;
 
+/// An email shown before it is sent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    /// The agenda item it answers.
+    pub item: crate::dunning::AgendaItem,
+    /// Recipient.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Body text.
+    pub body: String,
+}
+
 /// The screens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -83,6 +96,8 @@ pub struct App {
     pub form: Option<Form>,
     /// The help overlay is shown.
     pub help: bool,
+    /// An email previewed before sending.
+    pub preview: Option<Preview>,
     /// One line of feedback for the status bar.
     pub status: String,
     /// The live key bindings.
@@ -118,6 +133,7 @@ impl App {
             sort: (SortColumn::Total, false),
             form: None,
             help: false,
+            preview: None,
             status: String::new(),
             keymap,
             page: 10,
@@ -244,6 +260,16 @@ impl App {
             }
             return Vec::new();
         }
+        if let Some(preview) = &self.preview {
+            return match action {
+                Action::Back => {
+                    self.preview = None;
+                    Vec::new()
+                }
+                Action::Submit => vec![Effect::SendMessage(preview.item.clone())],
+                _ => Vec::new(),
+            };
+        }
         if self.form.is_some() {
             return self.update_form(action);
         }
@@ -304,6 +330,14 @@ impl App {
                 self.open_dispute(action == Action::ResolveDispute)
             }
             Action::ToggleHold => self.open_hold(),
+            Action::PreviewMessage => {
+                if self.screen == Screen::Agenda
+                    && let Some(row) = self.board.agenda.get(self.agenda.selected)
+                {
+                    return vec![Effect::Preview(row.item.clone())];
+                }
+                self.status = "select an agenda item to preview its message".into();
+            }
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()

@@ -84,6 +84,10 @@ pub enum Effect {
     LoadCustomer(i64),
     /// Carry out a write; then refresh that customer.
     Save(Request),
+    /// Show the email an agenda item asks for.
+    Preview(crate::dunning::AgendaItem),
+    /// Send the email an agenda item asks for, and log it.
+    SendMessage(crate::dunning::AgendaItem),
 }
 
 /// Validates a form and builds its request.

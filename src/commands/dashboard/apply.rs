@@ -159,6 +159,38 @@ pub fn run_effects(
 ) -> Result<()> {
     for effect in effects {
         match effect {
+            Effect::Preview(item) => match super::super::notify::preview(session, store, &item) {
+                Ok(m) => {
+                    app.preview = Some(crate::tui::app::Preview {
+                        item,
+                        to: m.to.to_string(),
+                        subject: m.rendered.subject.clone(),
+                        body: m.rendered.body.clone(),
+                    });
+                }
+                Err(e) => app.status = format!("{e:#}"),
+            },
+            Effect::SendMessage(item) => {
+                let result = (|| -> Result<String> {
+                    let m = super::super::notify::preview(session, store, &item)?;
+                    let mailer = super::super::notify::transport(session)?;
+                    super::super::notify::send_one(session, store, &mailer, &m)?;
+                    Ok(format!("sent the {} to {}", item.stage, m.to))
+                })()
+                .map_err(|e| format!("{e:#}"));
+                log_line(session, &format!("send {}: {:?}", item.stage, result));
+                let ok = result.is_ok();
+                app.preview = None;
+                app.saved(result);
+                if ok {
+                    refresh(session, store, &mut app.board, item.customer_id)?;
+                    app.refresh_view();
+                    app.agenda.selected = app
+                        .agenda
+                        .selected
+                        .min(app.board.agenda.len().saturating_sub(1));
+                }
+            }
             Effect::LoadCustomer(id) => {
                 let detail = load_customer(session, store, id)?;
                 app.show_customer(detail);

@@ -94,6 +94,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if let Some(form) = &app.form {
         overlay::form(form, theme, frame, body);
     }
+    if let Some(preview) = &app.preview {
+        overlay::preview(preview, theme, frame, body);
+    }
     if app.help {
         overlay::help(app, theme, frame, body);
     }
@@ -147,7 +150,9 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let keys = app.keymap.describe(mode, action);
         (!keys.is_empty()).then(|| format!("{keys} {label}"))
     };
-    let wanted: &[(Action, &str)] = if app.form.is_some() {
+    let wanted: &[(Action, &str)] = if app.preview.is_some() {
+        &[(Action::Submit, "send"), (Action::Back, "cancel")]
+    } else if app.form.is_some() {
         &[
             (Action::NextField, "next"),
             (Action::Submit, "save"),
@@ -167,6 +172,7 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             Screen::Agenda => &[
                 (Action::Open, "open"),
                 (Action::MarkDone, "done"),
+                (Action::PreviewMessage, "email"),
                 (Action::LogFollowUp, "log"),
                 (Action::Help, "help"),
                 (Action::Quit, "quit"),

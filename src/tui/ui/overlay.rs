@@ -144,3 +144,33 @@ pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
         }
     }
 }
+
+/// An email as it will be sent: recipient, subject, body.
+pub(super) fn preview(
+    preview: &crate::tui::app::Preview,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("To: ", theme.dim()),
+            Span::raw(safe(&preview.to)),
+        ]),
+        Line::from(vec![
+            Span::styled("Subject: ", theme.dim()),
+            Span::styled(safe(&preview.subject), theme.header()),
+        ]),
+        Line::raw(""),
+    ];
+    lines.extend(preview.body.lines().map(|l| Line::raw(safe(l))));
+    let box_area = centered(area, area.width.min(100), area.height);
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(Span::styled(
+            " Send this message? enter to send, esc to cancel ",
+            theme.accent(),
+        ))),
+        box_area,
+    );
+}
