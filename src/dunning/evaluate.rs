@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 use super::agenda::{AgendaItem, agenda_for};
 use super::commitments::{PlanState, PromiseState, covered, plan_state};
 use super::measures::{ActiveMeasure, MeasureChange, measures_for};
-use super::snapshot::{Account, OpenInvoice};
+use super::snapshot::{Account, Measure, OpenInvoice};
 use super::terms::Charges;
 use super::{Policy, Stage};
 use crate::config::StageAction;
@@ -448,6 +448,37 @@ pub(super) fn done_on(
                     StageAction::StopSupply | StageAction::CashOnly
                 ) && current.is_some_and(|s| s.id == stage.id)
             }
+        })
+        .map(|a| a.occurred_on)
+        .min()
+        .or_else(|| measure_notice(account, stage))
+}
+
+/// The day the notice of a running stop-supply or cash-only measure was
+/// sent. A measure is the customer's, not an invoice's: one notice, tagged
+/// with the stage, covers every invoice that reaches the stage while the
+/// measure runs. A notice from before the measure's latest start does not.
+fn measure_notice(account: &Account, stage: &Stage) -> Option<NaiveDate> {
+    let measure = match stage.action {
+        StageAction::StopSupply => Measure::StopSupply,
+        StageAction::CashOnly => Measure::CashOnly,
+        _ => return None,
+    };
+    let last = account
+        .measure_events
+        .iter()
+        .rev()
+        .find(|e| e.measure == measure)?;
+    if !last.start {
+        return None;
+    }
+    account
+        .activities
+        .iter()
+        .filter(|a| {
+            a.occurred_on >= last.effective_on
+                && performs(a.kind, stage.action)
+                && a.stage.as_deref() == Some(&*stage.id)
         })
         .map(|a| a.occurred_on)
         .min()

@@ -494,6 +494,49 @@ fn a_cash_only_notice_also_covers_invoices_at_stop_supply() {
 }
 
 #[test]
+fn a_measure_notice_is_sent_once_per_measure_not_per_invoice() {
+    // Stop supply started ten days ago for INV-1 and the notice went out;
+    // INV-2 reaches 30 days today while the measure still runs.
+    let mut a = account(1, vec![invoice(1, 40, 100), invoice(2, 30, 50)]);
+    a.measure_events.push(MeasureEvent {
+        measure: Measure::StopSupply,
+        start: true,
+        effective_on: ago(10),
+        reason: "INV-1 reached 30 days overdue".into(),
+        invoice_id: Some(1),
+    });
+    let notice = Activity {
+        stage: Some("stop_supply".into()),
+        ..logged(10, ActivityKind::Email, vec![1])
+    };
+    a.activities.push(notice.clone());
+    assert!(agenda(std::slice::from_ref(&a), as_of()).is_empty());
+    // Untagged, the email is no measure notice: both invoices are asked for.
+    let mut untagged = a.clone();
+    untagged.activities[0].stage = None;
+    let items = agenda(&[untagged], as_of());
+    assert_eq!(items.len(), 1, "{items:?}");
+    let mut invoices = items[0].invoices.clone();
+    invoices.sort_unstable();
+    assert_eq!(invoices, [1, 2]);
+    // After a lift and a new start, the old notice no longer counts.
+    let mut restarted = a.clone();
+    for (start, days) in [(false, 8), (true, 2)] {
+        restarted.measure_events.push(MeasureEvent {
+            measure: Measure::StopSupply,
+            start,
+            effective_on: ago(days),
+            reason: "again".into(),
+            invoice_id: Some(1),
+        });
+    }
+    let items = agenda(&[restarted], as_of());
+    assert_eq!(items.len(), 1, "{items:?}");
+    assert_eq!(items[0].action, StageAction::StopSupply);
+    assert_eq!(items[0].invoices, [2], "INV-1's own notice still counts");
+}
+
+#[test]
 fn the_larger_overdue_balance_comes_first() {
     let small = account(1, vec![invoice(1, 70, 100)]);
     let large = account(2, vec![invoice(2, 8, 5_000)]);
