@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 use common::Ledger;
 use mail_parser::MessageParser;
 use mailin_embedded::{Handler, Response, Server, response};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Debug, Clone, Default)]
 struct Received {
@@ -372,7 +373,6 @@ fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
     use dun::commands::Session;
     use dun::commands::dashboard::{load_board, run_effects};
     use dun::config::{Config, Origin};
-    use dun::tui::action::Action;
     use dun::tui::keymap::Keymap;
 
     let (port, mails) = smtp_server();
@@ -398,7 +398,10 @@ fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
         .position(|a| a.item.code == "DUPONT")
         .unwrap();
     app.agenda.selected = row;
-    let effects = app.update(Action::PreviewMessage);
+    // Through the keymap, as the bookkeeper presses them: `m`, then enter.
+    let press =
+        |app: &mut dun::tui::app::App, code| app.key(KeyEvent::new(code, KeyModifiers::NONE));
+    let effects = press(&mut app, KeyCode::Char('m'));
     run_effects(&session, &mut store, &mut app, effects).unwrap();
     let preview = app.preview.clone().expect("a preview");
     assert!(
@@ -424,7 +427,7 @@ fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
         "nothing is sent before confirmation"
     );
 
-    let effects = app.update(Action::Submit);
+    let effects = press(&mut app, KeyCode::Enter);
     run_effects(&session, &mut store, &mut app, effects).unwrap();
     assert!(app.preview.is_none());
     assert!(

@@ -389,3 +389,72 @@ fn effects_ask_the_shell_only_for_what_changed() {
     let id = app.selected_customer().unwrap();
     assert_eq!(app.update(Action::Open), vec![Effect::LoadCustomer(id)]);
 }
+
+/// Fills the open form's fields by label.
+fn fill(app: &mut App, values: &[(&str, &str)]) {
+    let form = app.form.as_mut().unwrap();
+    for (label, value) in values {
+        let field = form.fields.iter_mut().find(|f| f.label == *label).unwrap();
+        field.input = dun::tui::form::TextField::with(value);
+    }
+}
+
+#[test]
+fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
+    let f = fixture();
+    let mut app = f.app();
+    f.drive(&mut app, &[Action::ShowAging]);
+    // A USD row: the form offers USD and the payment is recorded in USD.
+    let at = app
+        .view
+        .iter()
+        .position(|&i| app.board.rows[i].currency.to_string() == "USD")
+        .expect("the demo has a USD customer");
+    app.aging.selected = at;
+    let row = app.board.rows[app.view[at]].clone();
+    f.drive(&mut app, &[Action::RecordPayment]);
+    let offered = app.form.as_ref().unwrap().value("Currency");
+    assert_eq!(offered, "USD");
+    fill(&mut app, &[("Amount", "10.00")]);
+    f.drive(&mut app, &[Action::Submit]);
+    assert!(app.form.is_none(), "{}", app.status);
+    assert!(app.status.ends_with("10.00 USD"), "{}", app.status);
+    let selected = &app.board.rows[app.view[app.aging.selected]];
+    assert_eq!(
+        (selected.customer_id, selected.currency),
+        (row.customer_id, row.currency)
+    );
+    assert_eq!(selected.total, row.total - rust_decimal::Decimal::TEN);
+
+    // Paying the smallest debt in full removes its row: the selection
+    // stays in range. (Credit balances sort after it.)
+    app.aging.selected = app
+        .view
+        .iter()
+        .rposition(|&i| app.board.rows[i].total > rust_decimal::Decimal::ZERO)
+        .unwrap();
+    let last = app.board.rows[app.view[app.aging.selected]].clone();
+    f.drive(&mut app, &[Action::RecordPayment]);
+    let amount = last.total.to_string();
+    fill(&mut app, &[("Amount", amount.as_str())]);
+    f.drive(&mut app, &[Action::Submit]);
+    assert!(app.form.is_none(), "{:?}", app.form.and_then(|f| f.error));
+    assert!(
+        !app.board
+            .rows
+            .iter()
+            .any(|r| r.customer_id == last.customer_id && r.currency == last.currency),
+        "the paid row left the aging"
+    );
+    assert!(app.aging.selected < app.view.len());
+    let conn = rusqlite::Connection::open(&f.session.db).unwrap();
+    let currencies: Vec<String> = conn
+        .prepare("SELECT currency FROM payment ORDER BY id DESC LIMIT 2")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(currencies[1], "USD");
+    assert_eq!(currencies[0], last.currency.to_string());
+}

@@ -147,7 +147,8 @@ impl App {
 
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
-        if self.form.is_some() {
+        // A preview answers like a form: enter sends, esc cancels.
+        if self.form.is_some() || self.preview.is_some() {
             Mode::Form
         } else {
             Mode::Screen
@@ -157,10 +158,47 @@ impl App {
     /// Recomputes the filtered, sorted aging view, keeping the selected
     /// customer selected when it is still shown.
     pub fn refresh_view(&mut self) {
-        let selected = self
-            .view
+        let keep = self.aging_key();
+        self.rebuild_view(keep);
+    }
+
+    /// The selected aging row as (customer, currency): what stays selected
+    /// when the rows change under it.
+    fn aging_key(&self) -> Option<(i64, crate::money::Currency)> {
+        self.view
             .get(self.aging.selected)
-            .map(|&i| self.board.rows[i].customer_id);
+            .and_then(|&i| self.board.rows.get(i))
+            .map(|r| (r.customer_id, r.currency))
+    }
+
+    /// Puts one customer's recomputed rows and agenda items on the board
+    /// after a write, keeping the selections on the same rows.
+    pub fn replace_customer(
+        &mut self,
+        customer_id: i64,
+        rows: Vec<AgingRow>,
+        agenda: Vec<super::model::AgendaRow>,
+    ) {
+        let keep = self.aging_key();
+        let keep_item = self
+            .board
+            .agenda
+            .get(self.agenda.selected)
+            .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
+        self.board.replace_customer(customer_id, rows, agenda);
+        self.rebuild_view(keep);
+        let items = &self.board.agenda;
+        self.agenda.selected = keep_item
+            .and_then(|(id, stage, currency)| {
+                items.iter().position(|a| {
+                    a.item.customer_id == id && a.item.stage == stage && a.item.currency == currency
+                })
+            })
+            .unwrap_or(self.agenda.selected)
+            .min(items.len().saturating_sub(1));
+    }
+
+    fn rebuild_view(&mut self, keep: Option<(i64, crate::money::Currency)>) {
         let needle = self.filter.to_lowercase();
         let rows = &self.board.rows;
         let mut view: Vec<usize> = if needle.is_empty() {
@@ -195,11 +233,15 @@ impl App {
             view.reverse();
         }
         self.view = view;
-        self.aging.selected = selected
-            .and_then(|id| {
-                self.view
-                    .iter()
-                    .position(|&i| self.board.rows[i].customer_id == id)
+        let rows = &self.board.rows;
+        self.aging.selected = keep
+            .and_then(|(id, currency)| {
+                let at = |exact: bool| {
+                    self.view.iter().position(|&i| {
+                        rows[i].customer_id == id && (!exact || rows[i].currency == currency)
+                    })
+                };
+                at(true).or_else(|| at(false))
             })
             .unwrap_or(0)
             .min(self.view.len().saturating_sub(1));
@@ -475,6 +517,7 @@ impl App {
                 Field::text("Note", FieldKind::Text, ""),
                 Field::text("Promise date", FieldKind::Date, ""),
                 Field::text("Promise amount", FieldKind::Amount, ""),
+                Field::text("Currency", FieldKind::Text, &self.context_currency()),
                 Field::text("Next date", FieldKind::Date, &next),
             ],
         ));
@@ -496,6 +539,7 @@ impl App {
             outcome: String::new(),
             note: "done from the agenda".into(),
             promise: None,
+            currency: String::new(),
             next_on: None,
         })]
     }
@@ -513,11 +557,31 @@ impl App {
             "Record a payment".into(),
             vec![
                 Field::text("Amount", FieldKind::Amount, ""),
+                Field::text("Currency", FieldKind::Text, &self.context_currency()),
                 Field::text("Date", FieldKind::Date, &self.board.as_of.to_string()),
                 Field::text("Invoice", FieldKind::Text, &invoice),
                 Field::text("Reference", FieldKind::Text, ""),
             ],
         ));
+    }
+
+    /// The currency of what is selected: the aging row, the agenda item, or
+    /// the customer's selected invoice. Empty when nothing says.
+    fn context_currency(&self) -> String {
+        let currency = match self.screen {
+            Screen::Aging => self
+                .view
+                .get(self.aging.selected)
+                .and_then(|&i| self.board.rows.get(i))
+                .map(|r| r.currency),
+            Screen::Agenda => self
+                .board
+                .agenda
+                .get(self.agenda.selected)
+                .map(|a| a.item.currency),
+            Screen::Customer => self.selected_invoice().map(|i| i.currency),
+        };
+        currency.map(|c| c.to_string()).unwrap_or_default()
     }
 
     fn selected_invoice(&self) -> Option<&super::model::InvoiceLine> {

@@ -24,6 +24,8 @@ pub enum Request {
         note: String,
         /// Promised date and amount (amount as typed).
         promise: Option<(NaiveDate, String)>,
+        /// Currency code of the promise as typed; empty for the default.
+        currency: String,
         /// Follow-up date.
         next_on: Option<NaiveDate>,
     },
@@ -33,6 +35,8 @@ pub enum Request {
         customer_id: i64,
         /// Amount as typed.
         amount: String,
+        /// Currency code as typed; empty for the default.
+        currency: String,
         /// Value date.
         date: NaiveDate,
         /// Invoice number named, if any.
@@ -123,6 +127,7 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
                 outcome: text("Outcome"),
                 note: text("Note"),
                 promise,
+                currency: text("Currency"),
                 next_on: date("Next date")?,
             })
         }
@@ -134,6 +139,7 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             Ok(Request::Payment {
                 customer_id: *customer_id,
                 amount,
+                currency: text("Currency"),
                 date: date("Date")?.unwrap_or(as_of),
                 invoice: Some(text("Invoice")).filter(|i| !i.is_empty()),
                 reference: text("Reference"),

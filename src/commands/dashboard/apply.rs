@@ -21,12 +21,13 @@ pub fn apply(session: &Session, store: &mut Store, request: &Request) -> Result<
             outcome,
             note,
             promise,
+            currency,
             next_on,
         } => {
             let promise = match promise {
                 Some((on, amount)) => {
                     let money = session
-                        .money("Promise amount", amount, None)
+                        .money("Promise amount", amount, typed(currency))
                         .map_err(|e| anyhow::anyhow!("{e:#}"))?;
                     Some(NewPromise {
                         customer_id: *customer_id,
@@ -77,12 +78,13 @@ pub fn apply(session: &Session, store: &mut Store, request: &Request) -> Result<
         Request::Payment {
             customer_id,
             amount,
+            currency,
             date,
             invoice,
             reference,
         } => {
             let money = session
-                .money("Amount", amount, None)
+                .money("Amount", amount, typed(currency))
                 .map_err(|e| anyhow::anyhow!("{e:#}"))?;
             if money.amount <= rust_decimal::Decimal::ZERO {
                 anyhow::bail!("Amount: must be positive");
@@ -150,6 +152,11 @@ fn customer_of(store: &Store, request: &Request) -> Option<CustomerId> {
     })
 }
 
+/// A currency field as typed: empty means the configured default.
+fn typed(currency: &str) -> Option<&str> {
+    Some(currency.trim()).filter(|c| !c.is_empty())
+}
+
 /// Applies the app's effects; returns true when the board changed.
 pub fn run_effects(
     session: &Session,
@@ -183,12 +190,7 @@ pub fn run_effects(
                 app.preview = None;
                 app.saved(result);
                 if ok {
-                    refresh(session, store, &mut app.board, item.customer_id)?;
-                    app.refresh_view();
-                    app.agenda.selected = app
-                        .agenda
-                        .selected
-                        .min(app.board.agenda.len().saturating_sub(1));
+                    refresh(session, store, app, item.customer_id)?;
                 }
             }
             Effect::LoadCustomer(id) => {
@@ -205,18 +207,13 @@ pub fn run_effects(
                 let ok = result.is_ok();
                 app.saved(result);
                 if ok && let Some(id) = customer {
-                    refresh(session, store, &mut app.board, id)?;
-                    app.refresh_view();
+                    refresh(session, store, app, id)?;
                     if app.customer.as_ref().is_some_and(|c| c.customer_id == id) {
                         let detail = load_customer(session, store, id)?;
                         let screen = app.screen;
                         app.show_customer(detail);
                         app.screen = screen;
                     }
-                    app.agenda.selected = app
-                        .agenda
-                        .selected
-                        .min(app.board.agenda.len().saturating_sub(1));
                 }
             }
         }

@@ -147,7 +147,7 @@ fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow 
 pub(super) fn refresh(
     session: &Session,
     store: &Store,
-    board: &mut Board,
+    app: &mut crate::tui::app::App,
     customer_id: CustomerId,
 ) -> Result<()> {
     let evaluation = Evaluation::load(session, store, Some(customer_id), Explain::DueOnly)?;
@@ -174,7 +174,7 @@ pub(super) fn refresh(
         ),
         None => (Vec::new(), Vec::new()),
     };
-    board.replace_customer(customer_id, rows, items);
+    app.replace_customer(customer_id, rows, items);
     Ok(())
 }
 
