@@ -166,6 +166,12 @@ fn aging_screen_sorted_and_filtered() {
             ratatui::crossterm::event::KeyCode::Char(c),
         ));
     }
+    // An unbound ctrl chord types nothing into the field.
+    app.key(ratatui::crossterm::event::KeyEvent::new(
+        ratatui::crossterm::event::KeyCode::Char('w'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    ));
+    assert_eq!(app.filter, "ro");
     snapshot("aging_filter", &mut app);
     f.drive(&mut app, &[Action::Submit]);
     assert!(app.view.iter().all(|&i| {

@@ -3,7 +3,7 @@
 //! out, and `Board`/`CustomerDetail` come back from it.
 
 use chrono::Days;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
 use super::form::{Field, FieldKind, Form, Purpose};
@@ -270,6 +270,13 @@ impl App {
         };
         match self.keymap.action(self.mode(), key) {
             Some(action) => self.update(action),
+            // An unbound ctrl or alt chord types nothing. Both at once is
+            // how some terminals report AltGr, which types `@` or `€`.
+            None if event.modifiers.contains(KeyModifiers::CONTROL)
+                != event.modifiers.contains(KeyModifiers::ALT) =>
+            {
+                Vec::new()
+            }
             None => {
                 self.type_key(event.code);
                 Vec::new()
