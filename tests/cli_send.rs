@@ -460,10 +460,8 @@ fn letters_and_statements_render_from_the_command_line() {
         String::from_utf8_lossy(&letter.stderr)
     );
     let text = String::from_utf8(letter.stdout).unwrap();
-    assert!(
-        text.starts_with("Il tuo cliente") || text.starts_with("Fatture scadute"),
-        "{text}"
-    );
+    // The customer's letter, never the internal note to the sales rep.
+    assert!(text.starts_with("Fatture scadute"), "{text}");
     let formal = l
         .dun()
         .arg("--config")
@@ -500,4 +498,73 @@ fn letters_and_statements_render_from_the_command_line() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--stage: no letter for 'threat'"));
+}
+
+#[test]
+fn a_customer_owing_in_two_currencies_gets_both_and_each_message_its_own_file() {
+    let (port, mails) = smtp_server();
+    let l = ledger();
+    l.ok(&[
+        "invoice",
+        "add",
+        "R-3",
+        "--customer",
+        "ROSSI",
+        "--issued",
+        "2026-10-01",
+        "--due",
+        "2026-11-05",
+        "--amount",
+        "700",
+        "--currency",
+        "USD",
+    ]);
+    let cfg = config(&l, port);
+    let statement = l.ok(&["--config", cfg.to_str().unwrap(), "statement", "ROSSI"]);
+    for expected in ["R-1", "R-2", "R-3", "1.734,56 EUR", "700,00 USD"] {
+        assert!(statement.contains(expected), "{expected}: {statement}");
+    }
+
+    let outbox = l.dir.path().join("outbox");
+    let out = l
+        .dun()
+        .arg("--config")
+        .arg(&cfg)
+        .args(["send", "--dry-run", "--to-dir"])
+        .arg(&outbox)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let files: Vec<_> = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(
+        stdout.contains(&format!("{} messages written", files.len())),
+        "one file per message: {stdout}"
+    );
+    let notes: Vec<_> = files
+        .iter()
+        .filter(|f| {
+            let name = f.to_string_lossy();
+            name.contains("ROSSI") && name.contains("escalate_sales_rep")
+        })
+        .collect();
+    assert_eq!(notes.len(), 2, "a note per currency: {files:?}");
+    // The note goes to the rep, in the company's locale, amounts included.
+    let eur = notes
+        .iter()
+        .find(|f| f.to_string_lossy().ends_with("EUR.eml"))
+        .unwrap();
+    let eml = std::fs::read(eur).unwrap();
+    let parsed = MessageParser::default().parse(&eml).unwrap();
+    let body = parsed.body_text(0).unwrap();
+    assert!(body.contains("500.00 EUR"), "{body}");
+    assert!(!body.contains("500,00"), "{body}");
+    assert!(mails.lock().unwrap().is_empty());
 }

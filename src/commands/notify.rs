@@ -96,15 +96,16 @@ fn recipient(customer: &Customer) -> Option<(String, String)> {
     Some((name, email))
 }
 
-/// What a reminder about some invoices of an account says.
+/// What a reminder about some invoices of an account says, with dates and
+/// amounts written the way readers of `locale` write them.
 fn reminder_context(
     session: &Session,
+    locale: Locale,
     customer: &Customer,
     account: &Account,
     assessed: &AccountAssessment,
     invoice_ids: &[InvoiceId],
 ) -> ReminderContext {
-    let locale = customer.language;
     let as_of = session.as_of;
     let chosen: Vec<_> = account
         .invoices
@@ -198,45 +199,68 @@ fn statement_context(
     let locale = customer.language;
     let buckets = &session.config.buckets;
     let titles = buckets.titles();
-    let currency = account
-        .invoices
-        .first()
-        .map_or(session.config.config.currency, |i| i.currency);
-    let mut sums = vec![Decimal::ZERO; titles.len()];
+    // Each currency is listed and totalled on its own, the account's
+    // first currency first.
+    let mut currencies: Vec<Currency> = Vec::new();
+    for i in &account.invoices {
+        if !currencies.contains(&i.currency) {
+            currencies.push(i.currency);
+        }
+    }
+    if currencies.is_empty() {
+        currencies.push(session.config.config.currency);
+    }
     let mut items = Vec::new();
-    for i in account
-        .invoices
-        .iter()
-        .filter(|i| i.currency == currency && i.issue_date <= session.as_of)
-    {
-        let b = buckets.index(days_overdue(i.due_date, session.as_of));
-        sums[b] += i.open;
-        items.push(StatementLine {
-            number: i.number.clone(),
-            issue_date: date_text(locale, i.issue_date),
-            due_date: date_text(locale, i.due_date),
-            bucket: titles[b].clone(),
-            current: b == 0,
-            open: money_text(locale, i.open, i.currency),
-        });
+    let mut bucket_totals = Vec::new();
+    let mut totals = Vec::new();
+    for &currency in &currencies {
+        let mut sums = vec![Decimal::ZERO; titles.len()];
+        for i in account
+            .invoices
+            .iter()
+            .filter(|i| i.currency == currency && i.issue_date <= session.as_of)
+        {
+            let b = buckets.index(days_overdue(i.due_date, session.as_of));
+            sums[b] += i.open;
+            items.push(statement_line(locale, i, &titles[b], b == 0));
+        }
+        bucket_totals.extend(
+            titles
+                .iter()
+                .zip(&sums)
+                .enumerate()
+                .filter(|(_, (_, s))| !s.is_zero())
+                .map(|(n, (t, s))| BucketTotal {
+                    title: t.clone(),
+                    current: n == 0,
+                    amount: money_text(locale, *s, currency),
+                }),
+        );
+        totals.push(money_text(locale, sums.iter().copied().sum(), currency));
     }
     StatementContext {
         company: company(session),
         customer: party(customer),
         date: date_text(locale, session.as_of),
-        buckets: titles
-            .iter()
-            .zip(&sums)
-            .enumerate()
-            .filter(|(_, (_, s))| !s.is_zero())
-            .map(|(n, (t, s))| BucketTotal {
-                title: t.clone(),
-                current: n == 0,
-                amount: money_text(locale, *s, currency),
-            })
-            .collect(),
-        total: money_text(locale, sums.iter().copied().sum(), currency),
+        buckets: bucket_totals,
+        total: totals.join("; "),
         items,
+    }
+}
+
+fn statement_line(
+    locale: Locale,
+    i: &crate::dunning::OpenInvoice,
+    bucket: &str,
+    current: bool,
+) -> StatementLine {
+    StatementLine {
+        number: i.number.clone(),
+        issue_date: date_text(locale, i.issue_date),
+        due_date: date_text(locale, i.due_date),
+        bucket: bucket.to_string(),
+        current,
+        open: money_text(locale, i.open, i.currency),
     }
 }
 
@@ -284,7 +308,7 @@ pub(super) fn letter(
         .assessment
         .agenda
         .iter()
-        .find(|i| kind_of(session, i).is_some());
+        .find(|i| kind_of(session, i).is_some_and(|k| k != ReminderKind::SalesRep));
     let kind = match stage {
         Some(name) => ReminderKind::from_template(name)
             .or_else(|| {
@@ -315,8 +339,13 @@ pub(super) fn letter(
             kind.name()
         );
     }
-    let context = reminder_context(session, &customer, account, assessed, &invoices);
-    let rendered = renderer(session)?.reminder(kind, customer.language, &context)?;
+    let lang = if kind == ReminderKind::SalesRep {
+        session.config.config.locale
+    } else {
+        customer.language
+    };
+    let context = reminder_context(session, lang, &customer, account, assessed, &invoices);
+    let rendered = renderer(session)?.reminder(kind, lang, &context)?;
     write_out(
         out,
         file,
@@ -414,7 +443,14 @@ pub(crate) fn outgoing_for(
             }
         }
     };
-    let context = reminder_context(session, &customer, &account, &assessed, &item.invoices);
+    let context = reminder_context(
+        session,
+        lang,
+        &customer,
+        &account,
+        &assessed,
+        &item.invoices,
+    );
     let rendered = renderer.reminder(kind, lang, &context)?;
     let statement = renderer.statement(
         customer.language,
@@ -570,6 +606,24 @@ pub(crate) fn transport(session: &Session) -> Result<lettre::SmtpTransport> {
     Ok(builder.build())
 }
 
+/// A file name for a message in the outbox: one per customer, stage and
+/// currency, so no message overwrites another, and nothing from the data
+/// can step out of the folder.
+fn outbox_name(as_of: NaiveDate, m: &Outgoing) -> String {
+    let code: String = m
+        .code
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || matches!(c, '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("{as_of}-{code}-{}-{}.eml", m.item.stage, m.item.currency)
+}
+
 pub(super) fn send(
     session: &Session,
     dry_run: bool,
@@ -586,7 +640,7 @@ pub(super) fn send(
         std::fs::create_dir_all(&dir)
             .with_context(|| format!("cannot create {}", dir.display()))?;
         for m in &ready {
-            let path = dir.join(format!("{}-{}-{}.eml", session.as_of, m.code, m.item.stage));
+            let path = dir.join(outbox_name(session.as_of, m));
             std::fs::write(&path, m.message.formatted())
                 .with_context(|| format!("cannot write {}", path.display()))?;
             writeln!(

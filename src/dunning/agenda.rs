@@ -180,7 +180,13 @@ pub(super) fn agenda_for(
         let Some(still_open) = open.get(&plan.currency) else {
             continue;
         };
-        if contacted_since(account, *on).is_some() {
+        // The reminder is about the plan's invoices, not the whole account.
+        let still_open: Vec<InvoiceId> = still_open
+            .iter()
+            .copied()
+            .filter(|id| plan.invoices.is_empty() || plan.invoices.contains(id))
+            .collect();
+        if still_open.is_empty() || contacted_since(account, *on).is_some() {
             continue;
         }
         let why = format!(
@@ -195,7 +201,7 @@ pub(super) fn agenda_for(
             StageAction::Email,
             "missed_instalment",
             plan.currency,
-            still_open.clone(),
+            still_open,
             ladder.len() + 1,
             why,
         ));

@@ -414,6 +414,17 @@ fn a_missed_instalment_asks_for_a_reminder_at_once() {
         2,
         "one email item, one for the stage's own action"
     );
+    // A plan over some invoices reminds of those, not of the whole account.
+    let mut some = a.clone();
+    some.plans[0].invoices = vec![1];
+    some.invoices.push(invoice(2, -40, 5_000));
+    let items = agenda(std::slice::from_ref(&some), after);
+    let reminder = items
+        .iter()
+        .find(|i| i.stage == "missed_instalment")
+        .expect("a reminder");
+    assert_eq!(reminder.invoices, [1]);
+    assert_eq!(reminder.overdue_balance, eur(600));
 }
 
 #[test]
