@@ -5,263 +5,29 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result, bail};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::NaiveDate;
 use lettre::Transport;
 use lettre::message::Mailbox;
-use rust_decimal::Decimal;
 
 use super::Session;
 use super::dunning::{Evaluation, whole_agenda};
 use crate::config::{StageAction, TlsMode};
-use crate::dunning::{Account, AccountAssessment, AgendaItem, AgendaKind, Explain, Status};
-use crate::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
-use crate::money::{Currency, Locale};
-use crate::notify::render::BucketTotal;
-use crate::notify::{
-    InvoiceLine, Party, ReminderContext, ReminderKind, Rendered, Renderer, StatementContext,
-    StatementLine, mailbox, message,
-};
+use crate::dunning::{AgendaItem, AgendaKind, Explain, Status};
+use crate::ledger::{ContactRole, InvoiceId};
+use crate::notify::{ReminderKind, Rendered, Renderer, mailbox, message};
 use crate::store::{NewActivity, Store};
 use crate::text::sanitize;
+
+mod context;
+
+pub use context::date_text;
+use context::{recipient, reminder_context, statement_context};
 
 /// The renderer with the config's templates folder.
 fn renderer(session: &Session) -> Result<Renderer> {
     Ok(Renderer::new(
         session.config.config.notify.templates_dir.as_deref(),
     )?)
-}
-
-/// A date as a letter in this language writes it.
-pub fn date_text(locale: Locale, date: NaiveDate) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    match locale {
-        Locale::En => format!(
-            "{} {} {}",
-            date.day(),
-            MONTHS[date.month0() as usize],
-            date.year()
-        ),
-        _ => format!("{:02}/{:02}/{}", date.day(), date.month(), date.year()),
-    }
-}
-
-fn money_text(locale: Locale, amount: Decimal, currency: Currency) -> String {
-    format!(
-        "{} {currency}",
-        locale.format_amount(amount, currency.minor_digits())
-    )
-}
-
-fn company(session: &Session) -> Party {
-    let c = &session.config.config.company;
-    Party {
-        name: c.name.clone(),
-        code: String::new(),
-        address_lines: c.address.lines().map(str::to_string).collect(),
-        email: c.email.clone(),
-        phone: c.phone.clone(),
-        billing_contact: c.billing_contact.clone(),
-        iban: c.iban.clone(),
-        vat_number: c.vat_number.clone(),
-    }
-}
-
-fn party(customer: &Customer) -> Party {
-    let contact_lines: Vec<String> = [&customer.email, &customer.phone]
-        .into_iter()
-        .flatten()
-        .cloned()
-        .collect();
-    Party {
-        name: customer.name.clone(),
-        code: customer.code.clone(),
-        address_lines: contact_lines,
-        email: customer.email.clone().unwrap_or_default(),
-        phone: customer.phone.clone().unwrap_or_default(),
-        ..Party::default()
-    }
-}
-
-/// Who a customer reminder goes to: accounts payable, else the main address.
-fn recipient(customer: &Customer) -> Option<(String, String)> {
-    let billing = customer.contact(ContactRole::Billing);
-    let email = billing
-        .and_then(|c| c.email.clone())
-        .or_else(|| customer.email.clone())?;
-    let name = billing
-        .and_then(|c| c.name.clone())
-        .unwrap_or_else(|| customer.name.clone());
-    Some((name, email))
-}
-
-/// What a reminder about some invoices of an account says, with dates and
-/// amounts written the way readers of `locale` write them.
-fn reminder_context(
-    session: &Session,
-    locale: Locale,
-    customer: &Customer,
-    account: &Account,
-    assessed: &AccountAssessment,
-    invoice_ids: &[InvoiceId],
-) -> ReminderContext {
-    let as_of = session.as_of;
-    let chosen: Vec<_> = account
-        .invoices
-        .iter()
-        .filter(|i| invoice_ids.contains(&i.id))
-        .collect();
-    let currency = chosen
-        .first()
-        .map_or(session.config.config.currency, |i| i.currency);
-    let chosen: Vec<_> = chosen
-        .into_iter()
-        .filter(|i| i.currency == currency)
-        .collect();
-    let charges = |id: InvoiceId| {
-        assessed
-            .invoices
-            .iter()
-            .find(|a| a.invoice_id == id)
-            .map(|a| a.charges)
-            .unwrap_or_default()
-    };
-    let principal: Decimal = chosen.iter().map(|i| i.open).sum();
-    let interest: Decimal = chosen.iter().map(|i| charges(i.id).interest).sum();
-    let fees: Decimal = chosen
-        .iter()
-        .map(|i| charges(i.id).compensation + charges(i.id).penalty)
-        .sum();
-    let days = chosen
-        .iter()
-        .map(|i| days_overdue(i.due_date, as_of))
-        .max()
-        .unwrap_or(0);
-    let due = chosen.iter().map(|i| i.due_date).min().unwrap_or(as_of);
-    let deadline = as_of
-        .checked_add_days(Days::new(u64::from(
-            session.config.config.notify.deadline_days,
-        )))
-        .unwrap_or(as_of);
-    let contact_name = recipient(customer).map_or_else(|| customer.name.clone(), |(name, _)| name);
-    ReminderContext {
-        company: company(session),
-        customer: party(customer),
-        contact_name,
-        date: date_text(locale, as_of),
-        due: date_text(locale, due),
-        invoices: chosen
-            .iter()
-            .map(|i| InvoiceLine {
-                number: i.number.clone(),
-                issue_date: date_text(locale, i.issue_date),
-                due_date: date_text(locale, i.due_date),
-                amount: money_text(locale, i.amount, i.currency),
-                open: money_text(locale, i.open, i.currency),
-            })
-            .collect(),
-        principal: money_text(locale, principal, currency),
-        interest: money_text(locale, interest, currency),
-        fees: money_text(locale, fees, currency),
-        amount_due: money_text(locale, principal + interest + fees, currency),
-        has_charges: !(interest + fees).is_zero(),
-        rate: session
-            .policy()
-            .terms
-            .yearly_rate
-            .map(|r| locale.format_amount(r.normalize(), 0))
-            .unwrap_or_default(),
-        compensation: Some(session.config.config.terms.compensation)
-            .filter(|c| !c.is_zero())
-            .map(|c| money_text(locale, c, currency))
-            .unwrap_or_default(),
-        penalty: Some(session.config.config.terms.weekly_penalty)
-            .filter(|c| !c.is_zero())
-            .map(|c| money_text(locale, c, currency))
-            .unwrap_or_default(),
-        deadline: date_text(locale, deadline),
-        reference: format!(
-            "{}-{}",
-            customer.code,
-            chosen.first().map_or("", |i| i.number.as_str())
-        ),
-        days,
-    }
-}
-
-/// Every open item of an account with its age, for the statement.
-fn statement_context(
-    session: &Session,
-    customer: &Customer,
-    account: &Account,
-) -> StatementContext {
-    let locale = customer.language;
-    let buckets = &session.config.buckets;
-    let titles = buckets.titles();
-    // Each currency is listed and totalled on its own, the account's
-    // first currency first.
-    let mut currencies: Vec<Currency> = Vec::new();
-    for i in &account.invoices {
-        if !currencies.contains(&i.currency) {
-            currencies.push(i.currency);
-        }
-    }
-    if currencies.is_empty() {
-        currencies.push(session.config.config.currency);
-    }
-    let mut items = Vec::new();
-    let mut bucket_totals = Vec::new();
-    let mut totals = Vec::new();
-    for &currency in &currencies {
-        let mut sums = vec![Decimal::ZERO; titles.len()];
-        for i in account
-            .invoices
-            .iter()
-            .filter(|i| i.currency == currency && i.issue_date <= session.as_of)
-        {
-            let b = buckets.index(days_overdue(i.due_date, session.as_of));
-            sums[b] += i.open;
-            items.push(statement_line(locale, i, &titles[b], b == 0));
-        }
-        bucket_totals.extend(
-            titles
-                .iter()
-                .zip(&sums)
-                .enumerate()
-                .filter(|(_, (_, s))| !s.is_zero())
-                .map(|(n, (t, s))| BucketTotal {
-                    title: t.clone(),
-                    current: n == 0,
-                    amount: money_text(locale, *s, currency),
-                }),
-        );
-        totals.push(money_text(locale, sums.iter().copied().sum(), currency));
-    }
-    StatementContext {
-        company: company(session),
-        customer: party(customer),
-        date: date_text(locale, session.as_of),
-        buckets: bucket_totals,
-        total: totals.join("; "),
-        items,
-    }
-}
-
-fn statement_line(
-    locale: Locale,
-    i: &crate::dunning::OpenInvoice,
-    bucket: &str,
-    current: bool,
-) -> StatementLine {
-    StatementLine {
-        number: i.number.clone(),
-        issue_date: date_text(locale, i.issue_date),
-        due_date: date_text(locale, i.due_date),
-        bucket: bucket.to_string(),
-        current,
-        open: money_text(locale, i.open, i.currency),
-    }
 }
 
 /// The reminder a stage's template names; `None` for stages without one.
