@@ -2,7 +2,6 @@
 //! the effects (load a customer, save a follow-up) for the shell to carry
 //! out, and `Board`/`CustomerDetail` come back from it.
 
-use chrono::Days;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
@@ -11,7 +10,10 @@ use super::keymap::{Key, Keymap, Mode};
 use super::model::{AgingRow, Board, CustomerDetail};
 pub use super::requests::{Effect, Request};
 pub use super::sort::SortColumn;
-use crate::dunning::ActivityKind;
+
+mod forms;
+
+pub use forms::kind_for;
 
 /// An email shown before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -462,217 +464,9 @@ impl App {
         }
         Vec::new()
     }
-
-    /// The customer and, on the agenda, its item's stage and invoices.
-    fn target(&self) -> Option<Target> {
-        let customer_id = self.selected_customer()?;
-        if self.screen == Screen::Agenda {
-            let row = self.board.agenda.get(self.agenda.selected)?;
-            let stage = row.item.kind == crate::dunning::AgendaKind::Stage;
-            return Some((
-                customer_id,
-                stage.then(|| row.item.stage.clone()),
-                row.item.invoices.clone(),
-                Some(row.item.action.as_str().to_string()),
-            ));
-        }
-        let due = self
-            .customer
-            .as_ref()
-            .filter(|c| c.customer_id == customer_id)
-            .and_then(|c| c.due.clone());
-        Some((
-            customer_id,
-            due.as_ref().map(|(stage, _)| stage.clone()),
-            Vec::new(),
-            due.map(|(_, action)| action),
-        ))
-    }
-
-    fn open_follow_up(&mut self, _done: bool) {
-        let Some((customer_id, stage, invoices, action)) = self.target() else {
-            return;
-        };
-        let kind = kind_for(action.as_deref());
-        // The ladder's next step on this account, else a week from today.
-        let next = self
-            .customer
-            .as_ref()
-            .filter(|c| c.customer_id == customer_id)
-            .and_then(|c| c.next_step)
-            .or_else(|| self.board.as_of.checked_add_days(Days::new(7)))
-            .map(|d| d.to_string())
-            .unwrap_or_default();
-        let kinds: Vec<&'static str> = ActivityKind::LOGGABLE.iter().map(|k| k.as_str()).collect();
-        let title = format!(
-            "Log a follow-up{}",
-            stage
-                .as_ref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default()
-        );
-        self.form = Some(Form::new(
-            Purpose::FollowUp {
-                customer_id,
-                stage,
-                invoices,
-            },
-            title,
-            vec![
-                Field::choice("Kind", kinds, kind.as_str()),
-                Field::text("Outcome", FieldKind::Text, ""),
-                Field::text("Note", FieldKind::Text, ""),
-                Field::text("Promise date", FieldKind::Date, ""),
-                Field::text("Promise amount", FieldKind::Amount, ""),
-                Field::text("Currency", FieldKind::Text, &self.context_currency()),
-                Field::text("Next date", FieldKind::Date, &next),
-            ],
-        ));
-    }
-
-    fn mark_done(&mut self) -> Vec<Effect> {
-        let Some((customer_id, stage, invoices, action)) = self.target() else {
-            return Vec::new();
-        };
-        if self.screen != Screen::Agenda {
-            self.open_follow_up(true);
-            return Vec::new();
-        }
-        vec![Effect::Save(Request::FollowUp {
-            customer_id,
-            kind: kind_for(action.as_deref()),
-            stage,
-            invoices,
-            outcome: String::new(),
-            note: "done from the agenda".into(),
-            promise: None,
-            currency: String::new(),
-            next_on: None,
-        })]
-    }
-
-    fn open_payment(&mut self) {
-        let Some(customer_id) = self.selected_customer() else {
-            return;
-        };
-        let invoice = self
-            .selected_invoice()
-            .map(|i| i.number.clone())
-            .unwrap_or_default();
-        self.form = Some(Form::new(
-            Purpose::Payment { customer_id },
-            "Record a payment".into(),
-            vec![
-                Field::text("Amount", FieldKind::Amount, ""),
-                Field::text("Currency", FieldKind::Text, &self.context_currency()),
-                Field::text("Date", FieldKind::Date, &self.board.as_of.to_string()),
-                Field::text("Invoice", FieldKind::Text, &invoice),
-                Field::text("Reference", FieldKind::Text, ""),
-            ],
-        ));
-    }
-
-    /// The currency of what is selected: the aging row, the agenda item, or
-    /// the customer's selected invoice. Empty when nothing says.
-    fn context_currency(&self) -> String {
-        let currency = match self.screen {
-            Screen::Aging => self
-                .view
-                .get(self.aging.selected)
-                .and_then(|&i| self.board.rows.get(i))
-                .map(|r| r.currency),
-            Screen::Agenda => self
-                .board
-                .agenda
-                .get(self.agenda.selected)
-                .map(|a| a.item.currency),
-            Screen::Customer => self.selected_invoice().map(|i| i.currency),
-        };
-        currency.map(|c| c.to_string()).unwrap_or_default()
-    }
-
-    fn selected_invoice(&self) -> Option<&super::model::InvoiceLine> {
-        if self.screen != Screen::Customer {
-            return None;
-        }
-        self.customer.as_ref()?.invoices.get(self.invoice.selected)
-    }
-
-    fn open_dispute(&mut self, resolve: bool) {
-        let Some(invoice) = self.selected_invoice() else {
-            self.status = "open a customer and select an invoice first".into();
-            return;
-        };
-        let number = invoice.number.clone();
-        let (purpose, title, label) = if resolve {
-            (
-                Purpose::Resolve {
-                    number: number.clone(),
-                },
-                format!("Resolve the dispute on {number}"),
-                "Resolution",
-            )
-        } else {
-            (
-                Purpose::Dispute {
-                    number: number.clone(),
-                },
-                format!("Dispute {number}"),
-                "Reason",
-            )
-        };
-        self.form = Some(Form::new(
-            purpose,
-            title,
-            vec![Field::text(label, FieldKind::Text, "")],
-        ));
-    }
-
-    fn open_hold(&mut self) {
-        let Some(customer_id) = self.selected_customer() else {
-            return;
-        };
-        let release = self
-            .customer
-            .as_ref()
-            .filter(|c| c.customer_id == customer_id)
-            .is_some_and(|c| c.on_hold)
-            || (self.screen != Screen::Customer
-                && self.board.rows.iter().any(|r| {
-                    r.customer_id == customer_id && r.badges.contains(&super::model::Badge::Hold)
-                }));
-        let title = if release {
-            "Release the hold"
-        } else {
-            "Put on hold"
-        };
-        self.form = Some(Form::new(
-            Purpose::Hold {
-                customer_id,
-                release,
-            },
-            title.into(),
-            vec![Field::text("Reason", FieldKind::Text, "")],
-        ));
-    }
 }
 
 /// The lowercase name stored in a row's search key.
 fn name_key(row: &AgingRow) -> &str {
     row.search.split_once('\u{0}').map_or("", |(_, name)| name)
-}
-
-/// What a follow-up is about: customer, stage performed, invoices covered,
-/// and the agenda action it answers.
-type Target = (i64, Option<String>, Vec<i64>, Option<String>);
-
-/// The kind of follow-up that performs an agenda action.
-pub fn kind_for(action: Option<&str>) -> ActivityKind {
-    match action {
-        Some("email") => ActivityKind::Email,
-        Some("notify_sales_rep") => ActivityKind::SalesRep,
-        Some("stop_supply" | "cash_only" | "letter") => ActivityKind::Letter,
-        Some("agency") => ActivityKind::Agency,
-        _ => ActivityKind::Call,
-    }
 }
