@@ -464,3 +464,58 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
     assert_eq!(currencies[1], "USD");
     assert_eq!(currencies[0], last.currency.to_string());
 }
+
+#[test]
+fn a_kind_that_cannot_perform_the_stage_is_logged_and_the_status_says_so() {
+    let f = fixture();
+    let mut app = f.app();
+    let item = app
+        .board
+        .agenda
+        .iter()
+        .find(|a| {
+            a.item.action.as_str() == "call" && a.item.kind == dun::dunning::AgendaKind::Stage
+        })
+        .expect("the demo has a call due")
+        .item
+        .clone();
+    let request = dun::tui::app::Request::FollowUp {
+        customer_id: item.customer_id,
+        kind: dun::dunning::ActivityKind::Note,
+        stage: Some(item.stage.clone()),
+        invoices: item.invoices.clone(),
+        outcome: String::new(),
+        note: "left a voicemail".into(),
+        promise: None,
+        currency: String::new(),
+        next_on: None,
+    };
+    let mut store = f.store();
+    run_effects(
+        &f.session,
+        &mut store,
+        &mut app,
+        vec![Effect::Save(request)],
+    )
+    .unwrap();
+    assert_eq!(
+        app.status,
+        format!("logged the note; a note does not perform {}", item.stage)
+    );
+    let conn = rusqlite::Connection::open(&f.session.db).unwrap();
+    let (kind, stage): (String, Option<String>) = conn
+        .query_row(
+            "SELECT kind, stage FROM activity ORDER BY id DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((kind.as_str(), stage), ("note", None));
+    assert!(
+        app.board
+            .agenda
+            .iter()
+            .any(|a| a.item.customer_id == item.customer_id && a.item.stage == item.stage),
+        "the call is still due"
+    );
+}

@@ -44,16 +44,24 @@ pub fn apply(session: &Session, store: &mut Store, request: &Request) -> Result<
             for (label, text) in [("Outcome", outcome), ("Note", note)] {
                 crate::text::check_field(label, text).map_err(anyhow::Error::msg)?;
             }
-            let stage = super::super::follow_up::resolve_stage(
-                session,
-                store,
-                *customer_id,
-                *kind,
-                stage.as_deref(),
-                invoices,
-                session.as_of,
-            )
-            .unwrap_or(None);
+            let resolve = |stage: Option<&str>| {
+                super::super::follow_up::resolve_stage(
+                    session,
+                    store,
+                    *customer_id,
+                    *kind,
+                    stage,
+                    invoices,
+                    session.as_of,
+                )
+            };
+            // A kind changed in the form may not perform the item's stage:
+            // then it counts for what it does perform, and the status says so.
+            let (stage, unperformed) = match (resolve(stage.as_deref()), stage) {
+                (Ok(found), _) => (found, None),
+                (Err(_), Some(asked)) => (resolve(None)?, Some(asked)),
+                (Err(e), None) => return Err(e),
+            };
             let activity = NewActivity {
                 customer_id: *customer_id,
                 occurred_on: session.as_of,
@@ -73,7 +81,9 @@ pub fn apply(session: &Session, store: &mut Store, request: &Request) -> Result<
                     p.promised_on
                 ),
                 None => format!("logged the {}", kind.as_str()),
-            })
+            } + &unperformed
+                .map(|s| format!("; a {} does not perform {s}", kind.as_str()))
+                .unwrap_or_default())
         }
         Request::Payment {
             customer_id,
