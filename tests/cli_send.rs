@@ -427,6 +427,12 @@ fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
         "nothing is sent before confirmation"
     );
 
+    // Down scrolls a long message; up scrolls back; neither sends.
+    assert!(press(&mut app, KeyCode::Down).is_empty());
+    assert!(press(&mut app, KeyCode::Down).is_empty());
+    assert_eq!(app.preview.as_ref().map(|p| p.scroll), Some(2));
+    assert!(press(&mut app, KeyCode::Up).is_empty());
+    assert_eq!(app.preview.as_ref().map(|p| p.scroll), Some(1));
     let effects = press(&mut app, KeyCode::Enter);
     run_effects(&session, &mut store, &mut app, effects).unwrap();
     assert!(app.preview.is_none());

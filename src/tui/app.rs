@@ -26,6 +26,8 @@ pub struct Preview {
     pub subject: String,
     /// Body text.
     pub body: String,
+    /// Body lines scrolled past.
+    pub scroll: u16,
 }
 
 /// The screens.
@@ -318,6 +320,18 @@ impl App {
                     Vec::new()
                 }
                 Action::Submit => vec![Effect::SendMessage(preview.item.clone())],
+                Action::NextField | Action::PreviousField => {
+                    let last = u16::try_from(preview.body.lines().count()).unwrap_or(u16::MAX);
+                    let scroll = if action == Action::NextField {
+                        preview.scroll.saturating_add(1).min(last)
+                    } else {
+                        preview.scroll.saturating_sub(1)
+                    };
+                    if let Some(p) = self.preview.as_mut() {
+                        p.scroll = scroll;
+                    }
+                    Vec::new()
+                }
                 _ => Vec::new(),
             };
         }

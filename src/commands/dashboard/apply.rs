@@ -183,6 +183,7 @@ pub fn run_effects(
                         to: m.to.to_string(),
                         subject: m.rendered.subject.clone(),
                         body: m.rendered.body.clone(),
+                        scroll: 0,
                     });
                 }
                 Err(e) => app.status = format!("{e:#}"),

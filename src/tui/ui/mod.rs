@@ -151,7 +151,11 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         (!keys.is_empty()).then(|| format!("{keys} {label}"))
     };
     let wanted: &[(Action, &str)] = if app.preview.is_some() {
-        &[(Action::Submit, "send"), (Action::Back, "cancel")]
+        &[
+            (Action::NextField, "scroll"),
+            (Action::Submit, "send"),
+            (Action::Back, "cancel"),
+        ]
     } else if app.form.is_some() {
         &[
             (Action::NextField, "next"),

@@ -163,7 +163,13 @@ pub(super) fn preview(
         ]),
         Line::raw(""),
     ];
-    lines.extend(preview.body.lines().map(|l| Line::raw(safe(l))));
+    lines.extend(
+        preview
+            .body
+            .lines()
+            .skip(usize::from(preview.scroll))
+            .map(|l| Line::raw(safe(l))),
+    );
     let box_area = centered(area, area.width.min(100), area.height);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
