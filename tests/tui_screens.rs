@@ -439,6 +439,7 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
         .iter()
         .rposition(|&i| app.board.rows[i].total > rust_decimal::Decimal::ZERO)
         .unwrap();
+    let at = app.aging.selected;
     let last = app.board.rows[app.view[app.aging.selected]].clone();
     f.drive(&mut app, &[Action::RecordPayment]);
     let amount = last.total.to_string();
@@ -452,7 +453,11 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
             .any(|r| r.customer_id == last.customer_id && r.currency == last.currency),
         "the paid row left the aging"
     );
-    assert!(app.aging.selected < app.view.len());
+    assert_eq!(
+        app.aging.selected,
+        at.min(app.view.len() - 1),
+        "the cursor stays where the paid row was"
+    );
     let conn = rusqlite::Connection::open(&f.session.db).unwrap();
     let currencies: Vec<String> = conn
         .prepare("SELECT currency FROM payment ORDER BY id DESC LIMIT 2")

@@ -189,8 +189,13 @@ impl App {
             .agenda
             .get(self.agenda.selected)
             .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
+        let at = self.aging.selected;
         self.board.replace_customer(customer_id, rows, agenda);
         self.rebuild_view(keep);
+        if keep.is_some_and(|(id, _)| self.aging_key().is_none_or(|(now, _)| now != id)) {
+            // The selected row left (paid in full): stay where it was.
+            self.aging.selected = at.min(self.view.len().saturating_sub(1));
+        }
         let items = &self.board.agenda;
         self.agenda.selected = keep_item
             .and_then(|(id, stage, currency)| {
