@@ -7,6 +7,7 @@
 mod common;
 
 use std::net::TcpListener;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use common::Ledger;
@@ -269,15 +270,13 @@ fn with_the_server_down_send_fails_and_logs_nothing() {
     assert_eq!(l.dump(), before, "nothing was logged as sent");
 }
 
-#[test]
-fn dry_run_writes_eml_files_and_sends_nothing() {
-    let (port, mails) = smtp_server();
-    let l = ledger();
+/// `dun send --dry-run` into an outbox folder: its output and the files.
+fn dry_run(l: &Ledger, cfg: &Path) -> (String, Vec<PathBuf>) {
     let outbox = l.dir.path().join("outbox");
     let out = l
         .dun()
         .arg("--config")
-        .arg(config(&l, port))
+        .arg(cfg)
         .args(["send", "--dry-run", "--to-dir"])
         .arg(&outbox)
         .output()
@@ -287,10 +286,18 @@ fn dry_run_writes_eml_files_and_sends_nothing() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let files: Vec<_> = std::fs::read_dir(&outbox)
+    let files = std::fs::read_dir(&outbox)
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
+    (String::from_utf8(out.stdout).unwrap(), files)
+}
+
+#[test]
+fn dry_run_writes_eml_files_and_sends_nothing() {
+    let (port, mails) = smtp_server();
+    let l = ledger();
+    let (_, files) = dry_run(&l, &config(&l, port));
     assert_eq!(files.len(), 4);
     assert!(
         files
@@ -531,25 +538,7 @@ fn a_customer_owing_in_two_currencies_gets_both_and_each_message_its_own_file() 
         assert!(statement.contains(expected), "{expected}: {statement}");
     }
 
-    let outbox = l.dir.path().join("outbox");
-    let out = l
-        .dun()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["send", "--dry-run", "--to-dir"])
-        .arg(&outbox)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let files: Vec<_> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
+    let (stdout, files) = dry_run(&l, &cfg);
     assert!(
         stdout.contains(&format!("{} messages written", files.len())),
         "one file per message: {stdout}"
