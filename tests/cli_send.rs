@@ -563,3 +563,66 @@ fn a_customer_owing_in_two_currencies_gets_both_and_each_message_its_own_file() 
     assert!(!body.contains("500,00"), "{body}");
     assert!(mails.lock().unwrap().is_empty());
 }
+
+#[test]
+fn a_missed_instalment_is_reminded_for_the_instalment_and_the_plans_invoices() {
+    let (port, _mails) = smtp_server();
+    let l = ledger();
+    l.ok(&[
+        "invoice",
+        "add",
+        "A-2",
+        "--customer",
+        "ACME",
+        "--issued",
+        "2026-09-01",
+        "--due",
+        "2026-10-01",
+        "--amount",
+        "900",
+    ]);
+    // The plan was agreed a month ago; its first instalment was missed.
+    let plan = common::bare_dun(l.dir.path())
+        .arg("--db")
+        .arg(&l.db)
+        .args([
+            "--as-of",
+            "2026-10-20",
+            "plan",
+            "ACME",
+            "--invoice",
+            "A-2",
+            "--instalment",
+            "2026-11-05:300",
+            "--instalment",
+            "2026-12-05:600",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        plan.status.success(),
+        "{}",
+        String::from_utf8_lossy(&plan.stderr)
+    );
+    let cfg = config(&l, port);
+    let (_, files) = dry_run(&l, &cfg);
+    let reminder = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains("ACME-missed_instalment"))
+        .unwrap_or_else(|| panic!("a missed-instalment reminder: {files:?}"));
+    let eml = std::fs::read(reminder).unwrap();
+    let parsed = MessageParser::default().parse(&eml).unwrap();
+    assert_eq!(
+        parsed.subject().unwrap(),
+        "Missed instalment of 300.00 EUR due 5 Nov 2026"
+    );
+    let body = parsed.body_text(0).unwrap();
+    assert!(
+        body.contains("Please pay the instalment of 300.00 EUR by"),
+        "{body}"
+    );
+    assert!(body.contains("A-2") && !body.contains("A-1"), "{body}");
+    // `dun letter` picks the same reminder.
+    let letter = l.ok(&["--config", cfg.to_str().unwrap(), "letter", "ACME"]);
+    assert!(letter.starts_with("Missed instalment"), "{letter}");
+}

@@ -5,7 +5,8 @@
 use dun::money::Locale;
 use dun::notify::render::BucketTotal;
 use dun::notify::{
-    InvoiceLine, Party, ReminderContext, ReminderKind, Renderer, StatementContext, StatementLine,
+    InvoiceLine, MissedInstalment, Party, ReminderContext, ReminderKind, Renderer,
+    StatementContext, StatementLine,
 };
 
 fn company() -> Party {
@@ -65,6 +66,11 @@ fn reminder() -> ReminderContext {
         deadline: "02/12/2026".into(),
         reference: "ROSSI-000123".into(),
         days: 22,
+        instalment: MissedInstalment {
+            amount: "300,00 EUR".into(),
+            due: "10/11/2026".into(),
+            agreed: "15/10/2026".into(),
+        },
     }
 }
 

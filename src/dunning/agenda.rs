@@ -272,14 +272,15 @@ pub(super) fn agenda_for(
 /// One item per customer, action and currency: the most severe reason
 /// leads, and the item lists every invoice any reason covered. A cash-only
 /// notice covers what a stop-supply notice would say, so when both are due
-/// they go out as one.
+/// they go out as one. A missed instalment stays apart: its reminder is
+/// about the plan, and must not list invoices the plan does not cover.
 fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
     let cash_only: Vec<Currency> = items
         .iter()
         .filter(|i| i.action == StageAction::CashOnly)
         .map(|i| i.currency)
         .collect();
-    let mut merged: BTreeMap<(StageAction, Currency), AgendaItem> = BTreeMap::new();
+    let mut merged: BTreeMap<(StageAction, Currency, bool), AgendaItem> = BTreeMap::new();
     for item in items {
         let action = if item.action == StageAction::StopSupply && cash_only.contains(&item.currency)
         {
@@ -287,7 +288,11 @@ fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
         } else {
             item.action
         };
-        let key = (action, item.currency);
+        let key = (
+            action,
+            item.currency,
+            item.kind == AgendaKind::MissedInstalment,
+        );
         match merged.get_mut(&key) {
             None => {
                 merged.insert(key, item);

@@ -7,6 +7,6 @@ pub mod render;
 
 pub use mail::{MailError, mailbox, message};
 pub use render::{
-    InvoiceLine, Party, ReminderContext, ReminderKind, Rendered, Renderer, StatementContext,
-    StatementLine,
+    InvoiceLine, MissedInstalment, Party, ReminderContext, ReminderKind, Rendered, Renderer,
+    StatementContext, StatementLine,
 };

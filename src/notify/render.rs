@@ -55,17 +55,20 @@ pub enum ReminderKind {
     Letter,
     /// A note to our sales rep.
     SalesRep,
+    /// A payment-plan instalment was missed.
+    Instalment,
 }
 
 impl ReminderKind {
     /// Every kind, for golden tests and `dun letter --stage`.
-    pub const ALL: [ReminderKind; 6] = [
+    pub const ALL: [ReminderKind; 7] = [
         ReminderKind::PreDue,
         ReminderKind::Overdue,
         ReminderKind::StopSupply,
         ReminderKind::CashOnly,
         ReminderKind::Letter,
         ReminderKind::SalesRep,
+        ReminderKind::Instalment,
     ];
 
     /// The template name a stage's config gives (`pre_due`, `overdue`…).
@@ -82,6 +85,7 @@ impl ReminderKind {
             ReminderKind::CashOnly => "cash_only",
             ReminderKind::Letter => "letter",
             ReminderKind::SalesRep => "sales_rep",
+            ReminderKind::Instalment => "instalment",
         }
     }
 }
@@ -159,6 +163,20 @@ pub struct ReminderContext {
     pub reference: String,
     /// Days overdue at the longest (sales-rep notes).
     pub days: i64,
+    /// A missed instalment's amount, date and plan date (instalment
+    /// reminders); empty otherwise.
+    pub instalment: MissedInstalment,
+}
+
+/// The instalment a reminder asks for.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct MissedInstalment {
+    /// Amount with currency.
+    pub amount: String,
+    /// The day it was due.
+    pub due: String,
+    /// The day the plan was agreed.
+    pub agreed: String,
 }
 
 /// One open item on a statement.
@@ -252,6 +270,10 @@ impl Renderer {
     /// and `phrases.toml` (merged over the built-in phrases).
     pub fn new(overrides: Option<&Path>) -> Result<Renderer, RenderError> {
         let mut env = Environment::new();
+        // Every phrase is rendered with every message's context, so a
+        // phrase may name a value (`instalment.amount`) another kind of
+        // message does not carry: that renders empty instead of failing.
+        env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         env.add_filter("pad", |text: String, width: usize| pad(&text, width, false));
         env.add_filter("rpad", |text: String, width: usize| pad(&text, width, true));
         let mut sources: BTreeMap<String, String> = BUILT_IN
@@ -352,14 +374,15 @@ impl Renderer {
         } else {
             "reminder.txt"
         };
-        let intro = format!("intro_{name}");
-        let consequence = format!("consequence_{name}");
-        let (t, body) = self.render(
-            template,
-            lang,
-            context,
-            &[("intro", intro), ("consequence", consequence)],
-        )?;
+        let mut extra = vec![
+            ("intro", format!("intro_{name}")),
+            ("consequence", format!("consequence_{name}")),
+        ];
+        if kind == ReminderKind::Instalment {
+            // What is asked for is the instalment, not the whole balance.
+            extra.push(("deadline", "deadline_instalment".to_string()));
+        }
+        let (t, body) = self.render(template, lang, context, &extra)?;
         let subject = t
             .get(&format!("subject_{name}"))
             .cloned()

@@ -5,11 +5,13 @@ use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::super::Session;
-use crate::dunning::{Account, AccountAssessment};
+use crate::dunning::{Account, AccountAssessment, PlanState};
 use crate::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
 use crate::money::{Currency, Locale};
 use crate::notify::render::BucketTotal;
-use crate::notify::{InvoiceLine, Party, ReminderContext, StatementContext, StatementLine};
+use crate::notify::{
+    InvoiceLine, MissedInstalment, Party, ReminderContext, StatementContext, StatementLine,
+};
 
 /// A date as a letter in this language writes it.
 pub fn date_text(locale: Locale, date: NaiveDate) -> String {
@@ -125,7 +127,25 @@ pub(super) fn reminder_context(
         )))
         .unwrap_or(as_of);
     let contact_name = recipient(customer).map_or_else(|| customer.name.clone(), |(name, _)| name);
+    // The missed instalment of a plan over these invoices, if one was missed.
+    let instalment = account
+        .plans
+        .iter()
+        .filter(|p| p.currency == currency)
+        .filter(|p| p.invoices.is_empty() || chosen.iter().any(|i| p.invoices.contains(&i.id)))
+        .find_map(
+            |p| match assessed.plans.iter().find(|(id, _)| *id == p.id) {
+                Some((_, PlanState::Broken { missed, .. })) => Some(MissedInstalment {
+                    amount: money_text(locale, missed.1, currency),
+                    due: date_text(locale, missed.0),
+                    agreed: date_text(locale, p.created_on),
+                }),
+                _ => None,
+            },
+        )
+        .unwrap_or_default();
     ReminderContext {
+        instalment,
         company: company(session),
         customer: party(customer),
         contact_name,

@@ -33,7 +33,7 @@ fn renderer(session: &Session) -> Result<Renderer> {
 /// The reminder a stage's template names; `None` for stages without one.
 fn kind_of(session: &Session, item: &AgendaItem) -> Option<ReminderKind> {
     if item.kind == AgendaKind::MissedInstalment {
-        return Some(ReminderKind::Overdue);
+        return Some(ReminderKind::Instalment);
     }
     let stage = session
         .config
@@ -111,6 +111,12 @@ pub(super) fn letter(
         customer.language
     };
     let context = reminder_context(session, lang, &customer, account, assessed, &invoices);
+    if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
+        bail!(
+            "{} has missed no instalment of a payment plan",
+            sanitize(&customer.code)
+        );
+    }
     let rendered = renderer(session)?.reminder(kind, lang, &context)?;
     write_out(
         out,

@@ -414,10 +414,11 @@ fn a_missed_instalment_asks_for_a_reminder_at_once() {
         2,
         "one email item, one for the stage's own action"
     );
-    // A plan over some invoices reminds of those, not of the whole account.
+    // A plan over some invoices reminds of those, not of the whole account,
+    // even when another invoice's pre-due reminder is due the same day.
     let mut some = a.clone();
     some.plans[0].invoices = vec![1];
-    some.invoices.push(invoice(2, -40, 5_000));
+    some.invoices.push(invoice(2, -23, 5_000));
     let items = agenda(std::slice::from_ref(&some), after);
     let reminder = items
         .iter()
@@ -425,6 +426,11 @@ fn a_missed_instalment_asks_for_a_reminder_at_once() {
         .expect("a reminder");
     assert_eq!(reminder.invoices, [1]);
     assert_eq!(reminder.overdue_balance, eur(600));
+    let pre_due = items
+        .iter()
+        .find(|i| i.stage == "pre_due_reminder")
+        .expect("a pre-due reminder of its own");
+    assert_eq!(pre_due.invoices, [2]);
 }
 
 #[test]
