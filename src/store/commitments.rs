@@ -25,7 +25,9 @@ pub(super) fn commitments(
             .prepare_cached(sql)
             .context("cannot read promises and plans")?;
         let rows = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .query_map(params![customer.0, customer.1], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+            })
             .context("cannot read promises and plans")?;
         let mut map: HashMap<i64, Vec<InvoiceId>> = HashMap::new();
         for row in rows {
@@ -34,8 +36,16 @@ pub(super) fn commitments(
         }
         Ok(map)
     };
-    let mut promise_invoices = linked("SELECT promise_id, invoice_id FROM promise_invoice")?;
-    let mut plan_invoices = linked("SELECT plan_id, invoice_id FROM plan_invoice")?;
+    // Only the rows of these customers' promises and plans: evaluation
+    // reads the ledger a chunk of customers at a time.
+    let mut promise_invoices = linked(
+        "SELECT l.promise_id, l.invoice_id FROM promise_invoice l
+         JOIN promise p ON p.id = l.promise_id WHERE p.customer_id BETWEEN ?1 AND ?2",
+    )?;
+    let mut plan_invoices = linked(
+        "SELECT l.plan_id, l.invoice_id FROM plan_invoice l
+         JOIN plan p ON p.id = l.plan_id WHERE p.customer_id BETWEEN ?1 AND ?2",
+    )?;
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, customer_id, made_on, promised_on, amount_minor, currency FROM promise
@@ -75,11 +85,12 @@ pub(super) fn commitments(
     let mut stmt = conn
         .prepare_cached(
             "SELECT i.plan_id, i.due_on, i.amount_minor, p.currency FROM instalment i
-             JOIN plan p ON p.id = i.plan_id ORDER BY i.plan_id, i.due_on",
+             JOIN plan p ON p.id = i.plan_id WHERE p.customer_id BETWEEN ?1 AND ?2
+             ORDER BY i.plan_id, i.due_on",
         )
         .context("cannot read instalments")?;
     let rows = stmt
-        .query_map([], |r| {
+        .query_map(params![customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,

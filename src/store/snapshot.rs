@@ -100,7 +100,7 @@ fn accounts_with(
         .collect();
     let slot = |id: CustomerId| index.get(&id).copied();
 
-    let disputes = open_disputes(conn, as_of)?;
+    let disputes = open_disputes(conn, as_of, customer)?;
     let mut earliest = as_of;
     for doc in super::history::documents(conn, as_of, customer, true, false)? {
         if doc.kind != DocumentKind::Invoice {
@@ -231,31 +231,48 @@ fn customers(conn: &Connection, customer: Customers) -> Result<Vec<Account>> {
     .collect()
 }
 
-fn open_disputes(conn: &Connection, as_of: NaiveDate) -> Result<HashMap<InvoiceId, Dispute>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT invoice_id, opened_on, reason FROM dispute
-             WHERE opened_on <= ?1 AND (resolved_on IS NULL OR resolved_on > ?1)",
-        )
-        .context("cannot read disputes")?;
+fn open_disputes(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Customers,
+) -> Result<HashMap<InvoiceId, Dispute>> {
+    running(
+        conn,
+        "SELECT d.invoice_id, d.opened_on, d.reason FROM dispute d
+         JOIN invoice i ON i.id = d.invoice_id
+         WHERE d.opened_on <= ?1 AND (d.resolved_on IS NULL OR d.resolved_on > ?1)
+           AND i.customer_id BETWEEN ?2 AND ?3",
+        as_of,
+        customer,
+        "cannot read disputes",
+    )?
+    .into_iter()
+    .map(|(invoice, opened_on, reason)| Ok((invoice, Dispute { opened_on, reason })))
+    .collect()
+}
+
+/// Rows of (id, start date, reason) of something running on `as_of` for
+/// the customers: open disputes, active holds. `what` names the failure.
+fn running(
+    conn: &Connection,
+    sql: &str,
+    as_of: NaiveDate,
+    customer: Customers,
+    what: &'static str,
+) -> Result<Vec<(i64, NaiveDate, String)>> {
+    let mut stmt = conn.prepare_cached(sql).context(what)?;
     let rows = stmt
-        .query_map([iso(as_of)], |r| {
+        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
             ))
         })
-        .context("cannot read disputes")?;
+        .context(what)?;
     rows.map(|row| {
-        let (invoice, opened, reason) = row.context("cannot read dispute")?;
-        Ok((
-            invoice,
-            Dispute {
-                opened_on: rows::date(&opened)?,
-                reason,
-            },
-        ))
+        let (id, started, reason) = row.context(what)?;
+        Ok((id, rows::date(&started)?, reason))
     })
     .collect()
 }
@@ -403,33 +420,18 @@ fn holds(
     as_of: NaiveDate,
     customer: Customers,
 ) -> Result<Vec<(CustomerId, Hold)>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT customer_id, started_on, reason FROM hold
-             WHERE started_on <= ?1 AND (released_on IS NULL OR released_on > ?1)
-               AND customer_id BETWEEN ?2 AND ?3",
-        )
-        .context("cannot read holds")?;
-    let rows = stmt
-        .query_map(params![iso(as_of), customer.0, customer.1], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })
-        .context("cannot read holds")?;
-    rows.map(|row| {
-        let (customer_id, started, reason) = row.context("cannot read hold")?;
-        Ok((
-            customer_id,
-            Hold {
-                started_on: rows::date(&started)?,
-                reason,
-            },
-        ))
-    })
-    .collect()
+    Ok(running(
+        conn,
+        "SELECT customer_id, started_on, reason FROM hold
+         WHERE started_on <= ?1 AND (released_on IS NULL OR released_on > ?1)
+           AND customer_id BETWEEN ?2 AND ?3",
+        as_of,
+        customer,
+        "cannot read holds",
+    )?
+    .into_iter()
+    .map(|(customer_id, started_on, reason)| (customer_id, Hold { started_on, reason }))
+    .collect())
 }
 
 fn measure_events(

@@ -169,10 +169,14 @@ impl App {
     /// The selected aging row as (customer, currency): what stays selected
     /// when the rows change under it.
     fn aging_key(&self) -> Option<(i64, crate::money::Currency)> {
+        self.selected_row().map(|r| (r.customer_id, r.currency))
+    }
+
+    /// The aging row under the cursor.
+    fn selected_row(&self) -> Option<&AgingRow> {
         self.view
             .get(self.aging.selected)
             .and_then(|&i| self.board.rows.get(i))
-            .map(|r| (r.customer_id, r.currency))
     }
 
     /// Puts one customer's recomputed rows and agenda items on the board
@@ -259,10 +263,7 @@ impl App {
     /// The customer selected on the current screen.
     pub fn selected_customer(&self) -> Option<i64> {
         match self.screen {
-            Screen::Aging => self
-                .view
-                .get(self.aging.selected)
-                .map(|&i| self.board.rows[i].customer_id),
+            Screen::Aging => self.selected_row().map(|r| r.customer_id),
             Screen::Agenda => self
                 .board
                 .agenda

@@ -13,7 +13,8 @@ use super::Session;
 use super::dunning::{Evaluation, whole_agenda};
 use crate::config::{StageAction, TlsMode};
 use crate::dunning::{AgendaItem, AgendaKind, Explain, Status};
-use crate::ledger::{ContactRole, InvoiceId};
+use crate::ledger::{ContactRole, Customer, InvoiceId};
+use crate::money::Locale;
 use crate::notify::{ReminderKind, Rendered, Renderer, mailbox, message};
 use crate::store::{NewActivity, Store};
 use crate::text::sanitize;
@@ -28,6 +29,16 @@ fn renderer(session: &Session) -> Result<Renderer> {
     Ok(Renderer::new(
         session.config.config.notify.templates_dir.as_deref(),
     )?)
+}
+
+/// The language a message is written in: the customer's, except for the
+/// internal note to our sales rep, which is in the company's.
+fn reader_locale(session: &Session, customer: &Customer, kind: ReminderKind) -> Locale {
+    if kind == ReminderKind::SalesRep {
+        session.config.config.locale
+    } else {
+        customer.language
+    }
 }
 
 /// The reminder a stage's template names; `None` for stages without one.
@@ -105,11 +116,7 @@ pub(super) fn letter(
             kind.name()
         );
     }
-    let lang = if kind == ReminderKind::SalesRep {
-        session.config.config.locale
-    } else {
-        customer.language
-    };
+    let lang = reader_locale(session, &customer, kind);
     let context = reminder_context(session, lang, &customer, account, assessed, &invoices);
     if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
         bail!(
@@ -189,14 +196,11 @@ pub(crate) fn outgoing_for(
         .context("the customer's account")?;
     let assessed = crate::dunning::evaluate_account(&account, &session.policy(), session.as_of);
     let code = sanitize(&customer.code).into_owned();
-    let (name, address, lang) = if kind == ReminderKind::SalesRep {
+    let lang = reader_locale(session, &customer, kind);
+    let (name, address) = if kind == ReminderKind::SalesRep {
         let rep = customer.contact(ContactRole::SalesRep);
         match rep.and_then(|r| r.email.clone()) {
-            Some(email) => (
-                rep.and_then(|r| r.name.clone()).unwrap_or_default(),
-                email,
-                session.config.config.locale,
-            ),
+            Some(email) => (rep.and_then(|r| r.name.clone()).unwrap_or_default(), email),
             None => {
                 return Ok(Some(Err(format!(
                     "{code}: no sales rep email to send the {} note to",
@@ -206,7 +210,7 @@ pub(crate) fn outgoing_for(
         }
     } else {
         match recipient(&customer) {
-            Some((name, email)) => (name, email, customer.language),
+            Some((name, email)) => (name, email),
             None => {
                 return Ok(Some(Err(format!(
                     "{code}: no email address for the {} reminder",

@@ -120,11 +120,7 @@ impl App {
     /// the customer's selected invoice. Empty when nothing says.
     pub(super) fn context_currency(&self) -> String {
         let currency = match self.screen {
-            Screen::Aging => self
-                .view
-                .get(self.aging.selected)
-                .and_then(|&i| self.board.rows.get(i))
-                .map(|r| r.currency),
+            Screen::Aging => self.selected_row().map(|r| r.currency),
             Screen::Agenda => self
                 .board
                 .agenda
