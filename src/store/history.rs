@@ -4,7 +4,9 @@
 //! When nothing is dated after the as-of date, that is the answer, read
 //! through a partial index. Otherwise balances are rebuilt from the dated
 //! allocations: what was applied on or before the date, what was written
-//! off by then, and only documents and payments that existed then.
+//! off by then, what an import found settled by then (its `settled_on` is
+//! never later than its batch's date, so the batches' dates stand for
+//! them), and only documents and payments that existed then.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -20,7 +22,8 @@ pub(crate) fn has_facts_after(conn: &Connection, as_of: NaiveDate) -> Result<boo
         "SELECT EXISTS (SELECT 1 FROM invoice WHERE issue_date > ?1)
              OR EXISTS (SELECT 1 FROM allocation WHERE allocated_on > ?1)
              OR EXISTS (SELECT 1 FROM payment WHERE paid_on > ?1)
-             OR EXISTS (SELECT 1 FROM invoice WHERE written_off_on > ?1)",
+             OR EXISTS (SELECT 1 FROM invoice WHERE written_off_on > ?1)
+             OR EXISTS (SELECT 1 FROM import_batch WHERE imported_on > ?1)",
         [iso(as_of)],
         |r| r.get(0),
     )
@@ -37,7 +40,8 @@ const AS_OF_SELECT: &str =
                       WHERE a.invoice_id = i.id AND a.allocated_on <= ?1), 0)
           - COALESCE((SELECT SUM(a.amount_minor) FROM allocation a
                       WHERE a.credit_note_id = i.id AND a.allocated_on <= ?1), 0)
-          - CASE WHEN i.written_off_on <= ?1 THEN i.written_off_minor ELSE 0 END,
+          - CASE WHEN i.written_off_on <= ?1 THEN i.written_off_minor ELSE 0 END
+          - CASE WHEN i.settled_on <= ?1 THEN i.settled_minor ELSE 0 END,
         CASE WHEN i.written_off_on <= ?1 THEN i.written_off_on END,
         CASE WHEN i.closed_on <= ?1 THEN i.closed_on END,
         COALESCE((SELECT SUM(a.discount_minor) FROM allocation a

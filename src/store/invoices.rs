@@ -84,7 +84,8 @@ impl Store {
     }
 
     /// (due date, date paid) of the customer's last `n` invoices paid in
-    /// full, most recent first; write-offs are left out.
+    /// full, most recent first; write-offs are left out, and so are invoices
+    /// an import found paid (it cannot say when).
     pub fn recent_lateness(
         &self,
         customer_id: CustomerId,
@@ -95,6 +96,7 @@ impl Store {
             .prepare(
                 "SELECT due_date, closed_on FROM invoice
                  WHERE customer_id = ?1 AND kind = 'invoice' AND closed_on IS NOT NULL AND written_off_on IS NULL
+                   AND NOT (settled_minor > 0 AND closed_on = settled_on)
                  ORDER BY closed_on DESC, id DESC LIMIT ?2",
             )
             .context("cannot read paid invoices")?;

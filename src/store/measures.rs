@@ -108,6 +108,35 @@ fn latest_effective(
 
 /// Evaluates one account as of `on` and records its measure changes, unless
 /// the history already holds later events (it is never rewritten).
+/// Records the measure changes of the given customers (sorted) as of a
+/// date, reading their accounts a chunk at a time: for imports, which touch
+/// many at once.
+pub(crate) fn record_for(
+    tx: &Transaction<'_>,
+    policy: &Policy,
+    customers: &[CustomerId],
+    on: NaiveDate,
+) -> Result<()> {
+    let wanted: std::collections::HashSet<CustomerId> = customers.iter().copied().collect();
+    let latest = latest_effective(tx, None)?;
+    // A chunk of customers at a time keeps memory flat on large ledgers.
+    for chunk in customers.chunks(1000) {
+        let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
+            continue;
+        };
+        for account in super::snapshot::accounts(tx, on, Customers(first, last))? {
+            if !wanted.contains(&account.customer_id)
+                || latest.get(&account.customer_id).is_some_and(|d| *d > on)
+            {
+                continue;
+            }
+            let changes = evaluate_account(&account, policy, on).changes;
+            insert_changes(tx, account.customer_id, &changes, None)?;
+        }
+    }
+    Ok(())
+}
+
 fn record_changes(
     tx: &Transaction<'_>,
     policy: &Policy,

@@ -7,6 +7,7 @@ mod commitments;
 mod customers;
 mod follow_up;
 mod history;
+mod imports;
 mod invoices;
 mod measures;
 mod payments;
@@ -16,6 +17,9 @@ mod timeline;
 
 pub use bulk::BulkWriter;
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
+pub use imports::{
+    BatchRecord, Counts, Existing, ImportTx, KnownCustomer, NewBatch, Receipt, Vanished,
+};
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use payments::NewPayment;
 pub use timeline::LogEntry;
@@ -33,6 +37,7 @@ use rusqlite_migration::{M, Migrations, SchemaVersion};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_follow_up.sql")),
+    M::up(include_str!("../../migrations/0003_import.sql")),
 ];
 
 /// The schema version this build writes.
