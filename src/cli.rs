@@ -51,6 +51,9 @@ pub enum Command {
     /// Payments received.
     #[command(subcommand)]
     Payment(PaymentCommand),
+    /// Import invoices or payments from an accounting or bank export.
+    #[command(subcommand)]
+    Import(ImportCommand),
     /// Open balances per customer by age bucket, largest first.
     Aging(ListArgs),
     /// The day's worklist: one item per customer and action, largest overdue balance first.
@@ -339,6 +342,40 @@ pub struct InvoiceAddArgs {
     pub credit_note: bool,
 }
 
+/// `dun import …`
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Invoices and credit notes from an accounting export (Xero, QuickBooks, Stripe, any CSV).
+    Invoices(ImportArgs),
+    /// Payments received, from a bank export; unmatched ones wait for `dun payment allocate`.
+    Payments(ImportArgs),
+    /// Every import so far, newest first.
+    History {
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+}
+
+/// Options of `dun import invoices|payments`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The export (CSV, any common delimiter and encoding).
+    pub file: PathBuf,
+    /// The file's layout: generic, xero, quickbooks, stripe, or one from the config.
+    #[arg(long, default_value = "generic", value_name = "NAME")]
+    pub profile: String,
+    /// Check everything and say what would change; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import the good rows of a file with bad ones, and list the bad ones.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Output format of the summary.
+    #[command(flatten)]
+    pub list: ListArgs,
+}
+
 /// `dun payment …`
 #[derive(Debug, Subcommand)]
 pub enum PaymentCommand {
@@ -350,6 +387,21 @@ pub enum PaymentCommand {
         #[arg(long, value_name = "CODE")]
         customer: Option<String>,
         /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Imported bank lines waiting to be allocated: list them, or record one
+    /// as a customer's payment (--customer, --invoice or both).
+    Allocate {
+        /// The waiting line's id; without it, list them.
+        id: Option<i64>,
+        /// The customer who paid [default: the invoice's].
+        #[arg(long, value_name = "CODE", requires = "id")]
+        customer: Option<String>,
+        /// The invoice it pays first.
+        #[arg(long, value_name = "NUMBER", requires = "id")]
+        invoice: Option<String>,
+        /// Output format of the list.
         #[command(flatten)]
         list: ListArgs,
     },

@@ -12,6 +12,7 @@ pub mod commands;
 pub mod config;
 pub mod demo;
 pub mod dunning;
+pub mod import;
 pub mod ledger;
 pub mod money;
 pub mod notify;

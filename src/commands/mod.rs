@@ -6,6 +6,7 @@ pub mod dashboard;
 mod demo;
 mod dunning;
 mod follow_up;
+mod import;
 mod invoice;
 pub mod notify;
 mod payment;
@@ -141,6 +142,7 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Customer(cmd)) => customer::run(&session, *cmd, out),
         Some(Command::Invoice(cmd)) => invoice::run(&session, cmd, out),
         Some(Command::Payment(cmd)) => payment::run(&session, cmd, out),
+        Some(Command::Import(cmd)) => import::run(&session, cmd, out),
         Some(Command::Aging(list)) => report::aging(&session, list.format, out),
         Some(Command::Agenda(list)) => dunning::agenda(&session, list.format, out),
         Some(Command::Status { code, list }) => dunning::status(&session, &code, list.format, out),

@@ -20,6 +20,19 @@ pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -
         PaymentCommand::List { customer, list } => {
             list_payments(session, customer.as_deref(), list.format, out)
         }
+        PaymentCommand::Allocate {
+            id,
+            customer,
+            invoice,
+            list,
+        } => super::import::allocate(
+            session,
+            id,
+            customer.as_deref(),
+            invoice.as_deref(),
+            list.format,
+            out,
+        ),
     }
 }
 

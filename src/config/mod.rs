@@ -64,6 +64,16 @@ pub struct Config {
     pub terms: TermsConfig,
     /// Reminders and statements.
     pub notify: NotifyConfig,
+    /// Import profiles.
+    pub import: ImportConfig,
+}
+
+/// `[import]`: profiles for `dun import`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ImportConfig {
+    /// `[import.profiles.NAME]`: layouts of the files a bookkeeper gets.
+    pub profiles: BTreeMap<String, crate::import::ProfileSpec>,
 }
 
 impl Default for Config {
@@ -78,6 +88,7 @@ impl Default for Config {
             dunning: DunningConfig::default(),
             terms: TermsConfig::default(),
             notify: NotifyConfig::default(),
+            import: ImportConfig::default(),
         }
     }
 }
@@ -408,6 +419,10 @@ impl Config {
                 "dunning.min_balance",
                 "must not be negative".into(),
             ));
+        }
+        for name in self.import.profiles.keys() {
+            crate::import::Profile::resolve(name, &self.import.profiles)
+                .map_err(|m| invalid(&format!("import.profiles.{name}"), m))?;
         }
         let mut seen = std::collections::BTreeSet::new();
         let mut previous: Option<&StageConfig> = None;

@@ -1,0 +1,331 @@
+//! `dun import …` and `dun payment allocate`.
+
+use std::io::Write;
+
+use anyhow::{Context as _, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use super::Session;
+use super::report::amount_cell;
+use crate::cli::{ImportArgs, ImportCommand};
+use crate::import::{self, Options, Outcome, Profile, Report};
+use crate::output::{Cell, Format, Report as Table, write_json_value};
+use crate::text::sanitize;
+
+/// Files smaller than this finish before a progress bar would help.
+const PROGRESS_FROM_BYTES: u64 = 4 << 20;
+
+pub(super) fn run(session: &Session, cmd: ImportCommand, out: &mut dyn Write) -> Result<()> {
+    match cmd {
+        ImportCommand::Invoices(args) => import_file(session, &args, true, out),
+        ImportCommand::Payments(args) => import_file(session, &args, false, out),
+        ImportCommand::History { list } => history(session, list.format, out),
+    }
+}
+
+fn import_file(
+    session: &Session,
+    args: &ImportArgs,
+    invoices: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let shown = args.file.display().to_string();
+    let profile = Profile::resolve(&args.profile, &session.config.config.import.profiles)
+        .map_err(anyhow::Error::msg)
+        .context("--profile")?;
+    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let options = Options {
+        profile,
+        file_name: args
+            .file
+            .file_name()
+            .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned()),
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        as_of: session.as_of,
+        currency: session.config.config.currency,
+    };
+    let mut store = session.open()?;
+    let bar = progress_bar(size);
+    let mut progress = |bytes: u64| bar.set_position(bytes);
+    let input = std::io::BufReader::with_capacity(1 << 16, file);
+    let report = if invoices {
+        import::import_invoices(&mut store, input, &options, &mut progress)
+    } else {
+        import::import_payments(&mut store, input, &options, &mut progress)
+    }
+    .with_context(|| format!("cannot import {shown}"))?;
+    bar.finish_and_clear();
+    let mut stderr = std::io::stderr().lock();
+    for e in &report.errors {
+        writeln!(stderr, "{}", located(&shown, e))?;
+    }
+    if report.error_count > report.errors.len() as u64 {
+        writeln!(
+            stderr,
+            "{shown}: … and {} more bad rows",
+            report.error_count - report.errors.len() as u64
+        )?;
+    }
+    if args.list.format == Format::Json {
+        let value = serde_json::to_value(&report).context("cannot write the report")?;
+        write_json_value(out, &value)?;
+        writeln!(out)?;
+    } else {
+        write_summary(session, &shown, &report, out)?;
+    }
+    if report.outcome == Outcome::Refused {
+        bail!(
+            "{shown}: {} bad row{}; nothing was imported and the ledger is unchanged \
+             (fix them, or import the rest with --skip-invalid)",
+            report.error_count,
+            if report.error_count == 1 { "" } else { "s" }
+        );
+    }
+    Ok(())
+}
+
+/// `FILE:LINE:COLUMN: …`, the form editors jump to.
+fn located(file: &str, e: &import::RowError) -> String {
+    let mut place = file.to_string();
+    if e.line > 0 {
+        place.push_str(&format!(":{}", e.line));
+        if let Some(c) = e.column_number() {
+            place.push_str(&format!(":{c}"));
+        }
+    }
+    let mut text = String::new();
+    if let Some(h) = &e.header {
+        text.push_str(&format!("column '{}': ", sanitize(h)));
+    }
+    if let Some(v) = &e.value {
+        text.push_str(&format!("'{v}': "));
+    }
+    text.push_str(&sanitize(&e.message));
+    format!("{place}: {text}")
+}
+
+fn progress_bar(size: u64) -> ProgressBar {
+    if size < PROGRESS_FROM_BYTES {
+        return ProgressBar::hidden();
+    }
+    // Drawn only when stderr is a terminal.
+    let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template(
+        "{spinner} importing {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+    ) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn write_summary(
+    session: &Session,
+    shown: &str,
+    report: &Report,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let verdict = match report.outcome {
+        Outcome::Imported => "imported",
+        Outcome::DryRun => "dry run, nothing written",
+        Outcome::NothingChanged => "nothing to change: the ledger already matches this file",
+        Outcome::Refused => "refused",
+    };
+    writeln!(
+        out,
+        "{} {shown} (profile {}): {verdict}",
+        report.kind,
+        sanitize(&report.profile)
+    )?;
+    if let Some((id, on)) = report.seen_before {
+        writeln!(
+            out,
+            "  the same file was imported before: import {id} on {on}"
+        )?;
+    }
+    if !report.detected.is_empty() {
+        writeln!(out, "  read from the data: {}", report.detected.join(", "))?;
+    }
+    let would = if report.outcome == Outcome::Imported {
+        ""
+    } else {
+        "would be "
+    };
+    let c = &report.counts;
+    writeln!(
+        out,
+        "  {} rows: {} {would}created, {} {would}updated, {} unchanged, {} left out",
+        c.rows, c.created, c.updated, c.unchanged, c.skipped
+    )?;
+    if report.customers_created + report.customers_updated > 0 {
+        writeln!(
+            out,
+            "  customers: {} {would}created, {} {would}updated",
+            report.customers_created, report.customers_updated
+        )?;
+    }
+    if report.kind == "payments" {
+        writeln!(
+            out,
+            "  {} matched to an invoice, {} waiting for `dun payment allocate`",
+            report.matched,
+            report.waiting.len()
+        )?;
+        for w in &report.waiting {
+            writeln!(
+                out,
+                "    {:>5}  line {:<5} {}  {:>12} {}  {}: {}",
+                w.id,
+                w.line,
+                w.paid_on,
+                w.amount,
+                w.currency,
+                sanitize(&w.counterparty),
+                sanitize(&w.why)
+            )?;
+        }
+    }
+    if !report.vanished.is_empty() {
+        writeln!(
+            out,
+            "  {} open invoice{} no longer in this export (probably paid; left as they are):",
+            report.vanished.len(),
+            if report.vanished.len() == 1 {
+                " is"
+            } else {
+                "s are"
+            }
+        )?;
+        let locale = session.config.config.locale;
+        for v in &report.vanished {
+            writeln!(
+                out,
+                "    {}  {}  {} {}",
+                sanitize(&v.number),
+                sanitize(&v.customer),
+                locale.format_amount(
+                    v.currency.from_minor(v.open_minor),
+                    v.currency.minor_digits()
+                ),
+                v.currency
+            )?;
+        }
+    }
+    for note in &report.notes {
+        writeln!(out, "  note: {}", sanitize(note))?;
+    }
+    if report.error_count > 0 && report.outcome != Outcome::Refused {
+        writeln!(
+            out,
+            "  {} bad rows left out (listed on stderr)",
+            report.error_count
+        )?;
+    }
+    Ok(())
+}
+
+fn history(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
+    let store = session.open_existing()?;
+    let mut table = Table::new([
+        ("id", "Id"),
+        ("kind", "Kind"),
+        ("imported_on", "Date"),
+        ("file_name", "File"),
+        ("profile", "Profile"),
+        ("rows", "Rows"),
+        ("created", "Created"),
+        ("updated", "Updated"),
+        ("unchanged", "Unchanged"),
+        ("skipped", "Left out"),
+        ("sha256", "SHA-256"),
+    ]);
+    let n = |v: u64| Cell::Int(i64::try_from(v).unwrap_or(i64::MAX));
+    for b in store.import_history()? {
+        table.rows.push(vec![
+            Cell::Int(b.id),
+            Cell::Text(b.kind),
+            Cell::Date(b.imported_on),
+            Cell::Text(b.file_name),
+            Cell::Text(b.profile),
+            n(b.counts.rows),
+            n(b.counts.created),
+            n(b.counts.updated),
+            n(b.counts.unchanged),
+            n(b.counts.skipped),
+            Cell::Text(if format == Format::Table {
+                b.sha256.chars().take(12).collect()
+            } else {
+                b.sha256
+            }),
+        ]);
+    }
+    table.write(format, session.config.config.locale, out)?;
+    Ok(())
+}
+
+/// `dun payment allocate [ID --customer CODE --invoice NUMBER]`.
+pub(super) fn allocate(
+    session: &Session,
+    id: Option<i64>,
+    customer: Option<&str>,
+    invoice: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let mut store = session.open_existing()?;
+    let Some(id) = id else {
+        let mut table = Table::new([
+            ("id", "Id"),
+            ("paid_on", "Date"),
+            ("amount", "Amount"),
+            ("currency", "Cur"),
+            ("counterparty", "From"),
+            ("reference", "Reference"),
+            ("import", "Import"),
+            ("line", "Line"),
+        ]);
+        for r in store.receipts()? {
+            table.rows.push(vec![
+                Cell::Int(r.id),
+                Cell::Date(r.paid_on),
+                amount_cell(r.currency.from_minor(r.amount_minor), r.currency),
+                Cell::Text(r.currency.to_string()),
+                Cell::opt_text(r.counterparty.as_deref()),
+                Cell::opt_text(r.reference.as_deref()),
+                Cell::Int(r.import_id),
+                Cell::Int(i64::try_from(r.line).unwrap_or(i64::MAX)),
+            ]);
+        }
+        table.write(format, session.config.config.locale, out)?;
+        return Ok(());
+    };
+    let invoice = match invoice {
+        Some(number) => Some(store.invoice_by_number(number).context("--invoice")?),
+        None => None,
+    };
+    let customer_id = match (customer, &invoice) {
+        (Some(code), _) => store.customer_by_code(code).context("--customer")?.id,
+        (None, Some(inv)) => inv.customer_id,
+        (None, None) => bail!("say who paid: --customer CODE, --invoice NUMBER or both"),
+    };
+    let payment = store.allocate_receipt(id, customer_id, invoice.as_ref().map(|i| i.id))?;
+    let customer = store.customer_by_id(customer_id)?;
+    let applied = store
+        .payments(Some(customer_id))?
+        .into_iter()
+        .find(|(p, _)| p.id == payment)
+        .map(|(_, applied)| applied)
+        .unwrap_or_default();
+    write!(
+        out,
+        "recorded waiting payment {id} as {}'s",
+        sanitize(&customer.code)
+    )?;
+    if applied.is_empty() {
+        writeln!(out, "; left on account as credit")?;
+    } else {
+        writeln!(out, ", applied to {}", sanitize(&applied.join(", ")))?;
+    }
+    Ok(())
+}

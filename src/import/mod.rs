@@ -1,0 +1,246 @@
+//! Importing invoices and payments from accounting and bank exports.
+//!
+//! A file streams through [`read`] (bytes to records), a [`profile`] (which
+//! column is which field, which rows are not data) and [`values`] (amounts
+//! and dates as written), then into the ledger inside one transaction: a
+//! file with a bad row imports nothing unless told to skip such rows, a dry
+//! run rolls back, and a file that changes nothing leaves no trace.
+
+mod customers;
+mod invoices;
+mod payments;
+pub mod profile;
+pub mod read;
+mod source;
+pub mod values;
+
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use invoices::import_invoices;
+pub use payments::import_payments;
+pub use profile::{Profile, ProfileSpec};
+
+use crate::money::Currency;
+use crate::store::{Counts, Vanished};
+
+/// Most bad rows kept for the report; the rest are counted.
+pub const MAX_LISTED_ERRORS: usize = 10_000;
+
+/// A problem with a file or one of its rows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    /// The line the row starts on; 0 for the file as a whole.
+    pub line: u64,
+    /// The column, 0-based; `None` for the whole row.
+    #[serde(skip)]
+    pub column: Option<usize>,
+    /// The column's header, when known.
+    pub header: Option<String>,
+    /// The value found, made safe for a terminal.
+    pub value: Option<String>,
+    /// What was expected, or what is wrong.
+    pub message: String,
+}
+
+impl RowError {
+    /// A problem with the whole file.
+    pub fn file(message: String) -> RowError {
+        RowError {
+            line: 0,
+            column: None,
+            header: None,
+            value: None,
+            message,
+        }
+    }
+
+    /// A problem with a whole row.
+    pub fn at_line(line: u64, message: String) -> RowError {
+        RowError {
+            line,
+            column: None,
+            header: None,
+            value: None,
+            message,
+        }
+    }
+
+    /// A value that is not what its column should hold.
+    pub fn at(line: u64, column: usize, value: String, expected: &str) -> RowError {
+        RowError {
+            line,
+            column: Some(column),
+            header: None,
+            value: Some(value),
+            message: format!("expected {expected}"),
+        }
+    }
+
+    /// The 1-based column, for people.
+    pub fn column_number(&self) -> Option<usize> {
+        self.column.map(|c| c + 1)
+    }
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "line {}", self.line)?;
+            if let Some(c) = self.column_number() {
+                write!(f, ", column {c}")?;
+            }
+            if let Some(h) = &self.header {
+                write!(f, " ({})", crate::text::sanitize(h))?;
+            }
+            f.write_str(": ")?;
+        }
+        if let Some(v) = &self.value {
+            write!(f, "'{v}': ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// What to do with a file.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The layout of the file.
+    pub profile: Profile,
+    /// The file's name as shown and recorded.
+    pub file_name: String,
+    /// Validate and report, write nothing.
+    pub dry_run: bool,
+    /// Import the good rows of a file with bad ones.
+    pub skip_invalid: bool,
+    /// The import's date: what an export says was paid is applied on it.
+    pub as_of: NaiveDate,
+    /// Currency of rows without one.
+    pub currency: Currency,
+}
+
+/// How an import ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// Written.
+    Imported,
+    /// Validated only.
+    DryRun,
+    /// The file matched the ledger already: nothing written.
+    NothingChanged,
+    /// Bad rows: nothing written.
+    Refused,
+}
+
+/// A bank line left for the bookkeeper, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Waiting {
+    /// Its id for `dun payment allocate` (0 in a dry run).
+    pub id: i64,
+    /// Line in the file.
+    pub line: u64,
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    pub amount: String,
+    /// Currency.
+    pub currency: Currency,
+    /// Who paid.
+    pub counterparty: String,
+    /// Why it was not matched.
+    pub why: String,
+}
+
+/// What an import did or would do.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// `invoices` or `payments`.
+    pub kind: &'static str,
+    /// The profile used.
+    pub profile: String,
+    /// The file.
+    pub file: String,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// What was read from the data rather than the profile.
+    pub detected: Vec<String>,
+    /// Rows and documents.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// Customers created.
+    pub customers_created: u64,
+    /// Customers whose name or email changed.
+    pub customers_updated: u64,
+    /// Payments matched to an invoice (payment imports).
+    pub matched: u64,
+    /// Bank lines left for `dun payment allocate`.
+    pub waiting: Vec<Waiting>,
+    /// Open invoices a newer export of the same profile no longer lists.
+    pub vanished: Vec<Vanished>,
+    /// Things worth a look that are not errors.
+    pub notes: Vec<String>,
+    /// Bad rows (the first [`MAX_LISTED_ERRORS`]).
+    pub errors: Vec<RowError>,
+    /// All bad rows, listed or not.
+    pub error_count: u64,
+    /// An earlier import of a file with the same checksum: (id, date).
+    pub seen_before: Option<(i64, NaiveDate)>,
+    /// The file's SHA-256.
+    pub sha256: String,
+}
+
+impl Report {
+    fn new(kind: &'static str, options: &Options) -> Report {
+        Report {
+            kind,
+            profile: options.profile.name.clone(),
+            file: options.file_name.clone(),
+            outcome: Outcome::Refused,
+            detected: Vec::new(),
+            counts: Counts::default(),
+            customers_created: 0,
+            customers_updated: 0,
+            matched: 0,
+            waiting: Vec::new(),
+            vanished: Vec::new(),
+            notes: Vec::new(),
+            errors: Vec::new(),
+            error_count: 0,
+            seen_before: None,
+            sha256: String::new(),
+        }
+    }
+
+    /// Records a bad row.
+    fn error(&mut self, error: RowError) {
+        self.error_count += 1;
+        if self.errors.len() < MAX_LISTED_ERRORS {
+            self.errors.push(error);
+        }
+    }
+
+    /// Decides whether to commit: `Some(counts)` to write.
+    fn settle(&mut self, options: &Options) -> Option<Counts> {
+        self.outcome = if self.error_count > 0 && !options.skip_invalid {
+            Outcome::Refused
+        } else if self.counts.created == 0 && self.counts.updated == 0 {
+            Outcome::NothingChanged
+        } else if options.dry_run {
+            Outcome::DryRun
+        } else {
+            Outcome::Imported
+        };
+        (self.outcome == Outcome::Imported).then_some(self.counts)
+    }
+}
+
+/// An import that could not run at all (the ledger, not the file).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The ledger refused.
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}

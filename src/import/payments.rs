@@ -1,0 +1,386 @@
+//! `dun import payments`: money received, from a bank export. A line is
+//! matched to an invoice by an invoice number in its reference, else by its
+//! customer and an open invoice of exactly its amount; anything less
+//! certain waits for `dun payment allocate`.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+
+use super::customers::{CustomerIndex, CustomerKey};
+use super::profile::{Field, PAYMENT_FIELDS};
+use super::read::Record;
+use super::source::{self, Source};
+use super::{ImportError, Options, Report, RowError, Waiting};
+use crate::ledger::{DocumentKind, InvoiceId};
+use crate::money::{Currency, plain_amount};
+use crate::store::{ImportTx, NewBatch, NewPayment, Store};
+
+/// One bank line, checked.
+#[derive(Debug, Clone)]
+struct Line {
+    line: u64,
+    paid_on: NaiveDate,
+    /// Received (positive) or paid out (negative or zero).
+    amount: Decimal,
+    currency: Currency,
+    reference: Option<String>,
+    counterparty: Option<String>,
+    customer: CustomerKey,
+    invoice: Option<String>,
+}
+
+/// Imports a bank export's receipts.
+pub fn import_payments(
+    store: &mut Store,
+    input: impl Read,
+    options: &Options,
+    progress: &mut dyn FnMut(u64),
+) -> Result<Report, ImportError> {
+    let mut report = Report::new("payments", options);
+    let opened = source::open(
+        input,
+        &options.profile,
+        PAYMENT_FIELDS,
+        &[&[Field::PaidOn], &[Field::Amount, Field::Credit]],
+        &[Field::Amount, Field::Credit, Field::Debit],
+        &[Field::PaidOn],
+    );
+    let mut source = match opened {
+        Ok(s) => s,
+        Err(e) => {
+            report.error(e);
+            return Ok(report);
+        }
+    };
+    let batch = NewBatch {
+        kind: "payments",
+        profile: options.profile.name.clone(),
+        file_name: options.file_name.clone(),
+        on: options.as_of,
+    };
+    store.import(&batch, |tx| {
+        let mut customers = CustomerIndex::load(tx)?;
+        let mut occurrences: HashMap<String, u32> = HashMap::new();
+        let mut tick = 0_u32;
+        while let Some(record) = source.next_row() {
+            tick = tick.wrapping_add(1);
+            if tick.is_multiple_of(4096) {
+                progress(source.bytes_read());
+            }
+            let record = match record {
+                Ok(r) => r,
+                Err(e) => {
+                    report.error(e);
+                    continue;
+                }
+            };
+            if options.profile.skips(&record, &source.layout) {
+                continue;
+            }
+            report.counts.rows += 1;
+            let line = match parse(&record, &source, options) {
+                Ok(l) => l,
+                Err(e) => {
+                    report.error(e);
+                    continue;
+                }
+            };
+            if line.amount <= Decimal::ZERO {
+                report.counts.skipped += 1;
+                continue;
+            }
+            let minor = match line.currency.to_minor(line.amount) {
+                Ok(m) => m,
+                Err(e) => {
+                    report.error(RowError::at_line(
+                        line.line,
+                        format!("amount {}: {e}", line.amount),
+                    ));
+                    continue;
+                }
+            };
+            let base = bank_key(&line, minor);
+            let n = occurrences.entry(base.clone()).or_default();
+            *n += 1;
+            let key = format!("{base}#{n}");
+            if tx.seen_bank_line(&key)? {
+                report.counts.unchanged += 1;
+                continue;
+            }
+            apply(tx, &mut customers, &line, minor, &key, options, &mut report)?;
+        }
+        progress(source.bytes_read());
+        report.customers_created = customers.created;
+        report.customers_updated = customers.updated;
+        report.detected.append(&mut source.detected);
+        report.sha256 = source.finish();
+        report.seen_before = tx.set_sha256(&report.sha256)?;
+        let commit = report.settle(options);
+        Ok((
+            std::mem::replace(&mut report, Report::new("payments", options)),
+            commit,
+        ))
+    })
+}
+
+/// Identifies a bank line across imports: its date, amount, currency,
+/// counterparty and reference.
+fn bank_key(line: &Line, minor: i64) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        line.paid_on.to_string(),
+        minor.to_string(),
+        line.currency.to_string(),
+        line.counterparty
+            .as_deref()
+            .map(super::profile::fold)
+            .unwrap_or_default(),
+        line.reference.clone().unwrap_or_default(),
+    ] {
+        hasher.update(part.as_bytes());
+        hasher.update([0]);
+    }
+    hasher
+        .finalize()
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn parse<R: Read>(
+    record: &Record,
+    source: &Source<R>,
+    options: &Options,
+) -> Result<Line, RowError> {
+    let layout = &source.layout;
+    let cell = |field: Field| layout.value(record, field);
+    let bad = |field: Field, expected: &str| {
+        let column = layout.columns.get(&field).copied().unwrap_or(0);
+        let mut e = RowError::at(
+            record.line,
+            column,
+            crate::text::sanitize(record.get(column)).into_owned(),
+            expected,
+        );
+        e.header = Some(layout.header(field));
+        e
+    };
+    let text = |field: Field| -> Result<Option<String>, RowError> {
+        match cell(field) {
+            None => Ok(None),
+            Some(v) => {
+                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
+                if crate::text::check_field(field.name(), &v).is_err() {
+                    return Err(bad(field, "plain text, without control characters"));
+                }
+                Ok(Some(v))
+            }
+        }
+    };
+    let paid_on = cell(Field::PaidOn)
+        .ok_or_else(|| bad(Field::PaidOn, "a date"))
+        .and_then(|v| {
+            source
+                .dates
+                .parse(v)
+                .ok_or_else(|| bad(Field::PaidOn, &source.dates.expected()))
+        })?;
+    let amount_of = |field: Field| -> Result<Option<Decimal>, RowError> {
+        match cell(field) {
+            None => Ok(None),
+            Some(v) => super::values::parse_amount(v, source.numbers)
+                .map(Some)
+                .ok_or_else(|| {
+                    bad(
+                        field,
+                        if source.numbers.decimal == ',' {
+                            "an amount like 1.234,56"
+                        } else {
+                            "an amount like 1,234.56"
+                        },
+                    )
+                }),
+        }
+    };
+    let amount = match (
+        amount_of(Field::Amount)?,
+        amount_of(Field::Credit)?,
+        amount_of(Field::Debit)?,
+    ) {
+        (Some(a), _, _) => a,
+        (None, Some(c), _) => c.abs(),
+        (None, None, Some(d)) => -d.abs(),
+        (None, None, None) => {
+            let field = if layout.has(Field::Amount) {
+                Field::Amount
+            } else {
+                Field::Credit
+            };
+            return Err(bad(field, "an amount"));
+        }
+    };
+    let currency = match cell(Field::Currency) {
+        None => options.currency,
+        Some(c) => c
+            .parse::<Currency>()
+            .map_err(|_| bad(Field::Currency, "a currency code such as EUR"))?,
+    };
+    let counterparty = text(Field::Counterparty)?;
+    let customer = CustomerKey {
+        code: text(Field::CustomerCode)?,
+        name: counterparty.clone(),
+        either: text(Field::Customer)?,
+        email: None,
+    };
+    Ok(Line {
+        line: record.line,
+        paid_on,
+        amount,
+        currency,
+        reference: text(Field::Reference)?,
+        counterparty,
+        customer,
+        invoice: text(Field::Invoice)?,
+    })
+}
+
+/// Records a receipt: as a payment when its invoice is certain, else as a
+/// line waiting for the bookkeeper.
+fn apply(
+    tx: &mut ImportTx<'_>,
+    customers: &mut CustomerIndex,
+    line: &Line,
+    minor: i64,
+    key: &str,
+    options: &Options,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let payer = customers.find(&line.customer).ok().flatten();
+    let named = named_invoices(tx, line)?;
+    let (matched, why) = match named.as_slice() {
+        [(number, invoice)] => {
+            if invoice.currency != line.currency {
+                (
+                    None,
+                    format!("names {number}, which is in {}", invoice.currency),
+                )
+            } else if invoice.kind != DocumentKind::Invoice || invoice.written_off {
+                (None, format!("names {number}, which cannot take a payment"))
+            } else if payer.is_some_and(|p| p != invoice.customer_id) {
+                (
+                    None,
+                    format!("names {number}, another customer's invoice than the payer's"),
+                )
+            } else {
+                (Some((invoice.customer_id, invoice.id)), String::new())
+            }
+        }
+        [] => match payer {
+            Some(customer_id) => match tx
+                .open_with_balance(customer_id, line.currency, minor)?
+                .as_slice()
+            {
+                [invoice] => (Some((customer_id, *invoice)), String::new()),
+                [] => (
+                    None,
+                    "the payer has no open invoice of exactly this amount".into(),
+                ),
+                _ => (
+                    None,
+                    "the payer has more than one open invoice of exactly this amount".into(),
+                ),
+            },
+            None => (
+                None,
+                "no invoice number in the reference, and no customer of this name".into(),
+            ),
+        },
+        many => (
+            None,
+            format!(
+                "names {} invoices ({})",
+                many.len(),
+                many.iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+    };
+    match matched {
+        Some((customer_id, invoice_id)) => {
+            let payment = NewPayment {
+                customer_id,
+                paid_on: line.paid_on,
+                amount: line.amount,
+                currency: line.currency,
+                method: Some("transfer".into()),
+                reference: line.reference.clone(),
+                invoice_id: Some(invoice_id),
+            };
+            tx.insert_payment(&payment, key)?;
+            report.counts.created += 1;
+            report.matched += 1;
+        }
+        None => {
+            let id = tx.insert_receipt(
+                line.line,
+                line.paid_on,
+                minor,
+                line.currency,
+                line.counterparty.as_deref(),
+                line.reference.as_deref(),
+                key,
+            )?;
+            report.counts.created += 1;
+            report.waiting.push(Waiting {
+                id: if options.dry_run { 0 } else { id },
+                line: line.line,
+                paid_on: line.paid_on,
+                amount: plain_amount(line.amount, line.currency),
+                currency: line.currency,
+                counterparty: crate::text::sanitize(line.counterparty.as_deref().unwrap_or(""))
+                    .into_owned(),
+                why,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Invoices named by the invoice column or by a word of the reference.
+fn named_invoices(
+    tx: &ImportTx<'_>,
+    line: &Line,
+) -> Result<Vec<(String, crate::store::Existing)>, ImportError> {
+    let mut words: Vec<&str> = Vec::new();
+    if let Some(n) = line.invoice.as_deref() {
+        words.push(n);
+    }
+    if let Some(r) = line.reference.as_deref() {
+        words.extend(
+            r.split(|c: char| {
+                c.is_whitespace()
+                    || matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '\'')
+            })
+            .map(|w| w.trim_matches(|c: char| c == '.' || c == '-' || c == '#'))
+            .filter(|w| w.len() >= 3),
+        );
+    }
+    let mut found: Vec<(String, crate::store::Existing)> = Vec::new();
+    let mut seen: Vec<InvoiceId> = Vec::new();
+    for word in words {
+        if let Some(invoice) = tx.invoice(word)?
+            && !seen.contains(&invoice.id)
+        {
+            seen.push(invoice.id);
+            found.push((crate::text::sanitize(word).into_owned(), invoice));
+        }
+    }
+    Ok(found)
+}

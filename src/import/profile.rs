@@ -1,0 +1,584 @@
+//! Profiles: how a file's layout maps to dun's fields. The built-in ones
+//! are data (`profiles.toml`); a config file adds or extends them under
+//! `[import.profiles.NAME]` with the same keys.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+use super::read::{Encoding, Record};
+
+/// A field of dun's that a column can hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// Invoice or credit note number.
+    Number,
+    /// The customer's code in dun (or the exporting system's id).
+    CustomerCode,
+    /// A customer column that may hold a code or a name.
+    Customer,
+    /// The customer's name.
+    CustomerName,
+    /// The customer's billing email.
+    Email,
+    /// Issue date.
+    IssueDate,
+    /// Due date.
+    DueDate,
+    /// Gross amount (or, for payments, the amount received).
+    Amount,
+    /// Currency code.
+    Currency,
+    /// What is still owed.
+    Open,
+    /// What was paid.
+    Paid,
+    /// Invoice, credit note or payment.
+    Type,
+    /// Draft, voided, paid…
+    Status,
+    /// A payment's value date.
+    PaidOn,
+    /// Payment reference or description.
+    Reference,
+    /// Who paid.
+    Counterparty,
+    /// Money in, when in and out are separate columns.
+    Credit,
+    /// Money out, when in and out are separate columns.
+    Debit,
+    /// The invoice a payment names, in a column of its own.
+    Invoice,
+}
+
+impl Field {
+    /// The name used in config files and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Number => "number",
+            Field::CustomerCode => "customer_code",
+            Field::Customer => "customer",
+            Field::CustomerName => "customer_name",
+            Field::Email => "email",
+            Field::IssueDate => "issue_date",
+            Field::DueDate => "due_date",
+            Field::Amount => "amount",
+            Field::Currency => "currency",
+            Field::Open => "open",
+            Field::Paid => "paid",
+            Field::Type => "type",
+            Field::Status => "status",
+            Field::PaidOn => "paid_on",
+            Field::Reference => "reference",
+            Field::Counterparty => "counterparty",
+            Field::Credit => "credit",
+            Field::Debit => "debit",
+            Field::Invoice => "invoice",
+        }
+    }
+}
+
+/// Fields an invoice file may carry, in the order columns are claimed.
+pub const INVOICE_FIELDS: &[Field] = &[
+    Field::Number,
+    Field::CustomerCode,
+    Field::CustomerName,
+    Field::Customer,
+    Field::Email,
+    Field::IssueDate,
+    Field::DueDate,
+    Field::Amount,
+    Field::Currency,
+    Field::Open,
+    Field::Paid,
+    Field::Type,
+    Field::Status,
+];
+
+/// Fields a payment file may carry.
+pub const PAYMENT_FIELDS: &[Field] = &[
+    Field::PaidOn,
+    Field::Amount,
+    Field::Credit,
+    Field::Debit,
+    Field::Currency,
+    Field::Invoice,
+    Field::Reference,
+    Field::CustomerCode,
+    Field::Counterparty,
+    Field::Customer,
+];
+
+/// Names of the values of a type column.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct TypeNames {
+    /// Rows that are invoices.
+    pub invoice: Vec<String>,
+    /// Rows that are credit notes.
+    pub credit_note: Vec<String>,
+    /// Rows that are payments received.
+    pub payment: Vec<String>,
+    /// Rows to leave out.
+    pub skip: Vec<String>,
+}
+
+/// A profile as written in a config file or `profiles.toml`.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields, default)]
+pub struct ProfileSpec {
+    /// The built-in profile this one builds on [default: generic]; its
+    /// header names are tried after this profile's own.
+    pub extends: Option<String>,
+    /// Field delimiter: ",", ";", "tab" or "|" [default: read from the file].
+    pub delimiter: Option<String>,
+    /// Quote character [default: "].
+    pub quote: Option<char>,
+    /// auto, utf-8, windows-1252 or iso-8859-1 [default: auto].
+    pub encoding: Option<Encoding>,
+    /// "." or "," [default: read from the data].
+    pub decimal_mark: Option<char>,
+    /// ",", ".", " ", "'" or "none" [default: any but the decimal mark].
+    pub thousands_separator: Option<String>,
+    /// A chrono format such as "%d/%m/%Y" [default: read from the data].
+    pub date_format: Option<String>,
+    /// The header is this record (1 = the first) [default: the first
+    /// record, among the first 30, whose names match the fields].
+    pub header_row: Option<u64>,
+    /// Rows whose first non-empty cell starts with one of these are left out.
+    pub skip_prefixes: Vec<String>,
+    /// Rows with a single non-empty cell (titles, group rows, footers) are
+    /// left out.
+    pub skip_single_cell_rows: Option<bool>,
+    /// Rows whose status is one of these are left out.
+    pub skip_status: Vec<String>,
+    /// Header names per field.
+    pub columns: BTreeMap<Field, Vec<String>>,
+    /// Names of the values of the type column.
+    pub types: TypeNames,
+}
+
+/// A profile ready to use: built-ins merged in, names folded.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Its name.
+    pub name: String,
+    /// Field delimiter, when fixed.
+    pub delimiter: Option<u8>,
+    /// Quote character.
+    pub quote: u8,
+    /// Text encoding.
+    pub encoding: Encoding,
+    /// Decimal mark, when fixed.
+    pub decimal_mark: Option<char>,
+    /// Thousands separator: `None` any, `Some(None)` none allowed.
+    pub thousands: Option<Option<char>>,
+    /// Date format, when fixed.
+    pub date_format: Option<String>,
+    /// Header record, when fixed.
+    pub header_row: Option<u64>,
+    skip_prefixes: Vec<String>,
+    skip_single_cell_rows: bool,
+    skip_status: Vec<String>,
+    columns: BTreeMap<Field, Vec<String>>,
+    types: TypeNames,
+}
+
+/// What a row is, by its type column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowType {
+    /// An invoice.
+    Invoice,
+    /// A credit note.
+    CreditNote,
+    /// A payment received.
+    Payment,
+    /// To be left out.
+    Skip,
+}
+
+/// The built-in profiles' specs.
+pub fn builtins() -> Result<BTreeMap<String, ProfileSpec>, String> {
+    toml::from_str(include_str!("profiles.toml"))
+        .map_err(|e| format!("built-in import profiles: {e}"))
+}
+
+/// Names of the built-in profiles.
+pub const BUILTIN: &[&str] = &["generic", "xero", "quickbooks", "stripe"];
+
+impl Profile {
+    /// Resolves `name` among the config's profiles and the built-ins.
+    pub fn resolve(
+        name: &str,
+        configured: &BTreeMap<String, ProfileSpec>,
+    ) -> Result<Profile, String> {
+        let builtins = builtins()?;
+        let spec = configured
+            .get(name)
+            .or_else(|| builtins.get(name))
+            .ok_or_else(|| {
+                let mut known: Vec<&str> = BUILTIN.to_vec();
+                known.extend(configured.keys().map(String::as_str));
+                format!("no import profile '{name}'; known: {}", known.join(", "))
+            })?;
+        let mut chain = vec![spec.clone()];
+        let mut seen = vec![name.to_string()];
+        let mut next = spec
+            .extends
+            .clone()
+            .or_else(|| (name != "generic").then(|| "generic".into()));
+        while let Some(base) = next.take() {
+            if seen.contains(&base) {
+                return Err(format!(
+                    "import profile '{name}' extends itself through '{base}'"
+                ));
+            }
+            let base_spec = configured
+                .get(&base)
+                .filter(|_| base != name)
+                .or_else(|| builtins.get(&base))
+                .ok_or_else(|| {
+                    format!("import profile '{name}' extends '{base}', which does not exist")
+                })?;
+            chain.push(base_spec.clone());
+            next = base_spec
+                .extends
+                .clone()
+                .or_else(|| (base != "generic").then(|| "generic".into()));
+            seen.push(base);
+        }
+        Self::merge(name, &chain)
+    }
+
+    /// Merges specs, the first winning; header names accumulate in order.
+    fn merge(name: &str, chain: &[ProfileSpec]) -> Result<Profile, String> {
+        let first = |get: &dyn Fn(&ProfileSpec) -> Option<String>| chain.iter().find_map(get);
+        let delimiter = match first(&|s| s.delimiter.clone()).as_deref() {
+            None => None,
+            Some("tab" | "\\t" | "\t") => Some(b'\t'),
+            Some(d) if d.len() == 1 && d != "\"" => Some(d.as_bytes()[0]),
+            Some(d) => {
+                return Err(format!(
+                    "import profile '{name}': delimiter '{d}' must be one character (\",\", \";\", \"|\") or \"tab\""
+                ));
+            }
+        };
+        let quote = chain.iter().find_map(|s| s.quote).unwrap_or('"');
+        let quote = u8::try_from(u32::from(quote))
+            .ok()
+            .filter(u8::is_ascii)
+            .ok_or_else(|| {
+                format!("import profile '{name}': the quote must be an ASCII character")
+            })?;
+        let decimal_mark = chain.iter().find_map(|s| s.decimal_mark);
+        if decimal_mark.is_some_and(|c| c != '.' && c != ',') {
+            return Err(format!(
+                "import profile '{name}': decimal_mark must be \".\" or \",\""
+            ));
+        }
+        let thousands = match first(&|s| s.thousands_separator.clone()).as_deref() {
+            None => None,
+            Some("none" | "") => Some(None),
+            Some(t) if t.chars().count() == 1 => t.chars().next().map(Some),
+            Some(t) => {
+                return Err(format!(
+                    "import profile '{name}': thousands_separator '{t}' must be one character or \"none\""
+                ));
+            }
+        };
+        if thousands.flatten().is_some() && thousands.flatten() == decimal_mark {
+            return Err(format!(
+                "import profile '{name}': the thousands separator and the decimal mark are the same"
+            ));
+        }
+        let date_format = first(&|s| s.date_format.clone());
+        if let Some(f) = &date_format {
+            use std::fmt::Write as _;
+            let mut probe = String::new();
+            let written = chrono::NaiveDate::from_ymd_opt(2026, 12, 31)
+                .is_some_and(|d| write!(probe, "{}", d.format(f)).is_ok());
+            if !written || chrono::NaiveDate::parse_from_str(&probe, f).is_err() {
+                return Err(format!(
+                    "import profile '{name}': date_format '{f}' does not read back a date (use e.g. \"%d/%m/%Y\")"
+                ));
+            }
+        }
+        let mut columns: BTreeMap<Field, Vec<String>> = BTreeMap::new();
+        let mut types = TypeNames::default();
+        for spec in chain {
+            for (field, names) in &spec.columns {
+                columns
+                    .entry(*field)
+                    .or_default()
+                    .extend(names.iter().map(fold));
+            }
+            for (into, from) in [
+                (&mut types.invoice, &spec.types.invoice),
+                (&mut types.credit_note, &spec.types.credit_note),
+                (&mut types.payment, &spec.types.payment),
+                (&mut types.skip, &spec.types.skip),
+            ] {
+                into.extend(from.iter().map(fold));
+            }
+        }
+        Ok(Profile {
+            name: name.to_string(),
+            delimiter,
+            quote,
+            encoding: chain.iter().find_map(|s| s.encoding).unwrap_or_default(),
+            decimal_mark,
+            thousands,
+            date_format,
+            header_row: chain.iter().find_map(|s| s.header_row),
+            skip_prefixes: chain
+                .iter()
+                .find(|s| !s.skip_prefixes.is_empty())
+                .map(|s| s.skip_prefixes.iter().map(fold).collect())
+                .unwrap_or_default(),
+            skip_single_cell_rows: chain
+                .iter()
+                .find_map(|s| s.skip_single_cell_rows)
+                .unwrap_or(false),
+            skip_status: chain
+                .iter()
+                .find(|s| !s.skip_status.is_empty())
+                .map(|s| s.skip_status.iter().map(fold).collect())
+                .unwrap_or_default(),
+            columns,
+            types,
+        })
+    }
+
+    /// Maps a header record's columns to `fields`: each field takes the
+    /// unclaimed column whose name matches its earliest header name.
+    pub fn layout(&self, header: &Record, fields: &[Field]) -> Layout {
+        let names: Vec<String> = header.fields.iter().map(fold).collect();
+        let mut claimed = vec![false; names.len()];
+        let mut columns = BTreeMap::new();
+        for &field in fields {
+            let Some(aliases) = self.columns.get(&field) else {
+                continue;
+            };
+            let best = names
+                .iter()
+                .enumerate()
+                .filter(|(i, n)| !claimed[*i] && !n.is_empty())
+                .filter_map(|(i, n)| aliases.iter().position(|a| a == n).map(|rank| (rank, i)))
+                .min();
+            if let Some((_, column)) = best {
+                claimed[column] = true;
+                columns.insert(field, column);
+            }
+        }
+        Layout {
+            columns,
+            headers: header.fields.iter().map(|h| h.trim().to_string()).collect(),
+            header_line: header.line,
+        }
+    }
+
+    /// Why a data row is left out, if it is: blank, a title or group row, a
+    /// total, a skipped status.
+    pub fn skips(&self, record: &Record, layout: &Layout) -> bool {
+        if record.is_blank() {
+            return true;
+        }
+        let mut cells = record
+            .fields
+            .iter()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        let first = cells.next().unwrap_or("");
+        if self.skip_single_cell_rows && cells.next().is_none() {
+            return true;
+        }
+        if !self.skip_prefixes.is_empty() {
+            let folded = fold(first);
+            if self
+                .skip_prefixes
+                .iter()
+                .any(|p| folded == *p || folded.starts_with(&format!("{p} ")))
+            {
+                return true;
+            }
+        }
+        if !self.skip_status.is_empty()
+            && let Some(status) = layout.value(record, Field::Status)
+            && self.skip_status.contains(&fold(status))
+        {
+            return true;
+        }
+        false
+    }
+
+    /// What a type column value means; `None` when the profile does not
+    /// know it.
+    pub fn row_type(&self, value: &str) -> Option<RowType> {
+        let v = fold(value);
+        if self.types.skip.contains(&v) {
+            Some(RowType::Skip)
+        } else if self.types.invoice.contains(&v) {
+            Some(RowType::Invoice)
+        } else if self.types.credit_note.contains(&v) {
+            Some(RowType::CreditNote)
+        } else if self.types.payment.contains(&v) {
+            Some(RowType::Payment)
+        } else {
+            None
+        }
+    }
+
+    /// The type names this profile knows, for error messages.
+    pub fn known_types(&self) -> String {
+        let mut all: Vec<&str> = Vec::new();
+        for names in [
+            &self.types.invoice,
+            &self.types.credit_note,
+            &self.types.payment,
+            &self.types.skip,
+        ] {
+            all.extend(names.iter().map(String::as_str));
+        }
+        all.join(", ")
+    }
+}
+
+/// Where each field sits in a file.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    /// Field → column index.
+    pub columns: BTreeMap<Field, usize>,
+    /// The header names as written.
+    pub headers: Vec<String>,
+    /// The header's line.
+    pub header_line: u64,
+}
+
+impl Layout {
+    /// The field's trimmed value in a record; `None` when the file has no
+    /// such column or the cell is empty.
+    pub fn value<'r>(&self, record: &'r Record, field: Field) -> Option<&'r str> {
+        self.columns
+            .get(&field)
+            .map(|&i| record.get(i))
+            .filter(|v| !v.is_empty())
+    }
+
+    /// True when the file has a column for `field`.
+    pub fn has(&self, field: Field) -> bool {
+        self.columns.contains_key(&field)
+    }
+
+    /// The header of `field`'s column, for messages.
+    pub fn header(&self, field: Field) -> String {
+        self.columns
+            .get(&field)
+            .and_then(|&i| self.headers.get(i))
+            .cloned()
+            .unwrap_or_else(|| field.name().to_string())
+    }
+}
+
+/// Folds a header or a value for comparison: lower case, common accents
+/// removed, every run of other characters one space.
+pub fn fold(text: impl AsRef<str>) -> String {
+    let mut out = String::with_capacity(text.as_ref().len());
+    let mut gap = false;
+    for c in text.as_ref().chars().flat_map(char::to_lowercase) {
+        let c = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ă' => 'a',
+            'ç' | 'ć' | 'č' => 'c',
+            'è' | 'é' | 'ê' | 'ë' | 'ę' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ñ' | 'ń' => 'n',
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            'ș' | 'ş' | 'š' | 'ś' => 's',
+            'ț' | 'ţ' => 't',
+            'ý' | 'ÿ' => 'y',
+            'ž' | 'ź' | 'ż' => 'z',
+            c => c,
+        };
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.push(c);
+        } else {
+            gap = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[&str]) -> Record {
+        Record {
+            line: 1,
+            fields: csv::StringRecord::from(fields.to_vec()),
+        }
+    }
+
+    #[test]
+    fn builtins_parse_and_resolve() {
+        for name in BUILTIN {
+            let profile = Profile::resolve(name, &BTreeMap::new());
+            assert!(profile.is_ok(), "{name}: {profile:?}");
+        }
+        assert!(Profile::resolve("nope", &BTreeMap::new()).is_err());
+    }
+
+    #[test]
+    fn folds_headers_in_five_languages() {
+        assert_eq!(fold("N° Fattura"), "n fattura");
+        assert_eq!(fold("*InvoiceNumber"), "invoicenumber");
+        assert_eq!(fold("Data scadenței"), "data scadentei");
+        assert_eq!(fold("Échéance"), "echeance");
+        assert_eq!(fold("  Número de factura "), "numero de factura");
+    }
+
+    #[test]
+    fn maps_columns_by_the_most_specific_name() {
+        let generic =
+            Profile::resolve("generic", &BTreeMap::new()).unwrap_or_else(|e| unreachable!("{e}"));
+        let header = record(&[
+            "number",
+            "customer",
+            "customer_name",
+            "Importo",
+            "Scadenza",
+            "",
+        ]);
+        let layout = generic.layout(&header, INVOICE_FIELDS);
+        assert_eq!(layout.columns.get(&Field::Number), Some(&0));
+        assert_eq!(layout.columns.get(&Field::Customer), Some(&1));
+        assert_eq!(layout.columns.get(&Field::CustomerName), Some(&2));
+        assert_eq!(layout.columns.get(&Field::Amount), Some(&3));
+        assert_eq!(layout.columns.get(&Field::DueDate), Some(&4));
+    }
+
+    #[test]
+    fn a_configured_profile_overrides_and_extends() {
+        let spec: BTreeMap<String, ProfileSpec> = toml::from_str(
+            "[bank]\ndelimiter = \";\"\ndecimal_mark = \",\"\n[bank.columns]\namount = [\"Importo EUR\"]\n",
+        )
+        .unwrap_or_default();
+        let bank = Profile::resolve("bank", &spec).unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!((bank.delimiter, bank.decimal_mark), (Some(b';'), Some(',')));
+        let layout = bank.layout(
+            &record(&["Data valuta", "Importo EUR", "Causale"]),
+            PAYMENT_FIELDS,
+        );
+        assert_eq!(layout.columns.get(&Field::Amount), Some(&1));
+        assert_eq!(layout.columns.get(&Field::PaidOn), Some(&0));
+        assert_eq!(layout.columns.get(&Field::Reference), Some(&2));
+        let bad: BTreeMap<String, ProfileSpec> =
+            toml::from_str("[x]\ndate_format = \"%Q\"\n").unwrap_or_default();
+        assert!(Profile::resolve("x", &bad).is_err());
+    }
+}

@@ -1,0 +1,393 @@
+//! Reading an export as it comes: any of the usual delimiters, UTF-8 with
+//! or without a byte-order mark or a legacy single-byte encoding, CRLF,
+//! quoted fields holding delimiters and line breaks. Records stream out one
+//! at a time with the line each starts on; nothing here knows what the
+//! columns mean.
+
+use std::io::{self, Read};
+
+use csv::{ByteRecord, StringRecord};
+use serde::Deserialize;
+
+use super::RowError;
+
+/// How the bytes of a file map to text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    /// UTF-8 when a field is valid UTF-8, else Windows-1252 (which covers
+    /// ISO-8859-1's printable characters).
+    #[default]
+    Auto,
+    /// UTF-8 only: anything else is an error.
+    #[serde(alias = "utf8")]
+    Utf8,
+    /// Windows-1252 (Excel's "CSV" on Western Windows).
+    #[serde(alias = "cp1252")]
+    Windows1252,
+    /// ISO-8859-1 (Latin-1).
+    #[serde(alias = "latin1", alias = "latin-1")]
+    Iso88591,
+}
+
+/// The delimiters tried when a profile does not name one.
+const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+
+/// How much of the file is looked at to guess its delimiter.
+const SNIFF_BYTES: usize = 64 * 1024;
+
+/// What the file's first bytes tell about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sniffed {
+    /// The field delimiter.
+    pub delimiter: u8,
+    /// True when the profile did not name it and it was guessed.
+    pub guessed: bool,
+}
+
+/// One record of the file with the line it starts on (1-based).
+#[derive(Debug, Clone)]
+pub struct Record {
+    /// Line of the file where the record starts.
+    pub line: u64,
+    /// The fields, decoded.
+    pub fields: StringRecord,
+}
+
+impl Record {
+    /// The field at `index`, trimmed; empty when the row is short.
+    pub fn get(&self, index: usize) -> &str {
+        self.fields.get(index).map_or("", str::trim)
+    }
+
+    /// True when every field is empty or blank.
+    pub fn is_blank(&self) -> bool {
+        self.fields.iter().all(|f| f.trim().is_empty())
+    }
+}
+
+/// A streaming reader of records.
+pub struct Records<R: Read> {
+    csv: csv::Reader<Lines<io::Chain<io::Cursor<Vec<u8>>, R>>>,
+    encoding: Encoding,
+    record: ByteRecord,
+    /// Set once a field was read as Windows-1252 under `Encoding::Auto`.
+    pub legacy_seen: bool,
+    /// Bytes read so far, for progress.
+    pub position: u64,
+}
+
+/// Opens `source`: strips a UTF-8 byte-order mark, refuses UTF-16, and
+/// settles the delimiter (the given one, or the one that splits the first
+/// lines most consistently).
+pub fn open<R: Read>(
+    mut source: R,
+    delimiter: Option<u8>,
+    quote: u8,
+    encoding: Encoding,
+) -> Result<(Records<R>, Sniffed), RowError> {
+    let mut head = Vec::with_capacity(SNIFF_BYTES);
+    (&mut source)
+        .take(SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| RowError::file(format!("cannot read: {e}")))?;
+    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        head.drain(..3);
+    } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
+        return Err(RowError::file(
+            "the file is UTF-16 (\"Unicode text\"); save it as CSV UTF-8 or plain CSV".into(),
+        ));
+    }
+    let sniffed = match delimiter {
+        Some(d) => Sniffed {
+            delimiter: d,
+            guessed: false,
+        },
+        None => Sniffed {
+            delimiter: guess_delimiter(&head, quote),
+            guessed: true,
+        },
+    };
+    let csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sniffed.delimiter)
+        .quote(quote)
+        .buffer_capacity(1 << 16)
+        .from_reader(Lines::new(io::Cursor::new(head).chain(source), quote));
+    Ok((
+        Records {
+            csv,
+            encoding,
+            record: ByteRecord::new(),
+            legacy_seen: false,
+            position: 0,
+        },
+        sniffed,
+    ))
+}
+
+impl<R: Read> Records<R> {
+    /// The next record, or `None` at the end of the file.
+    pub fn next_record(&mut self) -> Option<Result<Record, RowError>> {
+        match self.csv.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Ok(true) => {
+                let position = self.record.position();
+                let line = self
+                    .csv
+                    .get_ref()
+                    .original(position.map_or(0, csv::Position::line));
+                self.position = position.map_or(self.position, csv::Position::byte);
+                Some(self.decode(line))
+            }
+            Err(e) => {
+                let line = self
+                    .csv
+                    .get_ref()
+                    .original(e.position().map_or(0, csv::Position::line));
+                Some(Err(RowError::at_line(line, format!("unreadable CSV: {e}"))))
+            }
+        }
+    }
+
+    /// The underlying reader, past what the parser has buffered.
+    pub fn source_mut(&mut self) -> &mut R {
+        self.csv.get_mut().inner.get_mut().1
+    }
+
+    fn decode(&mut self, line: u64) -> Result<Record, RowError> {
+        let record = std::mem::take(&mut self.record);
+        let fields = if self.encoding == Encoding::Auto || self.encoding == Encoding::Utf8 {
+            match StringRecord::from_byte_record(record) {
+                Ok(fields) => fields,
+                Err(e) => {
+                    let record = e.into_byte_record();
+                    if self.encoding == Encoding::Utf8 {
+                        let column = record
+                            .iter()
+                            .position(|f| std::str::from_utf8(f).is_err())
+                            .unwrap_or(0);
+                        return Err(RowError::at(
+                            line,
+                            column,
+                            crate::text::sanitize(&String::from_utf8_lossy(
+                                record.get(column).unwrap_or(b""),
+                            ))
+                            .into_owned(),
+                            "UTF-8 text (the profile says encoding = \"utf-8\")",
+                        ));
+                    }
+                    self.legacy_seen = true;
+                    legacy(&record, Encoding::Windows1252)
+                }
+            }
+        } else {
+            legacy(&record, self.encoding)
+        };
+        Ok(Record { line, fields })
+    }
+}
+
+/// Line endings made plain for the CSV parser, with the file's own line
+/// numbers kept: CRLF and a lone CR become LF, and blank lines outside
+/// quotes are dropped (the parser would skip them but count them wrong),
+/// remembering where, so a record's line can be told in the file's terms.
+struct Lines<R> {
+    inner: R,
+    quote: u8,
+    in_quotes: bool,
+    at_line_start: bool,
+    after_cr: bool,
+    /// Lines given to the parser so far.
+    emitted: u64,
+    /// (first parser line, blank lines dropped before it), in order.
+    shifts: Vec<(u64, u64)>,
+    dropped: u64,
+    buffer: Vec<u8>,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R, quote: u8) -> Self {
+        Lines {
+            inner,
+            quote,
+            in_quotes: false,
+            at_line_start: true,
+            after_cr: false,
+            emitted: 0,
+            shifts: Vec::new(),
+            dropped: 0,
+            buffer: vec![0; 1 << 16],
+        }
+    }
+
+    /// The file's line number of the parser's line `line` (1-based).
+    fn original(&self, line: u64) -> u64 {
+        let i = self.shifts.partition_point(|(from, _)| *from <= line);
+        line + if i == 0 { 0 } else { self.shifts[i - 1].1 }
+    }
+}
+
+impl<R: Read> Read for Lines<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let want = out.len().min(self.buffer.len());
+        loop {
+            let n = self.inner.read(&mut self.buffer[..want])?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut written = 0;
+            for &b in &self.buffer[..n] {
+                if std::mem::take(&mut self.after_cr) && b == b'\n' {
+                    continue;
+                }
+                if b == b'\r' || b == b'\n' {
+                    self.after_cr = b == b'\r';
+                    if !self.in_quotes && self.at_line_start {
+                        self.dropped += 1;
+                        let next = self.emitted + 1;
+                        match self.shifts.last_mut() {
+                            Some(last) if last.0 == next => last.1 = self.dropped,
+                            _ => self.shifts.push((next, self.dropped)),
+                        }
+                        continue;
+                    }
+                    out[written] = b'\n';
+                    written += 1;
+                    self.emitted += 1;
+                    self.at_line_start = !self.in_quotes;
+                    continue;
+                }
+                if b == self.quote {
+                    self.in_quotes = !self.in_quotes;
+                }
+                self.at_line_start = false;
+                out[written] = b;
+                written += 1;
+            }
+            if written > 0 {
+                return Ok(written);
+            }
+        }
+    }
+}
+
+/// Decodes a record in a single-byte encoding.
+fn legacy(record: &ByteRecord, encoding: Encoding) -> StringRecord {
+    let mut out = StringRecord::with_capacity(record.as_slice().len() * 2, record.len());
+    for field in record {
+        let text: String = match encoding {
+            Encoding::Iso88591 => field.iter().map(|&b| char::from(b)).collect(),
+            _ => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(field)
+                .0
+                .into_owned(),
+        };
+        out.push_field(&text);
+    }
+    out
+}
+
+/// The delimiter that splits the first lines into the most rows of the
+/// same width (two fields at least); a comma when nothing does.
+fn guess_delimiter(head: &[u8], quote: u8) -> u8 {
+    let mut best = (0_usize, 0_usize, b',');
+    for &candidate in &CANDIDATES {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(candidate)
+            .quote(quote)
+            .from_reader(head);
+        let mut widths: Vec<usize> = Vec::new();
+        let mut record = ByteRecord::new();
+        while widths.len() < 50 {
+            match reader.read_byte_record(&mut record) {
+                Ok(true) => {
+                    let width = record
+                        .iter()
+                        .rposition(|f| !f.is_empty())
+                        .map_or(0, |i| i + 1);
+                    if width > 0 {
+                        widths.push(width);
+                    }
+                }
+                // The sniffed prefix may end mid-record.
+                Ok(false) | Err(_) => break,
+            }
+        }
+        let mut counts = std::collections::BTreeMap::<usize, usize>::new();
+        for &w in widths.iter().filter(|&&w| w >= 2) {
+            *counts.entry(w).or_default() += 1;
+        }
+        if let Some((&width, &rows)) = counts.iter().max_by_key(|(w, n)| (**n, **w))
+            && (rows, width) > (best.0, best.1)
+        {
+            best = (rows, width, candidate);
+        }
+    }
+    best.2
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(bytes: &[u8], encoding: Encoding) -> (Vec<Record>, Sniffed, bool) {
+        let (mut records, sniffed) = open(bytes, None, b'"', encoding).unwrap_or_else(|e| {
+            unreachable!("open failed: {}", e.message);
+        });
+        let mut out = Vec::new();
+        while let Some(r) = records.next_record() {
+            if let Ok(r) = r {
+                out.push(r);
+            }
+        }
+        (out, sniffed, records.legacy_seen)
+    }
+
+    #[test]
+    fn guesses_the_delimiter_from_consistent_widths() {
+        let (_, s, _) = read_all(b"a;b;c\n1,5;2;3\n4;5,5;6\n", Encoding::Auto);
+        assert_eq!(s.delimiter, b';');
+        let (_, s, _) = read_all(b"a\tb\n1\t2\n", Encoding::Auto);
+        assert_eq!(s.delimiter, b'\t');
+        let (_, s, _) = read_all(b"Report title\n\na,b,c\n1,2,3\n", Encoding::Auto);
+        assert_eq!(s.delimiter, b',');
+    }
+
+    #[test]
+    fn strips_the_bom_and_keeps_lines_of_multiline_fields() {
+        let (rows, _, _) = read_all(
+            b"\xEF\xBB\xBFnumber,note\r\n1,\"two\r\nlines, quoted\"\r\n2,x\r\n",
+            Encoding::Auto,
+        );
+        assert_eq!(rows[0].get(0), "number");
+        assert_eq!(rows[1].get(1), "two\nlines, quoted");
+        assert_eq!((rows[1].line, rows[2].line), (2, 4));
+        let (rows, _, _) = read_all(b"\n\r\na,b\n\n1,\"x\n\ny\"\r\r\n\n3,4", Encoding::Auto);
+        let lines: Vec<u64> = rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [3, 5, 10]);
+        assert_eq!(rows[1].get(1), "x\n\ny");
+    }
+
+    #[test]
+    fn falls_back_to_windows_1252_per_field() {
+        let (rows, _, legacy) = read_all(b"name,amount\nCaf\xe9 \x80,5\n", Encoding::Auto);
+        assert!(legacy);
+        assert_eq!(rows[1].get(0), "Café €");
+        let (rows, _, _) = read_all(b"name\nCaf\xe9\n", Encoding::Iso88591);
+        assert_eq!(rows[1].get(0), "Café");
+    }
+
+    #[test]
+    fn refuses_utf16_and_non_utf8_when_told_utf8() {
+        assert!(open(&b"\xFF\xFEa\0"[..], None, b'"', Encoding::Auto).is_err());
+        let (mut records, _) = open(&b"a,b\nx,\xe9\n"[..], None, b'"', Encoding::Utf8)
+            .unwrap_or_else(|e| unreachable!("{}", e.message));
+        assert!(records.next_record().is_some_and(|r| r.is_ok()));
+        let err = records.next_record().and_then(Result::err);
+        assert_eq!(err.map(|e| (e.line, e.column)), Some((2, Some(1))));
+    }
+}
