@@ -68,6 +68,12 @@ pub fn import_invoices(
         let mut customers = CustomerIndex::load(tx)?;
         let mut pending: Option<Row> = None;
         let mut tick = 0_u32;
+        // Customers named by group rows, when the file has no column for them.
+        let group_customers = options.profile.customer_from_group_rows
+            && ![Field::Customer, Field::CustomerCode, Field::CustomerName]
+                .iter()
+                .any(|f| source.layout.has(*f));
+        let mut group: Option<String> = None;
         while let Some(record) = source.next_row() {
             tick = tick.wrapping_add(1);
             if tick.is_multiple_of(4096) {
@@ -80,11 +86,15 @@ pub fn import_invoices(
                     continue;
                 }
             };
-            if options.profile.skips(&record, &source.layout) {
+            if group_customers && let Some(name) = options.profile.group_name(&record) {
+                group = Some(name.to_string());
+                continue;
+            }
+            if options.profile.skips(&record) {
                 continue;
             }
             report.counts.rows += 1;
-            let row = match parse(&record, &source, options) {
+            let row = match parse(&record, &source, options, group.as_deref()) {
                 Ok(Some(row)) => row,
                 Ok(None) => {
                     report.counts.skipped += 1;
@@ -133,6 +143,7 @@ fn parse<R: Read>(
     record: &Record,
     source: &Source<R>,
     options: &Options,
+    group: Option<&str>,
 ) -> Result<Option<Row>, RowError> {
     let layout = &source.layout;
     let line = record.line;
@@ -163,6 +174,9 @@ fn parse<R: Read>(
             }
         }
     };
+    if options.profile.skipped_status(record, layout) {
+        return Ok(None);
+    }
     let kind = match cell(Field::Type) {
         None => None,
         Some(t) => match options.profile.row_type(t) {
@@ -201,7 +215,7 @@ fn parse<R: Read>(
         email: None,
     };
     let code = text(Field::CustomerCode, "a customer code")?;
-    let either = text(Field::Customer, "a customer")?;
+    let either = text(Field::Customer, "a customer")?.or_else(|| group.map(str::to_string));
     match (code, either) {
         (Some(code), _) => customer.code = Some(code),
         (None, Some(e)) if layout.has(Field::CustomerName) && !layout.has(Field::CustomerCode) => {
@@ -210,6 +224,15 @@ fn parse<R: Read>(
         (None, e) => customer.either = e,
     }
     if customer.code.is_none() && customer.either.is_none() && customer.name.is_none() {
+        if group.is_none()
+            && options.profile.customer_from_group_rows
+            && !layout.has(Field::Customer)
+        {
+            return Err(RowError::at_line(
+                line,
+                "expected a customer: no customer column and no customer row above this one".into(),
+            ));
+        }
         let field = [Field::CustomerCode, Field::Customer, Field::CustomerName]
             .into_iter()
             .find(|f| layout.has(*f))
@@ -486,7 +509,7 @@ fn apply(
         report.notes.push(format!(
             "{number} is written off in the ledger; left as it is"
         ));
-        tx.touch(existing.id)?;
+        tx.touch(&existing)?;
         report.counts.unchanged += 1;
         return Ok(());
     }
@@ -532,7 +555,7 @@ fn apply(
         tx.settle(&existing, settle)?;
         report.counts.updated += 1;
     } else {
-        tx.touch(existing.id)?;
+        tx.touch(&existing)?;
         report.counts.unchanged += 1;
     }
     Ok(())

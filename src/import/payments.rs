@@ -78,10 +78,14 @@ pub fn import_payments(
                     continue;
                 }
             };
-            if options.profile.skips(&record, &source.layout) {
+            if options.profile.skips(&record) {
                 continue;
             }
             report.counts.rows += 1;
+            if options.profile.skipped_status(&record, &source.layout) {
+                report.counts.skipped += 1;
+                continue;
+            }
             let line = match parse(&record, &source, options) {
                 Ok(l) => l,
                 Err(e) => {

@@ -153,6 +153,9 @@ pub struct ProfileSpec {
     pub skip_single_cell_rows: Option<bool>,
     /// Rows whose status is one of these are left out.
     pub skip_status: Vec<String>,
+    /// A file without a customer column names the customer in a row of its
+    /// own above that customer's rows (QuickBooks' Open Invoices).
+    pub customer_from_group_rows: Option<bool>,
     /// Header names per field.
     pub columns: BTreeMap<Field, Vec<String>>,
     /// Names of the values of the type column.
@@ -181,6 +184,8 @@ pub struct Profile {
     skip_prefixes: Vec<String>,
     skip_single_cell_rows: bool,
     skip_status: Vec<String>,
+    /// Single-cell rows name the customer of the rows below them.
+    pub customer_from_group_rows: bool,
     columns: BTreeMap<Field, Vec<String>>,
     types: TypeNames,
 }
@@ -345,6 +350,10 @@ impl Profile {
                 .find(|s| !s.skip_status.is_empty())
                 .map(|s| s.skip_status.iter().map(fold).collect())
                 .unwrap_or_default(),
+            customer_from_group_rows: chain
+                .iter()
+                .find_map(|s| s.customer_from_group_rows)
+                .unwrap_or(false),
             columns,
             types,
         })
@@ -378,9 +387,31 @@ impl Profile {
         }
     }
 
-    /// Why a data row is left out, if it is: blank, a title or group row, a
-    /// total, a skipped status.
-    pub fn skips(&self, record: &Record, layout: &Layout) -> bool {
+    /// The text of a group row naming a customer (a single non-empty cell
+    /// that is not a total), when this profile reads customers from them.
+    pub fn group_name<'r>(&self, record: &'r Record) -> Option<&'r str> {
+        if !self.customer_from_group_rows {
+            return None;
+        }
+        let mut cells = record
+            .fields
+            .iter()
+            .map(str::trim)
+            .filter(|f| !f.is_empty());
+        let only = cells.next()?;
+        if cells.next().is_some() {
+            return None;
+        }
+        let folded = fold(only);
+        let total = self
+            .skip_prefixes
+            .iter()
+            .any(|p| folded == *p || folded.starts_with(&format!("{p} ")));
+        (!total).then_some(only)
+    }
+
+    /// True when a row is not data: blank, a title or group row, a total.
+    pub fn skips(&self, record: &Record) -> bool {
         if record.is_blank() {
             return true;
         }
@@ -403,13 +434,16 @@ impl Profile {
                 return true;
             }
         }
-        if !self.skip_status.is_empty()
-            && let Some(status) = layout.value(record, Field::Status)
-            && self.skip_status.contains(&fold(status))
-        {
-            return true;
-        }
         false
+    }
+
+    /// True when a data row's status says to leave it out (a draft, a
+    /// voided invoice).
+    pub fn skipped_status(&self, record: &Record, layout: &Layout) -> bool {
+        !self.skip_status.is_empty()
+            && layout
+                .value(record, Field::Status)
+                .is_some_and(|status| self.skip_status.contains(&fold(status)))
     }
 
     /// What a type column value means; `None` when the profile does not

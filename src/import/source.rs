@@ -121,6 +121,7 @@ fn find_header<R: Read>(
         required
             .iter()
             .filter(|any| !any.iter().any(|f| layout.has(*f)))
+            .filter(|any| !(profile.customer_from_group_rows && any.contains(&Field::Customer)))
             .map(|any| {
                 any.iter()
                     .map(|f| f.name())

@@ -142,6 +142,8 @@ pub struct ImportTx<'a> {
     on: NaiveDate,
     stamp: String,
     touched: HashSet<CustomerId>,
+    /// Earlier imports that carried invoices this one carries too.
+    carried_from: HashSet<i64>,
     sha256: String,
 }
 
@@ -185,6 +187,7 @@ impl Store {
             on: batch.on,
             stamp,
             touched: HashSet::new(),
+            carried_from: HashSet::new(),
             sha256: String::new(),
         };
         let (value, commit) = work(&mut import)?;
@@ -562,10 +565,11 @@ impl ImportTx<'_> {
     }
 
     /// Marks an invoice as carried by this import.
-    pub fn touch(&mut self, id: InvoiceId) -> Result<()> {
+    pub fn touch(&mut self, existing: &Existing) -> Result<()> {
+        self.carried_from.extend(existing.import_id);
         self.tx
             .prepare_cached("UPDATE invoice SET import_id = ?2 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![id, self.batch]))
+            .and_then(|mut s| s.execute(params![existing.id, self.batch]))
             .context("cannot mark invoice")?;
         Ok(())
     }
@@ -580,6 +584,7 @@ impl ImportTx<'_> {
         amount_minor: i64,
         open_minor: i64,
     ) -> Result<()> {
+        self.carried_from.extend(existing.import_id);
         self.tx
             .prepare_cached(
                 "UPDATE invoice SET issue_date = ?2, due_date = ?3, amount_minor = ?4, open_minor = ?5,
@@ -621,39 +626,47 @@ impl ImportTx<'_> {
         Ok(())
     }
 
-    /// Open invoices that the last import of this profile carried and this
-    /// one did not.
+    /// Open invoices that earlier imports of this profile carried and this
+    /// one did not, counting only imports this one shares an invoice with
+    /// (a newer export of the same thing, not another source).
     pub fn vanished(&self, profile: &str) -> Result<Vec<Vanished>> {
+        let mut earlier: Vec<i64> = self.carried_from.iter().copied().collect();
+        earlier.sort_unstable();
         let mut stmt = self
             .tx
-            .prepare(
+            .prepare_cached(
                 "SELECT i.number, c.code, i.open_minor, i.currency
                  FROM invoice i JOIN customer c ON c.id = i.customer_id
-                 WHERE i.import_id IN (SELECT id FROM import_batch WHERE kind = 'invoices' AND profile = ?1)
-                   AND i.import_id <> ?2 AND i.open_minor > 0 AND i.kind = 'invoice'
+                 WHERE i.import_id = ?1 AND i.open_minor > 0 AND i.kind = 'invoice'
+                   AND ?1 IN (SELECT id FROM import_batch WHERE kind = 'invoices' AND profile = ?2)
                  ORDER BY c.code, i.number",
             )
             .context("cannot list vanished invoices")?;
-        let rows = stmt
-            .query_map(params![profile, self.batch], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            })
-            .context("cannot list vanished invoices")?;
-        rows.map(|row| {
-            let (number, customer, open_minor, currency) = row.context("cannot read an invoice")?;
-            Ok(Vanished {
-                number,
-                customer,
-                open_minor,
-                currency: rows::currency(&currency)?,
-            })
-        })
-        .collect()
+        let mut vanished = Vec::new();
+        for batch in earlier {
+            let rows = stmt
+                .query_map(params![batch, profile], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })
+                .context("cannot list vanished invoices")?;
+            for row in rows {
+                let (number, customer, open_minor, currency) =
+                    row.context("cannot read an invoice")?;
+                vanished.push(Vanished {
+                    number,
+                    customer,
+                    open_minor,
+                    currency: rows::currency(&currency)?,
+                });
+            }
+        }
+        vanished.sort_by(|a, b| (&a.customer, &a.number).cmp(&(&b.customer, &b.number)));
+        Ok(vanished)
     }
 
     /// Open invoices of a customer in a currency with exactly this open
