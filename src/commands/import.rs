@@ -218,7 +218,7 @@ fn write_summary(
     if report.error_count > 0 && report.outcome != Outcome::Refused {
         writeln!(
             out,
-            "  {} bad rows left out (listed on stderr)",
+            "  {} of those left out are bad rows, listed on stderr",
             report.error_count
         )?;
     }

@@ -1,10 +1,13 @@
 //! `dun import invoices`: documents from an accounting export.
 
 use std::io::Read;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::cells::Cells;
 use super::customers::{CustomerIndex, CustomerKey};
 use super::profile::{Field, INVOICE_FIELDS, RowType};
 use super::read::Record;
@@ -33,7 +36,7 @@ struct Row {
 /// Imports an invoice export into the ledger.
 pub fn import_invoices(
     store: &mut Store,
-    input: impl Read,
+    input: impl Read + Send,
     options: &Options,
     progress: &mut dyn FnMut(u64),
 ) -> Result<Report, ImportError> {
@@ -64,126 +67,155 @@ pub fn import_invoices(
         file_name: options.file_name.clone(),
         on: options.as_of,
     };
-    store.import(&batch, |tx| {
-        let mut customers = CustomerIndex::load(tx)?;
-        let mut pending: Option<Row> = None;
-        let mut tick = 0_u32;
-        // Customers named by group rows, when the file has no column for them.
-        let group_customers = options.profile.customer_from_group_rows
-            && ![Field::Customer, Field::CustomerCode, Field::CustomerName]
-                .iter()
-                .any(|f| source.layout.has(*f));
-        let mut group: Option<String> = None;
-        while let Some(record) = source.next_row() {
-            tick = tick.wrapping_add(1);
-            if tick.is_multiple_of(4096) {
-                progress(source.bytes_read());
-            }
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    report.error(e);
-                    continue;
+    // Reading and checking rows runs on a thread of its own, a batch at a
+    // time, while this one writes the batch before.
+    let read_bytes = AtomicU64::new(0);
+    std::thread::scope(|scope| {
+        let (sender, batches) = mpsc::sync_channel::<Batch>(4);
+        let (source, read_bytes) = (&mut source, &read_bytes);
+        // The sender moves to the reader: its end ends the batches.
+        let reader = scope.spawn(move || read_rows(source, options, &sender, read_bytes));
+        let written = store.import(&batch, |tx| {
+            let mut customers = CustomerIndex::load(tx)?;
+            let mut pending: Option<Row> = None;
+            for batch in &batches {
+                progress(read_bytes.load(Ordering::Relaxed));
+                for item in batch {
+                    let row = match item {
+                        Item::Row(row) => row,
+                        Item::Skipped => {
+                            report.counts.rows += 1;
+                            report.counts.skipped += 1;
+                            continue;
+                        }
+                        Item::Bad(e, counts) => {
+                            report.counts.rows += u64::from(counts);
+                            report.error(e);
+                            continue;
+                        }
+                    };
+                    report.counts.rows += 1;
+                    // Line items of one invoice follow each other with its
+                    // totals repeated: together they are one document.
+                    if let Some(p) = pending
+                        .as_ref()
+                        .filter(|p| p.number == row.number && row.kind != RowType::Payment)
+                    {
+                        if let Err(e) = same_document(p, &row) {
+                            report.error(e);
+                        }
+                        continue;
+                    }
+                    if let Some(done) = pending.replace(row) {
+                        apply(tx, &mut customers, &done, options, &mut report)?;
+                    }
                 }
-            };
-            if group_customers && let Some(name) = options.profile.group_name(&record) {
-                group = Some(name.to_string());
-                continue;
             }
-            if options.profile.skips(&record) {
-                continue;
-            }
-            report.counts.rows += 1;
-            let row = match parse(&record, &source, options, group.as_deref()) {
-                Ok(Some(row)) => row,
-                Ok(None) => {
-                    report.counts.skipped += 1;
-                    continue;
-                }
-                Err(e) => {
-                    report.error(e);
-                    continue;
-                }
-            };
-            // Line items of one invoice follow each other with its totals
-            // repeated: together they are one document.
-            if let Some(p) = pending
-                .as_ref()
-                .filter(|p| p.number == row.number && row.kind != RowType::Payment)
-            {
-                if let Err(e) = same_document(p, &row) {
-                    report.error(e);
-                }
-                continue;
-            }
-            if let Some(done) = pending.replace(row) {
+            if let Some(done) = pending.take() {
                 apply(tx, &mut customers, &done, options, &mut report)?;
             }
-        }
-        if let Some(done) = pending.take() {
-            apply(tx, &mut customers, &done, options, &mut report)?;
-        }
-        progress(source.bytes_read());
-        report.customers_created = customers.created;
-        report.customers_updated = customers.updated;
-        report.detected.append(&mut source.detected);
-        report.vanished = tx.vanished(&options.profile.name)?;
-        report.sha256 = source.finish();
-        report.seen_before = tx.set_sha256(&report.sha256)?;
-        let commit = report.settle(options);
-        Ok((
-            std::mem::replace(&mut report, Report::new("invoices", options)),
-            commit,
-        ))
+            let (detected, sha256) = reader.join().unwrap_or_default();
+            progress(read_bytes.load(Ordering::Relaxed));
+            report.customers_created = customers.created;
+            report.customers_updated = customers.updated;
+            report.detected = detected;
+            report.vanished = tx.vanished(&options.profile.name)?;
+            report.sha256 = sha256;
+            report.seen_before = tx.set_sha256(&report.sha256)?;
+            let commit = report.settle(options);
+            Ok((
+                std::mem::replace(&mut report, Report::new("invoices", options)),
+                commit,
+            ))
+        });
+        // The writer may have stopped early; the reader stops at its next send.
+        drop(batches);
+        written
     })
 }
 
-/// Reads one row; `Ok(None)` for a row its type says to leave out.
+/// Rows on their way from the reading thread to the writing one.
+type Batch = Vec<Item>;
+
+/// Rows sent across at a time.
+const BATCH_ROWS: usize = 1024;
+
+enum Item {
+    Row(Row),
+    /// A data row left out on purpose (a draft, a voided invoice).
+    Skipped,
+    /// A bad row; the count says whether it was a data row.
+    Bad(RowError, u8),
+}
+
+/// Reads and checks every data row, sending them in batches; returns what
+/// was read from the data and the file's SHA-256.
+fn read_rows<R: Read>(
+    source: &mut Source<R>,
+    options: &Options,
+    sender: &mpsc::SyncSender<Batch>,
+    read_bytes: &AtomicU64,
+) -> (Vec<String>, String) {
+    // Customers named by group rows, when the file has no column for them.
+    let group_customers = options.profile.customer_from_group_rows
+        && ![Field::Customer, Field::CustomerCode, Field::CustomerName]
+            .iter()
+            .any(|f| source.layout.has(*f));
+    let mut group: Option<String> = None;
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    while let Some(record) = source.next_row() {
+        let item = match record {
+            Err(e) => Item::Bad(e, 0),
+            Ok(record) => {
+                if group_customers && let Some(name) = options.profile.group_name(&record) {
+                    group = Some(name.to_string());
+                    continue;
+                }
+                if options.profile.skips(&record) {
+                    continue;
+                }
+                match parse(&record, source, options, group.as_deref()) {
+                    Ok(Some(row)) => Item::Row(row),
+                    Ok(None) => Item::Skipped,
+                    Err(e) => Item::Bad(e, 1),
+                }
+            }
+        };
+        batch.push(item);
+        if batch.len() == BATCH_ROWS {
+            read_bytes.store(source.bytes_read(), Ordering::Relaxed);
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+            if sender.send(full).is_err() {
+                return (Vec::new(), String::new());
+            }
+        }
+    }
+    if !batch.is_empty() && sender.send(batch).is_err() {
+        return (Vec::new(), String::new());
+    }
+    let sha256 = source.finish();
+    read_bytes.store(source.bytes_read(), Ordering::Relaxed);
+    (std::mem::take(&mut source.detected), sha256)
+}
+
+/// Reads one row; `Ok(None)` for a row its type or status says to leave out.
 fn parse<R: Read>(
     record: &Record,
     source: &Source<R>,
     options: &Options,
     group: Option<&str>,
 ) -> Result<Option<Row>, RowError> {
-    let layout = &source.layout;
-    let line = record.line;
-    let cell = |field: Field| layout.value(record, field);
-    let bad = |field: Field, expected: &str| {
-        let column = layout.columns.get(&field).copied().unwrap_or(0);
-        let mut e = RowError::at(
-            line,
-            column,
-            crate::text::sanitize(record.get(column)).into_owned(),
-            expected,
-        );
-        e.header = Some(layout.header(field));
-        e
-    };
-    let text = |field: Field, what: &str| -> Result<Option<String>, RowError> {
-        match cell(field) {
-            None => Ok(None),
-            Some(v) => {
-                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
-                if crate::text::check_field(what, &v).is_err() {
-                    return Err(bad(
-                        field,
-                        &format!("{what} as plain text, without control characters"),
-                    ));
-                }
-                Ok(Some(v))
-            }
-        }
-    };
-    if options.profile.skipped_status(record, layout) {
+    let cells = Cells::new(record, source)?;
+    if options.profile.skipped_status(record, &source.layout) {
         return Ok(None);
     }
-    let kind = match cell(Field::Type) {
+    let kind = match cells.value(Field::Type) {
         None => None,
         Some(t) => match options.profile.row_type(t) {
             Some(RowType::Skip) => return Ok(None),
             Some(k) => Some(k),
             None => {
-                return Err(bad(
+                return Err(cells.bad(
                     Field::Type,
                     &format!(
                         "a document type this profile knows ({})",
@@ -193,106 +225,75 @@ fn parse<R: Read>(
             }
         },
     };
-    let number = text(Field::Number, "a document number")?;
-    let number = match (number, kind) {
-        (Some(n), _) => {
-            if looks_shortened(&n) {
-                return Err(bad(
-                    Field::Number,
-                    "a document number as written, not shortened by a spreadsheet (export the column as text)",
-                ));
-            }
-            n
+    let number = match (cells.text(Field::Number, "a document number")?, kind) {
+        (Some(n), _) if looks_shortened(&n) => {
+            return Err(cells.bad(
+                Field::Number,
+                "a document number as written, not shortened by a spreadsheet (export the column as text)",
+            ));
         }
+        (Some(n), _) => n,
         // A payment on account may have no number of its own.
         (None, Some(RowType::Payment)) => String::new(),
-        (None, _) => return Err(bad(Field::Number, "a document number")),
+        (None, _) => return Err(cells.bad(Field::Number, "a document number")),
     };
     let mut customer = CustomerKey {
         code: None,
-        name: text(Field::CustomerName, "a customer name")?,
+        name: cells.text(Field::CustomerName, "a customer name")?,
         either: None,
         email: None,
     };
-    let code = text(Field::CustomerCode, "a customer code")?;
-    let either = text(Field::Customer, "a customer")?.or_else(|| group.map(str::to_string));
+    let code = cells.text(Field::CustomerCode, "a customer code")?;
+    let either = cells
+        .text(Field::Customer, "a customer")?
+        .or_else(|| group.map(str::to_string));
     match (code, either) {
         (Some(code), _) => customer.code = Some(code),
-        (None, Some(e)) if layout.has(Field::CustomerName) && !layout.has(Field::CustomerCode) => {
-            customer.code = Some(e)
+        (None, Some(e)) if cells.has(Field::CustomerName) && !cells.has(Field::CustomerCode) => {
+            customer.code = Some(e);
         }
         (None, e) => customer.either = e,
     }
     if customer.code.is_none() && customer.either.is_none() && customer.name.is_none() {
-        if group.is_none()
-            && options.profile.customer_from_group_rows
-            && !layout.has(Field::Customer)
-        {
+        if options.profile.customer_from_group_rows && !cells.has(Field::Customer) {
             return Err(RowError::at_line(
-                line,
+                cells.line(),
                 "expected a customer: no customer column and no customer row above this one".into(),
             ));
         }
         let field = [Field::CustomerCode, Field::Customer, Field::CustomerName]
             .into_iter()
-            .find(|f| layout.has(*f))
+            .find(|f| cells.has(*f))
             .unwrap_or(Field::Customer);
-        return Err(bad(field, "a customer"));
+        return Err(cells.bad(field, "a customer"));
     }
-    if let Some(email) = text(Field::Email, "an email address")? {
+    if let Some(email) = cells.text(Field::Email, "an email address")? {
         if !plausible_email(&email) {
-            return Err(bad(
-                Field::Email,
-                "an email address like accounts@example.com",
-            ));
+            return Err(cells.bad(Field::Email, "an email address like accounts@example.com"));
         }
         customer.email = Some(email);
     }
-    let currency = match cell(Field::Currency) {
-        None => options.currency,
-        Some(c) => c
-            .parse::<Currency>()
-            .map_err(|_| bad(Field::Currency, "a currency code such as EUR"))?,
-    };
-    let date = |field: Field| -> Result<Option<NaiveDate>, RowError> {
-        match cell(field) {
-            None => Ok(None),
-            Some(v) => source
-                .dates
-                .parse(v)
-                .map(Some)
-                .ok_or_else(|| bad(field, &source.dates.expected())),
-        }
-    };
-    let issue_date =
-        date(Field::IssueDate)?.ok_or_else(|| bad(Field::IssueDate, "an issue date"))?;
+    let currency = cells.currency(options.currency)?;
+    let issue_date = cells
+        .date(Field::IssueDate, options.as_of)?
+        .ok_or_else(|| cells.bad(Field::IssueDate, "an issue date"))?;
     // A blank due date (paid on receipt, charged automatically) means due on issue.
-    let due_date = date(Field::DueDate)?.unwrap_or(issue_date);
+    let due_date = cells
+        .date(Field::DueDate, options.as_of)?
+        .unwrap_or(issue_date);
     if due_date < issue_date {
-        return Err(bad(
+        return Err(cells.bad(
             Field::DueDate,
             &format!("a due date on or after the issue date {issue_date}"),
         ));
     }
-    let amount = |field: Field| -> Result<Option<Decimal>, RowError> {
-        match cell(field) {
-            None => Ok(None),
-            Some(v) => super::values::parse_amount(v, source.numbers)
-                .map(Some)
-                .ok_or_else(|| bad(field, &amount_example(source.numbers.decimal))),
-        }
-    };
-    let minor = |field: Field, value: Decimal| -> Result<i64, RowError> {
-        currency
-            .to_minor(value)
-            .map_err(|e| bad(field, &format!("an amount in {currency} ({e})")))
-    };
-    let open = amount(Field::Open)?;
-    let paid = amount(Field::Paid)?;
-    let total = match (amount(Field::Amount)?, layout.has(Field::Amount)) {
+    let given = cells.amount(Field::Amount, currency)?;
+    let open = cells.amount(Field::Open, currency)?;
+    let paid = cells.amount(Field::Paid, currency)?;
+    let total = match (given, cells.has(Field::Amount)) {
         (Some(t), _) => t,
         (None, false) => open.unwrap_or_default() + paid.unwrap_or_default(),
-        (None, true) => return Err(bad(Field::Amount, "an amount")),
+        (None, true) => return Err(cells.bad(Field::Amount, "an amount")),
     };
     let kind = match kind {
         Some(k) => k,
@@ -307,12 +308,17 @@ fn parse<R: Read>(
         (total.abs(), open.map(|o| o.abs()), paid.map(|p| p.abs()))
     };
     if total <= Decimal::ZERO && kind != RowType::Payment {
-        return Err(bad(Field::Amount, "an amount above zero"));
+        return Err(cells.bad(Field::Amount, "an amount above zero"));
     }
+    let minor = |field: Field, value: Decimal| -> Result<i64, RowError> {
+        currency
+            .to_minor(value)
+            .map_err(|e| cells.bad(field, &format!("an amount in {currency} ({e})")))
+    };
     let amount_minor = minor(Field::Amount, total)?;
     let open_minor = match (open, paid) {
         (Some(o), Some(p)) if o + p != total && kind != RowType::Payment => {
-            return Err(bad(
+            return Err(cells.bad(
                 Field::Open,
                 &format!("what is due plus what was paid ({p}) to make the total {total}"),
             ));
@@ -330,13 +336,13 @@ fn parse<R: Read>(
         } else {
             Field::Paid
         };
-        return Err(bad(
+        return Err(cells.bad(
             field,
             &format!("an open balance between 0 and the total {total}"),
         ));
     }
     Ok(Some(Row {
-        line,
+        line: cells.line(),
         number,
         customer,
         kind,
@@ -348,28 +354,30 @@ fn parse<R: Read>(
     }))
 }
 
-/// `1.23457E+11`: a long number a spreadsheet turned into a float.
+/// `1.23457E+11`, `1,2E11`: a long number a spreadsheet turned into a float.
 fn looks_shortened(number: &str) -> bool {
     let upper = number.to_ascii_uppercase();
-    upper.split_once("E+").is_some_and(|(m, e)| {
-        m.contains('.')
-            && m.replace('.', "").bytes().all(|b| b.is_ascii_digit())
+    upper.split_once('E').is_some_and(|(m, e)| {
+        let e = e.strip_prefix('+').unwrap_or(e);
+        (m.contains('.') || m.contains(','))
+            && !m.starts_with(['.', ','])
+            && m.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            && !e.is_empty()
             && e.bytes().all(|b| b.is_ascii_digit())
     })
 }
 
+/// One `@`, something before it, a dotted domain after, no spaces.
 fn plausible_email(email: &str) -> bool {
     email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty() && domain.contains('.') && !email.contains(char::is_whitespace)
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.contains(char::is_whitespace)
     })
-}
-
-fn amount_example(decimal: char) -> String {
-    if decimal == ',' {
-        "an amount like 1.234,56".into()
-    } else {
-        "an amount like 1,234.56".into()
-    }
 }
 
 /// Checks that a line item repeats its invoice's totals.
@@ -498,9 +506,11 @@ fn apply(
         refuse(
             report,
             format!(
-                "{number} is a {} in {} in the ledger",
-                existing.kind.as_str().replace('_', " "),
-                existing.currency
+                "{number} is {} in {} in the ledger, {} in {} here",
+                article(existing.kind),
+                existing.currency,
+                article(kind),
+                row.currency
             ),
         );
         return Ok(());
@@ -559,4 +569,11 @@ fn apply(
         report.counts.unchanged += 1;
     }
     Ok(())
+}
+
+fn article(kind: DocumentKind) -> &'static str {
+    match kind {
+        DocumentKind::Invoice => "an invoice",
+        DocumentKind::CreditNote => "a credit note",
+    }
 }

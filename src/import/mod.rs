@@ -6,6 +6,7 @@
 //! file with a bad row imports nothing unless told to skip such rows, a dry
 //! run rolls back, and a file that changes nothing leaves no trace.
 
+mod cells;
 mod customers;
 mod invoices;
 mod payments;
@@ -34,8 +35,8 @@ pub const MAX_LISTED_ERRORS: usize = 10_000;
 pub struct RowError {
     /// The line the row starts on; 0 for the file as a whole.
     pub line: u64,
-    /// The column, 0-based; `None` for the whole row.
-    #[serde(skip)]
+    /// The column, 0-based; `None` for the whole row. Written 1-based.
+    #[serde(serialize_with = "one_based")]
     pub column: Option<usize>,
     /// The column's header, when known.
     pub header: Option<String>,
@@ -43,6 +44,13 @@ pub struct RowError {
     pub value: Option<String>,
     /// What was expected, or what is wrong.
     pub message: String,
+}
+
+fn one_based<S: serde::Serializer>(column: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+    match column {
+        Some(c) => s.serialize_some(&(c + 1)),
+        None => s.serialize_none(),
+    }
 }
 
 impl RowError {
@@ -224,6 +232,10 @@ impl Report {
 
     /// Decides whether to commit: `Some(counts)` to write.
     fn settle(&mut self, options: &Options) -> Option<Counts> {
+        if options.skip_invalid {
+            // The bad rows were left out.
+            self.counts.skipped += self.error_count;
+        }
         self.outcome = if self.error_count > 0 && !options.skip_invalid {
             Outcome::Refused
         } else if self.counts.created == 0 && self.counts.updated == 0 {

@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
+use super::cells::Cells;
 use super::customers::{CustomerIndex, CustomerKey};
 use super::profile::{Field, PAYMENT_FIELDS};
 use super::read::Record;
@@ -161,95 +162,44 @@ fn parse<R: Read>(
     source: &Source<R>,
     options: &Options,
 ) -> Result<Line, RowError> {
-    let layout = &source.layout;
-    let cell = |field: Field| layout.value(record, field);
-    let bad = |field: Field, expected: &str| {
-        let column = layout.columns.get(&field).copied().unwrap_or(0);
-        let mut e = RowError::at(
-            record.line,
-            column,
-            crate::text::sanitize(record.get(column)).into_owned(),
-            expected,
-        );
-        e.header = Some(layout.header(field));
-        e
-    };
-    let text = |field: Field| -> Result<Option<String>, RowError> {
-        match cell(field) {
-            None => Ok(None),
-            Some(v) => {
-                let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
-                if crate::text::check_field(field.name(), &v).is_err() {
-                    return Err(bad(field, "plain text, without control characters"));
-                }
-                Ok(Some(v))
-            }
-        }
-    };
-    let paid_on = cell(Field::PaidOn)
-        .ok_or_else(|| bad(Field::PaidOn, "a date"))
-        .and_then(|v| {
-            source
-                .dates
-                .parse(v)
-                .ok_or_else(|| bad(Field::PaidOn, &source.dates.expected()))
-        })?;
-    let amount_of = |field: Field| -> Result<Option<Decimal>, RowError> {
-        match cell(field) {
-            None => Ok(None),
-            Some(v) => super::values::parse_amount(v, source.numbers)
-                .map(Some)
-                .ok_or_else(|| {
-                    bad(
-                        field,
-                        if source.numbers.decimal == ',' {
-                            "an amount like 1.234,56"
-                        } else {
-                            "an amount like 1,234.56"
-                        },
-                    )
-                }),
-        }
-    };
+    let cells = Cells::new(record, source)?;
+    let paid_on = cells
+        .date(Field::PaidOn, options.as_of)?
+        .ok_or_else(|| cells.bad(Field::PaidOn, "a date"))?;
+    let currency = cells.currency(options.currency)?;
     let amount = match (
-        amount_of(Field::Amount)?,
-        amount_of(Field::Credit)?,
-        amount_of(Field::Debit)?,
+        cells.amount(Field::Amount, currency)?,
+        cells.amount(Field::Credit, currency)?,
+        cells.amount(Field::Debit, currency)?,
     ) {
         (Some(a), _, _) => a,
         (None, Some(c), _) => c.abs(),
         (None, None, Some(d)) => -d.abs(),
         (None, None, None) => {
-            let field = if layout.has(Field::Amount) {
+            let field = if cells.has(Field::Amount) {
                 Field::Amount
             } else {
                 Field::Credit
             };
-            return Err(bad(field, "an amount"));
+            return Err(cells.bad(field, "an amount"));
         }
     };
-    let currency = match cell(Field::Currency) {
-        None => options.currency,
-        Some(c) => c
-            .parse::<Currency>()
-            .map_err(|_| bad(Field::Currency, "a currency code such as EUR"))?,
-    };
-    let counterparty = text(Field::Counterparty)?;
+    let counterparty = cells.text(Field::Counterparty, "a payer")?;
     let customer = CustomerKey {
-        code: text(Field::CustomerCode)?,
+        code: cells.text(Field::CustomerCode, "a customer code")?,
         name: counterparty.clone(),
-        either: text(Field::Customer)?,
+        either: cells.text(Field::Customer, "a customer")?,
         email: None,
     };
     Ok(Line {
-        line: record.line,
+        line: cells.line(),
         paid_on,
         amount,
         currency,
-        reference: text(Field::Reference)?,
+        reference: cells.text(Field::Reference, "a reference")?,
         counterparty,
         customer,
-        invoice: text(Field::Invoice)?,
+        invoice: cells.text(Field::Invoice, "an invoice number")?,
     })
 }
 

@@ -472,7 +472,11 @@ impl Profile {
             &self.types.payment,
             &self.types.skip,
         ] {
-            all.extend(names.iter().map(String::as_str));
+            for name in names {
+                if !all.contains(&name.as_str()) {
+                    all.push(name);
+                }
+            }
         }
         all.join(", ")
     }

@@ -13,20 +13,25 @@ use super::RowError;
 
 /// How the bytes of a file map to text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "kebab-case")]
 pub enum Encoding {
     /// UTF-8 when a field is valid UTF-8, else Windows-1252 (which covers
     /// ISO-8859-1's printable characters).
     #[default]
+    #[serde(rename = "auto")]
     Auto,
     /// UTF-8 only: anything else is an error.
-    #[serde(alias = "utf8")]
+    #[serde(rename = "utf-8", alias = "utf8", alias = "UTF-8")]
     Utf8,
     /// Windows-1252 (Excel's "CSV" on Western Windows).
-    #[serde(alias = "cp1252")]
+    #[serde(rename = "windows-1252", alias = "cp1252", alias = "windows1252")]
     Windows1252,
     /// ISO-8859-1 (Latin-1).
-    #[serde(alias = "latin1", alias = "latin-1")]
+    #[serde(
+        rename = "iso-8859-1",
+        alias = "latin1",
+        alias = "latin-1",
+        alias = "iso88591"
+    )]
     Iso88591,
 }
 
@@ -71,6 +76,7 @@ pub struct Records<R: Read> {
     csv: csv::Reader<Lines<io::Chain<io::Cursor<Vec<u8>>, R>>>,
     encoding: Encoding,
     record: ByteRecord,
+    unclosed_reported: bool,
     /// Set once a field was read as Windows-1252 under `Encoding::Auto`.
     pub legacy_seen: bool,
     /// Bytes read so far, for progress.
@@ -114,12 +120,17 @@ pub fn open<R: Read>(
         .delimiter(sniffed.delimiter)
         .quote(quote)
         .buffer_capacity(1 << 16)
-        .from_reader(Lines::new(io::Cursor::new(head).chain(source), quote));
+        .from_reader(Lines::new(
+            io::Cursor::new(head).chain(source),
+            quote,
+            sniffed.delimiter,
+        ));
     Ok((
         Records {
             csv,
             encoding,
             record: ByteRecord::new(),
+            unclosed_reported: false,
             legacy_seen: false,
             position: 0,
         },
@@ -131,7 +142,17 @@ impl<R: Read> Records<R> {
     /// The next record, or `None` at the end of the file.
     pub fn next_record(&mut self) -> Option<Result<Record, RowError>> {
         match self.csv.read_byte_record(&mut self.record) {
-            Ok(false) => None,
+            Ok(false) => {
+                let lines = self.csv.get_ref();
+                if lines.in_quotes && !std::mem::replace(&mut self.unclosed_reported, true) {
+                    return Some(Err(RowError::at_line(
+                        lines.quote_line,
+                        "a quote opened on this line is never closed (a stray \" in a field?)"
+                            .into(),
+                    )));
+                }
+                None
+            }
             Ok(true) => {
                 let position = self.record.position();
                 let line = self
@@ -196,7 +217,16 @@ impl<R: Read> Records<R> {
 struct Lines<R> {
     inner: R,
     quote: u8,
+    delimiter: u8,
     in_quotes: bool,
+    /// At the start of a field, where a quote opens a quoted field.
+    at_field_start: bool,
+    /// Just after a quote that may close the field or, doubled, be a quote.
+    after_quote: bool,
+    /// The file line where the open quoted field began.
+    quote_line: u64,
+    /// The file line being read.
+    line: u64,
     at_line_start: bool,
     after_cr: bool,
     /// Lines given to the parser so far.
@@ -208,11 +238,16 @@ struct Lines<R> {
 }
 
 impl<R: Read> Lines<R> {
-    fn new(inner: R, quote: u8) -> Self {
+    fn new(inner: R, quote: u8, delimiter: u8) -> Self {
         Lines {
             inner,
             quote,
+            delimiter,
             in_quotes: false,
+            at_field_start: true,
+            after_quote: false,
+            quote_line: 0,
+            line: 1,
             at_line_start: true,
             after_cr: false,
             emitted: 0,
@@ -244,6 +279,10 @@ impl<R: Read> Read for Lines<R> {
                 }
                 if b == b'\r' || b == b'\n' {
                     self.after_cr = b == b'\r';
+                    self.line += 1;
+                    if std::mem::take(&mut self.after_quote) {
+                        self.in_quotes = false;
+                    }
                     if !self.in_quotes && self.at_line_start {
                         self.dropped += 1;
                         let next = self.emitted + 1;
@@ -257,11 +296,24 @@ impl<R: Read> Read for Lines<R> {
                     written += 1;
                     self.emitted += 1;
                     self.at_line_start = !self.in_quotes;
+                    self.at_field_start = !self.in_quotes;
                     continue;
                 }
                 if b == self.quote {
-                    self.in_quotes = !self.in_quotes;
+                    if self.in_quotes {
+                        // Closes the field, unless the next byte doubles it.
+                        self.in_quotes = false;
+                        self.after_quote = true;
+                    } else if std::mem::take(&mut self.after_quote) {
+                        self.in_quotes = true;
+                    } else if self.at_field_start {
+                        self.in_quotes = true;
+                        self.quote_line = self.line;
+                    }
+                } else {
+                    self.after_quote = false;
                 }
+                self.at_field_start = !self.in_quotes && b == self.delimiter;
                 self.at_line_start = false;
                 out[written] = b;
                 written += 1;

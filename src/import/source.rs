@@ -50,7 +50,7 @@ pub struct Source<R: Read> {
     pub dates: DateStyle,
     /// What was read from the data, for the report.
     pub detected: Vec<String>,
-    held: VecDeque<Record>,
+    held: VecDeque<Result<Record, RowError>>,
     profile_encoding: Encoding,
     legacy_noted: bool,
 }
@@ -225,7 +225,10 @@ impl<R: Read> Source<R> {
             let record = match record {
                 Ok(r) => r,
                 // A broken record is reported when its turn comes.
-                Err(_) => break,
+                Err(e) => {
+                    self.held.push_back(Err(e));
+                    continue;
+                }
             };
             if mark.is_none() {
                 for &c in &amount_columns {
@@ -255,7 +258,7 @@ impl<R: Read> Source<R> {
                     }
                 }
             }
-            self.held.push_back(record);
+            self.held.push_back(Ok(record));
         }
         match (mark, &ambiguous_amount) {
             (Some(m), _) => {
@@ -311,7 +314,7 @@ impl<R: Read> Source<R> {
     /// The next data row (header and rows before it excluded).
     pub fn next_row(&mut self) -> Option<Result<Record, RowError>> {
         let next = match self.held.pop_front() {
-            Some(r) => Some(Ok(r)),
+            Some(r) => Some(r),
             None => self.records.next_record(),
         };
         if !self.legacy_noted && self.records.legacy_seen && self.profile_encoding == Encoding::Auto

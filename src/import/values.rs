@@ -6,6 +6,24 @@ use std::str::FromStr;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+/// ISO 4217 codes of currencies in use (funds, metals and test codes left
+/// out): an export's currency column is checked against them.
+const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB \
+BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB \
+EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD \
+JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU \
+MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB \
+RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD \
+TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL";
+
+/// True for a currency code in use.
+pub fn is_iso_currency(code: &str) -> bool {
+    code.len() == 3
+        && ISO_4217
+            .split_whitespace()
+            .any(|c| c.eq_ignore_ascii_case(code))
+}
+
 /// Characters that group digits in one style or another.
 const GROUPERS: [char; 5] = [',', '.', ' ', '\u{a0}', '\u{202f}'];
 
@@ -151,7 +169,7 @@ pub enum MarkEvidence {
 
 /// Reads what an amount's punctuation says about its decimal mark.
 pub fn mark_evidence(text: &str) -> MarkEvidence {
-    let Some((_, body)) = strip(text) else {
+    let Some((_, body, _)) = strip(text) else {
         return MarkEvidence::None;
     };
     let last_dot = body.rfind('.');
@@ -179,33 +197,51 @@ pub fn mark_evidence(text: &str) -> MarkEvidence {
     }
 }
 
-/// Removes currency signs or codes and the sign, returning (negative, the
-/// digits with their punctuation). `None` when nothing numeric is left.
-fn strip(text: &str) -> Option<(bool, &str)> {
+/// Removes a currency sign or code and the sign, returning (negative, the
+/// digits with their punctuation, the sign or code found). `None` when
+/// nothing numeric is left or the value has more than one sign.
+fn strip(text: &str) -> Option<(bool, &str, Option<&str>)> {
     let mut s = text.trim();
+    let mut signs = 0;
     let mut negative = false;
+    let mut marker = None;
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         negative = true;
+        signs += 1;
         s = inner.trim();
     }
-    for _ in 0..3 {
+    for _ in 0..4 {
         let before = s;
-        s = s.trim_matches(|c: char| SIGNS.contains(&c) || c.is_whitespace());
+        if let Some(c) = s.chars().next().filter(|c| SIGNS.contains(c)) {
+            marker = Some(&s[..c.len_utf8()]);
+            s = s[c.len_utf8()..].trim_start();
+        }
+        if let Some(c) = s.chars().next_back().filter(|c| SIGNS.contains(c)) {
+            marker = Some(&s[s.len() - c.len_utf8()..]);
+            s = s[..s.len() - c.len_utf8()].trim_end();
+        }
         for minus in ['-', '\u{2212}'] {
             if let Some(rest) = s.strip_prefix(minus).or_else(|| s.strip_suffix(minus)) {
-                negative = !negative;
+                negative = true;
+                signs += 1;
                 s = rest.trim();
             }
         }
         if let Some(rest) = s.strip_prefix('+') {
+            signs += 1;
             s = rest.trim();
         }
-        s = strip_code(s);
+        let (rest, code) = strip_code(s);
+        if code.is_some() {
+            marker = code;
+        }
+        s = rest;
         if s == before {
             break;
         }
     }
-    if s.is_empty()
+    if signs > 1
+        || s.is_empty()
         || !s
             .bytes()
             .next()
@@ -213,35 +249,55 @@ fn strip(text: &str) -> Option<(bool, &str)> {
     {
         return None;
     }
-    Some((negative, s))
+    Some((negative, s, marker))
 }
 
-/// Strips a leading or trailing currency code such as `EUR`, `lei` or `kr`.
-fn strip_code(s: &str) -> &str {
+/// The currency an amount's sign or code names, when it names one for
+/// certain (`€`, `£`, `EUR`, `lei`…; not `$`, which many currencies use).
+pub fn named_currency(text: &str) -> Option<String> {
+    let (_, _, marker) = strip(text)?;
+    let marker = marker?;
+    match marker {
+        "€" => Some("EUR".into()),
+        "£" => Some("GBP".into()),
+        m if m.eq_ignore_ascii_case("lei") => Some("RON".into()),
+        m if m.len() == 3 && m.bytes().all(|b| b.is_ascii_alphabetic()) => {
+            Some(m.to_ascii_uppercase())
+        }
+        _ => None,
+    }
+}
+
+/// Strips a leading or trailing currency code such as `EUR`, `lei` or
+/// `kr`, returning what is left and the code.
+fn strip_code(s: &str) -> (&str, Option<&str>) {
     let letters =
         |t: &str| (2..=3).contains(&t.chars().count()) && t.chars().all(char::is_alphabetic);
     if let Some((head, rest)) = s.split_once(' ')
         && letters(head)
     {
-        return rest.trim();
+        return (rest.trim(), Some(head));
     }
     if let Some((rest, tail)) = s.rsplit_once(' ')
         && letters(tail)
     {
-        return rest.trim();
+        return (rest.trim(), Some(tail));
     }
     let alpha_end = s.len() - s.trim_end_matches(char::is_alphabetic).len();
     if (2..=3).contains(&alpha_end) {
-        return s[..s.len() - alpha_end].trim();
+        return (
+            s[..s.len() - alpha_end].trim(),
+            Some(&s[s.len() - alpha_end..]),
+        );
     }
-    s
+    (s, None)
 }
 
 /// Parses an amount in `style`. Accepts currency signs and codes, a
 /// leading or trailing minus, parentheses for negatives, and digit groups
 /// of three; refuses anything else.
 pub fn parse_amount(text: &str, style: NumberStyle) -> Option<Decimal> {
-    let (negative, body) = strip(text)?;
+    let (negative, body, _) = strip(text)?;
     let (int_part, frac) = match body.rfind(style.decimal) {
         Some(i) => (&body[..i], Some(&body[i + style.decimal.len_utf8()..])),
         None => (body, None),
@@ -341,6 +397,15 @@ mod tests {
         }
         assert_eq!(parse_amount("1.234", comma()), Some(d("1234")));
         assert_eq!(parse_amount("1.234", dot()), Some(d("1.234")));
+    }
+
+    #[test]
+    fn names_the_currency_only_when_certain() {
+        assert_eq!(named_currency("USD 100.00").as_deref(), Some("USD"));
+        assert_eq!(named_currency("1.234,56 €").as_deref(), Some("EUR"));
+        assert_eq!(named_currency("99,90 lei").as_deref(), Some("RON"));
+        assert_eq!(named_currency("$12.00"), None);
+        assert_eq!(named_currency("12.00"), None);
     }
 
     #[test]
