@@ -474,19 +474,22 @@ fn a_configured_profile_reads_a_bank_layout() {
     assert!(check.status.success());
 }
 
-#[test]
-fn an_import_killed_mid_way_leaves_the_ledger_as_before() {
-    let ledger = Ledger::new();
-    import(&ledger, "invoices", "generic-en.csv", "generic", &[]);
+/// Starts importing a 60,000-invoice export, kills the process once the
+/// ledger's `watch` file (`-wal` or `-journal`) has grown past 2 MB, and
+/// checks that nothing of the import remains. True when it was killed
+/// (false: it finished first, and all of it is in).
+fn kill_mid_import(ledger: &Ledger, watch: &str) -> bool {
     let before = ledger.dump();
     let big = ledger.dir.path().join("big.csv");
-    ledger.ok(&[
-        "demo",
-        "--invoices",
-        "60000",
-        "--csv",
-        big.to_str().unwrap(),
-    ]);
+    if !big.exists() {
+        ledger.ok(&[
+            "demo",
+            "--invoices",
+            "60000",
+            "--csv",
+            big.to_str().unwrap(),
+        ]);
+    }
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dun"))
         .env("HOME", ledger.dir.path())
         .arg("--db")
@@ -497,9 +500,9 @@ fn an_import_killed_mid_way_leaves_the_ledger_as_before() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Kill it once it is writing: its pages are spilling into the WAL.
-    let mut wal = ledger.db.clone().into_os_string();
-    wal.push("-wal");
+    let mut side = ledger.db.clone().into_os_string();
+    side.push(watch);
+    let grown = |path: &std::ffi::OsStr| std::fs::metadata(path).is_ok_and(|m| m.len() > 2 << 20);
     let started = std::time::Instant::now();
     let mut finished = false;
     while started.elapsed() < std::time::Duration::from_secs(20) {
@@ -507,7 +510,14 @@ fn an_import_killed_mid_way_leaves_the_ledger_as_before() {
             finished = true;
             break;
         }
-        if std::fs::metadata(&wal).is_ok_and(|m| m.len() > 2 << 20) {
+        // The WAL grows as pages spill into it; with a rollback journal,
+        // the ledger file itself grows while the journal exists.
+        let writing = if watch == "-wal" {
+            grown(&side)
+        } else {
+            std::path::Path::new(&side).exists() && grown(ledger.db.as_os_str())
+        };
+        if writing {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(5));
@@ -521,4 +531,36 @@ fn an_import_killed_mid_way_leaves_the_ledger_as_before() {
     } else {
         assert_eq!(after, before, "nothing of a killed import remains");
     }
+    !finished
+}
+
+#[test]
+fn an_import_killed_mid_way_leaves_the_ledger_as_before() {
+    let ledger = Ledger::new();
+    import(&ledger, "invoices", "generic-en.csv", "generic", &[]);
+    kill_mid_import(&ledger, "-wal");
+}
+
+#[test]
+fn a_first_import_killed_mid_way_leaves_an_empty_ledger() {
+    // Into an empty ledger the import writes through a rollback journal.
+    let ledger = Ledger::new();
+    ledger.ok(&["init"]);
+    let killed = kill_mid_import(&ledger, "-journal");
+    let mode = rusqlite::Connection::open(&ledger.db)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+        .unwrap();
+    if killed {
+        assert_eq!(
+            mode, "delete",
+            "left in rollback mode by the kill, until dun opens it"
+        );
+    }
+    ledger.ok(&["aging"]);
+    let mode = rusqlite::Connection::open(&ledger.db)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
 }

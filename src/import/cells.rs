@@ -4,7 +4,6 @@
 use std::io::Read;
 
 use chrono::{Datelike, NaiveDate};
-use rust_decimal::Decimal;
 
 use super::RowError;
 use super::profile::Field;
@@ -12,6 +11,13 @@ use super::read::Record;
 use super::source::Source;
 use super::values;
 use crate::money::Currency;
+
+/// The latest date an import takes: a year and a day after its as-of date.
+pub fn latest_date(as_of: NaiveDate) -> NaiveDate {
+    as_of
+        .checked_add_signed(chrono::Duration::days(366))
+        .unwrap_or(as_of)
+}
 
 /// One row of a file, with its layout and styles.
 pub struct Cells<'a, R: Read> {
@@ -76,12 +82,12 @@ impl<'a, R: Read> Cells<'a, R> {
         let Some(v) = self.value(field) else {
             return Ok(None);
         };
-        let plain = v.bytes().all(|b| (0x21..0x7f).contains(&b) || b == b' ') && !v.contains("  ");
-        let v = if plain {
-            v.to_string()
-        } else {
-            v.split_whitespace().collect::<Vec<_>>().join(" ")
-        };
+        // Printable ASCII with single spaces needs neither.
+        let plain = v.bytes().all(|b| (0x20..0x7f).contains(&b)) && !v.contains("  ");
+        if plain {
+            return Ok(Some(v.to_string()));
+        }
+        let v = v.split_whitespace().collect::<Vec<_>>().join(" ");
         if crate::text::check_field(what, &v).is_err() {
             return Err(self.bad(
                 field,
@@ -102,9 +108,9 @@ impl<'a, R: Read> Cells<'a, R> {
         }
     }
 
-    /// A date, in a year dun can hold and no later than a year after
-    /// `as_of` (a typo'd year is caught, a post-dated invoice is not).
-    pub fn date(&self, field: Field, as_of: NaiveDate) -> Result<Option<NaiveDate>, RowError> {
+    /// A date from 1970 on and no later than `latest` (see
+    /// [`latest_date`]): a typo'd year is caught, a post-dated invoice is not.
+    pub fn date(&self, field: Field, latest: NaiveDate) -> Result<Option<NaiveDate>, RowError> {
         let Some(v) = self.value(field) else {
             return Ok(None);
         };
@@ -113,18 +119,15 @@ impl<'a, R: Read> Cells<'a, R> {
             .dates
             .parse(v)
             .ok_or_else(|| self.bad(field, &self.source.dates.expected()))?;
-        let latest = as_of
-            .checked_add_signed(chrono::Duration::days(366))
-            .unwrap_or(as_of);
         if date.year() < 1970 || date > latest {
             return Err(self.bad(field, &format!("a date between 1970 and {latest}")));
         }
         Ok(Some(date))
     }
 
-    /// An amount in `currency`: exact in its minor units, and written with
-    /// no other currency's sign or code.
-    pub fn amount(&self, field: Field, currency: Currency) -> Result<Option<Decimal>, RowError> {
+    /// An amount in `currency`, in its minor units: exact in them, and
+    /// written with no other currency's sign or code.
+    pub fn amount(&self, field: Field, currency: Currency) -> Result<Option<i64>, RowError> {
         let Some(v) = self.value(field) else {
             return Ok(None);
         };
@@ -145,7 +148,7 @@ impl<'a, R: Read> Cells<'a, R> {
         }
         currency
             .to_minor(amount)
-            .map_err(|e| self.bad(field, &format!("an amount in {currency} ({e})")))?;
-        Ok(Some(amount))
+            .map(Some)
+            .map_err(|e| self.bad(field, &format!("an amount in {currency} ({e})")))
     }
 }

@@ -113,37 +113,31 @@ impl CustomerIndex {
             Err(why) => return Ok(Err(why)),
         };
         if let Some(i) = found {
-            let by_code =
-                key.code.is_some() || key.either.as_deref() == Some(self.known[i].code.as_str());
             let known = &self.known[i];
-            let name = key
-                .name
-                .as_deref()
-                .filter(|n| by_code && *n != known.name)
-                .unwrap_or(&known.name)
-                .to_string();
-            let email = key
+            let by_code = key.code.is_some() || key.either.as_deref() == Some(known.code.as_str());
+            let new_name = key.name.as_deref().filter(|n| by_code && *n != known.name);
+            let new_email = key
                 .email
                 .as_deref()
-                .filter(|e| known.email.as_deref() != Some(*e))
-                .or(known.email.as_deref())
-                .map(str::to_string);
-            if name != known.name || email != known.email {
-                tx.update_customer(known.id, &name, email.as_deref())?;
-                let id = known.id;
-                if name != self.known[i].name {
-                    let old = fold(&self.known[i].name);
-                    if let Some(list) = self.by_name.get_mut(&old) {
-                        list.retain(|&j| j != i);
-                    }
-                    self.by_name.entry(fold(&name)).or_default().push(i);
-                }
-                self.known[i].name = name;
-                self.known[i].email = email;
-                self.updated += 1;
-                return Ok(Ok(id));
+                .filter(|e| known.email.as_deref() != Some(*e));
+            if new_name.is_none() && new_email.is_none() {
+                return Ok(Ok(known.id));
             }
-            return Ok(Ok(known.id));
+            let id = known.id;
+            let name = new_name.unwrap_or(&known.name).to_string();
+            let email = new_email.or(known.email.as_deref()).map(str::to_string);
+            tx.update_customer(id, &name, email.as_deref())?;
+            if name != self.known[i].name {
+                let old = fold(&self.known[i].name);
+                if let Some(list) = self.by_name.get_mut(&old) {
+                    list.retain(|&j| j != i);
+                }
+                self.by_name.entry(fold(&name)).or_default().push(i);
+            }
+            self.known[i].name = name;
+            self.known[i].email = email;
+            self.updated += 1;
+            return Ok(Ok(id));
         }
         let name = key
             .name

@@ -5,9 +5,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use chrono::NaiveDate;
-use rust_decimal::Decimal;
 
-use super::cells::Cells;
+use super::cells::{Cells, latest_date};
 use super::customers::{CustomerIndex, CustomerKey};
 use super::profile::{Field, INVOICE_FIELDS, RowType};
 use super::read::Record;
@@ -274,13 +273,12 @@ fn parse<R: Read>(
         customer.email = Some(email);
     }
     let currency = cells.currency(options.currency)?;
+    let latest = latest_date(options.as_of);
     let issue_date = cells
-        .date(Field::IssueDate, options.as_of)?
+        .date(Field::IssueDate, latest)?
         .ok_or_else(|| cells.bad(Field::IssueDate, "an issue date"))?;
     // A blank due date (paid on receipt, charged automatically) means due on issue.
-    let due_date = cells
-        .date(Field::DueDate, options.as_of)?
-        .unwrap_or(issue_date);
+    let due_date = cells.date(Field::DueDate, latest)?.unwrap_or(issue_date);
     if due_date < issue_date {
         return Err(cells.bad(
             Field::DueDate,
@@ -292,39 +290,41 @@ fn parse<R: Read>(
     let paid = cells.amount(Field::Paid, currency)?;
     let total = match (given, cells.has(Field::Amount)) {
         (Some(t), _) => t,
-        (None, false) => open.unwrap_or_default() + paid.unwrap_or_default(),
+        (None, false) => open
+            .unwrap_or_default()
+            .checked_add(paid.unwrap_or_default())
+            .ok_or_else(|| cells.bad(Field::Open, "an amount dun can hold"))?,
         (None, true) => return Err(cells.bad(Field::Amount, "an amount")),
     };
     let kind = match kind {
         Some(k) => k,
-        None if total < Decimal::ZERO => RowType::CreditNote,
+        None if total < 0 => RowType::CreditNote,
         None => RowType::Invoice,
     };
     // Credit notes and payments are often written negative; their size is
     // what matters.
-    let (total, open, paid) = if kind == RowType::Invoice {
+    let (amount_minor, open, paid) = if kind == RowType::Invoice {
         (total, open, paid)
     } else {
-        (total.abs(), open.map(|o| o.abs()), paid.map(|p| p.abs()))
+        (total.abs(), open.map(i64::abs), paid.map(i64::abs))
     };
-    if total <= Decimal::ZERO && kind != RowType::Payment {
+    if amount_minor <= 0 && kind != RowType::Payment {
         return Err(cells.bad(Field::Amount, "an amount above zero"));
     }
-    let minor = |field: Field, value: Decimal| -> Result<i64, RowError> {
-        currency
-            .to_minor(value)
-            .map_err(|e| cells.bad(field, &format!("an amount in {currency} ({e})")))
-    };
-    let amount_minor = minor(Field::Amount, total)?;
+    let shown = |minor: i64| currency.from_minor(minor);
     let open_minor = match (open, paid) {
-        (Some(o), Some(p)) if o + p != total && kind != RowType::Payment => {
+        (Some(o), Some(p)) if o + p != amount_minor && kind != RowType::Payment => {
             return Err(cells.bad(
                 Field::Open,
-                &format!("what is due plus what was paid ({p}) to make the total {total}"),
+                &format!(
+                    "what is due plus what was paid ({}) to make the total {}",
+                    shown(p),
+                    shown(amount_minor)
+                ),
             ));
         }
-        (Some(o), _) => Some(minor(Field::Open, o)?),
-        (None, Some(p)) => Some(minor(Field::Paid, total - p)?),
+        (Some(o), _) => Some(o),
+        (None, Some(p)) => Some(amount_minor - p),
         (None, None) => None,
     };
     if kind != RowType::Payment
@@ -338,7 +338,10 @@ fn parse<R: Read>(
         };
         return Err(cells.bad(
             field,
-            &format!("an open balance between 0 and the total {total}"),
+            &format!(
+                "an open balance between 0 and the total {}",
+                shown(amount_minor)
+            ),
         ));
     }
     Ok(Some(Row {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
 
-use super::cells::Cells;
+use super::cells::{Cells, latest_date};
 use super::customers::{CustomerIndex, CustomerKey};
 use super::profile::{Field, PAYMENT_FIELDS};
 use super::read::Record;
@@ -164,7 +164,7 @@ fn parse<R: Read>(
 ) -> Result<Line, RowError> {
     let cells = Cells::new(record, source)?;
     let paid_on = cells
-        .date(Field::PaidOn, options.as_of)?
+        .date(Field::PaidOn, latest_date(options.as_of))?
         .ok_or_else(|| cells.bad(Field::PaidOn, "a date"))?;
     let currency = cells.currency(options.currency)?;
     let amount = match (
@@ -172,9 +172,9 @@ fn parse<R: Read>(
         cells.amount(Field::Credit, currency)?,
         cells.amount(Field::Debit, currency)?,
     ) {
-        (Some(a), _, _) => a,
-        (None, Some(c), _) => c.abs(),
-        (None, None, Some(d)) => -d.abs(),
+        (Some(a), _, _) => currency.from_minor(a),
+        (None, Some(c), _) => currency.from_minor(c.abs()),
+        (None, None, Some(d)) => -currency.from_minor(d.abs()),
         (None, None, None) => {
             let field = if cells.has(Field::Amount) {
                 Field::Amount

@@ -53,6 +53,9 @@ pub enum Field {
 }
 
 impl Field {
+    /// How many fields there are.
+    pub const COUNT: usize = 19;
+
     /// The name used in config files and messages.
     pub fn name(self) -> &'static str {
         match self {
@@ -380,8 +383,13 @@ impl Profile {
                 columns.insert(field, column);
             }
         }
+        let mut slots = [None; Field::COUNT];
+        for (field, column) in &columns {
+            slots[*field as usize] = Some(*column);
+        }
         Layout {
             columns,
+            slots,
             headers: header.fields.iter().map(|h| h.trim().to_string()).collect(),
             header_line: header.line,
         }
@@ -449,7 +457,12 @@ impl Profile {
     /// What a type column value means; `None` when the profile does not
     /// know it.
     pub fn row_type(&self, value: &str) -> Option<RowType> {
-        let v = fold(value);
+        let simple = value.bytes().all(|b| b.is_ascii_lowercase() || b == b' ');
+        let v = if simple {
+            value.to_string()
+        } else {
+            fold(value)
+        };
         if self.types.skip.contains(&v) {
             Some(RowType::Skip)
         } else if self.types.invoice.contains(&v) {
@@ -487,6 +500,8 @@ impl Profile {
 pub struct Layout {
     /// Field → column index.
     pub columns: BTreeMap<Field, usize>,
+    /// The same, by the field's number: read for every cell.
+    slots: [Option<usize>; Field::COUNT],
     /// The header names as written.
     pub headers: Vec<String>,
     /// The header's line.
@@ -497,15 +512,14 @@ impl Layout {
     /// The field's trimmed value in a record; `None` when the file has no
     /// such column or the cell is empty.
     pub fn value<'r>(&self, record: &'r Record, field: Field) -> Option<&'r str> {
-        self.columns
-            .get(&field)
-            .map(|&i| record.get(i))
+        self.slots[field as usize]
+            .map(|i| record.get(i))
             .filter(|v| !v.is_empty())
     }
 
     /// True when the file has a column for `field`.
     pub fn has(&self, field: Field) -> bool {
-        self.columns.contains_key(&field)
+        self.slots[field as usize].is_some()
     }
 
     /// The header of `field`'s column, for messages.
@@ -560,6 +574,15 @@ mod tests {
             line: 1,
             fields: csv::StringRecord::from(fields.to_vec()),
         }
+    }
+
+    #[test]
+    fn every_field_has_a_slot() {
+        assert_eq!(
+            Field::Invoice as usize + 1,
+            Field::COUNT,
+            "Invoice is the last field"
+        );
     }
 
     #[test]

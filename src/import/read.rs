@@ -273,7 +273,25 @@ impl<R: Read> Read for Lines<R> {
                 return Ok(0);
             }
             let mut written = 0;
-            for &b in &self.buffer[..n] {
+            let mut i = 0;
+            while i < n {
+                // A run of ordinary bytes is copied as it is.
+                let special = memchr::memchr3(b'\r', b'\n', self.quote, &self.buffer[i..n])
+                    .map_or(n, |k| i + k);
+                if special > i {
+                    let run = special - i;
+                    out[written..written + run].copy_from_slice(&self.buffer[i..special]);
+                    written += run;
+                    self.after_cr = false;
+                    self.after_quote = false;
+                    self.at_line_start = false;
+                    self.at_field_start =
+                        !self.in_quotes && self.buffer[special - 1] == self.delimiter;
+                    i = special;
+                    continue;
+                }
+                let b = self.buffer[i];
+                i += 1;
                 if std::mem::take(&mut self.after_cr) && b == b'\n' {
                     continue;
                 }

@@ -7,21 +7,30 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// ISO 4217 codes of currencies in use (funds, metals and test codes left
-/// out): an export's currency column is checked against them.
-const ISO_4217: &str = "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB \
-BRL BSD BTN BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB \
-EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD IRR ISK JMD JOD \
-JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU \
-MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB \
-RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD \
-TWD TZS UAH UGX USD UYU UZS VED VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG ZWL";
+/// out), sorted: an export's currency column is checked against them.
+const ISO_4217: [&str; 161] = [
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CLP", "CNY", "COP", "CRC", "CUC", "CUP", "CVE", "CZK", "DJF", "DKK", "DOP",
+    "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GNF",
+    "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR", "ILS", "INR", "IQD", "IRR", "ISK",
+    "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW", "KRW", "KWD", "KYD", "KZT", "LAK",
+    "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA", "MKD", "MMK", "MNT", "MOP", "MRU",
+    "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN", "NIO", "NOK", "NPR", "NZD", "OMR",
+    "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR",
+    "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC",
+    "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD", "TWD", "TZS", "UAH", "UGX",
+    "USD", "UYU", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF", "XCD", "XCG", "XOF", "XPF",
+    "YER", "ZAR", "ZMW", "ZWG", "ZWL",
+];
 
 /// True for a currency code in use.
 pub fn is_iso_currency(code: &str) -> bool {
-    code.len() == 3
-        && ISO_4217
-            .split_whitespace()
-            .any(|c| c.eq_ignore_ascii_case(code))
+    let [a, b, c] = code.as_bytes() else {
+        return false;
+    };
+    let upper = [a, b, c].map(u8::to_ascii_uppercase);
+    std::str::from_utf8(&upper).is_ok_and(|u| ISO_4217.binary_search(&u).is_ok())
 }
 
 /// Characters that group digits in one style or another.
@@ -202,6 +211,12 @@ pub fn mark_evidence(text: &str) -> MarkEvidence {
 /// nothing numeric is left or the value has more than one sign.
 fn strip(text: &str) -> Option<(bool, &str, Option<&str>)> {
     let mut s = text.trim();
+    // Most amounts are digits with punctuation only between them.
+    if s.as_bytes().first().is_some_and(u8::is_ascii_digit)
+        && s.as_bytes().last().is_some_and(u8::is_ascii_digit)
+    {
+        return Some((false, s, None));
+    }
     let mut signs = 0;
     let mut negative = false;
     let mut marker = None;
@@ -397,6 +412,16 @@ mod tests {
         }
         assert_eq!(parse_amount("1.234", comma()), Some(d("1234")));
         assert_eq!(parse_amount("1.234", dot()), Some(d("1.234")));
+    }
+
+    #[test]
+    fn currency_codes_are_the_ones_in_use() {
+        assert!(
+            ISO_4217.windows(2).all(|w| w[0] < w[1]),
+            "sorted for binary search"
+        );
+        assert!(is_iso_currency("EUR") && is_iso_currency("usd") && is_iso_currency("RON"));
+        assert!(!is_iso_currency("XYZ") && !is_iso_currency("EURO") && !is_iso_currency("XXX"));
     }
 
     #[test]

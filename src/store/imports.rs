@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::rows::{self, iso};
+use super::rows::{self, IsoDate, iso};
 use super::{Context, Result, Store, StoreError, now_stamp};
 use crate::ledger::{CustomerId, DocumentKind, InvoiceId, PaymentId};
 use crate::money::Currency;
@@ -157,11 +157,42 @@ impl Store {
         batch: &NewBatch,
         work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
     ) -> std::result::Result<T, E> {
-        let sync = self.sync.clone();
         // Room for the indexes' working set while millions of rows go in.
         self.conn
-            .execute_batch("PRAGMA cache_size = -32768")
+            .execute_batch("PRAGMA cache_size = -24576")
             .context("cannot size the page cache")?;
+        // A first import into an empty ledger writes every page once with a
+        // rollback journal, instead of twice through the WAL; it is just as
+        // atomic. Another process with the ledger open keeps it in WAL.
+        let bulk = batch.kind == "invoices"
+            && self
+                .conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM invoice)", [], |r| {
+                    r.get::<_, bool>(0)
+                })
+                .context("cannot count invoices")?;
+        let journal = bulk
+            && self
+                .conn
+                .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                    r.get::<_, String>(0)
+                })
+                .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        let result = self.import_in(batch, work);
+        if journal {
+            self.conn
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+                .context("cannot return the ledger to WAL")?;
+        }
+        result
+    }
+
+    fn import_in<T, E: From<StoreError>>(
+        &mut self,
+        batch: &NewBatch,
+        work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
+    ) -> std::result::Result<T, E> {
+        let sync = self.sync.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -528,9 +559,9 @@ impl ImportTx<'_> {
         open_minor: i64,
     ) -> Result<Option<InvoiceId>> {
         let settled = amount_minor - open_minor;
-        let on = iso(self.on);
-        let closed = (open_minor == 0).then_some(on.as_str());
-        let settled_on = (settled > 0).then_some(on.as_str());
+        let on = IsoDate::from(self.on);
+        let closed = (open_minor == 0).then_some(on);
+        let settled_on = (settled > 0).then_some(on);
         let inserted = self
             .tx
             .prepare_cached(
@@ -544,8 +575,8 @@ impl ImportTx<'_> {
                     number,
                     customer_id,
                     kind.as_str(),
-                    iso(issue_date),
-                    iso(due_date),
+                    IsoDate::from(issue_date),
+                    IsoDate::from(due_date),
                     amount_minor,
                     currency.as_str(),
                     open_minor,

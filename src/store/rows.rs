@@ -53,8 +53,47 @@ pub(crate) fn minor(amount: Decimal, currency: Currency) -> Result<i64> {
 
 /// A date as stored.
 pub(crate) fn iso(date: NaiveDate) -> String {
-    use chrono::Datelike;
-    format!("{:04}-{:02}-{:02}", date.year(), date.month(), date.day())
+    IsoDate::from(date).as_str().to_string()
+}
+
+/// A date as stored, without an allocation: for binding in bulk writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct IsoDate([u8; 10]);
+
+impl From<NaiveDate> for IsoDate {
+    fn from(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        let mut b = *b"0000-00-00";
+        let year = u32::try_from(date.year()).unwrap_or(0).min(9999);
+        for (i, v) in [
+            (0, year / 1000),
+            (1, year / 100 % 10),
+            (2, year / 10 % 10),
+            (3, year % 10),
+        ] {
+            b[i] = b'0' + u8::try_from(v).unwrap_or(0);
+        }
+        for (at, v) in [(5, date.month()), (8, date.day())] {
+            b[at] = b'0' + u8::try_from(v / 10).unwrap_or(0);
+            b[at + 1] = b'0' + u8::try_from(v % 10).unwrap_or(0);
+        }
+        IsoDate(b)
+    }
+}
+
+impl IsoDate {
+    /// The date as text.
+    pub(crate) fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("0000-00-00")
+    }
+}
+
+impl rusqlite::ToSql for IsoDate {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
 }
 
 #[cfg(test)]
@@ -65,6 +104,11 @@ mod tests {
     fn dates_round_trip_and_bad_text_is_corrupt() {
         let d = NaiveDate::from_ymd_opt(2026, 2, 28).expect("valid");
         assert_eq!(iso(d), "2026-02-28");
+        for (y, m, day) in [(1, 1, 1), (999, 12, 31), (9999, 10, 9), (1970, 1, 10)] {
+            let d = NaiveDate::from_ymd_opt(y, m, day).expect("valid");
+            assert_eq!(iso(d), format!("{y:04}-{m:02}-{day:02}"));
+            assert_eq!(date(&iso(d)).expect("valid"), d);
+        }
         assert_eq!(date("2026-02-28").expect("valid"), d);
         for bad in [
             "2026-02-30",
