@@ -350,3 +350,43 @@ fn a_schema_2_ledger_opens_under_the_current_code() {
         .count();
     assert_eq!(backups, usize::from(dun::store::SCHEMA_VERSION > 2));
 }
+
+#[test]
+fn a_schema_3_ledger_keeps_its_imports() {
+    let ledger = Ledger::new();
+    std::fs::copy("tests/fixtures/ledger-v3.db", &ledger.db).unwrap();
+    let history = ledger.json(&["import", "history"]);
+    let files: Vec<&str> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["file_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "generic-en-newer.csv",
+            "bank-it.csv",
+            "generic-it-cp1252.csv",
+            "generic-en.csv"
+        ]
+    );
+    let waiting = ledger.json(&["payment", "allocate"]);
+    assert_eq!(waiting[0]["amount"], "1000.00");
+    // 000124: 350.50, of which 300.00 settled before the two imports.
+    let open = |as_of: &str| {
+        let out = common::bare_dun(ledger.dir.path())
+            .arg("--db")
+            .arg(&ledger.db)
+            .args([
+                "--as-of", as_of, "invoice", "show", "000124", "--format", "json",
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v[0]["open_balance"].as_str().unwrap().to_string()
+    };
+    assert_eq!(open("2026-11-22"), "50.50");
+    assert_eq!(open("2026-11-21"), "350.50");
+}
