@@ -113,7 +113,8 @@ pub fn import_invoices(
             if let Some(done) = pending.take() {
                 apply(tx, &mut customers, &done, options, &mut report)?;
             }
-            let (detected, sha256) = reader.join().unwrap_or_default();
+            // A reader that died would leave rows unread: nothing is written.
+            let (detected, sha256) = reader.join().map_err(|_| ImportError::Reader)?;
             progress(read_bytes.load(Ordering::Relaxed));
             report.customers_created = customers.created;
             report.customers_updated = customers.updated;

@@ -255,4 +255,7 @@ pub enum ImportError {
     /// The ledger refused.
     #[error(transparent)]
     Store(#[from] crate::store::StoreError),
+    /// The thread reading the file stopped before the end.
+    #[error("the file's reader stopped unexpectedly; nothing was imported")]
+    Reader,
 }

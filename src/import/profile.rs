@@ -265,7 +265,7 @@ impl Profile {
         let delimiter = match first(&|s| s.delimiter.clone()).as_deref() {
             None => None,
             Some("tab" | "\\t" | "\t") => Some(b'\t'),
-            Some(d) if d.len() == 1 && d != "\"" => Some(d.as_bytes()[0]),
+            Some(d) if d.len() == 1 && !matches!(d, "\"" | "\n" | "\r") => Some(d.as_bytes()[0]),
             Some(d) => {
                 return Err(format!(
                     "import profile '{name}': delimiter '{d}' must be one character (\",\", \";\", \"|\") or \"tab\""
@@ -279,6 +279,11 @@ impl Profile {
             .ok_or_else(|| {
                 format!("import profile '{name}': the quote must be an ASCII character")
             })?;
+        if delimiter == Some(quote) || matches!(quote, b'\n' | b'\r') {
+            return Err(format!(
+                "import profile '{name}': the quote must be a character other than the delimiter and line breaks"
+            ));
+        }
         let decimal_mark = chain.iter().find_map(|s| s.decimal_mark);
         if decimal_mark.is_some_and(|c| c != '.' && c != ',') {
             return Err(format!(
@@ -638,8 +643,15 @@ mod tests {
         assert_eq!(layout.columns.get(&Field::Amount), Some(&1));
         assert_eq!(layout.columns.get(&Field::PaidOn), Some(&0));
         assert_eq!(layout.columns.get(&Field::Reference), Some(&2));
-        let bad: BTreeMap<String, ProfileSpec> =
-            toml::from_str("[x]\ndate_format = \"%Q\"\n").unwrap_or_default();
-        assert!(Profile::resolve("x", &bad).is_err());
+        for bad in [
+            "[x]\ndate_format = \"%Q\"\n",
+            "[x]\ndelimiter = \"\\n\"\n",
+            "[x]\ndelimiter = \";\"\nquote = \";\"\n",
+            "[x]\ndecimal_mark = \";\"\n",
+        ] {
+            let spec: BTreeMap<String, ProfileSpec> = toml::from_str(bad).unwrap_or_default();
+            assert!(spec.contains_key("x"), "{bad}");
+            assert!(Profile::resolve("x", &spec).is_err(), "{bad}");
+        }
     }
 }
