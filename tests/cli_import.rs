@@ -564,3 +564,24 @@ fn a_first_import_killed_mid_way_leaves_an_empty_ledger() {
         .unwrap();
     assert_eq!(mode, "wal");
 }
+
+#[test]
+fn a_hostile_file_name_is_shown_escaped() {
+    let ledger = Ledger::new();
+    let name = ledger.dir.path().join("evil\u{1b}[2J.csv");
+    std::fs::write(
+        &name,
+        "number,customer,issue_date,amount\nINV-1,ACME,2026-11-01,ten\n",
+    )
+    .unwrap();
+    let out = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(&name)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains('\u{1b}'), "{stderr}");
+    assert!(stderr.contains("evil\\x1b[2J.csv:2:4:"), "{stderr}");
+}

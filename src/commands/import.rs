@@ -29,7 +29,8 @@ fn import_file(
     invoices: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let shown = args.file.display().to_string();
+    // File names can hold anything; shown escaped like all data.
+    let shown = sanitize(&args.file.display().to_string()).into_owned();
     let profile = Profile::resolve(&args.profile, &session.config.config.import.profiles)
         .map_err(anyhow::Error::msg)
         .context("--profile")?;
@@ -48,7 +49,12 @@ fn import_file(
     };
     let mut store = session.open()?;
     let bar = progress_bar(size);
-    let mut progress = |bytes: u64| bar.set_position(bytes);
+    let mut progress = |bytes: u64| {
+        bar.set_position(bytes);
+        if bytes >= size {
+            bar.set_message("read; writing the ledger");
+        }
+    };
     let input = std::io::BufReader::with_capacity(1 << 16, file);
     let report = if invoices {
         import::import_invoices(&mut store, input, &options, &mut progress)
@@ -112,8 +118,9 @@ fn progress_bar(size: u64) -> ProgressBar {
     }
     // Drawn only when stderr is a terminal.
     let bar = ProgressBar::with_draw_target(Some(size), ProgressDrawTarget::stderr());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} importing {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left)",
+        "{spinner} importing {bar:30} {bytes}/{total_bytes} ({bytes_per_sec}, {eta} left) {msg}",
     ) {
         bar.set_style(style);
     }

@@ -194,7 +194,7 @@ fn read_rows<R: Read>(
         return (Vec::new(), String::new());
     }
     let sha256 = source.finish();
-    read_bytes.store(source.bytes_read(), Ordering::Relaxed);
+    read_bytes.store(source.bytes_total(), Ordering::Relaxed);
     (std::mem::take(&mut source.detected), sha256)
 }
 

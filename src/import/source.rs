@@ -331,6 +331,11 @@ impl<R: Read> Source<R> {
         self.records.position
     }
 
+    /// Bytes taken from the file so far (all of it after `finish`).
+    pub fn bytes_total(&mut self) -> u64 {
+        self.records.source_mut().bytes
+    }
+
     /// Reads to the end and returns the file's SHA-256 as hex.
     pub fn finish(&mut self) -> String {
         let hashing = self.records.source_mut();
