@@ -24,10 +24,21 @@ ALTER TABLE invoice ADD COLUMN import_id INTEGER REFERENCES import_batch(id);
 
 -- What an export said was already paid on an invoice (or already used of a
 -- credit note) without saying when or by what: taken off the open balance
--- on `settled_on`, the day of the import. Balances as of an earlier date
--- add it back, and it says nothing about how late a customer pays.
+-- on the day of the import. Balances as of an earlier date add it back, and
+-- it says nothing about how late a customer pays. The columns hold what
+-- the import that created the invoice found; `settlement` holds what later
+-- exports changed (negative when an export shows more open again).
 ALTER TABLE invoice ADD COLUMN settled_minor INTEGER NOT NULL DEFAULT 0 CHECK (settled_minor >= 0);
 ALTER TABLE invoice ADD COLUMN settled_on TEXT;
+
+CREATE TABLE settlement (
+    id            INTEGER PRIMARY KEY,
+    invoice_id    INTEGER NOT NULL REFERENCES invoice(id),
+    import_id     INTEGER NOT NULL REFERENCES import_batch(id),
+    settled_on    TEXT NOT NULL,
+    amount_minor  INTEGER NOT NULL CHECK (amount_minor <> 0)
+);
+CREATE INDEX settlement_by_invoice ON settlement (invoice_id, settled_on);
 
 -- A payment made by an import; `import_key` identifies its bank line (or
 -- export row) so the same file imported twice adds nothing.

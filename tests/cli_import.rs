@@ -68,6 +68,16 @@ fn counts(report: &Value) -> [u64; 5] {
     ["rows", "created", "updated", "unchanged", "skipped"].map(|k| report[k].as_u64().unwrap())
 }
 
+/// Every row of the ledger but the import history, which records even an
+/// import that changed nothing.
+fn ledger_rows(ledger: &Ledger) -> Vec<String> {
+    ledger
+        .dump()
+        .into_iter()
+        .filter(|row| !row.starts_with("import_batch:"))
+        .collect()
+}
+
 fn open_of(ledger: &Ledger, number: &str) -> String {
     invoices(ledger)[number].2.clone()
 }
@@ -296,24 +306,37 @@ fn stripe_export_skips_drafts_and_voids_and_keeps_lower_case_currencies() {
 fn the_same_file_twice_changes_nothing_and_says_so() {
     let ledger = Ledger::new();
     import(&ledger, "invoices", "generic-en.csv", "generic", &[]);
-    let before = ledger.dump();
+    let before = ledger_rows(&ledger);
     let again = import(&ledger, "invoices", "generic-en.csv", "generic", &[]);
     assert_eq!(again["outcome"], "nothing_changed");
     assert_eq!(counts(&again), [5, 0, 0, 5, 0]);
     assert_eq!(again["seen_before"][0], 1);
-    assert_eq!(ledger.dump(), before);
+    assert_eq!(ledger_rows(&ledger), before);
     let text = ledger.ok(&[
         "import",
         "invoices",
         fixture("generic-en.csv").to_str().unwrap(),
     ]);
     assert!(text.contains("nothing to change"), "{text}");
-    assert!(text.contains("imported before: import 1"), "{text}");
+    assert!(text.contains("imported before: import 2"), "{text}");
+    // Every import is in the history, newest first: the first created
+    // five invoices, the two after it found them all unchanged.
     let history = ledger.json(&["import", "history"]);
-    assert_eq!(history.as_array().unwrap().len(), 1);
-    assert_eq!(history[0]["file_name"], "generic-en.csv");
-    assert_eq!(history[0]["created"], 5);
-    assert_eq!(history[0]["sha256"].as_str().unwrap().len(), 64);
+    let rows: Vec<(u64, u64)> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["created"].as_u64().unwrap(),
+                b["unchanged"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows, [(0, 5), (0, 5), (5, 0)]);
+    assert_eq!(history[2]["file_name"], "generic-en.csv");
+    assert_eq!(history[2]["sha256"].as_str().unwrap().len(), 64);
+    assert_eq!(history[0]["sha256"], history[2]["sha256"]);
 }
 
 #[test]
@@ -404,10 +427,10 @@ fn bank_payments_match_by_reference_then_payer_and_amount_else_wait() {
     assert_eq!(open_of(&ledger, "2026/001"), "1234.56", "never guessed");
 
     // The same statement again adds nothing.
-    let before = ledger.dump();
+    let before = ledger_rows(&ledger);
     let again = import(&ledger, "payments", "bank-it.csv", "generic", &[]);
     assert_eq!(again["outcome"], "nothing_changed");
-    assert_eq!(ledger.dump(), before);
+    assert_eq!(ledger_rows(&ledger), before);
 
     // The bookkeeper allocates the waiting line.
     let list = ledger.json(&["payment", "allocate"]);
@@ -584,4 +607,142 @@ fn a_hostile_file_name_is_shown_escaped() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains('\u{1b}'), "{stderr}");
     assert!(stderr.contains("evil\\x1b[2J.csv:2:4:"), "{stderr}");
+}
+
+#[test]
+fn an_open_balance_is_trusted_over_what_was_paid() {
+    // Xero's InvoiceAmountDue leaves out credit notes applied: paid + due
+    // fall short of the total, and what is due is what stays open.
+    let ledger = Ledger::new();
+    let file = ledger.dir.path().join("credited.csv");
+    std::fs::write(
+        &file,
+        "number,customer,issue_date,amount,paid,open balance\nINV-9,ACME,2026-11-01,500.00,100.00,300.00\n",
+    )
+    .unwrap();
+    ledger.ok(&["import", "invoices", file.to_str().unwrap()]);
+    assert_eq!(open_of(&ledger, "INV-9"), "300.00");
+}
+
+#[test]
+fn a_payment_an_export_listed_is_applied_when_a_newer_export_shows_it_applied() {
+    let ledger = Ledger::new();
+    let first = ledger.dir.path().join("aging-1.csv");
+    let second = ledger.dir.path().join("aging-2.csv");
+    let head = ",Date,Transaction Type,Num,Customer,Due Date,Amount,Open Balance\n";
+    std::fs::write(
+        &first,
+        format!(
+            "{head},10/01/2026,Invoice,1001,Mark Cho,10/31/2026,1000.00,1000.00\n\
+             ,10/20/2026,Payment,,Mark Cho,10/20/2026,-300.00,-300.00\n"
+        ),
+    )
+    .unwrap();
+    // QuickBooks applied the payment: the invoice shows 700 open and the
+    // payment is gone from the report.
+    std::fs::write(
+        &second,
+        format!("{head},10/01/2026,Invoice,1001,Mark Cho,10/31/2026,1000.00,700.00\n"),
+    )
+    .unwrap();
+    for file in [&first, &second] {
+        ledger.ok(&[
+            "import",
+            "invoices",
+            file.to_str().unwrap(),
+            "--profile",
+            "quickbooks",
+        ]);
+    }
+    assert_eq!(open_of(&ledger, "1001"), "700.00");
+    let people = customers(&ledger);
+    // Not 400.00: the 300.00 is the payment, applied, not paid twice.
+    assert_eq!(
+        people[&("Mark Cho".into(), "EUR".into())],
+        ("700.00".into(), "0.00".into(), "MARK-CHO".into())
+    );
+}
+
+#[test]
+fn a_customer_whose_name_starts_with_total_keeps_its_invoices() {
+    let ledger = Ledger::new();
+    let file = ledger.dir.path().join("open.csv");
+    std::fs::write(
+        &file,
+        ",Date,Transaction Type,Num,Terms,Due Date,Amount,Open Balance\n\
+         Mark Cho,,,,,,,\n\
+         ,10/01/2026,Invoice,1030,Net 30,10/31/2026,100.00,100.00\n\
+         Total for Mark Cho,,,,,,$100.00,$100.00\n\
+         Total Wine & More,,,,,,,\n\
+         ,10/02/2026,Invoice,1031,Net 30,11/01/2026,50.00,50.00\n\
+         Total for Total Wine & More,,,,,,$50.00,$50.00\n\
+         TOTAL,,,,,,$150.00,$150.00\n",
+    )
+    .unwrap();
+    ledger.ok(&[
+        "import",
+        "invoices",
+        file.to_str().unwrap(),
+        "--profile",
+        "quickbooks",
+    ]);
+    let docs = invoices(&ledger);
+    assert_eq!(docs["1030"].4, "MARK-CHO");
+    assert_eq!(docs["1031"].4, "TOTAL-WINE-MORE");
+}
+
+#[test]
+fn as_of_balances_follow_each_import_that_settled_part_of_an_invoice() {
+    let ledger = Ledger::new();
+    let file = ledger.dir.path().join("e.csv");
+    let write = |open: &str| {
+        std::fs::write(
+            &file,
+            format!("number,customer,issue_date,amount,open balance\nINV-1,ACME,2026-10-01,1000.00,{open}\n"),
+        )
+        .unwrap();
+    };
+    let run = |as_of: &str, args: &[&str]| {
+        let out = common::bare_dun(ledger.dir.path())
+            .arg("--db")
+            .arg(&ledger.db)
+            .args(["--as-of", as_of])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let open_on = |as_of: &str| {
+        let v: Value = serde_json::from_str(&run(
+            as_of,
+            &["invoice", "show", "INV-1", "--format", "json"],
+        ))
+        .unwrap();
+        v[0]["open_balance"].as_str().unwrap().to_string()
+    };
+    write("700.00");
+    run(
+        "2026-11-10",
+        &["import", "invoices", file.to_str().unwrap()],
+    );
+    write("500.00");
+    run(
+        "2026-11-20",
+        &["import", "invoices", file.to_str().unwrap()],
+    );
+    write("900.00");
+    run(
+        "2026-11-22",
+        &["import", "invoices", file.to_str().unwrap()],
+    );
+    assert_eq!(open_on("2026-11-09"), "1000.00");
+    assert_eq!(open_on("2026-11-15"), "700.00");
+    assert_eq!(open_on("2026-11-21"), "500.00");
+    // The newest export shows it open again: what imports settled is undone.
+    assert_eq!(open_on("2026-11-22"), "900.00");
 }

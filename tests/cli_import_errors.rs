@@ -195,16 +195,12 @@ fn cases() -> Vec<Case> {
             vec![at(3, 9, "an open balance between 0 and the total")],
         ),
         invoices(
-            "open_plus_paid.csv",
+            "open_and_paid.csv",
             b"number,customer,issue_date,amount,paid,open balance\n\
               INV-303,ACME,2026-11-01,100.00,100.00,0.00\n\
-              INV-304,ACME,2026-11-01,100.00,30.00,60.00\n"
+              INV-304,ACME,2026-11-01,100.00,30.00,160.00\n"
                 .to_vec(),
-            vec![at(
-                3,
-                6,
-                "what is due plus what was paid (30.00) to make the total 100.00",
-            )],
+            vec![at(3, 6, "an open balance between 0 and the total 100.00")],
         ),
         invoices(
             "paid_above_total.csv",
@@ -212,7 +208,7 @@ fn cases() -> Vec<Case> {
               INV-303,ACME,2026-11-01,100.00,20.00\n\
               INV-304,ACME,2026-11-01,100.00,150.00\n"
                 .to_vec(),
-            vec![at(3, 5, "an open balance between 0 and the total 100.00")],
+            vec![at(3, 5, "a paid amount no larger than the total 100.00")],
         ),
         // ── dates ─────────────────────────────────────────────────────
         invoices(
@@ -395,8 +391,9 @@ fn cases() -> Vec<Case> {
               INV-304,ACME,2026-11-01,2026-12-01,1.234\n\
               INV-305,ACME,2026-11-01,2026-12-01,2.500\n"
                 .to_vec(),
-            vec![row(
+            vec![at(
                 3,
+                5,
                 "'1.234': cannot tell from the data whether '.' or ',' is the decimal mark",
             )],
         ),
@@ -407,7 +404,8 @@ fn cases() -> Vec<Case> {
               INV-304,ACME,03/04/2026,05/04/2026,100.00\n\
               INV-305,ACME,06/07/2026,08/07/2026,100.00\n"
                 .to_vec(),
-            vec![row(
+            vec![at(
+                3,
                 3,
                 "'03/04/2026': cannot tell from the data whether dates are day/month or month/day",
             )],
@@ -681,11 +679,11 @@ fn cases() -> Vec<Case> {
                 b"id,Number,Customer,Customer Name,Customer Email,Date (UTC),Due Date (UTC),\
                   Total,Amount Paid,Amount Remaining,Currency,Status\n\
                   in_1,INV-600,ACME,Acme Ltd,ar@acme.example,2026-11-01 10:00:00,,120.00,0.00,120.00,eur,open\n\
-                  in_2,INV-601,ACME,Acme Ltd,ar@acme.example,2026-11-02 10:00:00,,120.00,20.00,120.00,eur,open\n\
+                  in_2,INV-601,ACME,Acme Ltd,ar@acme.example,2026-11-02 10:00:00,,120.00,20.00,130.00,eur,open\n\
                   in_3,INV-602,BETA,Beta SpA,pay@beta.example,2026-11-02 10:00:00,,60.00,0.00,60.00,euro,open\n"
                     .to_vec(),
                 vec![
-                    at(3, 10, "what is due plus what was paid (20.00) to make the total 120.00"),
+                    at(3, 10, "an open balance between 0 and the total 120.00"),
                     at(4, 11, "'euro': expected an ISO 4217 currency code such as EUR"),
                 ],
             ),

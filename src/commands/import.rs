@@ -64,7 +64,10 @@ fn import_file(
     .with_context(|| format!("cannot import {shown}"))?;
     bar.finish_and_clear();
     let mut stderr = std::io::stderr().lock();
-    for e in &report.errors {
+    // In the file's order (rows are checked out of order around line items).
+    let mut errors: Vec<&import::RowError> = report.errors.iter().collect();
+    errors.sort_by_key(|e| e.line);
+    for e in errors {
         writeln!(stderr, "{}", located(&shown, e))?;
     }
     if report.error_count > report.errors.len() as u64 {
@@ -154,10 +157,9 @@ fn write_summary(
     if !report.detected.is_empty() {
         writeln!(out, "  read from the data: {}", report.detected.join(", "))?;
     }
-    let would = if report.outcome == Outcome::Imported {
-        ""
-    } else {
-        "would be "
+    let would = match report.outcome {
+        Outcome::DryRun | Outcome::Refused => "would be ",
+        Outcome::Imported | Outcome::NothingChanged => "",
     };
     let c = &report.counts;
     writeln!(

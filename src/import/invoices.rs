@@ -1,5 +1,6 @@
 //! `dun import invoices`: documents from an accounting export.
 
+use std::collections::HashMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
@@ -65,6 +66,7 @@ pub fn import_invoices(
         profile: options.profile.name.clone(),
         file_name: options.file_name.clone(),
         on: options.as_of,
+        dry_run: options.dry_run,
     };
     // Reading and checking rows runs on a thread of its own, a batch at a
     // time, while this one writes the batch before.
@@ -76,6 +78,7 @@ pub fn import_invoices(
         let reader = scope.spawn(move || read_rows(source, options, &sender, read_bytes));
         let written = store.import(&batch, |tx| {
             let mut customers = CustomerIndex::load(tx)?;
+            let mut occurrences = HashMap::new();
             let mut pending: Option<Row> = None;
             for batch in &batches {
                 progress(read_bytes.load(Ordering::Relaxed));
@@ -106,12 +109,26 @@ pub fn import_invoices(
                         continue;
                     }
                     if let Some(done) = pending.replace(row) {
-                        apply(tx, &mut customers, &done, options, &mut report)?;
+                        apply(
+                            tx,
+                            &mut customers,
+                            &done,
+                            options,
+                            &mut report,
+                            &mut occurrences,
+                        )?;
                     }
                 }
             }
             if let Some(done) = pending.take() {
-                apply(tx, &mut customers, &done, options, &mut report)?;
+                apply(
+                    tx,
+                    &mut customers,
+                    &done,
+                    options,
+                    &mut report,
+                    &mut occurrences,
+                )?;
             }
             // A reader that died would leave rows unread: nothing is written.
             let (detected, sha256) = reader.join().map_err(|_| ImportError::Reader)?;
@@ -131,6 +148,10 @@ pub fn import_invoices(
         // The writer may have stopped early; the reader stops at its next send.
         drop(batches);
         written
+    })
+    .and_then(|report| {
+        super::record_unchanged(store, &batch, &report)?;
+        Ok(report)
     })
 }
 
@@ -167,9 +188,29 @@ fn read_rows<R: Read>(
         let item = match record {
             Err(e) => Item::Bad(e, 0),
             Ok(record) => {
-                if group_customers && let Some(name) = options.profile.group_name(&record) {
-                    group = Some(name.to_string());
-                    continue;
+                if group_customers {
+                    if let Some(name) = options.profile.group_name(&record) {
+                        let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
+                        if crate::text::check_field("a customer name", &name).is_err() {
+                            group = None;
+                            batch.push(Item::Bad(
+                                RowError::at_line(
+                                    record.line,
+                                    "expected a customer name as plain text, without control characters"
+                                        .into(),
+                                ),
+                                0,
+                            ));
+                        } else {
+                            group = Some(name);
+                        }
+                        continue;
+                    }
+                    // A total closes its customer's rows.
+                    if options.profile.is_total(&record) {
+                        group = None;
+                        continue;
+                    }
                 }
                 if options.profile.skips(&record) {
                     continue;
@@ -182,7 +223,7 @@ fn read_rows<R: Read>(
             }
         };
         batch.push(item);
-        if batch.len() == BATCH_ROWS {
+        if batch.len() >= BATCH_ROWS {
             read_bytes.store(source.bytes_read(), Ordering::Relaxed);
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
             if sender.send(full).is_err() {
@@ -313,18 +354,20 @@ fn parse<R: Read>(
         return Err(cells.bad(Field::Amount, "an amount above zero"));
     }
     let shown = |minor: i64| currency.from_minor(minor);
+    // What is still open, when the file says: its open column, trusted over
+    // a paid column (Xero's InvoiceAmountDue also leaves out credit notes
+    // applied, so paid + due can fall short of the total).
     let open_minor = match (open, paid) {
-        (Some(o), Some(p)) if o + p != amount_minor && kind != RowType::Payment => {
+        (Some(o), _) => Some(o),
+        (None, Some(p)) if p > amount_minor && kind != RowType::Payment => {
             return Err(cells.bad(
-                Field::Open,
+                Field::Paid,
                 &format!(
-                    "what is due plus what was paid ({}) to make the total {}",
-                    shown(p),
+                    "a paid amount no larger than the total {}",
                     shown(amount_minor)
                 ),
             ));
         }
-        (Some(o), _) => Some(o),
         (None, Some(p)) => Some(amount_minor - p),
         (None, None) => None,
     };
@@ -421,6 +464,7 @@ fn apply(
     row: &Row,
     options: &Options,
     report: &mut Report,
+    occurrences: &mut HashMap<String, u32>,
 ) -> Result<(), ImportError> {
     let customer_id = match customers.resolve(tx, &row.customer)? {
         Ok(id) => id,
@@ -435,15 +479,19 @@ fn apply(
             report.counts.unchanged += 1;
             return Ok(());
         }
-        let key = format!(
-            "{}:{}:{}:{}:{}:{}",
+        // Identified without its amount, which a newer export shows lower
+        // once part of it is applied; `#n` tells identical rows apart.
+        let base = format!(
+            "row:{}:{}:{}:{}:{}",
             options.profile.name,
             row.customer.label(),
             row.number,
             row.issue_date,
-            unapplied,
             row.currency
         );
+        let n = occurrences.entry(base.clone()).or_default();
+        *n += 1;
+        let key = format!("{base}#{n}");
         let payment = NewPayment {
             customer_id,
             paid_on: row.issue_date,
@@ -540,38 +588,51 @@ fn apply(
         );
         return Ok(());
     }
-    let settle = match row.open_minor {
-        Some(target) if target < base_open => base_open - target,
+    // What the export says is open now, against what the ledger would
+    // have open after the change of amount.
+    let (delta, note) = match row.open_minor {
+        Some(target) if target < base_open => (base_open - target, None),
         Some(target) if target > base_open => {
-            report.notes.push(format!(
-                "{number}: the file says {} is open, the ledger {} (it records payments the export does not show); kept the ledger's",
-                row.currency.from_minor(target),
-                row.currency.from_minor(base_open)
-            ));
-            0
+            // Open again: undo what earlier imports settled, never what
+            // the ledger's own payments paid.
+            let undo = (target - base_open).min(existing.settled_minor);
+            let note = (target - base_open > undo).then(|| {
+                format!(
+                    "{number}: the file says {} is open, the ledger {} (it records payments the export does not show); kept the ledger's",
+                    row.currency.from_minor(target),
+                    row.currency.from_minor(base_open + undo)
+                )
+            });
+            (-undo, note)
         }
-        _ => 0,
+        _ => (0, None),
     };
-    let new_open = base_open;
     let changed = existing.issue_date != row.issue_date
         || existing.due_date != row.due_date
         || existing.amount_minor != row.amount_minor
-        || existing.open_minor != new_open
-        || settle > 0;
+        || delta != 0;
     if changed {
         tx.update_invoice(
             &existing,
             row.issue_date,
             row.due_date,
             row.amount_minor,
-            new_open,
+            base_open,
         )?;
-        tx.settle(&existing, settle)?;
+        // Paid down: first by payments an earlier export listed on account
+        // (now applied), the rest as settled before the import.
+        let listed = if delta > 0 && kind == DocumentKind::Invoice {
+            tx.apply_listed_credit(&existing, delta)?
+        } else {
+            0
+        };
+        tx.settle(&existing, delta - listed)?;
         report.counts.updated += 1;
     } else {
         tx.touch(&existing)?;
         report.counts.unchanged += 1;
     }
+    report.notes.extend(note);
     Ok(())
 }
 

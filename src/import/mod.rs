@@ -4,7 +4,8 @@
 //! column is which field, which rows are not data) and [`values`] (amounts
 //! and dates as written), then into the ledger inside one transaction: a
 //! file with a bad row imports nothing unless told to skip such rows, a dry
-//! run rolls back, and a file that changes nothing leaves no trace.
+//! run rolls back, and a file that changes nothing is only recorded in the
+//! import history.
 
 mod cells;
 mod customers;
@@ -44,6 +45,10 @@ pub struct RowError {
     pub value: Option<String>,
     /// What was expected, or what is wrong.
     pub message: String,
+    /// A problem with the file as a whole (unreadable, a quote never
+    /// closed): nothing is imported, even with --skip-invalid.
+    #[serde(skip)]
+    pub fatal: bool,
 }
 
 fn one_based<S: serde::Serializer>(column: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
@@ -62,6 +67,7 @@ impl RowError {
             header: None,
             value: None,
             message,
+            fatal: false,
         }
     }
 
@@ -73,6 +79,7 @@ impl RowError {
             header: None,
             value: None,
             message,
+            fatal: false,
         }
     }
 
@@ -84,7 +91,14 @@ impl RowError {
             header: None,
             value: Some(value),
             message: format!("expected {expected}"),
+            fatal: false,
         }
+    }
+
+    /// Marks a problem with the file as a whole.
+    pub fn fatal(mut self) -> RowError {
+        self.fatal = true;
+        self
     }
 
     /// The 1-based column, for people.
@@ -194,6 +208,9 @@ pub struct Report {
     pub errors: Vec<RowError>,
     /// All bad rows, listed or not.
     pub error_count: u64,
+    /// Set by a problem with the file as a whole.
+    #[serde(skip)]
+    pub fatal: bool,
     /// An earlier import of a file with the same checksum: (id, date).
     pub seen_before: Option<(i64, NaiveDate)>,
     /// The file's SHA-256.
@@ -217,6 +234,7 @@ impl Report {
             notes: Vec::new(),
             errors: Vec::new(),
             error_count: 0,
+            fatal: false,
             seen_before: None,
             sha256: String::new(),
         }
@@ -224,6 +242,7 @@ impl Report {
 
     /// Records a bad row.
     fn error(&mut self, error: RowError) {
+        self.fatal |= error.fatal;
         self.error_count += 1;
         if self.errors.len() < MAX_LISTED_ERRORS {
             self.errors.push(error);
@@ -236,9 +255,11 @@ impl Report {
             // The bad rows were left out.
             self.counts.skipped += self.error_count;
         }
-        self.outcome = if self.error_count > 0 && !options.skip_invalid {
+        self.outcome = if self.fatal || (self.error_count > 0 && !options.skip_invalid) {
             Outcome::Refused
-        } else if self.counts.created == 0 && self.counts.updated == 0 {
+        } else if self.counts.created + self.counts.updated == 0
+            && self.customers_created + self.customers_updated == 0
+        {
             Outcome::NothingChanged
         } else if options.dry_run {
             Outcome::DryRun
@@ -247,6 +268,18 @@ impl Report {
         };
         (self.outcome == Outcome::Imported).then_some(self.counts)
     }
+}
+
+/// Records in the history an import that found nothing to change.
+fn record_unchanged(
+    store: &mut crate::store::Store,
+    batch: &crate::store::NewBatch,
+    report: &Report,
+) -> Result<(), ImportError> {
+    if report.outcome == Outcome::NothingChanged && !batch.dry_run {
+        store.record_unchanged_import(batch, report.counts, &report.sha256)?;
+    }
+    Ok(())
 }
 
 /// An import that could not run at all (the ledger, not the file).

@@ -62,74 +62,80 @@ pub fn import_payments(
         profile: options.profile.name.clone(),
         file_name: options.file_name.clone(),
         on: options.as_of,
+        dry_run: options.dry_run,
     };
-    store.import(&batch, |tx| {
-        let mut customers = CustomerIndex::load(tx)?;
-        let mut occurrences: HashMap<String, u32> = HashMap::new();
-        let mut tick = 0_u32;
-        while let Some(record) = source.next_row() {
-            tick = tick.wrapping_add(1);
-            if tick.is_multiple_of(4096) {
-                progress(source.bytes_read());
-            }
-            let record = match record {
-                Ok(r) => r,
-                Err(e) => {
-                    report.error(e);
+    store
+        .import(&batch, |tx| {
+            let mut customers = CustomerIndex::load(tx)?;
+            let mut occurrences: HashMap<String, u32> = HashMap::new();
+            let mut tick = 0_u32;
+            while let Some(record) = source.next_row() {
+                tick = tick.wrapping_add(1);
+                if tick.is_multiple_of(4096) {
+                    progress(source.bytes_read());
+                }
+                let record = match record {
+                    Ok(r) => r,
+                    Err(e) => {
+                        report.error(e);
+                        continue;
+                    }
+                };
+                if options.profile.skips(&record) {
                     continue;
                 }
-            };
-            if options.profile.skips(&record) {
-                continue;
-            }
-            report.counts.rows += 1;
-            if options.profile.skipped_status(&record, &source.layout) {
-                report.counts.skipped += 1;
-                continue;
-            }
-            let line = match parse(&record, &source, options) {
-                Ok(l) => l,
-                Err(e) => {
-                    report.error(e);
+                report.counts.rows += 1;
+                if options.profile.skipped_status(&record, &source.layout) {
+                    report.counts.skipped += 1;
                     continue;
                 }
-            };
-            if line.amount <= Decimal::ZERO {
-                report.counts.skipped += 1;
-                continue;
-            }
-            let minor = match line.currency.to_minor(line.amount) {
-                Ok(m) => m,
-                Err(e) => {
-                    report.error(RowError::at_line(
-                        line.line,
-                        format!("amount {}: {e}", line.amount),
-                    ));
+                let line = match parse(&record, &source, options) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        report.error(e);
+                        continue;
+                    }
+                };
+                if line.amount <= Decimal::ZERO {
+                    report.counts.skipped += 1;
                     continue;
                 }
-            };
-            let base = bank_key(&line, minor);
-            let n = occurrences.entry(base.clone()).or_default();
-            *n += 1;
-            let key = format!("{base}#{n}");
-            if tx.seen_bank_line(&key)? {
-                report.counts.unchanged += 1;
-                continue;
+                let minor = match line.currency.to_minor(line.amount) {
+                    Ok(m) => m,
+                    Err(e) => {
+                        report.error(RowError::at_line(
+                            line.line,
+                            format!("amount {}: {e}", line.amount),
+                        ));
+                        continue;
+                    }
+                };
+                let base = bank_key(&line, minor);
+                let n = occurrences.entry(base.clone()).or_default();
+                *n += 1;
+                let key = format!("{base}#{n}");
+                if tx.seen_bank_line(&key)? {
+                    report.counts.unchanged += 1;
+                    continue;
+                }
+                apply(tx, &mut customers, &line, minor, &key, options, &mut report)?;
             }
-            apply(tx, &mut customers, &line, minor, &key, options, &mut report)?;
-        }
-        progress(source.bytes_read());
-        report.customers_created = customers.created;
-        report.customers_updated = customers.updated;
-        report.detected.append(&mut source.detected);
-        report.sha256 = source.finish();
-        report.seen_before = tx.set_sha256(&report.sha256)?;
-        let commit = report.settle(options);
-        Ok((
-            std::mem::replace(&mut report, Report::new("payments", options)),
-            commit,
-        ))
-    })
+            progress(source.bytes_read());
+            report.customers_created = customers.created;
+            report.customers_updated = customers.updated;
+            report.detected.append(&mut source.detected);
+            report.sha256 = source.finish();
+            report.seen_before = tx.set_sha256(&report.sha256)?;
+            let commit = report.settle(options);
+            Ok((
+                std::mem::replace(&mut report, Report::new("payments", options)),
+                commit,
+            ))
+        })
+        .and_then(|report| {
+            super::record_unchanged(store, &batch, &report)?;
+            Ok(report)
+        })
 }
 
 /// Identifies a bank line across imports: its date, amount, currency,
@@ -225,6 +231,8 @@ fn apply(
                 )
             } else if invoice.kind != DocumentKind::Invoice || invoice.written_off {
                 (None, format!("names {number}, which cannot take a payment"))
+            } else if invoice.open_minor == 0 {
+                (None, format!("names {number}, which is paid already"))
             } else if payer.is_some_and(|p| p != invoice.customer_id) {
                 (
                     None,

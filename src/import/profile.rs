@@ -151,6 +151,8 @@ pub struct ProfileSpec {
     pub header_row: Option<u64>,
     /// Rows whose first non-empty cell starts with one of these are left out.
     pub skip_prefixes: Vec<String>,
+    /// Rows whose first non-empty cell is one of these are left out.
+    pub skip_cells: Vec<String>,
     /// Rows with a single non-empty cell (titles, group rows, footers) are
     /// left out.
     pub skip_single_cell_rows: Option<bool>,
@@ -185,6 +187,7 @@ pub struct Profile {
     /// Header record, when fixed.
     pub header_row: Option<u64>,
     skip_prefixes: Vec<String>,
+    skip_cells: Vec<String>,
     skip_single_cell_rows: bool,
     skip_status: Vec<String>,
     /// Single-cell rows name the customer of the rows below them.
@@ -349,6 +352,11 @@ impl Profile {
                 .find(|s| !s.skip_prefixes.is_empty())
                 .map(|s| s.skip_prefixes.iter().map(fold).collect())
                 .unwrap_or_default(),
+            skip_cells: chain
+                .iter()
+                .find(|s| !s.skip_cells.is_empty())
+                .map(|s| s.skip_cells.iter().map(fold).collect())
+                .unwrap_or_default(),
             skip_single_cell_rows: chain
                 .iter()
                 .find_map(|s| s.skip_single_cell_rows)
@@ -412,15 +420,30 @@ impl Profile {
             .map(str::trim)
             .filter(|f| !f.is_empty());
         let only = cells.next()?;
-        if cells.next().is_some() {
+        if cells.next().is_some() || self.is_total(record) {
             return None;
         }
-        let folded = fold(only);
-        let total = self
-            .skip_prefixes
+        Some(only)
+    }
+
+    /// True for a total row: its first non-empty cell starts with one of
+    /// `skip_prefixes` (as whole words) or is one of `skip_cells`.
+    pub fn is_total(&self, record: &Record) -> bool {
+        if self.skip_prefixes.is_empty() && self.skip_cells.is_empty() {
+            return false;
+        }
+        let first = record
+            .fields
             .iter()
-            .any(|p| folded == *p || folded.starts_with(&format!("{p} ")));
-        (!total).then_some(only)
+            .map(str::trim)
+            .find(|f| !f.is_empty())
+            .unwrap_or("");
+        let folded = fold(first);
+        self.skip_cells.contains(&folded)
+            || self
+                .skip_prefixes
+                .iter()
+                .any(|p| folded == *p || folded.starts_with(&format!("{p} ")))
     }
 
     /// True when a row is not data: blank, a title or group row, a total.
@@ -433,21 +456,11 @@ impl Profile {
             .iter()
             .map(str::trim)
             .filter(|f| !f.is_empty());
-        let first = cells.next().unwrap_or("");
+        cells.next();
         if self.skip_single_cell_rows && cells.next().is_none() {
             return true;
         }
-        if !self.skip_prefixes.is_empty() {
-            let folded = fold(first);
-            if self
-                .skip_prefixes
-                .iter()
-                .any(|p| folded == *p || folded.starts_with(&format!("{p} ")))
-            {
-                return true;
-            }
-        }
-        false
+        self.is_total(record)
     }
 
     /// True when a data row's status says to leave it out (a draft, a

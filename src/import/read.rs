@@ -77,6 +77,8 @@ pub struct Records<R: Read> {
     encoding: Encoding,
     record: ByteRecord,
     unclosed_reported: bool,
+    /// Set after a read error: the file ends there.
+    failed: bool,
     /// Set once a field was read as Windows-1252 under `Encoding::Auto`.
     pub legacy_seen: bool,
     /// Bytes read so far, for progress.
@@ -131,6 +133,7 @@ pub fn open<R: Read>(
             encoding,
             record: ByteRecord::new(),
             unclosed_reported: false,
+            failed: false,
             legacy_seen: false,
             position: 0,
         },
@@ -149,7 +152,8 @@ impl<R: Read> Records<R> {
                         lines.quote_line,
                         "a quote opened on this line is never closed (a stray \" in a field?)"
                             .into(),
-                    )));
+                    )
+                    .fatal()));
                 }
                 None
             }
@@ -162,12 +166,17 @@ impl<R: Read> Records<R> {
                 self.position = position.map_or(self.position, csv::Position::byte);
                 Some(self.decode(line))
             }
+            Err(_) if self.failed => None,
             Err(e) => {
+                // A read error may repeat forever: it ends the file.
+                let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                self.failed = fatal;
                 let line = self
                     .csv
                     .get_ref()
                     .original(e.position().map_or(0, csv::Position::line));
-                Some(Err(RowError::at_line(line, format!("unreadable CSV: {e}"))))
+                let error = RowError::at_line(line, format!("unreadable CSV: {e}"));
+                Some(Err(if fatal { error.fatal() } else { error }))
             }
         }
     }
@@ -200,7 +209,20 @@ impl<R: Read> Records<R> {
                         ));
                     }
                     self.legacy_seen = true;
-                    legacy(&record, Encoding::Windows1252)
+                    // Field by field: the UTF-8 ones stay as they are.
+                    let mut out =
+                        StringRecord::with_capacity(record.as_slice().len() * 2, record.len());
+                    for field in &record {
+                        match std::str::from_utf8(field) {
+                            Ok(text) => out.push_field(text),
+                            Err(_) => out.push_field(
+                                &encoding_rs::WINDOWS_1252
+                                    .decode_without_bom_handling(field)
+                                    .0,
+                            ),
+                        }
+                    }
+                    out
                 }
             }
         } else {
@@ -447,6 +469,11 @@ mod tests {
         let (rows, _, legacy) = read_all(b"name,amount\nCaf\xe9 \x80,5\n", Encoding::Auto);
         assert!(legacy);
         assert_eq!(rows[1].get(0), "Café €");
+        // A UTF-8 field beside a Windows-1252 one keeps its own encoding.
+        let (rows, _, _) = read_all("a,b\nSocietà,Caf\u{e9}\n".as_bytes(), Encoding::Auto);
+        assert_eq!(rows[1].get(0), "Società");
+        let (rows, _, _) = read_all(b"a,b\nSociet\xc3\xa0,Caf\xe9\n", Encoding::Auto);
+        assert_eq!((rows[1].get(0), rows[1].get(1)), ("Società", "Café"));
         let (rows, _, _) = read_all(b"name\nCaf\xe9\n", Encoding::Iso88591);
         assert_eq!(rows[1].get(0), "Café");
     }

@@ -196,9 +196,9 @@ impl<R: Read> Source<R> {
         dates: &[Field],
     ) -> Result<(), RowError> {
         let mut mark = profile.decimal_mark;
-        let mut ambiguous_amount: Option<(u64, String)> = None;
+        let mut ambiguous_amount: Option<(u64, usize, String)> = None;
         let mut order: Option<DayMonth> = None;
-        let mut ambiguous_date: Option<(u64, String)> = None;
+        let mut ambiguous_date: Option<(u64, usize, String)> = None;
         let need_dates = profile.date_format.is_none();
         let amount_columns: Vec<usize> = amounts
             .iter()
@@ -239,7 +239,7 @@ impl<R: Read> Source<R> {
                             break;
                         }
                         MarkEvidence::Ambiguous if ambiguous_amount.is_none() => {
-                            ambiguous_amount = Some((record.line, record.get(c).to_string()));
+                            ambiguous_amount = Some((record.line, c, record.get(c).to_string()));
                         }
                         _ => {}
                     }
@@ -254,7 +254,7 @@ impl<R: Read> Source<R> {
                         break;
                     }
                     if ambiguous_date.is_none() && values::date_is_ambiguous(text) {
-                        ambiguous_date = Some((record.line, text.to_string()));
+                        ambiguous_date = Some((record.line, c, text.to_string()));
                     }
                 }
             }
@@ -268,16 +268,18 @@ impl<R: Read> Source<R> {
                 }
                 self.numbers.decimal = m;
             }
-            (None, Some((line, value))) => {
-                return Err(RowError {
-                    line: *line,
-                    column: None,
-                    header: None,
-                    value: Some(crate::text::sanitize(value).into_owned()),
-                    message: "cannot tell from the data whether '.' or ',' is the decimal mark \
-                              (no amount settles it); set decimal_mark in a profile"
-                        .into(),
-                });
+            (None, Some((line, column, value))) => {
+                let mut e = RowError::at(
+                    *line,
+                    *column,
+                    crate::text::sanitize(value).into_owned(),
+                    "",
+                );
+                e.header = self.layout.headers.get(*column).cloned();
+                e.message = "cannot tell from the data whether '.' or ',' is the decimal mark \
+                             (no amount settles it); set decimal_mark in a profile"
+                    .into();
+                return Err(e);
             }
             (None, None) => {}
         }
@@ -294,16 +296,18 @@ impl<R: Read> Source<R> {
                     ));
                     self.dates = DateStyle::Numeric(Some(o));
                 }
-                (None, Some((line, value))) => {
-                    return Err(RowError {
-                        line: *line,
-                        column: None,
-                        header: None,
-                        value: Some(crate::text::sanitize(value).into_owned()),
-                        message: "cannot tell from the data whether dates are day/month or \
-                                  month/day (no date settles it); set date_format in a profile"
-                            .into(),
-                    });
+                (None, Some((line, column, value))) => {
+                    let mut e = RowError::at(
+                        *line,
+                        *column,
+                        crate::text::sanitize(value).into_owned(),
+                        "",
+                    );
+                    e.header = self.layout.headers.get(*column).cloned();
+                    e.message = "cannot tell from the data whether dates are day/month or \
+                                 month/day (no date settles it); set date_format in a profile"
+                        .into();
+                    return Err(e);
                 }
                 (None, None) => {}
             }

@@ -41,7 +41,7 @@ pub(crate) fn reallocate(
     Ok(())
 }
 
-fn record(
+pub(crate) fn record(
     tx: &Transaction<'_>,
     allocation: &Allocation,
     currency: Currency,

@@ -4,9 +4,9 @@
 //! When nothing is dated after the as-of date, that is the answer, read
 //! through a partial index. Otherwise balances are rebuilt from the dated
 //! allocations: what was applied on or before the date, what was written
-//! off by then, what an import found settled by then (its `settled_on` is
-//! never later than its batch's date, so the batches' dates stand for
-//! them), and only documents and payments that existed then.
+//! off by then, what imports found settled by then (always on an import's
+//! date, so the batches' dates stand for them), and only documents and
+//! payments that existed then.
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -41,7 +41,9 @@ const AS_OF_SELECT: &str =
           - COALESCE((SELECT SUM(a.amount_minor) FROM allocation a
                       WHERE a.credit_note_id = i.id AND a.allocated_on <= ?1), 0)
           - CASE WHEN i.written_off_on <= ?1 THEN i.written_off_minor ELSE 0 END
-          - CASE WHEN i.settled_on <= ?1 THEN i.settled_minor ELSE 0 END,
+          - CASE WHEN i.settled_on <= ?1 THEN i.settled_minor ELSE 0 END
+          - COALESCE((SELECT SUM(s.amount_minor) FROM settlement s
+                      WHERE s.invoice_id = i.id AND s.settled_on <= ?1), 0),
         CASE WHEN i.written_off_on <= ?1 THEN i.written_off_on END,
         CASE WHEN i.closed_on <= ?1 THEN i.closed_on END,
         COALESCE((SELECT SUM(a.discount_minor) FROM allocation a

@@ -22,6 +22,8 @@ pub struct NewBatch {
     pub file_name: String,
     /// The import's as-of date.
     pub on: NaiveDate,
+    /// A dry run: rolled back whatever happens.
+    pub dry_run: bool,
 }
 
 /// What an import did, as recorded.
@@ -84,6 +86,8 @@ pub struct Existing {
     pub written_off: bool,
     /// The import that last carried it.
     pub import_id: Option<i64>,
+    /// What imports found settled on it, in minor units.
+    pub settled_minor: i64,
 }
 
 /// A customer as an import matches it.
@@ -165,6 +169,7 @@ impl Store {
         // rollback journal, instead of twice through the WAL; it is just as
         // atomic. Another process with the ledger open keeps it in WAL.
         let bulk = batch.kind == "invoices"
+            && !batch.dry_run
             && self
                 .conn
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM invoice)", [], |r| {
@@ -178,11 +183,24 @@ impl Store {
                     r.get::<_, String>(0)
                 })
                 .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+        if journal {
+            // Without the WAL, NORMAL would not survive a power cut.
+            self.conn
+                .execute_batch("PRAGMA synchronous = FULL")
+                .context("cannot set the ledger's pragmas")?;
+        }
         let result = self.import_in(batch, work);
         if journal {
-            self.conn
+            let restored = self
+                .conn
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-                .context("cannot return the ledger to WAL")?;
+                .and_then(|_| self.conn.execute_batch("PRAGMA synchronous = NORMAL"))
+                .context("cannot return the ledger to WAL");
+            // The import's own error matters more; the next open returns
+            // the ledger to WAL in any case.
+            if let (Ok(_), Err(e)) = (&result, restored) {
+                return Err(e.into());
+            }
         }
         result
     }
@@ -237,6 +255,39 @@ impl Store {
         }
         tx.commit().context("cannot commit the import")?;
         Ok(value)
+    }
+
+    /// Records an import that changed nothing (the ledger matched the file
+    /// already), so the history still lists it.
+    pub fn record_unchanged_import(
+        &mut self,
+        batch: &NewBatch,
+        counts: Counts,
+        sha256: &str,
+    ) -> Result<()> {
+        let n = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO import_batch (kind, profile, file_name, sha256, rows_read, created, updated,
+                    unchanged, skipped, imported_on, recorded_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    batch.kind,
+                    batch.profile,
+                    batch.file_name,
+                    sha256,
+                    n(counts.rows),
+                    n(counts.created),
+                    n(counts.updated),
+                    n(counts.unchanged),
+                    n(counts.skipped),
+                    IsoDate::from(batch.on),
+                    now_stamp()
+                ],
+            )
+            .context("cannot record the import")?;
+            Ok(())
+        })
     }
 
     /// Every recorded import, newest first.
@@ -304,7 +355,8 @@ impl Store {
     }
 
     /// Records a waiting bank line as a payment of `customer_id`, applied
-    /// to `invoice_id` first when given; returns the payment's id.
+    /// to `invoice_id` first when given; returns the payment's id. One
+    /// transaction: a line is allocated once only.
     pub fn allocate_receipt(
         &mut self,
         receipt_id: i64,
@@ -317,19 +369,6 @@ impl Store {
                 what: "waiting payment",
                 key: receipt_id.to_string(),
             })?;
-        let allocated: Option<i64> = self
-            .conn()
-            .query_row(
-                "SELECT allocated_to FROM receipt WHERE id = ?1",
-                [receipt_id],
-                |r| r.get(0),
-            )
-            .context("cannot read the waiting payment")?;
-        if allocated.is_some() {
-            return Err(StoreError::Refused(format!(
-                "payment {receipt_id} is already allocated"
-            )));
-        }
         let payment = super::NewPayment {
             customer_id,
             paid_on: receipt.paid_on,
@@ -339,21 +378,30 @@ impl Store {
             reference: receipt.reference.clone(),
             invoice_id,
         };
-        let id = self.insert_payment(&payment)?;
-        self.write(|tx| {
-            tx.execute(
-                "UPDATE receipt SET allocated_to = ?2 WHERE id = ?1",
-                params![receipt_id, id],
-            )
-            .context("cannot mark the payment allocated")?;
+        if let Some(invoice_id) = invoice_id {
+            self.check_payable(invoice_id, &payment)?;
+        }
+        self.write_account(customer_id, receipt.paid_on, |tx| {
+            let id = super::payments::insert_payment(tx, &payment)?;
+            let claimed = tx
+                .execute(
+                    "UPDATE receipt SET allocated_to = ?2 WHERE id = ?1 AND allocated_to IS NULL",
+                    params![receipt_id, id],
+                )
+                .context("cannot mark the payment allocated")?;
+            if claimed == 0 {
+                return Err(StoreError::Refused(format!(
+                    "waiting payment {receipt_id} is already allocated"
+                )));
+            }
             tx.execute(
                 "UPDATE payment SET import_id = ?2 WHERE id = ?1",
                 params![id, receipt.import_id],
             )
             .context("cannot mark the payment allocated")?;
-            Ok(())
-        })?;
-        Ok(id)
+            super::allocate::reallocate(tx, customer_id, payment.currency)?;
+            Ok(id)
+        })
     }
 }
 
@@ -505,7 +553,9 @@ impl ImportTx<'_> {
             .tx
             .prepare_cached(
                 "SELECT id, customer_id, kind, issue_date, due_date, amount_minor, currency, open_minor,
-                    written_off_on IS NOT NULL, import_id
+                    written_off_on IS NOT NULL, import_id,
+                    settled_minor + COALESCE((SELECT SUM(s.amount_minor) FROM settlement s
+                                              WHERE s.invoice_id = invoice.id), 0)
                  FROM invoice WHERE number = ?1",
             )
             .and_then(|mut s| {
@@ -514,7 +564,7 @@ impl ImportTx<'_> {
                         (r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?),
                         (r.get::<_, String>(3)?, r.get::<_, String>(4)?),
                         (r.get::<_, i64>(5)?, r.get::<_, String>(6)?, r.get::<_, i64>(7)?),
-                        (r.get::<_, bool>(8)?, r.get::<_, Option<i64>>(9)?),
+                        (r.get::<_, bool>(8)?, r.get::<_, Option<i64>>(9)?, r.get::<_, i64>(10)?),
                     ))
                 })
                 .optional()
@@ -524,7 +574,7 @@ impl ImportTx<'_> {
             (id, customer_id, kind),
             (issue, due),
             (amount, currency, open),
-            (wo, import_id),
+            (wo, import_id, settled),
         )) = row
         else {
             return Ok(None);
@@ -541,6 +591,7 @@ impl ImportTx<'_> {
             open_minor: open,
             written_off: wo,
             import_id,
+            settled_minor: settled,
         }))
     }
 
@@ -638,66 +689,122 @@ impl ImportTx<'_> {
         Ok(())
     }
 
-    /// Takes `minor` off a document's open balance as settled before the
-    /// import (what the export says was paid or used, not when).
-    pub fn settle(&mut self, existing: &Existing, minor: i64) -> Result<()> {
-        if minor <= 0 {
+    /// Takes `delta` off a document's open balance as settled before the
+    /// import (what the export says was paid or used, not when); a negative
+    /// `delta` undoes that much of what earlier imports settled.
+    pub fn settle(&mut self, existing: &Existing, delta: i64) -> Result<()> {
+        if delta == 0 {
             return Ok(());
         }
-        let on = iso(self.on);
+        let on = IsoDate::from(self.on);
         self.tx
             .prepare_cached(
-                "UPDATE invoice SET open_minor = open_minor - ?2, settled_minor = settled_minor + ?2,
-                    settled_on = ?3, closed_on = CASE WHEN open_minor - ?2 = 0 THEN ?3 ELSE closed_on END
+                "INSERT INTO settlement (invoice_id, import_id, settled_on, amount_minor)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .and_then(|mut s| s.execute(params![existing.id, self.batch, on, delta]))
+            .context("cannot record what was settled before the import")?;
+        self.tx
+            .prepare_cached(
+                "UPDATE invoice SET open_minor = open_minor - ?2,
+                    closed_on = CASE WHEN open_minor - ?2 = 0 THEN ?3 WHEN ?2 < 0 THEN NULL
+                                     ELSE closed_on END
                  WHERE id = ?1",
             )
-            .and_then(|mut s| s.execute(params![existing.id, minor, on]))
+            .and_then(|mut s| s.execute(params![existing.id, delta, on]))
             .context("cannot record what was settled before the import")?;
         self.touched.insert(existing.customer_id);
         Ok(())
+    }
+
+    /// Applies the unapplied credit of payments an earlier export listed
+    /// (QuickBooks' Payment rows) to `existing`, up to `most`: a newer
+    /// export showing an invoice paid down may be showing that payment
+    /// applied. Returns what was applied.
+    pub fn apply_listed_credit(&mut self, existing: &Existing, most: i64) -> Result<i64> {
+        let credits: Vec<(PaymentId, i64)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, unapplied_minor FROM payment
+                 WHERE customer_id = ?1 AND currency = ?2 AND unapplied_minor > 0
+                   AND import_key LIKE 'row:%'
+                 ORDER BY paid_on, id",
+            )
+            .and_then(|mut s| {
+                s.query_map(
+                    params![existing.customer_id, existing.currency.as_str()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?
+                .collect()
+            })
+            .context("cannot read payments on account")?;
+        let mut applied = 0;
+        for (payment, unapplied) in credits {
+            let take = unapplied.min(most - applied);
+            if take <= 0 {
+                break;
+            }
+            let allocation = crate::ledger::Allocation {
+                invoice_id: existing.id,
+                source: crate::ledger::SourceRef::Payment(payment),
+                amount: existing.currency.from_minor(take),
+                discount: rust_decimal::Decimal::ZERO,
+            };
+            super::allocate::record(self.tx, &allocation, existing.currency, Some(self.on))?;
+            applied += take;
+        }
+        if applied > 0 {
+            self.touched.insert(existing.customer_id);
+        }
+        Ok(applied)
     }
 
     /// Open invoices that earlier imports of this profile carried and this
     /// one did not, counting only imports this one shares an invoice with
     /// (a newer export of the same thing, not another source).
     pub fn vanished(&self, profile: &str) -> Result<Vec<Vanished>> {
+        if self.carried_from.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut earlier: Vec<i64> = self.carried_from.iter().copied().collect();
         earlier.sort_unstable();
+        let list = earlier
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        // One pass over the invoices, however many earlier imports.
+        let sql = format!(
+            "SELECT i.number, c.code, i.open_minor, i.currency
+             FROM invoice i JOIN customer c ON c.id = i.customer_id
+             WHERE i.import_id IN ({list}) AND i.open_minor > 0 AND i.kind = 'invoice'
+               AND i.import_id IN (SELECT id FROM import_batch WHERE kind = 'invoices' AND profile = ?1)
+             ORDER BY c.code, i.number"
+        );
         let mut stmt = self
             .tx
-            .prepare_cached(
-                "SELECT i.number, c.code, i.open_minor, i.currency
-                 FROM invoice i JOIN customer c ON c.id = i.customer_id
-                 WHERE i.import_id = ?1 AND i.open_minor > 0 AND i.kind = 'invoice'
-                   AND ?1 IN (SELECT id FROM import_batch WHERE kind = 'invoices' AND profile = ?2)
-                 ORDER BY c.code, i.number",
-            )
+            .prepare(&sql)
             .context("cannot list vanished invoices")?;
-        let mut vanished = Vec::new();
-        for batch in earlier {
-            let rows = stmt
-                .query_map(params![batch, profile], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, String>(1)?,
-                        r.get::<_, i64>(2)?,
-                        r.get::<_, String>(3)?,
-                    ))
-                })
-                .context("cannot list vanished invoices")?;
-            for row in rows {
-                let (number, customer, open_minor, currency) =
-                    row.context("cannot read an invoice")?;
-                vanished.push(Vanished {
-                    number,
-                    customer,
-                    open_minor,
-                    currency: rows::currency(&currency)?,
-                });
-            }
-        }
-        vanished.sort_by(|a, b| (&a.customer, &a.number).cmp(&(&b.customer, &b.number)));
-        Ok(vanished)
+        let rows = stmt
+            .query_map(params![profile], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            })
+            .context("cannot list vanished invoices")?;
+        rows.map(|row| {
+            let (number, customer, open_minor, currency) = row.context("cannot read an invoice")?;
+            Ok(Vanished {
+                number,
+                customer,
+                open_minor,
+                currency: rows::currency(&currency)?,
+            })
+        })
+        .collect()
     }
 
     /// Open invoices of a customer in a currency with exactly this open

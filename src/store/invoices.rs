@@ -96,7 +96,9 @@ impl Store {
             .prepare(
                 "SELECT due_date, closed_on FROM invoice
                  WHERE customer_id = ?1 AND kind = 'invoice' AND closed_on IS NOT NULL AND written_off_on IS NULL
-                   AND NOT (settled_minor > 0 AND closed_on = settled_on)
+                   AND closed_on IS NOT settled_on
+                   AND NOT EXISTS (SELECT 1 FROM settlement s
+                                   WHERE s.invoice_id = invoice.id AND s.settled_on = invoice.closed_on)
                  ORDER BY closed_on DESC, id DESC LIMIT ?2",
             )
             .context("cannot read paid invoices")?;

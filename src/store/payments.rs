@@ -45,7 +45,7 @@ impl Store {
         })
     }
 
-    fn check_payable(&self, invoice_id: InvoiceId, payment: &NewPayment) -> Result<()> {
+    pub(crate) fn check_payable(&self, invoice_id: InvoiceId, payment: &NewPayment) -> Result<()> {
         let (number, customer, kind, currency, written_off): (String, i64, String, String, Option<String>) = self
             .conn()
             .query_row(
