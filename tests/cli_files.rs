@@ -375,16 +375,11 @@ fn a_schema_3_ledger_keeps_its_imports() {
     assert_eq!(waiting[0]["amount"], "1000.00");
     // 000124: 350.50, of which 300.00 settled before the two imports.
     let open = |as_of: &str| {
-        let out = common::bare_dun(ledger.dir.path())
-            .arg("--db")
-            .arg(&ledger.db)
-            .args([
-                "--as-of", as_of, "invoice", "show", "000124", "--format", "json",
-            ])
-            .output()
-            .unwrap();
-        assert!(out.status.success());
-        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let v = ledger.run_json(
+            ledger
+                .dun_as_of(as_of)
+                .args(["invoice", "show", "000124", "--format", "json"]),
+        );
         v[0]["open_balance"].as_str().unwrap().to_string()
     };
     assert_eq!(open("2026-11-22"), "50.50");

@@ -134,21 +134,11 @@ fn generic_english_export_with_every_quirk() {
     assert_eq!(acme["email"], "ap@acme.example", "{acme}");
     // As of a day before the import the paid part of 000124 was paid
     // already (the export cannot say when): its open balance is the same.
-    let out = common::bare_dun(ledger.dir.path())
-        .arg("--db")
-        .arg(&ledger.db)
-        .args([
-            "--as-of",
-            "2026-11-21",
-            "invoice",
-            "list",
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let before: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let before = ledger.run_json(
+        ledger
+            .dun_as_of("2026-11-21")
+            .args(["invoice", "list", "--format", "json"]),
+    );
     let paid = before
         .as_array()
         .unwrap()
@@ -470,21 +460,15 @@ fn a_configured_profile_reads_a_bank_layout() {
         "Kontoauszug 11/2026|\nBuchungstag|Betrag|Verwendungszweck\n20261116|200,00|Rechnung 2026/002\n",
     )
     .unwrap();
-    let out = ledger
-        .dun()
-        .arg("--config")
-        .arg(&config)
-        .args(["import", "payments"])
-        .arg(&file)
-        .args(["--profile", "mybank", "--format", "json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = ledger.run_json(
+        ledger
+            .dun()
+            .arg("--config")
+            .arg(&config)
+            .args(["import", "payments"])
+            .arg(&file)
+            .args(["--profile", "mybank", "--format", "json"]),
     );
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["matched"], 1, "{report}");
     assert_eq!(open_of(&ledger, "2026/002"), "0.00");
     let check = ledger
@@ -703,26 +687,19 @@ fn as_of_balances_follow_each_import_that_settled_part_of_an_invoice() {
         .unwrap();
     };
     let run = |as_of: &str, args: &[&str]| {
-        let out = common::bare_dun(ledger.dir.path())
-            .arg("--db")
-            .arg(&ledger.db)
-            .args(["--as-of", as_of])
-            .args(args)
-            .output()
-            .unwrap();
+        let out = ledger.dun_as_of(as_of).args(args).output().unwrap();
         assert!(
             out.status.success(),
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        String::from_utf8(out.stdout).unwrap()
     };
     let open_on = |as_of: &str| {
-        let v: Value = serde_json::from_str(&run(
-            as_of,
-            &["invoice", "show", "INV-1", "--format", "json"],
-        ))
-        .unwrap();
+        let v = ledger.run_json(
+            ledger
+                .dun_as_of(as_of)
+                .args(["invoice", "show", "INV-1", "--format", "json"]),
+        );
         v[0]["open_balance"].as_str().unwrap().to_string()
     };
     write("700.00");

@@ -15,7 +15,7 @@ use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError};
 use crate::ledger::DocumentKind;
 use crate::money::Currency;
-use crate::store::{ImportTx, NewBatch, NewPayment, Store};
+use crate::store::{ImportTx, NewPayment, Store};
 
 /// One invoice, credit note or payment row, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,13 +61,7 @@ pub fn import_invoices(
             return Ok(report);
         }
     };
-    let batch = NewBatch {
-        kind: "invoices",
-        profile: options.profile.name.clone(),
-        file_name: options.file_name.clone(),
-        on: options.as_of,
-        dry_run: options.dry_run,
-    };
+    let batch = options.batch("invoices");
     // Reading and checking rows runs on a thread of its own, a batch at a
     // time, while this one writes the batch before.
     let read_bytes = AtomicU64::new(0);

@@ -143,6 +143,19 @@ pub struct Options {
     pub currency: Currency,
 }
 
+impl Options {
+    /// The import as the ledger records it.
+    fn batch(&self, kind: &'static str) -> crate::store::NewBatch {
+        crate::store::NewBatch {
+            kind,
+            profile: self.profile.name.clone(),
+            file_name: self.file_name.clone(),
+            on: self.as_of,
+            dry_run: self.dry_run,
+        }
+    }
+}
+
 /// How an import ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

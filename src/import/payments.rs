@@ -18,7 +18,7 @@ use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError, Waiting};
 use crate::ledger::{DocumentKind, InvoiceId};
 use crate::money::{Currency, plain_amount};
-use crate::store::{ImportTx, NewBatch, NewPayment, Store};
+use crate::store::{ImportTx, NewPayment, Store};
 
 /// One bank line, checked.
 #[derive(Debug, Clone)]
@@ -57,13 +57,7 @@ pub fn import_payments(
             return Ok(report);
         }
     };
-    let batch = NewBatch {
-        kind: "payments",
-        profile: options.profile.name.clone(),
-        file_name: options.file_name.clone(),
-        on: options.as_of,
-        dry_run: options.dry_run,
-    };
+    let batch = options.batch("payments");
     store
         .import(&batch, |tx| {
             let mut customers = CustomerIndex::load(tx)?;

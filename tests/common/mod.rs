@@ -29,6 +29,24 @@ impl Ledger {
         cmd
     }
 
+    /// `dun --db LEDGER --as-of AS_OF …`: the same ledger, another date.
+    pub fn dun_as_of(&self, as_of: &str) -> Command {
+        let mut cmd = bare_dun(self.dir.path());
+        cmd.arg("--db").arg(&self.db).args(["--as-of", as_of]);
+        cmd
+    }
+
+    /// Runs a prepared command that must succeed and print JSON.
+    pub fn run_json(&self, cmd: &mut Command) -> serde_json::Value {
+        let output = cmd.output().expect("runs");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).expect("valid JSON")
+    }
+
     /// Runs a command that must succeed; returns stdout.
     pub fn ok(&self, args: &[&str]) -> String {
         let output = self.dun().args(args).output().expect("runs");
