@@ -723,3 +723,21 @@ fn as_of_balances_follow_each_import_that_settled_part_of_an_invoice() {
     // The newest export shows it open again: what imports settled is undone.
     assert_eq!(open_on("2026-11-22"), "900.00");
 }
+
+#[test]
+fn a_dry_run_before_the_ledger_exists_creates_nothing() {
+    let ledger = Ledger::new();
+    let report = import(
+        &ledger,
+        "invoices",
+        "generic-en.csv",
+        "generic",
+        &["--dry-run"],
+    );
+    assert_eq!(report["outcome"], "dry_run");
+    assert_eq!(counts(&report), [5, 5, 0, 0, 0]);
+    assert!(
+        !ledger.db.exists(),
+        "no ledger file where the ledger would be"
+    );
+}

@@ -47,7 +47,14 @@ fn import_file(
         as_of: session.as_of,
         currency: session.config.config.currency,
     };
-    let mut store = session.open()?;
+    // A dry run with no ledger yet runs against an empty one of its own,
+    // removed afterwards: it writes nothing where the ledger would be.
+    let scratch = (args.dry_run && !session.db.exists()).then(Scratch::new);
+    let mut store = match &scratch {
+        Some(scratch) => crate::store::Store::open(&scratch.0)
+            .context("cannot open a scratch ledger for the dry run")?,
+        None => session.open()?,
+    };
     let bar = progress_bar(size);
     let mut progress = |bytes: u64| {
         bar.set_position(bytes);
@@ -93,6 +100,28 @@ fn import_file(
         );
     }
     Ok(())
+}
+
+/// A temporary ledger file, removed (with its journal files) when dropped.
+struct Scratch(std::path::PathBuf);
+
+impl Scratch {
+    fn new() -> Scratch {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        Scratch(std::env::temp_dir().join(format!("dun-dry-run-{}-{nanos}.db", std::process::id())))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = self.0.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+    }
 }
 
 /// `FILE:LINE:COLUMN: …`, the form editors jump to.
