@@ -741,3 +741,37 @@ fn a_dry_run_before_the_ledger_exists_creates_nothing() {
         "no ledger file where the ledger would be"
     );
 }
+
+#[test]
+fn a_row_skipped_as_invalid_leaves_no_new_customer_behind() {
+    let ledger = Ledger::new();
+    import(&ledger, "invoices", "generic-en.csv", "generic", &[]);
+    let file = ledger.dir.path().join("clash.csv");
+    // 000123 is ACME's: a new customer ZED cannot take it.
+    std::fs::write(
+        &file,
+        "number,customer,issue_date,amount\n000123,ZED,2026-11-01,5.00\nNEW-1,ACME,2026-11-01,7.00\n",
+    )
+    .unwrap();
+    let out = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(&file)
+        .arg("--skip-invalid")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("clash.csv:2: 000123 belongs to another customer")
+    );
+    let codes: Vec<String> = ledger
+        .json(&["customer", "list"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["code"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!codes.contains(&"ZED".to_string()), "{codes:?}");
+    assert_eq!(open_of(&ledger, "NEW-1"), "7.00");
+}

@@ -460,6 +460,22 @@ fn apply(
     report: &mut Report,
     occurrences: &mut HashMap<String, u32>,
 ) -> Result<(), ImportError> {
+    // A number the ledger has already belongs to a customer it knows: a
+    // new customer is not created for a row that will be refused.
+    if row.kind != RowType::Payment
+        && matches!(customers.find(&row.customer), Ok(None))
+        && tx.invoice(&row.number)?.is_some()
+    {
+        report.error(RowError::at_line(
+            row.line,
+            format!(
+                "{} belongs to another customer in the ledger, not {}",
+                crate::text::sanitize(&row.number),
+                crate::text::sanitize(row.customer.label())
+            ),
+        ));
+        return Ok(());
+    }
     let customer_id = match customers.resolve(tx, &row.customer)? {
         Ok(id) => id,
         Err(why) => {
