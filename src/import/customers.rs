@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::profile::fold;
+use super::layout::fold;
 use crate::ledger::CustomerId;
 use crate::store::{ImportTx, KnownCustomer, StoreError};
 

@@ -9,7 +9,9 @@
 
 mod cells;
 mod customers;
+mod invoice_rows;
 mod invoices;
+pub mod layout;
 mod payments;
 pub mod profile;
 pub mod read;

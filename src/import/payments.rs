@@ -142,7 +142,7 @@ fn bank_key(line: &Line, minor: i64) -> String {
         line.currency.to_string(),
         line.counterparty
             .as_deref()
-            .map(super::profile::fold)
+            .map(super::layout::fold)
             .unwrap_or_default(),
         line.reference.clone().unwrap_or_default(),
     ] {

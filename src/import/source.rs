@@ -8,7 +8,8 @@ use std::io::Read;
 use sha2::{Digest, Sha256};
 
 use super::RowError;
-use super::profile::{Field, Layout, Profile};
+use super::layout::Layout;
+use super::profile::{Field, Profile};
 use super::read::{self, Encoding, Record, Records};
 use super::values::{self, DateStyle, DayMonth, MarkEvidence, NumberStyle};
 

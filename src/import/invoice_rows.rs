@@ -1,0 +1,249 @@
+//! The rows of an invoice export, read and checked: what each row is, who
+//! it names, its dates and its amounts in minor units.
+
+use std::io::Read;
+
+use chrono::NaiveDate;
+
+use super::Options;
+use super::RowError;
+use super::cells::{Cells, latest_date};
+use super::customers::CustomerKey;
+use super::profile::{Field, RowType};
+use super::read::Record;
+use super::source::Source;
+use crate::money::Currency;
+
+/// One invoice, credit note or payment row, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Row {
+    pub(super) line: u64,
+    pub(super) number: String,
+    pub(super) customer: CustomerKey,
+    pub(super) kind: RowType,
+    pub(super) issue_date: NaiveDate,
+    pub(super) due_date: NaiveDate,
+    /// Positive, minor units.
+    pub(super) amount_minor: i64,
+    pub(super) currency: Currency,
+    /// What is still open, minor units, when the file says.
+    pub(super) open_minor: Option<i64>,
+}
+
+/// Reads one row; `Ok(None)` for a row its type or status says to leave out.
+pub(super) fn parse<R: Read>(
+    record: &Record,
+    source: &Source<R>,
+    options: &Options,
+    group: Option<&str>,
+) -> Result<Option<Row>, RowError> {
+    let cells = Cells::new(record, source)?;
+    if options.profile.skipped_status(record, &source.layout) {
+        return Ok(None);
+    }
+    let kind = match cells.value(Field::Type) {
+        None => None,
+        Some(t) => match options.profile.row_type(t) {
+            Some(RowType::Skip) => return Ok(None),
+            Some(k) => Some(k),
+            None => {
+                return Err(cells.bad(
+                    Field::Type,
+                    &format!(
+                        "a document type this profile knows ({})",
+                        options.profile.known_types()
+                    ),
+                ));
+            }
+        },
+    };
+    let number = match (cells.text(Field::Number, "a document number")?, kind) {
+        (Some(n), _) if looks_shortened(&n) => {
+            return Err(cells.bad(
+                Field::Number,
+                "a document number as written, not shortened by a spreadsheet (export the column as text)",
+            ));
+        }
+        (Some(n), _) => n,
+        // A payment on account may have no number of its own.
+        (None, Some(RowType::Payment)) => String::new(),
+        (None, _) => return Err(cells.bad(Field::Number, "a document number")),
+    };
+    let mut customer = CustomerKey {
+        code: None,
+        name: cells.text(Field::CustomerName, "a customer name")?,
+        either: None,
+        email: None,
+    };
+    let code = cells.text(Field::CustomerCode, "a customer code")?;
+    let either = cells
+        .text(Field::Customer, "a customer")?
+        .or_else(|| group.map(str::to_string));
+    match (code, either) {
+        (Some(code), _) => customer.code = Some(code),
+        (None, Some(e)) if cells.has(Field::CustomerName) && !cells.has(Field::CustomerCode) => {
+            customer.code = Some(e);
+        }
+        (None, e) => customer.either = e,
+    }
+    if customer.code.is_none() && customer.either.is_none() && customer.name.is_none() {
+        if options.profile.customer_from_group_rows && !cells.has(Field::Customer) {
+            return Err(RowError::at_line(
+                cells.line(),
+                "expected a customer: no customer column and no customer row above this one".into(),
+            ));
+        }
+        let field = [Field::CustomerCode, Field::Customer, Field::CustomerName]
+            .into_iter()
+            .find(|f| cells.has(*f))
+            .unwrap_or(Field::Customer);
+        return Err(cells.bad(field, "a customer"));
+    }
+    if let Some(email) = cells.text(Field::Email, "an email address")? {
+        if !plausible_email(&email) {
+            return Err(cells.bad(Field::Email, "an email address like accounts@example.com"));
+        }
+        customer.email = Some(email);
+    }
+    let currency = cells.currency(options.currency)?;
+    let latest = latest_date(options.as_of);
+    let issue_date = cells
+        .date(Field::IssueDate, latest)?
+        .ok_or_else(|| cells.bad(Field::IssueDate, "an issue date"))?;
+    // A blank due date (paid on receipt, charged automatically) means due on issue.
+    let due_date = cells.date(Field::DueDate, latest)?.unwrap_or(issue_date);
+    if due_date < issue_date {
+        return Err(cells.bad(
+            Field::DueDate,
+            &format!("a due date on or after the issue date {issue_date}"),
+        ));
+    }
+    let given = cells.amount(Field::Amount, currency)?;
+    let open = cells.amount(Field::Open, currency)?;
+    let paid = cells.amount(Field::Paid, currency)?;
+    let total = match (given, cells.has(Field::Amount)) {
+        (Some(t), _) => t,
+        (None, false) => open
+            .unwrap_or_default()
+            .checked_add(paid.unwrap_or_default())
+            .ok_or_else(|| cells.bad(Field::Open, "an amount dun can hold"))?,
+        (None, true) => return Err(cells.bad(Field::Amount, "an amount")),
+    };
+    let kind = match kind {
+        Some(k) => k,
+        None if total < 0 => RowType::CreditNote,
+        None => RowType::Invoice,
+    };
+    // Credit notes and payments are often written negative; their size is
+    // what matters.
+    let (amount_minor, open, paid) = if kind == RowType::Invoice {
+        (total, open, paid)
+    } else {
+        (total.abs(), open.map(i64::abs), paid.map(i64::abs))
+    };
+    if amount_minor <= 0 && kind != RowType::Payment {
+        return Err(cells.bad(Field::Amount, "an amount above zero"));
+    }
+    let shown = |minor: i64| currency.from_minor(minor);
+    // What is still open, when the file says: its open column, trusted over
+    // a paid column (Xero's InvoiceAmountDue also leaves out credit notes
+    // applied, so paid + due can fall short of the total).
+    let open_minor = match (open, paid) {
+        (Some(o), _) => Some(o),
+        (None, Some(p)) if p > amount_minor && kind != RowType::Payment => {
+            return Err(cells.bad(
+                Field::Paid,
+                &format!(
+                    "a paid amount no larger than the total {}",
+                    shown(amount_minor)
+                ),
+            ));
+        }
+        (None, Some(p)) => Some(amount_minor - p),
+        (None, None) => None,
+    };
+    if kind != RowType::Payment
+        && let Some(o) = open_minor
+        && !(0..=amount_minor).contains(&o)
+    {
+        let field = if open.is_some() {
+            Field::Open
+        } else {
+            Field::Paid
+        };
+        return Err(cells.bad(
+            field,
+            &format!(
+                "an open balance between 0 and the total {}",
+                shown(amount_minor)
+            ),
+        ));
+    }
+    Ok(Some(Row {
+        line: cells.line(),
+        number,
+        customer,
+        kind,
+        issue_date,
+        due_date,
+        amount_minor,
+        currency,
+        open_minor,
+    }))
+}
+
+/// `1.23457E+11`, `1,2E11`: a long number a spreadsheet turned into a float.
+fn looks_shortened(number: &str) -> bool {
+    let upper = number.to_ascii_uppercase();
+    upper.split_once('E').is_some_and(|(m, e)| {
+        let e = e.strip_prefix('+').unwrap_or(e);
+        (m.contains('.') || m.contains(','))
+            && !m.starts_with(['.', ','])
+            && m.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+            && !e.is_empty()
+            && e.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// One `@`, something before it, a dotted domain after, no spaces.
+fn plausible_email(email: &str) -> bool {
+    email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && !domain.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.contains(char::is_whitespace)
+    })
+}
+
+/// Checks that a line item repeats its invoice's totals.
+pub(super) fn same_document(first: &Row, item: &Row) -> Result<(), RowError> {
+    let differs = |what: &str| {
+        Err(RowError::at_line(
+            item.line,
+            format!(
+                "invoice {} appears again with a different {what} than on line {}; line items of one \
+                 invoice must repeat its totals",
+                crate::text::sanitize(&item.number),
+                first.line
+            ),
+        ))
+    };
+    if item.customer != first.customer {
+        return differs("customer");
+    }
+    if (item.issue_date, item.due_date) != (first.issue_date, first.due_date) {
+        return differs("date");
+    }
+    if (item.amount_minor, item.currency, item.open_minor)
+        != (first.amount_minor, first.currency, first.open_minor)
+    {
+        return differs("total");
+    }
+    if item.kind != first.kind {
+        return differs("type");
+    }
+    Ok(())
+}

@@ -1,0 +1,237 @@
+//! An import's writes on payments and bank lines, and allocating a bank
+//! line that waited for the bookkeeper.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+
+use super::super::rows::{self, IsoDate};
+use super::super::{Context, NewPayment, Result, Store, StoreError, allocate, payments};
+use super::ImportTx;
+use crate::ledger::{CustomerId, InvoiceId, PaymentId};
+use crate::money::Currency;
+
+/// A bank line waiting to be allocated.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Receipt {
+    /// Its id (`dun payment allocate ID`).
+    pub id: i64,
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount in minor units.
+    #[serde(skip)]
+    pub amount_minor: i64,
+    /// Currency.
+    pub currency: Currency,
+    /// Who paid, as the bank wrote it.
+    pub counterparty: Option<String>,
+    /// The reference, as the bank wrote it.
+    pub reference: Option<String>,
+    /// The import and line it came from.
+    pub import_id: i64,
+    /// Its line in that file.
+    pub line: u64,
+}
+
+impl Store {
+    /// Bank lines waiting for `dun payment allocate`, oldest first.
+    pub fn receipts(&self) -> Result<Vec<Receipt>> {
+        read_receipts(
+            self.conn(),
+            "WHERE allocated_to IS NULL ORDER BY paid_on, id",
+            [],
+        )
+    }
+
+    /// Records a waiting bank line as a payment of `customer_id`, applied
+    /// to `invoice_id` first when given; returns the payment's id. One
+    /// transaction: a line is allocated once only.
+    pub fn allocate_receipt(
+        &mut self,
+        receipt_id: i64,
+        customer_id: CustomerId,
+        invoice_id: Option<InvoiceId>,
+    ) -> Result<PaymentId> {
+        let receipt = read_receipts(self.conn(), "WHERE id = ?1", [receipt_id])?
+            .pop()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "waiting payment",
+                key: receipt_id.to_string(),
+            })?;
+        let payment = NewPayment {
+            customer_id,
+            paid_on: receipt.paid_on,
+            amount: rows::amount(receipt.amount_minor, receipt.currency),
+            currency: receipt.currency,
+            method: Some("transfer".into()),
+            reference: receipt.reference.clone(),
+            invoice_id,
+        };
+        if let Some(invoice_id) = invoice_id {
+            self.check_payable(invoice_id, &payment)?;
+        }
+        self.write_account(customer_id, receipt.paid_on, |tx| {
+            let id = payments::insert_payment(tx, &payment)?;
+            let claimed = tx
+                .execute(
+                    "UPDATE receipt SET allocated_to = ?2 WHERE id = ?1 AND allocated_to IS NULL",
+                    params![receipt_id, id],
+                )
+                .context("cannot mark the payment allocated")?;
+            if claimed == 0 {
+                return Err(StoreError::Refused(format!(
+                    "waiting payment {receipt_id} is already allocated"
+                )));
+            }
+            tx.execute(
+                "UPDATE payment SET import_id = ?2 WHERE id = ?1",
+                params![id, receipt.import_id],
+            )
+            .context("cannot mark the payment allocated")?;
+            allocate::reallocate(tx, customer_id, payment.currency)?;
+            Ok(id)
+        })
+    }
+}
+
+fn read_receipts(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<Receipt>> {
+    let sql = format!(
+        "SELECT id, paid_on, amount_minor, currency, counterparty, reference, import_id, line
+         FROM receipt {filter}"
+    );
+    let mut stmt = conn.prepare(&sql).context("cannot read waiting payments")?;
+    let rows = stmt
+        .query_map(args, |r| {
+            Ok((
+                (
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                ),
+                (
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get::<_, i64>(6)?,
+                    r.get::<_, i64>(7)?,
+                ),
+            ))
+        })
+        .context("cannot read waiting payments")?;
+    rows.map(|row| {
+        let ((id, on, minor, currency), (counterparty, reference, import_id, line)) =
+            row.context("cannot read a waiting payment")?;
+        Ok(Receipt {
+            id,
+            paid_on: rows::date(&on)?,
+            amount_minor: minor,
+            currency: rows::currency(&currency)?,
+            counterparty,
+            reference,
+            import_id,
+            line: u64::try_from(line).unwrap_or(0),
+        })
+    })
+    .collect()
+}
+
+impl ImportTx<'_> {
+    /// Open invoices of a customer in a currency with exactly this open
+    /// balance (at most two: one is a match, two are not).
+    pub fn open_with_balance(
+        &self,
+        customer_id: CustomerId,
+        currency: Currency,
+        minor: i64,
+    ) -> Result<Vec<InvoiceId>> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT id FROM invoice
+                 WHERE customer_id = ?1 AND currency = ?2 AND open_minor = ?3 AND kind = 'invoice'
+                 LIMIT 2",
+            )
+            .context("cannot read open invoices")?;
+        let ids = stmt
+            .query_map(params![customer_id, currency.as_str(), minor], |r| r.get(0))
+            .context("cannot read open invoices")?;
+        ids.map(|r| r.context("cannot read an invoice")).collect()
+    }
+
+    /// True when a bank line with this key was imported before.
+    pub fn seen_bank_line(&self, key: &str) -> Result<bool> {
+        self.tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM payment WHERE import_key = ?1)
+                     OR EXISTS (SELECT 1 FROM receipt WHERE import_key = ?1)",
+            )
+            .and_then(|mut s| s.query_row([key], |r| r.get(0)))
+            .context("cannot look up bank line")
+    }
+
+    /// Records a payment matched with certainty, applied to `invoice_id`
+    /// first, then by the usual rules.
+    pub fn insert_payment(&mut self, payment: &NewPayment, key: &str) -> Result<PaymentId> {
+        let id = self.insert_keyed(payment, key)?;
+        allocate::reallocate(self.tx, payment.customer_id, payment.currency)?;
+        Ok(id)
+    }
+
+    /// Records a payment on account as the export lists it (unapplied);
+    /// false when its key was imported before.
+    pub fn insert_unapplied(&mut self, payment: &NewPayment, key: &str) -> Result<bool> {
+        if self.seen_bank_line(key)? {
+            return Ok(false);
+        }
+        self.insert_keyed(payment, key)?;
+        Ok(true)
+    }
+
+    /// A payment carrying this import and its key.
+    fn insert_keyed(&mut self, payment: &NewPayment, key: &str) -> Result<PaymentId> {
+        let id = payments::insert_payment(self.tx, payment)?;
+        self.tx
+            .prepare_cached("UPDATE payment SET import_id = ?2, import_key = ?3 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![id, self.batch, key]))
+            .context("cannot record payment")?;
+        self.touched.insert(payment.customer_id);
+        Ok(id)
+    }
+
+    /// Keeps a bank line for the bookkeeper to allocate.
+    #[allow(clippy::too_many_arguments)]
+    pub fn insert_receipt(
+        &mut self,
+        line: u64,
+        paid_on: NaiveDate,
+        amount_minor: i64,
+        currency: Currency,
+        counterparty: Option<&str>,
+        reference: Option<&str>,
+        key: &str,
+    ) -> Result<i64> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO receipt (import_id, line, paid_on, amount_minor, currency, counterparty,
+                    reference, import_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    self.batch,
+                    i64::try_from(line).unwrap_or(i64::MAX),
+                    IsoDate::from(paid_on),
+                    amount_minor,
+                    currency.as_str(),
+                    counterparty,
+                    reference,
+                    key
+                ])
+            })
+            .context("cannot keep the payment for allocation")?;
+        Ok(self.tx.last_insert_rowid())
+    }
+}
