@@ -227,12 +227,16 @@ fn write_summary(
     if !report.vanished.is_empty() {
         writeln!(
             out,
-            "  {} open invoice{} no longer in this export (probably paid; left as they are):",
-            report.vanished.len(),
+            "  {} no longer in this export (probably paid; left as {}):",
             if report.vanished.len() == 1 {
-                " is"
+                "1 open invoice is".to_string()
             } else {
-                "s are"
+                format!("{} open invoices are", report.vanished.len())
+            },
+            if report.vanished.len() == 1 {
+                "it is"
+            } else {
+                "they are"
             }
         )?;
         let locale = session.config.config.locale;
