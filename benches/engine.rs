@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use dun::demo::{DemoOptions, generate};
-use dun::dunning::{Account, Explain, Policy, evaluate_with};
+use dun_core::dunning::{Account, Explain, Policy, evaluate_with};
 
 fn accounts(invoices: u32, policy: &Policy, as_of: NaiveDate) -> Vec<Account> {
     let options = DemoOptions {

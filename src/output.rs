@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
-use crate::money::{Currency, Locale, Money, plain_amount};
 use crate::text::sanitize;
+use dun_core::money::{Currency, Locale, plain_amount};
 
 /// Output format of lists and reports.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -245,21 +245,6 @@ fn write_line(
         }
     }
     writeln!(out, "{}", line.trim_end())
-}
-
-/// Serializes an optional amount as a decimal string, for serde structs.
-pub fn serialize_opt_money<S: serde::Serializer>(
-    value: &Option<Money>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match value {
-        Some(m) => s.serialize_str(&format!(
-            "{} {}",
-            plain_amount(m.amount, m.currency),
-            m.currency
-        )),
-        None => s.serialize_none(),
-    }
 }
 
 #[cfg(test)]

@@ -2,12 +2,12 @@
 //! a fixed context. The snapshots in tests/snapshots/ are the reference.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use dun::money::Locale;
 use dun::notify::render::BucketTotal;
 use dun::notify::{
     InvoiceLine, MissedInstalment, Party, ReminderContext, ReminderKind, Renderer,
     StatementContext, StatementLine,
 };
+use dun_core::money::Locale;
 
 fn company() -> Party {
     Party {

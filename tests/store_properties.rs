@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use dun::ledger::{Customer, DocumentKind};
-use dun::money::{Currency, Locale};
 use dun::store::{InvoiceFilter, NewInvoice, NewPayment, Store};
+use dun_core::ledger::{Customer, DocumentKind};
+use dun_core::money::{Currency, Locale};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
 

@@ -479,14 +479,14 @@ fn a_kind_that_cannot_perform_the_stage_is_logged_and_the_status_says_so() {
         .agenda
         .iter()
         .find(|a| {
-            a.item.action.as_str() == "call" && a.item.kind == dun::dunning::AgendaKind::Stage
+            a.item.action.as_str() == "call" && a.item.kind == dun_core::dunning::AgendaKind::Stage
         })
         .expect("the demo has a call due")
         .item
         .clone();
     let request = dun::tui::app::Request::FollowUp {
         customer_id: item.customer_id,
-        kind: dun::dunning::ActivityKind::Note,
+        kind: dun_core::dunning::ActivityKind::Note,
         stage: Some(item.stage.clone()),
         invoices: item.invoices.clone(),
         outcome: String::new(),

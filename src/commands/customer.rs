@@ -7,10 +7,10 @@ use anyhow::{Context as _, Result, bail};
 use super::Session;
 use super::report::{Balances, amount_cell};
 use crate::cli::{CustomerCommand, CustomerFields};
-use crate::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
-use crate::money::Locale;
 use crate::output::{Cell, Format, Report};
 use crate::text::{check_field, sanitize};
+use dun_core::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
+use dun_core::money::Locale;
 
 pub(super) fn run(session: &Session, cmd: CustomerCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -298,7 +298,7 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
         session,
         &store,
         Some(customer.id),
-        crate::dunning::Explain::DueOnly,
+        dun_core::dunning::Explain::DueOnly,
     )?
     .measures()
     .remove(&customer.id)
@@ -367,9 +367,9 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
                 .map(|b| {
                     serde_json::json!({
                         "currency": b.currency,
-                        "open_balance": crate::money::plain_amount(b.net(), b.currency),
-                        "overdue_balance": crate::money::plain_amount(b.overdue, b.currency),
-                        "unapplied_credit": crate::money::plain_amount(b.unapplied_credit, b.currency),
+                        "open_balance": dun_core::money::plain_amount(b.net(), b.currency),
+                        "overdue_balance": dun_core::money::plain_amount(b.overdue, b.currency),
+                        "unapplied_credit": dun_core::money::plain_amount(b.unapplied_credit, b.currency),
                     })
                 })
                 .collect();

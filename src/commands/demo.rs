@@ -9,11 +9,11 @@ use anyhow::{Context as _, Result, bail};
 use super::{Session, project_dirs, report};
 use crate::cli::DemoArgs;
 use crate::demo::{DemoAccount, DemoOptions, generate};
-use crate::dunning::{ActivityKind, OpenInvoice};
-use crate::ledger::DocumentKind;
-use crate::money::Currency;
-use crate::money::plain_amount;
 use crate::store::{NewActivity, NewPlan, NewPromise, Store, StoreError};
+use dun_core::dunning::{ActivityKind, OpenInvoice};
+use dun_core::ledger::DocumentKind;
+use dun_core::money::Currency;
+use dun_core::money::plain_amount;
 use rust_decimal::Decimal;
 
 /// The demo ledger's own file, apart from the real ledger.

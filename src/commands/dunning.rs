@@ -9,14 +9,14 @@ use serde_json::json;
 
 use super::Session;
 use super::report::amount_cell;
-use crate::dunning::{
-    Account, AccountAssessment, AgendaItem, Assessment, Explain, Policy, evaluate_with, trace,
-};
-use crate::ledger::{CustomerId, InvoiceId};
-use crate::money::{Money, plain_amount};
 use crate::output::{Cell, Format, Report, write_json_value};
 use crate::store::{Customers, Store};
 use crate::text::sanitize;
+use dun_core::dunning::{
+    Account, AccountAssessment, AgendaItem, Assessment, Explain, Policy, evaluate_with, trace,
+};
+use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::money::{Money, plain_amount};
 
 /// Customers evaluated per chunk: small enough that a chunk's snapshot is a
 /// few megabytes, large enough that the per-chunk queries cost little.
@@ -216,8 +216,8 @@ pub(super) fn whole_agenda(
     })?;
     let mut items: Vec<(AgendaItem, Vec<String>)> = parts.into_iter().flatten().collect();
     let mut order: Vec<AgendaItem> = items.iter().map(|(i, _)| i.clone()).collect();
-    crate::dunning::prioritise(&mut order);
-    let mut rank: HashMap<(CustomerId, &'static str, crate::money::Currency), usize> =
+    dun_core::dunning::prioritise(&mut order);
+    let mut rank: HashMap<(CustomerId, &'static str, dun_core::money::Currency), usize> =
         HashMap::new();
     for (n, item) in order.iter().enumerate() {
         rank.insert((item.customer_id, item.action.as_str(), item.currency), n);
@@ -352,7 +352,7 @@ pub(super) fn status(
     history.truncate(20);
     let paid =
         store.recent_lateness(customer.id, session.config.config.dunning.slow_payer_sample)?;
-    let average_late = crate::dunning::average_days_late(&paid);
+    let average_late = dun_core::dunning::average_days_late(&paid);
     let threshold = Decimal::from(session.config.config.dunning.slow_payer_after_days);
     let suggestion = average_late
         .filter(|avg| *avg > threshold && customer.policy_profile.as_deref() != Some("slow_payer"))
@@ -365,7 +365,7 @@ pub(super) fn status(
             )
         });
     let mut rows = Vec::new();
-    let mut due_total: HashMap<crate::money::Currency, (Decimal, Decimal)> = HashMap::new();
+    let mut due_total: HashMap<dun_core::money::Currency, (Decimal, Decimal)> = HashMap::new();
     for a in &assessed.invoices {
         let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
             continue;
@@ -488,5 +488,5 @@ pub(super) fn status(
 
 /// The policy the session's configuration defines.
 pub(super) fn policy_of(session: &Session) -> Policy {
-    Policy::from_config(&session.config.config)
+    session.config.policy()
 }

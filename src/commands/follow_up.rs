@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use super::Session;
 use crate::cli::{LogArgs, PlanArgs, PromiseArgs};
-use crate::dunning::ActivityKind;
-use crate::ledger::InvoiceId;
 use crate::store::{NewActivity, NewPlan, NewPromise, Store};
 use crate::text::{check_field, sanitize};
+use dun_core::dunning::ActivityKind;
+use dun_core::ledger::InvoiceId;
 
 /// An optional free-text flag, checked for control characters.
 fn text(flag: &str, value: &Option<String>) -> Result<Option<String>> {
@@ -63,7 +63,7 @@ pub(crate) fn resolve_stage(
                 ids.join(", ")
             );
         };
-        if !crate::dunning::performs(kind, found.action) {
+        if !dun_core::dunning::performs(kind, found.action) {
             bail!(
                 "--stage: a {} cannot perform '{stage}', whose action is {}",
                 kind.as_str(),
@@ -78,16 +78,16 @@ pub(crate) fn resolve_stage(
     let Some(account) = account else {
         return Ok(None);
     };
-    let assessed = crate::dunning::evaluate_account(&account, &policy, on);
+    let assessed = dun_core::dunning::evaluate_account(&account, &policy, on);
     Ok(assessed
         .invoices
         .iter()
         .filter(|a| a.action_due && (invoices.is_empty() || invoices.contains(&a.invoice_id)))
         .filter_map(|a| match a.status {
-            crate::dunning::Status::Stage(i) => ladder.get(i).map(|s| (i, s)),
+            dun_core::dunning::Status::Stage(i) => ladder.get(i).map(|s| (i, s)),
             _ => None,
         })
-        .filter(|(_, s)| crate::dunning::performs(kind, s.action))
+        .filter(|(_, s)| dun_core::dunning::performs(kind, s.action))
         .max_by_key(|(i, _)| *i)
         .map(|(_, s)| s.id.clone()))
 }
@@ -211,7 +211,7 @@ pub(super) fn plan(session: &Session, args: &PlanArgs, out: &mut dyn Write) -> R
         out,
         "recorded a payment plan for {}: {count} instalments, {} in all",
         sanitize(&customer.code),
-        crate::money::Money::new(total, currency).display(session.config.config.locale)
+        dun_core::money::Money::new(total, currency).display(session.config.config.locale)
     )?;
     Ok(())
 }

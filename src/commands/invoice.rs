@@ -10,10 +10,10 @@ use super::Session;
 use super::dunning::Evaluation;
 use super::report::amount_cell;
 use crate::cli::{InvoiceAddArgs, InvoiceCommand};
-use crate::ledger::{Customer, CustomerId, DocumentKind, Invoice, InvoiceId, days_overdue};
 use crate::output::{Cell, Format, Report};
 use crate::store::{InvoiceFilter, NewInvoice};
 use crate::text::sanitize;
+use dun_core::ledger::{Customer, CustomerId, DocumentKind, Invoice, InvoiceId, days_overdue};
 
 pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -191,7 +191,7 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
         session,
         &store,
         Some(invoice.customer_id),
-        crate::dunning::Explain::DueOnly,
+        dun_core::dunning::Explain::DueOnly,
     )?
     .labels();
     let mut report = invoice_report();
@@ -212,7 +212,7 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
                     out,
                     "  {}  {}  {}",
                     p.paid_on,
-                    crate::money::Money::new(p.amount, p.currency)
+                    dun_core::money::Money::new(p.amount, p.currency)
                         .display(session.config.config.locale),
                     crate::text::sanitize(p.reference.as_deref().unwrap_or(""))
                 )?;
@@ -240,7 +240,7 @@ fn write_off(
     writeln!(
         out,
         "wrote off {} on invoice {}",
-        crate::money::Money::new(amount, invoice.currency).display(session.config.config.locale),
+        dun_core::money::Money::new(amount, invoice.currency).display(session.config.config.locale),
         sanitize(&invoice.number)
     )?;
     Ok(())

@@ -22,8 +22,8 @@ use rust_decimal::Decimal;
 
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, Origin};
-use crate::money::{Currency, Money};
 use crate::store::Store;
+use dun_core::money::{Currency, Money};
 
 /// Everything a command needs besides its own arguments.
 #[derive(Debug)]
@@ -60,7 +60,7 @@ impl Session {
     }
 
     /// The dunning policy of the configuration.
-    fn policy(&self) -> crate::dunning::Policy {
+    fn policy(&self) -> dun_core::dunning::Policy {
         dunning::policy_of(self)
     }
 
@@ -69,7 +69,7 @@ impl Session {
         &self,
         store: &Store,
         code: Option<&str>,
-    ) -> Result<Option<crate::ledger::CustomerId>> {
+    ) -> Result<Option<dun_core::ledger::CustomerId>> {
         code.map(|code| store.customer_by_code(code).map(|c| c.id))
             .transpose()
             .context("--customer")

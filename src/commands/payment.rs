@@ -8,11 +8,11 @@ use anyhow::{Context as _, Result};
 use super::Session;
 use super::report::amount_cell;
 use crate::cli::{PaymentAddArgs, PaymentCommand};
-use crate::ledger::CustomerId;
-use crate::money::Money;
 use crate::output::{Cell, Format, Report};
 use crate::store::NewPayment;
 use crate::text::sanitize;
+use dun_core::ledger::CustomerId;
+use dun_core::money::Money;
 
 pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {

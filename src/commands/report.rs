@@ -8,11 +8,11 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::Session;
-use crate::aging::{AgingRow, age};
-use crate::ledger::{CustomerBalance, CustomerId, customer_balances};
-use crate::money::Currency;
 use crate::output::{Cell, Format, Report};
 use crate::store::{InvoiceFilter, Store};
+use dun_core::aging::{AgingRow, age};
+use dun_core::ledger::{CustomerBalance, CustomerId, customer_balances};
+use dun_core::money::Currency;
 
 /// An amount cell.
 pub(super) fn amount_cell(amount: Decimal, currency: Currency) -> Cell {

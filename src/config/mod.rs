@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
-use crate::aging::Buckets;
-use crate::money::{Currency, Locale};
+pub use dun_core::dunning::terms::{InterestKind, TermsSpec};
+pub use dun_core::dunning::{DunningSpec, Policy, StageAction, StageSpec};
+
+use dun_core::aging::Buckets;
+use dun_core::money::{Currency, Locale};
 
 /// A configuration that could not be used.
 #[derive(Debug, thiserror::Error)]
@@ -210,148 +213,11 @@ pub enum TlsMode {
     Tls,
 }
 
-/// What the bookkeeper does at a stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StageAction {
-    /// Send an email.
-    Email,
-    /// Phone the customer.
-    Call,
-    /// Tell the customer's sales rep.
-    NotifySalesRep,
-    /// Stop deliveries to the customer.
-    StopSupply,
-    /// No more credit: payment at order.
-    CashOnly,
-    /// Send a formal letter.
-    Letter,
-    /// Hand the file to a collection agency.
-    Agency,
-}
+/// `[dunning]`: the ladder's own type, defined with its defaults in the core.
+pub type DunningConfig = DunningSpec;
 
-impl StageAction {
-    /// The snake_case name used in the config and in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StageAction::Email => "email",
-            StageAction::Call => "call",
-            StageAction::NotifySalesRep => "notify_sales_rep",
-            StageAction::StopSupply => "stop_supply",
-            StageAction::CashOnly => "cash_only",
-            StageAction::Letter => "letter",
-            StageAction::Agency => "agency",
-        }
-    }
-}
-
-/// One rung of the dunning ladder.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StageConfig {
-    /// Stable id, e.g. `overdue_email`.
-    pub id: String,
-    /// Trigger in days relative to the due date (negative = before it).
-    pub days: i32,
-    /// What to do.
-    pub action: StageAction,
-    /// Template for messages at this stage.
-    #[serde(default)]
-    pub template: Option<String>,
-}
-
-/// How late-payment interest is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum InterestKind {
-    /// No interest.
-    #[default]
-    None,
-    /// Simple daily interest at `interest_rate` percent a year.
-    Simple,
-    /// The EU statutory rate: `reference_rate` plus 8 points (Directive 2011/7/EU).
-    Statutory,
-}
-
-/// Late-payment interest and fees written in the terms.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct TermsConfig {
-    /// How interest is computed.
-    pub interest: InterestKind,
-    /// Yearly rate in percent, for `simple` interest.
-    pub interest_rate: Decimal,
-    /// Central-bank reference rate in percent, for `statutory` interest.
-    pub reference_rate: Decimal,
-    /// Fixed compensation per late invoice (e.g. 40 under the EU directive).
-    pub compensation: Decimal,
-    /// Penalty added for each full week an invoice is overdue.
-    pub weekly_penalty: Decimal,
-}
-
-/// The dunning policy.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DunningConfig {
-    /// Balances below this are not chased.
-    pub min_balance: Decimal,
-    /// Days after a promise's date before it counts as broken.
-    pub promise_grace_days: u32,
-    /// The ladder, in order.
-    pub stage: Vec<StageConfig>,
-    /// Named profiles overriding stage days: `profile -> stage id -> days`.
-    pub profiles: BTreeMap<String, BTreeMap<String, i32>>,
-    /// Days after which an unresolved dispute comes back to the agenda.
-    pub dispute_follow_up_days: u32,
-    /// Average days late above which `dun status` suggests `slow_payer`.
-    pub slow_payer_after_days: u32,
-    /// How many of the last paid invoices that average looks at.
-    pub slow_payer_sample: u32,
-}
-
-impl Default for DunningConfig {
-    fn default() -> Self {
-        let stage = |id: &str, days, action, template: Option<&str>| StageConfig {
-            id: id.into(),
-            days,
-            action,
-            template: template.map(Into::into),
-        };
-        DunningConfig {
-            min_balance: Decimal::new(1, 2),
-            promise_grace_days: 0,
-            stage: vec![
-                stage("pre_due_reminder", -3, StageAction::Email, Some("pre_due")),
-                stage("overdue_email", 5, StageAction::Email, Some("overdue")),
-                stage("call", 7, StageAction::Call, None),
-                stage(
-                    "escalate_sales_rep",
-                    15,
-                    StageAction::NotifySalesRep,
-                    Some("sales_rep"),
-                ),
-                stage(
-                    "stop_supply",
-                    30,
-                    StageAction::StopSupply,
-                    Some("stop_supply"),
-                ),
-                stage("cash_only", 60, StageAction::CashOnly, Some("cash_only")),
-            ],
-            dispute_follow_up_days: 7,
-            slow_payer_after_days: 15,
-            slow_payer_sample: 10,
-            profiles: BTreeMap::from([(
-                "slow_payer".to_string(),
-                BTreeMap::from([
-                    ("pre_due_reminder".to_string(), -7),
-                    ("overdue_email".to_string(), 1),
-                    ("call".to_string(), 3),
-                ]),
-            )]),
-        }
-    }
-}
+/// `[terms]`: late-payment interest and fees, defined in the core.
+pub type TermsConfig = TermsSpec;
 
 /// Where the configuration came from, for messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -380,6 +246,18 @@ pub struct Loaded {
     pub origin: Origin,
     /// Aging buckets, validated.
     pub buckets: Buckets,
+}
+
+impl Loaded {
+    /// The dunning policy this configuration describes.
+    pub fn policy(&self) -> Policy {
+        let config = &self.config;
+        Policy::new(
+            &config.dunning,
+            config.credit.probation_months,
+            &config.terms,
+        )
+    }
 }
 
 impl Config {
@@ -425,7 +303,7 @@ impl Config {
                 .map_err(|m| invalid(&format!("import.profiles.{name}"), m))?;
         }
         let mut seen = std::collections::BTreeSet::new();
-        let mut previous: Option<&StageConfig> = None;
+        let mut previous: Option<&StageSpec> = None;
         for stage in &self.dunning.stage {
             if !is_identifier(&stage.id) {
                 return Err(invalid(

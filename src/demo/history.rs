@@ -4,8 +4,8 @@ use chrono::Days;
 
 use super::{DemoOptions, Rng};
 use crate::config::StageAction;
-use crate::dunning::{Activity, ActivityKind, Stage};
-use crate::ledger::{DocumentKind, Invoice};
+use dun_core::dunning::{Activity, ActivityKind, Stage};
+use dun_core::ledger::{DocumentKind, Invoice};
 
 const CALL_OUTCOMES: &[&str] = &[
     "no answer, left a message",

@@ -11,12 +11,12 @@ use std::collections::HashSet;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use crate::dunning::{Activity, Stage};
-use crate::ledger::{
+use dun_core::dunning::{Activity, Stage};
+use dun_core::ledger::{
     Allocation, Contact, ContactRole, CreditSource, Customer, DocumentKind, EarlyDiscount, Invoice,
     OpenItem, Payment, SourceRef, allocate,
 };
-use crate::money::{Currency, Locale, Money};
+use dun_core::money::{Currency, Locale, Money};
 
 mod history;
 mod names;
@@ -61,16 +61,16 @@ pub struct DemoAccount {
 impl DemoAccount {
     /// The account as the dunning engine sees it: open invoices and the
     /// follow-up log (for benchmarks and tests of the engine alone).
-    pub fn to_engine_account(&self) -> crate::dunning::Account {
+    pub fn to_engine_account(&self) -> dun_core::dunning::Account {
         let c = &self.customer;
-        let mut account = crate::dunning::Account::new(c.id, &c.code, c.created_on);
+        let mut account = dun_core::dunning::Account::new(c.id, &c.code, c.created_on);
         account.profile = c.policy_profile.clone();
         account.credit_limit = c.credit_limit;
         account.invoices = self
             .documents
             .iter()
             .filter(|d| d.kind == DocumentKind::Invoice && !d.open.is_zero())
-            .map(|d| crate::dunning::OpenInvoice {
+            .map(|d| dun_core::dunning::OpenInvoice {
                 id: d.id,
                 number: d.number.clone(),
                 issue_date: d.issue_date,

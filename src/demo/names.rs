@@ -1,6 +1,6 @@
 //! Company, person and town names of the demo ledger, per language.
 
-use crate::money::Locale;
+use dun_core::money::Locale;
 
 /// Names to draw from for one language.
 pub(super) struct Names {

@@ -6,7 +6,7 @@ fn collect(options: &DemoOptions) -> Vec<DemoAccount> {
     let mut accounts = Vec::new();
     generate::<()>(
         options,
-        crate::dunning::Policy::standard().ladder(None),
+        dun_core::dunning::Policy::standard().ladder(None),
         |a| {
             accounts.push(a);
             Ok(())

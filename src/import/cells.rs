@@ -10,7 +10,7 @@ use super::profile::Field;
 use super::read::Record;
 use super::source::Source;
 use super::values;
-use crate::money::Currency;
+use dun_core::money::Currency;
 
 /// The latest date an import takes: a year and a day after its as-of date.
 pub fn latest_date(as_of: NaiveDate) -> NaiveDate {

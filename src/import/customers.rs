@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 
 use super::layout::fold;
-use crate::ledger::CustomerId;
 use crate::store::{ImportTx, KnownCustomer, StoreError};
+use dun_core::ledger::CustomerId;
 
 /// Who a row names.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

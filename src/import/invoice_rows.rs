@@ -12,7 +12,7 @@ use super::customers::CustomerKey;
 use super::profile::{Field, RowType};
 use super::read::Record;
 use super::source::Source;
-use crate::money::Currency;
+use dun_core::money::Currency;
 
 /// One invoice, credit note or payment row, checked.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use super::invoice_rows::{Row, parse, same_document};
 use super::profile::{Field, INVOICE_FIELDS, RowType};
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError};
-use crate::ledger::DocumentKind;
 use crate::store::{ImportTx, NewPayment, Store};
+use dun_core::ledger::DocumentKind;
 
 /// Imports an invoice export into the ledger.
 pub fn import_invoices(

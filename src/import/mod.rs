@@ -27,8 +27,8 @@ pub use invoices::import_invoices;
 pub use payments::import_payments;
 pub use profile::{Profile, ProfileSpec};
 
-use crate::money::Currency;
 use crate::store::{Counts, Vanished};
+use dun_core::money::Currency;
 
 /// Most bad rows kept for the report; the rest are counted.
 pub const MAX_LISTED_ERRORS: usize = 10_000;

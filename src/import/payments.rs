@@ -16,9 +16,9 @@ use super::profile::{Field, PAYMENT_FIELDS};
 use super::read::Record;
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError, Waiting};
-use crate::ledger::{DocumentKind, InvoiceId};
-use crate::money::{Currency, plain_amount};
 use crate::store::{ImportTx, NewPayment, Store};
+use dun_core::ledger::{DocumentKind, InvoiceId};
+use dun_core::money::{Currency, plain_amount};
 
 /// One bank line, checked.
 #[derive(Debug, Clone)]

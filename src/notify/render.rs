@@ -8,7 +8,7 @@ use std::path::Path;
 use minijinja::Environment;
 use serde::Serialize;
 
-use crate::money::Locale;
+use dun_core::money::Locale;
 
 const PHRASES: &str = include_str!("phrases.toml");
 const BUILT_IN: &[(&str, &str)] = &[

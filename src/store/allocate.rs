@@ -7,10 +7,10 @@ use rusqlite::{Transaction, params};
 
 use super::rows::{self, iso};
 use super::{Context, Result};
-use crate::ledger::{
+use dun_core::ledger::{
     Allocation, CreditSource, CustomerId, Discount, OpenItem, SourceRef, allocate,
 };
-use crate::money::Currency;
+use dun_core::money::Currency;
 
 /// Applies every unapplied payment and credit note of a customer in one
 /// currency to its open invoices, and records what was applied. Called in

@@ -8,8 +8,8 @@ use super::NewActivity;
 use super::customers::insert_customer;
 use super::rows::{self, iso};
 use super::{Context, Result, Store, now_stamp};
-use crate::dunning::Activity;
-use crate::ledger::{Allocation, Customer, CustomerId, Discount, Invoice, Payment, SourceRef};
+use dun_core::dunning::Activity;
+use dun_core::ledger::{Allocation, Customer, CustomerId, Discount, Invoice, Payment, SourceRef};
 
 /// `PRAGMA application_id` of demo ledgers ("dunD"), so `dun demo` never
 /// replaces a real ledger.
@@ -153,7 +153,7 @@ impl BulkWriter<'_> {
         &mut self,
         a: &Allocation,
         on: NaiveDate,
-        currency: crate::money::Currency,
+        currency: dun_core::money::Currency,
     ) -> Result<()> {
         let minor = rows::minor(a.amount, currency)?;
         let discount = rows::minor(a.discount, currency)?;

@@ -9,8 +9,8 @@ use rusqlite::{Connection, params};
 use super::Customers;
 use super::rows::{self, iso};
 use super::{Context, Result};
-use crate::dunning::{Plan, Promise, Receipt};
-use crate::ledger::{CustomerId, InvoiceId};
+use dun_core::dunning::{Plan, Promise, Receipt};
+use dun_core::ledger::{CustomerId, InvoiceId};
 
 /// Promises and plans, each with its customer.
 pub(super) type Commitments = (Vec<(CustomerId, Promise)>, Vec<(CustomerId, Plan)>);

@@ -5,8 +5,8 @@ use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError};
-use crate::ledger::{Contact, ContactRole, Customer, CustomerId, EarlyDiscount};
-use crate::money::Money;
+use dun_core::ledger::{Contact, ContactRole, Customer, CustomerId, EarlyDiscount};
+use dun_core::money::Money;
 
 const SELECT: &str = "SELECT id, code, name, email, phone, language, payment_terms_days,
         discount_percent, discount_days, credit_limit_minor, credit_currency,

@@ -8,9 +8,9 @@ use rust_decimal::Decimal;
 use super::measures::{Event, insert_event};
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError, now_stamp};
-use crate::dunning::{ActivityKind, Measure};
-use crate::ledger::{CustomerId, InvoiceId};
-use crate::money::Currency;
+use dun_core::dunning::{ActivityKind, Measure};
+use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::money::Currency;
 
 /// A follow-up to log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -158,7 +158,7 @@ impl Store {
     /// Opens a dispute on an open invoice.
     pub fn open_dispute(&mut self, number: &str, on: NaiveDate, reason: &str) -> Result<()> {
         let invoice = self.invoice_by_number(number)?;
-        if invoice.kind != crate::ledger::DocumentKind::Invoice || invoice.open.is_zero() {
+        if invoice.kind != dun_core::ledger::DocumentKind::Invoice || invoice.open.is_zero() {
             return Err(StoreError::Refused(format!(
                 "invoice {number} is not open; nothing to dispute"
             )));

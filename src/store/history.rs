@@ -14,7 +14,7 @@ use rusqlite::{Connection, params};
 use super::Customers;
 use super::rows::{self, iso};
 use super::{Context, Result};
-use crate::ledger::{CustomerId, Invoice, UnappliedPayment};
+use dun_core::ledger::{CustomerId, Invoice, UnappliedPayment};
 
 /// True when the ledger records anything dated after `as_of`.
 pub(crate) fn has_facts_after(conn: &Connection, as_of: NaiveDate) -> Result<bool> {

@@ -6,11 +6,11 @@ use rusqlite::{OptionalExtension, Transaction, params};
 use super::allocate::reallocate;
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError, now_stamp};
-use crate::ledger::{
+use dun_core::ledger::{
     CustomerId, Discount, DocumentKind, EarlyDiscount, Invoice, InvoiceId, UnappliedPayment,
     discount_for,
 };
-use crate::money::Currency;
+use dun_core::money::Currency;
 
 /// An invoice or credit note to add.
 #[derive(Debug, Clone, PartialEq, Eq)]

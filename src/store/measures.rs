@@ -7,8 +7,8 @@ use rusqlite::{Connection, Transaction, params};
 
 use super::rows::{self, iso};
 use super::{Context, Customers, Result, Store, now_stamp};
-use crate::dunning::{Measure, MeasureChange, Policy, evaluate_account};
-use crate::ledger::{CustomerId, InvoiceId};
+use dun_core::dunning::{Measure, MeasureChange, Policy, evaluate_account};
+use dun_core::ledger::{CustomerId, InvoiceId};
 
 /// Measure history is recorded on writes when the store knows the policy.
 #[derive(Debug, Clone)]

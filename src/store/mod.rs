@@ -30,7 +30,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, TransactionBehavior};
 
-use crate::ledger::CustomerId;
+use dun_core::ledger::CustomerId;
 use rusqlite_migration::{M, Migrations, SchemaVersion};
 
 /// Every migration, in order. Files are never edited once released.

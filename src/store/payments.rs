@@ -9,8 +9,8 @@ use rust_decimal::Decimal;
 use super::allocate::reallocate;
 use super::rows::{self, iso};
 use super::{Context, Result, Store, StoreError, now_stamp};
-use crate::ledger::{CustomerId, DocumentKind, InvoiceId, Payment, PaymentId};
-use crate::money::Currency;
+use dun_core::ledger::{CustomerId, DocumentKind, InvoiceId, Payment, PaymentId};
+use dun_core::money::Currency;
 
 /// A payment to record.
 #[derive(Debug, Clone, PartialEq, Eq)]

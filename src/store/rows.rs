@@ -4,7 +4,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::{Result, StoreError};
-use crate::money::{Currency, MoneyError};
+use dun_core::money::{Currency, MoneyError};
 
 /// Reads an ISO `YYYY-MM-DD` date column. Hand-parsed: the ledger stores
 /// millions of dates and this is on every read path.

@@ -8,11 +8,11 @@ use rusqlite::{Connection, params};
 use super::commitments::{commitments, receipts};
 use super::rows::{self, iso};
 use super::{Context, Customers, Result, Store, StoreError};
-use crate::dunning::{
+use dun_core::dunning::{
     Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice,
 };
-use crate::ledger::{CustomerId, DocumentKind, InvoiceId};
-use crate::money::Money;
+use dun_core::ledger::{CustomerId, DocumentKind, InvoiceId};
+use dun_core::money::Money;
 
 /// How far back the follow-up log is read ahead, in parallel, for a whole
 /// ledger; an account open for longer has the rest read afterwards.
@@ -353,8 +353,8 @@ fn activities(
 }
 
 fn add_credit(
-    credits: &mut Vec<(crate::money::Currency, rust_decimal::Decimal)>,
-    currency: crate::money::Currency,
+    credits: &mut Vec<(dun_core::money::Currency, rust_decimal::Decimal)>,
+    currency: dun_core::money::Currency,
     amount: rust_decimal::Decimal,
 ) {
     match credits.iter_mut().find(|(c, _)| *c == currency) {
@@ -368,7 +368,7 @@ fn follow_ups(
     conn: &Connection,
     as_of: NaiveDate,
     customer: Customers,
-) -> Result<Vec<(CustomerId, crate::dunning::FollowUp)>> {
+) -> Result<Vec<(CustomerId, dun_core::dunning::FollowUp)>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT a.customer_id, a.occurred_on, a.next_on, a.kind FROM activity a
@@ -395,7 +395,7 @@ fn follow_ups(
         let (customer_id, set, next, kind) = row.context("cannot read follow-up dates")?;
         Ok((
             customer_id,
-            crate::dunning::FollowUp {
+            dun_core::dunning::FollowUp {
                 set_on: rows::date(&set)?,
                 next_on: rows::date(&next)?,
                 kind: ActivityKind::parse(&kind),

@@ -6,7 +6,7 @@ use rusqlite::Connection;
 
 use super::rows;
 use super::{Context, Result, Store};
-use crate::ledger::CustomerId;
+use dun_core::ledger::CustomerId;
 
 /// One line of an account's history, for `dun status` and the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )? {
             let currency = rows::currency(&currency)?;
-            let amount = crate::money::plain_amount(rows::amount(amount, currency), currency);
+            let amount = dun_core::money::plain_amount(rows::amount(amount, currency), currency);
             push(
                 made,
                 "promise",

@@ -19,7 +19,7 @@ pub use forms::kind_for;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {
     /// The agenda item it answers.
-    pub item: crate::dunning::AgendaItem,
+    pub item: dun_core::dunning::AgendaItem,
     /// Recipient.
     pub to: String,
     /// Subject line.
@@ -111,7 +111,7 @@ pub struct App {
     /// Set when the user quits.
     pub quit: bool,
     /// Amount display style.
-    pub locale: crate::money::Locale,
+    pub locale: dun_core::money::Locale,
     /// Colours allowed (off under `NO_COLOR`).
     pub color: bool,
 }
@@ -142,7 +142,7 @@ impl App {
             keymap,
             page: 10,
             quit: false,
-            locale: crate::money::Locale::En,
+            locale: dun_core::money::Locale::En,
             color: true,
         };
         app.refresh_view();
@@ -168,7 +168,7 @@ impl App {
 
     /// The selected aging row as (customer, currency): what stays selected
     /// when the rows change under it.
-    fn aging_key(&self) -> Option<(i64, crate::money::Currency)> {
+    fn aging_key(&self) -> Option<(i64, dun_core::money::Currency)> {
         self.selected_row().map(|r| (r.customer_id, r.currency))
     }
 
@@ -211,7 +211,7 @@ impl App {
             .min(items.len().saturating_sub(1));
     }
 
-    fn rebuild_view(&mut self, keep: Option<(i64, crate::money::Currency)>) {
+    fn rebuild_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
         let needle = self.filter.to_lowercase();
         let rows = &self.board.rows;
         let mut view: Vec<usize> = if needle.is_empty() {

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::aging::Buckets;
-use crate::dunning::{Account, AccountAssessment, AgendaItem, Measure, Status};
-use crate::ledger::{CustomerId, days_overdue};
-use crate::money::Currency;
+use dun_core::aging::Buckets;
+use dun_core::dunning::{Account, AccountAssessment, AgendaItem, Measure, Status};
+use dun_core::ledger::{CustomerId, days_overdue};
+use dun_core::money::Currency;
 
 /// A badge beside a customer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -201,7 +201,7 @@ impl Board {
     /// Puts the agenda in priority order.
     pub fn sort_agenda(&mut self) {
         self.agenda
-            .sort_by(|a, b| crate::dunning::priority_order(&a.item, &b.item));
+            .sort_by(|a, b| dun_core::dunning::priority_order(&a.item, &b.item));
     }
 
     /// Replaces one customer's rows and agenda items after a write, putting
@@ -222,7 +222,7 @@ impl Board {
         self.agenda.retain(|a| a.item.customer_id != customer_id);
         for item in agenda {
             let at = self.agenda.partition_point(|a| {
-                crate::dunning::priority_order(&a.item, &item.item) == std::cmp::Ordering::Less
+                dun_core::dunning::priority_order(&a.item, &item.item) == std::cmp::Ordering::Less
             });
             self.agenda.insert(at, item);
         }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::form::{Form, Purpose};
-use crate::dunning::ActivityKind;
+use dun_core::dunning::ActivityKind;
 
 /// A typed request the shell turns into a write.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,9 +89,9 @@ pub enum Effect {
     /// Carry out a write; then refresh that customer.
     Save(Request),
     /// Show the email an agenda item asks for.
-    Preview(crate::dunning::AgendaItem),
+    Preview(dun_core::dunning::AgendaItem),
     /// Send the email an agenda item asks for, and log it.
-    SendMessage(crate::dunning::AgendaItem),
+    SendMessage(dun_core::dunning::AgendaItem),
 }
 
 /// Validates a form and builds its request.

@@ -5,10 +5,10 @@ use anyhow::{Context as _, Result};
 use super::super::Session;
 use super::load::{load_customer, refresh};
 use super::log_line;
-use crate::ledger::CustomerId;
-use crate::money::Money;
 use crate::store::{NewActivity, NewPayment, NewPromise, Store};
 use crate::tui::app::{App, Effect, Request};
+use dun_core::ledger::CustomerId;
+use dun_core::money::Money;
 
 /// Carries out a write; returns the message for the status bar.
 pub fn apply(session: &Session, store: &mut Store, request: &Request) -> Result<String> {

@@ -6,13 +6,15 @@ use chrono::NaiveDate;
 
 use super::super::Session;
 use super::super::dunning::Evaluation;
-use crate::dunning::{Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account};
-use crate::ledger::{ContactRole, CustomerId};
-use crate::money::Money;
 use crate::store::Store;
 use crate::tui::model::{
     AccountView, AgendaRow, Board, ContactLine, Credits, CustomerDetail, InvoiceLine,
 };
+use dun_core::dunning::{
+    Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account,
+};
+use dun_core::ledger::{ContactRole, CustomerId};
+use dun_core::money::Money;
 
 /// Loads the whole board as of the session's date, chunk by chunk: only
 /// the rows and agenda items are kept, never the whole ledger's snapshot.
@@ -192,7 +194,7 @@ pub fn load_customer(
     let policy = session.policy();
     let assessed = evaluate_account(&account, &policy, session.as_of);
     let agenda =
-        crate::dunning::evaluate(std::slice::from_ref(&account), &policy, session.as_of).agenda;
+        dun_core::dunning::evaluate(std::slice::from_ref(&account), &policy, session.as_of).agenda;
     let locale = session.config.config.locale;
     let invoices = assessed
         .invoices
@@ -317,7 +319,7 @@ pub fn load_customer(
 fn next_step(
     account: &Account,
     assessed: &AccountAssessment,
-    policy: &crate::dunning::Policy,
+    policy: &dun_core::dunning::Policy,
     as_of: NaiveDate,
 ) -> Option<NaiveDate> {
     let ladder = policy.ladder(account.profile.as_deref());

@@ -5,13 +5,13 @@ use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::super::Session;
-use crate::dunning::{Account, AccountAssessment, PlanState};
-use crate::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
-use crate::money::{Currency, Locale};
 use crate::notify::render::BucketTotal;
 use crate::notify::{
     InvoiceLine, MissedInstalment, Party, ReminderContext, StatementContext, StatementLine,
 };
+use dun_core::dunning::{Account, AccountAssessment, PlanState};
+use dun_core::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
+use dun_core::money::{Currency, Locale};
 
 /// A date as a letter in this language writes it.
 pub fn date_text(locale: Locale, date: NaiveDate) -> String {
@@ -250,7 +250,7 @@ pub(super) fn statement_context(
 
 fn statement_line(
     locale: Locale,
-    i: &crate::dunning::OpenInvoice,
+    i: &dun_core::dunning::OpenInvoice,
     bucket: &str,
     current: bool,
 ) -> StatementLine {

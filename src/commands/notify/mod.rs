@@ -12,12 +12,12 @@ use lettre::message::Mailbox;
 use super::Session;
 use super::dunning::{Evaluation, whole_agenda};
 use crate::config::{StageAction, TlsMode};
-use crate::dunning::{AgendaItem, AgendaKind, Explain, Status};
-use crate::ledger::{ContactRole, Customer, InvoiceId};
-use crate::money::Locale;
 use crate::notify::{ReminderKind, Rendered, Renderer, mailbox, message};
 use crate::store::{NewActivity, Store};
 use crate::text::sanitize;
+use dun_core::dunning::{AgendaItem, AgendaKind, Explain, Status};
+use dun_core::ledger::{ContactRole, Customer, InvoiceId};
+use dun_core::money::Locale;
 
 mod context;
 
@@ -194,7 +194,7 @@ pub(crate) fn outgoing_for(
         .accounts(session.as_of, Some(customer.id))?
         .pop()
         .context("the customer's account")?;
-    let assessed = crate::dunning::evaluate_account(&account, &session.policy(), session.as_of);
+    let assessed = dun_core::dunning::evaluate_account(&account, &session.policy(), session.as_of);
     let code = sanitize(&customer.code).into_owned();
     let lang = reader_locale(session, &customer, kind);
     let (name, address) = if kind == ReminderKind::SalesRep {
@@ -301,9 +301,9 @@ pub(crate) fn send_one(
         )
     })?;
     let kind = if m.item.action == StageAction::NotifySalesRep {
-        crate::dunning::ActivityKind::SalesRep
+        dun_core::dunning::ActivityKind::SalesRep
     } else {
-        crate::dunning::ActivityKind::Email
+        dun_core::dunning::ActivityKind::Email
     };
     store.log_activity(&NewActivity {
         customer_id: m.item.customer_id,

@@ -7,8 +7,8 @@ use rusqlite::params;
 use super::super::rows::{self, IsoDate};
 use super::super::{Context, NewPayment, Result, Store, StoreError, allocate, payments};
 use super::ImportTx;
-use crate::ledger::{CustomerId, InvoiceId, PaymentId};
-use crate::money::Currency;
+use dun_core::ledger::{CustomerId, InvoiceId, PaymentId};
+use dun_core::money::Currency;
 
 /// A bank line waiting to be allocated.
 #[derive(Debug, Clone, serde::Serialize)]

@@ -7,8 +7,8 @@ use rusqlite::{OptionalExtension, params};
 use super::super::rows::{self, IsoDate};
 use super::super::{Context, Result, StoreError};
 use super::ImportTx;
-use crate::ledger::{CustomerId, DocumentKind, InvoiceId, PaymentId};
-use crate::money::Currency;
+use dun_core::ledger::{CustomerId, DocumentKind, InvoiceId, PaymentId};
+use dun_core::money::Currency;
 
 /// An invoice already in the ledger, as an import compares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,9 +249,9 @@ impl ImportTx<'_> {
             if take <= 0 {
                 break;
             }
-            let allocation = crate::ledger::Allocation {
+            let allocation = dun_core::ledger::Allocation {
                 invoice_id: existing.id,
-                source: crate::ledger::SourceRef::Payment(payment),
+                source: dun_core::ledger::SourceRef::Payment(payment),
                 amount: existing.currency.from_minor(take),
                 discount: rust_decimal::Decimal::ZERO,
             };

@@ -15,7 +15,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::rows::{self, IsoDate, iso};
 use super::{Context, Result, Store, StoreError, now_stamp};
-use crate::ledger::CustomerId;
+use dun_core::ledger::CustomerId;
 
 /// The file an import reads, as recorded.
 #[derive(Debug, Clone)]

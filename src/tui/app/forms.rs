@@ -4,7 +4,7 @@ use chrono::Days;
 
 use super::super::form::{Field, FieldKind, Form, Purpose};
 use super::{App, Effect, Request, Screen};
-use crate::dunning::ActivityKind;
+use dun_core::dunning::ActivityKind;
 
 impl App {
     /// The customer and, on the agenda, its item's stage and invoices.
@@ -12,7 +12,7 @@ impl App {
         let customer_id = self.selected_customer()?;
         if self.screen == Screen::Agenda {
             let row = self.board.agenda.get(self.agenda.selected)?;
-            let stage = row.item.kind == crate::dunning::AgendaKind::Stage;
+            let stage = row.item.kind == dun_core::dunning::AgendaKind::Stage;
             return Some((
                 customer_id,
                 stage.then(|| row.item.stage.clone()),

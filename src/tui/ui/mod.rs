@@ -14,8 +14,8 @@ use rust_decimal::Decimal;
 
 use super::action::Action;
 use super::app::{App, Screen};
-use crate::money::{Currency, Locale};
 use crate::text::sanitize;
+use dun_core::money::{Currency, Locale};
 
 /// Styles, plain when colours are off (`NO_COLOR`).
 #[derive(Debug, Clone, Copy)]

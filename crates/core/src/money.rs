@@ -332,6 +332,22 @@ pub fn plain_amount(amount: Decimal, currency: Currency) -> String {
     format!("{:.*}", places as usize, amount.round_dp(places))
 }
 
+/// Serialises an optional amount as `"1234.50 EUR"` (JSON and other
+/// machine-readable output: a '.' decimal mark, the currency beside it).
+pub fn serialize_opt_money<S: serde::Serializer>(
+    value: &Option<Money>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(m) => s.serialize_str(&format!(
+            "{} {}",
+            plain_amount(m.amount, m.currency),
+            m.currency
+        )),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,10 +7,10 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::Policy;
+use super::StageAction;
 use super::commitments::{PlanState, PromiseState, covered};
 use super::evaluate::{AccountAssessment, Status};
 use super::snapshot::{Account, ActivityKind};
-use crate::config::StageAction;
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::{Currency, plain_amount};
 

@@ -11,11 +11,11 @@
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::StageAction;
 use super::commitments::{PromiseState, covered};
 use super::evaluate::{InvoiceAssessment, Status, trigger_date};
 use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice};
 use super::{Policy, Stage};
-use crate::config::StageAction;
 use crate::ledger::InvoiceId;
 use crate::money::plain_amount;
 

@@ -4,13 +4,13 @@
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
+use super::StageAction;
 use super::agenda::{AgendaItem, agenda_for};
 use super::commitments::{PlanState, PromiseState, covered, plan_state};
 use super::measures::{ActiveMeasure, MeasureChange, measures_for};
 use super::snapshot::{Account, Measure, OpenInvoice};
 use super::terms::Charges;
 use super::{Policy, Stage};
-use crate::config::StageAction;
 use crate::ledger::{InvoiceId, days_overdue};
 use crate::money::plain_amount;
 

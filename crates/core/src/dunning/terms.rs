@@ -2,8 +2,39 @@
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
-use crate::config::{InterestKind, TermsConfig};
+use serde::Deserialize;
+
 use crate::money::Currency;
+
+/// How late-payment interest is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum InterestKind {
+    /// No interest.
+    #[default]
+    None,
+    /// Simple daily interest at `interest_rate` percent a year.
+    Simple,
+    /// The EU statutory rate: `reference_rate` plus 8 points (Directive 2011/7/EU).
+    Statutory,
+}
+
+/// Late-payment interest and fees written in the terms, as configured:
+/// `[terms]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TermsSpec {
+    /// How interest is computed.
+    pub interest: InterestKind,
+    /// Yearly rate in percent, for `simple` interest.
+    pub interest_rate: Decimal,
+    /// Central-bank reference rate in percent, for `statutory` interest.
+    pub reference_rate: Decimal,
+    /// Fixed compensation per late invoice (e.g. 40 under the EU directive).
+    pub compensation: Decimal,
+    /// Penalty added for each full week an invoice is overdue.
+    pub weekly_penalty: Decimal,
+}
 
 /// The terms that make a late invoice cost more.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -35,8 +66,8 @@ impl Charges {
 }
 
 impl LateTerms {
-    /// The terms in the configuration.
-    pub fn from_config(config: &TermsConfig) -> Self {
+    /// The terms as configured.
+    pub fn from_spec(config: &TermsSpec) -> Self {
         let yearly_rate = match config.interest {
             InterestKind::None => None,
             InterestKind::Simple => Some(config.interest_rate),
@@ -119,12 +150,12 @@ mod tests {
 
     #[test]
     fn statutory_interest_compensation_and_weekly_penalty() {
-        let terms = LateTerms::from_config(&TermsConfig {
+        let terms = LateTerms::from_spec(&TermsSpec {
             interest: InterestKind::Statutory,
             reference_rate: dec("2.15"),
             compensation: dec("40"),
             weekly_penalty: dec("5"),
-            ..TermsConfig::default()
+            ..TermsSpec::default()
         });
         assert_eq!(terms.yearly_rate, Some(dec("10.15")));
         // 10,000 at 10.15% for 30 days: 10000 * 0.1015 * 30 / 365 = 83.42465…
@@ -145,7 +176,7 @@ mod tests {
 
     #[test]
     fn no_terms_charge_nothing() {
-        let terms = LateTerms::from_config(&TermsConfig::default());
+        let terms = LateTerms::from_spec(&TermsSpec::default());
         assert!(terms.is_free());
         assert_eq!(
             terms.charges(dec("500"), 90, Currency::EUR).total(),

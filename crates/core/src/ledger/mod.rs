@@ -137,7 +137,7 @@ pub struct Customer {
     /// Early-payment discount.
     pub early_discount: Option<EarlyDiscount>,
     /// Credit limit, if one is set.
-    #[serde(serialize_with = "crate::output::serialize_opt_money")]
+    #[serde(serialize_with = "crate::money::serialize_opt_money")]
     pub credit_limit: Option<Money>,
     /// Name of the dunning policy profile (e.g. `slow_payer`).
     pub policy_profile: Option<String>,

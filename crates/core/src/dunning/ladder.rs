@@ -1,0 +1,258 @@
+//! The ladder's vocabulary and its defaults: stages, what each one asks the
+//! bookkeeper to do, the policy built from them. The configuration
+//! deserialises straight into these types; this file is where the default
+//! ladder of the playbook lives.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::Deserialize;
+
+use super::terms::{LateTerms, TermsSpec};
+
+/// What the bookkeeper does at a stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageAction {
+    /// Send an email.
+    Email,
+    /// Phone the customer.
+    Call,
+    /// Tell the customer's sales rep.
+    NotifySalesRep,
+    /// Stop deliveries to the customer.
+    StopSupply,
+    /// No more credit: payment at order.
+    CashOnly,
+    /// Send a formal letter.
+    Letter,
+    /// Hand the file to a collection agency.
+    Agency,
+}
+
+impl StageAction {
+    /// The snake_case name used in the config and in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StageAction::Email => "email",
+            StageAction::Call => "call",
+            StageAction::NotifySalesRep => "notify_sales_rep",
+            StageAction::StopSupply => "stop_supply",
+            StageAction::CashOnly => "cash_only",
+            StageAction::Letter => "letter",
+            StageAction::Agency => "agency",
+        }
+    }
+
+    /// True once the account has gone past routine reminders: the sales rep,
+    /// a measure, a formal letter or an agency is involved, so the call goes
+    /// to the customer's senior contact rather than the billing clerk.
+    pub fn is_escalated(self) -> bool {
+        !matches!(self, StageAction::Email | StageAction::Call)
+    }
+}
+
+/// One rung of the dunning ladder, as written in the configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StageSpec {
+    /// Stable id, e.g. `overdue_email`.
+    pub id: String,
+    /// Trigger in days relative to the due date (negative = before it).
+    pub days: i32,
+    /// What to do.
+    pub action: StageAction,
+    /// Template for messages at this stage.
+    #[serde(default)]
+    pub template: Option<String>,
+}
+
+/// The dunning policy as configured: `[dunning]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DunningSpec {
+    /// Balances below this are not chased.
+    pub min_balance: Decimal,
+    /// Days after a promise's date before it counts as broken.
+    pub promise_grace_days: u32,
+    /// The ladder, in order.
+    pub stage: Vec<StageSpec>,
+    /// Named profiles overriding stage days: `profile -> stage id -> days`.
+    pub profiles: BTreeMap<String, BTreeMap<String, i32>>,
+    /// Days after which an unresolved dispute comes back to the agenda.
+    pub dispute_follow_up_days: u32,
+    /// Average days late above which the slow-payer profile is suggested.
+    pub slow_payer_after_days: u32,
+    /// How many of the last paid invoices that average looks at.
+    pub slow_payer_sample: u32,
+}
+
+impl Default for DunningSpec {
+    /// The ladder of the playbook: a reminder three days before the due
+    /// date, an email at 5 days, a call at 7, the sales rep at 15, stop
+    /// supply at 30 and cash only at 60; `slow_payer` moves the first three
+    /// earlier.
+    fn default() -> Self {
+        let stage = |id: &str, days, action, template: Option<&str>| StageSpec {
+            id: id.into(),
+            days,
+            action,
+            template: template.map(Into::into),
+        };
+        DunningSpec {
+            min_balance: Decimal::new(1, 2),
+            promise_grace_days: 0,
+            stage: vec![
+                stage("pre_due_reminder", -3, StageAction::Email, Some("pre_due")),
+                stage("overdue_email", 5, StageAction::Email, Some("overdue")),
+                stage("call", 7, StageAction::Call, None),
+                stage(
+                    "escalate_sales_rep",
+                    15,
+                    StageAction::NotifySalesRep,
+                    Some("sales_rep"),
+                ),
+                stage(
+                    "stop_supply",
+                    30,
+                    StageAction::StopSupply,
+                    Some("stop_supply"),
+                ),
+                stage("cash_only", 60, StageAction::CashOnly, Some("cash_only")),
+            ],
+            dispute_follow_up_days: 7,
+            slow_payer_after_days: 15,
+            slow_payer_sample: 10,
+            profiles: BTreeMap::from([(
+                "slow_payer".to_string(),
+                BTreeMap::from([
+                    ("pre_due_reminder".to_string(), -7),
+                    ("overdue_email".to_string(), 1),
+                    ("call".to_string(), 3),
+                ]),
+            )]),
+        }
+    }
+}
+
+/// One rung of the ladder, with the days that apply to a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stage {
+    /// Stable id, e.g. `call`.
+    pub id: String,
+    /// Trigger in days relative to the due date.
+    pub days: i32,
+    /// What the bookkeeper does.
+    pub action: StageAction,
+}
+
+/// The ladder, its profiles and the rules around them, ready to evaluate.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    stages: Vec<Stage>,
+    profiles: BTreeMap<String, Vec<Stage>>,
+    /// Balances below this are not chased.
+    pub min_balance: Decimal,
+    /// Days after a promised date before the promise counts as broken (also
+    /// applied to plan instalments).
+    pub grace_days: u32,
+    /// Days after which an unresolved dispute comes back to the agenda.
+    pub dispute_follow_up_days: u32,
+    /// Months a new customer is on probation.
+    pub probation_months: u32,
+    /// Average days late above which the slow-payer profile is suggested.
+    pub slow_payer_after_days: u32,
+    /// How many of the last paid invoices that average looks at.
+    pub slow_payer_sample: u32,
+    /// Interest and fees on late invoices.
+    pub terms: LateTerms,
+}
+
+impl Policy {
+    /// Builds the policy from a validated `[dunning]` section, the months
+    /// of probation and the late-payment terms.
+    pub fn new(dunning: &DunningSpec, probation_months: u32, terms: &TermsSpec) -> Self {
+        let stages: Vec<Stage> = dunning
+            .stage
+            .iter()
+            .map(|s| Stage {
+                id: s.id.clone(),
+                days: s.days,
+                action: s.action,
+            })
+            .collect();
+        let profiles = dunning
+            .profiles
+            .iter()
+            .map(|(name, overrides)| {
+                let mut ladder = stages.clone();
+                for stage in &mut ladder {
+                    if let Some(days) = overrides.get(&stage.id) {
+                        stage.days = *days;
+                    }
+                }
+                ladder.sort_by_key(|s| s.days);
+                (name.clone(), ladder)
+            })
+            .collect();
+        Policy {
+            stages,
+            profiles,
+            min_balance: dunning.min_balance,
+            grace_days: dunning.promise_grace_days,
+            dispute_follow_up_days: dunning.dispute_follow_up_days,
+            probation_months,
+            slow_payer_after_days: dunning.slow_payer_after_days,
+            slow_payer_sample: dunning.slow_payer_sample,
+            terms: LateTerms::from_spec(terms),
+        }
+    }
+
+    /// The default policy of the playbook: the default ladder, three months
+    /// of probation, no late-payment charges.
+    pub fn standard() -> Self {
+        Policy::new(&DunningSpec::default(), 3, &TermsSpec::default())
+    }
+
+    /// The ladder for a customer's profile (the default ladder when the
+    /// profile is absent or unknown).
+    pub fn ladder(&self, profile: Option<&str>) -> &[Stage] {
+        profile
+            .and_then(|p| self.profiles.get(p))
+            .unwrap_or(&self.stages)
+    }
+
+    /// True when the profile name is defined.
+    pub fn has_profile(&self, profile: &str) -> bool {
+        self.profiles.contains_key(profile)
+    }
+
+    /// A stage of the default ladder by id. Profiles change a stage's days,
+    /// never its action, so the default ladder answers what a stage does.
+    pub fn stage_by_id(&self, id: &str) -> Option<&Stage> {
+        self.stages.iter().find(|s| s.id == id)
+    }
+
+    /// Index in the ladder of the latest stage reached `days_overdue` days
+    /// after the due date, if any.
+    pub fn reached(&self, profile: Option<&str>, days_overdue: i64) -> Option<usize> {
+        self.ladder(profile)
+            .iter()
+            .rposition(|s| days_overdue >= i64::from(s.days))
+    }
+
+    /// The latest stage whose trigger has been reached, or `None` while the
+    /// invoice is current or its balance is below the minimum.
+    pub fn stage_for(
+        &self,
+        profile: Option<&str>,
+        days_overdue: i64,
+        open: Decimal,
+    ) -> Option<&Stage> {
+        if open < self.min_balance || open <= Decimal::ZERO {
+            return None;
+        }
+        self.reached(profile, days_overdue)
+            .map(|i| &self.ladder(profile)[i])
+    }
+}

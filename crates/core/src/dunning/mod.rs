@@ -1,0 +1,29 @@
+//! The dunning engine: where every open invoice stands on the ladder, the
+//! measures on every account, and the day's worklist, each with a one-line
+//! explanation.
+//!
+//! Pure: [`evaluate`] is a function of account snapshots, a [`Policy`] and
+//! an as-of date. No IO happens here.
+
+mod agenda;
+mod commitments;
+mod evaluate;
+mod ladder;
+mod measures;
+mod snapshot;
+pub mod terms;
+#[cfg(test)]
+mod tests;
+
+pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
+pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
+pub use evaluate::{
+    AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
+    evaluate_with, performs, trace,
+};
+pub use ladder::{DunningSpec, Policy, Stage, StageAction, StageSpec};
+pub use measures::{ActiveMeasure, MeasureChange};
+pub use snapshot::{
+    Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,
+    Plan, Promise, Receipt,
+};
