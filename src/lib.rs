@@ -13,6 +13,7 @@ pub mod config;
 pub mod demo;
 pub mod import;
 pub mod notify;
+pub mod ops;
 pub mod output;
 pub mod store;
 pub mod text;

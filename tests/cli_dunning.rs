@@ -177,16 +177,26 @@ fn a_promise_pauses_chasing_and_breaking_it_means_cash_only() {
         .unwrap();
     assert_eq!(beta["measures"], json!(["cash_only", "probation"]));
     // Kept on time instead: no measure, nothing to chase.
-    l.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "BETA",
-        "--amount",
-        "5000",
-        "--date",
+    // Recorded once received: as of its own date.
+    let paid = at(
+        &l,
         "2026-11-29",
-    ]);
+        &[
+            "payment",
+            "add",
+            "--customer",
+            "BETA",
+            "--amount",
+            "5000",
+            "--date",
+            "2026-11-29",
+        ],
+    );
+    assert!(
+        paid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
     let customers = json_at(&l, "2026-12-02", &["customer", "list"]);
     let beta = customers
         .as_array()
@@ -290,16 +300,26 @@ fn a_plan_pauses_chasing_and_a_missed_instalment_asks_for_a_reminder() {
         "{later}"
     );
     // Paid on time instead: still on track.
-    l.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "600",
-        "--date",
+    // Recorded once received: as of its own date.
+    let paid = at(
+        &l,
         "2026-11-29",
-    ]);
+        &[
+            "payment",
+            "add",
+            "--customer",
+            "ACME",
+            "--amount",
+            "600",
+            "--date",
+            "2026-11-29",
+        ],
+    );
+    assert!(
+        paid.status.success(),
+        "{}",
+        String::from_utf8_lossy(&paid.stderr)
+    );
     let later = json_at(&l, "2026-12-02", &["agenda"]);
     assert!(items(&later).iter().all(|(c, _, _)| c != "ACME"), "{later}");
 }

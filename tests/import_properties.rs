@@ -14,7 +14,8 @@ use std::sync::{Once, OnceLock};
 use chrono::{Days, NaiveDate};
 use dun::import::read::{self, Encoding};
 use dun::import::values::{DateStyle, MarkEvidence, NumberStyle, mark_evidence, parse_amount};
-use dun::import::{Options, Outcome, Profile, Report, import_invoices, import_payments};
+use dun::import::{Options, Outcome, Profile, Report};
+use dun::ops::{self, Context};
 use dun::store::Store;
 use dun_core::money::Currency;
 use proptest::prelude::*;
@@ -701,10 +702,15 @@ fn import(
     options: &Options,
 ) -> Result<Report, TestCaseError> {
     watch_helper_threads();
+    let ctx = Context::standard(options.as_of);
     let mut progress = Vec::new();
     let result = match kind {
-        Kind::Invoices => import_invoices(store, bytes, options, &mut |n| progress.push(n)),
-        Kind::Payments => import_payments(store, bytes, options, &mut |n| progress.push(n)),
+        Kind::Invoices => {
+            ops::import_invoices(store, &ctx, bytes, options, &mut |n| progress.push(n))
+        }
+        Kind::Payments => {
+            ops::import_payments(store, &ctx, bytes, options, &mut |n| progress.push(n))
+        }
     };
     prop_assert_eq!(
         HELPER_PANICS.load(Ordering::SeqCst),

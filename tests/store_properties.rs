@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{Days, NaiveDate};
-use dun::store::{InvoiceFilter, NewInvoice, NewPayment, Store};
+use dun::ops::{self, AddInvoice, Context, CustomerRef, RecordPayment};
+use dun::store::{InvoiceFilter, Store};
 use dun_core::ledger::{Customer, DocumentKind};
 use dun_core::money::{Currency, Locale};
 use proptest::prelude::*;
@@ -68,14 +69,16 @@ fn customer(code: &str) -> Customer {
 /// Per currency: (invoiced, credited, paid) as recorded by the test.
 type Totals = BTreeMap<Currency, (Decimal, Decimal, Decimal)>;
 
-fn apply(store: &mut Store, ops: &[Op]) -> Totals {
-    let ids = [
-        store.insert_customer(&customer("A")).unwrap(),
-        store.insert_customer(&customer("B")).unwrap(),
-    ];
+/// Every write goes through the write path, as the program's do.
+fn apply(store: &mut Store, steps: &[Op]) -> Totals {
+    let ctx = Context::standard(NaiveDate::from_ymd_opt(2999, 1, 1).unwrap());
+    let codes = ["A", "B"];
+    for code in codes {
+        ops::add_customer(store, &customer(code)).unwrap();
+    }
     let mut numbers: Vec<(String, usize, Currency)> = Vec::new();
     let mut totals = Totals::new();
-    for (n, op) in ops.iter().enumerate() {
+    for (n, op) in steps.iter().enumerate() {
         let currency = |usd: bool| if usd { Currency::USD } else { Currency::EUR };
         match *op {
             Op::Document {
@@ -86,24 +89,22 @@ fn apply(store: &mut Store, ops: &[Op]) -> Totals {
                 cents,
                 credit,
             } => {
-                let kind = if credit {
-                    DocumentKind::CreditNote
-                } else {
-                    DocumentKind::Invoice
-                };
                 let amount = Decimal::new(cents, 2);
                 let number = format!("D{n:03}");
-                store
-                    .insert_invoice(&NewInvoice {
+                ops::add_invoice(
+                    store,
+                    &ctx,
+                    &AddInvoice {
                         number: number.clone(),
-                        customer_id: ids[customer],
-                        kind,
-                        issue_date: day(d),
-                        due_date: day(d + terms),
-                        amount,
-                        currency: currency(usd),
-                    })
-                    .unwrap();
+                        customer: codes[customer].into(),
+                        issued: day(d),
+                        due: day(d + terms),
+                        amount: amount.to_string(),
+                        currency: currency(usd).to_string(),
+                        credit_note: credit,
+                    },
+                )
+                .unwrap();
                 let entry = totals.entry(currency(usd)).or_default();
                 if credit {
                     entry.1 += amount;
@@ -121,21 +122,24 @@ fn apply(store: &mut Store, ops: &[Op]) -> Totals {
             } => {
                 let amount = Decimal::new(cents, 2);
                 // Name an invoice only when it is this customer's, in this currency.
-                let invoice_id = named
+                let invoice = named
                     .and_then(|i| numbers.get(i))
                     .filter(|(_, c, cur)| *c == customer && *cur == currency(usd))
-                    .map(|(number, _, _)| store.invoice_by_number(number).unwrap().id);
-                store
-                    .insert_payment(&NewPayment {
-                        customer_id: ids[customer],
+                    .map(|(number, _, _)| number.clone());
+                ops::record_payment(
+                    store,
+                    &ctx,
+                    &RecordPayment {
+                        customer: CustomerRef::Code(codes[customer].into()),
+                        amount: amount.to_string(),
+                        currency: currency(usd).to_string(),
                         paid_on: day(d),
-                        amount,
-                        currency: currency(usd),
-                        method: None,
-                        reference: None,
-                        invoice_id,
-                    })
-                    .unwrap();
+                        invoice,
+                        reference: String::new(),
+                        method: String::new(),
+                    },
+                )
+                .unwrap();
                 totals.entry(currency(usd)).or_default().2 += amount;
             }
         }

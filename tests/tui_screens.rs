@@ -484,17 +484,22 @@ fn a_kind_that_cannot_perform_the_stage_is_logged_and_the_status_says_so() {
         .expect("the demo has a call due")
         .item
         .clone();
-    let request = dun::tui::app::Request::FollowUp {
-        customer_id: item.customer_id,
-        kind: dun_core::dunning::ActivityKind::Note,
-        stage: Some(item.stage.clone()),
-        invoices: item.invoices.clone(),
+    let request = dun::tui::app::Request::FollowUp(dun::ops::LogFollowUp {
+        customer: dun::ops::CustomerRef::Id(item.customer_id),
+        kind: "note".into(),
+        stage: dun::ops::StageChoice::Suggested(item.stage.clone()),
+        invoices: item
+            .invoices
+            .iter()
+            .copied()
+            .map(dun::ops::InvoiceRef::Id)
+            .collect(),
+        occurred_on: None,
         outcome: String::new(),
         note: "left a voicemail".into(),
-        promise: None,
-        currency: String::new(),
         next_on: None,
-    };
+        promise: None,
+    });
     let mut store = f.store();
     run_effects(
         &f.session,

@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result, bail};
 use super::Session;
 use super::report::{Balances, amount_cell};
 use crate::cli::{CustomerCommand, CustomerFields};
+use crate::ops;
 use crate::output::{Cell, Format, Report};
 use crate::text::{check_field, sanitize};
 use dun_core::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
@@ -47,7 +48,7 @@ fn add(
     };
     apply(session, &mut customer, fields)?;
     let mut store = session.open()?;
-    store.insert_customer(&customer)?;
+    ops::add_customer(&mut store, &customer)?;
     writeln!(
         out,
         "added customer {} ({})",
@@ -70,7 +71,7 @@ fn edit(
         customer.name = required_text("--name", &name)?;
     }
     apply(session, &mut customer, fields)?;
-    store.update_customer(&customer)?;
+    ops::edit_customer(&mut store, &session.ops(), &customer)?;
     writeln!(out, "updated customer {}", sanitize(&customer.code))?;
     Ok(())
 }

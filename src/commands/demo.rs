@@ -9,12 +9,10 @@ use anyhow::{Context as _, Result, bail};
 use super::{Session, project_dirs, report};
 use crate::cli::DemoArgs;
 use crate::demo::{DemoAccount, DemoOptions, generate};
-use crate::store::{NewActivity, NewPlan, NewPromise, Store, StoreError};
-use dun_core::dunning::{ActivityKind, OpenInvoice};
+use crate::ops;
+use crate::store::Store;
 use dun_core::ledger::DocumentKind;
-use dun_core::money::Currency;
 use dun_core::money::plain_amount;
-use rust_decimal::Decimal;
 
 /// The demo ledger's own file, apart from the real ledger.
 pub(super) fn default_path() -> Result<PathBuf> {
@@ -44,47 +42,8 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
         options.customers(),
         options.as_of
     );
-    let policy = session.policy();
-    store.bulk(|writer| {
-        generate(&options, policy.ladder(None), |account| {
-            let id = writer.customer(&account.customer)?;
-            if id != account.customer.id {
-                return Err(StoreError::Refused(format!(
-                    "the demo ledger {} was not empty",
-                    session.db.display()
-                )));
-            }
-            for doc in &account.documents {
-                let offer = match doc.kind {
-                    DocumentKind::Invoice => {
-                        account
-                            .customer
-                            .discount_for(doc.amount, doc.currency, doc.issue_date)
-                    }
-                    DocumentKind::CreditNote => None,
-                };
-                writer.document(doc, offer)?;
-            }
-            for payment in &account.payments {
-                writer.payment(payment)?;
-            }
-            for (allocation, on) in &account.allocations {
-                let currency = account
-                    .documents
-                    .iter()
-                    .find(|d| d.id == allocation.invoice_id)
-                    .map(|d| d.currency)
-                    .unwrap_or(session.config.config.currency);
-                writer.allocation(allocation, *on, currency)?;
-            }
-            for (activity, outcome) in &account.activities {
-                writer.activity(account.customer.id, activity, *outcome)?;
-            }
-            Ok(())
-        })
-    })?;
-    showcase(&mut store, session)?;
-    let recorded = store.sync_measures(&policy, options.as_of)?;
+    let ctx = session.ops();
+    let recorded = ops::load_demo(&mut store, &ctx, &options)?;
     eprintln!("recorded {recorded} measure starts");
     eprintln!(
         "built {} in {:.1}s",
@@ -96,90 +55,6 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     }
     drop(store);
     super::dashboard::run(session, out)
-}
-
-/// A pending promise, a broken one, a dispute, a payment plan, a hold and a
-/// follow-up date, each on a different customer with overdue invoices.
-fn showcase(store: &mut Store, session: &Session) -> Result<()> {
-    let as_of = session.as_of;
-    let days = |n: i64| {
-        as_of
-            .checked_add_signed(chrono::TimeDelta::days(n))
-            .unwrap_or(as_of)
-    };
-    let mut next_role = 0;
-    for customer_id in 5..=40 {
-        let Some(account) = store.accounts(as_of, Some(customer_id))?.pop() else {
-            continue;
-        };
-        let overdue: Vec<&OpenInvoice> = account
-            .invoices
-            .iter()
-            .filter(|i| i.due_date < days(-20) && i.currency == Currency::EUR)
-            .collect();
-        if overdue.is_empty() {
-            continue;
-        }
-        let total: Decimal = overdue.iter().map(|i| i.open).sum();
-        let ids: Vec<i64> = overdue.iter().map(|i| i.id).collect();
-        let promise = |made: i64, promised: i64| NewPromise {
-            customer_id,
-            made_on: days(made),
-            promised_on: days(promised),
-            amount: total,
-            currency: Currency::EUR,
-            note: None,
-            invoices: ids.clone(),
-        };
-        match next_role {
-            0 => {
-                store.add_promise(&promise(-2, 5))?;
-            }
-            1 => {
-                store.add_promise(&promise(-12, -3))?;
-            }
-            2 => store.open_dispute(
-                &overdue[0].number,
-                days(-9),
-                "goods damaged in transit; credit note requested",
-            )?,
-            3 => {
-                let third = (total / Decimal::from(3)).round_dp(2);
-                store.add_plan(&NewPlan {
-                    customer_id,
-                    created_on: days(-3),
-                    currency: Currency::EUR,
-                    instalments: vec![
-                        (days(7), third),
-                        (days(37), third),
-                        (days(67), total - third - third),
-                    ],
-                    invoices: ids.clone(),
-                    note: Some("agreed with the owner by phone".into()),
-                })?;
-            }
-            4 => store.hold(
-                customer_id,
-                days(-20),
-                "awaiting a signed personal guarantee",
-            )?,
-            5 => {
-                store.log_activity(&NewActivity {
-                    customer_id,
-                    occurred_on: days(-4),
-                    kind: ActivityKind::Call,
-                    stage: None,
-                    outcome: Some("CFO on holiday until Friday".into()),
-                    note: None,
-                    next_on: Some(days(-1)),
-                    invoices: Vec::new(),
-                })?;
-            }
-            _ => break,
-        }
-        next_role += 1;
-    }
-    Ok(())
 }
 
 /// Removes an earlier demo ledger; refuses to touch any other file.

@@ -300,7 +300,7 @@ pub(super) fn why(
         .iter()
         .find(|i| i.invoice_id == invoice.id)
         .map(|i| i.label.clone())
-        .unwrap_or_else(|| super::invoice::closed_label(&invoice));
+        .unwrap_or_else(|| invoice.closed_label().to_string());
     match format {
         Format::Json => {
             write_json_value(

@@ -63,10 +63,11 @@ fn import_file(
         }
     };
     let input = std::io::BufReader::with_capacity(1 << 16, file);
+    let ctx = session.ops();
     let report = if invoices {
-        import::import_invoices(&mut store, input, &options, &mut progress)
+        crate::ops::import_invoices(&mut store, &ctx, input, &options, &mut progress)
     } else {
-        import::import_payments(&mut store, input, &options, &mut progress)
+        crate::ops::import_payments(&mut store, &ctx, input, &options, &mut progress)
     }
     .with_context(|| format!("cannot import {shown}"))?;
     bar.finish_and_clear();
@@ -342,17 +343,14 @@ pub(super) fn allocate(
         table.write(format, session.config.config.locale, out)?;
         return Ok(());
     };
-    let invoice = match invoice {
-        Some(number) => Some(store.invoice_by_number(number).context("--invoice")?),
-        None => None,
+    let request = crate::ops::AllocateBankLine {
+        receipt: id,
+        customer: customer.map(|c| crate::ops::CustomerRef::Code(c.to_string())),
+        invoice: invoice.map(str::to_string),
     };
-    let customer_id = match (customer, &invoice) {
-        (Some(code), _) => store.customer_by_code(code).context("--customer")?.id,
-        (None, Some(inv)) => inv.customer_id,
-        (None, None) => bail!("say who paid: --customer CODE, --invoice NUMBER or both"),
-    };
-    let payment = store.allocate_receipt(id, customer_id, invoice.as_ref().map(|i| i.id))?;
-    let customer = store.customer_by_id(customer_id)?;
+    let recorded = crate::ops::allocate_bank_line(&mut store, &session.ops(), &request)?;
+    let (payment, customer) = (recorded.id, recorded.customer);
+    let customer_id = customer.id;
     let applied = store
         .payments(Some(customer_id))?
         .into_iter()

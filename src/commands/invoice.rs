@@ -3,15 +3,16 @@
 use std::collections::HashMap;
 use std::io::Write;
 
-use anyhow::{Context as _, Result, bail};
+use anyhow::{Context as _, Result};
 use rust_decimal::Decimal;
 
 use super::Session;
 use super::dunning::Evaluation;
 use super::report::amount_cell;
 use crate::cli::{InvoiceAddArgs, InvoiceCommand};
+use crate::ops;
 use crate::output::{Cell, Format, Report};
-use crate::store::{InvoiceFilter, NewInvoice};
+use crate::store::InvoiceFilter;
 use crate::text::sanitize;
 use dun_core::ledger::{Customer, CustomerId, DocumentKind, Invoice, InvoiceId, days_overdue};
 
@@ -37,36 +38,18 @@ pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -
 }
 
 fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<()> {
-    let number = args.number.trim();
-    if number.is_empty() {
-        bail!("the invoice number must not be empty");
-    }
-    crate::text::check_field("the invoice number", number).map_err(anyhow::Error::msg)?;
-    let money = session.money("amount", &args.amount, args.currency.as_deref())?;
-    if money.amount <= Decimal::ZERO {
-        bail!(
-            "--amount: '{}' must be positive; for a credit note give its amount with --credit-note",
-            args.amount
-        );
-    }
-    let mut store = session.open_existing()?;
-    let customer = store
-        .customer_by_code(&args.customer)
-        .context("--customer")?;
-    let kind = if args.credit_note {
-        DocumentKind::CreditNote
-    } else {
-        DocumentKind::Invoice
+    let request = ops::AddInvoice {
+        number: args.number.clone(),
+        customer: args.customer.clone(),
+        issued: args.issued,
+        due: args.due,
+        amount: args.amount.clone(),
+        currency: args.currency.clone().unwrap_or_default(),
+        credit_note: args.credit_note,
     };
-    store.insert_invoice(&NewInvoice {
-        number: number.to_string(),
-        customer_id: customer.id,
-        kind,
-        issue_date: args.issued,
-        due_date: args.due,
-        amount: money.amount,
-        currency: money.currency,
-    })?;
+    let mut store = session.open_existing()?;
+    let (_, customer, money) = ops::add_invoice(&mut store, &session.ops(), &request)?;
+    let number = args.number.trim();
     let what = if args.credit_note {
         "credit note"
     } else {
@@ -80,17 +63,6 @@ fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<
         money.display(session.config.config.locale)
     )?;
     Ok(())
-}
-
-/// The label of a document the engine does not assess: `credit_note`,
-/// `written_off` or `paid`.
-pub(super) fn closed_label(invoice: &Invoice) -> String {
-    match (invoice.kind, invoice.written_off_on) {
-        (DocumentKind::CreditNote, _) => "credit_note".into(),
-        (_, Some(_)) => "written_off".into(),
-        _ if invoice.open.is_zero() => "paid".into(),
-        _ => "current".into(),
-    }
 }
 
 fn invoice_report() -> Report {
@@ -123,7 +95,7 @@ fn invoice_row(
     let stage = labels
         .get(&invoice.id)
         .cloned()
-        .unwrap_or_else(|| closed_label(invoice));
+        .unwrap_or_else(|| invoice.closed_label().to_string());
     vec![
         Cell::Text(invoice.number.clone()),
         Cell::Text(customer.map(|c| c.code.clone()).unwrap_or_default()),
@@ -231,16 +203,16 @@ fn write_off(
     reason: Option<&str>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    if let Some(reason) = reason {
-        crate::text::check_field("--reason", reason).map_err(anyhow::Error::msg)?;
-    }
+    let request = ops::WriteOff {
+        invoice: number.to_string(),
+        reason: reason.unwrap_or_default().to_string(),
+    };
     let mut store = session.open_existing()?;
-    let invoice = store.invoice_by_number(number)?;
-    let amount = store.write_off(number, session.as_of, reason)?;
+    let (invoice, amount) = ops::write_off(&mut store, &session.ops(), &request)?;
     writeln!(
         out,
         "wrote off {} on invoice {}",
-        dun_core::money::Money::new(amount, invoice.currency).display(session.config.config.locale),
+        amount.display(session.config.config.locale),
         sanitize(&invoice.number)
     )?;
     Ok(())

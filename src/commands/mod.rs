@@ -50,13 +50,21 @@ impl Session {
         self.open()
     }
 
-    /// Opens the ledger, creating it when missing. Writes through it keep
-    /// the measure history in step with the ledger.
+    /// Opens the ledger, creating it when missing.
     fn open(&self) -> Result<Store> {
-        let mut store = Store::open(&self.db)
-            .with_context(|| format!("cannot open ledger {}", self.db.display()))?;
-        store.keep_measures(self.policy(), self.as_of.min(self.today));
-        Ok(store)
+        Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))
+    }
+
+    /// What the write path needs: the policy, the as-of date (measure
+    /// history never written past the clock's date), how amounts are typed.
+    pub fn ops(&self) -> crate::ops::Context {
+        crate::ops::Context {
+            policy: self.policy(),
+            as_of: self.as_of,
+            history_on: self.as_of.min(self.today),
+            locale: self.config.config.locale,
+            currency: self.config.config.currency,
+        }
     }
 
     /// The dunning policy of the configuration.

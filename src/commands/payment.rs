@@ -8,8 +8,8 @@ use anyhow::{Context as _, Result};
 use super::Session;
 use super::report::amount_cell;
 use crate::cli::{PaymentAddArgs, PaymentCommand};
+use crate::ops;
 use crate::output::{Cell, Format, Report};
-use crate::store::NewPayment;
 use crate::text::sanitize;
 use dun_core::ledger::CustomerId;
 use dun_core::money::Money;
@@ -37,27 +37,21 @@ pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -
 }
 
 fn add(session: &Session, args: &PaymentAddArgs, out: &mut dyn Write) -> Result<()> {
-    let money = session.money("amount", &args.amount, args.currency.as_deref())?;
-    if money.amount <= rust_decimal::Decimal::ZERO {
-        anyhow::bail!("--amount: '{}' must be positive", args.amount);
-    }
-    let mut store = session.open_existing()?;
-    let customer = store
-        .customer_by_code(&args.customer)
-        .context("--customer")?;
-    let invoice_id = match &args.invoice {
-        Some(number) => Some(store.invoice_by_number(number).context("--invoice")?.id),
-        None => None,
-    };
-    let id = store.insert_payment(&NewPayment {
-        customer_id: customer.id,
+    let request = ops::RecordPayment {
+        customer: ops::CustomerRef::Code(args.customer.clone()),
+        amount: args.amount.clone(),
+        currency: args.currency.clone().unwrap_or_default(),
         paid_on: args.date,
-        amount: money.amount,
-        currency: money.currency,
-        method: args.method.clone(),
-        reference: args.reference.clone(),
-        invoice_id,
-    })?;
+        invoice: args.invoice.clone(),
+        reference: args.reference.clone().unwrap_or_default(),
+        method: args.method.clone().unwrap_or_default(),
+    };
+    let mut store = session.open_existing()?;
+    let ops::Recorded {
+        id,
+        customer,
+        money,
+    } = ops::record_payment(&mut store, &session.ops(), &request)?;
     let locale = session.config.config.locale;
     let (payment, applied) = store
         .payments(Some(customer.id))?

@@ -10,15 +10,16 @@ use super::invoice_rows::{Row, parse, same_document};
 use super::profile::{Field, INVOICE_FIELDS, RowType};
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError};
-use crate::store::{ImportTx, NewPayment, Store};
+use crate::store::{Finish, ImportTx, NewPayment, Store};
 use dun_core::ledger::DocumentKind;
 
 /// Imports an invoice export into the ledger.
-pub fn import_invoices(
+pub(crate) fn import_invoices(
     store: &mut Store,
     input: impl Read + Send,
     options: &Options,
     progress: &mut dyn FnMut(u64),
+    finish: Finish<'_>,
 ) -> Result<Report, ImportError> {
     let mut report = Report::new("invoices", options);
     let opened = source::open(
@@ -50,7 +51,7 @@ pub fn import_invoices(
         let (source, read_bytes) = (&mut source, &read_bytes);
         // The sender moves to the reader: its end ends the batches.
         let reader = scope.spawn(move || read_rows(source, options, &sender, read_bytes));
-        let written = store.import(&batch, |tx| {
+        let written = store.import(&batch, finish, |tx| {
             let mut customers = CustomerIndex::load(tx)?;
             let mut occurrences = HashMap::new();
             let mut pending: Option<Row> = None;

@@ -23,8 +23,8 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use invoices::import_invoices;
-pub use payments::import_payments;
+pub(crate) use invoices::import_invoices;
+pub(crate) use payments::import_payments;
 pub use profile::{Profile, ProfileSpec};
 
 use crate::store::{Counts, Vanished};

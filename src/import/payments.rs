@@ -16,7 +16,7 @@ use super::profile::{Field, PAYMENT_FIELDS};
 use super::read::Record;
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError, Waiting};
-use crate::store::{ImportTx, NewPayment, Store};
+use crate::store::{Finish, ImportTx, NewPayment, Store};
 use dun_core::ledger::{DocumentKind, InvoiceId};
 use dun_core::money::{Currency, plain_amount};
 
@@ -35,11 +35,12 @@ struct Line {
 }
 
 /// Imports a bank export's receipts.
-pub fn import_payments(
+pub(crate) fn import_payments(
     store: &mut Store,
     input: impl Read,
     options: &Options,
     progress: &mut dyn FnMut(u64),
+    finish: Finish<'_>,
 ) -> Result<Report, ImportError> {
     let mut report = Report::new("payments", options);
     let opened = source::open(
@@ -59,7 +60,7 @@ pub fn import_payments(
     };
     let batch = options.batch("payments");
     store
-        .import(&batch, |tx| {
+        .import(&batch, finish, |tx| {
             let mut customers = CustomerIndex::load(tx)?;
             let mut occurrences: HashMap<String, u32> = HashMap::new();
             let mut tick = 0_u32;

@@ -23,10 +23,13 @@ pub struct BulkWriter<'a> {
 
 impl Store {
     /// Runs `load` in one transaction; nothing is written if it fails.
-    pub fn bulk<T>(&mut self, load: impl FnOnce(&mut BulkWriter<'_>) -> Result<T>) -> Result<T> {
+    pub(crate) fn bulk<T>(
+        &mut self,
+        load: impl FnOnce(&mut BulkWriter<'_>) -> Result<T>,
+    ) -> Result<T> {
         self.write(|tx| {
             let mut writer = BulkWriter {
-                tx,
+                tx: tx.sql(),
                 stamp: now_stamp(),
             };
             load(&mut writer)

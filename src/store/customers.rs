@@ -4,7 +4,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError};
+use super::{Context, Result, Store, StoreError, Tx};
 use dun_core::ledger::{Contact, ContactRole, Customer, CustomerId, EarlyDiscount};
 use dun_core::money::Money;
 
@@ -12,15 +12,16 @@ const SELECT: &str = "SELECT id, code, name, email, phone, language, payment_ter
         discount_percent, discount_days, credit_limit_minor, credit_currency,
         policy_profile, notes, created_on FROM customer";
 
-impl Store {
+impl Tx<'_> {
     /// Adds a customer; refuses a code already in use.
-    pub fn insert_customer(&mut self, customer: &Customer) -> Result<CustomerId> {
-        self.write(|tx| insert_customer(tx, customer))
+    pub(crate) fn insert_customer(&self, customer: &Customer) -> Result<CustomerId> {
+        insert_customer(self.sql(), customer)
     }
 
     /// Writes back every field of an existing customer, contacts included.
-    pub fn update_customer(&mut self, customer: &Customer) -> Result<()> {
-        self.write(|tx| {
+    pub(crate) fn update_customer(&self, customer: &Customer) -> Result<()> {
+        let tx = self.sql();
+        {
             let mut values = field_values(customer)?;
             values.push(Value::Integer(customer.id));
             tx.execute(
@@ -35,9 +36,11 @@ impl Store {
             tx.execute("DELETE FROM contact WHERE customer_id = ?1", [customer.id])
                 .context("cannot replace contacts")?;
             insert_contacts(tx, customer.id, &customer.contacts)
-        })
+        }
     }
+}
 
+impl Store {
     /// The customer with this id.
     pub fn customer_by_id(&self, id: CustomerId) -> Result<Customer> {
         let sql = format!("{SELECT} WHERE id = ?1");

@@ -7,9 +7,9 @@ use rust_decimal::Decimal;
 
 use super::measures::{Event, insert_event};
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError, now_stamp};
+use super::{Context, Result, StoreError, Tx, now_stamp};
 use dun_core::dunning::{ActivityKind, Measure};
-use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::ledger::{CustomerId, Invoice, InvoiceId};
 use dun_core::money::Currency;
 
 /// A follow-up to log.
@@ -69,221 +69,184 @@ pub struct NewPlan {
     pub note: Option<String>,
 }
 
-impl Store {
+impl Tx<'_> {
     /// Logs a follow-up.
-    pub fn log_activity(&mut self, activity: &NewActivity) -> Result<i64> {
-        self.log_with_promise(activity, None)
-    }
-
-    /// Logs a follow-up and the promise it brought, in one transaction.
-    pub fn log_with_promise(
-        &mut self,
-        activity: &NewActivity,
-        promise: Option<&NewPromise>,
-    ) -> Result<i64> {
-        if let Some(p) = promise {
-            check_promise(p)?;
-        }
-        self.write_account_synced(
-            activity.customer_id,
-            activity.occurred_on,
-            promise.is_some(),
-            |tx| {
-                let id = insert_activity(tx, activity)?;
-                if let Some(p) = promise {
-                    insert_promise(tx, p)?;
-                }
-                Ok(id)
-            },
-        )
+    pub(crate) fn log_activity(&self, activity: &NewActivity) -> Result<i64> {
+        insert_activity(self.sql(), activity)
     }
 
     /// Records a promise to pay.
-    pub fn add_promise(&mut self, promise: &NewPromise) -> Result<i64> {
-        check_promise(promise)?;
-        self.write_account(promise.customer_id, promise.made_on, |tx| {
-            insert_promise(tx, promise)
-        })
+    pub(crate) fn add_promise(&self, promise: &NewPromise) -> Result<i64> {
+        insert_promise(self.sql(), promise)
     }
 
     /// Records a payment plan.
-    pub fn add_plan(&mut self, plan: &NewPlan) -> Result<i64> {
-        if plan.instalments.is_empty() {
-            return Err(StoreError::Refused(
-                "a plan needs at least one instalment".into(),
-            ));
-        }
-        let mut dates: Vec<NaiveDate> = plan.instalments.iter().map(|(d, _)| *d).collect();
-        dates.sort_unstable();
-        if dates.windows(2).any(|w| w[0] == w[1]) {
-            return Err(StoreError::Refused(
-                "two instalments fall on the same date".into(),
-            ));
-        }
-        if dates[0] < plan.created_on {
-            return Err(StoreError::Refused(format!(
-                "an instalment on {} is before the plan is agreed, {}",
-                dates[0], plan.created_on
-            )));
-        }
+    pub(crate) fn add_plan(&self, plan: &NewPlan) -> Result<i64> {
         let mut minors = Vec::new();
         for (date, amount) in &plan.instalments {
-            if *amount <= Decimal::ZERO {
-                return Err(StoreError::Refused(format!(
-                    "the instalment of {date} must be positive"
-                )));
-            }
             minors.push((*date, rows::minor(*amount, plan.currency)?));
         }
-        self.write_account(plan.customer_id, plan.created_on, |tx| {
-            check_invoices(tx, plan.customer_id, plan.currency, &plan.invoices)?;
-            tx.execute(
+        let tx = self.sql();
+        check_invoices(tx, plan.customer_id, plan.currency, &plan.invoices)?;
+        tx.execute(
                 "INSERT INTO plan (customer_id, created_on, currency, note, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![plan.customer_id, iso(plan.created_on), plan.currency.as_str(), plan.note, now_stamp()],
             )
             .context("cannot record the plan")?;
-            let id = tx.last_insert_rowid();
-            for (date, minor) in &minors {
-                tx.execute(
-                    "INSERT INTO instalment (plan_id, due_on, amount_minor) VALUES (?1, ?2, ?3)",
-                    params![id, iso(*date), minor],
-                )
-                .context("cannot record an instalment")?;
-            }
-            link(tx, "INSERT INTO plan_invoice (plan_id, invoice_id) VALUES (?1, ?2)", id, &plan.invoices)?;
-            Ok(id)
-        })
+        let id = tx.last_insert_rowid();
+        for (date, minor) in &minors {
+            tx.execute(
+                "INSERT INTO instalment (plan_id, due_on, amount_minor) VALUES (?1, ?2, ?3)",
+                params![id, iso(*date), minor],
+            )
+            .context("cannot record an instalment")?;
+        }
+        link(
+            tx,
+            "INSERT INTO plan_invoice (plan_id, invoice_id) VALUES (?1, ?2)",
+            id,
+            &plan.invoices,
+        )?;
+        Ok(id)
     }
 
     /// Opens a dispute on an open invoice.
-    pub fn open_dispute(&mut self, number: &str, on: NaiveDate, reason: &str) -> Result<()> {
-        let invoice = self.invoice_by_number(number)?;
-        if invoice.kind != dun_core::ledger::DocumentKind::Invoice || invoice.open.is_zero() {
+    pub(crate) fn open_dispute(
+        &self,
+        invoice: &Invoice,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
+        let number = &invoice.number;
+        let tx = self.sql();
+        if open_dispute_of(tx, invoice.id)?.is_some() {
             return Err(StoreError::Refused(format!(
-                "invoice {number} is not open; nothing to dispute"
+                "invoice {number} is already disputed"
             )));
         }
-        if on < invoice.issue_date {
-            return Err(StoreError::Refused(format!(
-                "invoice {number} was issued {}; it cannot be disputed on {on}",
-                invoice.issue_date
-            )));
-        }
-        self.write_account(invoice.customer_id, on, |tx| {
-            if open_dispute_of(tx, invoice.id)?.is_some() {
-                return Err(StoreError::Refused(format!("invoice {number} is already disputed")));
-            }
-            tx.execute(
+        tx.execute(
                 "INSERT INTO dispute (invoice_id, opened_on, reason, recorded_at) VALUES (?1, ?2, ?3, ?4)",
                 params![invoice.id, iso(on), reason, now_stamp()],
             )
             .context("cannot record the dispute")?;
-            Ok(())
-        })
+        Ok(())
     }
 
     /// Resolves the open dispute of an invoice.
-    pub fn resolve_dispute(
-        &mut self,
-        number: &str,
+    pub(crate) fn resolve_dispute(
+        &self,
+        invoice: &Invoice,
         on: NaiveDate,
         resolution: Option<&str>,
     ) -> Result<()> {
-        let invoice = self.invoice_by_number(number)?;
-        self.write_account(invoice.customer_id, on, |tx| {
-            let Some((id, opened)) = open_dispute_of(tx, invoice.id)? else {
-                return Err(StoreError::Refused(format!(
-                    "invoice {number} has no open dispute"
-                )));
-            };
-            if on < opened {
-                return Err(StoreError::Refused(format!(
-                    "the dispute on {number} was opened {opened}; it cannot be resolved on {on}"
-                )));
-            }
-            tx.execute(
-                "UPDATE dispute SET resolved_on = ?2, resolution = ?3 WHERE id = ?1",
-                params![id, iso(on), resolution],
-            )
-            .context("cannot resolve the dispute")?;
-            Ok(())
-        })
+        let number = &invoice.number;
+        let tx = self.sql();
+        let Some((id, opened)) = open_dispute_of(tx, invoice.id)? else {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} has no open dispute"
+            )));
+        };
+        if on < opened {
+            return Err(StoreError::Refused(format!(
+                "the dispute on {number} was opened {opened}; it cannot be resolved on {on}"
+            )));
+        }
+        tx.execute(
+            "UPDATE dispute SET resolved_on = ?2, resolution = ?3 WHERE id = ?1",
+            params![id, iso(on), resolution],
+        )
+        .context("cannot resolve the dispute")?;
+        Ok(())
     }
 
     /// Puts a customer on hold by hand.
-    pub fn hold(&mut self, customer_id: CustomerId, on: NaiveDate, reason: &str) -> Result<()> {
-        self.write_account(customer_id, on, |tx| {
-            let active: bool = tx
-                .query_row(
-                    "SELECT EXISTS (SELECT 1 FROM hold WHERE customer_id = ?1 AND released_on IS NULL)",
-                    [customer_id],
-                    |r| r.get(0),
-                )
-                .context("cannot read holds")?;
-                        if active {
-                return Err(StoreError::Refused("the customer is already on hold".into()));
-            }
-            let released: Option<String> = tx
-                .query_row("SELECT MAX(released_on) FROM hold WHERE customer_id = ?1", [customer_id], |r| r.get(0))
-                .context("cannot read holds")?;
-            if let Some(released) = rows::opt_date(released)?
-                && on < released
-            {
-                return Err(StoreError::Refused(format!(
-                    "the last hold was released {released}; a new one cannot start on {on}"
-                )));
-            }
-            tx.execute(
+    pub(crate) fn hold(&self, customer_id: CustomerId, on: NaiveDate, reason: &str) -> Result<()> {
+        let tx = self.sql();
+        let active: bool = tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM hold WHERE customer_id = ?1 AND released_on IS NULL)",
+                [customer_id],
+                |r| r.get(0),
+            )
+            .context("cannot read holds")?;
+        if active {
+            return Err(StoreError::Refused(
+                "the customer is already on hold".into(),
+            ));
+        }
+        let released: Option<String> = tx
+            .query_row(
+                "SELECT MAX(released_on) FROM hold WHERE customer_id = ?1",
+                [customer_id],
+                |r| r.get(0),
+            )
+            .context("cannot read holds")?;
+        if let Some(released) = rows::opt_date(released)?
+            && on < released
+        {
+            return Err(StoreError::Refused(format!(
+                "the last hold was released {released}; a new one cannot start on {on}"
+            )));
+        }
+        tx.execute(
                 "INSERT INTO hold (customer_id, started_on, reason, recorded_at) VALUES (?1, ?2, ?3, ?4)",
                 params![customer_id, iso(on), reason, now_stamp()],
             )
             .context("cannot record the hold")?;
-            insert_event(tx, customer_id, &Event { measure: Measure::Hold, start: true, on, reason, invoice_id: None })
-        })
+        insert_event(
+            self,
+            customer_id,
+            &Event {
+                measure: Measure::Hold,
+                start: true,
+                on,
+                reason,
+                invoice_id: None,
+            },
+        )
     }
 
     /// Releases a customer's hold.
-    pub fn release(&mut self, customer_id: CustomerId, on: NaiveDate, reason: &str) -> Result<()> {
-        self.write_account(customer_id, on, |tx| {
-            let started: Option<(i64, String)> = tx
-                .query_row(
-                    "SELECT id, started_on FROM hold WHERE customer_id = ?1 AND released_on IS NULL",
-                    [customer_id],
-                    |r| Ok((r.get(0)?, r.get(1)?)),
-                )
-                .optional()
-                .context("cannot read holds")?;
-            let Some((id, started_on)) = started else {
-                return Err(StoreError::Refused("the customer is not on hold".into()));
-            };
-            if on < rows::date(&started_on)? {
-                return Err(StoreError::Refused(format!(
-                    "the hold started {started_on}; it cannot be released on {on}"
-                )));
-            }
-            tx.execute(
-                "UPDATE hold SET released_on = ?2, release_reason = ?3 WHERE id = ?1",
-                params![id, iso(on), reason],
+    pub(crate) fn release(
+        &self,
+        customer_id: CustomerId,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
+        let tx = self.sql();
+        let started: Option<(i64, String)> = tx
+            .query_row(
+                "SELECT id, started_on FROM hold WHERE customer_id = ?1 AND released_on IS NULL",
+                [customer_id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
             )
-            .context("cannot release the hold")?;
-            insert_event(tx, customer_id, &Event { measure: Measure::Hold, start: false, on, reason, invoice_id: None })
-        })
+            .optional()
+            .context("cannot read holds")?;
+        let Some((id, started_on)) = started else {
+            return Err(StoreError::Refused("the customer is not on hold".into()));
+        };
+        if on < rows::date(&started_on)? {
+            return Err(StoreError::Refused(format!(
+                "the hold started {started_on}; it cannot be released on {on}"
+            )));
+        }
+        tx.execute(
+            "UPDATE hold SET released_on = ?2, release_reason = ?3 WHERE id = ?1",
+            params![id, iso(on), reason],
+        )
+        .context("cannot release the hold")?;
+        insert_event(
+            self,
+            customer_id,
+            &Event {
+                measure: Measure::Hold,
+                start: false,
+                on,
+                reason,
+                invoice_id: None,
+            },
+        )
     }
-}
-
-fn check_promise(promise: &NewPromise) -> Result<()> {
-    if promise.amount <= Decimal::ZERO {
-        return Err(StoreError::Refused(
-            "a promise's amount must be positive".into(),
-        ));
-    }
-    if promise.promised_on < promise.made_on {
-        return Err(StoreError::Refused(format!(
-            "the promised date {} is before the day the promise is made, {}",
-            promise.promised_on, promise.made_on
-        )));
-    }
-    Ok(())
 }
 
 fn insert_promise(tx: &Transaction<'_>, promise: &NewPromise) -> Result<i64> {

@@ -1,11 +1,11 @@
 //! Invoices and credit notes.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
 
 use super::allocate::reallocate;
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError, now_stamp};
+use super::{Context, Result, Store, StoreError, Tx, now_stamp};
 use dun_core::ledger::{
     CustomerId, Discount, DocumentKind, EarlyDiscount, Invoice, InvoiceId, UnappliedPayment,
     discount_for,
@@ -44,31 +44,21 @@ const SELECT: &str = "SELECT id, number, customer_id, kind, issue_date, due_date
         currency, open_minor, written_off_on, closed_on, discount_minor FROM invoice";
 
 impl Store {
-    /// Adds an invoice or credit note and applies any credit waiting on
-    /// the account. Refuses a number already in use.
-    pub fn insert_invoice(&mut self, invoice: &NewInvoice) -> Result<InvoiceId> {
-        // A credit note takes balance away: record what was reached before it.
-        let before = match invoice.kind {
-            DocumentKind::CreditNote => invoice.issue_date,
-            DocumentKind::Invoice => NaiveDate::MAX,
-        };
-        self.write_account(invoice.customer_id, before, |tx| {
-            let id = insert_invoice(tx, invoice)?;
-            reallocate(tx, invoice.customer_id, invoice.currency)?;
-            Ok(id)
-        })
-    }
-
     /// The invoice or credit note with this number.
     pub fn invoice_by_number(&self, number: &str) -> Result<Invoice> {
-        let sql = format!("{SELECT} WHERE number = ?1");
+        invoice_by_number(self.conn(), number)
+    }
+
+    /// The invoice or credit note with this id.
+    pub fn invoice_by_id(&self, id: InvoiceId) -> Result<Invoice> {
+        let sql = format!("{SELECT} WHERE id = ?1");
         self.conn()
-            .query_row(&sql, [number.trim()], read_invoice)
+            .query_row(&sql, [id], read_invoice)
             .optional()
             .context("cannot look up invoice")?
             .ok_or_else(|| StoreError::NotFound {
                 what: "invoice",
-                key: number.to_string(),
+                key: id.to_string(),
             })?
     }
 
@@ -118,74 +108,102 @@ impl Store {
     pub fn unapplied_payments(&self, as_of: NaiveDate) -> Result<Vec<UnappliedPayment>> {
         super::history::unapplied_as_of(self.conn(), as_of, super::Customers::ALL)
     }
+}
+
+impl Tx<'_> {
+    /// Adds an invoice or credit note and applies any credit waiting on
+    /// the account. Refuses a number already in use.
+    pub(crate) fn insert_invoice(&self, invoice: &NewInvoice) -> Result<InvoiceId> {
+        let id = insert_invoice(self.sql(), invoice)?;
+        reallocate(self.sql(), invoice.customer_id, invoice.currency)?;
+        Ok(id)
+    }
 
     /// Writes off what is still owed on an invoice and logs it in the
     /// follow-up log; returns the amount written off.
-    pub fn write_off(
-        &mut self,
+    pub(crate) fn write_off(
+        &self,
         number: &str,
         on: NaiveDate,
         reason: Option<&str>,
     ) -> Result<rust_decimal::Decimal> {
-        let customer_id = self.invoice_by_number(number)?.customer_id;
-        self.write_account(customer_id, on, |tx| {
-            let sql = format!("{SELECT} WHERE number = ?1");
-            let invoice = tx
-                .query_row(&sql, [number.trim()], read_invoice)
-                .optional()
-                .context("cannot look up invoice")?
-                .ok_or_else(|| StoreError::NotFound {
-                    what: "invoice",
-                    key: number.to_string(),
-                })??;
-            if invoice.kind == DocumentKind::CreditNote {
-                return Err(StoreError::Refused(format!(
-                    "{number} is a credit note; only invoices can be written off"
-                )));
-            }
-            if invoice.written_off_on.is_some() {
-                return Err(StoreError::Refused(format!("invoice {number} is already written off")));
-            }
-            if invoice.open.is_zero() {
-                return Err(StoreError::Refused(format!("invoice {number} is paid; nothing to write off")));
-            }
-            if on < invoice.issue_date {
-                return Err(StoreError::Refused(format!(
-                    "invoice {number} was issued {}; it cannot be written off on {on}",
-                    invoice.issue_date
-                )));
-            }
-            let last: Option<String> = tx
-                .query_row("SELECT MAX(allocated_on) FROM allocation WHERE invoice_id = ?1", [invoice.id], |r| r.get(0))
-                .context("cannot read the invoice's allocations")?;
-            if let Some(last) = rows::opt_date(last)?
-                && on < last
-            {
-                return Err(StoreError::Refused(format!(
-                    "invoice {number} received credit on {last}; it cannot be written off on {on}"
-                )));
-            }
-            tx.execute(
+        let tx = self.sql();
+        let sql = format!("{SELECT} WHERE number = ?1");
+        let invoice = tx
+            .query_row(&sql, [number.trim()], read_invoice)
+            .optional()
+            .context("cannot look up invoice")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "invoice",
+                key: number.to_string(),
+            })??;
+        if invoice.kind == DocumentKind::CreditNote {
+            return Err(StoreError::Refused(format!(
+                "{number} is a credit note; only invoices can be written off"
+            )));
+        }
+        if invoice.written_off_on.is_some() {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} is already written off"
+            )));
+        }
+        if invoice.open.is_zero() {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} is paid; nothing to write off"
+            )));
+        }
+        if on < invoice.issue_date {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} was issued {}; it cannot be written off on {on}",
+                invoice.issue_date
+            )));
+        }
+        let last: Option<String> = tx
+            .query_row(
+                "SELECT MAX(allocated_on) FROM allocation WHERE invoice_id = ?1",
+                [invoice.id],
+                |r| r.get(0),
+            )
+            .context("cannot read the invoice's allocations")?;
+        if let Some(last) = rows::opt_date(last)?
+            && on < last
+        {
+            return Err(StoreError::Refused(format!(
+                "invoice {number} received credit on {last}; it cannot be written off on {on}"
+            )));
+        }
+        tx.execute(
                 "UPDATE invoice SET written_off_minor = open_minor, open_minor = 0, written_off_on = ?2,
                     closed_on = ?2
                  WHERE id = ?1",
                 params![invoice.id, iso(on)],
             )
             .context("cannot write off invoice")?;
-            tx.execute(
-                "INSERT INTO activity (customer_id, occurred_on, kind, note, recorded_at)
+        tx.execute(
+            "INSERT INTO activity (customer_id, occurred_on, kind, note, recorded_at)
                  VALUES (?1, ?2, 'write_off', ?3, ?4)",
-                params![invoice.customer_id, iso(on), reason, now_stamp()],
-            )
-            .context("cannot log the write-off")?;
-            tx.execute(
-                "INSERT INTO activity_invoice (activity_id, invoice_id) VALUES (?1, ?2)",
-                params![tx.last_insert_rowid(), invoice.id],
-            )
-            .context("cannot log the write-off")?;
-            Ok(invoice.open)
-        })
+            params![invoice.customer_id, iso(on), reason, now_stamp()],
+        )
+        .context("cannot log the write-off")?;
+        tx.execute(
+            "INSERT INTO activity_invoice (activity_id, invoice_id) VALUES (?1, ?2)",
+            params![tx.last_insert_rowid(), invoice.id],
+        )
+        .context("cannot log the write-off")?;
+        Ok(invoice.open)
     }
+}
+
+/// The invoice or credit note with this number.
+pub(crate) fn invoice_by_number(conn: &Connection, number: &str) -> Result<Invoice> {
+    let sql = format!("{SELECT} WHERE number = ?1");
+    conn.query_row(&sql, [number.trim()], read_invoice)
+        .optional()
+        .context("cannot look up invoice")?
+        .ok_or_else(|| StoreError::NotFound {
+            what: "invoice",
+            key: number.to_string(),
+        })?
 }
 
 pub(crate) fn insert_invoice(tx: &Transaction<'_>, invoice: &NewInvoice) -> Result<InvoiceId> {

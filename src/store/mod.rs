@@ -18,7 +18,7 @@ mod timeline;
 pub use bulk::BulkWriter;
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
-    BatchRecord, Counts, Existing, ImportTx, KnownCustomer, NewBatch, Receipt, Vanished,
+    BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, Receipt, Vanished,
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use payments::NewPayment;
@@ -136,8 +136,6 @@ impl<T> Context<T> for rusqlite::Result<T> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
-    /// When set, writes keep the measure history in step.
-    sync: Option<measures::MeasureSync>,
 }
 
 impl std::fmt::Debug for Store {
@@ -193,7 +191,6 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            sync: None,
         };
         store.migrate(existed)?;
         Ok(store)
@@ -246,7 +243,6 @@ impl Store {
         Ok(Store {
             conn,
             path: self.path.clone(),
-            sync: None,
         })
     }
 
@@ -283,16 +279,16 @@ impl Store {
     }
 
     /// Runs `work` in one `BEGIN IMMEDIATE` transaction: all of it is
-    /// written, or none of it.
-    pub(crate) fn write<T>(
+    /// written, or none of it. Only the write path (`ops`) calls this.
+    pub(crate) fn write<T, E: From<StoreError>>(
         &mut self,
-        work: impl FnOnce(&rusqlite::Transaction<'_>) -> Result<T>,
-    ) -> Result<T> {
+        work: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .context("cannot start a write")?;
-        let value = work(&tx)?;
+        let value = work(&Tx { tx: &tx })?;
         tx.commit().context("cannot commit")?;
         Ok(value)
     }
@@ -300,6 +296,25 @@ impl Store {
     /// The connection, for read queries.
     pub(crate) fn conn(&self) -> &Connection {
         &self.conn
+    }
+}
+
+/// A write in progress: one `BEGIN IMMEDIATE` transaction, handed out by
+/// [`Store::write`]. The store's write statements are methods of this type,
+/// so nothing writes outside a transaction the write path opened.
+pub struct Tx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl Tx<'_> {
+    /// The transaction's connection, for reads inside the write.
+    pub(crate) fn conn(&self) -> &Connection {
+        self.tx
+    }
+
+    /// The underlying transaction, for the statements of the submodules.
+    pub(crate) fn sql(&self) -> &rusqlite::Transaction<'_> {
+        self.tx
     }
 }
 

@@ -3,12 +3,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Transaction, params};
+use rusqlite::{Connection, Transaction, params};
 use rust_decimal::Decimal;
 
 use super::allocate::reallocate;
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError, now_stamp};
+use super::{Context, Result, Store, StoreError, Tx, now_stamp};
 use dun_core::ledger::{CustomerId, DocumentKind, InvoiceId, Payment, PaymentId};
 use dun_core::money::Currency;
 
@@ -32,45 +32,10 @@ pub struct NewPayment {
 }
 
 impl Store {
-    /// Records a payment and applies it: to the named invoice first, then
-    /// oldest due first; the rest stays on account.
-    pub fn insert_payment(&mut self, payment: &NewPayment) -> Result<PaymentId> {
-        if let Some(invoice_id) = payment.invoice_id {
-            self.check_payable(invoice_id, payment)?;
-        }
-        self.write_account(payment.customer_id, payment.paid_on, |tx| {
-            let id = insert_payment(tx, payment)?;
-            reallocate(tx, payment.customer_id, payment.currency)?;
-            Ok(id)
-        })
-    }
-
-    pub(crate) fn check_payable(&self, invoice_id: InvoiceId, payment: &NewPayment) -> Result<()> {
-        let (number, customer, kind, currency, written_off): (String, i64, String, String, Option<String>) = self
-            .conn()
-            .query_row(
-                "SELECT number, customer_id, kind, currency, written_off_on FROM invoice WHERE id = ?1",
-                [invoice_id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )
-            .context("cannot read the named invoice")?;
-        let refuse = |why: String| Err(StoreError::Refused(why));
-        if customer != payment.customer_id {
-            return refuse(format!("invoice {number} belongs to another customer"));
-        }
-        if DocumentKind::parse(&kind) == Some(DocumentKind::CreditNote) {
-            return refuse(format!("{number} is a credit note, not an invoice"));
-        }
-        if currency != payment.currency.as_str() {
-            return refuse(format!(
-                "invoice {number} is in {currency}, the payment in {}",
-                payment.currency
-            ));
-        }
-        if written_off.is_some() {
-            return refuse(format!("invoice {number} is written off"));
-        }
-        Ok(())
+    /// Refuses a payment naming an invoice it cannot pay: another
+    /// customer's, a credit note, another currency, a written-off invoice.
+    pub fn check_payable(&self, invoice_id: InvoiceId, payment: &NewPayment) -> Result<()> {
+        check_payable(self.conn(), invoice_id, payment)
     }
 
     /// Payments, oldest first, optionally of one customer, each with the
@@ -187,4 +152,47 @@ pub(crate) fn insert_payment(tx: &Transaction<'_>, payment: &NewPayment) -> Resu
     })
     .context("cannot insert payment")?;
     Ok(tx.last_insert_rowid())
+}
+
+impl Tx<'_> {
+    /// Records a payment and applies it: to the named invoice first, then
+    /// oldest due first; the rest stays on account.
+    pub(crate) fn insert_payment(&self, payment: &NewPayment) -> Result<PaymentId> {
+        let id = insert_payment(self.sql(), payment)?;
+        reallocate(self.sql(), payment.customer_id, payment.currency)?;
+        Ok(id)
+    }
+}
+
+fn check_payable(conn: &Connection, invoice_id: InvoiceId, payment: &NewPayment) -> Result<()> {
+    let (number, customer, kind, currency, written_off): (
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+    ) = conn
+        .query_row(
+            "SELECT number, customer_id, kind, currency, written_off_on FROM invoice WHERE id = ?1",
+            [invoice_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .context("cannot read the named invoice")?;
+    let refuse = |why: String| Err(StoreError::Refused(why));
+    if customer != payment.customer_id {
+        return refuse(format!("invoice {number} belongs to another customer"));
+    }
+    if DocumentKind::parse(&kind) == Some(DocumentKind::CreditNote) {
+        return refuse(format!("{number} is a credit note, not an invoice"));
+    }
+    if currency != payment.currency.as_str() {
+        return refuse(format!(
+            "invoice {number} is in {currency}, the payment in {}",
+            payment.currency
+        ));
+    }
+    if written_off.is_some() {
+        return refuse(format!("invoice {number} is written off"));
+    }
+    Ok(())
 }

@@ -3,80 +3,56 @@
 use chrono::NaiveDate;
 
 use super::form::{Form, Purpose};
-use dun_core::dunning::ActivityKind;
+use crate::ops::{self, CustomerRef, InvoiceRef, PromiseTerms, StageChoice};
 
-/// A typed request the shell turns into a write.
+/// A write the dashboard asks for: the same requests the command line
+/// builds, carried out by the same write path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     /// Log a follow-up, with an optional promise.
-    FollowUp {
-        /// Customer.
-        customer_id: i64,
-        /// Call, email…
-        kind: ActivityKind,
-        /// Stage performed.
-        stage: Option<String>,
-        /// Invoices covered.
-        invoices: Vec<i64>,
-        /// Outcome text.
-        outcome: String,
-        /// Note text.
-        note: String,
-        /// Promised date and amount (amount as typed).
-        promise: Option<(NaiveDate, String)>,
-        /// Currency code of the promise as typed; empty for the default.
-        currency: String,
-        /// Follow-up date.
-        next_on: Option<NaiveDate>,
-    },
-    /// Record a payment (amount as typed).
-    Payment {
-        /// Customer.
-        customer_id: i64,
-        /// Amount as typed.
-        amount: String,
-        /// Currency code as typed; empty for the default.
-        currency: String,
-        /// Value date.
-        date: NaiveDate,
-        /// Invoice number named, if any.
-        invoice: Option<String>,
-        /// Bank reference.
-        reference: String,
-    },
+    FollowUp(ops::LogFollowUp),
+    /// Record a payment.
+    Payment(ops::RecordPayment),
     /// Open a dispute.
-    Dispute {
-        /// Invoice number.
-        number: String,
-        /// Reason.
-        reason: String,
-    },
+    Dispute(ops::Dispute),
     /// Resolve a dispute.
-    Resolve {
-        /// Invoice number.
-        number: String,
-        /// Resolution.
-        note: String,
-    },
+    Resolve(ops::ResolveDispute),
     /// Hold or release.
-    Hold {
-        /// Customer.
-        customer_id: i64,
-        /// Release instead.
-        release: bool,
-        /// Reason.
-        reason: String,
-    },
+    Hold(ops::Hold),
 }
 
 impl Request {
-    /// The customer the request writes to, when known.
+    /// The customer the request writes to, when the screen knows it.
     pub fn customer_id(&self) -> Option<i64> {
+        let customer = match self {
+            Request::FollowUp(r) => &r.customer,
+            Request::Payment(r) => &r.customer,
+            Request::Hold(r) => &r.customer,
+            Request::Dispute(_) | Request::Resolve(_) => return None,
+        };
+        match customer {
+            CustomerRef::Id(id) => Some(*id),
+            CustomerRef::Code(_) => None,
+        }
+    }
+
+    /// The invoice the request is about, for a dispute.
+    pub fn invoice_number(&self) -> Option<&str> {
         match self {
-            Request::FollowUp { customer_id, .. }
-            | Request::Payment { customer_id, .. }
-            | Request::Hold { customer_id, .. } => Some(*customer_id),
-            Request::Dispute { .. } | Request::Resolve { .. } => None,
+            Request::Dispute(r) => Some(&r.invoice),
+            Request::Resolve(r) => Some(&r.invoice),
+            _ => None,
+        }
+    }
+
+    /// A short name of what the request does, for the log file.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::FollowUp(_) => "follow-up",
+            Request::Payment(_) => "payment",
+            Request::Dispute(_) => "dispute",
+            Request::Resolve(_) => "resolve",
+            Request::Hold(_) => "hold",
         }
     }
 }
@@ -94,7 +70,8 @@ pub enum Effect {
     SendMessage(dun_core::dunning::AgendaItem),
 }
 
-/// Validates a form and builds its request.
+/// Builds a form's request. The write path checks every value; the form
+/// only says what is missing altogether.
 pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
     let text = |label: &str| form.value(label);
     let date = |label: &str| {
@@ -108,57 +85,36 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             customer_id,
             stage,
             invoices,
-        } => {
-            let kind = ActivityKind::LOGGABLE
-                .into_iter()
-                .find(|k| k.as_str() == text("Kind"))
-                .unwrap_or(ActivityKind::Call);
-            let promise = match (date("Promise date")?, text("Promise amount")) {
-                (Some(on), amount) if !amount.is_empty() => Some((on, amount)),
-                (None, amount) if amount.is_empty() => None,
-                (Some(_), _) => return Err("Promise amount: say how much was promised".into()),
-                (None, _) => return Err("Promise date: say by when it was promised".into()),
-            };
-            Ok(Request::FollowUp {
-                customer_id: *customer_id,
-                kind,
-                stage: stage.clone(),
-                invoices: invoices.clone(),
-                outcome: text("Outcome"),
-                note: text("Note"),
-                promise,
-                currency: text("Currency"),
-                next_on: date("Next date")?,
-            })
-        }
+        } => follow_up(form, *customer_id, stage.as_deref(), invoices),
         Purpose::Payment { customer_id } => {
             let amount = text("Amount");
             if amount.is_empty() {
                 return Err("Amount: how much was paid?".into());
             }
-            Ok(Request::Payment {
-                customer_id: *customer_id,
+            Ok(Request::Payment(ops::RecordPayment {
+                customer: CustomerRef::Id(*customer_id),
                 amount,
                 currency: text("Currency"),
-                date: date("Date")?.unwrap_or(as_of),
+                paid_on: date("Date")?.unwrap_or(as_of),
                 invoice: Some(text("Invoice")).filter(|i| !i.is_empty()),
                 reference: text("Reference"),
-            })
+                method: String::new(),
+            }))
         }
         Purpose::Dispute { number } => {
             let reason = text("Reason");
             if reason.is_empty() {
                 return Err("Reason: what does the customer contest?".into());
             }
-            Ok(Request::Dispute {
-                number: number.clone(),
+            Ok(Request::Dispute(ops::Dispute {
+                invoice: number.clone(),
                 reason,
-            })
+            }))
         }
-        Purpose::Resolve { number } => Ok(Request::Resolve {
-            number: number.clone(),
-            note: text("Resolution"),
-        }),
+        Purpose::Resolve { number } => Ok(Request::Resolve(ops::ResolveDispute {
+            invoice: number.clone(),
+            resolution: text("Resolution"),
+        })),
         Purpose::Hold {
             customer_id,
             release,
@@ -167,12 +123,49 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             if reason.is_empty() {
                 return Err("Reason: why?".into());
             }
-            Ok(Request::Hold {
-                customer_id: *customer_id,
+            Ok(Request::Hold(ops::Hold {
+                customer: CustomerRef::Id(*customer_id),
                 release: *release,
                 reason,
-            })
+            }))
         }
         Purpose::Filter => Err("nothing to save".into()),
     }
+}
+
+/// The follow-up form's request: a promise needs both its date and amount.
+fn follow_up(
+    form: &Form,
+    customer_id: i64,
+    stage: Option<&str>,
+    invoices: &[i64],
+) -> Result<Request, String> {
+    let text = |label: &str| form.value(label);
+    let date = |label: &str| {
+        form.field(label)
+            .map(|f| f.date())
+            .transpose()
+            .map(Option::flatten)
+    };
+    let promise = match (date("Promise date")?, text("Promise amount")) {
+        (Some(on), amount) if !amount.is_empty() => Some(PromiseTerms {
+            date: on,
+            amount,
+            currency: text("Currency"),
+        }),
+        (None, amount) if amount.is_empty() => None,
+        (Some(_), _) => return Err("Promise amount: say how much was promised".into()),
+        (None, _) => return Err("Promise date: say by when it was promised".into()),
+    };
+    Ok(Request::FollowUp(ops::LogFollowUp {
+        customer: CustomerRef::Id(customer_id),
+        kind: text("Kind"),
+        stage: stage.map_or(StageChoice::Due, |s| StageChoice::Suggested(s.to_string())),
+        invoices: invoices.iter().copied().map(InvoiceRef::Id).collect(),
+        occurred_on: None,
+        outcome: text("Outcome"),
+        note: text("Note"),
+        next_on: date("Next date")?,
+        promise,
+    }))
 }

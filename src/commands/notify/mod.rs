@@ -13,7 +13,7 @@ use super::Session;
 use super::dunning::{Evaluation, whole_agenda};
 use crate::config::{StageAction, TlsMode};
 use crate::notify::{ReminderKind, Rendered, Renderer, mailbox, message};
-use crate::store::{NewActivity, Store};
+use crate::store::Store;
 use crate::text::sanitize;
 use dun_core::dunning::{AgendaItem, AgendaKind, Explain, Status};
 use dun_core::ledger::{ContactRole, Customer, InvoiceId};
@@ -305,16 +305,14 @@ pub(crate) fn send_one(
     } else {
         dun_core::dunning::ActivityKind::Email
     };
-    store.log_activity(&NewActivity {
+    let sent = crate::ops::Sent {
         customer_id: m.item.customer_id,
-        occurred_on: session.as_of,
         kind,
         stage: (m.item.kind == AgendaKind::Stage).then(|| m.item.stage.clone()),
-        outcome: Some(format!("sent to {}: {}", m.address, m.rendered.subject)),
-        note: None,
-        next_on: None,
+        outcome: format!("sent to {}: {}", m.address, m.rendered.subject),
         invoices: m.item.invoices.clone(),
-    })?;
+    };
+    crate::ops::record_sent(store, &session.ops(), &sent)?;
     Ok(())
 }
 

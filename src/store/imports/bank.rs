@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use super::super::rows::{self, IsoDate};
-use super::super::{Context, NewPayment, Result, Store, StoreError, allocate, payments};
+use super::super::{Context, NewPayment, Result, Store, StoreError, Tx, allocate, payments};
 use super::ImportTx;
 use dun_core::ledger::{CustomerId, InvoiceId, PaymentId};
 use dun_core::money::Currency;
@@ -42,54 +42,61 @@ impl Store {
         )
     }
 
-    /// Records a waiting bank line as a payment of `customer_id`, applied
-    /// to `invoice_id` first when given; returns the payment's id. One
-    /// transaction: a line is allocated once only.
-    pub fn allocate_receipt(
-        &mut self,
-        receipt_id: i64,
-        customer_id: CustomerId,
-        invoice_id: Option<InvoiceId>,
-    ) -> Result<PaymentId> {
-        let receipt = read_receipts(self.conn(), "WHERE id = ?1", [receipt_id])?
+    /// One waiting bank line, allocated or not.
+    pub fn waiting_payment(&self, receipt_id: i64) -> Result<Receipt> {
+        read_receipts(self.conn(), "WHERE id = ?1", [receipt_id])?
             .pop()
             .ok_or_else(|| StoreError::NotFound {
                 what: "waiting payment",
                 key: receipt_id.to_string(),
-            })?;
-        let payment = NewPayment {
+            })
+    }
+}
+
+impl Receipt {
+    /// The payment this bank line becomes once its payer is known.
+    pub fn as_payment(&self, customer_id: CustomerId, invoice_id: Option<InvoiceId>) -> NewPayment {
+        NewPayment {
             customer_id,
-            paid_on: receipt.paid_on,
-            amount: rows::amount(receipt.amount_minor, receipt.currency),
-            currency: receipt.currency,
+            paid_on: self.paid_on,
+            amount: rows::amount(self.amount_minor, self.currency),
+            currency: self.currency,
             method: Some("transfer".into()),
-            reference: receipt.reference.clone(),
+            reference: self.reference.clone(),
             invoice_id,
-        };
-        if let Some(invoice_id) = invoice_id {
-            self.check_payable(invoice_id, &payment)?;
         }
-        self.write_account(customer_id, receipt.paid_on, |tx| {
-            let id = payments::insert_payment(tx, &payment)?;
-            let claimed = tx
-                .execute(
-                    "UPDATE receipt SET allocated_to = ?2 WHERE id = ?1 AND allocated_to IS NULL",
-                    params![receipt_id, id],
-                )
-                .context("cannot mark the payment allocated")?;
-            if claimed == 0 {
-                return Err(StoreError::Refused(format!(
-                    "waiting payment {receipt_id} is already allocated"
-                )));
-            }
-            tx.execute(
-                "UPDATE payment SET import_id = ?2 WHERE id = ?1",
-                params![id, receipt.import_id],
+    }
+}
+
+impl Tx<'_> {
+    /// Records a waiting bank line as `payment`; returns the payment's id.
+    /// A line is allocated once only: a second claim is refused.
+    pub(crate) fn allocate_receipt(
+        &self,
+        receipt: &Receipt,
+        payment: &NewPayment,
+    ) -> Result<PaymentId> {
+        let tx = self.sql();
+        let id = payments::insert_payment(tx, payment)?;
+        let claimed = tx
+            .execute(
+                "UPDATE receipt SET allocated_to = ?2 WHERE id = ?1 AND allocated_to IS NULL",
+                params![receipt.id, id],
             )
             .context("cannot mark the payment allocated")?;
-            allocate::reallocate(tx, customer_id, payment.currency)?;
-            Ok(id)
-        })
+        if claimed == 0 {
+            return Err(StoreError::Refused(format!(
+                "waiting payment {} is already allocated",
+                receipt.id
+            )));
+        }
+        tx.execute(
+            "UPDATE payment SET import_id = ?2 WHERE id = ?1",
+            params![id, receipt.import_id],
+        )
+        .context("cannot mark the payment allocated")?;
+        allocate::reallocate(tx, payment.customer_id, payment.currency)?;
+        Ok(id)
     }
 }
 

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::rows::{self, IsoDate, iso};
-use super::{Context, Result, Store, StoreError, now_stamp};
+use super::{Context, Result, Store, StoreError, Tx, now_stamp};
 use dun_core::ledger::CustomerId;
 
 /// The file an import reads, as recorded.
@@ -94,14 +94,22 @@ pub struct ImportTx<'a> {
     sha256: String,
 }
 
+/// Work an import does besides its own rows, in its transaction just before
+/// it commits, given the customers it touched (sorted).
+pub type Finish<'a> = &'a dyn Fn(&Tx<'_>, &[CustomerId]) -> Result<()>;
+
 impl Store {
     /// Runs an import in one `BEGIN IMMEDIATE` transaction with its batch
     /// recorded; `work` says whether to commit (false: a dry run, a file
     /// with errors, or one that changed nothing). A failure or a process
-    /// killed mid-way leaves the ledger as it was.
-    pub fn import<T, E: From<StoreError>>(
+    /// killed mid-way leaves the ledger as it was. `finish` runs in the
+    /// same transaction just before it commits, with the customers the
+    /// import touched: the write path brings their measure history up to
+    /// date there.
+    pub(crate) fn import<T, E: From<StoreError>>(
         &mut self,
         batch: &NewBatch,
+        finish: Finish<'_>,
         work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
     ) -> std::result::Result<T, E> {
         // Room for the indexes' working set while millions of rows go in.
@@ -132,7 +140,7 @@ impl Store {
                 .execute_batch("PRAGMA synchronous = FULL")
                 .context("cannot set the ledger's pragmas")?;
         }
-        let result = self.import_in(batch, work);
+        let result = self.import_in(batch, finish, work);
         if journal {
             let restored = self
                 .conn
@@ -151,9 +159,9 @@ impl Store {
     fn import_in<T, E: From<StoreError>>(
         &mut self,
         batch: &NewBatch,
+        finish: Finish<'_>,
         work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
     ) -> std::result::Result<T, E> {
-        let sync = self.sync.clone();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -185,11 +193,9 @@ impl Store {
             tx.execute_batch(sql)
                 .context("cannot build the invoice indexes")?;
         }
-        if let Some(s) = &sync {
-            let mut touched: Vec<CustomerId> = import.touched.iter().copied().collect();
-            touched.sort_unstable();
-            super::measures::record_for(&tx, &s.policy, &touched, s.as_of)?;
-        }
+        let mut touched: Vec<CustomerId> = import.touched.iter().copied().collect();
+        touched.sort_unstable();
+        finish(&Tx { tx: &tx }, &touched)?;
         tx.commit().context("cannot commit the import")?;
         Ok(value)
     }
@@ -202,7 +208,7 @@ impl Store {
         counts: Counts,
         sha256: &str,
     ) -> Result<()> {
-        self.write(|tx| insert_batch(tx, batch, counts, sha256, &now_stamp()).map(drop))
+        self.write(|tx| insert_batch(tx.sql(), batch, counts, sha256, &now_stamp()).map(drop))
     }
 
     /// Every recorded import, newest first.

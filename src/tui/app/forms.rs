@@ -82,17 +82,23 @@ impl App {
             self.open_follow_up(true);
             return Vec::new();
         }
-        vec![Effect::Save(Request::FollowUp {
-            customer_id,
-            kind: kind_for(action.as_deref()),
-            stage,
-            invoices,
+        vec![Effect::Save(Request::FollowUp(crate::ops::LogFollowUp {
+            customer: crate::ops::CustomerRef::Id(customer_id),
+            kind: kind_for(action.as_deref()).as_str().to_string(),
+            stage: stage.map_or(
+                crate::ops::StageChoice::Due,
+                crate::ops::StageChoice::Suggested,
+            ),
+            invoices: invoices
+                .into_iter()
+                .map(crate::ops::InvoiceRef::Id)
+                .collect(),
+            occurred_on: None,
             outcome: String::new(),
             note: "done from the agenda".into(),
-            promise: None,
-            currency: String::new(),
             next_on: None,
-        })]
+            promise: None,
+        }))]
     }
 
     pub(super) fn open_payment(&mut self) {

@@ -223,6 +223,17 @@ pub struct Invoice {
 }
 
 impl Invoice {
+    /// The stage label of a document the engine does not assess:
+    /// `credit_note`, `written_off`, `paid`, else `current`.
+    pub fn closed_label(&self) -> &'static str {
+        match (self.kind, self.written_off_on) {
+            (DocumentKind::CreditNote, _) => "credit_note",
+            (_, Some(_)) => "written_off",
+            _ if self.open.is_zero() => "paid",
+            _ => "current",
+        }
+    }
+
     /// True when nothing is owed on an invoice (or a credit note is used up).
     pub fn is_settled(&self) -> bool {
         self.open.is_zero()

@@ -1,0 +1,392 @@
+//! One write path: the same bad request sent through the command line (the
+//! real binary) and through the dashboard (its forms, driven by actions, on
+//! the same ledger) gets the same error, and nothing is written by either.
+//! Every write also records the measure history, whichever way it came.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use chrono::NaiveDate;
+use dun::commands::Session;
+use dun::commands::dashboard::{apply, load_board, run_effects};
+use dun::config::{Config, Origin};
+use dun::ops::{self, Context, CustomerRef, Field};
+use dun::store::Store;
+use dun::tui::action::Action;
+use dun::tui::app::{App, Effect, Screen};
+use dun::tui::keymap::Keymap;
+
+const AS_OF: &str = "2026-11-22";
+
+/// ACME owes INV-1 (overdue) and INV-3 (disputed); OTHER owes INV-2.
+fn ledger() -> common::Ledger {
+    let ledger = common::Ledger::new();
+    for args in [
+        &["init"][..],
+        &["customer", "add", "ACME", "--name", "Acme Ltd"],
+        &["customer", "add", "OTHER", "--name", "Other Srl"],
+        &[
+            "invoice",
+            "add",
+            "INV-1",
+            "--customer",
+            "ACME",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+            "--amount",
+            "500.00",
+        ],
+        &[
+            "invoice",
+            "add",
+            "INV-2",
+            "--customer",
+            "OTHER",
+            "--issued",
+            "2026-09-01",
+            "--due",
+            "2026-10-01",
+            "--amount",
+            "300.00",
+        ],
+    ] {
+        ledger.ok(args);
+    }
+    ledger
+}
+
+fn session(ledger: &common::Ledger) -> Session {
+    let day = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
+    Session {
+        config: Config::default().validate(Origin::Defaults).unwrap(),
+        as_of: day,
+        db: ledger.db.clone(),
+        today: day,
+    }
+}
+
+/// The one line the real binary prints on stderr, which must fail with 1.
+fn cli_error(ledger: &common::Ledger, args: &[&str]) -> String {
+    let output = ledger.dun().args(args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "dun {args:?} must be refused"
+    );
+    String::from_utf8(output.stderr)
+        .unwrap()
+        .trim_end()
+        .to_string()
+}
+
+/// The dashboard on ACME's customer screen, on the real ledger.
+struct Dashboard {
+    session: Session,
+    store: Store,
+    app: App,
+}
+
+impl Dashboard {
+    fn on_acme(ledger: &common::Ledger) -> Dashboard {
+        let session = session(ledger);
+        let store = Store::open(&session.db).unwrap();
+        let app = App::new(load_board(&session, &store).unwrap(), Keymap::default_map());
+        let mut dashboard = Dashboard {
+            session,
+            store,
+            app,
+        };
+        dashboard.drive(Action::ShowAging);
+        let app = &mut dashboard.app;
+        app.aging.selected = app
+            .view
+            .iter()
+            .position(|&i| app.board.rows[i].code == "ACME")
+            .expect("ACME is on the aging");
+        dashboard.drive(Action::Open);
+        assert_eq!(dashboard.app.screen, Screen::Customer);
+        dashboard
+    }
+
+    /// One action, its effects carried out on the ledger.
+    fn drive(&mut self, action: Action) {
+        let effects = self.app.update(action);
+        run_effects(&self.session, &mut self.store, &mut self.app, effects).unwrap();
+    }
+
+    /// Opens a form, fills it, submits it; returns the write path's error
+    /// for its request and checks the form shows exactly that error.
+    fn refused(&mut self, open: Action, values: &[(&str, &str)]) -> ops::OpError {
+        self.drive(open);
+        let form = self.app.form.as_mut().expect("the form opens");
+        for (label, value) in values {
+            let field = form
+                .fields
+                .iter_mut()
+                .find(|f| f.label == *label)
+                .unwrap_or_else(|| panic!("no field {label}"));
+            field.input = dun::tui::form::TextField::with(value);
+        }
+        let effects = self.app.update(Action::Submit);
+        let [Effect::Save(request)] = effects.as_slice() else {
+            panic!("the form asks for a write: {effects:?} {:?}", self.app.form);
+        };
+        let error = apply(&self.session, &mut self.store, request).expect_err("refused");
+        run_effects(&self.session, &mut self.store, &mut self.app, effects).unwrap();
+        let shown = self.app.form.as_ref().and_then(|f| f.error.clone());
+        assert_eq!(
+            shown,
+            Some(error.for_dashboard()),
+            "the form shows the error"
+        );
+        self.drive(Action::Back);
+        error
+    }
+}
+
+/// Asserts the dashboard's error is the command line's, field and message.
+fn same(cli: &str, dashboard: &ops::OpError, field: Field, words: &str) {
+    assert_eq!(cli, format!("error: {dashboard}"), "the same error");
+    assert_eq!(dashboard.field(), Some(field), "{dashboard}");
+    assert!(cli.contains(words), "{cli}");
+}
+
+/// The command line's arguments; the form to open and what to type in it;
+/// the field the error is about; words the message holds.
+type Case<'a> = (Vec<&'a str>, Action, Vec<(&'a str, String)>, Field, &'a str);
+
+/// Every write's bad requests, each typed on the command line and in the
+/// dashboard's form for it.
+fn cases() -> Vec<Case<'static>> {
+    let pay = |amount: &str, date: &str, invoice: &str| {
+        vec![
+            ("Amount", amount.to_string()),
+            ("Date", date.to_string()),
+            ("Invoice", invoice.to_string()),
+        ]
+    };
+    vec![
+        (
+            vec!["log", "ACME", "--kind", "call", "--next", "2026-11-01"],
+            Action::LogFollowUp,
+            vec![("Kind", "call".into()), ("Next date", "2026-11-01".into())],
+            Field::NextDate,
+            "on or after",
+        ),
+        (
+            vec![
+                "payment",
+                "add",
+                "--customer",
+                "ACME",
+                "--amount",
+                "1,00,0",
+                "--date",
+                "2026-11-20",
+            ],
+            Action::RecordPayment,
+            pay("1,00,0", "2026-11-20", ""),
+            Field::Amount,
+            "1,00,0",
+        ),
+        (
+            vec![
+                "payment",
+                "add",
+                "--customer",
+                "ACME",
+                "--amount",
+                "10",
+                "--date",
+                "2026-11-20",
+                "--invoice",
+                "X-404",
+            ],
+            Action::RecordPayment,
+            pay("10", "2026-11-20", "X-404"),
+            Field::Invoice,
+            "no invoice 'X-404'",
+        ),
+        (
+            vec![
+                "payment",
+                "add",
+                "--customer",
+                "ACME",
+                "--amount",
+                "10",
+                "--date",
+                "2026-11-20",
+                "--invoice",
+                "INV-2",
+            ],
+            Action::RecordPayment,
+            pay("10", "2026-11-20", "INV-2"),
+            Field::Invoice,
+            "another customer",
+        ),
+        (
+            vec![
+                "payment",
+                "add",
+                "--customer",
+                "ACME",
+                "--amount",
+                "10",
+                "--date",
+                "2026-11-30",
+            ],
+            Action::RecordPayment,
+            pay("10", "2026-11-30", ""),
+            Field::Date,
+            "after 2026-11-22",
+        ),
+        (
+            vec![
+                "promise",
+                "ACME",
+                "--date",
+                "2026-11-30",
+                "--amount",
+                "1.000,5",
+            ],
+            Action::LogFollowUp,
+            vec![
+                ("Promise date", "2026-11-30".into()),
+                ("Promise amount", "1.000,5".into()),
+            ],
+            Field::PromiseAmount,
+            "1.000,5",
+        ),
+        (
+            vec!["log", "ACME", "--kind", "call", "--note", "a\u{1b}[2Jb"],
+            Action::LogFollowUp,
+            vec![("Note", "a\u{1b}[2Jb".into())],
+            Field::Note,
+            "U+001B",
+        ),
+    ]
+}
+
+#[test]
+fn a_bad_request_gets_the_same_error_from_the_cli_and_the_dashboard() {
+    let ledger = ledger();
+    let before = ledger.dump();
+    let mut dashboard = Dashboard::on_acme(&ledger);
+    for (args, open, values, field, words) in cases() {
+        let cli = cli_error(&ledger, &args);
+        let values: Vec<(&str, &str)> = values.iter().map(|(l, v)| (*l, v.as_str())).collect();
+        let shown = dashboard.refused(open, &values);
+        // `dun promise --amount` and the follow-up form's "Promise amount"
+        // are one field of the request: both are named --amount on the
+        // command line.
+        same(&cli, &shown, field, words);
+    }
+    assert_eq!(ledger.dump(), before, "nothing was written by either");
+}
+
+#[test]
+fn a_refused_state_change_reads_the_same_from_both() {
+    let ledger = ledger();
+    let mut dashboard = Dashboard::on_acme(&ledger);
+    // Resolving a dispute that was never opened.
+    let cli = cli_error(&ledger, &["invoice", "resolve", "INV-1"]);
+    let shown = dashboard.refused(Action::ResolveDispute, &[]);
+    assert_eq!(cli, format!("error: {shown}"));
+    assert!(cli.contains("INV-1 has no open dispute"), "{cli}");
+}
+
+/// The measure history, as the ledger holds it: (measure, event, date).
+fn history(db: &std::path::Path) -> Vec<(String, String, String)> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT measure, event, effective_on FROM measure_event ORDER BY id")
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn writes_through_the_store_opened_as_tests_open_it_record_measure_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("ledger.db");
+    let mut store = Store::open(&db).unwrap();
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    let ctx = Context::standard(as_of);
+    let customer = dun_core::ledger::Customer {
+        id: 0,
+        code: "ACME".into(),
+        name: "Acme Ltd".into(),
+        email: None,
+        phone: None,
+        language: dun_core::money::Locale::En,
+        contacts: Vec::new(),
+        payment_terms_days: None,
+        early_discount: None,
+        credit_limit: None,
+        policy_profile: None,
+        notes: None,
+        created_on: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+    };
+    ops::add_customer(&mut store, &customer).unwrap();
+    // 45 days overdue: stop supply starts with the invoice.
+    ops::add_invoice(
+        &mut store,
+        &ctx,
+        &ops::AddInvoice {
+            number: "INV-1".into(),
+            customer: "ACME".into(),
+            issued: NaiveDate::from_ymd_opt(2026, 9, 8).unwrap(),
+            due: NaiveDate::from_ymd_opt(2026, 10, 8).unwrap(),
+            amount: "800.00".into(),
+            currency: String::new(),
+            credit_note: false,
+        },
+    )
+    .unwrap();
+    let started = history(&db);
+    assert!(
+        started.contains(&("stop_supply".into(), "start".into(), "2026-11-07".into())),
+        "{started:?}"
+    );
+    // The payment in full that brings the account up to date, dated two
+    // days back: stop supply lifts on the day of the payment.
+    ops::record_payment(
+        &mut store,
+        &ctx,
+        &ops::RecordPayment {
+            customer: CustomerRef::Code("ACME".into()),
+            amount: "800.00".into(),
+            currency: String::new(),
+            paid_on: NaiveDate::from_ymd_opt(2026, 11, 20).unwrap(),
+            invoice: Some("INV-1".into()),
+            reference: String::new(),
+            method: String::new(),
+        },
+    )
+    .unwrap();
+    // A hold by hand: it starts as of the as-of date.
+    ops::hold(
+        &mut store,
+        &ctx,
+        &ops::Hold {
+            customer: CustomerRef::Code("ACME".into()),
+            release: false,
+            reason: "guarantee awaited".into(),
+        },
+    )
+    .unwrap();
+    let after = history(&db);
+    assert!(
+        after.contains(&("hold".into(), "start".into(), "2026-11-22".into())),
+        "{after:?}"
+    );
+    assert!(
+        after.contains(&("stop_supply".into(), "lift".into(), "2026-11-20".into())),
+        "{after:?}"
+    );
+}
