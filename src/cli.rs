@@ -502,20 +502,10 @@ pub struct PlanArgs {
     pub note: Option<String>,
 }
 
-/// Parses a `YYYY-MM-DD` date between 1900 and 2999.
+/// Parses a `YYYY-MM-DD` date between 1900 and 2999: the write path's own
+/// reading of a date, so flags and forms agree.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    let trimmed = text.trim();
-    let plain = trimmed.len() == 10 && trimmed.as_bytes()[0].is_ascii_digit();
-    let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
-        .ok()
-        .filter(|_| plain)
-        .ok_or_else(|| format!("'{text}' is not a date; expected YYYY-MM-DD"))?;
-    if !(1900..=2999).contains(&chrono::Datelike::year(&date)) {
-        return Err(format!(
-            "'{text}' is out of range; expected a date from 1900 to 2999"
-        ));
-    }
-    Ok(date)
+    crate::ops::input::parse_date(text)
 }
 
 #[cfg(test)]
