@@ -63,7 +63,7 @@ pub(crate) fn resolve_stage(
                 ids.join(", ")
             );
         };
-        if !dun_core::dunning::performs(kind, found.action) {
+        if !found.action.performed_by(kind) {
             bail!(
                 "--stage: a {} cannot perform '{stage}', whose action is {}",
                 kind.as_str(),
@@ -87,7 +87,7 @@ pub(crate) fn resolve_stage(
             dun_core::dunning::Status::Stage(i) => ladder.get(i).map(|s| (i, s)),
             _ => None,
         })
-        .filter(|(_, s)| dun_core::dunning::performs(kind, s.action))
+        .filter(|(_, s)| s.action.performed_by(kind))
         .max_by_key(|(i, _)| *i)
         .map(|(_, s)| s.id.clone()))
 }

@@ -290,9 +290,7 @@ pub fn load_customer(
         .into_iter()
         .map(|e| (e.on, e.kind, e.text))
         .collect();
-    let due = agenda
-        .first()
-        .map(|i| (i.stage.clone(), i.action.as_str().to_string()));
+    let due = agenda.first().map(|i| (i.stage.clone(), i.action));
     Ok(CustomerDetail {
         customer_id,
         code: customer.code.clone(),

@@ -19,7 +19,7 @@ pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{
     AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
-    evaluate_with, performs, trace,
+    evaluate_with, trace,
 };
 pub use ladder::{DunningSpec, Policy, Stage, StageAction, StageSpec};
 pub use measures::{ActiveMeasure, MeasureChange};
