@@ -227,18 +227,7 @@ pub fn load_customer(
             }
         })
     };
-    // Later stages (the sales rep and beyond) or a measure call for the
-    // senior contact; before that, accounts payable.
-    let late = assessed
-        .invoices
-        .iter()
-        .any(|a| matches!(a.status, Status::Stage(i) if i >= 3))
-        || !assessed.measures.is_empty();
-    let order = if late {
-        [ContactRole::Senior, ContactRole::Billing]
-    } else {
-        [ContactRole::Billing, ContactRole::Senior]
-    };
+    let order = dun_core::dunning::call_order(&account, &assessed, &policy);
     let main = || {
         let parts: Vec<&str> = [&customer.email, &customer.phone]
             .into_iter()

@@ -5,6 +5,7 @@
 //! Pure: [`evaluate`] is a function of account snapshots, a [`Policy`] and
 //! an as-of date. No IO happens here.
 
+mod advice;
 mod agenda;
 mod commitments;
 mod evaluate;
@@ -15,6 +16,7 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 
+pub use advice::call_order;
 pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{

@@ -1,0 +1,119 @@
+//! Who to call first, on the default ladder and on custom ones where a
+//! stage's place on the ladder says nothing about what it does.
+
+use std::collections::BTreeMap;
+
+use super::*;
+use crate::dunning::terms::TermsSpec;
+use crate::ledger::ContactRole;
+
+/// A policy on a ladder of `(id, days, action)`, without profiles.
+fn custom(stages: &[(&str, i32, StageAction)]) -> Policy {
+    let spec = DunningSpec {
+        stage: stages
+            .iter()
+            .map(|(id, days, action)| StageSpec {
+                id: (*id).into(),
+                days: *days,
+                action: *action,
+                template: None,
+            })
+            .collect(),
+        profiles: BTreeMap::new(),
+        ..DunningSpec::default()
+    };
+    Policy::new(&spec, 3, &TermsSpec::default())
+}
+
+fn call_order_of(account: &Account, policy: &Policy) -> [ContactRole; 2] {
+    let assessed = evaluate_account(account, policy, as_of());
+    call_order(account, &assessed, policy)
+}
+
+const BILLING_FIRST: [ContactRole; 2] = [ContactRole::Billing, ContactRole::Senior];
+const SENIOR_FIRST: [ContactRole; 2] = [ContactRole::Senior, ContactRole::Billing];
+
+#[test]
+fn on_the_default_ladder_the_sales_rep_stage_turns_to_the_senior_contact() {
+    let policy = Policy::standard();
+    let call = account(1, vec![invoice(1, 10, 500)]);
+    assert_eq!(label(&call, as_of()), ["call"]);
+    assert_eq!(call_order_of(&call, &policy), BILLING_FIRST);
+    let rep = account(1, vec![invoice(1, 10, 500), invoice(2, 16, 500)]);
+    assert_eq!(label(&rep, as_of()), ["call", "escalate_sales_rep"]);
+    assert_eq!(call_order_of(&rep, &policy), SENIOR_FIRST);
+}
+
+#[test]
+fn a_letter_second_on_a_short_ladder_calls_for_the_senior_contact() {
+    let policy = custom(&[
+        ("overdue_email", 1, StageAction::Email),
+        ("demand_letter", 10, StageAction::Letter),
+    ]);
+    let a = account(1, vec![invoice(1, 12, 500)]);
+    let assessed = evaluate_account(&a, &policy, as_of());
+    // Index 1: a rule on the ladder position would stay with billing.
+    assert_eq!(assessed.invoices[0].status, Status::Stage(1));
+    assert_eq!(call_order(&a, &assessed, &policy), SENIOR_FIRST);
+}
+
+#[test]
+fn a_fourth_reminder_email_stays_with_accounts_payable() {
+    let policy = custom(&[
+        ("pre_due", -3, StageAction::Email),
+        ("first_reminder", 1, StageAction::Email),
+        ("second_reminder", 7, StageAction::Email),
+        ("third_reminder", 14, StageAction::Email),
+        ("call", 21, StageAction::Call),
+    ]);
+    let a = account(1, vec![invoice(1, 15, 500)]);
+    let assessed = evaluate_account(&a, &policy, as_of());
+    // Index 3: a rule on the ladder position would go to the senior contact.
+    assert_eq!(assessed.invoices[0].status, Status::Stage(3));
+    assert!(assessed.measures.is_empty());
+    assert_eq!(call_order(&a, &assessed, &policy), BILLING_FIRST);
+}
+
+#[test]
+fn the_customers_profile_ladder_decides_who_to_call() {
+    let mut spec = DunningSpec::default();
+    spec.profiles.insert(
+        "early_rep".into(),
+        BTreeMap::from([("escalate_sales_rep".to_string(), 6)]),
+    );
+    let policy = Policy::new(&spec, 3, &TermsSpec::default());
+    let mut a = account(1, vec![invoice(1, 6, 500)]);
+    assert_eq!(call_order_of(&a, &policy), BILLING_FIRST);
+    a.profile = Some("early_rep".into());
+    // Index 2 on this profile is the sales rep; on the default ladder, the call.
+    let assessed = evaluate_account(&a, &policy, as_of());
+    assert_eq!(assessed.invoices[0].status, Status::Stage(2));
+    assert_eq!(assessed.invoices[0].label, "escalate_sales_rep");
+    assert_eq!(call_order(&a, &assessed, &policy), SENIOR_FIRST);
+}
+
+#[test]
+fn a_measure_in_force_calls_for_the_senior_contact() {
+    let mut a = account(1, vec![invoice(1, -10, 500)]);
+    assert_eq!(call_order_of(&a, &Policy::standard()), BILLING_FIRST);
+    a.hold = Some(Hold {
+        started_on: ago(2),
+        reason: "director's call".into(),
+    });
+    assert_eq!(call_order_of(&a, &Policy::standard()), SENIOR_FIRST);
+}
+
+#[test]
+fn a_paused_invoice_does_not_escalate_the_call() {
+    let mut a = account(1, vec![invoice(1, 20, 500)]);
+    a.promises.push(Promise {
+        id: 7,
+        made_on: ago(1),
+        promised_on: ago(-5),
+        amount: eur(500),
+        currency: Currency::EUR,
+        invoices: vec![],
+    });
+    assert_eq!(label(&a, as_of()), ["promised"]);
+    assert_eq!(call_order_of(&a, &Policy::standard()), BILLING_FIRST);
+}
