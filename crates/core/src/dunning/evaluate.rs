@@ -316,9 +316,8 @@ fn assess_invoice(
         if !full {
             return InvoiceAssessment { charges, ..base };
         }
-        let next = ladder
-            .first()
-            .map(|s| format!(" ({} from {})", s.id, trigger_date(invoice, s)))
+        let next = super::advice::next_step(invoice, &Status::Current, ladder)
+            .map(|n| format!(" ({} from {})", n.stage.id, n.on))
             .unwrap_or_default();
         return InvoiceAssessment {
             why: format!("{}: current{next}", due_phrase(invoice, days)),

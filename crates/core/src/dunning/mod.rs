@@ -16,7 +16,7 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 
-pub use advice::call_order;
+pub use advice::{NextStep, account_next_step, call_order, next_step};
 pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{

@@ -1,5 +1,6 @@
-//! Who to call first, on the default ladder and on custom ones where a
-//! stage's place on the ladder says nothing about what it does.
+//! Who to call first and the next step, on the default ladder and on
+//! custom ones where a stage's place on the ladder says nothing about what
+//! it does.
 
 use std::collections::BTreeMap;
 
@@ -116,4 +117,100 @@ fn a_paused_invoice_does_not_escalate_the_call() {
     });
     assert_eq!(label(&a, as_of()), ["promised"]);
     assert_eq!(call_order_of(&a, &Policy::standard()), BILLING_FIRST);
+}
+
+fn next_of(policy: &Policy, a: &Account) -> Vec<Option<(String, NaiveDate)>> {
+    let assessed = evaluate_account(a, policy, as_of());
+    let ladder = policy.ladder(a.profile.as_deref());
+    a.invoices
+        .iter()
+        .zip(&assessed.invoices)
+        .map(|(i, s)| next_step(i, &s.status, ladder).map(|n| (n.stage.id.clone(), n.on)))
+        .collect()
+}
+
+#[test]
+fn the_next_step_is_the_following_rung_and_its_trigger_day() {
+    let a = account(
+        1,
+        vec![
+            invoice(1, -10, 100),
+            invoice(2, 6, 100),
+            invoice(3, 70, 100),
+        ],
+    );
+    assert_eq!(
+        next_of(&Policy::standard(), &a),
+        [
+            // Due in 10 days: the reminder 3 days before.
+            Some(("pre_due_reminder".to_string(), ago(-7))),
+            // At the overdue email: the call at 7 days.
+            Some(("call".to_string(), ago(-1))),
+            // At cash only, the last rung: nothing further on the ladder.
+            None,
+        ]
+    );
+}
+
+#[test]
+fn the_next_step_follows_the_customers_profile() {
+    let mut a = account(1, vec![invoice(1, 2, 100)]);
+    assert_eq!(
+        next_of(&Policy::standard(), &a),
+        [Some(("overdue_email".to_string(), ago(-3)))]
+    );
+    a.profile = Some("slow_payer".into());
+    // The slow-payer ladder: email at 1 day, call at 3.
+    assert_eq!(
+        next_of(&Policy::standard(), &a),
+        [Some(("call".to_string(), ago(-1)))]
+    );
+}
+
+#[test]
+fn paused_and_disputed_invoices_have_no_next_step() {
+    let mut a = account(1, vec![invoice(1, 6, 100), invoice(2, 6, 100)]);
+    a.invoices[1].dispute = Some(Dispute {
+        opened_on: ago(3),
+        reason: "damaged".into(),
+    });
+    a.plans.push(Plan {
+        id: 3,
+        created_on: ago(2),
+        currency: Currency::EUR,
+        instalments: vec![(ago(-10), eur(100))],
+        invoices: vec![1],
+    });
+    assert_eq!(label(&a, as_of()), ["in_plan", "disputed"]);
+    assert_eq!(next_of(&Policy::standard(), &a), [None, None]);
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of());
+    assert_eq!(
+        account_next_step(&a, &assessed, &Policy::standard(), as_of()),
+        None
+    );
+}
+
+#[test]
+fn the_accounts_next_step_is_the_earliest_of_its_invoices() {
+    let a = account(1, vec![invoice(1, -10, 100), invoice(2, 6, 100)]);
+    let policy = Policy::standard();
+    let assessed = evaluate_account(&a, &policy, as_of());
+    assert_eq!(
+        account_next_step(&a, &assessed, &policy, as_of()),
+        Some(ago(-1))
+    );
+}
+
+#[test]
+fn the_next_step_on_a_custom_ladder_is_its_next_rung() {
+    let policy = custom(&[
+        ("overdue_email", 1, StageAction::Email),
+        ("demand_letter", 10, StageAction::Letter),
+        ("agency", 45, StageAction::Agency),
+    ]);
+    let a = account(1, vec![invoice(1, 12, 100)]);
+    assert_eq!(
+        next_of(&policy, &a),
+        [Some(("agency".to_string(), ago(-33)))]
+    );
 }
