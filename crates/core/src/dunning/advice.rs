@@ -1,12 +1,15 @@
 //! What the ladder advises beyond an invoice's stage: who to call first,
-//! and what comes next on an invoice and when. Pure functions of the
+//! what comes next on an invoice and when, and whether a customer's record
+//! of paying late calls for the slow-payer profile. Pure functions of the
 //! engine's answers and the policy; the CLI and the dashboard only fetch
 //! their inputs and render the answers.
 
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 
+use super::commitments::average_days_late;
 use super::evaluate::{AccountAssessment, Status, trigger_date};
-use super::ladder::{Policy, Stage};
+use super::ladder::{Policy, SLOW_PAYER_PROFILE, Stage};
 use super::snapshot::{Account, OpenInvoice};
 use crate::ledger::ContactRole;
 
@@ -85,4 +88,45 @@ pub fn account_next_step(
         .map(|next| next.on)
         .filter(|on| *on > as_of)
         .min()
+}
+
+/// Advice to put a customer on the slow-payer profile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SlowPayerAdvice {
+    /// Average days late over the invoices looked at.
+    pub average_days_late: Decimal,
+    /// How many paid invoices the average looked at.
+    pub sample: usize,
+    /// The policy's threshold, in days, the average exceeds.
+    pub threshold: u32,
+    /// The profile to put the customer on.
+    pub profile: &'static str,
+}
+
+/// Advice to move a customer to the slow-payer profile [002: known late
+/// payers get a stricter policy], or `None`.
+///
+/// `lateness` holds the customer's paid invoices, each `(due date, date
+/// paid)`, most recent first; only the policy's `slow_payer_sample` most
+/// recent count. The advice is given when they were paid on average more
+/// than `slow_payer_after_days` late, the customer is not on the profile
+/// already, and the policy defines the profile: suggesting a profile the
+/// configuration lacks would send the bookkeeper to a command that fails.
+pub fn slow_payer_advice(
+    lateness: &[(NaiveDate, NaiveDate)],
+    current_profile: Option<&str>,
+    policy: &Policy,
+) -> Option<SlowPayerAdvice> {
+    if current_profile == Some(SLOW_PAYER_PROFILE) || !policy.has_profile(SLOW_PAYER_PROFILE) {
+        return None;
+    }
+    let sample = usize::try_from(policy.slow_payer_sample).unwrap_or(usize::MAX);
+    let recent = &lateness[..lateness.len().min(sample)];
+    let average = average_days_late(recent)?;
+    (average > Decimal::from(policy.slow_payer_after_days)).then_some(SlowPayerAdvice {
+        average_days_late: average,
+        sample: recent.len(),
+        threshold: policy.slow_payer_after_days,
+        profile: SLOW_PAYER_PROFILE,
+    })
 }

@@ -11,6 +11,10 @@ use serde::Deserialize;
 use super::snapshot::ActivityKind;
 use super::terms::{LateTerms, TermsSpec};
 
+/// The profile for known late payers: the default configuration defines it,
+/// and the slow-payer advice suggests it.
+pub const SLOW_PAYER_PROFILE: &str = "slow_payer";
+
 /// What the bookkeeper does at a stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -158,7 +162,7 @@ impl Default for DunningSpec {
             slow_payer_after_days: 15,
             slow_payer_sample: 10,
             profiles: BTreeMap::from([(
-                "slow_payer".to_string(),
+                SLOW_PAYER_PROFILE.to_string(),
                 BTreeMap::from([
                     ("pre_due_reminder".to_string(), -7),
                     ("overdue_email".to_string(), 1),
@@ -372,5 +376,10 @@ mod tests {
                 "agency"
             ]
         );
+    }
+
+    #[test]
+    fn the_default_configuration_defines_the_slow_payer_profile() {
+        assert!(Policy::standard().has_profile(SLOW_PAYER_PROFILE));
     }
 }

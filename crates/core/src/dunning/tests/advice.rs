@@ -1,6 +1,6 @@
-//! Who to call first and the next step, on the default ladder and on
-//! custom ones where a stage's place on the ladder says nothing about what
-//! it does.
+//! Who to call first, the next step and the slow-payer advice, on the
+//! default ladder and on custom ones where a stage's place on the ladder
+//! says nothing about what it does.
 
 use std::collections::BTreeMap;
 
@@ -213,4 +213,82 @@ fn the_next_step_on_a_custom_ladder_is_its_next_rung() {
         next_of(&policy, &a),
         [Some(("agency".to_string(), ago(-33)))]
     );
+}
+
+/// `(due, paid)` pairs, most recent first, each paid `late` days after due.
+fn paid_late(late: &[i64]) -> Vec<(NaiveDate, NaiveDate)> {
+    late.iter()
+        .enumerate()
+        .map(|(n, days)| {
+            let due = ago(30 * (n as i64 + 1) + 100);
+            (due, due + Days::new(*days as u64))
+        })
+        .collect()
+}
+
+#[test]
+fn a_customer_paying_late_on_average_is_advised_the_slow_payer_profile() {
+    let policy = Policy::standard();
+    let advice = slow_payer_advice(&paid_late(&[39, 35, 31]), None, &policy);
+    assert_eq!(
+        advice,
+        Some(SlowPayerAdvice {
+            average_days_late: eur(35),
+            sample: 3,
+            threshold: 15,
+            profile: SLOW_PAYER_PROFILE,
+        })
+    );
+    // Any other profile is no reason to keep quiet.
+    assert!(slow_payer_advice(&paid_late(&[39]), Some("lax"), &policy).is_some());
+}
+
+#[test]
+fn no_advice_at_or_below_the_threshold_or_without_paid_invoices() {
+    let policy = Policy::standard();
+    assert_eq!(
+        slow_payer_advice(&paid_late(&[15, 15]), None, &policy),
+        None
+    );
+    assert_eq!(slow_payer_advice(&paid_late(&[30, 0]), None, &policy), None);
+    assert_eq!(slow_payer_advice(&[], None, &policy), None);
+    // Paid early counts as zero days late, not as days to spare.
+    let early = [(ago(100), ago(160)), (ago(200), ago(210))];
+    assert_eq!(
+        slow_payer_advice(&early, None, &policy),
+        None,
+        "an early payment does not offset a late one"
+    );
+}
+
+#[test]
+fn no_advice_for_a_customer_already_on_the_profile() {
+    let policy = Policy::standard();
+    let late = paid_late(&[40, 40]);
+    assert_eq!(
+        slow_payer_advice(&late, Some(SLOW_PAYER_PROFILE), &policy),
+        None
+    );
+}
+
+#[test]
+fn only_the_policys_sample_of_recent_invoices_counts() {
+    let spec = DunningSpec {
+        slow_payer_sample: 2,
+        ..DunningSpec::default()
+    };
+    let policy = Policy::new(&spec, 3, &TermsSpec::default());
+    // Two recent invoices on time; an old one very late is out of the sample.
+    let late = paid_late(&[0, 2, 300]);
+    assert_eq!(slow_payer_advice(&late, None, &policy), None);
+    let late = paid_late(&[20, 40, 0]);
+    let advice = slow_payer_advice(&late, None, &policy).map(|a| (a.average_days_late, a.sample));
+    assert_eq!(advice, Some((eur(30), 2)));
+}
+
+#[test]
+fn no_advice_when_the_configuration_has_no_slow_payer_profile() {
+    let policy = custom(&[("overdue_email", 1, StageAction::Email)]);
+    assert!(!policy.has_profile(SLOW_PAYER_PROFILE));
+    assert_eq!(slow_payer_advice(&paid_late(&[40]), None, &policy), None);
 }
