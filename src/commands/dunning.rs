@@ -13,7 +13,8 @@ use crate::output::{Cell, Format, Report, write_json_value};
 use crate::store::{Customers, Store};
 use crate::text::sanitize;
 use dun_core::dunning::{
-    Account, AccountAssessment, AgendaItem, Assessment, Explain, Policy, evaluate_with, trace,
+    Account, AccountAssessment, AgendaItem, Assessment, Explain, Policy, evaluate_with,
+    slow_payer_advice, trace,
 };
 use dun_core::ledger::{CustomerId, InvoiceId};
 use dun_core::money::{Money, plain_amount};
@@ -350,18 +351,17 @@ pub(super) fn status(
     let mut history = store.history(customer.id, 200)?;
     history.retain(|h| h.on <= session.as_of);
     history.truncate(20);
-    let paid =
-        store.recent_lateness(customer.id, session.config.config.dunning.slow_payer_sample)?;
+    let paid = store.recent_lateness(customer.id, policy.slow_payer_sample)?;
     let average_late = dun_core::dunning::average_days_late(&paid);
-    let threshold = Decimal::from(session.config.config.dunning.slow_payer_after_days);
-    let suggestion = average_late
-        .filter(|avg| *avg > threshold && customer.policy_profile.as_deref() != Some("slow_payer"))
-        .map(|avg| {
+    let suggestion = slow_payer_advice(&paid, customer.policy_profile.as_deref(), &policy)
+        .map(|advice| {
             format!(
-                "paid {} days late on average over the last {} invoices (> {threshold}): consider `dun customer edit {} --policy slow_payer`",
-                avg.round_dp(1),
-                paid.len(),
-                customer.code
+                "paid {} days late on average over the last {} invoices (> {}): consider `dun customer edit {} --policy {}`",
+                advice.average_days_late.round_dp(1),
+                advice.sample,
+                advice.threshold,
+                customer.code,
+                advice.profile
             )
         });
     let mut rows = Vec::new();

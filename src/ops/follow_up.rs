@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use super::measures::{Before, in_account};
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result, input};
 use crate::store::{NewActivity, NewPlan, NewPromise, Store};
-use dun_core::dunning::{ActivityKind, Status, evaluate_account, performs};
+use dun_core::dunning::{ActivityKind, Status, evaluate_account};
 use dun_core::ledger::{CustomerId, InvoiceId};
 use dun_core::money::Money;
 
@@ -335,7 +335,7 @@ fn resolve_stage(
                 format!("no stage '{stage}'; expected one of {}", ids.join(", ")),
             ));
         };
-        if !performs(kind, found.action) {
+        if !found.action.performed_by(kind) {
             return Err(OpError::invalid(
                 Field::Stage,
                 format!(
@@ -360,7 +360,7 @@ fn resolve_stage(
             Status::Stage(i) => ladder.get(i).map(|s| (i, s)),
             _ => None,
         })
-        .filter(|(_, s)| performs(kind, s.action))
+        .filter(|(_, s)| s.action.performed_by(kind))
         .max_by_key(|(i, _)| *i)
         .map(|(_, s)| s.id.clone()))
 }

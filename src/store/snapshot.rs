@@ -369,17 +369,22 @@ fn follow_ups(
     as_of: NaiveDate,
     customer: Customers,
 ) -> Result<Vec<(CustomerId, dun_core::dunning::FollowUp)>> {
+    // Filtered here rather than in the engine: a contact answering an old
+    // follow-up may predate the log the snapshot carries. The kinds that
+    // count are the core's.
+    let sql = format!(
+        "SELECT a.customer_id, a.occurred_on, a.next_on, a.kind FROM activity a
+         WHERE a.next_on IS NOT NULL AND a.occurred_on <= ?1 AND a.customer_id BETWEEN ?2 AND ?3
+           AND a.id = (SELECT b.id FROM activity b
+                       WHERE b.customer_id = a.customer_id AND b.next_on IS NOT NULL AND b.occurred_on <= ?1
+                       ORDER BY b.occurred_on DESC, b.id DESC LIMIT 1)
+           AND NOT EXISTS (SELECT 1 FROM activity c
+                           WHERE c.customer_id = a.customer_id AND c.occurred_on >= a.next_on
+                             AND c.occurred_on <= ?1 AND c.kind IN ({}))",
+        contact_kinds()
+    );
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT a.customer_id, a.occurred_on, a.next_on, a.kind FROM activity a
-             WHERE a.next_on IS NOT NULL AND a.occurred_on <= ?1 AND a.customer_id BETWEEN ?2 AND ?3
-               AND a.id = (SELECT b.id FROM activity b
-                           WHERE b.customer_id = a.customer_id AND b.next_on IS NOT NULL AND b.occurred_on <= ?1
-                           ORDER BY b.occurred_on DESC, b.id DESC LIMIT 1)
-               AND NOT EXISTS (SELECT 1 FROM activity c
-                               WHERE c.customer_id = a.customer_id AND c.occurred_on >= a.next_on
-                                 AND c.occurred_on <= ?1 AND c.kind IN ('call', 'email', 'letter', 'visit'))",
-        )
+        .prepare_cached(&sql)
         .context("cannot read follow-up dates")?;
     let rows = stmt
         .query_map(params![iso(as_of), customer.0, customer.1], |r| {
@@ -403,6 +408,18 @@ fn follow_ups(
         ))
     })
     .collect()
+}
+
+/// The stored names of the kinds that reach the customer, as an SQL list:
+/// `'call', 'email', 'letter', 'visit'`. The names are the core's own
+/// constants, never user text.
+fn contact_kinds() -> String {
+    ActivityKind::LOGGABLE
+        .into_iter()
+        .filter(|k| k.is_contact())
+        .map(|k| format!("'{}'", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The shared copy of a stage id.
@@ -474,4 +491,12 @@ fn measure_events(
         ))
     })
     .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_follow_up_is_answered_by_the_kinds_that_reach_the_customer() {
+        assert_eq!(super::contact_kinds(), "'call', 'email', 'letter', 'visit'");
+    }
 }

@@ -13,8 +13,6 @@ pub use super::sort::SortColumn;
 
 mod forms;
 
-pub use forms::kind_for;
-
 /// An email shown before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Preview {

@@ -314,7 +314,7 @@ pub struct CustomerDetail {
     /// History, newest first: date, kind, text.
     pub timeline: Vec<(NaiveDate, String, String)>,
     /// The stage the next follow-up most likely performs, and its action.
-    pub due: Option<(String, String)>,
+    pub due: Option<(String, dun_core::dunning::StageAction)>,
     /// True when on hold.
     pub on_hold: bool,
     /// When the ladder next asks for something on this account: the

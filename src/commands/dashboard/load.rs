@@ -227,18 +227,7 @@ pub fn load_customer(
             }
         })
     };
-    // Later stages (the sales rep and beyond) or a measure call for the
-    // senior contact; before that, accounts payable.
-    let late = assessed
-        .invoices
-        .iter()
-        .any(|a| matches!(a.status, Status::Stage(i) if i >= 3))
-        || !assessed.measures.is_empty();
-    let order = if late {
-        [ContactRole::Senior, ContactRole::Billing]
-    } else {
-        [ContactRole::Billing, ContactRole::Senior]
-    };
+    let order = dun_core::dunning::call_order(&account, &assessed, &policy);
     let main = || {
         let parts: Vec<&str> = [&customer.email, &customer.phone]
             .into_iter()
@@ -290,9 +279,7 @@ pub fn load_customer(
         .into_iter()
         .map(|e| (e.on, e.kind, e.text))
         .collect();
-    let due = agenda
-        .first()
-        .map(|i| (i.stage.clone(), i.action.as_str().to_string()));
+    let due = agenda.first().map(|i| (i.stage.clone(), i.action));
     Ok(CustomerDetail {
         customer_id,
         code: customer.code.clone(),
@@ -310,33 +297,11 @@ pub fn load_customer(
         timeline,
         due,
         on_hold: account.hold.is_some(),
-        next_step: next_step(&account, &assessed, &policy, session.as_of),
+        next_step: dun_core::dunning::account_next_step(
+            &account,
+            &assessed,
+            &policy,
+            session.as_of,
+        ),
     })
-}
-
-/// The earliest day after `as_of` when the ladder asks for the next stage
-/// of one of the account's chased invoices.
-fn next_step(
-    account: &Account,
-    assessed: &AccountAssessment,
-    policy: &dun_core::dunning::Policy,
-    as_of: NaiveDate,
-) -> Option<NaiveDate> {
-    let ladder = policy.ladder(account.profile.as_deref());
-    assessed
-        .invoices
-        .iter()
-        .filter_map(|a| {
-            let next = match a.status {
-                Status::Current => ladder.first(),
-                Status::Stage(i) => ladder.get(i + 1),
-                _ => None,
-            }?;
-            let invoice = account.invoices.iter().find(|i| i.id == a.invoice_id)?;
-            invoice
-                .due_date
-                .checked_add_signed(chrono::TimeDelta::days(i64::from(next.days)))
-        })
-        .filter(|d| *d > as_of)
-        .min()
 }

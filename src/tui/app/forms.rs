@@ -4,7 +4,7 @@ use chrono::Days;
 
 use super::super::form::{Field, FieldKind, Form, Purpose};
 use super::{App, Effect, Request, Screen};
-use dun_core::dunning::ActivityKind;
+use dun_core::dunning::{ActivityKind, StageAction};
 
 impl App {
     /// The customer and, on the agenda, its item's stage and invoices.
@@ -17,7 +17,7 @@ impl App {
                 customer_id,
                 stage.then(|| row.item.stage.clone()),
                 row.item.invoices.clone(),
-                Some(row.item.action.as_str().to_string()),
+                Some(row.item.action),
             ));
         }
         let due = self
@@ -37,7 +37,7 @@ impl App {
         let Some((customer_id, stage, invoices, action)) = self.target() else {
             return;
         };
-        let kind = kind_for(action.as_deref());
+        let kind = kind_for(action);
         // The ladder's next step on this account, else a week from today.
         let next = self
             .customer
@@ -84,7 +84,7 @@ impl App {
         }
         vec![Effect::Save(Request::FollowUp(crate::ops::LogFollowUp {
             customer: crate::ops::CustomerRef::Id(customer_id),
-            kind: kind_for(action.as_deref()).as_str().to_string(),
+            kind: kind_for(action).as_str().to_string(),
             stage: stage.map_or(
                 crate::ops::StageChoice::Due,
                 crate::ops::StageChoice::Suggested,
@@ -206,15 +206,10 @@ impl App {
 
 /// What a follow-up is about: customer, stage performed, invoices covered,
 /// and the agenda action it answers.
-type Target = (i64, Option<String>, Vec<i64>, Option<String>);
+type Target = (i64, Option<String>, Vec<i64>, Option<StageAction>);
 
-/// The kind of follow-up that performs an agenda action.
-pub fn kind_for(action: Option<&str>) -> ActivityKind {
-    match action {
-        Some("email") => ActivityKind::Email,
-        Some("notify_sales_rep") => ActivityKind::SalesRep,
-        Some("stop_supply" | "cash_only" | "letter") => ActivityKind::Letter,
-        Some("agency") => ActivityKind::Agency,
-        _ => ActivityKind::Call,
-    }
+/// The kind of follow-up the form pre-selects: the one that performs the
+/// action due; a call when nothing is due.
+fn kind_for(action: Option<StageAction>) -> ActivityKind {
+    action.map_or(ActivityKind::Call, StageAction::natural_kind)
 }

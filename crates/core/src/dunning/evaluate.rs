@@ -316,9 +316,8 @@ fn assess_invoice(
         if !full {
             return InvoiceAssessment { charges, ..base };
         }
-        let next = ladder
-            .first()
-            .map(|s| format!(" ({} from {})", s.id, trigger_date(invoice, s)))
+        let next = super::advice::next_step(invoice, &Status::Current, ladder)
+            .map(|n| format!(" ({} from {})", n.stage.id, n.on))
             .unwrap_or_default();
         return InvoiceAssessment {
             why: format!("{}: current{next}", due_phrase(invoice, days)),
@@ -402,19 +401,6 @@ pub(super) fn trigger_date(invoice: &OpenInvoice, stage: &Stage) -> NaiveDate {
     moved.unwrap_or(invoice.due_date)
 }
 
-/// True when an activity of this kind performs a stage's action.
-pub fn performs(kind: super::ActivityKind, action: StageAction) -> bool {
-    use super::ActivityKind as K;
-    match action {
-        StageAction::Email => matches!(kind, K::Email | K::Letter),
-        StageAction::Call => matches!(kind, K::Call | K::Visit),
-        StageAction::NotifySalesRep => kind == K::SalesRep,
-        StageAction::StopSupply | StageAction::CashOnly => matches!(kind, K::Email | K::Letter),
-        StageAction::Letter => kind == K::Letter,
-        StageAction::Agency => kind == K::Agency,
-    }
-}
-
 /// The first day the log shows this stage's action done for the invoice, on
 /// or after the stage's trigger date.
 ///
@@ -433,7 +419,7 @@ pub(super) fn done_on(
         .activities
         .iter()
         .filter(|a| {
-            a.occurred_on >= trigger && a.covers(invoice.id) && performs(a.kind, stage.action)
+            a.occurred_on >= trigger && a.covers(invoice.id) && stage.action.performed_by(a.kind)
         })
         .filter(|a| match &a.stage {
             Some(id) => **id == *stage.id,
@@ -477,7 +463,7 @@ fn measure_notice(account: &Account, stage: &Stage) -> Option<NaiveDate> {
         .iter()
         .filter(|a| {
             a.occurred_on >= last.effective_on
-                && performs(a.kind, stage.action)
+                && stage.action.performed_by(a.kind)
                 && a.stage.as_deref() == Some(&*stage.id)
         })
         .map(|a| a.occurred_on)

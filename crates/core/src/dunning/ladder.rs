@@ -8,7 +8,12 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 
+use super::snapshot::ActivityKind;
 use super::terms::{LateTerms, TermsSpec};
+
+/// The profile for known late payers: the default configuration defines it,
+/// and the slow-payer advice suggests it.
+pub const SLOW_PAYER_PROFILE: &str = "slow_payer";
 
 /// What the bookkeeper does at a stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize)]
@@ -49,6 +54,39 @@ impl StageAction {
     /// to the customer's senior contact rather than the billing clerk.
     pub fn is_escalated(self) -> bool {
         !matches!(self, StageAction::Email | StageAction::Call)
+    }
+
+    /// True when a logged activity of this kind performs the action: the
+    /// one rule for the engine, the log and the dashboard. A letter serves
+    /// wherever an email would and a visit wherever a call would; a
+    /// measure's notice must be in writing, so a call or a visit does not
+    /// serve it.
+    pub fn performed_by(self, kind: ActivityKind) -> bool {
+        use ActivityKind as K;
+        match self {
+            StageAction::Email => matches!(kind, K::Email | K::Letter),
+            StageAction::Call => matches!(kind, K::Call | K::Visit),
+            StageAction::NotifySalesRep => kind == K::SalesRep,
+            StageAction::StopSupply | StageAction::CashOnly => matches!(kind, K::Email | K::Letter),
+            StageAction::Letter => kind == K::Letter,
+            StageAction::Agency => kind == K::Agency,
+        }
+    }
+
+    /// The kind of activity a bookkeeper logs to perform the action: what
+    /// the dashboard pre-selects. A measure's notice goes out as a letter,
+    /// the formal form of a written notice. Always a kind that
+    /// [`performed_by`](Self::performed_by) accepts.
+    pub fn natural_kind(self) -> ActivityKind {
+        match self {
+            StageAction::Email => ActivityKind::Email,
+            StageAction::Call => ActivityKind::Call,
+            StageAction::NotifySalesRep => ActivityKind::SalesRep,
+            StageAction::StopSupply | StageAction::CashOnly | StageAction::Letter => {
+                ActivityKind::Letter
+            }
+            StageAction::Agency => ActivityKind::Agency,
+        }
     }
 }
 
@@ -124,7 +162,7 @@ impl Default for DunningSpec {
             slow_payer_after_days: 15,
             slow_payer_sample: 10,
             profiles: BTreeMap::from([(
-                "slow_payer".to_string(),
+                SLOW_PAYER_PROFILE.to_string(),
                 BTreeMap::from([
                     ("pre_due_reminder".to_string(), -7),
                     ("overdue_email".to_string(), 1),
@@ -254,5 +292,94 @@ impl Policy {
         }
         self.reached(profile, days_overdue)
             .map(|i| &self.ladder(profile)[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACTIONS: [StageAction; 7] = [
+        StageAction::Email,
+        StageAction::Call,
+        StageAction::NotifySalesRep,
+        StageAction::StopSupply,
+        StageAction::CashOnly,
+        StageAction::Letter,
+        StageAction::Agency,
+    ];
+
+    /// The kinds that perform an action, in menu order.
+    fn performers(action: StageAction) -> Vec<&'static str> {
+        ActivityKind::LOGGABLE
+            .into_iter()
+            .chain([ActivityKind::Other])
+            .filter(|k| action.performed_by(*k))
+            .map(ActivityKind::as_str)
+            .collect()
+    }
+
+    #[test]
+    fn which_kinds_perform_each_action() {
+        use StageAction as A;
+        assert_eq!(performers(A::Email), ["email", "letter"]);
+        assert_eq!(performers(A::Call), ["call", "visit"]);
+        assert_eq!(performers(A::NotifySalesRep), ["sales_rep"]);
+        assert_eq!(performers(A::StopSupply), ["email", "letter"]);
+        assert_eq!(performers(A::CashOnly), ["email", "letter"]);
+        assert_eq!(performers(A::Letter), ["letter"]);
+        assert_eq!(performers(A::Agency), ["agency"]);
+    }
+
+    #[test]
+    fn notes_and_other_entries_perform_nothing() {
+        for action in ACTIONS {
+            assert!(!action.performed_by(ActivityKind::Note), "{action:?}");
+            assert!(!action.performed_by(ActivityKind::Other), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn the_natural_kind_performs_its_action_and_is_loggable() {
+        for action in ACTIONS {
+            let kind = action.natural_kind();
+            assert!(action.performed_by(kind), "{action:?} by {kind:?}");
+            assert!(ActivityKind::LOGGABLE.contains(&kind), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn a_measure_notice_is_preselected_as_a_letter() {
+        assert_eq!(StageAction::StopSupply.natural_kind(), ActivityKind::Letter);
+        assert_eq!(StageAction::CashOnly.natural_kind(), ActivityKind::Letter);
+        assert_eq!(StageAction::Email.natural_kind(), ActivityKind::Email);
+        assert_eq!(
+            StageAction::NotifySalesRep.natural_kind(),
+            ActivityKind::SalesRep
+        );
+    }
+
+    #[test]
+    fn only_email_and_call_are_routine() {
+        let escalated: Vec<&str> = ACTIONS
+            .into_iter()
+            .filter(|a| a.is_escalated())
+            .map(StageAction::as_str)
+            .collect();
+        assert_eq!(
+            escalated,
+            [
+                "notify_sales_rep",
+                "stop_supply",
+                "cash_only",
+                "letter",
+                "agency"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_default_configuration_defines_the_slow_payer_profile() {
+        assert!(Policy::standard().has_profile(SLOW_PAYER_PROFILE));
     }
 }

@@ -5,6 +5,7 @@
 //! Pure: [`evaluate`] is a function of account snapshots, a [`Policy`] and
 //! an as-of date. No IO happens here.
 
+mod advice;
 mod agenda;
 mod commitments;
 mod evaluate;
@@ -15,13 +16,16 @@ pub mod terms;
 #[cfg(test)]
 mod tests;
 
+pub use advice::{
+    NextStep, SlowPayerAdvice, account_next_step, call_order, next_step, slow_payer_advice,
+};
 pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
 pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
 pub use evaluate::{
     AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
-    evaluate_with, performs, trace,
+    evaluate_with, trace,
 };
-pub use ladder::{DunningSpec, Policy, Stage, StageAction, StageSpec};
+pub use ladder::{DunningSpec, Policy, SLOW_PAYER_PROFILE, Stage, StageAction, StageSpec};
 pub use measures::{ActiveMeasure, MeasureChange};
 pub use snapshot::{
     Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,
