@@ -5,7 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use super::form::{Field, FieldKind, Form, Purpose};
+use super::form::{Field, FieldKey, FieldKind, Form, Purpose};
 use super::keymap::{Key, Keymap, Mode};
 use super::model::{AgingRow, Board, CustomerDetail};
 pub use super::requests::{Effect, Request};
@@ -301,8 +301,10 @@ impl App {
         if let Some(field) = form.focused() {
             field.key(code);
         }
-        if form.purpose == Purpose::Filter {
-            self.filter = form.value("Filter");
+        if form.purpose == Purpose::Filter
+            && let Ok(filter) = form.value(FieldKey::Filter)
+        {
+            self.filter = filter;
             self.refresh_view();
         }
     }
@@ -383,7 +385,7 @@ impl App {
                 self.form = Some(Form::new(
                     Purpose::Filter,
                     "Filter".into(),
-                    vec![Field::text("Filter", FieldKind::Text, &self.filter)],
+                    vec![Field::text(FieldKey::Filter, FieldKind::Text, &self.filter)],
                 ));
             }
             Action::SortNext => {
