@@ -9,6 +9,7 @@ use chrono::NaiveDate;
 use dun::commands::Session;
 use dun::commands::dashboard::{load_board, run_effects};
 use dun::config::{Config, Origin};
+use dun::ops::Field;
 use dun::store::Store;
 use dun::tui::action::Action;
 use dun::tui::app::{App, Effect, Screen};
@@ -288,15 +289,14 @@ fn a_follow_up_with_a_promise_is_saved_in_one_go() {
     let f = fixture();
     let mut app = f.app();
     f.drive(&mut app, &[Action::Open, Action::LogFollowUp]);
-    let form = app.form.as_mut().unwrap();
-    for (label, value) in [
-        ("Outcome", "promised by phone"),
-        ("Promise date", "2026-11-30"),
-        ("Promise amount", "1,000.00"),
-    ] {
-        let field = form.fields.iter_mut().find(|f| f.label == label).unwrap();
-        field.input = dun::tui::form::TextField::with(value);
-    }
+    fill(
+        &mut app,
+        &[
+            (Field::Outcome, "promised by phone"),
+            (Field::PromiseDate, "2026-11-30"),
+            (Field::PromiseAmount, "1,000.00"),
+        ],
+    );
     f.drive(&mut app, &[Action::Submit]);
     assert!(
         app.form.is_none(),
@@ -324,12 +324,7 @@ fn form_errors_are_shown_and_nothing_is_written() {
     let f = fixture();
     let mut app = f.app();
     f.drive(&mut app, &[Action::Open, Action::LogFollowUp]);
-    let form = app.form.as_mut().unwrap();
-    form.fields
-        .iter_mut()
-        .find(|f| f.label == "Promise amount")
-        .unwrap()
-        .input = dun::tui::form::TextField::with("500");
+    fill(&mut app, &[(Field::PromiseAmount, "500")]);
     let before = common::dump(&f.session.db);
     f.drive(&mut app, &[Action::Submit]);
     let error = app.form.as_ref().and_then(|f| f.error.clone()).unwrap();
@@ -337,17 +332,13 @@ fn form_errors_are_shown_and_nothing_is_written() {
     let (text, _) = render(&mut app, (80, 24));
     assert!(text.contains("Promise date: say by when"), "{text}");
     // A bad amount is refused by the shell, the form stays open.
-    let form = app.form.as_mut().unwrap();
-    form.fields
-        .iter_mut()
-        .find(|f| f.label == "Promise date")
-        .unwrap()
-        .input = dun::tui::form::TextField::with("2026-11-30");
-    form.fields
-        .iter_mut()
-        .find(|f| f.label == "Promise amount")
-        .unwrap()
-        .input = dun::tui::form::TextField::with("1.2.3");
+    fill(
+        &mut app,
+        &[
+            (Field::PromiseDate, "2026-11-30"),
+            (Field::PromiseAmount, "1.2.3"),
+        ],
+    );
     f.drive(&mut app, &[Action::Submit]);
     assert!(
         app.form
@@ -396,12 +387,11 @@ fn effects_ask_the_shell_only_for_what_changed() {
     assert_eq!(app.update(Action::Open), vec![Effect::LoadCustomer(id)]);
 }
 
-/// Fills the open form's fields by label.
-fn fill(app: &mut App, values: &[(&str, &str)]) {
+/// Fills the open form's fields by key.
+fn fill(app: &mut App, values: &[(Field, &str)]) {
     let form = app.form.as_mut().unwrap();
-    for (label, value) in values {
-        let field = form.fields.iter_mut().find(|f| f.label == *label).unwrap();
-        field.input = dun::tui::form::TextField::with(value);
+    for (key, value) in values {
+        form.field_mut(*key).unwrap().input = dun::tui::form::TextField::with(value);
     }
 }
 
@@ -419,9 +409,9 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
     app.aging.selected = at;
     let row = app.board.rows[app.view[at]].clone();
     f.drive(&mut app, &[Action::RecordPayment]);
-    let offered = app.form.as_ref().unwrap().value("Currency");
+    let offered = app.form.as_ref().unwrap().value(Field::Currency).unwrap();
     assert_eq!(offered, "USD");
-    fill(&mut app, &[("Amount", "10.00")]);
+    fill(&mut app, &[(Field::Amount, "10.00")]);
     f.drive(&mut app, &[Action::Submit]);
     assert!(app.form.is_none(), "{}", app.status);
     assert!(app.status.ends_with("10.00 USD"), "{}", app.status);
@@ -443,7 +433,7 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
     let last = app.board.rows[app.view[app.aging.selected]].clone();
     f.drive(&mut app, &[Action::RecordPayment]);
     let amount = last.total.to_string();
-    fill(&mut app, &[("Amount", amount.as_str())]);
+    fill(&mut app, &[(Field::Amount, amount.as_str())]);
     f.drive(&mut app, &[Action::Submit]);
     assert!(app.form.is_none(), "{:?}", app.form.and_then(|f| f.error));
     assert!(

@@ -118,15 +118,11 @@ impl Dashboard {
 
     /// Opens a form, fills it, submits it; returns the write path's error
     /// for its request and checks the form shows exactly that error.
-    fn refused(&mut self, open: Action, values: &[(&str, &str)]) -> ops::OpError {
+    fn refused(&mut self, open: Action, values: &[(Field, &str)]) -> ops::OpError {
         self.drive(open);
         let form = self.app.form.as_mut().expect("the form opens");
-        for (label, value) in values {
-            let field = form
-                .fields
-                .iter_mut()
-                .find(|f| f.label == *label)
-                .unwrap_or_else(|| panic!("no field {label}"));
+        for (key, value) in values {
+            let field = form.field_mut(*key).unwrap_or_else(|e| panic!("{e}"));
             field.input = dun::tui::form::TextField::with(value);
         }
         let effects = self.app.update(Action::Submit);
@@ -155,23 +151,26 @@ fn same(cli: &str, dashboard: &ops::OpError, field: Field, words: &str) {
 
 /// The command line's arguments; the form to open and what to type in it;
 /// the field the error is about; words the message holds.
-type Case<'a> = (Vec<&'a str>, Action, Vec<(&'a str, String)>, Field, &'a str);
+type Case<'a> = (Vec<&'a str>, Action, Vec<(Field, String)>, Field, &'a str);
 
 /// Every write's bad requests, each typed on the command line and in the
 /// dashboard's form for it.
 fn cases() -> Vec<Case<'static>> {
     let pay = |amount: &str, date: &str, invoice: &str| {
         vec![
-            ("Amount", amount.to_string()),
-            ("Date", date.to_string()),
-            ("Invoice", invoice.to_string()),
+            (Field::Amount, amount.to_string()),
+            (Field::Date, date.to_string()),
+            (Field::Invoice, invoice.to_string()),
         ]
     };
     vec![
         (
             vec!["log", "ACME", "--kind", "call", "--next", "2026-11-01"],
             Action::LogFollowUp,
-            vec![("Kind", "call".into()), ("Next date", "2026-11-01".into())],
+            vec![
+                (Field::Kind, "call".into()),
+                (Field::NextDate, "2026-11-01".into()),
+            ],
             Field::NextDate,
             "on or after",
         ),
@@ -254,8 +253,8 @@ fn cases() -> Vec<Case<'static>> {
             ],
             Action::LogFollowUp,
             vec![
-                ("Promise date", "2026-11-30".into()),
-                ("Promise amount", "1.000,5".into()),
+                (Field::PromiseDate, "2026-11-30".into()),
+                (Field::PromiseAmount, "1.000,5".into()),
             ],
             Field::PromiseAmount,
             "1.000,5",
@@ -263,7 +262,7 @@ fn cases() -> Vec<Case<'static>> {
         (
             vec!["log", "ACME", "--kind", "call", "--note", "a\u{1b}[2Jb"],
             Action::LogFollowUp,
-            vec![("Note", "a\u{1b}[2Jb".into())],
+            vec![(Field::Note, "a\u{1b}[2Jb".into())],
             Field::Note,
             "U+001B",
         ),
@@ -277,7 +276,7 @@ fn a_bad_request_gets_the_same_error_from_the_cli_and_the_dashboard() {
     let mut dashboard = Dashboard::on_acme(&ledger);
     for (args, open, values, field, words) in cases() {
         let cli = cli_error(&ledger, &args);
-        let values: Vec<(&str, &str)> = values.iter().map(|(l, v)| (*l, v.as_str())).collect();
+        let values: Vec<(Field, &str)> = values.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let shown = dashboard.refused(open, &values);
         // `dun promise --amount` and the follow-up form's "Promise amount"
         // are one field of the request: both are named --amount on the

@@ -1,17 +1,20 @@
 //! The dashboard's state and how actions change it. Pure: `update` returns
 //! the effects (load a customer, save a follow-up) for the shell to carry
-//! out, and `Board`/`CustomerDetail` come back from it.
+//! out, and their outcomes come back as messages for `handle`.
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::action::Action;
-use super::form::{Field, FieldKind, Form, Purpose};
+use super::form::{Field, FieldKey, FieldKind, Form, Purpose};
 use super::keymap::{Key, Keymap, Mode};
+use super::message::Message;
 use super::model::{AgingRow, Board, CustomerDetail};
 pub use super::requests::{Effect, Request};
 pub use super::sort::SortColumn;
 
 mod forms;
+#[cfg(test)]
+mod tests;
 
 /// An email shown before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +150,14 @@ impl App {
         app
     }
 
+    /// The same dashboard, showing amounts in `locale`, in colour unless
+    /// `color` is false.
+    pub fn with_display(mut self, locale: dun_core::money::Locale, color: bool) -> App {
+        self.locale = locale;
+        self.color = color;
+        self
+    }
+
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
         // A preview answers like a form: enter sends, esc cancels.
@@ -179,7 +190,7 @@ impl App {
 
     /// Puts one customer's recomputed rows and agenda items on the board
     /// after a write, keeping the selections on the same rows.
-    pub fn replace_customer(
+    fn replace_customer(
         &mut self,
         customer_id: i64,
         rows: Vec<AgingRow>,
@@ -299,8 +310,10 @@ impl App {
         if let Some(field) = form.focused() {
             field.key(code);
         }
-        if form.purpose == Purpose::Filter {
-            self.filter = form.value("Filter");
+        if form.purpose == Purpose::Filter
+            && let Ok(filter) = form.value(FieldKey::Filter)
+        {
+            self.filter = filter;
             self.refresh_view();
         }
     }
@@ -381,7 +394,7 @@ impl App {
                 self.form = Some(Form::new(
                     Purpose::Filter,
                     "Filter".into(),
-                    vec![Field::text("Filter", FieldKind::Text, &self.filter)],
+                    vec![Field::text(FieldKey::Filter, FieldKind::Text, &self.filter)],
                 ));
             }
             Action::SortNext => {
@@ -430,7 +443,7 @@ impl App {
     }
 
     /// The customer screen's data arrived.
-    pub fn show_customer(&mut self, detail: CustomerDetail) {
+    fn show_customer(&mut self, detail: CustomerDetail) {
         if self.customer.as_ref().map(|c| c.customer_id) != Some(detail.customer_id) {
             self.invoice = Selection::default();
         }
@@ -441,7 +454,7 @@ impl App {
     }
 
     /// A save finished: close the form, or show the error in it.
-    pub fn saved(&mut self, result: Result<String, String>) {
+    fn saved(&mut self, result: Result<String, String>) {
         match result {
             Ok(message) => {
                 self.form = None;
@@ -452,6 +465,41 @@ impl App {
                 None => self.status = error,
             },
         }
+    }
+
+    /// Takes in the outcome of an effect the shell carried out; returns
+    /// what the shell must do next, like `update`.
+    pub fn handle(&mut self, message: Message) -> Vec<Effect> {
+        match message {
+            Message::CustomerLoaded(detail) => self.show_customer(detail),
+            Message::Saved(result) => self.saved(result),
+            Message::Refreshed {
+                customer_id,
+                rows,
+                agenda,
+                detail,
+            } => {
+                self.replace_customer(customer_id, rows, agenda);
+                let open = self.customer.as_ref().map(|c| c.customer_id);
+                if let Some(detail) = detail
+                    && open == Some(customer_id)
+                    && detail.customer_id == customer_id
+                {
+                    // The user stays on the screen they wrote from.
+                    let screen = self.screen;
+                    self.show_customer(detail);
+                    self.screen = screen;
+                }
+            }
+            Message::PreviewReady(preview) => self.preview = Some(preview),
+            Message::Sent(result) => {
+                self.preview = None;
+                self.saved(result);
+            }
+            Message::Failed(error) => self.status = error,
+            Message::Resized(page) => self.page = page,
+        }
+        Vec::new()
     }
 
     fn update_form(&mut self, action: Action) -> Vec<Effect> {

@@ -1,7 +1,44 @@
 //! Compact forms: a list of fields, one focused, typed into directly.
 //! A form validates its text and hands a typed request to the shell.
+//! Fields are keyed by what they are, not by the text of their label: the
+//! label shown comes from the key, and asking a form for a field it does
+//! not have is an error, never an empty value.
 
 use chrono::NaiveDate;
+
+use crate::ops;
+
+/// What a form's field is: a field of a write request, named as the write
+/// path names it (so its label is the one the write path's errors use),
+/// or the aging's filter line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldKey {
+    /// A field of a request to the write path.
+    Request(ops::Field),
+    /// The aging filter's text.
+    Filter,
+}
+
+impl FieldKey {
+    /// The label the form shows.
+    pub fn label(self) -> &'static str {
+        match self {
+            FieldKey::Request(field) => field.label(),
+            FieldKey::Filter => "Filter",
+        }
+    }
+}
+
+impl From<ops::Field> for FieldKey {
+    fn from(field: ops::Field) -> FieldKey {
+        FieldKey::Request(field)
+    }
+}
+
+/// A form was asked for a field it does not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{}: this form has no such field", .0.label())]
+pub struct NoSuchField(pub FieldKey);
 
 /// A single line of editable text with a cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -83,8 +120,8 @@ pub enum FieldKind {
 /// One field of a form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Field {
-    /// Its label.
-    pub label: &'static str,
+    /// What it is; its label comes from it.
+    pub key: FieldKey,
     /// What it holds.
     pub kind: FieldKind,
     /// Typed text (for choices: unused).
@@ -95,9 +132,9 @@ pub struct Field {
 
 impl Field {
     /// A text, date or amount field with an initial value.
-    pub fn text(label: &'static str, kind: FieldKind, initial: &str) -> Field {
+    pub fn text(key: impl Into<FieldKey>, kind: FieldKind, initial: &str) -> Field {
         Field {
-            label,
+            key: key.into(),
             kind,
             input: TextField::with(initial),
             choice: 0,
@@ -105,14 +142,19 @@ impl Field {
     }
 
     /// A choice with one option preselected.
-    pub fn choice(label: &'static str, options: Vec<&'static str>, selected: &str) -> Field {
+    pub fn choice(key: impl Into<FieldKey>, options: Vec<&'static str>, selected: &str) -> Field {
         let choice = options.iter().position(|o| *o == selected).unwrap_or(0);
         Field {
-            label,
+            key: key.into(),
             kind: FieldKind::Choice(options),
             input: TextField::default(),
             choice,
         }
+    }
+
+    /// The label shown before it.
+    pub fn label(&self) -> &'static str {
+        self.key.label()
     }
 
     /// The field's value as text: the typed text or the chosen option.
@@ -129,7 +171,7 @@ impl Field {
             "" => Ok(None),
             text => crate::cli::parse_date(text)
                 .map(Some)
-                .map_err(|e| format!("{}: {e}", self.label)),
+                .map_err(|e| format!("{}: {e}", self.label())),
         }
     }
 
@@ -225,16 +267,32 @@ impl Form {
         }
     }
 
-    /// The field labelled `label`.
-    pub fn field(&self, label: &str) -> Option<&Field> {
-        self.fields.iter().find(|f| f.label == label)
+    /// The field keyed `key`.
+    pub fn field(&self, key: impl Into<FieldKey>) -> Result<&Field, NoSuchField> {
+        let key = key.into();
+        self.fields
+            .iter()
+            .find(|f| f.key == key)
+            .ok_or(NoSuchField(key))
     }
 
-    /// The value of the field labelled `label` ("" when absent).
-    pub fn value(&self, label: &str) -> String {
-        self.field(label)
-            .map(|f| f.value().to_string())
-            .unwrap_or_default()
+    /// The field keyed `key`, to change.
+    pub fn field_mut(&mut self, key: impl Into<FieldKey>) -> Result<&mut Field, NoSuchField> {
+        let key = key.into();
+        self.fields
+            .iter_mut()
+            .find(|f| f.key == key)
+            .ok_or(NoSuchField(key))
+    }
+
+    /// The value of the field keyed `key`.
+    pub fn value(&self, key: impl Into<FieldKey>) -> Result<String, NoSuchField> {
+        self.field(key).map(|f| f.value().to_string())
+    }
+
+    /// The value of the date field keyed `key`; `None` when empty.
+    pub fn date(&self, key: impl Into<FieldKey>) -> Result<Option<NaiveDate>, String> {
+        self.field(key).map_err(|e| e.to_string())?.date()
     }
 
     /// Moves focus by `step` fields, wrapping.
@@ -272,7 +330,7 @@ mod tests {
 
     #[test]
     fn choices_cycle_and_jump_by_initial() {
-        let mut f = Field::choice("Kind", vec!["call", "email", "letter"], "email");
+        let mut f = Field::choice(ops::Field::Kind, vec!["call", "email", "letter"], "email");
         assert_eq!(f.value(), "email");
         f.key(KeyCode::Right);
         assert_eq!(f.value(), "letter");
@@ -286,8 +344,30 @@ mod tests {
 
     #[test]
     fn dates_validate_with_the_field_name() {
-        let f = Field::text("Promise date", FieldKind::Date, "2026-02-30");
+        let f = Field::text(ops::Field::PromiseDate, FieldKind::Date, "2026-02-30");
         assert!(f.date().expect_err("bad").contains("Promise date"));
-        assert_eq!(Field::text("Next", FieldKind::Date, " ").date(), Ok(None));
+        assert_eq!(
+            Field::text(ops::Field::NextDate, FieldKind::Date, " ").date(),
+            Ok(None)
+        );
+    }
+
+    #[test]
+    fn fields_are_found_by_key_and_labelled_from_it() {
+        let form = Form::new(
+            Purpose::Payment { customer_id: 1 },
+            "Record a payment".into(),
+            vec![
+                Field::text(ops::Field::Amount, FieldKind::Amount, " 10.00 "),
+                Field::text(ops::Field::Currency, FieldKind::Text, "EUR"),
+            ],
+        );
+        assert_eq!(form.value(ops::Field::Amount), Ok("10.00".to_string()));
+        assert_eq!(form.fields[1].label(), "Currency");
+        assert_eq!(FieldKey::Filter.label(), "Filter");
+        let missing = form.value(ops::Field::Reason).expect_err("no reason here");
+        assert_eq!(missing, NoSuchField(FieldKey::Request(ops::Field::Reason)));
+        assert_eq!(missing.to_string(), "Reason: this form has no such field");
+        assert!(form.date(ops::Field::Date).is_err());
     }
 }

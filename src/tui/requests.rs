@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::form::{Form, Purpose};
-use crate::ops::{self, CustomerRef, InvoiceRef, PromiseTerms, StageChoice};
+use crate::ops::{self, CustomerRef, Field, InvoiceRef, PromiseTerms, StageChoice};
 
 /// A write the dashboard asks for: the same requests the command line
 /// builds, carried out by the same write path.
@@ -73,13 +73,7 @@ pub enum Effect {
 /// Builds a form's request. The write path checks every value; the form
 /// only says what is missing altogether.
 pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
-    let text = |label: &str| form.value(label);
-    let date = |label: &str| {
-        form.field(label)
-            .map(|f| f.date())
-            .transpose()
-            .map(Option::flatten)
-    };
+    let text = |field: Field| form.value(field).map_err(|e| e.to_string());
     match &form.purpose {
         Purpose::FollowUp {
             customer_id,
@@ -87,24 +81,27 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             invoices,
         } => follow_up(form, *customer_id, stage.as_deref(), invoices),
         Purpose::Payment { customer_id } => {
-            let amount = text("Amount");
+            let amount = text(Field::Amount)?;
             if amount.is_empty() {
-                return Err("Amount: how much was paid?".into());
+                return Err(format!("{}: how much was paid?", Field::Amount.label()));
             }
             Ok(Request::Payment(ops::RecordPayment {
                 customer: CustomerRef::Id(*customer_id),
                 amount,
-                currency: text("Currency"),
-                paid_on: date("Date")?.unwrap_or(as_of),
-                invoice: Some(text("Invoice")).filter(|i| !i.is_empty()),
-                reference: text("Reference"),
+                currency: text(Field::Currency)?,
+                paid_on: form.date(Field::Date)?.unwrap_or(as_of),
+                invoice: Some(text(Field::Invoice)?).filter(|i| !i.is_empty()),
+                reference: text(Field::Reference)?,
                 method: String::new(),
             }))
         }
         Purpose::Dispute { number } => {
-            let reason = text("Reason");
+            let reason = text(Field::Reason)?;
             if reason.is_empty() {
-                return Err("Reason: what does the customer contest?".into());
+                return Err(format!(
+                    "{}: what does the customer contest?",
+                    Field::Reason.label()
+                ));
             }
             Ok(Request::Dispute(ops::Dispute {
                 invoice: number.clone(),
@@ -113,15 +110,15 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
         }
         Purpose::Resolve { number } => Ok(Request::Resolve(ops::ResolveDispute {
             invoice: number.clone(),
-            resolution: text("Resolution"),
+            resolution: text(Field::Resolution)?,
         })),
         Purpose::Hold {
             customer_id,
             release,
         } => {
-            let reason = text("Reason");
+            let reason = text(Field::Reason)?;
             if reason.is_empty() {
-                return Err("Reason: why?".into());
+                return Err(format!("{}: why?", Field::Reason.label()));
             }
             Ok(Request::Hold(ops::Hold {
                 customer: CustomerRef::Id(*customer_id),
@@ -140,32 +137,36 @@ fn follow_up(
     stage: Option<&str>,
     invoices: &[i64],
 ) -> Result<Request, String> {
-    let text = |label: &str| form.value(label);
-    let date = |label: &str| {
-        form.field(label)
-            .map(|f| f.date())
-            .transpose()
-            .map(Option::flatten)
-    };
-    let promise = match (date("Promise date")?, text("Promise amount")) {
+    let text = |field: Field| form.value(field).map_err(|e| e.to_string());
+    let promise = match (form.date(Field::PromiseDate)?, text(Field::PromiseAmount)?) {
         (Some(on), amount) if !amount.is_empty() => Some(PromiseTerms {
             date: on,
             amount,
-            currency: text("Currency"),
+            currency: text(Field::Currency)?,
         }),
         (None, amount) if amount.is_empty() => None,
-        (Some(_), _) => return Err("Promise amount: say how much was promised".into()),
-        (None, _) => return Err("Promise date: say by when it was promised".into()),
+        (Some(_), _) => {
+            return Err(format!(
+                "{}: say how much was promised",
+                Field::PromiseAmount.label()
+            ));
+        }
+        (None, _) => {
+            return Err(format!(
+                "{}: say by when it was promised",
+                Field::PromiseDate.label()
+            ));
+        }
     };
     Ok(Request::FollowUp(ops::LogFollowUp {
         customer: CustomerRef::Id(customer_id),
-        kind: text("Kind"),
+        kind: text(Field::Kind)?,
         stage: stage.map_or(StageChoice::Due, |s| StageChoice::Suggested(s.to_string())),
         invoices: invoices.iter().copied().map(InvoiceRef::Id).collect(),
         occurred_on: None,
-        outcome: text("Outcome"),
-        note: text("Note"),
-        next_on: date("Next date")?,
+        outcome: text(Field::Outcome)?,
+        note: text(Field::Note)?,
+        next_on: form.date(Field::NextDate)?,
         promise,
     }))
 }

@@ -1,5 +1,7 @@
 //! Carrying out the dashboard's effects against the ledger.
 
+use std::collections::VecDeque;
+
 use anyhow::Result;
 
 use super::super::Session;
@@ -8,7 +10,8 @@ use super::log_line;
 use crate::ops;
 use crate::store::Store;
 use crate::text::sanitize;
-use crate::tui::app::{App, Effect, Request};
+use crate::tui::app::{App, Effect, Preview, Request};
+use crate::tui::message::Message;
 use dun_core::ledger::CustomerId;
 
 /// Carries out a write through the write path; returns the message for
@@ -63,64 +66,128 @@ fn customer_of(store: &Store, request: &Request) -> Option<CustomerId> {
     })
 }
 
-/// Applies the app's effects; returns true when the board changed.
+/// Carries out the app's effects and hands each outcome back to the app
+/// as a message; the effects the app asks for in return are carried out
+/// too. The app's state is only read here, never written.
 pub fn run_effects(
     session: &Session,
     store: &mut Store,
     app: &mut App,
     effects: Vec<Effect>,
 ) -> Result<()> {
-    for effect in effects {
-        match effect {
-            Effect::Preview(item) => match super::super::notify::preview(session, store, &item) {
-                Ok(m) => {
-                    app.preview = Some(crate::tui::app::Preview {
-                        item,
-                        to: m.to.to_string(),
-                        subject: m.rendered.subject.clone(),
-                        body: m.rendered.body.clone(),
-                        scroll: 0,
-                    });
-                }
-                Err(e) => app.status = format!("{e:#}"),
-            },
-            Effect::SendMessage(item) => {
-                let result = (|| -> Result<String> {
-                    let m = super::super::notify::preview(session, store, &item)?;
-                    let mailer = super::super::notify::transport(session)?;
-                    super::super::notify::send_one(session, store, &mailer, &m)?;
-                    Ok(format!("sent the {} to {}", item.stage, m.to))
-                })()
-                .map_err(|e| format!("{e:#}"));
-                log_line(session, &format!("send {}: {:?}", item.stage, result));
-                let ok = result.is_ok();
-                app.preview = None;
-                app.saved(result);
-                if ok {
-                    refresh(session, store, app, item.customer_id)?;
-                }
-            }
-            Effect::LoadCustomer(id) => {
-                let detail = load_customer(session, store, id)?;
-                app.show_customer(detail);
-            }
-            Effect::Save(request) => {
-                let customer = customer_of(store, &request);
-                let result = apply(session, store, &request).map_err(|e| e.for_dashboard());
-                log_line(session, &format!("save {:?}: {:?}", request.kind(), result));
-                let ok = result.is_ok();
-                app.saved(result);
-                if ok && let Some(id) = customer {
-                    refresh(session, store, app, id)?;
-                    if app.customer.as_ref().is_some_and(|c| c.customer_id == id) {
-                        let detail = load_customer(session, store, id)?;
-                        let screen = app.screen;
-                        app.show_customer(detail);
-                        app.screen = screen;
-                    }
-                }
-            }
-        }
+    let mut pending: VecDeque<Effect> = effects.into();
+    while let Some(effect) = pending.pop_front() {
+        let mut inbox = Inbox {
+            app: &mut *app,
+            next: Vec::new(),
+        };
+        carry_out(session, store, &mut inbox, effect)?;
+        pending.extend(inbox.next);
     }
     Ok(())
+}
+
+/// The app as the shell sees it while it carries out an effect: its state
+/// can be read, and messages handed in.
+struct Inbox<'a> {
+    /// The app the messages go to.
+    app: &'a mut App,
+    /// The effects the app asked for in answer to them.
+    next: Vec<Effect>,
+}
+
+impl Inbox<'_> {
+    /// Hands a message to the app, keeping the effects it asks for.
+    fn send(&mut self, message: Message) {
+        let next = self.app.handle(message);
+        self.next.extend(next);
+    }
+
+    /// The customer whose screen is open.
+    fn open_customer(&self) -> Option<CustomerId> {
+        self.app.customer.as_ref().map(|c| c.customer_id)
+    }
+}
+
+/// Carries out one effect, sending its outcome to the app.
+fn carry_out(
+    session: &Session,
+    store: &mut Store,
+    inbox: &mut Inbox<'_>,
+    effect: Effect,
+) -> Result<()> {
+    match effect {
+        Effect::Preview(item) => match super::super::notify::preview(session, store, &item) {
+            Ok(m) => inbox.send(Message::PreviewReady(Preview {
+                item,
+                to: m.to.to_string(),
+                subject: m.rendered.subject.clone(),
+                body: m.rendered.body.clone(),
+                scroll: 0,
+            })),
+            Err(e) => inbox.send(Message::Failed(format!("{e:#}"))),
+        },
+        Effect::SendMessage(item) => {
+            let result = (|| -> Result<String> {
+                let m = super::super::notify::preview(session, store, &item)?;
+                let mailer = super::super::notify::transport(session)?;
+                super::super::notify::send_one(session, store, &mailer, &m)?;
+                Ok(format!("sent the {} to {}", item.stage, m.to))
+            })()
+            .map_err(|e| format!("{e:#}"));
+            log_line(session, &format!("send {}: {:?}", item.stage, result));
+            let ok = result.is_ok();
+            inbox.send(Message::Sent(result));
+            if ok {
+                let (rows, agenda) = refresh(session, store, item.customer_id)?;
+                inbox.send(Message::Refreshed {
+                    customer_id: item.customer_id,
+                    rows,
+                    agenda,
+                    detail: None,
+                });
+            }
+        }
+        Effect::LoadCustomer(id) => {
+            let detail = load_customer(session, store, id)?;
+            inbox.send(Message::CustomerLoaded(detail));
+        }
+        Effect::Save(request) => save(session, store, inbox, &request)?,
+    }
+    Ok(())
+}
+
+/// Carries out a write; after a write that went through, the customer's
+/// rows, agenda items and (when open) screen are reloaded.
+fn save(
+    session: &Session,
+    store: &mut Store,
+    inbox: &mut Inbox<'_>,
+    request: &Request,
+) -> Result<()> {
+    let customer = customer_of(store, request);
+    let result = apply(session, store, request).map_err(|e| e.for_dashboard());
+    log_line(session, &format!("save {:?}: {:?}", request.kind(), result));
+    let ok = result.is_ok();
+    inbox.send(Message::Saved(result));
+    let Some(id) = customer.filter(|_| ok) else {
+        return Ok(());
+    };
+    let (rows, agenda) = refresh(session, store, id)?;
+    // The board is refreshed even when the open screen cannot be reloaded;
+    // that failure is then reported after it.
+    let (detail, failed) = match (inbox.open_customer() == Some(id))
+        .then(|| load_customer(session, store, id))
+        .transpose()
+    {
+        Ok(detail) => (detail, None),
+        Err(e) => (None, Some(e)),
+    };
+    inbox.send(Message::Refreshed {
+        customer_id: id,
+        rows,
+        agenda,
+        detail,
+    });
+    failed.map_or(Ok(()), Err)
 }

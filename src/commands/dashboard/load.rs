@@ -149,9 +149,8 @@ fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow 
 pub(super) fn refresh(
     session: &Session,
     store: &Store,
-    app: &mut crate::tui::app::App,
     customer_id: CustomerId,
-) -> Result<()> {
+) -> Result<(Vec<crate::tui::model::AgingRow>, Vec<AgendaRow>)> {
     let evaluation = Evaluation::load(session, store, Some(customer_id), Explain::DueOnly)?;
     let customer = store.customer_by_id(customer_id)?;
     let name = customer.name.as_str();
@@ -176,8 +175,7 @@ pub(super) fn refresh(
         ),
         None => (Vec::new(), Vec::new()),
     };
-    app.replace_customer(customer_id, rows, items);
-    Ok(())
+    Ok((rows, items))
 }
 
 /// Everything the customer screen shows.

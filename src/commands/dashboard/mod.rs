@@ -21,6 +21,7 @@ use crate::store::Store;
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
+use crate::tui::message::Message;
 use crate::tui::ui;
 
 /// Appends a line to the log file beside the ledger; never to the screen.
@@ -69,9 +70,10 @@ pub(super) fn run(session: &Session, out: &mut dyn Write) -> Result<()> {
     let keymap = keymap()?;
     let started = Instant::now();
     let board = load_board(session, &store)?;
-    let mut app = App::new(board, keymap);
-    app.locale = session.config.config.locale;
-    app.color = std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let mut app = App::new(board, keymap).with_display(
+        session.config.config.locale,
+        std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    );
     log_line(session, &format!("board loaded in {:?}", started.elapsed()));
     let mut terminal = ratatui::try_init().context("cannot take over the terminal")?;
     let previous = std::panic::take_hook();
@@ -98,7 +100,8 @@ fn event_loop(
     let mut pending: Option<(Instant, String)> = None;
     let mut first = true;
     while !app.quit {
-        app.page = ui::page_rows(terminal.size().map(|s| s.height).unwrap_or(24));
+        let height = terminal.size().map(|s| s.height).unwrap_or(24);
+        app.handle(Message::Resized(ui::page_rows(height)));
         terminal
             .draw(|frame| ui::draw(app, frame))
             .context("cannot draw")?;
@@ -138,7 +141,7 @@ fn event_loop(
         if !effects.is_empty()
             && let Err(e) = run_effects(session, store, app, effects)
         {
-            app.status = format!("{e:#}");
+            app.handle(Message::Failed(format!("{e:#}")));
         }
     }
     Ok(())

@@ -4,6 +4,7 @@ use chrono::Days;
 
 use super::super::form::{Field, FieldKind, Form, Purpose};
 use super::{App, Effect, Request, Screen};
+use crate::ops;
 use dun_core::dunning::{ActivityKind, StageAction};
 
 impl App {
@@ -63,13 +64,17 @@ impl App {
             },
             title,
             vec![
-                Field::choice("Kind", kinds, kind.as_str()),
-                Field::text("Outcome", FieldKind::Text, ""),
-                Field::text("Note", FieldKind::Text, ""),
-                Field::text("Promise date", FieldKind::Date, ""),
-                Field::text("Promise amount", FieldKind::Amount, ""),
-                Field::text("Currency", FieldKind::Text, &self.context_currency()),
-                Field::text("Next date", FieldKind::Date, &next),
+                Field::choice(ops::Field::Kind, kinds, kind.as_str()),
+                Field::text(ops::Field::Outcome, FieldKind::Text, ""),
+                Field::text(ops::Field::Note, FieldKind::Text, ""),
+                Field::text(ops::Field::PromiseDate, FieldKind::Date, ""),
+                Field::text(ops::Field::PromiseAmount, FieldKind::Amount, ""),
+                Field::text(
+                    ops::Field::Currency,
+                    FieldKind::Text,
+                    &self.context_currency(),
+                ),
+                Field::text(ops::Field::NextDate, FieldKind::Date, &next),
             ],
         ));
     }
@@ -113,11 +118,19 @@ impl App {
             Purpose::Payment { customer_id },
             "Record a payment".into(),
             vec![
-                Field::text("Amount", FieldKind::Amount, ""),
-                Field::text("Currency", FieldKind::Text, &self.context_currency()),
-                Field::text("Date", FieldKind::Date, &self.board.as_of.to_string()),
-                Field::text("Invoice", FieldKind::Text, &invoice),
-                Field::text("Reference", FieldKind::Text, ""),
+                Field::text(ops::Field::Amount, FieldKind::Amount, ""),
+                Field::text(
+                    ops::Field::Currency,
+                    FieldKind::Text,
+                    &self.context_currency(),
+                ),
+                Field::text(
+                    ops::Field::Date,
+                    FieldKind::Date,
+                    &self.board.as_of.to_string(),
+                ),
+                Field::text(ops::Field::Invoice, FieldKind::Text, &invoice),
+                Field::text(ops::Field::Reference, FieldKind::Text, ""),
             ],
         ));
     }
@@ -150,13 +163,13 @@ impl App {
             return;
         };
         let number = invoice.number.clone();
-        let (purpose, title, label) = if resolve {
+        let (purpose, title, key) = if resolve {
             (
                 Purpose::Resolve {
                     number: number.clone(),
                 },
                 format!("Resolve the dispute on {number}"),
-                "Resolution",
+                ops::Field::Resolution,
             )
         } else {
             (
@@ -164,13 +177,13 @@ impl App {
                     number: number.clone(),
                 },
                 format!("Dispute {number}"),
-                "Reason",
+                ops::Field::Reason,
             )
         };
         self.form = Some(Form::new(
             purpose,
             title,
-            vec![Field::text(label, FieldKind::Text, "")],
+            vec![Field::text(key, FieldKind::Text, "")],
         ));
     }
 
@@ -199,7 +212,7 @@ impl App {
                 release,
             },
             title.into(),
-            vec![Field::text("Reason", FieldKind::Text, "")],
+            vec![Field::text(ops::Field::Reason, FieldKind::Text, "")],
         ));
     }
 }

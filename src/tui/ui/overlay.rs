@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{Theme, cell, safe};
 use crate::tui::app::App;
-use crate::tui::form::{FieldKind, Form};
+use crate::tui::form::{FieldKind, Form, Purpose};
 use crate::tui::keymap::Mode;
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -102,7 +102,7 @@ pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
         };
         let label_style = if focused { theme.accent() } else { theme.dim() };
         lines.push(Line::from(vec![
-            Span::styled(format!("{:>15}: ", field.label), label_style),
+            Span::styled(format!("{:>15}: ", field.label()), label_style),
             Span::styled(
                 value,
                 if focused {
@@ -117,7 +117,7 @@ pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
         lines.push(Line::styled(safe(error), theme.alarm()));
     }
     let height = lines.len() as u16 + 2;
-    let box_area = if form.fields.len() == 1 && form.title == "Filter" {
+    let box_area = if form.purpose == Purpose::Filter {
         Rect {
             y: area.bottom().saturating_sub(3),
             height: 3,

@@ -1,0 +1,39 @@
+//! What comes back to the app from the shell: the outcome of each effect it
+//! carried out (a customer loaded, a write saved, a board refreshed, an
+//! email ready or sent). The shell computes the data and hands it over as
+//! a message; only `App::handle` changes the state.
+
+use super::app::Preview;
+use super::model::{AgendaRow, AgingRow, CustomerDetail};
+
+/// The outcome of an effect, for `App::handle`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Message {
+    /// The customer screen's data was loaded: show that customer.
+    CustomerLoaded(CustomerDetail),
+    /// A write finished: the status line's message, or the error to show
+    /// in the form (on the status line when no form is open).
+    Saved(Result<String, String>),
+    /// One customer's rows and agenda items were recomputed after a write.
+    Refreshed {
+        /// The customer written to.
+        customer_id: i64,
+        /// Its aging rows now (none when it owes nothing).
+        rows: Vec<AgingRow>,
+        /// Its agenda items now.
+        agenda: Vec<AgendaRow>,
+        /// Its customer screen reloaded, when that customer is open; shown
+        /// without leaving the screen the user is on.
+        detail: Option<CustomerDetail>,
+    },
+    /// The email an agenda item asks for, ready to be shown before sending.
+    PreviewReady(Preview),
+    /// An email was sent, or could not be: the preview closes and the
+    /// status line says which.
+    Sent(Result<String, String>),
+    /// The shell could not carry out an effect: the status line says why.
+    Failed(String),
+    /// The terminal was drawn with this many rows in the list areas: the
+    /// size of a page for page up and page down.
+    Resized(usize),
+}
