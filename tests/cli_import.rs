@@ -489,13 +489,7 @@ fn kill_mid_import(ledger: &Ledger, watch: &str) -> bool {
     let before = ledger.dump();
     let big = ledger.dir.path().join("big.csv");
     if !big.exists() {
-        ledger.ok(&[
-            "demo",
-            "--invoices",
-            "60000",
-            "--csv",
-            big.to_str().unwrap(),
-        ]);
+        common::demo_csv(60000, "2026-11-22", &big);
     }
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("dun"))
         .env("HOME", ledger.dir.path())

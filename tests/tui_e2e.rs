@@ -77,29 +77,12 @@ impl Drop for Tmux {
 
 #[test]
 fn log_a_call_with_a_promise_from_the_dashboard() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let built = common::bare_dun(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "--as-of",
-            "2026-11-22",
-            "demo",
-            "--no-tui",
-            "--invoices",
-            "120",
-            "--seed",
-            "3",
-        ])
-        .output()
-        .unwrap();
-    assert!(built.status.success());
-    let home = dir.path().display().to_string();
+    let demo = common::Ledger::demo(120, 3, "2026-11-22");
+    let home = demo.dir.path().display().to_string();
     let command = format!(
         "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
         env!("CARGO_BIN_EXE_dun"),
-        db.display()
+        demo.db.display()
     );
     let tmux = Tmux::new();
     tmux.run(&[
@@ -148,7 +131,7 @@ fn log_a_call_with_a_promise_from_the_dashboard() {
         "left the alternate screen"
     );
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
+    let conn = rusqlite::Connection::open(&demo.db).unwrap();
     let (kind, outcome): (String, String) = conn
         .query_row(
             "SELECT a.kind, a.outcome FROM activity a JOIN customer c ON c.id = a.customer_id

@@ -27,35 +27,17 @@ struct Fixture {
 
 /// A demo ledger of 120 invoices as of 2026-11-22, built by the real binary.
 fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("demo.db");
-    let out = common::bare_dun(dir.path())
-        .arg("--db")
-        .arg(&db)
-        .args([
-            "--as-of",
-            "2026-11-22",
-            "demo",
-            "--no-tui",
-            "--invoices",
-            "120",
-            "--seed",
-            "3",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let demo = common::Ledger::demo(120, 3, "2026-11-22");
     let session = Session {
         config: Config::default().validate(Origin::Defaults).unwrap(),
         as_of: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
-        db,
+        db: demo.db,
         today: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
     };
-    Fixture { _dir: dir, session }
+    Fixture {
+        _dir: demo.dir,
+        session,
+    }
 }
 
 impl Fixture {
