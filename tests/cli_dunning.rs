@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::Ledger;
+use common::{Ledger, LedgerBuilder};
 use serde_json::{Value, json};
 
 fn at(ledger: &Ledger, date: &str, args: &[&str]) -> std::process::Output {
@@ -33,34 +33,15 @@ fn json_at(ledger: &Ledger, date: &str, args: &[&str]) -> Value {
 /// ACME owes 1,000 (40 days late) and 200 (8 days late); BETA owes 5,000
 /// (10 days late); GAMMA's invoice is not due yet.
 fn ledger() -> Ledger {
-    let l = Ledger::new();
-    for (code, name) in [
-        ("ACME", "Acme Ltd"),
-        ("BETA", "Beta SpA"),
-        ("GAMMA", "Gamma SL"),
-    ] {
-        l.ok(&["customer", "add", code, "--name", name]);
-    }
-    let invoice = |number: &str, customer: &str, due: &str, amount: &str| {
-        l.ok(&[
-            "invoice",
-            "add",
-            number,
-            "--customer",
-            customer,
-            "--issued",
-            "2026-09-01",
-            "--due",
-            due,
-            "--amount",
-            amount,
-        ]);
-    };
-    invoice("A-1", "ACME", "2026-10-13", "1000");
-    invoice("A-2", "ACME", "2026-11-14", "200");
-    invoice("B-1", "BETA", "2026-11-12", "5000");
-    invoice("G-1", "GAMMA", "2026-12-31", "300");
-    l
+    LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .customer("BETA", "Beta SpA")
+        .customer("GAMMA", "Gamma SL")
+        .invoice("A-1", "ACME", "2026-09-01", "2026-10-13", "1000")
+        .invoice("A-2", "ACME", "2026-09-01", "2026-11-14", "200")
+        .invoice("B-1", "BETA", "2026-09-01", "2026-11-12", "5000")
+        .invoice("G-1", "GAMMA", "2026-09-01", "2026-12-31", "300")
+        .build()
 }
 
 fn items(agenda: &Value) -> Vec<(String, String, String)> {
@@ -436,40 +417,18 @@ fn status_shows_interest_and_fees_and_why_shows_the_trace() {
 
 #[test]
 fn status_suggests_the_slow_payer_profile_for_late_payers() {
-    let l = Ledger::new();
-    l.ok(&["customer", "add", "SLOW", "--name", "Slow Ltd"]);
+    let mut slow = LedgerBuilder::new().customer("SLOW", "Slow Ltd");
     for (n, due, paid) in [
         (1, "2026-06-01", "2026-07-10"),
         (2, "2026-07-01", "2026-08-05"),
         (3, "2026-08-01", "2026-09-01"),
     ] {
         let number = format!("S-{n}");
-        l.ok(&[
-            "invoice",
-            "add",
-            &number,
-            "--customer",
-            "SLOW",
-            "--issued",
-            "2026-05-01",
-            "--due",
-            due,
-            "--amount",
-            "100",
-        ]);
-        l.ok(&[
-            "payment",
-            "add",
-            "--customer",
-            "SLOW",
-            "--amount",
-            "100",
-            "--date",
-            paid,
-            "--invoice",
-            &number,
-        ]);
+        slow = slow
+            .invoice(&number, "SLOW", "2026-05-01", due, "100")
+            .payment_to("SLOW", "100", paid, &number);
     }
+    let l = slow.build();
     let status = l.json(&["status", "SLOW"]);
     assert_eq!(status["average_days_late"], "35");
     assert!(

@@ -4,51 +4,16 @@
 
 mod common;
 
-use common::Ledger;
+use common::{Ledger, LedgerBuilder};
 
 fn seeded() -> Ledger {
-    let ledger = Ledger::new();
-    ledger.ok(&["customer", "add", "ACME", "--name", "Acme Ltd"]);
-    ledger.ok(&["customer", "add", "OTHER", "--name", "Other Ltd"]);
-    ledger.ok(&[
-        "invoice",
-        "add",
-        "INV-1",
-        "--customer",
-        "ACME",
-        "--issued",
-        "2026-09-01",
-        "--due",
-        "2026-10-01",
-        "--amount",
-        "100",
-    ]);
-    ledger.ok(&[
-        "invoice",
-        "add",
-        "PAID-1",
-        "--customer",
-        "ACME",
-        "--issued",
-        "2026-09-01",
-        "--due",
-        "2026-10-01",
-        "--amount",
-        "10",
-    ]);
-    ledger.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "10",
-        "--date",
-        "2026-10-01",
-        "--invoice",
-        "PAID-1",
-    ]);
-    ledger
+    LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .customer("OTHER", "Other Ltd")
+        .invoice("INV-1", "ACME", "2026-09-01", "2026-10-01", "100")
+        .invoice("PAID-1", "ACME", "2026-09-01", "2026-10-01", "10")
+        .payment_to("ACME", "10", "2026-10-01", "PAID-1")
+        .build()
 }
 
 const INVOICE: &[&str] = &[

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Ledger, bare_dun, dump};
+use common::{Ledger, LedgerBuilder, bare_dun, dump};
 use serde_json::Value;
 
 #[cfg(unix)]
@@ -55,21 +55,10 @@ fn the_default_ledger_lives_in_the_data_dir_and_dun_db_overrides_it() {
 
 #[test]
 fn backup_is_a_complete_copy_and_never_overwrites() {
-    let ledger = Ledger::new();
-    ledger.ok(&["customer", "add", "A", "--name", "A Ltd"]);
-    ledger.ok(&[
-        "invoice",
-        "add",
-        "1",
-        "--customer",
-        "A",
-        "--issued",
-        "2026-09-01",
-        "--due",
-        "2026-10-01",
-        "--amount",
-        "42.42",
-    ]);
+    let ledger = LedgerBuilder::new()
+        .customer("A", "A Ltd")
+        .invoice("1", "A", "2026-09-01", "2026-10-01", "42.42")
+        .build();
     let backup = ledger.dir.path().join("copy.db");
     let out = ledger.ok(&["backup", backup.to_str().unwrap()]);
     assert!(out.contains("backed up"), "{out}");

@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::Ledger;
+use common::{Ledger, LedgerBuilder};
 
 /// The header of the generic invoice files below; columns 1..=9 are
 /// number, customer, customer_name, email, issue_date, due_date, amount,
@@ -775,22 +775,10 @@ fn cases() -> Vec<Case> {
 
 /// A ledger with real data in it: [`SEED`] imported, then a payment.
 fn seeded() -> Ledger {
-    let ledger = Ledger::new();
-    let seed = ledger.dir.path().join("seed.csv");
-    std::fs::write(&seed, SEED).unwrap();
-    ledger.ok(&["import", "invoices", seed.to_str().unwrap()]);
-    ledger.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "30",
-        "--date",
-        "2026-11-01",
-        "--invoice",
-        "INV-100",
-    ]);
+    let ledger = LedgerBuilder::new()
+        .import_invoices("seed.csv", SEED)
+        .payment_to("ACME", "30", "2026-11-01", "INV-100")
+        .build();
     std::fs::write(ledger.dir.path().join("config.toml"), STRICT_CONFIG).unwrap();
     ledger
 }
@@ -963,21 +951,10 @@ fn skip_invalid_imports_the_good_rows_and_still_lists_the_bad_ones() {
 
 #[test]
 fn a_refused_file_leaves_no_import_recorded() {
-    let ledger = Ledger::new();
-    ledger.ok(&["customer", "add", "ACME", "--name", "Acme Ltd"]);
-    ledger.ok(&[
-        "invoice",
-        "add",
-        "INV-1",
-        "--customer",
-        "ACME",
-        "--issued",
-        "2026-09-01",
-        "--due",
-        "2026-10-01",
-        "--amount",
-        "100",
-    ]);
+    let ledger = LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .invoice("INV-1", "ACME", "2026-09-01", "2026-10-01", "100")
+        .build();
     assert_eq!(
         ledger.json(&["import", "history"]),
         serde_json::json!([]),

@@ -4,32 +4,20 @@
 
 mod common;
 
-use common::Ledger;
+use common::{Ledger, LedgerBuilder};
 use serde_json::{Value, json};
 
+/// ACME, with an email address, and ROSSI, Italian, with a credit limit.
+fn customers() -> LedgerBuilder {
+    LedgerBuilder::new()
+        .customer_with("ACME", "Acme Supplies Ltd", |c| c.email("ap@acme.example"))
+        .customer_with("ROSSI", "Rossi S.r.l.", |c| {
+            c.language("it").credit_limit("100")
+        })
+}
+
 fn setup() -> Ledger {
-    let ledger = Ledger::new();
-    ledger.ok(&[
-        "customer",
-        "add",
-        "ACME",
-        "--name",
-        "Acme Supplies Ltd",
-        "--email",
-        "ap@acme.example",
-    ]);
-    ledger.ok(&[
-        "customer",
-        "add",
-        "ROSSI",
-        "--name",
-        "Rossi S.r.l.",
-        "--language",
-        "it",
-        "--credit-limit",
-        "100",
-    ]);
-    ledger
+    customers().build()
 }
 
 fn invoice(ledger: &Ledger, number: &str, customer: &str, due: &str, amount: &str) {
@@ -372,31 +360,11 @@ fn hostile_names_are_refused_when_typed_and_escaped_when_stored() {
 
 #[test]
 fn early_payment_discount_is_honoured_only_within_its_window() {
-    let ledger = Ledger::new();
-    ledger.ok(&[
-        "customer",
-        "add",
-        "DISC",
-        "--name",
-        "Prompt Payer Ltd",
-        "--discount",
-        "2/10",
-    ]);
-    for number in ["D-1", "D-2"] {
-        ledger.ok(&[
-            "invoice",
-            "add",
-            number,
-            "--customer",
-            "DISC",
-            "--issued",
-            "2026-11-01",
-            "--due",
-            "2026-12-01",
-            "--amount",
-            "500.00",
-        ]);
-    }
+    let ledger = LedgerBuilder::new()
+        .customer_with("DISC", "Prompt Payer Ltd", |c| c.discount("2/10"))
+        .invoice("D-1", "DISC", "2026-11-01", "2026-12-01", "500.00")
+        .invoice("D-2", "DISC", "2026-11-01", "2026-12-01", "500.00")
+        .build();
     // Within ten days of issue, 490.00 settles a 500.00 invoice.
     ledger.ok(&[
         "payment",
@@ -431,40 +399,11 @@ fn early_payment_discount_is_honoured_only_within_its_window() {
 
 #[test]
 fn balances_are_as_of_the_date_asked() {
-    let ledger = setup();
-    ledger.ok(&[
-        "invoice",
-        "add",
-        "H-1",
-        "--customer",
-        "ACME",
-        "--issued",
-        "2026-01-01",
-        "--due",
-        "2026-01-31",
-        "--amount",
-        "100",
-    ]);
-    ledger.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "30",
-        "--date",
-        "2026-02-10",
-    ]);
-    ledger.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "70",
-        "--date",
-        "2026-06-30",
-    ]);
+    let ledger = customers()
+        .invoice("H-1", "ACME", "2026-01-01", "2026-01-31", "100")
+        .payment("ACME", "30", "2026-02-10")
+        .payment("ACME", "70", "2026-06-30")
+        .build();
     let at = |date: &str| -> Value {
         let out = common::bare_dun(ledger.dir.path())
             .arg("--db")

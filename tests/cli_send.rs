@@ -10,7 +10,7 @@ use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use common::Ledger;
+use common::{Ledger, LedgerBuilder};
 use mail_parser::MessageParser;
 use mailin_embedded::{Handler, Response, Server, response};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -91,64 +91,23 @@ fn send(ledger: &Ledger, config: &std::path::Path) -> std::process::Output {
 /// ROSSI (Italian) has an overdue email and a sales-rep note due, ACME
 /// (English) a pre-due reminder, DUPONT (French) an overdue email.
 fn ledger() -> Ledger {
-    let l = Ledger::new();
-    l.ok(&[
-        "customer",
-        "add",
-        "ROSSI",
-        "--name",
-        "Rossi Costruzioni S.r.l.",
-        "--language",
-        "it",
-        "--billing-contact",
-        "Giulia Rossi",
-        "--billing-email",
-        "ap@rossi.example",
-        "--sales-rep",
-        "Tom Baker",
-        "--sales-rep-email",
-        "tom@acme.example",
-    ]);
-    l.ok(&[
-        "customer",
-        "add",
-        "ACME",
-        "--name",
-        "Acme Retail Ltd",
-        "--email",
-        "payables@acmeretail.example",
-    ]);
-    l.ok(&[
-        "customer",
-        "add",
-        "DUPONT",
-        "--name",
-        "Dupont SARL",
-        "--language",
-        "fr",
-        "--email",
-        "compta@dupont.example",
-    ]);
-    let invoice = |number: &str, customer: &str, due: &str, amount: &str| {
-        l.ok(&[
-            "invoice",
-            "add",
-            number,
-            "--customer",
-            customer,
-            "--issued",
-            "2026-10-01",
-            "--due",
-            due,
-            "--amount",
-            amount,
-        ]);
-    };
-    invoice("R-1", "ROSSI", "2026-11-16", "1234.56");
-    invoice("R-2", "ROSSI", "2026-11-05", "500");
-    invoice("A-1", "ACME", "2026-11-24", "99.90");
-    invoice("D-1", "DUPONT", "2026-11-16", "2000");
-    l
+    LedgerBuilder::new()
+        .customer_with("ROSSI", "Rossi Costruzioni S.r.l.", |c| {
+            c.language("it")
+                .billing("Giulia Rossi", "ap@rossi.example")
+                .sales_rep("Tom Baker", "tom@acme.example")
+        })
+        .customer_with("ACME", "Acme Retail Ltd", |c| {
+            c.email("payables@acmeretail.example")
+        })
+        .customer_with("DUPONT", "Dupont SARL", |c| {
+            c.language("fr").email("compta@dupont.example")
+        })
+        .invoice("R-1", "ROSSI", "2026-10-01", "2026-11-16", "1234.56")
+        .invoice("R-2", "ROSSI", "2026-10-01", "2026-11-05", "500")
+        .invoice("A-1", "ACME", "2026-10-01", "2026-11-24", "99.90")
+        .invoice("D-1", "DUPONT", "2026-10-01", "2026-11-16", "2000")
+        .build()
 }
 
 fn activity_count(ledger: &Ledger) -> i64 {
@@ -326,26 +285,16 @@ fn dry_run_writes_eml_files_and_sends_nothing() {
 #[test]
 fn cr_lf_in_a_name_or_address_cannot_add_a_header_or_a_recipient() {
     let (port, mails) = smtp_server();
-    let l = Ledger::new();
+    let mut builder = LedgerBuilder::new();
     for (code, name, email) in [
         ("EVIL", "placeholder", "ap@evil.example"),
         ("BAD", "Bad Ltd", "ap@bad.example"),
     ] {
-        l.ok(&["customer", "add", code, "--name", name, "--email", email]);
-        l.ok(&[
-            "invoice",
-            "add",
-            &format!("{code}-1"),
-            "--customer",
-            code,
-            "--issued",
-            "2026-10-01",
-            "--due",
-            "2026-11-16",
-            "--amount",
-            "10",
-        ]);
+        builder = builder
+            .customer_with(code, name, |c| c.email(email))
+            .invoice(&format!("{code}-1"), code, "2026-10-01", "2026-11-16", "10");
     }
+    let l = builder.build();
     let conn = rusqlite::Connection::open(&l.db).unwrap();
     // As an import from a hostile file could store them.
     conn.execute("UPDATE customer SET name = 'Evil Ltd\r\nBcc: victim@else.example\r\nX-Injected: yes' WHERE code = 'EVIL'", []).unwrap();

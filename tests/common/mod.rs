@@ -1,7 +1,7 @@
 //! Helpers shared by the integration tests: a hermetic `dun` command on a
-//! temporary ledger, the demo ledger built by the real binary once per test
-//! process and copied for each test, and a full dump of the ledger to
-//! compare before/after.
+//! temporary ledger, ledgers built by the real binary once per test process
+//! and copied for each test (the demo ledger, [`LedgerBuilder`]), and a full
+//! dump of the ledger to compare before/after.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -11,6 +11,9 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use assert_cmd::Command;
 use tempfile::TempDir;
+
+/// The date every fixture is built as of, and [`Ledger::dun`]'s.
+pub const AS_OF: &str = "2026-11-22";
 
 /// A temporary home with a ledger path inside it.
 pub struct Ledger {
@@ -61,9 +64,7 @@ impl Ledger {
     /// `dun --db LEDGER --as-of 2026-11-22 …` with a clean environment.
     pub fn dun(&self) -> Command {
         let mut cmd = bare_dun(self.dir.path());
-        cmd.arg("--db")
-            .arg(&self.db)
-            .args(["--as-of", "2026-11-22"]);
+        cmd.arg("--db").arg(&self.db).args(["--as-of", AS_OF]);
         cmd
     }
 
@@ -129,6 +130,182 @@ pub fn demo_csv(invoices: u32, as_of: &str, to: &Path) {
         std::fs::read(&csv).expect("read the demo export")
     });
     std::fs::write(to, &*bytes).expect("write the demo export");
+}
+
+/// A ledger written by the real binary, one CLI call per customer, invoice,
+/// payment or import, all as of [`AS_OF`]:
+///
+/// ```ignore
+/// let ledger = LedgerBuilder::new()
+///     .customer_with("ROSSI", "Rossi S.r.l.", |c| c.language("it"))
+///     .invoice("R-1", "ROSSI", "2026-09-01", "2026-10-01", "100.00")
+///     .build();
+/// ```
+///
+/// The calls are made once per test process for each distinct builder;
+/// every [`build`](LedgerBuilder::build) gets a copy of the file of its own.
+#[derive(Debug, Clone, Default)]
+pub struct LedgerBuilder {
+    /// Files written into the folder the calls run in, before the first.
+    files: Vec<(String, Vec<u8>)>,
+    /// The calls, in order, each without `--db` and `--as-of`.
+    calls: Vec<Vec<String>>,
+}
+
+/// The flags of one `dun customer add`, for [`LedgerBuilder::customer_with`].
+#[derive(Debug, Clone, Default)]
+pub struct Customer {
+    args: Vec<String>,
+}
+
+impl Customer {
+    /// Any other flag of `dun customer add`, e.g. `("--terms", "60")`.
+    pub fn flag(mut self, flag: &str, value: &str) -> Self {
+        self.args.extend([flag.to_string(), value.to_string()]);
+        self
+    }
+
+    pub fn email(self, email: &str) -> Self {
+        self.flag("--email", email)
+    }
+
+    pub fn language(self, language: &str) -> Self {
+        self.flag("--language", language)
+    }
+
+    pub fn credit_limit(self, amount: &str) -> Self {
+        self.flag("--credit-limit", amount)
+    }
+
+    pub fn discount(self, percent_days: &str) -> Self {
+        self.flag("--discount", percent_days)
+    }
+
+    /// The billing contact: `--billing-contact NAME --billing-email EMAIL`.
+    pub fn billing(self, name: &str, email: &str) -> Self {
+        self.flag("--billing-contact", name)
+            .flag("--billing-email", email)
+    }
+
+    /// Our sales rep: `--sales-rep NAME --sales-rep-email EMAIL`.
+    pub fn sales_rep(self, name: &str, email: &str) -> Self {
+        self.flag("--sales-rep", name)
+            .flag("--sales-rep-email", email)
+    }
+}
+
+impl LedgerBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Any call, e.g. `&["hold", "ACME", "--reason", "…"]`.
+    pub fn call(mut self, args: &[&str]) -> Self {
+        self.calls
+            .push(args.iter().map(|a| (*a).to_string()).collect());
+        self
+    }
+
+    /// `dun customer add CODE --name NAME`.
+    pub fn customer(self, code: &str, name: &str) -> Self {
+        self.customer_with(code, name, |c| c)
+    }
+
+    /// `dun customer add CODE --name NAME`, with the flags `with` adds.
+    pub fn customer_with(
+        self,
+        code: &str,
+        name: &str,
+        with: impl FnOnce(Customer) -> Customer,
+    ) -> Self {
+        let flags = with(Customer::default()).args;
+        let mut call = vec!["customer", "add", code, "--name", name];
+        call.extend(flags.iter().map(String::as_str));
+        self.call(&call)
+    }
+
+    /// `dun invoice add NUMBER --customer CUSTOMER --issued ISSUED --due DUE
+    /// --amount AMOUNT`.
+    pub fn invoice(
+        self,
+        number: &str,
+        customer: &str,
+        issued: &str,
+        due: &str,
+        amount: &str,
+    ) -> Self {
+        self.call(&[
+            "invoice",
+            "add",
+            number,
+            "--customer",
+            customer,
+            "--issued",
+            issued,
+            "--due",
+            due,
+            "--amount",
+            amount,
+        ])
+    }
+
+    /// `dun payment add --customer CUSTOMER --amount AMOUNT --date DATE`.
+    pub fn payment(self, customer: &str, amount: &str, date: &str) -> Self {
+        self.call(&[
+            "payment",
+            "add",
+            "--customer",
+            customer,
+            "--amount",
+            amount,
+            "--date",
+            date,
+        ])
+    }
+
+    /// A payment naming the invoice it pays: `… --invoice INVOICE`.
+    pub fn payment_to(self, customer: &str, amount: &str, date: &str, invoice: &str) -> Self {
+        self.call(&[
+            "payment",
+            "add",
+            "--customer",
+            customer,
+            "--amount",
+            amount,
+            "--date",
+            date,
+            "--invoice",
+            invoice,
+        ])
+    }
+
+    /// `dun import invoices FILE` of a file named `file` holding `contents`.
+    pub fn import_invoices(mut self, file: &str, contents: &[u8]) -> Self {
+        self.files.push((file.to_string(), contents.to_vec()));
+        self.call(&["import", "invoices", file])
+    }
+
+    /// A copy of the ledger, at `ledger.db` in a folder of its own.
+    pub fn build(self) -> Ledger {
+        let key = format!("{self:?}");
+        let bytes = built_once(&key, |dir| {
+            for (name, contents) in &self.files {
+                std::fs::write(dir.join(name), contents).expect("write an input file");
+            }
+            let db = dir.join("ledger.db");
+            for call in &self.calls {
+                let mut cmd = bare_dun(dir);
+                cmd.current_dir(dir)
+                    .arg("--db")
+                    .arg(&db)
+                    .args(["--as-of", AS_OF])
+                    .args(call);
+                run_ok(&mut cmd, &format!("dun {call:?}"));
+            }
+            ledger_bytes(&db)
+        });
+        Ledger::from_bytes("ledger.db", &bytes)
+    }
 }
 
 /// What `build` makes from a folder of its own, made once per test process
