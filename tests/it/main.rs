@@ -1,0 +1,19 @@
+//! The integration tests, one module per area, in one test binary: each
+//! binary links the whole crate and its dependencies, and one process lets
+//! the tests share the ledgers `common` builds once.
+
+mod common;
+
+mod cli_config;
+mod cli_dunning;
+mod cli_errors;
+mod cli_files;
+mod cli_import;
+mod cli_import_errors;
+mod cli_ledger;
+mod cli_send;
+mod import_properties;
+mod notify_golden;
+mod store_properties;
+mod tui_e2e;
+mod tui_screens;

@@ -1,0 +1,156 @@
+//! The real binary in a real terminal (tmux): open the dashboard on a demo
+//! ledger, go to a customer, log a call with a promise, quit. The ledger
+//! then holds both and the terminal is back from the alternate screen.
+//! Needs tmux (`.ci/run` installs it).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn new() -> Tmux {
+        let socket = format!("dun-e2e-{}", std::process::id());
+        Tmux { socket }
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .expect("tmux runs (install tmux)");
+        assert!(
+            out.status.success(),
+            "tmux {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "dun"])
+    }
+
+    /// Waits until the screen shows `text`; at most ten seconds.
+    fn wait_for(&self, text: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "waited for {text:?}; the screen shows:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        for key in keys {
+            self.run(&["send-keys", "-t", "dun", key]);
+        }
+    }
+
+    fn type_text(&self, text: &str) {
+        self.run(&["send-keys", "-t", "dun", "-l", text]);
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .arg("kill-server")
+            .output();
+    }
+}
+
+#[test]
+fn log_a_call_with_a_promise_from_the_dashboard() {
+    let demo = common::Ledger::demo(120, 3, "2026-11-22");
+    let home = demo.dir.path().display().to_string();
+    let command = format!(
+        "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
+        env!("CARGO_BIN_EXE_dun"),
+        demo.db.display()
+    );
+    let tmux = Tmux::new();
+    tmux.run(&[
+        "new-session",
+        "-d",
+        "-s",
+        "dun",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &command,
+    ]);
+    tmux.wait_for("2 Agenda");
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("call first");
+    let code = screen
+        .lines()
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    tmux.keys(&["l"]);
+    tmux.wait_for("Log a follow-up");
+    tmux.type_text("c"); // the kind: typing an initial picks it
+    tmux.wait_for("[call]");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("will pay on Friday");
+    tmux.keys(&["Tab", "Tab"]);
+    tmux.type_text("2026-11-27");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("1,500.00");
+    tmux.wait_for("1,500.00");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("logged the call and a promise of 1,500.00 EUR by 2026-11-27");
+    tmux.keys(&["q"]);
+    let screen = tmux.wait_for("DUN-EXIT=0");
+    assert!(
+        !screen.contains("2 Agenda"),
+        "the dashboard is gone from the screen:\n{screen}"
+    );
+    assert_eq!(
+        tmux.run(&["display-message", "-p", "-t", "dun", "#{alternate_on}"])
+            .trim(),
+        "0",
+        "left the alternate screen"
+    );
+
+    let conn = rusqlite::Connection::open(&demo.db).unwrap();
+    let (kind, outcome): (String, String) = conn
+        .query_row(
+            "SELECT a.kind, a.outcome FROM activity a JOIN customer c ON c.id = a.customer_id
+             WHERE c.code = ?1 ORDER BY a.id DESC LIMIT 1",
+            [&code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (kind.as_str(), outcome.as_str()),
+        ("call", "will pay on Friday")
+    );
+    let (promised_on, amount): (String, i64) = conn
+        .query_row(
+            "SELECT p.promised_on, p.amount_minor FROM promise p JOIN customer c ON c.id = p.customer_id
+             WHERE c.code = ?1 ORDER BY p.id DESC LIMIT 1",
+            [&code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((promised_on.as_str(), amount), ("2026-11-27", 150_000));
+}
