@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod cli_config;
 mod cli_dunning;
 mod cli_errors;
@@ -17,3 +18,4 @@ mod notify_golden;
 mod store_properties;
 mod tui_e2e;
 mod tui_screens;
+mod write_path;

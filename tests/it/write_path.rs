@@ -4,7 +4,7 @@
 //! Every write also records the measure history, whichever way it came.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use chrono::NaiveDate;
 use dun::commands::Session;
