@@ -18,43 +18,14 @@ use dun::tui::keymap::Keymap;
 
 const AS_OF: &str = "2026-11-22";
 
-/// ACME owes INV-1 (overdue) and INV-3 (disputed); OTHER owes INV-2.
+/// ACME owes INV-1 (overdue); OTHER owes INV-2.
 fn ledger() -> common::Ledger {
-    let ledger = common::Ledger::new();
-    for args in [
-        &["init"][..],
-        &["customer", "add", "ACME", "--name", "Acme Ltd"],
-        &["customer", "add", "OTHER", "--name", "Other Srl"],
-        &[
-            "invoice",
-            "add",
-            "INV-1",
-            "--customer",
-            "ACME",
-            "--issued",
-            "2026-09-01",
-            "--due",
-            "2026-10-01",
-            "--amount",
-            "500.00",
-        ],
-        &[
-            "invoice",
-            "add",
-            "INV-2",
-            "--customer",
-            "OTHER",
-            "--issued",
-            "2026-09-01",
-            "--due",
-            "2026-10-01",
-            "--amount",
-            "300.00",
-        ],
-    ] {
-        ledger.ok(args);
-    }
-    ledger
+    common::LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .customer("OTHER", "Other Srl")
+        .invoice("INV-1", "ACME", "2026-09-01", "2026-10-01", "500.00")
+        .invoice("INV-2", "OTHER", "2026-09-01", "2026-10-01", "300.00")
+        .build()
 }
 
 fn session(ledger: &common::Ledger) -> Session {
