@@ -102,7 +102,7 @@ fn rows_of(
     let credits: Credits = account
         .credits
         .iter()
-        .map(|(c, a)| ((account.customer_id, *c), *a))
+        .map(|m| ((account.customer_id, m.currency), m.amount))
         .collect();
     let view = AccountView {
         account,
