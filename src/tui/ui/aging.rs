@@ -9,6 +9,8 @@ use ratatui::widgets::{Bar, BarChart, BarGroup, Block, Paragraph};
 use super::{Column, Theme, fit, line_of, money, safe, widths};
 use crate::tui::app::App;
 use crate::tui::model::{AgingRow, Badge};
+use dun_core::money::Currency;
+use rust_decimal::Decimal;
 
 fn columns(app: &App) -> Vec<Column> {
     let titles = &app.board.bucket_titles;
@@ -42,18 +44,18 @@ fn values(app: &App, row: &AgingRow) -> Vec<String> {
     let mut v = vec![
         safe(&row.code),
         safe(&row.name),
-        money(app, row.total, row.currency),
+        money(app, row.report.total, row.report.currency),
     ];
-    v.extend(row.buckets.iter().map(|b| {
+    v.extend(row.report.buckets.iter().map(|b| {
         if b.is_zero() {
             "·".into()
         } else {
-            money(app, *b, row.currency)
+            money(app, *b, row.report.currency)
         }
     }));
     let flags: Vec<&str> = row.badges.iter().map(|b| b.label()).collect();
     v.extend([
-        row.currency.to_string(),
+        row.report.currency.to_string(),
         flags.join(" "),
         row.last_contact.map(|d| d.to_string()).unwrap_or_default(),
         row.next_action.clone().unwrap_or_default(),
@@ -64,7 +66,12 @@ fn values(app: &App, row: &AgingRow) -> Vec<String> {
 /// Draws the aging screen.
 pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let chart_height = if area.height >= 36 { 10 } else { 0 };
-    let totals = app.board.totals();
+    let board_totals = app.board.totals();
+    let mut totals: Vec<(Currency, Decimal, Vec<Decimal>)> = board_totals
+        .currencies()
+        .map(|c| (c, board_totals.total.get(c), board_totals.buckets_in(c)))
+        .collect();
+    totals.sort_by_key(|t| std::cmp::Reverse(t.1));
     let [table_area, totals_area, chart_area] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(totals.len().clamp(1, 3) as u16 + 1),
