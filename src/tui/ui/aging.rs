@@ -203,7 +203,7 @@ fn layout(titles: &[String]) -> LaidOut {
     LaidOut { entries, columns }
 }
 
-/// One currency's totals lines, largest total first.
+/// The totals lines, one per currency, largest total first.
 fn total_rows(totals: &AgingTotals) -> Vec<TotalRow> {
     let mut rows: Vec<TotalRow> = totals
         .currencies()
@@ -365,4 +365,39 @@ fn draw_chart(app: &App, theme: Theme, totals: &TotalRow, frame: &mut Frame, are
         .bar_gap(2)
         .bar_style(theme.warn());
     frame.render_widget(chart, area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bucket_entry_lays_out_one_column_per_bucket() {
+        let titles = dun_core::aging::Buckets::default().titles();
+        let laid_out = layout(&titles);
+        let shown: Vec<(&str, u8, bool)> = laid_out
+            .columns
+            .iter()
+            .map(|c| (c.title.as_str(), c.priority, c.right))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Code", 0, false),
+                ("Name", 0, false),
+                ("Total", 0, true),
+                ("Current", 4, true),
+                ("1-30", 3, true),
+                ("31-60", 3, true),
+                ("61-90", 2, true),
+                ("90+", 1, true),
+                ("Cur", 0, false),
+                ("Flags", 1, false),
+                ("Last contact", 5, false),
+                ("Next action", 4, false),
+            ]
+        );
+        let buckets: Vec<usize> = laid_out.entries.iter().map(|(_, b)| *b).collect();
+        assert_eq!(buckets, [0, 0, 0, 0, 1, 2, 3, 4, 0, 0, 0, 0]);
+    }
 }
