@@ -4,7 +4,6 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context as _, Result};
-use rust_decimal::Decimal;
 use serde_json::json;
 
 use super::Session;
@@ -17,7 +16,7 @@ use dun_core::dunning::{
     slow_payer_advice, trace,
 };
 use dun_core::ledger::{CustomerId, InvoiceId};
-use dun_core::money::{Money, plain_amount};
+use dun_core::money::{Amounts, Money, plain_amount};
 
 /// Customers evaluated per chunk: small enough that a chunk's snapshot is a
 /// few megabytes, large enough that the per-chunk queries cost little.
@@ -365,14 +364,14 @@ pub(super) fn status(
             )
         });
     let mut rows = Vec::new();
-    let mut due_total: HashMap<dun_core::money::Currency, (Decimal, Decimal)> = HashMap::new();
+    let mut open = Amounts::new();
+    let mut charges = Amounts::new();
     for a in &assessed.invoices {
         let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
             continue;
         };
-        let entry = due_total.entry(invoice.currency).or_default();
-        entry.0 += invoice.open;
-        entry.1 += a.charges.total();
+        open.add(Money::new(invoice.open, invoice.currency));
+        charges.add(Money::new(a.charges.total(), invoice.currency));
         rows.push((invoice, a));
     }
     if format == Format::Json {
@@ -430,15 +429,15 @@ pub(super) fn status(
             sanitize(&m.why)
         )?;
     }
-    let mut currencies: Vec<_> = due_total.into_iter().collect();
-    currencies.sort_by_key(|(c, _)| *c);
-    for (currency, (open, charges)) in currencies {
+    for open in open.iter() {
+        let charges = Money::new(charges.get(open.currency), open.currency);
+        let due = Money::new(open.amount + charges.amount, open.currency);
         writeln!(
             out,
             "open {}, interest and fees {}, amount due {}",
-            Money::new(open, currency).display(locale),
-            Money::new(charges, currency).display(locale),
-            Money::new(open + charges, currency).display(locale)
+            open.display(locale),
+            charges.display(locale),
+            due.display(locale)
         )?;
     }
     if !policy.terms.is_free() {

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 use super::Session;
 use crate::output::{Cell, Format, Report};
 use crate::store::{InvoiceFilter, Store};
-use dun_core::aging::{AgingRow, age};
+use dun_core::aging::{AgingRow, AgingTotals, age};
 use dun_core::ledger::{CustomerBalance, CustomerId, customer_balances};
 use dun_core::money::Currency;
 
@@ -116,16 +116,6 @@ fn aging_report(session: &Session, aging: &Aging, limit: Option<usize>) -> Repor
     columns.extend(buckets.keys().into_iter().zip(buckets.titles()));
     columns.push(("currency".into(), "Cur".into()));
     let mut report = Report::new(columns);
-    let mut totals: BTreeMap<Currency, (Decimal, Vec<Decimal>)> = BTreeMap::new();
-    for row in &aging.rows {
-        let entry = totals
-            .entry(row.currency)
-            .or_insert_with(|| (Decimal::ZERO, vec![Decimal::ZERO; buckets.len()]));
-        entry.0 += row.total;
-        for (sum, value) in entry.1.iter_mut().zip(&row.buckets) {
-            *sum += value;
-        }
-    }
     let shown = limit.unwrap_or(usize::MAX);
     for row in aging.rows.iter().take(shown) {
         let (code, name) = aging
@@ -142,7 +132,8 @@ fn aging_report(session: &Session, aging: &Aging, limit: Option<usize>) -> Repor
         cells.push(Cell::Text(row.currency.to_string()));
         report.rows.push(cells);
     }
-    for (currency, (total, sums)) in totals {
+    let totals = AgingTotals::of(&aging.rows);
+    for currency in totals.currencies() {
         let label = if aging.rows.len() > shown {
             match aging.rows.iter().filter(|r| r.currency == currency).count() {
                 1 => "1 customer".to_string(),
@@ -154,9 +145,14 @@ fn aging_report(session: &Session, aging: &Aging, limit: Option<usize>) -> Repor
         let mut cells = vec![
             Cell::Text("TOTAL".into()),
             Cell::Text(label),
-            amount_cell(total, currency),
+            amount_cell(totals.total.get(currency), currency),
         ];
-        cells.extend(sums.iter().map(|b| amount_cell(*b, currency)));
+        cells.extend(
+            totals
+                .buckets_in(currency)
+                .into_iter()
+                .map(|b| amount_cell(b, currency)),
+        );
         cells.push(Cell::Text(currency.to_string()));
         report.footer.push(cells);
     }

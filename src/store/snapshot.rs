@@ -105,7 +105,7 @@ fn accounts_with(
     for doc in super::history::documents(conn, as_of, customer, true, false)? {
         if doc.kind != DocumentKind::Invoice {
             if let Some(i) = slot(doc.customer_id) {
-                add_credit(&mut accounts[i].credits, doc.currency, doc.open);
+                accounts[i].credits.add(Money::new(doc.open, doc.currency));
             }
             continue;
         }
@@ -126,7 +126,7 @@ fn accounts_with(
     let unapplied = super::history::unapplied_as_of(conn, as_of, customer)?;
     for (customer_id, currency, amount) in unapplied {
         if let Some(i) = slot(customer_id) {
-            add_credit(&mut accounts[i].credits, currency, amount);
+            accounts[i].credits.add(Money::new(amount, currency));
         }
     }
     let (promises, plans) = commitments(conn, as_of, customer)?;
@@ -350,17 +350,6 @@ fn activities(
         .into_iter()
         .map(|(_, customer_id, activity)| (customer_id, activity))
         .collect())
-}
-
-fn add_credit(
-    credits: &mut Vec<(dun_core::money::Currency, rust_decimal::Decimal)>,
-    currency: dun_core::money::Currency,
-    amount: rust_decimal::Decimal,
-) {
-    match credits.iter_mut().find(|(c, _)| *c == currency) {
-        Some((_, sum)) => *sum += amount,
-        None => credits.push((currency, amount)),
-    }
 }
 
 /// Each customer's latest follow-up date that no later contact answered.

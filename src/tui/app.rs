@@ -178,7 +178,8 @@ impl App {
     /// The selected aging row as (customer, currency): what stays selected
     /// when the rows change under it.
     fn aging_key(&self) -> Option<(i64, dun_core::money::Currency)> {
-        self.selected_row().map(|r| (r.customer_id, r.currency))
+        self.selected_row()
+            .map(|r| (r.report.customer_id, r.report.currency))
     }
 
     /// The aging row under the cursor.
@@ -236,16 +237,16 @@ impl App {
                 rows[b]
                     .oldest
                     .cmp(&rows[a].oldest)
-                    .then(rows[b].total.cmp(&rows[a].total))
+                    .then(rows[b].report.total.cmp(&rows[a].report.total))
             }),
             SortColumn::Code => view.sort_by(|&a, &b| rows[a].code.cmp(&rows[b].code)),
             SortColumn::Name => view.sort_by(|&a, &b| name_key(&rows[a]).cmp(name_key(&rows[b]))),
             SortColumn::LastContact => view.sort_by_key(|&i| rows[i].last_contact),
             SortColumn::Bucket(b) => view.sort_by(|&a, &c| {
-                let amount = |r: &AgingRow| r.buckets.get(b).copied().unwrap_or_default();
+                let amount = |r: &AgingRow| r.report.buckets.get(b).copied().unwrap_or_default();
                 amount(&rows[c]).cmp(&amount(&rows[a]))
             }),
-            SortColumn::Currency => view.sort_by_key(|&i| rows[i].currency),
+            SortColumn::Currency => view.sort_by_key(|&i| rows[i].report.currency),
             SortColumn::Flags => view.sort_by_key(|&i| std::cmp::Reverse(rows[i].badges.len())),
             SortColumn::NextAction => {
                 view.sort_by(|&a, &b| rows[a].next_action.cmp(&rows[b].next_action))
@@ -260,7 +261,8 @@ impl App {
             .and_then(|(id, currency)| {
                 let at = |exact: bool| {
                     self.view.iter().position(|&i| {
-                        rows[i].customer_id == id && (!exact || rows[i].currency == currency)
+                        let report = &rows[i].report;
+                        report.customer_id == id && (!exact || report.currency == currency)
                     })
                 };
                 at(true).or_else(|| at(false))
@@ -272,7 +274,7 @@ impl App {
     /// The customer selected on the current screen.
     pub fn selected_customer(&self) -> Option<i64> {
         match self.screen {
-            Screen::Aging => self.selected_row().map(|r| r.customer_id),
+            Screen::Aging => self.selected_row().map(|r| r.report.customer_id),
             Screen::Agenda => self
                 .board
                 .agenda

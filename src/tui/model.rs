@@ -2,14 +2,12 @@
 //! the engine, updated for one customer after each write. Rendering reads
 //! only this; no query runs inside a draw.
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use dun_core::aging::Buckets;
+use dun_core::aging::{AgingTotals, Buckets, age_account};
 use dun_core::dunning::{Account, AccountAssessment, AgendaItem, Measure, Status};
-use dun_core::ledger::{CustomerId, days_overdue};
+use dun_core::ledger::CustomerId;
 use dun_core::money::Currency;
 
 /// A badge beside a customer.
@@ -40,21 +38,17 @@ impl Badge {
     }
 }
 
-/// One customer in one currency on the aging screen.
+/// One customer in one currency on the aging screen: the aging report's
+/// row, and the dashboard's own columns beside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgingRow {
-    /// The customer.
-    pub customer_id: CustomerId,
+    /// The report's row: customer, currency, total and buckets, as
+    /// `dun aging` prints them.
+    pub report: dun_core::aging::AgingRow,
     /// Code.
     pub code: String,
     /// Name (as stored; sanitised when drawn).
     pub name: String,
-    /// Currency of every amount in the row.
-    pub currency: Currency,
-    /// Open balance net of credit.
-    pub total: Decimal,
-    /// Open balances per aging bucket.
-    pub buckets: Vec<Decimal>,
     /// Measures and flags.
     pub badges: Vec<Badge>,
     /// Last call, email, letter or visit.
@@ -91,10 +85,6 @@ pub struct Board {
     pub agenda: Vec<AgendaRow>,
 }
 
-/// Unapplied credit per customer and currency (payments on account and
-/// unused credit notes), for the aging totals.
-pub type Credits = HashMap<(CustomerId, Currency), Decimal>;
-
 /// What one account contributes to the board.
 pub struct AccountView<'a> {
     /// The snapshot.
@@ -108,10 +98,10 @@ pub struct AccountView<'a> {
 }
 
 impl Board {
-    /// Aging rows of one account: one per currency it has a balance in.
+    /// Aging rows of one account: the report's rows, one per currency it
+    /// has a balance in, with the dashboard's columns beside them.
     pub fn rows_for(
         view: &AccountView<'_>,
-        credits: &Credits,
         agenda: &[AgendaItem],
         buckets: &Buckets,
         as_of: NaiveDate,
@@ -122,73 +112,27 @@ impl Board {
             name,
             last_contact,
         } = view;
-        let mut badges: Vec<Badge> = assessed
-            .measures
-            .iter()
-            .filter_map(|m| match m.measure {
-                Measure::StopSupply => Some(Badge::StopSupply),
-                Measure::CashOnly => Some(Badge::CashOnly),
-                Measure::Hold => Some(Badge::Hold),
-                Measure::OverLimit => Some(Badge::OverLimit),
-                Measure::Probation => None,
-            })
-            .collect();
-        if assessed
-            .invoices
-            .iter()
-            .any(|i| i.status == Status::Disputed)
-        {
-            badges.push(Badge::Disputed);
-        }
+        let badges = badges(assessed);
         let next_action = agenda
             .iter()
             .find(|i| i.customer_id == account.customer_id)
             .map(|i| format!("{} ({})", i.action.as_str(), i.stage));
-        let mut by_currency: Vec<(Currency, Vec<Decimal>)> = Vec::new();
-        for invoice in account.invoices.iter().filter(|i| i.issue_date <= as_of) {
-            let slot = match by_currency.iter().position(|(c, _)| *c == invoice.currency) {
-                Some(i) => i,
-                None => {
-                    by_currency.push((invoice.currency, vec![Decimal::ZERO; buckets.len()]));
-                    by_currency.len() - 1
-                }
-            };
-            by_currency[slot].1[buckets.index(days_overdue(invoice.due_date, as_of))] +=
-                invoice.open;
-        }
-        for ((customer, currency), _) in credits
-            .iter()
-            .filter(|((c, _), _)| *c == account.customer_id)
-        {
-            if *customer == account.customer_id && !by_currency.iter().any(|(c, _)| c == currency) {
-                by_currency.push((*currency, vec![Decimal::ZERO; buckets.len()]));
-            }
-        }
-        by_currency
+        let search = format!(
+            "{}\u{0}{}",
+            account.code.to_lowercase(),
+            name.to_lowercase()
+        );
+        age_account(account, buckets, as_of)
             .into_iter()
-            .map(|(currency, sums)| {
-                let credit = credits
-                    .get(&(account.customer_id, currency))
-                    .copied()
-                    .unwrap_or_default();
-                let oldest = sums.iter().rposition(|b| !b.is_zero()).unwrap_or(0);
-                AgingRow {
-                    search: format!(
-                        "{}\u{0}{}",
-                        account.code.to_lowercase(),
-                        name.to_lowercase()
-                    ),
-                    oldest,
-                    customer_id: account.customer_id,
-                    code: account.code.clone(),
-                    name: name.to_string(),
-                    currency,
-                    total: sums.iter().copied().sum::<Decimal>() - credit,
-                    buckets: sums,
-                    badges: badges.clone(),
-                    last_contact: *last_contact,
-                    next_action: next_action.clone(),
-                }
+            .map(|report| AgingRow {
+                oldest: report.oldest_bucket(),
+                report,
+                code: account.code.clone(),
+                name: name.to_string(),
+                badges: badges.clone(),
+                last_contact: *last_contact,
+                next_action: next_action.clone(),
+                search: search.clone(),
             })
             .collect()
     }
@@ -212,7 +156,7 @@ impl Board {
         rows: Vec<AgingRow>,
         agenda: Vec<AgendaRow>,
     ) {
-        self.rows.retain(|r| r.customer_id != customer_id);
+        self.rows.retain(|r| r.report.customer_id != customer_id);
         for row in rows {
             let at = self
                 .rows
@@ -228,34 +172,41 @@ impl Board {
         }
     }
 
-    /// Totals per currency: (currency, total, buckets).
-    pub fn totals(&self) -> Vec<(Currency, Decimal, Vec<Decimal>)> {
-        let mut totals: Vec<(Currency, Decimal, Vec<Decimal>)> = Vec::new();
-        for row in &self.rows {
-            let slot = match totals.iter().position(|(c, _, _)| *c == row.currency) {
-                Some(i) => i,
-                None => {
-                    totals.push((
-                        row.currency,
-                        Decimal::ZERO,
-                        vec![Decimal::ZERO; row.buckets.len()],
-                    ));
-                    totals.len() - 1
-                }
-            };
-            totals[slot].1 += row.total;
-            for (sum, b) in totals[slot].2.iter_mut().zip(&row.buckets) {
-                *sum += b;
-            }
-        }
-        totals.sort_by_key(|t| std::cmp::Reverse(t.1));
-        totals
+    /// The totals of every row, per currency.
+    pub fn totals(&self) -> AgingTotals {
+        AgingTotals::of(self.rows.iter().map(|r| &r.report))
     }
+}
+
+/// The badges of an account's measures and disputes.
+fn badges(assessed: &AccountAssessment) -> Vec<Badge> {
+    let mut badges: Vec<Badge> = assessed
+        .measures
+        .iter()
+        .filter_map(|m| match m.measure {
+            Measure::StopSupply => Some(Badge::StopSupply),
+            Measure::CashOnly => Some(Badge::CashOnly),
+            Measure::Hold => Some(Badge::Hold),
+            Measure::OverLimit => Some(Badge::OverLimit),
+            Measure::Probation => None,
+        })
+        .collect();
+    if assessed
+        .invoices
+        .iter()
+        .any(|i| i.status == Status::Disputed)
+    {
+        badges.push(Badge::Disputed);
+    }
+    badges
 }
 
 /// Largest total first, then by code.
 fn row_order(a: &AgingRow, b: &AgingRow) -> std::cmp::Ordering {
-    b.total.cmp(&a.total).then_with(|| a.code.cmp(&b.code))
+    b.report
+        .total
+        .cmp(&a.report.total)
+        .then_with(|| a.code.cmp(&b.code))
 }
 
 /// A contact line on the customer screen.

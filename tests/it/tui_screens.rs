@@ -258,7 +258,7 @@ fn marking_an_agenda_item_done_logs_it_and_updates_every_screen() {
         .board
         .rows
         .iter()
-        .find(|r| r.customer_id == item.customer_id)
+        .find(|r| r.report.customer_id == item.customer_id)
         .unwrap();
     assert_ne!(
         row.next_action.as_deref(),
@@ -386,7 +386,7 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
     let at = app
         .view
         .iter()
-        .position(|&i| app.board.rows[i].currency.to_string() == "USD")
+        .position(|&i| app.board.rows[i].report.currency.to_string() == "USD")
         .expect("the demo has a USD customer");
     app.aging.selected = at;
     let row = app.board.rows[app.view[at]].clone();
@@ -399,22 +399,25 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
     assert!(app.status.ends_with("10.00 USD"), "{}", app.status);
     let selected = &app.board.rows[app.view[app.aging.selected]];
     assert_eq!(
-        (selected.customer_id, selected.currency),
-        (row.customer_id, row.currency)
+        (selected.report.customer_id, selected.report.currency),
+        (row.report.customer_id, row.report.currency)
     );
-    assert_eq!(selected.total, row.total - rust_decimal::Decimal::TEN);
+    assert_eq!(
+        selected.report.total,
+        row.report.total - rust_decimal::Decimal::TEN
+    );
 
     // Paying the smallest debt in full removes its row: the selection
     // stays in range. (Credit balances sort after it.)
     app.aging.selected = app
         .view
         .iter()
-        .rposition(|&i| app.board.rows[i].total > rust_decimal::Decimal::ZERO)
+        .rposition(|&i| app.board.rows[i].report.total > rust_decimal::Decimal::ZERO)
         .unwrap();
     let at = app.aging.selected;
     let last = app.board.rows[app.view[app.aging.selected]].clone();
     f.drive(&mut app, &[Action::RecordPayment]);
-    let amount = last.total.to_string();
+    let amount = last.report.total.to_string();
     fill(&mut app, &[(Field::Amount, amount.as_str())]);
     f.drive(&mut app, &[Action::Submit]);
     assert!(app.form.is_none(), "{:?}", app.form.and_then(|f| f.error));
@@ -422,7 +425,8 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
         !app.board
             .rows
             .iter()
-            .any(|r| r.customer_id == last.customer_id && r.currency == last.currency),
+            .any(|r| r.report.customer_id == last.report.customer_id
+                && r.report.currency == last.report.currency),
         "the paid row left the aging"
     );
     assert_eq!(
@@ -439,7 +443,7 @@ fn a_payment_keeps_the_selection_on_its_row_and_its_currency() {
         .collect::<Result<_, _>>()
         .unwrap();
     assert_eq!(currencies[1], "USD");
-    assert_eq!(currencies[0], last.currency.to_string());
+    assert_eq!(currencies[0], last.report.currency.to_string());
 }
 
 #[test]

@@ -1,12 +1,18 @@
-//! Aging: each customer's open balance split by how long it has been overdue.
+//! Aging: each customer's open balance split by how long it has been
+//! overdue.
+//!
+//! One computation for every front end: `dun aging`, the dashboard's aging
+//! screen and statements of account read these rows and their totals and
+//! only lay them out.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ledger::{CustomerId, DocumentKind, Invoice, days_overdue};
-use crate::money::Currency;
+use crate::dunning::Account;
+use crate::ledger::{CustomerId, DocumentKind, Invoice, UnappliedPayment, days_overdue};
+use crate::money::{Amounts, Currency, Money};
 
 /// Upper bounds, in days overdue, of every bucket but the last.
 ///
@@ -88,7 +94,7 @@ impl Buckets {
     }
 }
 
-/// One customer's aging in one currency.
+/// One customer's aging in one currency: a row of the aging report.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AgingRow {
     /// The customer.
@@ -103,37 +109,111 @@ pub struct AgingRow {
     pub credit: Decimal,
 }
 
-/// Ages every open document. Rows come largest total first, then by customer.
+impl AgingRow {
+    fn new(customer_id: CustomerId, currency: Currency, width: usize) -> Self {
+        AgingRow {
+            customer_id,
+            currency,
+            total: Decimal::ZERO,
+            buckets: vec![Decimal::ZERO; width],
+            credit: Decimal::ZERO,
+        }
+    }
+
+    /// Open invoice balances before credit: the sum of the buckets.
+    pub fn open(&self) -> Decimal {
+        self.buckets.iter().copied().sum()
+    }
+
+    /// The oldest bucket with money in it; 0 (current) when none has.
+    pub fn oldest_bucket(&self) -> usize {
+        self.buckets.iter().rposition(|b| !b.is_zero()).unwrap_or(0)
+    }
+}
+
+/// The one aging computation: rows per customer and currency, fed open
+/// invoice balances and credit, whatever they were read from.
+struct Ager<'a> {
+    buckets: &'a Buckets,
+    as_of: NaiveDate,
+    rows: BTreeMap<(CustomerId, Currency), AgingRow>,
+}
+
+impl<'a> Ager<'a> {
+    fn new(buckets: &'a Buckets, as_of: NaiveDate) -> Self {
+        Ager {
+            buckets,
+            as_of,
+            rows: BTreeMap::new(),
+        }
+    }
+
+    fn row(&mut self, customer_id: CustomerId, currency: Currency) -> &mut AgingRow {
+        let width = self.buckets.len();
+        self.rows
+            .entry((customer_id, currency))
+            .or_insert_with(|| AgingRow::new(customer_id, currency, width))
+    }
+
+    /// An open invoice balance, in the bucket its due date puts it in. An
+    /// invoice issued after the as-of date is not owed yet.
+    fn owed(
+        &mut self,
+        customer_id: CustomerId,
+        open: Money,
+        issue_date: NaiveDate,
+        due_date: NaiveDate,
+    ) {
+        if open.amount.is_zero() || issue_date > self.as_of {
+            return;
+        }
+        let index = self.buckets.index(days_overdue(due_date, self.as_of));
+        let row = self.row(customer_id, open.currency);
+        row.buckets[index] += open.amount;
+        row.total += open.amount;
+    }
+
+    /// Credit on account: it lowers the total and sits in no bucket.
+    fn credit(&mut self, customer_id: CustomerId, credit: Money) {
+        if credit.amount.is_zero() {
+            return;
+        }
+        let row = self.row(customer_id, credit.currency);
+        row.credit += credit.amount;
+        row.total -= credit.amount;
+    }
+
+    /// The rows by customer, then currency.
+    fn into_rows(self) -> Vec<AgingRow> {
+        self.rows.into_values().collect()
+    }
+}
+
+/// Ages every open document and payment credit of the ledger. Rows come
+/// largest total first, then by customer.
 pub fn age(
     documents: &[Invoice],
-    unapplied_payments: &[crate::ledger::UnappliedPayment],
+    unapplied_payments: &[UnappliedPayment],
     buckets: &Buckets,
     as_of: NaiveDate,
 ) -> Vec<AgingRow> {
-    let mut rows: BTreeMap<(CustomerId, Currency), AgingRow> = BTreeMap::new();
-    let width = buckets.len();
-    for doc in documents.iter().filter(|d| !d.open.is_zero()) {
-        let row = row_mut(&mut rows, doc.customer_id, doc.currency, width);
+    let mut ager = Ager::new(buckets, as_of);
+    for doc in documents {
+        let open = Money::new(doc.open, doc.currency);
         match doc.kind {
             DocumentKind::Invoice => {
-                let index = buckets.index(days_overdue(doc.due_date, as_of));
-                row.buckets[index] += doc.open;
-                row.total += doc.open;
+                ager.owed(doc.customer_id, open, doc.issue_date, doc.due_date);
             }
-            DocumentKind::CreditNote => {
-                row.credit += doc.open;
-                row.total -= doc.open;
+            DocumentKind::CreditNote if doc.issue_date <= as_of => {
+                ager.credit(doc.customer_id, open);
             }
+            DocumentKind::CreditNote => {}
         }
     }
     for &(customer_id, currency, amount) in unapplied_payments {
-        if !amount.is_zero() {
-            let row = row_mut(&mut rows, customer_id, currency, width);
-            row.credit += amount;
-            row.total -= amount;
-        }
+        ager.credit(customer_id, Money::new(amount, currency));
     }
-    let mut rows: Vec<AgingRow> = rows.into_values().collect();
+    let mut rows = ager.into_rows();
     rows.sort_by(|a, b| {
         b.total
             .cmp(&a.total)
@@ -142,20 +222,59 @@ pub fn age(
     rows
 }
 
-fn row_mut(
-    rows: &mut BTreeMap<(CustomerId, Currency), AgingRow>,
-    customer_id: CustomerId,
-    currency: Currency,
-    width: usize,
-) -> &mut AgingRow {
-    rows.entry((customer_id, currency))
-        .or_insert_with(|| AgingRow {
-            customer_id,
-            currency,
-            total: Decimal::ZERO,
-            buckets: vec![Decimal::ZERO; width],
-            credit: Decimal::ZERO,
-        })
+/// Ages one account as the engine sees it: one row per currency it has a
+/// balance or credit in, in currency order.
+pub fn age_account(account: &Account, buckets: &Buckets, as_of: NaiveDate) -> Vec<AgingRow> {
+    let mut ager = Ager::new(buckets, as_of);
+    for invoice in &account.invoices {
+        ager.owed(
+            account.customer_id,
+            Money::new(invoice.open, invoice.currency),
+            invoice.issue_date,
+            invoice.due_date,
+        );
+    }
+    for credit in account.credits.iter() {
+        ager.credit(account.customer_id, credit);
+    }
+    ager.into_rows()
+}
+
+/// The totals of aging rows, kept per currency: never summed across
+/// currencies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AgingTotals {
+    /// Net open balance per currency.
+    pub total: Amounts,
+    /// Each bucket's open balance per currency, in [`Buckets`] order.
+    pub buckets: Vec<Amounts>,
+}
+
+impl AgingTotals {
+    /// The totals of some rows.
+    pub fn of<'a>(rows: impl IntoIterator<Item = &'a AgingRow>) -> Self {
+        let mut totals = AgingTotals::default();
+        for row in rows {
+            totals.total.add(Money::new(row.total, row.currency));
+            if totals.buckets.len() < row.buckets.len() {
+                totals.buckets.resize_with(row.buckets.len(), Amounts::new);
+            }
+            for (sum, amount) in totals.buckets.iter_mut().zip(&row.buckets) {
+                sum.add(Money::new(*amount, row.currency));
+            }
+        }
+        totals
+    }
+
+    /// Every currency with a row, in currency order.
+    pub fn currencies(&self) -> impl Iterator<Item = Currency> + '_ {
+        self.total.currencies()
+    }
+
+    /// One currency's bucket totals, in [`Buckets`] order.
+    pub fn buckets_in(&self, currency: Currency) -> Vec<Decimal> {
+        self.buckets.iter().map(|b| b.get(currency)).collect()
+    }
 }
 
 #[cfg(test)]
@@ -195,5 +314,127 @@ mod tests {
         assert!(Buckets::new(vec![u32::MAX]).is_err());
         let b = Buckets::new(vec![15, 45]).expect("valid");
         assert_eq!(b.keys(), ["current", "d1_15", "d16_45", "d45_plus"]);
+    }
+
+    fn date(day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 3, day).expect("test date")
+    }
+
+    fn dec(s: &str) -> Decimal {
+        s.parse().expect("test literal")
+    }
+
+    fn document(id: i64, kind: DocumentKind, open: &str, currency: Currency, due: u32) -> Invoice {
+        Invoice {
+            id,
+            number: format!("D{id}"),
+            customer_id: 7,
+            kind,
+            issue_date: date(1),
+            due_date: date(due),
+            amount: dec(open),
+            currency,
+            open: dec(open),
+            written_off_on: None,
+            closed_on: None,
+            discount: Decimal::ZERO,
+        }
+    }
+
+    /// One ledger in both shapes: documents and payments as the ledger
+    /// keeps them, and the engine's account of the same customer.
+    fn ledger() -> (Vec<Invoice>, Vec<UnappliedPayment>, Account) {
+        let documents = vec![
+            document(1, DocumentKind::Invoice, "100.00", Currency::EUR, 31),
+            document(2, DocumentKind::Invoice, "40.00", Currency::EUR, 1),
+            document(3, DocumentKind::CreditNote, "15.00", Currency::EUR, 1),
+            document(4, DocumentKind::Invoice, "9.99", Currency::USD, 30),
+            document(5, DocumentKind::Invoice, "0.00", Currency::GBP, 1),
+        ];
+        let unapplied = vec![
+            (7, Currency::USD, dec("2.00")),
+            (7, Currency::GBP, dec("5")),
+        ];
+        let mut account = Account::new(7, "C7", date(1));
+        for d in documents.iter().filter(|d| d.kind == DocumentKind::Invoice) {
+            account.invoices.push(crate::dunning::OpenInvoice {
+                id: d.id,
+                number: d.number.clone(),
+                issue_date: d.issue_date,
+                due_date: d.due_date,
+                amount: d.amount,
+                open: d.open,
+                currency: d.currency,
+                dispute: None,
+            });
+        }
+        account.credits.add(Money::new(dec("15.00"), Currency::EUR));
+        account.credits.add(Money::new(dec("2.00"), Currency::USD));
+        account.credits.add(Money::new(dec("5"), Currency::GBP));
+        (documents, unapplied, account)
+    }
+
+    #[test]
+    fn ledger_and_account_age_alike() {
+        let (documents, unapplied, account) = ledger();
+        let buckets = Buckets::default();
+        let as_of = date(31);
+        let mut from_ledger = age(&documents, &unapplied, &buckets, as_of);
+        from_ledger.sort_by_key(|r| r.currency);
+        assert_eq!(from_ledger, age_account(&account, &buckets, as_of));
+
+        let eur = &from_ledger[0];
+        assert_eq!(eur.currency, Currency::EUR);
+        assert_eq!(
+            eur.buckets,
+            [dec("100"), dec("40"), dec("0"), dec("0"), dec("0")]
+        );
+        assert_eq!(
+            (eur.open(), eur.credit, eur.total),
+            (dec("140"), dec("15"), dec("125"))
+        );
+        assert_eq!(eur.oldest_bucket(), 1);
+        let gbp = &from_ledger[1];
+        assert_eq!((gbp.total, gbp.oldest_bucket()), (dec("-5"), 0));
+    }
+
+    #[test]
+    fn rows_come_largest_first_and_skip_later_invoices() {
+        let (mut documents, unapplied, _) = ledger();
+        let mut later = document(6, DocumentKind::Invoice, "1000", Currency::EUR, 31);
+        later.issue_date = date(31);
+        documents.push(later);
+        let rows = age(&documents, &unapplied, &Buckets::default(), date(30));
+        let totals: Vec<(Currency, Decimal)> = rows.iter().map(|r| (r.currency, r.total)).collect();
+        assert_eq!(
+            totals,
+            [
+                (Currency::EUR, dec("125")),
+                (Currency::USD, dec("7.99")),
+                (Currency::GBP, dec("-5"))
+            ]
+        );
+    }
+
+    #[test]
+    fn totals_keep_currencies_apart() {
+        let (documents, unapplied, _) = ledger();
+        let mut rows = age(&documents, &unapplied, &Buckets::default(), date(31));
+        let mut other = rows[0].clone();
+        other.customer_id = 8;
+        rows.push(other);
+        let totals = AgingTotals::of(&rows);
+        assert_eq!(
+            totals.currencies().collect::<Vec<_>>(),
+            [Currency::EUR, Currency::GBP, Currency::USD]
+        );
+        assert_eq!(totals.total.get(Currency::EUR), dec("250"));
+        assert_eq!(totals.total.get(Currency::USD), dec("7.99"));
+        assert_eq!(
+            totals.buckets_in(Currency::EUR),
+            [dec("200"), dec("80"), dec("0"), dec("0"), dec("0")]
+        );
+        assert_eq!(totals.buckets_in(Currency::GBP), vec![Decimal::ZERO; 5]);
+        assert_eq!(AgingTotals::of(&[]), AgingTotals::default());
     }
 }

@@ -3,6 +3,11 @@
 //! Amounts are `rust_decimal::Decimal` in code and integer minor units in the
 //! database. Parsing and display follow the configured [`Locale`]: English
 //! style (`1,234.56`) or European style (`1.234,56`, French `1 234,56`).
+//! Sums in several currencies are kept apart in [`Amounts`].
+
+mod amounts;
+
+pub use amounts::Amounts;
 
 use std::fmt;
 use std::str::FromStr;

@@ -7,9 +7,7 @@ use chrono::NaiveDate;
 use super::super::Session;
 use super::super::dunning::Evaluation;
 use crate::store::Store;
-use crate::tui::model::{
-    AccountView, AgendaRow, Board, ContactLine, Credits, CustomerDetail, InvoiceLine,
-};
+use crate::tui::model::{AccountView, AgendaRow, Board, ContactLine, CustomerDetail, InvoiceLine};
 use dun_core::dunning::{
     Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account,
 };
@@ -99,24 +97,13 @@ fn rows_of(
     last_contact: Option<NaiveDate>,
     agenda: &[AgendaItem],
 ) -> Vec<crate::tui::model::AgingRow> {
-    let credits: Credits = account
-        .credits
-        .iter()
-        .map(|(c, a)| ((account.customer_id, *c), *a))
-        .collect();
     let view = AccountView {
         account,
         assessed,
         name,
         last_contact,
     };
-    Board::rows_for(
-        &view,
-        &credits,
-        agenda,
-        &session.config.buckets,
-        session.as_of,
-    )
+    Board::rows_for(&view, agenda, &session.config.buckets, session.as_of)
 }
 
 fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow {

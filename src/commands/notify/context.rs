@@ -9,6 +9,7 @@ use crate::notify::render::BucketTotal;
 use crate::notify::{
     InvoiceLine, MissedInstalment, Party, ReminderContext, StatementContext, StatementLine,
 };
+use dun_core::aging::{AgingRow, age_account};
 use dun_core::dunning::{Account, AccountAssessment, PlanState};
 use dun_core::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
 use dun_core::money::{Currency, Locale};
@@ -190,15 +191,18 @@ pub(super) fn reminder_context(
     }
 }
 
-/// Every open item of an account with its age, for the statement.
+/// Every open item of an account with its age, for the statement. The
+/// subtotals are the aging report's, for this account.
 pub(super) fn statement_context(
     session: &Session,
     customer: &Customer,
     account: &Account,
 ) -> StatementContext {
     let locale = customer.language;
+    let as_of = session.as_of;
     let buckets = &session.config.buckets;
     let titles = buckets.titles();
+    let aging = age_account(account, buckets, as_of);
     // Each currency is listed and totalled on its own, the account's
     // first currency first.
     let mut currencies: Vec<Currency> = Vec::new();
@@ -214,16 +218,16 @@ pub(super) fn statement_context(
     let mut bucket_totals = Vec::new();
     let mut totals = Vec::new();
     for &currency in &currencies {
-        let mut sums = vec![Decimal::ZERO; titles.len()];
         for i in account
             .invoices
             .iter()
-            .filter(|i| i.currency == currency && i.issue_date <= session.as_of)
+            .filter(|i| i.currency == currency && i.issue_date <= as_of)
         {
-            let b = buckets.index(days_overdue(i.due_date, session.as_of));
-            sums[b] += i.open;
+            let b = buckets.index(days_overdue(i.due_date, as_of));
             items.push(statement_line(locale, i, &titles[b], b == 0));
         }
+        let row = aging.iter().find(|r| r.currency == currency);
+        let sums = row.map_or_else(|| vec![Decimal::ZERO; titles.len()], |r| r.buckets.clone());
         bucket_totals.extend(
             titles
                 .iter()
@@ -236,12 +240,13 @@ pub(super) fn statement_context(
                     amount: money_text(locale, *s, currency),
                 }),
         );
-        totals.push(money_text(locale, sums.iter().copied().sum(), currency));
+        let open = row.map_or(Decimal::ZERO, AgingRow::open);
+        totals.push(money_text(locale, open, currency));
     }
     StatementContext {
         company: company(session),
         customer: party(customer),
-        date: date_text(locale, session.as_of),
+        date: date_text(locale, as_of),
         buckets: bucket_totals,
         total: totals.join("; "),
         items,

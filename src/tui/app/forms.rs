@@ -139,7 +139,7 @@ impl App {
     /// the customer's selected invoice. Empty when nothing says.
     pub(super) fn context_currency(&self) -> String {
         let currency = match self.screen {
-            Screen::Aging => self.selected_row().map(|r| r.currency),
+            Screen::Aging => self.selected_row().map(|r| r.report.currency),
             Screen::Agenda => self
                 .board
                 .agenda
@@ -198,7 +198,7 @@ impl App {
             .is_some_and(|c| c.on_hold)
             || (self.screen != Screen::Customer
                 && self.board.rows.iter().any(|r| {
-                    r.customer_id == customer_id
+                    r.report.customer_id == customer_id
                         && r.badges.contains(&super::super::model::Badge::Hold)
                 }));
         let title = if release {

@@ -17,12 +17,15 @@ fn day() -> NaiveDate {
 
 fn row(customer_id: i64, code: &str, total: i64) -> AgingRow {
     AgingRow {
-        customer_id,
+        report: dun_core::aging::AgingRow {
+            customer_id,
+            currency: Currency::EUR,
+            total: Decimal::from(total),
+            buckets: vec![Decimal::from(total)],
+            credit: Decimal::ZERO,
+        },
         code: code.into(),
         name: format!("{code} Ltd"),
-        currency: Currency::EUR,
-        total: Decimal::from(total),
-        buckets: vec![Decimal::from(total)],
         badges: Vec::new(),
         last_contact: None,
         next_action: None,
@@ -100,7 +103,12 @@ fn a_refresh_replaces_the_rows_and_reloads_the_open_customer_in_place() {
     let totals: Vec<(&str, Decimal)> = app
         .view
         .iter()
-        .map(|&i| (app.board.rows[i].code.as_str(), app.board.rows[i].total))
+        .map(|&i| {
+            (
+                app.board.rows[i].code.as_str(),
+                app.board.rows[i].report.total,
+            )
+        })
         .collect();
     assert_eq!(
         totals,

@@ -12,7 +12,7 @@ use super::commitments::{PlanState, PromiseState, covered};
 use super::evaluate::{AccountAssessment, Status};
 use super::snapshot::{Account, ActivityKind};
 use crate::ledger::{CustomerId, InvoiceId};
-use crate::money::{Currency, plain_amount};
+use crate::money::{Amounts, Currency, Money, plain_amount};
 
 /// Why an item is on the agenda.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -74,7 +74,7 @@ pub(super) fn agenda_for(
     as_of: NaiveDate,
 ) -> Vec<AgendaItem> {
     let ladder = policy.ladder(account.profile.as_deref());
-    let mut overdue: BTreeMap<Currency, Decimal> = BTreeMap::new();
+    let mut overdue = Amounts::new();
     let mut open: BTreeMap<Currency, Vec<InvoiceId>> = BTreeMap::new();
     for a in &assessed.invoices {
         let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
@@ -85,7 +85,7 @@ pub(super) fn agenda_for(
         }
         open.entry(invoice.currency).or_default().push(invoice.id);
         if a.days_overdue > 0 {
-            *overdue.entry(invoice.currency).or_default() += invoice.open;
+            overdue.add(Money::new(invoice.open, invoice.currency));
         }
     }
     let item =
@@ -103,7 +103,7 @@ pub(super) fn agenda_for(
                 action,
                 stage: stage.to_string(),
                 invoices,
-                overdue_balance: overdue.get(&currency).copied().unwrap_or_default(),
+                overdue_balance: overdue.get(currency),
                 currency,
                 days_overdue,
                 severity,

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::ledger::{CustomerId, InvoiceId};
-use crate::money::{Currency, Money};
+use crate::money::{Amounts, Currency, Money};
 
 /// One customer's account as the engine sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub struct Account {
     pub measure_events: Vec<MeasureEvent>,
     /// Credit on account per currency: unused credit notes and unapplied
     /// payments. Shown beside balances; applied as soon as an invoice opens.
-    pub credits: Vec<(Currency, Decimal)>,
+    pub credits: Amounts,
     /// The pending follow-up date, if the log set one.
     pub follow_up: Option<FollowUp>,
 }
@@ -57,7 +57,7 @@ impl Account {
             payments: Vec::new(),
             hold: None,
             measure_events: Vec::new(),
-            credits: Vec::new(),
+            credits: Amounts::new(),
             follow_up: None,
         }
     }
