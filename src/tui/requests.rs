@@ -80,34 +80,19 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             stage,
             invoices,
         } => follow_up(form, *customer_id, stage.as_deref(), invoices),
-        Purpose::Payment { customer_id } => {
-            let amount = text(Field::Amount)?;
-            if amount.is_empty() {
-                return Err(format!("{}: how much was paid?", Field::Amount.label()));
-            }
-            Ok(Request::Payment(ops::RecordPayment {
-                customer: CustomerRef::Id(*customer_id),
-                amount,
-                currency: text(Field::Currency)?,
-                paid_on: form.date(Field::Date)?.unwrap_or(as_of),
-                invoice: Some(text(Field::Invoice)?).filter(|i| !i.is_empty()),
-                reference: text(Field::Reference)?,
-                method: String::new(),
-            }))
-        }
-        Purpose::Dispute { number } => {
-            let reason = text(Field::Reason)?;
-            if reason.is_empty() {
-                return Err(format!(
-                    "{}: what does the customer contest?",
-                    Field::Reason.label()
-                ));
-            }
-            Ok(Request::Dispute(ops::Dispute {
-                invoice: number.clone(),
-                reason,
-            }))
-        }
+        Purpose::Payment { customer_id } => Ok(Request::Payment(ops::RecordPayment {
+            customer: CustomerRef::Id(*customer_id),
+            amount: text(Field::Amount)?,
+            currency: text(Field::Currency)?,
+            paid_on: form.date(Field::Date)?.unwrap_or(as_of),
+            invoice: Some(text(Field::Invoice)?).filter(|i| !i.is_empty()),
+            reference: text(Field::Reference)?,
+            method: String::new(),
+        })),
+        Purpose::Dispute { number } => Ok(Request::Dispute(ops::Dispute {
+            invoice: number.clone(),
+            reason: text(Field::Reason)?,
+        })),
         Purpose::Resolve { number } => Ok(Request::Resolve(ops::ResolveDispute {
             invoice: number.clone(),
             resolution: text(Field::Resolution)?,
@@ -115,17 +100,11 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
         Purpose::Hold {
             customer_id,
             release,
-        } => {
-            let reason = text(Field::Reason)?;
-            if reason.is_empty() {
-                return Err(format!("{}: why?", Field::Reason.label()));
-            }
-            Ok(Request::Hold(ops::Hold {
-                customer: CustomerRef::Id(*customer_id),
-                release: *release,
-                reason,
-            }))
-        }
+        } => Ok(Request::Hold(ops::Hold {
+            customer: CustomerRef::Id(*customer_id),
+            release: *release,
+            reason: text(Field::Reason)?,
+        })),
         Purpose::Filter => Err("nothing to save".into()),
     }
 }

@@ -136,6 +136,36 @@ fn cases() -> Vec<Case<'static>> {
     };
     vec![
         (
+            vec!["invoice", "dispute", "INV-1", "--reason", " "],
+            Action::Dispute,
+            vec![(Field::Reason, " ".into())],
+            Field::Reason,
+            "must not be empty",
+        ),
+        (
+            vec!["hold", "ACME", "--reason", ""],
+            Action::ToggleHold,
+            vec![(Field::Reason, String::new())],
+            Field::Reason,
+            "must not be empty",
+        ),
+        (
+            vec![
+                "payment",
+                "add",
+                "--customer",
+                "ACME",
+                "--amount",
+                "",
+                "--date",
+                "2026-11-20",
+            ],
+            Action::RecordPayment,
+            pay("", "2026-11-20", ""),
+            Field::Amount,
+            "--amount: ",
+        ),
+        (
             vec!["log", "ACME", "--kind", "call", "--next", "2026-11-01"],
             Action::LogFollowUp,
             vec![
