@@ -16,7 +16,7 @@ use super::profile::{Field, PAYMENT_FIELDS};
 use super::read::Record;
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError, Waiting};
-use crate::store::{Finish, ImportTx, NewPayment, Store};
+use crate::store::{Finish, ImportTx, NewPayment, NewReceipt, Store};
 use dun_core::ledger::{DocumentKind, InvoiceId};
 use dun_core::money::{Currency, plain_amount};
 
@@ -285,15 +285,15 @@ fn apply(
             report.matched += 1;
         }
         None => {
-            let id = tx.insert_receipt(
-                line.line,
-                line.paid_on,
-                minor,
-                line.currency,
-                line.counterparty.as_deref(),
-                line.reference.as_deref(),
+            let id = tx.insert_receipt(&NewReceipt {
+                line: line.line,
+                paid_on: line.paid_on,
+                amount_minor: minor,
+                currency: line.currency,
+                counterparty: line.counterparty.as_deref(),
+                reference: line.reference.as_deref(),
                 key,
-            )?;
+            })?;
             report.counts.created += 1;
             report.waiting.push(Waiting {
                 id: if options.dry_run { 0 } else { id },

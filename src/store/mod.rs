@@ -18,7 +18,8 @@ mod timeline;
 pub use bulk::BulkWriter;
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
-    BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, Receipt, Vanished,
+    BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, NewReceipt, Receipt,
+    Vanished,
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use payments::NewPayment;

@@ -8,9 +8,7 @@ use super::super::Session;
 use super::super::dunning::Evaluation;
 use crate::store::Store;
 use crate::tui::model::{AccountView, AgendaRow, Board, ContactLine, CustomerDetail, InvoiceLine};
-use dun_core::dunning::{
-    Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account,
-};
+use dun_core::dunning::{Account, AgendaItem, Explain, Status, evaluate_account};
 use dun_core::ledger::{ContactRole, CustomerId};
 use dun_core::money::Money;
 
@@ -40,14 +38,13 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
                     .map(|&i| agenda[i].clone())
                     .into_iter()
                     .collect();
-                rows.extend(rows_of(
-                    session,
+                let view = AccountView {
                     account,
                     assessed,
                     name,
-                    last_contact(account),
-                    &first,
-                ));
+                    last_contact: last_contact(account),
+                };
+                rows.extend(rows_of(session, &view, &first));
             }
             let items: Vec<AgendaRow> = agenda
                 .iter()
@@ -89,21 +86,13 @@ fn last_contact(account: &Account) -> Option<NaiveDate> {
         .max()
 }
 
+/// The aging rows of one account, one per currency.
 fn rows_of(
     session: &Session,
-    account: &Account,
-    assessed: &AccountAssessment,
-    name: &str,
-    last_contact: Option<NaiveDate>,
+    view: &AccountView<'_>,
     agenda: &[AgendaItem],
 ) -> Vec<crate::tui::model::AgingRow> {
-    let view = AccountView {
-        account,
-        assessed,
-        name,
-        last_contact,
-    };
-    Board::rows_for(&view, agenda, &session.config.buckets, session.as_of)
+    Board::rows_for(view, agenda, &session.config.buckets, session.as_of)
 }
 
 fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow {
@@ -149,10 +138,12 @@ pub(super) fn refresh(
         Some((account, assessed)) => (
             rows_of(
                 session,
-                account,
-                assessed,
-                name,
-                last,
+                &AccountView {
+                    account,
+                    assessed,
+                    name,
+                    last_contact: last,
+                },
                 agenda.get(..1).unwrap_or(&[]),
             ),
             agenda

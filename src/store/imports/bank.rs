@@ -145,6 +145,26 @@ fn read_receipts(
     .collect()
 }
 
+/// A bank line no payer could be found for, to keep until the bookkeeper
+/// allocates it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewReceipt<'a> {
+    /// Its line in the statement.
+    pub line: u64,
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount in minor units.
+    pub amount_minor: i64,
+    /// Its currency.
+    pub currency: Currency,
+    /// Who paid, as the bank names them.
+    pub counterparty: Option<&'a str>,
+    /// The payment's reference.
+    pub reference: Option<&'a str>,
+    /// The key that recognises the line in a later import.
+    pub key: &'a str,
+}
+
 impl ImportTx<'_> {
     /// Open invoices of a customer in a currency with exactly this open
     /// balance (at most two: one is a match, two are not).
@@ -209,17 +229,16 @@ impl ImportTx<'_> {
     }
 
     /// Keeps a bank line for the bookkeeper to allocate.
-    #[allow(clippy::too_many_arguments)]
-    pub fn insert_receipt(
-        &mut self,
-        line: u64,
-        paid_on: NaiveDate,
-        amount_minor: i64,
-        currency: Currency,
-        counterparty: Option<&str>,
-        reference: Option<&str>,
-        key: &str,
-    ) -> Result<i64> {
+    pub fn insert_receipt(&mut self, receipt: &NewReceipt<'_>) -> Result<i64> {
+        let NewReceipt {
+            line,
+            paid_on,
+            amount_minor,
+            currency,
+            counterparty,
+            reference,
+            key,
+        } = *receipt;
         self.tx
             .prepare_cached(
                 "INSERT INTO receipt (import_id, line, paid_on, amount_minor, currency, counterparty,

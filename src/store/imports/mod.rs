@@ -5,7 +5,7 @@
 mod bank;
 mod documents;
 
-pub use bank::Receipt;
+pub use bank::{NewReceipt, Receipt};
 pub use documents::{Existing, Vanished};
 
 use std::collections::HashSet;

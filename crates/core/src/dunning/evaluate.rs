@@ -225,7 +225,15 @@ fn assess_account(
         .invoices
         .iter()
         .filter(|i| i.issue_date <= as_of)
-        .map(|invoice| assess_invoice(account, invoice, ladder, policy, &pauses, as_of, explain))
+        .map(|invoice| {
+            let terms = Assessing {
+                ladder,
+                policy,
+                as_of,
+                explain,
+            };
+            assess_invoice(account, invoice, &pauses, &terms)
+        })
         .collect();
     let (measures, changes) = measures_for(account, &invoices, &pauses.promises, policy, as_of);
     AccountAssessment {
@@ -238,15 +246,27 @@ fn assess_account(
     }
 }
 
+/// What an invoice is assessed against: the customer's ladder, the policy,
+/// the date, and how much to explain.
+struct Assessing<'a> {
+    ladder: &'a [Stage],
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    explain: Explain,
+}
+
 fn assess_invoice(
     account: &Account,
     invoice: &OpenInvoice,
-    ladder: &[Stage],
-    policy: &Policy,
     pauses: &Pauses,
-    as_of: NaiveDate,
-    explain: Explain,
+    terms: &Assessing<'_>,
 ) -> InvoiceAssessment {
+    let Assessing {
+        ladder,
+        policy,
+        as_of,
+        explain,
+    } = *terms;
     let days = days_overdue(invoice.due_date, as_of);
     let amount = |d: Decimal| format!("{} {}", plain_amount(d, invoice.currency), invoice.currency);
     let base = InvoiceAssessment {
