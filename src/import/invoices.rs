@@ -84,26 +84,20 @@ pub(crate) fn import_invoices(
                         continue;
                     }
                     if let Some(done) = pending.replace(row) {
-                        apply(
-                            tx,
-                            &mut customers,
-                            &done,
-                            options,
-                            &mut report,
-                            &mut occurrences,
-                        )?;
+                        let known = Known {
+                            customers: &mut customers,
+                            occurrences: &mut occurrences,
+                        };
+                        apply(tx, known, &done, options, &mut report)?;
                     }
                 }
             }
             if let Some(done) = pending.take() {
-                apply(
-                    tx,
-                    &mut customers,
-                    &done,
-                    options,
-                    &mut report,
-                    &mut occurrences,
-                )?;
+                let known = Known {
+                    customers: &mut customers,
+                    occurrences: &mut occurrences,
+                };
+                apply(tx, known, &done, options, &mut report)?;
             }
             // A reader that died would leave rows unread: nothing is written.
             let (detected, sha256) = reader.join().map_err(|_| ImportError::Reader)?;
@@ -215,14 +209,24 @@ fn read_rows<R: Read>(
 }
 
 /// Writes one document (or payment row) to the ledger.
+/// What an import has learnt so far: the customers it knows, and how often
+/// each document number came up.
+struct Known<'a> {
+    customers: &'a mut CustomerIndex,
+    occurrences: &'a mut HashMap<String, u32>,
+}
+
 fn apply(
     tx: &mut ImportTx<'_>,
-    customers: &mut CustomerIndex,
+    known: Known<'_>,
     row: &Row,
     options: &Options,
     report: &mut Report,
-    occurrences: &mut HashMap<String, u32>,
 ) -> Result<(), ImportError> {
+    let Known {
+        customers,
+        occurrences,
+    } = known;
     // A number the ledger has already belongs to a customer it knows: a
     // new customer is not created for a row that will be refused.
     if row.kind != RowType::Payment

@@ -113,7 +113,12 @@ pub(crate) fn import_payments(
                     report.counts.unchanged += 1;
                     continue;
                 }
-                apply(tx, &mut customers, &line, minor, &key, options, &mut report)?;
+                let keyed = Keyed {
+                    line: &line,
+                    minor,
+                    key: &key,
+                };
+                apply(tx, &mut customers, &keyed, options, &mut report)?;
             }
             progress(source.bytes_read());
             report.customers_created = customers.created;
@@ -206,15 +211,22 @@ fn parse<R: Read>(
 
 /// Records a receipt: as a payment when its invoice is certain, else as a
 /// line waiting for the bookkeeper.
+/// A bank line with its amount in minor units and the key that recognises
+/// it in a later import.
+struct Keyed<'a> {
+    line: &'a Line,
+    minor: i64,
+    key: &'a str,
+}
+
 fn apply(
     tx: &mut ImportTx<'_>,
     customers: &mut CustomerIndex,
-    line: &Line,
-    minor: i64,
-    key: &str,
+    keyed: &Keyed<'_>,
     options: &Options,
     report: &mut Report,
 ) -> Result<(), ImportError> {
+    let Keyed { line, minor, key } = *keyed;
     let payer = customers.find(&line.customer).ok().flatten();
     let named = named_invoices(tx, line)?;
     let (matched, why) = match named.as_slice() {
