@@ -9,14 +9,15 @@ use serde_json::json;
 use super::Session;
 use super::report::amount_cell;
 use crate::output::{Cell, Format, Report, write_json_value};
-use crate::store::{Customers, Store};
+use crate::store::{Customers, LogEntry, Store};
 use crate::text::sanitize;
 use dun_core::dunning::{
-    Account, AccountAssessment, AgendaItem, Assessment, Explain, Policy, evaluate_with,
-    slow_payer_advice, trace,
+    Account, AccountAssessment, AgendaItem, Assessment, Explain, InvoiceAssessment, OpenInvoice,
+    Policy, evaluate_with, slow_payer_advice, trace,
 };
-use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::ledger::{Customer, CustomerId, InvoiceId};
 use dun_core::money::{Amounts, Money, plain_amount};
+use rust_decimal::Decimal;
 
 /// Customers evaluated per chunk: small enough that a chunk's snapshot is a
 /// few megabytes, large enough that the per-chunk queries cost little.
@@ -330,6 +331,79 @@ pub(super) fn why(
     Ok(())
 }
 
+/// Everything `dun status` shows for one customer, gathered once so the
+/// table and the JSON renderings cannot drift apart.
+struct StatusView<'a> {
+    customer: &'a Customer,
+    assessed: &'a AccountAssessment,
+    policy: Policy,
+    /// Assessed open invoices with their ledger rows, in assessment order.
+    rows: Vec<(&'a OpenInvoice, &'a InvoiceAssessment)>,
+    /// Open balance per currency.
+    open: Amounts,
+    /// Interest and fees per currency.
+    charges: Amounts,
+    /// The latest history entries up to the session's date.
+    history: Vec<LogEntry>,
+    average_late: Option<Decimal>,
+    /// A hint to move a slow payer onto a stricter policy, if warranted.
+    suggestion: Option<String>,
+}
+
+impl<'a> StatusView<'a> {
+    /// Collects the customer's invoices, totals, history and payment advice.
+    fn gather(
+        session: &Session,
+        store: &Store,
+        customer: &'a Customer,
+        account: &'a Account,
+        assessed: &'a AccountAssessment,
+    ) -> Result<Self> {
+        let policy = session.policy();
+        let mut history = store.history(customer.id, 200)?;
+        // Entries dated after the session's date have not happened yet as far
+        // as this view is concerned; filter before truncating so 20 remain.
+        history.retain(|h| h.on <= session.as_of);
+        history.truncate(20);
+        let paid = store.recent_lateness(customer.id, policy.slow_payer_sample)?;
+        let average_late = dun_core::dunning::average_days_late(&paid);
+        let suggestion = slow_payer_advice(&paid, customer.policy_profile.as_deref(), &policy)
+            .map(|advice| {
+                format!(
+                    "paid {} days late on average over the last {} invoices (> {}): consider `dun customer edit {} --policy {}`",
+                    advice.average_days_late.round_dp(1),
+                    advice.sample,
+                    advice.threshold,
+                    customer.code,
+                    advice.profile
+                )
+            });
+        let mut rows = Vec::new();
+        let mut open = Amounts::new();
+        let mut charges = Amounts::new();
+        for a in &assessed.invoices {
+            let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
+                continue;
+            };
+            open.add(Money::new(invoice.open, invoice.currency));
+            charges.add(Money::new(a.charges.total(), invoice.currency));
+            rows.push((invoice, a));
+        }
+        Ok(StatusView {
+            customer,
+            assessed,
+            policy,
+            rows,
+            open,
+            charges,
+            history,
+            average_late,
+            suggestion,
+        })
+    }
+}
+
+/// `dun status CODE`: one customer's account, invoices and history.
 pub(super) fn status(
     session: &Session,
     code: &str,
@@ -345,104 +419,59 @@ pub(super) fn status(
     let (account, assessed) = evaluation
         .account(customer.id)
         .context("the customer's account")?;
-    let policy = session.policy();
-    let locale = session.config.config.locale;
-    let mut history = store.history(customer.id, 200)?;
-    history.retain(|h| h.on <= session.as_of);
-    history.truncate(20);
-    let paid = store.recent_lateness(customer.id, policy.slow_payer_sample)?;
-    let average_late = dun_core::dunning::average_days_late(&paid);
-    let suggestion = slow_payer_advice(&paid, customer.policy_profile.as_deref(), &policy)
-        .map(|advice| {
-            format!(
-                "paid {} days late on average over the last {} invoices (> {}): consider `dun customer edit {} --policy {}`",
-                advice.average_days_late.round_dp(1),
-                advice.sample,
-                advice.threshold,
-                customer.code,
-                advice.profile
-            )
-        });
-    let mut rows = Vec::new();
-    let mut open = Amounts::new();
-    let mut charges = Amounts::new();
-    for a in &assessed.invoices {
-        let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
-            continue;
-        };
-        open.add(Money::new(invoice.open, invoice.currency));
-        charges.add(Money::new(a.charges.total(), invoice.currency));
-        rows.push((invoice, a));
-    }
+    let view = StatusView::gather(session, &store, &customer, account, assessed)?;
     if format == Format::Json {
-        let invoices: Vec<serde_json::Value> = rows
-            .iter()
-            .map(|(i, a)| {
-                json!({
-                    "number": i.number, "due_date": i.due_date.to_string(), "open_balance": plain_amount(i.open, i.currency),
-                    "currency": i.currency, "days_overdue": a.days_overdue, "stage": a.label,
-                    "interest": plain_amount(a.charges.interest, i.currency),
-                    "fees": plain_amount(a.charges.compensation + a.charges.penalty, i.currency),
-                    "amount_due": plain_amount(i.open + a.charges.total(), i.currency),
-                    "why": a.why,
-                })
+        return write_status_json(&view, out);
+    }
+    write_status_table(session, &view, out)
+}
+
+/// Renders the status view as one JSON object.
+fn write_status_json(view: &StatusView, out: &mut dyn Write) -> Result<()> {
+    let (customer, assessed) = (view.customer, view.assessed);
+    let invoices: Vec<serde_json::Value> = view
+        .rows
+        .iter()
+        .map(|(i, a)| {
+            json!({
+                "number": i.number, "due_date": i.due_date.to_string(), "open_balance": plain_amount(i.open, i.currency),
+                "currency": i.currency, "days_overdue": a.days_overdue, "stage": a.label,
+                "interest": plain_amount(a.charges.interest, i.currency),
+                "fees": plain_amount(a.charges.compensation + a.charges.penalty, i.currency),
+                "amount_due": plain_amount(i.open + a.charges.total(), i.currency),
+                "why": a.why,
             })
-            .collect();
-        let measures: Vec<serde_json::Value> = assessed
-            .measures
-            .iter()
-            .map(|m| json!({"measure": m.measure.as_str(), "since": m.since.to_string(), "why": m.why}))
-            .collect();
-        let history: Vec<serde_json::Value> = history
-            .iter()
-            .map(|h| json!({"date": h.on.to_string(), "kind": h.kind, "text": h.text}))
-            .collect();
-        let value = json!({
-            "customer": customer.code, "name": customer.name, "policy": customer.policy_profile,
-            "invoices": invoices, "measures": measures,
-            "promises": assessed.promises.iter().map(|(id, s)| json!({"id": id, "state": s.to_string()})).collect::<Vec<_>>(),
-            "plans": assessed.plans.iter().map(|(id, s)| json!({"id": id, "state": s.to_string()})).collect::<Vec<_>>(),
-            "average_days_late": average_late.map(|d| d.round_dp(1).to_string()),
-            "suggestion": suggestion,
-            "history": history,
-        });
-        write_json_value(out, &value)?;
-        writeln!(out)?;
-        return Ok(());
-    }
-    writeln!(
-        out,
-        "{} — {} — as of {}",
-        sanitize(&customer.code),
-        sanitize(&customer.name),
-        session.as_of
-    )?;
-    if let Some(profile) = &customer.policy_profile {
-        writeln!(out, "policy: {}", sanitize(profile))?;
-    }
-    for m in &assessed.measures {
-        writeln!(
-            out,
-            "MEASURE {} since {}: {}",
-            m.measure.as_str(),
-            m.since,
-            sanitize(&m.why)
-        )?;
-    }
-    for open in open.iter() {
-        let charges = Money::new(charges.get(open.currency), open.currency);
-        let due = Money::new(open.amount + charges.amount, open.currency);
-        writeln!(
-            out,
-            "open {}, interest and fees {}, amount due {}",
-            open.display(locale),
-            charges.display(locale),
-            due.display(locale)
-        )?;
-    }
-    if !policy.terms.is_free() {
-        writeln!(out, "terms: {}", policy.terms.describe())?;
-    }
+        })
+        .collect();
+    let measures: Vec<serde_json::Value> = assessed
+        .measures
+        .iter()
+        .map(|m| json!({"measure": m.measure.as_str(), "since": m.since.to_string(), "why": m.why}))
+        .collect();
+    let history: Vec<serde_json::Value> = view
+        .history
+        .iter()
+        .map(|h| json!({"date": h.on.to_string(), "kind": h.kind, "text": h.text}))
+        .collect();
+    let value = json!({
+        "customer": customer.code, "name": customer.name, "policy": customer.policy_profile,
+        "invoices": invoices, "measures": measures,
+        "promises": assessed.promises.iter().map(|(id, s)| json!({"id": id, "state": s.to_string()})).collect::<Vec<_>>(),
+        "plans": assessed.plans.iter().map(|(id, s)| json!({"id": id, "state": s.to_string()})).collect::<Vec<_>>(),
+        "average_days_late": view.average_late.map(|d| d.round_dp(1).to_string()),
+        "suggestion": view.suggestion,
+        "history": history,
+    });
+    write_json_value(out, &value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// Renders the status view for the terminal: header, invoice table, then
+/// commitments, advice and history.
+fn write_status_table(session: &Session, view: &StatusView, out: &mut dyn Write) -> Result<()> {
+    let locale = session.config.config.locale;
+    write_status_header(session, view, out)?;
     let mut report = Report::new([
         ("number", "Invoice"),
         ("due_date", "Due"),
@@ -453,7 +482,7 @@ pub(super) fn status(
         ("stage", "Stage"),
         ("why", "Why"),
     ]);
-    for (i, a) in &rows {
+    for (i, a) in &view.rows {
         report.rows.push(vec![
             Cell::Text(i.number.clone()),
             Cell::Date(i.due_date),
@@ -467,20 +496,60 @@ pub(super) fn status(
     }
     writeln!(out)?;
     report.write(Format::Table, locale, out)?;
-    for (id, state) in &assessed.promises {
+    for (id, state) in &view.assessed.promises {
         writeln!(out, "promise #{id}: {state}")?;
     }
-    for (id, state) in &assessed.plans {
+    for (id, state) in &view.assessed.plans {
         writeln!(out, "plan #{id}: {state}")?;
     }
-    if let Some(s) = suggestion {
-        writeln!(out, "\n{}", sanitize(&s))?;
+    if let Some(s) = &view.suggestion {
+        writeln!(out, "\n{}", sanitize(s))?;
     }
-    if !history.is_empty() {
+    if !view.history.is_empty() {
         writeln!(out, "\nHistory:")?;
-        for h in &history {
+        for h in &view.history {
             writeln!(out, "  {}  {:<9} {}", h.on, h.kind, sanitize(&h.text))?;
         }
+    }
+    Ok(())
+}
+
+/// Writes the lines above the invoice table: who, policy, measures, totals
+/// per currency and payment terms.
+fn write_status_header(session: &Session, view: &StatusView, out: &mut dyn Write) -> Result<()> {
+    let (customer, locale) = (view.customer, session.config.config.locale);
+    writeln!(
+        out,
+        "{} — {} — as of {}",
+        sanitize(&customer.code),
+        sanitize(&customer.name),
+        session.as_of
+    )?;
+    if let Some(profile) = &customer.policy_profile {
+        writeln!(out, "policy: {}", sanitize(profile))?;
+    }
+    for m in &view.assessed.measures {
+        writeln!(
+            out,
+            "MEASURE {} since {}: {}",
+            m.measure.as_str(),
+            m.since,
+            sanitize(&m.why)
+        )?;
+    }
+    for open in view.open.iter() {
+        let charges = Money::new(view.charges.get(open.currency), open.currency);
+        let due = Money::new(open.amount + charges.amount, open.currency);
+        writeln!(
+            out,
+            "open {}, interest and fees {}, amount due {}",
+            open.display(locale),
+            charges.display(locale),
+            due.display(locale)
+        )?;
+    }
+    if !view.policy.terms.is_free() {
+        writeln!(out, "terms: {}", view.policy.terms.describe())?;
     }
     Ok(())
 }
