@@ -160,12 +160,38 @@ fn progress_bar(size: u64) -> ProgressBar {
     bar
 }
 
+/// Prints what an import did (or would do): verdict, counts, payments left
+/// unmatched, invoices gone from the export, and notes.
 fn write_summary(
     session: &Session,
     shown: &str,
     report: &Report,
     out: &mut dyn Write,
 ) -> Result<()> {
+    write_verdict(shown, report, out)?;
+    write_counts(report, out)?;
+    if report.kind == "payments" {
+        write_waiting_payments(report, out)?;
+    }
+    if !report.vanished.is_empty() {
+        write_vanished(session, report, out)?;
+    }
+    for note in &report.notes {
+        writeln!(out, "  note: {}", sanitize(note))?;
+    }
+    if report.error_count > 0 && report.outcome != Outcome::Refused {
+        writeln!(
+            out,
+            "  {} of those left out are bad rows, listed on stderr",
+            report.error_count
+        )?;
+    }
+    Ok(())
+}
+
+/// The headline: which file, which profile, what came of it, and whether it
+/// was seen before or its columns were detected.
+fn write_verdict(shown: &str, report: &Report, out: &mut dyn Write) -> Result<()> {
     let verdict = match report.outcome {
         Outcome::Imported => "imported",
         Outcome::DryRun => "dry run, nothing written",
@@ -187,6 +213,11 @@ fn write_summary(
     if !report.detected.is_empty() {
         writeln!(out, "  read from the data: {}", report.detected.join(", "))?;
     }
+    Ok(())
+}
+
+/// Row and customer counts, phrased as "would be" when nothing was written.
+fn write_counts(report: &Report, out: &mut dyn Write) -> Result<()> {
     let would = match report.outcome {
         Outcome::DryRun | Outcome::Refused => "would be ",
         Outcome::Imported | Outcome::NothingChanged => "",
@@ -204,65 +235,63 @@ fn write_summary(
             report.customers_created, report.customers_updated
         )?;
     }
-    if report.kind == "payments" {
+    Ok(())
+}
+
+/// How many payments matched an invoice, and each one still waiting for a
+/// manual allocation.
+fn write_waiting_payments(report: &Report, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "  {} matched to an invoice, {} waiting for `dun payment allocate`",
+        report.matched,
+        report.waiting.len()
+    )?;
+    for w in &report.waiting {
         writeln!(
             out,
-            "  {} matched to an invoice, {} waiting for `dun payment allocate`",
-            report.matched,
-            report.waiting.len()
+            "    {:>5}  line {:<5} {}  {:>12} {}  {}: {}",
+            w.id,
+            w.line,
+            w.paid_on,
+            w.amount,
+            w.currency,
+            sanitize(&w.counterparty),
+            sanitize(&w.why)
         )?;
-        for w in &report.waiting {
-            writeln!(
-                out,
-                "    {:>5}  line {:<5} {}  {:>12} {}  {}: {}",
-                w.id,
-                w.line,
-                w.paid_on,
-                w.amount,
-                w.currency,
-                sanitize(&w.counterparty),
-                sanitize(&w.why)
-            )?;
-        }
     }
-    if !report.vanished.is_empty() {
+    Ok(())
+}
+
+/// Open invoices missing from this export, which are left open rather than
+/// assumed paid.
+fn write_vanished(session: &Session, report: &Report, out: &mut dyn Write) -> Result<()> {
+    writeln!(
+        out,
+        "  {} no longer in this export (probably paid; left as {}):",
+        if report.vanished.len() == 1 {
+            "1 open invoice is".to_string()
+        } else {
+            format!("{} open invoices are", report.vanished.len())
+        },
+        if report.vanished.len() == 1 {
+            "it is"
+        } else {
+            "they are"
+        }
+    )?;
+    let locale = session.config.config.locale;
+    for v in &report.vanished {
         writeln!(
             out,
-            "  {} no longer in this export (probably paid; left as {}):",
-            if report.vanished.len() == 1 {
-                "1 open invoice is".to_string()
-            } else {
-                format!("{} open invoices are", report.vanished.len())
-            },
-            if report.vanished.len() == 1 {
-                "it is"
-            } else {
-                "they are"
-            }
-        )?;
-        let locale = session.config.config.locale;
-        for v in &report.vanished {
-            writeln!(
-                out,
-                "    {}  {}  {} {}",
-                sanitize(&v.number),
-                sanitize(&v.customer),
-                locale.format_amount(
-                    v.currency.from_minor(v.open_minor),
-                    v.currency.minor_digits()
-                ),
-                v.currency
-            )?;
-        }
-    }
-    for note in &report.notes {
-        writeln!(out, "  note: {}", sanitize(note))?;
-    }
-    if report.error_count > 0 && report.outcome != Outcome::Refused {
-        writeln!(
-            out,
-            "  {} of those left out are bad rows, listed on stderr",
-            report.error_count
+            "    {}  {}  {} {}",
+            sanitize(&v.number),
+            sanitize(&v.customer),
+            locale.format_amount(
+                v.currency.from_minor(v.open_minor),
+                v.currency.minor_digits()
+            ),
+            v.currency
         )?;
     }
     Ok(())
