@@ -10,7 +10,7 @@ use crate::cli::{CustomerCommand, CustomerFields};
 use crate::ops;
 use crate::output::{Cell, Format, Report};
 use crate::text::{check_field, sanitize};
-use dun_core::ledger::{Contact, ContactRole, Customer, EarlyDiscount};
+use dun_core::ledger::{Contact, ContactRole, Customer, CustomerBalance, EarlyDiscount};
 use dun_core::money::Locale;
 
 pub(super) fn run(session: &Session, cmd: CustomerCommand, out: &mut dyn Write) -> Result<()> {
@@ -128,8 +128,20 @@ fn check_fields(f: &CustomerFields) -> Result<()> {
     Ok(())
 }
 
+/// Applies every flag given to the customer, checking each as it goes.
 fn apply(session: &Session, customer: &mut Customer, f: &CustomerFields) -> Result<()> {
     check_fields(f)?;
+    apply_reachability(customer, f)?;
+    apply_terms(session, customer, f)?;
+    if let Some(policy) = &f.policy {
+        apply_policy(session, customer, policy)?;
+    }
+    Ok(())
+}
+
+/// Email, phone, notes, language and the named contacts, with every email
+/// address checked after the change so a bad one is never stored.
+fn apply_reachability(customer: &mut Customer, f: &CustomerFields) -> Result<()> {
     set(&mut customer.email, &f.email);
     if let Some(email) = &customer.email
         && !looks_like_email(email)
@@ -166,6 +178,12 @@ fn apply(session: &Session, customer: &mut Customer, f: &CustomerFields) -> Resu
             bail!("'{email}' is not an email address; expected name@domain");
         }
     }
+    Ok(())
+}
+
+/// Payment terms, early-payment discount and credit limit; an empty
+/// discount or limit clears it.
+fn apply_terms(session: &Session, customer: &mut Customer, f: &CustomerFields) -> Result<()> {
     if let Some(days) = f.terms {
         customer.payment_terms_days = Some(days);
     }
@@ -192,26 +210,30 @@ fn apply(session: &Session, customer: &mut Customer, f: &CustomerFields) -> Resu
             Some(money)
         };
     }
-    if let Some(policy) = &f.policy {
-        let policy = policy.trim();
-        if policy.is_empty() {
-            customer.policy_profile = None;
-        } else if session.config.config.dunning.profiles.contains_key(policy) {
-            customer.policy_profile = Some(policy.to_string());
-        } else {
-            let known: Vec<&str> = session
-                .config
-                .config
-                .dunning
-                .profiles
-                .keys()
-                .map(String::as_str)
-                .collect();
-            bail!(
-                "--policy: no profile '{policy}'; expected one of: {}",
-                known.join(", ")
-            );
-        }
+    Ok(())
+}
+
+/// Sets the dunning profile; empty clears it, and an unknown name is refused
+/// with the configured ones listed.
+fn apply_policy(session: &Session, customer: &mut Customer, policy: &str) -> Result<()> {
+    let policy = policy.trim();
+    if policy.is_empty() {
+        customer.policy_profile = None;
+    } else if session.config.config.dunning.profiles.contains_key(policy) {
+        customer.policy_profile = Some(policy.to_string());
+    } else {
+        let known: Vec<&str> = session
+            .config
+            .config
+            .dunning
+            .profiles
+            .keys()
+            .map(String::as_str)
+            .collect();
+        bail!(
+            "--policy: no profile '{policy}'; expected one of: {}",
+            known.join(", ")
+        );
     }
     Ok(())
 }
@@ -291,6 +313,7 @@ fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Res
     Ok(())
 }
 
+/// `dun customer show CODE`: the customer's details, measures and balances.
 fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
@@ -306,6 +329,46 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
     .unwrap_or_default();
     let rows = balances.of(customer.id, session.config.config.currency);
     let locale = session.config.config.locale;
+    match format {
+        Format::Json => write_customer_json(&customer, &rows, &measures, out)?,
+        _ => customer_details(&customer, &rows, &measures, locale).write(format, locale, out)?,
+    }
+    Ok(())
+}
+
+/// The customer as JSON, with balances and active measures added.
+fn write_customer_json(
+    customer: &Customer,
+    rows: &[CustomerBalance],
+    measures: &[String],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let balances: Vec<serde_json::Value> = rows
+        .iter()
+        .map(|b| {
+            serde_json::json!({
+                "currency": b.currency,
+                "open_balance": dun_core::money::plain_amount(b.net(), b.currency),
+                "overdue_balance": dun_core::money::plain_amount(b.overdue, b.currency),
+                "unapplied_credit": dun_core::money::plain_amount(b.unapplied_credit, b.currency),
+            })
+        })
+        .collect();
+    let mut value = serde_json::to_value(customer)?;
+    value["balances"] = serde_json::Value::from(balances);
+    value["measures"] = serde_json::Value::from(measures.to_vec());
+    serde_json::to_writer_pretty(&mut *out, &value)?;
+    writeln!(out)?;
+    Ok(())
+}
+
+/// A field/value table of the customer; fields with no value are left out.
+fn customer_details(
+    customer: &Customer,
+    rows: &[CustomerBalance],
+    measures: &[String],
+    locale: Locale,
+) -> Report {
     let mut details = Report::new([("field", "Field"), ("value", "Value")]);
     let mut field = |name: &str, value: Option<String>| {
         if let Some(v) = value {
@@ -350,7 +413,7 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
     if !measures.is_empty() {
         field("measures", Some(measures.join(", ")));
     }
-    for b in &rows {
+    for b in rows {
         field(
             &format!("balance {}", b.currency),
             Some(format!(
@@ -361,26 +424,5 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
             )),
         );
     }
-    match format {
-        Format::Json => {
-            let balances: Vec<serde_json::Value> = rows
-                .iter()
-                .map(|b| {
-                    serde_json::json!({
-                        "currency": b.currency,
-                        "open_balance": dun_core::money::plain_amount(b.net(), b.currency),
-                        "overdue_balance": dun_core::money::plain_amount(b.overdue, b.currency),
-                        "unapplied_credit": dun_core::money::plain_amount(b.unapplied_credit, b.currency),
-                    })
-                })
-                .collect();
-            let mut value = serde_json::to_value(&customer)?;
-            value["balances"] = serde_json::Value::from(balances);
-            value["measures"] = serde_json::Value::from(measures.clone());
-            serde_json::to_writer_pretty(&mut *out, &value)?;
-            writeln!(out)?;
-        }
-        _ => details.write(format, locale, out)?,
-    }
-    Ok(())
+    details
 }
