@@ -10,7 +10,7 @@ use crate::notify::{
     InvoiceLine, MissedInstalment, Party, ReminderContext, StatementContext, StatementLine,
 };
 use dun_core::aging::{AgingRow, age_account};
-use dun_core::dunning::{Account, AccountAssessment, PlanState};
+use dun_core::dunning::{Account, AccountAssessment, OpenInvoice, PlanState};
 use dun_core::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
 use dun_core::money::{Currency, Locale};
 
@@ -79,43 +79,24 @@ pub(super) fn recipient(customer: &Customer) -> Option<(String, String)> {
     Some((name, email))
 }
 
+/// The account a reminder is about and which of its invoices it names.
+pub(super) struct Reminded<'a> {
+    pub(super) customer: &'a Customer,
+    pub(super) account: &'a Account,
+    pub(super) assessed: &'a AccountAssessment,
+    pub(super) invoice_ids: &'a [InvoiceId],
+}
+
 /// What a reminder about some invoices of an account says, with dates and
 /// amounts written the way readers of `locale` write them.
 pub(super) fn reminder_context(
     session: &Session,
     locale: Locale,
-    customer: &Customer,
-    account: &Account,
-    assessed: &AccountAssessment,
-    invoice_ids: &[InvoiceId],
+    about: &Reminded,
 ) -> ReminderContext {
-    let as_of = session.as_of;
-    let chosen: Vec<_> = account
-        .invoices
-        .iter()
-        .filter(|i| invoice_ids.contains(&i.id))
-        .collect();
-    let currency = chosen
-        .first()
-        .map_or(session.config.config.currency, |i| i.currency);
-    let chosen: Vec<_> = chosen
-        .into_iter()
-        .filter(|i| i.currency == currency)
-        .collect();
-    let charges = |id: InvoiceId| {
-        assessed
-            .invoices
-            .iter()
-            .find(|a| a.invoice_id == id)
-            .map(|a| a.charges)
-            .unwrap_or_default()
-    };
-    let principal: Decimal = chosen.iter().map(|i| i.open).sum();
-    let interest: Decimal = chosen.iter().map(|i| charges(i.id).interest).sum();
-    let fees: Decimal = chosen
-        .iter()
-        .map(|i| charges(i.id).compensation + charges(i.id).penalty)
-        .sum();
+    let (as_of, customer) = (session.as_of, about.customer);
+    let (currency, chosen) = chosen_invoices(session, about);
+    let totals = ChargeTotals::of(about.assessed, &chosen);
     let days = chosen
         .iter()
         .map(|i| days_overdue(i.due_date, as_of))
@@ -128,59 +109,24 @@ pub(super) fn reminder_context(
         )))
         .unwrap_or(as_of);
     let contact_name = recipient(customer).map_or_else(|| customer.name.clone(), |(name, _)| name);
-    // The missed instalment of a plan over these invoices, if one was missed.
-    let instalment = account
-        .plans
-        .iter()
-        .filter(|p| p.currency == currency)
-        .filter(|p| p.invoices.is_empty() || chosen.iter().any(|i| p.invoices.contains(&i.id)))
-        .find_map(
-            |p| match assessed.plans.iter().find(|(id, _)| *id == p.id) {
-                Some((_, PlanState::Broken { missed, .. })) => Some(MissedInstalment {
-                    amount: money_text(locale, missed.1, currency),
-                    due: date_text(locale, missed.0),
-                    agreed: date_text(locale, p.created_on),
-                }),
-                _ => None,
-            },
-        )
-        .unwrap_or_default();
+    let money = |amount: Decimal| money_text(locale, amount, currency);
+    let (rate, compensation, penalty) = charge_terms(session, locale, currency);
     ReminderContext {
-        instalment,
+        instalment: missed_instalment(locale, about, currency, &chosen),
         company: company(session),
         customer: party(customer),
         contact_name,
         date: date_text(locale, as_of),
         due: date_text(locale, due),
-        invoices: chosen
-            .iter()
-            .map(|i| InvoiceLine {
-                number: i.number.clone(),
-                issue_date: date_text(locale, i.issue_date),
-                due_date: date_text(locale, i.due_date),
-                amount: money_text(locale, i.amount, i.currency),
-                open: money_text(locale, i.open, i.currency),
-            })
-            .collect(),
-        principal: money_text(locale, principal, currency),
-        interest: money_text(locale, interest, currency),
-        fees: money_text(locale, fees, currency),
-        amount_due: money_text(locale, principal + interest + fees, currency),
-        has_charges: !(interest + fees).is_zero(),
-        rate: session
-            .policy()
-            .terms
-            .yearly_rate
-            .map(|r| locale.format_amount(r.normalize(), 0))
-            .unwrap_or_default(),
-        compensation: Some(session.config.config.terms.compensation)
-            .filter(|c| !c.is_zero())
-            .map(|c| money_text(locale, c, currency))
-            .unwrap_or_default(),
-        penalty: Some(session.config.config.terms.weekly_penalty)
-            .filter(|c| !c.is_zero())
-            .map(|c| money_text(locale, c, currency))
-            .unwrap_or_default(),
+        invoices: chosen.iter().map(|i| invoice_line(locale, i)).collect(),
+        principal: money(totals.principal),
+        interest: money(totals.interest),
+        fees: money(totals.fees),
+        amount_due: money(totals.principal + totals.interest + totals.fees),
+        has_charges: !(totals.interest + totals.fees).is_zero(),
+        rate,
+        compensation,
+        penalty,
         deadline: date_text(locale, deadline),
         reference: format!(
             "{}-{}",
@@ -189,6 +135,116 @@ pub(super) fn reminder_context(
         ),
         days,
     }
+}
+
+/// The named invoices in one currency: the first one's, because a reminder
+/// states a single total; the configured currency when none is named.
+fn chosen_invoices<'a>(
+    session: &Session,
+    about: &Reminded<'a>,
+) -> (Currency, Vec<&'a OpenInvoice>) {
+    let chosen: Vec<_> = about
+        .account
+        .invoices
+        .iter()
+        .filter(|i| about.invoice_ids.contains(&i.id))
+        .collect();
+    let currency = chosen
+        .first()
+        .map_or(session.config.config.currency, |i| i.currency);
+    let chosen = chosen
+        .into_iter()
+        .filter(|i| i.currency == currency)
+        .collect();
+    (currency, chosen)
+}
+
+/// Open principal, interest and fees summed over the chosen invoices.
+struct ChargeTotals {
+    principal: Decimal,
+    interest: Decimal,
+    fees: Decimal,
+}
+
+impl ChargeTotals {
+    /// Sums the chosen invoices' balances and their assessed charges.
+    fn of(assessed: &AccountAssessment, chosen: &[&OpenInvoice]) -> Self {
+        let charges = |id: InvoiceId| {
+            assessed
+                .invoices
+                .iter()
+                .find(|a| a.invoice_id == id)
+                .map(|a| a.charges)
+                .unwrap_or_default()
+        };
+        ChargeTotals {
+            principal: chosen.iter().map(|i| i.open).sum(),
+            interest: chosen.iter().map(|i| charges(i.id).interest).sum(),
+            fees: chosen
+                .iter()
+                .map(|i| charges(i.id).compensation + charges(i.id).penalty)
+                .sum(),
+        }
+    }
+}
+
+/// One invoice as the reminder lists it.
+fn invoice_line(locale: Locale, i: &OpenInvoice) -> InvoiceLine {
+    InvoiceLine {
+        number: i.number.clone(),
+        issue_date: date_text(locale, i.issue_date),
+        due_date: date_text(locale, i.due_date),
+        amount: money_text(locale, i.amount, i.currency),
+        open: money_text(locale, i.open, i.currency),
+    }
+}
+
+/// The yearly interest rate, fixed compensation and weekly penalty the
+/// terms charge, each empty when the terms charge none.
+fn charge_terms(session: &Session, locale: Locale, currency: Currency) -> (String, String, String) {
+    let terms = &session.config.config.terms;
+    let rate = session
+        .policy()
+        .terms
+        .yearly_rate
+        .map(|r| locale.format_amount(r.normalize(), 0))
+        .unwrap_or_default();
+    let compensation = Some(terms.compensation)
+        .filter(|c| !c.is_zero())
+        .map(|c| money_text(locale, c, currency))
+        .unwrap_or_default();
+    let penalty = Some(terms.weekly_penalty)
+        .filter(|c| !c.is_zero())
+        .map(|c| money_text(locale, c, currency))
+        .unwrap_or_default();
+    (rate, compensation, penalty)
+}
+
+/// The missed instalment of a plan over these invoices, if one was missed;
+/// empty otherwise, which is how an instalment letter knows to refuse.
+fn missed_instalment(
+    locale: Locale,
+    about: &Reminded,
+    currency: Currency,
+    chosen: &[&OpenInvoice],
+) -> MissedInstalment {
+    about
+        .account
+        .plans
+        .iter()
+        .filter(|p| p.currency == currency)
+        .filter(|p| p.invoices.is_empty() || chosen.iter().any(|i| p.invoices.contains(&i.id)))
+        .find_map(
+            |p| match about.assessed.plans.iter().find(|(id, _)| *id == p.id) {
+                Some((_, PlanState::Broken { missed, .. })) => Some(MissedInstalment {
+                    amount: money_text(locale, missed.1, currency),
+                    due: date_text(locale, missed.0),
+                    agreed: date_text(locale, p.created_on),
+                }),
+                _ => None,
+            },
+        )
+        .unwrap_or_default()
 }
 
 /// Every open item of an account with its age, for the statement. The

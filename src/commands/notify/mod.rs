@@ -22,7 +22,7 @@ use dun_core::money::Locale;
 mod context;
 
 pub use context::date_text;
-use context::{recipient, reminder_context, statement_context};
+use context::{Reminded, recipient, reminder_context, statement_context};
 
 /// The renderer with the config's templates folder.
 fn renderer(session: &Session) -> Result<Renderer> {
@@ -117,7 +117,13 @@ pub(super) fn letter(
         );
     }
     let lang = reader_locale(session, &customer, kind);
-    let context = reminder_context(session, lang, &customer, account, assessed, &invoices);
+    let reminded = Reminded {
+        customer: &customer,
+        account,
+        assessed,
+        invoice_ids: &invoices,
+    };
+    let context = reminder_context(session, lang, &reminded);
     if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
         bail!(
             "{} has missed no instalment of a payment plan",
@@ -175,18 +181,7 @@ pub(crate) fn outgoing_for(
     item: &AgendaItem,
     from: &Mailbox,
 ) -> Result<Option<std::result::Result<Outgoing, String>>> {
-    if !matches!(
-        item.action,
-        StageAction::Email | StageAction::NotifySalesRep
-    ) {
-        return Ok(None);
-    }
-    let kind = if item.action == StageAction::NotifySalesRep {
-        Some(ReminderKind::SalesRep)
-    } else {
-        kind_of(session, item)
-    };
-    let Some(kind) = kind else {
+    let Some(kind) = emailed_kind(session, item) else {
         return Ok(None);
     };
     let customer = store.customer_by_id(item.customer_id)?;
@@ -197,36 +192,17 @@ pub(crate) fn outgoing_for(
     let assessed = dun_core::dunning::evaluate_account(&account, &session.policy(), session.as_of);
     let code = sanitize(&customer.code).into_owned();
     let lang = reader_locale(session, &customer, kind);
-    let (name, address) = if kind == ReminderKind::SalesRep {
-        let rep = customer.contact(ContactRole::SalesRep);
-        match rep.and_then(|r| r.email.clone()) {
-            Some(email) => (rep.and_then(|r| r.name.clone()).unwrap_or_default(), email),
-            None => {
-                return Ok(Some(Err(format!(
-                    "{code}: no sales rep email to send the {} note to",
-                    item.stage
-                ))));
-            }
-        }
-    } else {
-        match recipient(&customer) {
-            Some((name, email)) => (name, email),
-            None => {
-                return Ok(Some(Err(format!(
-                    "{code}: no email address for the {} reminder",
-                    item.stage
-                ))));
-            }
-        }
+    let (name, address) = match addressee(&customer, kind, item) {
+        Ok(found) => found,
+        Err(why) => return Ok(Some(Err(format!("{code}: {why}")))),
     };
-    let context = reminder_context(
-        session,
-        lang,
-        &customer,
-        &account,
-        &assessed,
-        &item.invoices,
-    );
+    let reminded = Reminded {
+        customer: &customer,
+        account: &account,
+        assessed: &assessed,
+        invoice_ids: &item.invoices,
+    };
+    let context = reminder_context(session, lang, &reminded);
     let rendered = renderer.reminder(kind, lang, &context)?;
     let statement = renderer.statement(
         customer.language,
@@ -253,6 +229,38 @@ pub(crate) fn outgoing_for(
         rendered,
         message: built,
     })))
+}
+
+/// Which message an agenda item's action sends, if it sends an email at all.
+fn emailed_kind(session: &Session, item: &AgendaItem) -> Option<ReminderKind> {
+    match item.action {
+        StageAction::NotifySalesRep => Some(ReminderKind::SalesRep),
+        StageAction::Email => kind_of(session, item),
+        _ => None,
+    }
+}
+
+/// Name and email address the message goes to: the sales rep for a rep's
+/// note, the customer's reminder contact otherwise; the error says which
+/// address is missing.
+fn addressee(
+    customer: &Customer,
+    kind: ReminderKind,
+    item: &AgendaItem,
+) -> std::result::Result<(String, String), String> {
+    if kind == ReminderKind::SalesRep {
+        let rep = customer.contact(ContactRole::SalesRep);
+        match rep.and_then(|r| r.email.clone()) {
+            Some(email) => Ok((rep.and_then(|r| r.name.clone()).unwrap_or_default(), email)),
+            None => Err(format!(
+                "no sales rep email to send the {} note to",
+                item.stage
+            )),
+        }
+    } else {
+        recipient(customer)
+            .ok_or_else(|| format!("no email address for the {} reminder", item.stage))
+    }
 }
 
 /// The messages the agenda asks for today: reminders to customers and
