@@ -75,11 +75,9 @@ fn render_invoices(app: &App, c: &CustomerDetail, theme: Theme, frame: &mut Fram
     let cols = columns();
     let chosen = fit(&cols, area.width);
     let widths = widths(&cols, &chosen, area.width);
+    let row = |values: &[String]| line_of(&cols, &chosen, &widths, values);
     let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
-    let mut lines = vec![Line::styled(
-        line_of(&cols, &chosen, &widths, &titles),
-        theme.header(),
-    )];
+    let mut lines = vec![Line::styled(row(&titles), theme.header())];
     let height = usize::from(area.height.saturating_sub(1));
     let selection = app.invoice.scrolled(height);
     for (n, i) in c
@@ -90,10 +88,7 @@ fn render_invoices(app: &App, c: &CustomerDetail, theme: Theme, frame: &mut Fram
         .take(height)
     {
         let style = invoice_style(theme, n == selection.selected, i.disputed);
-        lines.push(Line::styled(
-            line_of(&cols, &chosen, &widths, &invoice_values(app, i)),
-            style,
-        ));
+        lines.push(Line::styled(row(&invoice_values(app, i)), style));
     }
     if c.invoices.is_empty() {
         lines.push(Line::styled("  nothing open", theme.dim()));
@@ -152,33 +147,30 @@ fn render_timeline(c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Re
 /// Renders commitments, the last payments and contacts in their box.
 fn render_side(c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
     let inner = usize::from(area.width.saturating_sub(2));
-    let mut info: Vec<Line> = Vec::new();
-    for line in &c.commitments {
-        info.push(Line::styled(cell(&safe(line), inner, false), theme.warn()));
-    }
-    for (on, amount, reference) in c.payments.iter().take(5) {
-        info.push(Line::raw(cell(
-            &format!("paid {on} {amount} {}", safe(reference)),
-            inner,
-            false,
-        )));
-    }
-    for contact in &c.contacts {
-        info.push(Line::styled(
-            cell(
-                &format!("{}: {}", contact.role, safe(&contact.text)),
-                inner,
-                false,
-            ),
-            theme.dim(),
-        ));
-    }
     frame.render_widget(
-        Paragraph::new(info).block(
+        Paragraph::new(side_lines(c, theme, inner)).block(
             Block::bordered()
                 .title(" Payments, promises, contacts ")
                 .border_style(theme.dim()),
         ),
         area,
     );
+}
+
+/// Commitments, the last five payments, then the contacts, each cut to
+/// `inner` columns.
+fn side_lines(c: &CustomerDetail, theme: Theme, inner: usize) -> Vec<Line<'static>> {
+    let mut info: Vec<Line> = Vec::new();
+    for line in &c.commitments {
+        info.push(Line::styled(cell(&safe(line), inner, false), theme.warn()));
+    }
+    for (on, amount, reference) in c.payments.iter().take(5) {
+        let text = format!("paid {on} {amount} {}", safe(reference));
+        info.push(Line::raw(cell(&text, inner, false)));
+    }
+    for contact in &c.contacts {
+        let text = format!("{}: {}", contact.role, safe(&contact.text));
+        info.push(Line::styled(cell(&text, inner, false), theme.dim()));
+    }
+    info
 }
