@@ -332,73 +332,59 @@ impl App {
             }
             return Vec::new();
         }
-        if let Some(preview) = &self.preview {
-            return match action {
-                Action::Back => {
-                    self.preview = None;
-                    Vec::new()
-                }
-                Action::Submit => vec![Effect::SendMessage(preview.item.clone())],
-                Action::NextField | Action::PreviousField => {
-                    let last = u16::try_from(preview.body.lines().count()).unwrap_or(u16::MAX);
-                    let scroll = if action == Action::NextField {
-                        preview.scroll.saturating_add(1).min(last)
-                    } else {
-                        preview.scroll.saturating_sub(1)
-                    };
-                    if let Some(p) = self.preview.as_mut() {
-                        p.scroll = scroll;
-                    }
-                    Vec::new()
-                }
-                _ => Vec::new(),
-            };
+        if self.preview.is_some() {
+            return self.update_preview(action);
         }
         if self.form.is_some() {
             return self.update_form(action);
         }
         self.status.clear();
+        self.update_screen(action)
+    }
+
+    /// Applies an action while a message preview is open: send, close or scroll.
+    fn update_preview(&mut self, action: Action) -> Vec<Effect> {
+        let Some(preview) = &self.preview else {
+            return Vec::new();
+        };
         match action {
-            Action::Back => match self.screen {
-                Screen::Customer => self.screen = self.previous,
-                _ if !self.filter.is_empty() => {
-                    self.filter.clear();
-                    self.refresh_view();
+            Action::Back => {
+                self.preview = None;
+                Vec::new()
+            }
+            Action::Submit => vec![Effect::SendMessage(preview.item.clone())],
+            Action::NextField | Action::PreviousField => {
+                let last = u16::try_from(preview.body.lines().count()).unwrap_or(u16::MAX);
+                let scroll = if action == Action::NextField {
+                    preview.scroll.saturating_add(1).min(last)
+                } else {
+                    preview.scroll.saturating_sub(1)
+                };
+                if let Some(p) = self.preview.as_mut() {
+                    p.scroll = scroll;
                 }
-                _ => {}
-            },
+                Vec::new()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Applies an action on a screen with no form or preview open.
+    fn update_screen(&mut self, action: Action) -> Vec<Effect> {
+        match action {
+            Action::Back => self.back(),
             Action::Help => self.help = true,
             Action::ShowAging => self.screen = Screen::Aging,
             Action::ShowAgenda => self.screen = Screen::Agenda,
-            Action::NextScreen => {
-                self.screen = match self.screen {
-                    Screen::Aging => Screen::Agenda,
-                    Screen::Agenda if self.customer.is_some() => Screen::Customer,
-                    _ => Screen::Aging,
-                }
-            }
+            Action::NextScreen => self.next_screen(),
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
             Action::PageDown => self.move_by(self.page as isize),
             Action::PageUp => self.move_by(-(self.page as isize)),
             Action::First => self.move_by(isize::MIN / 2),
             Action::Last => self.move_by(isize::MAX / 2),
-            Action::Open => {
-                if self.screen != Screen::Customer
-                    && let Some(id) = self.selected_customer()
-                {
-                    self.previous = self.screen;
-                    return vec![Effect::LoadCustomer(id)];
-                }
-            }
-            Action::Filter => {
-                self.screen = Screen::Aging;
-                self.form = Some(Form::new(
-                    Purpose::Filter,
-                    "Filter".into(),
-                    vec![Field::text(FieldKey::Filter, FieldKind::Text, &self.filter)],
-                ));
-            }
+            Action::Open => return self.open_selected(),
+            Action::Filter => self.open_filter(),
             Action::SortNext => {
                 self.sort = (self.sort.0.next(self.board.bucket_titles.len()), false);
                 self.refresh_view();
@@ -414,16 +400,62 @@ impl App {
                 self.open_dispute(action == Action::ResolveDispute)
             }
             Action::ToggleHold => self.open_hold(),
-            Action::PreviewMessage => {
-                if self.screen == Screen::Agenda
-                    && let Some(row) = self.board.agenda.get(self.agenda.selected)
-                {
-                    return vec![Effect::Preview(row.item.clone())];
-                }
-                self.status = "select an agenda item to preview its message".into();
-            }
+            Action::PreviewMessage => return self.preview_selected(),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
+        Vec::new()
+    }
+
+    /// Leaves the customer screen, or else clears the filter.
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Customer => self.screen = self.previous,
+            _ if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.refresh_view();
+            }
+            _ => {}
+        }
+    }
+
+    /// Cycles aging, agenda and, once one is loaded, the customer screen.
+    fn next_screen(&mut self) {
+        self.screen = match self.screen {
+            Screen::Aging => Screen::Agenda,
+            Screen::Agenda if self.customer.is_some() => Screen::Customer,
+            _ => Screen::Aging,
+        }
+    }
+
+    /// Asks for the selected customer's screen, remembering where to go back.
+    fn open_selected(&mut self) -> Vec<Effect> {
+        if self.screen != Screen::Customer
+            && let Some(id) = self.selected_customer()
+        {
+            self.previous = self.screen;
+            return vec![Effect::LoadCustomer(id)];
+        }
+        Vec::new()
+    }
+
+    /// Opens the filter form on the aging screen, where the filter applies.
+    fn open_filter(&mut self) {
+        self.screen = Screen::Aging;
+        self.form = Some(Form::new(
+            Purpose::Filter,
+            "Filter".into(),
+            vec![Field::text(FieldKey::Filter, FieldKind::Text, &self.filter)],
+        ));
+    }
+
+    /// Asks for the selected agenda item's message, or says why it cannot.
+    fn preview_selected(&mut self) -> Vec<Effect> {
+        if self.screen == Screen::Agenda
+            && let Some(row) = self.board.agenda.get(self.agenda.selected)
+        {
+            return vec![Effect::Preview(row.item.clone())];
+        }
+        self.status = "select an agenda item to preview its message".into();
         Vec::new()
     }
 

@@ -8,9 +8,11 @@ use super::super::Session;
 use super::super::dunning::Evaluation;
 use crate::store::Store;
 use crate::tui::model::{AccountView, AgendaRow, Board, ContactLine, CustomerDetail, InvoiceLine};
-use dun_core::dunning::{Account, AgendaItem, Explain, Status, evaluate_account};
-use dun_core::ledger::{ContactRole, CustomerId};
-use dun_core::money::Money;
+use dun_core::dunning::{
+    Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account,
+};
+use dun_core::ledger::{ContactRole, Customer, CustomerId};
+use dun_core::money::{Locale, Money};
 
 /// Loads the whole board as of the session's date, chunk by chunk: only
 /// the rows and agenda items are kept, never the whole ledger's snapshot.
@@ -171,8 +173,40 @@ pub fn load_customer(
     let assessed = evaluate_account(&account, &policy, session.as_of);
     let agenda =
         dun_core::dunning::evaluate(std::slice::from_ref(&account), &policy, session.as_of).agenda;
-    let locale = session.config.config.locale;
-    let invoices = assessed
+    let order = dun_core::dunning::call_order(&account, &assessed, &policy);
+    let (call_first, contacts) = contact_lines(&customer, &order);
+    let payments = recent_payments(store, customer_id, session.config.config.locale)?;
+    let timeline = store
+        .history(customer_id, 50)?
+        .into_iter()
+        .map(|e| (e.on, e.kind, e.text))
+        .collect();
+    let due = agenda.first().map(|i| (i.stage.clone(), i.action));
+    Ok(CustomerDetail {
+        customer_id,
+        code: customer.code.clone(),
+        name: customer.name.clone(),
+        call_first,
+        contacts,
+        measures: measure_lines(&assessed),
+        invoices: invoice_lines(&account, &assessed),
+        payments,
+        commitments: commitment_lines(&assessed),
+        timeline,
+        due,
+        on_hold: account.hold.is_some(),
+        next_step: dun_core::dunning::account_next_step(
+            &account,
+            &assessed,
+            &policy,
+            session.as_of,
+        ),
+    })
+}
+
+/// The open invoices in assessment order, each with its stage and why.
+fn invoice_lines(account: &Account, assessed: &AccountAssessment) -> Vec<InvoiceLine> {
+    assessed
         .invoices
         .iter()
         .filter_map(|a| {
@@ -189,42 +223,65 @@ pub fn load_customer(
                 disputed: a.status == Status::Disputed,
             })
         })
-        .collect();
-    let contact = |role: ContactRole| {
-        customer.contact(role).map(|c| {
-            let parts: Vec<&str> = [&c.name, &c.email, &c.phone]
-                .into_iter()
-                .flatten()
-                .map(String::as_str)
-                .collect();
-            ContactLine {
-                role: role.as_str().replace('_', " "),
-                text: parts.join(", "),
-            }
-        })
-    };
-    let order = dun_core::dunning::call_order(&account, &assessed, &policy);
-    let main = || {
-        let parts: Vec<&str> = [&customer.email, &customer.phone]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        (!parts.is_empty()).then(|| ContactLine {
-            role: "main".into(),
-            text: parts.join(", "),
-        })
-    };
-    let call_first = order.iter().find_map(|r| contact(*r)).or_else(main);
+        .collect()
+}
+
+/// Who to call first, in the policy's order with the main line as the
+/// fallback, and every contact on record.
+fn contact_lines(
+    customer: &Customer,
+    order: &[ContactRole],
+) -> (Option<ContactLine>, Vec<ContactLine>) {
+    let call_first = order
+        .iter()
+        .find_map(|r| role_line(customer, *r))
+        .or_else(|| main_line(customer));
     let mut contacts: Vec<ContactLine> = [
         ContactRole::Billing,
         ContactRole::Senior,
         ContactRole::SalesRep,
     ]
     .iter()
-    .filter_map(|r| contact(*r))
+    .filter_map(|r| role_line(customer, *r))
     .collect();
-    contacts.extend(main());
+    contacts.extend(main_line(customer));
+    (call_first, contacts)
+}
+
+/// The contact with a role, as the name, email and phone recorded.
+fn role_line(customer: &Customer, role: ContactRole) -> Option<ContactLine> {
+    customer.contact(role).map(|c| {
+        let parts: Vec<&str> = [&c.name, &c.email, &c.phone]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect();
+        ContactLine {
+            role: role.as_str().replace('_', " "),
+            text: parts.join(", "),
+        }
+    })
+}
+
+/// The customer's own email and phone, if either is recorded.
+fn main_line(customer: &Customer) -> Option<ContactLine> {
+    let parts: Vec<&str> = [&customer.email, &customer.phone]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    (!parts.is_empty()).then(|| ContactLine {
+        role: "main".into(),
+        text: parts.join(", "),
+    })
+}
+
+/// The last ten payments, newest first, with amount and reference.
+fn recent_payments(
+    store: &Store,
+    customer_id: CustomerId,
+    locale: Locale,
+) -> Result<Vec<(NaiveDate, String, String)>> {
     let mut payments: Vec<(NaiveDate, String, String)> = store
         .payments(Some(customer_id))?
         .into_iter()
@@ -239,6 +296,11 @@ pub fn load_customer(
         })
         .collect();
     payments.sort_by_key(|p| std::cmp::Reverse(p.0));
+    Ok(payments)
+}
+
+/// Promises, then payment plans, each with its state.
+fn commitment_lines(assessed: &AccountAssessment) -> Vec<String> {
     let mut commitments: Vec<String> = assessed
         .promises
         .iter()
@@ -250,34 +312,14 @@ pub fn load_customer(
             .iter()
             .map(|(id, s)| format!("plan #{id}: {s}")),
     );
-    let timeline = store
-        .history(customer_id, 50)?
-        .into_iter()
-        .map(|e| (e.on, e.kind, e.text))
-        .collect();
-    let due = agenda.first().map(|i| (i.stage.clone(), i.action));
-    Ok(CustomerDetail {
-        customer_id,
-        code: customer.code.clone(),
-        name: customer.name.clone(),
-        call_first,
-        contacts,
-        measures: assessed
-            .measures
-            .iter()
-            .map(|m| (m.measure.as_str().replace('_', " "), m.since, m.why.clone()))
-            .collect(),
-        invoices,
-        payments,
-        commitments,
-        timeline,
-        due,
-        on_hold: account.hold.is_some(),
-        next_step: dun_core::dunning::account_next_step(
-            &account,
-            &assessed,
-            &policy,
-            session.as_of,
-        ),
-    })
+    commitments
+}
+
+/// The active measures, each with its start and why.
+fn measure_lines(assessed: &AccountAssessment) -> Vec<(String, NaiveDate, String)> {
+    assessed
+        .measures
+        .iter()
+        .map(|m| (m.measure.as_str().replace('_', " "), m.since, m.why.clone()))
+        .collect()
 }

@@ -3,11 +3,13 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{Column, Theme, cell, fit, line_of, money, safe, widths};
 use crate::tui::app::App;
+use crate::tui::model::{CustomerDetail, InvoiceLine};
 
 fn columns() -> Vec<Column> {
     vec![
@@ -35,7 +37,20 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Constraint::Min(3),
     ])
     .areas(area);
+    render_head(c, theme, frame, head);
+    render_invoices(app, c, theme, frame, invoices);
+    // Side by side only when the history still gets a readable width.
+    let [timeline, side] = if bottom.width >= 100 {
+        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
+    } else {
+        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
+    };
+    render_timeline(c, theme, frame, timeline);
+    render_side(c, theme, frame, side);
+}
 
+/// Renders the name, who to call first and up to three measures.
+fn render_head(c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
     let mut head_lines = vec![Line::from(vec![
         Span::styled(format!("{} ", safe(&c.code)), theme.accent()),
         Span::styled(safe(&c.name), theme.header()),
@@ -52,17 +67,18 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             theme.alarm(),
         ));
     }
-    frame.render_widget(Paragraph::new(head_lines), head);
+    frame.render_widget(Paragraph::new(head_lines), area);
+}
 
+/// Renders the open invoices table, scrolled to keep the selection visible.
+fn render_invoices(app: &App, c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
     let cols = columns();
-    let chosen = fit(&cols, invoices.width);
-    let widths = widths(&cols, &chosen, invoices.width);
+    let chosen = fit(&cols, area.width);
+    let widths = widths(&cols, &chosen, area.width);
+    let row = |values: &[String]| line_of(&cols, &chosen, &widths, values);
     let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
-    let mut lines = vec![Line::styled(
-        line_of(&cols, &chosen, &widths, &titles),
-        theme.header(),
-    )];
-    let height = usize::from(invoices.height.saturating_sub(1));
+    let mut lines = vec![Line::styled(row(&titles), theme.header())];
+    let height = usize::from(area.height.saturating_sub(1));
     let selection = app.invoice.scrolled(height);
     for (n, i) in c
         .invoices
@@ -71,38 +87,42 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         .skip(selection.offset)
         .take(height)
     {
-        let values = vec![
-            safe(&i.number),
-            i.due_date.to_string(),
-            money(app, i.open, i.currency),
-            i.currency.to_string(),
-            i.days_overdue.to_string(),
-            i.stage.clone(),
-            safe(&i.why),
-        ];
-        let style = if n == selection.selected {
-            theme.selected()
-        } else if i.disputed {
-            theme.warn()
-        } else {
-            ratatui::style::Style::new()
-        };
-        lines.push(Line::styled(
-            line_of(&cols, &chosen, &widths, &values),
-            style,
-        ));
+        let style = invoice_style(theme, n == selection.selected, i.disputed);
+        lines.push(Line::styled(row(&invoice_values(app, i)), style));
     }
     if c.invoices.is_empty() {
         lines.push(Line::styled("  nothing open", theme.dim()));
     }
-    frame.render_widget(Paragraph::new(lines), invoices);
+    frame.render_widget(Paragraph::new(lines), area);
+}
 
-    let [timeline, side] = if bottom.width >= 100 {
-        Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
+/// One invoice's cells, in the order of `columns`.
+fn invoice_values(app: &App, i: &InvoiceLine) -> Vec<String> {
+    vec![
+        safe(&i.number),
+        i.due_date.to_string(),
+        money(app, i.open, i.currency),
+        i.currency.to_string(),
+        i.days_overdue.to_string(),
+        i.stage.clone(),
+        safe(&i.why),
+    ]
+}
+
+/// The selection wins over the dispute warning, so the cursor stays visible.
+fn invoice_style(theme: Theme, selected: bool, disputed: bool) -> Style {
+    if selected {
+        theme.selected()
+    } else if disputed {
+        theme.warn()
     } else {
-        Layout::vertical([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(bottom)
-    };
-    let inner = usize::from(timeline.width.saturating_sub(2));
+        Style::new()
+    }
+}
+
+/// Renders the follow-up history in its bordered box.
+fn render_timeline(c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
+    let inner = usize::from(area.width.saturating_sub(2));
     let log: Vec<Line> = c
         .timeline
         .iter()
@@ -120,38 +140,37 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 .title(" History ")
                 .border_style(theme.dim()),
         ),
-        timeline,
+        area,
     );
+}
 
-    let inner = usize::from(side.width.saturating_sub(2));
+/// Renders commitments, the last payments and contacts in their box.
+fn render_side(c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
+    let inner = usize::from(area.width.saturating_sub(2));
+    frame.render_widget(
+        Paragraph::new(side_lines(c, theme, inner)).block(
+            Block::bordered()
+                .title(" Payments, promises, contacts ")
+                .border_style(theme.dim()),
+        ),
+        area,
+    );
+}
+
+/// Commitments, the last five payments, then the contacts, each cut to
+/// `inner` columns.
+fn side_lines(c: &CustomerDetail, theme: Theme, inner: usize) -> Vec<Line<'static>> {
     let mut info: Vec<Line> = Vec::new();
     for line in &c.commitments {
         info.push(Line::styled(cell(&safe(line), inner, false), theme.warn()));
     }
     for (on, amount, reference) in c.payments.iter().take(5) {
-        info.push(Line::raw(cell(
-            &format!("paid {on} {amount} {}", safe(reference)),
-            inner,
-            false,
-        )));
+        let text = format!("paid {on} {amount} {}", safe(reference));
+        info.push(Line::raw(cell(&text, inner, false)));
     }
     for contact in &c.contacts {
-        info.push(Line::styled(
-            cell(
-                &format!("{}: {}", contact.role, safe(&contact.text)),
-                inner,
-                false,
-            ),
-            theme.dim(),
-        ));
+        let text = format!("{}: {}", contact.role, safe(&contact.text));
+        info.push(Line::styled(cell(&text, inner, false), theme.dim()));
     }
-    let _ = money;
-    frame.render_widget(
-        Paragraph::new(info).block(
-            Block::bordered()
-                .title(" Payments, promises, contacts ")
-                .border_style(theme.dim()),
-        ),
-        side,
-    );
+    info
 }
