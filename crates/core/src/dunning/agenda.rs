@@ -6,11 +6,11 @@ use std::collections::BTreeMap;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
-use super::Policy;
 use super::StageAction;
 use super::commitments::{PlanState, PromiseState, covered};
 use super::evaluate::{AccountAssessment, Status};
 use super::snapshot::{Account, ActivityKind};
+use super::{Policy, Stage};
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::{Amounts, Currency, Money, plain_amount};
 
@@ -73,200 +73,296 @@ pub(super) fn agenda_for(
     policy: &Policy,
     as_of: NaiveDate,
 ) -> Vec<AgendaItem> {
-    let ladder = policy.ladder(account.profile.as_deref());
-    let mut overdue = Amounts::new();
-    let mut open: BTreeMap<Currency, Vec<InvoiceId>> = BTreeMap::new();
-    for a in &assessed.invoices {
-        let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
-            continue;
-        };
-        if a.status == Status::Disputed || matches!(a.status, Status::BelowMinimum) {
-            continue;
-        }
-        open.entry(invoice.currency).or_default().push(invoice.id);
-        if a.days_overdue > 0 {
-            overdue.add(Money::new(invoice.open, invoice.currency));
-        }
-    }
-    let item =
-        |kind, action, stage: &str, currency, invoices: Vec<InvoiceId>, severity, why: String| {
-            let days_overdue = invoices
-                .iter()
-                .filter_map(|id| assessed.invoices.iter().find(|a| a.invoice_id == *id))
-                .map(|a| a.days_overdue)
-                .max()
-                .unwrap_or(0);
-            AgendaItem {
-                customer_id: account.customer_id,
-                code: account.code.clone(),
-                kind,
-                action,
-                stage: stage.to_string(),
-                invoices,
-                overdue_balance: overdue.get(currency),
-                currency,
-                days_overdue,
-                severity,
-                why,
+    let listing = Listing::new(account, assessed, policy, as_of);
+    // The order matters: at equal urgency, merging keeps the first reason.
+    let mut items = listing.stage_items();
+    items.extend(listing.broken_promises());
+    items.extend(listing.missed_instalments());
+    items.extend(listing.disputes());
+    items.extend(listing.follow_ups());
+    merge(items)
+}
+
+/// What one account's agenda items are drawn from.
+struct Listing<'a> {
+    account: &'a Account,
+    assessed: &'a AccountAssessment,
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    ladder: &'a [Stage],
+    /// The undisputed overdue balance per currency, above the minimum.
+    overdue: Amounts,
+    /// The chased invoices per currency: undisputed and above the minimum.
+    open: BTreeMap<Currency, Vec<InvoiceId>>,
+}
+
+/// One agenda item before the account's details and balances are added.
+struct Draft<'s> {
+    kind: AgendaKind,
+    action: StageAction,
+    stage: &'s str,
+    currency: Currency,
+    invoices: Vec<InvoiceId>,
+    severity: usize,
+    why: String,
+}
+
+impl<'a> Listing<'a> {
+    /// Gathers the account's chased invoices and overdue balances.
+    fn new(
+        account: &'a Account,
+        assessed: &'a AccountAssessment,
+        policy: &'a Policy,
+        as_of: NaiveDate,
+    ) -> Self {
+        let mut overdue = Amounts::new();
+        let mut open: BTreeMap<Currency, Vec<InvoiceId>> = BTreeMap::new();
+        for a in &assessed.invoices {
+            let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
+                continue;
+            };
+            if a.status == Status::Disputed || matches!(a.status, Status::BelowMinimum) {
+                continue;
             }
-        };
-    let mut items = Vec::new();
-    for a in &assessed.invoices {
-        let (Status::Stage(index), true) = (&a.status, a.action_due) else {
-            continue;
-        };
-        let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
-            continue;
-        };
-        let stage = &ladder[*index];
-        items.push(item(
-            AgendaKind::Stage,
-            stage.action,
-            &stage.id,
-            invoice.currency,
-            vec![invoice.id],
-            index + 1,
-            a.why.clone(),
-        ));
-    }
-    for promise in &account.promises {
-        let Some((_, PromiseState::Broken { on, received })) =
-            assessed.promises.iter().find(|(id, _)| *id == promise.id)
-        else {
-            continue;
-        };
-        let Some(still_open) = open.get(&promise.currency) else {
-            continue;
-        };
-        if contacted_since(account, *on).is_some() {
-            continue;
+            open.entry(invoice.currency).or_default().push(invoice.id);
+            if a.days_overdue > 0 {
+                overdue.add(Money::new(invoice.open, invoice.currency));
+            }
         }
-        let mut invoices = covered(
-            &promise.invoices,
-            promise.currency,
-            promise.made_on,
-            &account.invoices,
-        );
-        invoices.retain(|id| still_open.contains(id));
-        if invoices.is_empty() {
-            // Everything the promise covered is paid, disputed or below the
-            // minimum: nothing left to follow up.
-            continue;
+        Listing {
+            account,
+            assessed,
+            policy,
+            as_of,
+            ladder: policy.ladder(account.profile.as_deref()),
+            overdue,
+            open,
         }
-        let why = format!(
-            "promise of {} to pay {} {} by {} broken on {on} (received {}): follow up now",
-            promise.made_on,
-            plain_amount(promise.amount, promise.currency),
-            promise.currency,
-            promise.promised_on,
-            plain_amount(*received, promise.currency)
-        );
-        items.push(item(
-            AgendaKind::BrokenPromise,
-            StageAction::Call,
-            "broken_promise",
-            promise.currency,
-            invoices,
-            ladder.len() + 2,
-            why,
-        ));
     }
-    for plan in &account.plans {
-        let Some((_, PlanState::Broken { on, missed })) =
-            assessed.plans.iter().find(|(id, _)| *id == plan.id)
-        else {
-            continue;
-        };
-        let Some(still_open) = open.get(&plan.currency) else {
-            continue;
-        };
-        // The reminder is about the plan's invoices, not the whole account.
-        let still_open: Vec<InvoiceId> = still_open
+
+    /// Completes a draft with the customer, its balance and the oldest debt.
+    fn item(&self, draft: Draft<'_>) -> AgendaItem {
+        let days_overdue = draft
+            .invoices
             .iter()
-            .copied()
-            .filter(|id| plan.invoices.is_empty() || plan.invoices.contains(id))
-            .collect();
-        if still_open.is_empty() || contacted_since(account, *on).is_some() {
-            continue;
-        }
-        let why = format!(
-            "payment plan of {}: instalment of {} {} due {} missed: remind now",
-            plan.created_on,
-            plain_amount(missed.1, plan.currency),
-            plan.currency,
-            missed.0
-        );
-        items.push(item(
-            AgendaKind::MissedInstalment,
-            StageAction::Email,
-            "missed_instalment",
-            plan.currency,
-            still_open,
-            ladder.len() + 1,
-            why,
-        ));
-    }
-    for invoice in &account.invoices {
-        let Some(dispute) = &invoice.dispute else {
-            continue;
-        };
-        let last_touch = account
-            .activities
-            .iter()
-            .filter(|a| {
-                a.kind.is_contact() && a.covers(invoice.id) && a.occurred_on >= dispute.opened_on
-            })
-            .map(|a| a.occurred_on)
+            .filter_map(|id| self.assessed.invoices.iter().find(|a| a.invoice_id == *id))
+            .map(|a| a.days_overdue)
             .max()
-            .unwrap_or(dispute.opened_on)
-            .max(dispute.opened_on);
-        let due = last_touch
-            .checked_add_days(Days::new(u64::from(policy.dispute_follow_up_days)))
-            .unwrap_or(NaiveDate::MAX);
-        if as_of >= due {
+            .unwrap_or(0);
+        AgendaItem {
+            customer_id: self.account.customer_id,
+            code: self.account.code.clone(),
+            kind: draft.kind,
+            action: draft.action,
+            stage: draft.stage.to_string(),
+            invoices: draft.invoices,
+            overdue_balance: self.overdue.get(draft.currency),
+            currency: draft.currency,
+            days_overdue,
+            severity: draft.severity,
+            why: draft.why,
+        }
+    }
+
+    /// One item per invoice whose current stage's action is still to do.
+    fn stage_items(&self) -> Vec<AgendaItem> {
+        let mut items = Vec::new();
+        for a in &self.assessed.invoices {
+            let (Status::Stage(index), true) = (&a.status, a.action_due) else {
+                continue;
+            };
+            let Some(invoice) = self.account.invoices.iter().find(|i| i.id == a.invoice_id) else {
+                continue;
+            };
+            let stage = &self.ladder[*index];
+            items.push(self.item(Draft {
+                kind: AgendaKind::Stage,
+                action: stage.action,
+                stage: &stage.id,
+                currency: invoice.currency,
+                invoices: vec![invoice.id],
+                severity: index + 1,
+                why: a.why.clone(),
+            }));
+        }
+        items
+    }
+
+    /// A call for each broken promise not followed up since it broke that
+    /// still covers a chased invoice.
+    fn broken_promises(&self) -> Vec<AgendaItem> {
+        let account = self.account;
+        let mut items = Vec::new();
+        for promise in &account.promises {
+            let Some((_, PromiseState::Broken { on, received })) = self
+                .assessed
+                .promises
+                .iter()
+                .find(|(id, _)| *id == promise.id)
+            else {
+                continue;
+            };
+            let Some(still_open) = self.open.get(&promise.currency) else {
+                continue;
+            };
+            if contacted_since(account, *on).is_some() {
+                continue;
+            }
+            let mut invoices = covered(
+                &promise.invoices,
+                promise.currency,
+                promise.made_on,
+                &account.invoices,
+            );
+            invoices.retain(|id| still_open.contains(id));
+            if invoices.is_empty() {
+                // Everything the promise covered is paid, disputed or below
+                // the minimum: nothing left to follow up.
+                continue;
+            }
+            let why = format!(
+                "promise of {} to pay {} {} by {} broken on {on} (received {}): follow up now",
+                promise.made_on,
+                plain_amount(promise.amount, promise.currency),
+                promise.currency,
+                promise.promised_on,
+                plain_amount(*received, promise.currency)
+            );
+            items.push(self.item(Draft {
+                kind: AgendaKind::BrokenPromise,
+                action: StageAction::Call,
+                stage: "broken_promise",
+                currency: promise.currency,
+                invoices,
+                severity: self.ladder.len() + 2,
+                why,
+            }));
+        }
+        items
+    }
+
+    /// A reminder for each broken plan not followed up since it broke that
+    /// still covers a chased invoice.
+    fn missed_instalments(&self) -> Vec<AgendaItem> {
+        let mut items = Vec::new();
+        for plan in &self.account.plans {
+            let Some((_, PlanState::Broken { on, missed })) =
+                self.assessed.plans.iter().find(|(id, _)| *id == plan.id)
+            else {
+                continue;
+            };
+            let Some(still_open) = self.open.get(&plan.currency) else {
+                continue;
+            };
+            // The reminder is about the plan's invoices, not the whole account.
+            let still_open: Vec<InvoiceId> = still_open
+                .iter()
+                .copied()
+                .filter(|id| plan.invoices.is_empty() || plan.invoices.contains(id))
+                .collect();
+            if still_open.is_empty() || contacted_since(self.account, *on).is_some() {
+                continue;
+            }
+            let why = format!(
+                "payment plan of {}: instalment of {} {} due {} missed: remind now",
+                plan.created_on,
+                plain_amount(missed.1, plan.currency),
+                plan.currency,
+                missed.0
+            );
+            items.push(self.item(Draft {
+                kind: AgendaKind::MissedInstalment,
+                action: StageAction::Email,
+                stage: "missed_instalment",
+                currency: plan.currency,
+                invoices: still_open,
+                severity: self.ladder.len() + 1,
+                why,
+            }));
+        }
+        items
+    }
+
+    /// A call for each dispute untouched for the policy's follow-up days.
+    fn disputes(&self) -> Vec<AgendaItem> {
+        let mut items = Vec::new();
+        for invoice in &self.account.invoices {
+            let Some(dispute) = &invoice.dispute else {
+                continue;
+            };
+            let last_touch = self
+                .account
+                .activities
+                .iter()
+                .filter(|a| {
+                    a.kind.is_contact()
+                        && a.covers(invoice.id)
+                        && a.occurred_on >= dispute.opened_on
+                })
+                .map(|a| a.occurred_on)
+                .max()
+                .unwrap_or(dispute.opened_on)
+                .max(dispute.opened_on);
+            let due = last_touch
+                .checked_add_days(Days::new(u64::from(self.policy.dispute_follow_up_days)))
+                .unwrap_or(NaiveDate::MAX);
+            if self.as_of < due {
+                continue;
+            }
             let why = format!(
                 "{} disputed since {} ({}), untouched since {last_touch}: follow up the dispute",
                 invoice.number, dispute.opened_on, dispute.reason
             );
-            items.push(item(
-                AgendaKind::Dispute,
-                StageAction::Call,
-                "disputed",
-                invoice.currency,
-                vec![invoice.id],
-                0,
+            items.push(self.item(Draft {
+                kind: AgendaKind::Dispute,
+                action: StageAction::Call,
+                stage: "disputed",
+                currency: invoice.currency,
+                invoices: vec![invoice.id],
+                severity: 0,
                 why,
-            ));
+            }));
         }
+        items
     }
-    if let Some(follow_up) = &account.follow_up
-        && follow_up.next_on <= as_of
-        && follow_up.set_on <= as_of
-    {
+
+    /// The follow-up set in the log, once its date has come: one item per
+    /// currency with chased invoices.
+    fn follow_ups(&self) -> Vec<AgendaItem> {
+        let Some(follow_up) = self
+            .account
+            .follow_up
+            .as_ref()
+            .filter(|f| f.next_on <= self.as_of && f.set_on <= self.as_of)
+        else {
+            return Vec::new();
+        };
         let action = if follow_up.kind == ActivityKind::Email {
             StageAction::Email
         } else {
             StageAction::Call
         };
-        for (currency, invoices) in &open {
-            let why = format!(
-                "follow-up set for {} when logging the {} of {}",
-                follow_up.next_on,
-                follow_up.kind.as_str(),
-                follow_up.set_on
-            );
-            items.push(item(
-                AgendaKind::FollowUp,
-                action,
-                "follow_up",
-                *currency,
-                invoices.clone(),
-                0,
-                why,
-            ));
-        }
+        self.open
+            .iter()
+            .map(|(currency, invoices)| {
+                let why = format!(
+                    "follow-up set for {} when logging the {} of {}",
+                    follow_up.next_on,
+                    follow_up.kind.as_str(),
+                    follow_up.set_on
+                );
+                self.item(Draft {
+                    kind: AgendaKind::FollowUp,
+                    action,
+                    stage: "follow_up",
+                    currency: *currency,
+                    invoices: invoices.clone(),
+                    severity: 0,
+                    why,
+                })
+            })
+            .collect()
     }
-    merge(items)
 }
 
 /// One item per customer, action and currency: the most severe reason

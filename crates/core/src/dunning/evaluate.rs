@@ -2,7 +2,6 @@
 //! account's measures, and the agenda.
 
 use chrono::{Days, NaiveDate};
-use rust_decimal::Decimal;
 
 use super::StageAction;
 use super::agenda::{AgendaItem, agenda_for};
@@ -13,6 +12,9 @@ use super::terms::Charges;
 use super::{Policy, Stage};
 use crate::ledger::{InvoiceId, days_overdue};
 use crate::money::plain_amount;
+
+mod trace;
+pub use trace::trace;
 
 /// Where an open invoice stands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -255,20 +257,15 @@ struct Assessing<'a> {
     explain: Explain,
 }
 
+/// Assesses one open invoice: an early status if it is disputed, too small,
+/// or paused, otherwise where it stands on the ladder.
 fn assess_invoice(
     account: &Account,
     invoice: &OpenInvoice,
     pauses: &Pauses,
     terms: &Assessing<'_>,
 ) -> InvoiceAssessment {
-    let Assessing {
-        ladder,
-        policy,
-        as_of,
-        explain,
-    } = *terms;
-    let days = days_overdue(invoice.due_date, as_of);
-    let amount = |d: Decimal| format!("{} {}", plain_amount(d, invoice.currency), invoice.currency);
+    let days = days_overdue(invoice.due_date, terms.as_of);
     let base = InvoiceAssessment {
         invoice_id: invoice.id,
         days_overdue: days,
@@ -278,80 +275,138 @@ fn assess_invoice(
         charges: Charges::default(),
         why: String::new(),
     };
-    if let Some(dispute) = &invoice.dispute {
-        return InvoiceAssessment {
-            status: Status::Disputed,
-            label: "disputed".into(),
-            why: format!(
-                "disputed since {}: {}; off the ladder until resolved",
-                dispute.opened_on, dispute.reason
-            ),
-            ..base
-        };
+    // A disputed invoice accrues nothing here, so it leaves before charges.
+    if let Some(disputed) = disputed(invoice, &base) {
+        return disputed;
     }
-    let charges = policy.terms.charges(invoice.open, days, invoice.currency);
-    if invoice.open < policy.min_balance {
-        return InvoiceAssessment {
-            status: Status::BelowMinimum,
-            label: "below_minimum".into(),
-            why: format!(
-                "open {} is below the minimum {}: not chased",
-                amount(invoice.open),
-                policy.min_balance
-            ),
-            charges,
-            ..base
-        };
+    let charges = terms
+        .policy
+        .terms
+        .charges(invoice.open, days, invoice.currency);
+    let base = InvoiceAssessment { charges, ..base };
+    if let Some(small) = below_minimum(invoice, terms.policy, &base) {
+        return small;
     }
+    if let Some(paused) = paused(invoice, pauses, &base) {
+        return paused;
+    }
+    let ladder = terms.ladder;
+    match ladder.iter().rposition(|s| days >= i64::from(s.days)) {
+        None => current(invoice, ladder, terms.explain, base),
+        Some(index) => on_stage(account, invoice, index, terms, base),
+    }
+}
+
+/// The assessment of a disputed invoice, if it is one.
+fn disputed(invoice: &OpenInvoice, base: &InvoiceAssessment) -> Option<InvoiceAssessment> {
+    let dispute = invoice.dispute.as_ref()?;
+    Some(InvoiceAssessment {
+        status: Status::Disputed,
+        label: "disputed".into(),
+        why: format!(
+            "disputed since {}: {}; off the ladder until resolved",
+            dispute.opened_on, dispute.reason
+        ),
+        ..base.clone()
+    })
+}
+
+/// The assessment of an invoice whose open balance is below the policy's
+/// minimum, if it is one.
+fn below_minimum(
+    invoice: &OpenInvoice,
+    policy: &Policy,
+    base: &InvoiceAssessment,
+) -> Option<InvoiceAssessment> {
+    if invoice.open >= policy.min_balance {
+        return None;
+    }
+    Some(InvoiceAssessment {
+        status: Status::BelowMinimum,
+        label: "below_minimum".into(),
+        why: format!(
+            "open {} {} is below the minimum {}: not chased",
+            plain_amount(invoice.open, invoice.currency),
+            invoice.currency,
+            policy.min_balance
+        ),
+        ..base.clone()
+    })
+}
+
+/// The assessment of an invoice paused by a plan on track or, failing that,
+/// a pending promise, if one covers it.
+fn paused(
+    invoice: &OpenInvoice,
+    pauses: &Pauses,
+    base: &InvoiceAssessment,
+) -> Option<InvoiceAssessment> {
+    let days = base.days_overdue;
     if let Some((_, plan_id)) = pauses.planned.iter().find(|(id, _)| *id == invoice.id) {
-        return InvoiceAssessment {
+        return Some(InvoiceAssessment {
             status: Status::InPlan { plan_id: *plan_id },
             label: "in_plan".into(),
             why: format!(
                 "{}; in a payment plan on track: chasing paused",
                 due_phrase(invoice, days)
             ),
-            charges,
-            ..base
-        };
+            ..base.clone()
+        });
     }
-    if let Some((_, promise_id, until)) =
-        pauses.promised.iter().find(|(id, _, _)| *id == invoice.id)
-    {
-        return InvoiceAssessment {
-            status: Status::Promised {
-                promise_id: *promise_id,
-            },
-            label: "promised".into(),
-            why: format!(
-                "{}; payment promised, chasing paused until {until}",
-                due_phrase(invoice, days)
-            ),
-            charges,
-            ..base
-        };
+    let (_, promise_id, until) = pauses
+        .promised
+        .iter()
+        .find(|(id, _, _)| *id == invoice.id)?;
+    Some(InvoiceAssessment {
+        status: Status::Promised {
+            promise_id: *promise_id,
+        },
+        label: "promised".into(),
+        why: format!(
+            "{}; payment promised, chasing paused until {until}",
+            due_phrase(invoice, days)
+        ),
+        ..base.clone()
+    })
+}
+
+/// The assessment of an invoice not yet at any stage, naming the next one
+/// when everything is explained.
+fn current(
+    invoice: &OpenInvoice,
+    ladder: &[Stage],
+    explain: Explain,
+    base: InvoiceAssessment,
+) -> InvoiceAssessment {
+    if explain != Explain::All {
+        return base;
     }
-    let full = explain == Explain::All;
-    let Some(index) = ladder.iter().rposition(|s| days >= i64::from(s.days)) else {
-        if !full {
-            return InvoiceAssessment { charges, ..base };
-        }
-        let next = super::advice::next_step(invoice, &Status::Current, ladder)
-            .map(|n| format!(" ({} from {})", n.stage.id, n.on))
-            .unwrap_or_default();
-        return InvoiceAssessment {
-            why: format!("{}: current{next}", due_phrase(invoice, days)),
-            charges,
-            ..base
-        };
-    };
+    let next = super::advice::next_step(invoice, &Status::Current, ladder)
+        .map(|n| format!(" ({} from {})", n.stage.id, n.on))
+        .unwrap_or_default();
+    InvoiceAssessment {
+        why: format!("{}: current{next}", due_phrase(invoice, base.days_overdue)),
+        ..base
+    }
+}
+
+/// The assessment of an invoice at the ladder's stage `index`: whether its
+/// action is still due, and why, with what the earlier stages saw.
+fn on_stage(
+    account: &Account,
+    invoice: &OpenInvoice,
+    index: usize,
+    terms: &Assessing<'_>,
+    base: InvoiceAssessment,
+) -> InvoiceAssessment {
+    let ladder = terms.ladder;
+    let days = base.days_overdue;
     let stage = &ladder[index];
     let done = done_on(account, invoice, stage, ladder);
-    if !full && done.is_some() {
+    if terms.explain != Explain::All && done.is_some() {
         return InvoiceAssessment {
             status: Status::Stage(index),
             label: stage.id.clone(),
-            charges,
             ..base
         };
     }
@@ -377,7 +432,6 @@ fn assess_invoice(
         status: Status::Stage(index),
         label: stage.id.clone(),
         action_due: done.is_none() && !window_passed,
-        charges,
         why,
         ..base
     }
@@ -510,68 +564,4 @@ fn history(
         parts.push(format!("skipped: {}", skipped.join(", ")));
     }
     parts.join(", ")
-}
-
-/// The full trace of one invoice: every rung of the ladder with its trigger
-/// date and what the log shows, then what pauses or measures apply.
-pub fn trace(
-    account: &Account,
-    invoice_id: InvoiceId,
-    policy: &Policy,
-    as_of: NaiveDate,
-) -> Vec<String> {
-    let Some(invoice) = account.invoices.iter().find(|i| i.id == invoice_id) else {
-        return vec!["not open: nothing to chase".into()];
-    };
-    let assessed = evaluate_account(account, policy, as_of);
-    let mut lines = Vec::new();
-    if let Some(a) = assessed
-        .invoices
-        .iter()
-        .find(|a| a.invoice_id == invoice_id)
-    {
-        lines.push(format!("status: {} ({})", a.label, a.why));
-        if !a.charges.total().is_zero() {
-            lines.push(format!(
-                "charges: interest {}, compensation {}, penalty {} ({})",
-                a.charges.interest,
-                a.charges.compensation,
-                a.charges.penalty,
-                policy.terms.describe()
-            ));
-        }
-    }
-    let profile = account.profile.as_deref();
-    lines.push(format!("ladder ({}):", profile.unwrap_or("default")));
-    let days = days_overdue(invoice.due_date, as_of);
-    for stage in policy.ladder(profile) {
-        let trigger = trigger_date(invoice, stage);
-        let state = if days < i64::from(stage.days) {
-            "not reached".to_string()
-        } else {
-            match done_on(account, invoice, stage, policy.ladder(profile)) {
-                Some(on) => format!("reached, done {on}"),
-                None => "reached, not done".to_string(),
-            }
-        };
-        lines.push(format!(
-            "  {:<20} {:>+4} days  from {trigger}  {state}",
-            stage.id, stage.days
-        ));
-    }
-    for (id, state) in &assessed.promises {
-        lines.push(format!("promise #{id}: {state}"));
-    }
-    for (id, state) in &assessed.plans {
-        lines.push(format!("plan #{id}: {state}"));
-    }
-    for m in &assessed.measures {
-        lines.push(format!(
-            "measure {} since {}: {}",
-            m.measure.as_str(),
-            m.since,
-            m.why
-        ));
-    }
-    lines
 }

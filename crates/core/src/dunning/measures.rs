@@ -93,6 +93,16 @@ fn stage_trigger(
         .min_by_key(|t| t.on)
 }
 
+/// What the measures of one account are decided from.
+struct Deciding<'a> {
+    account: &'a Account,
+    assessed: &'a [InvoiceAssessment],
+    policy: &'a Policy,
+    as_of: NaiveDate,
+    /// Balances that keep a measure in force.
+    owed: Vec<(&'a OpenInvoice, &'a InvoiceAssessment)>,
+}
+
 /// Measures in force on `as_of`, and the changes to record.
 pub(super) fn measures_for(
     account: &Account,
@@ -101,10 +111,48 @@ pub(super) fn measures_for(
     policy: &Policy,
     as_of: NaiveDate,
 ) -> (Vec<ActiveMeasure>, Vec<MeasureChange>) {
-    let ladder = policy.ladder(account.profile.as_deref());
-    // Balances that keep a measure in force: paused invoices still count
-    // here (a plan does not pay the debt), disputed ones and crumbs do not.
-    let owed: Vec<(&OpenInvoice, &InvoiceAssessment)> = account
+    let deciding = Deciding {
+        account,
+        assessed,
+        policy,
+        as_of,
+        owed: owed(account, assessed, policy),
+    };
+    let overdue_remains = deciding.owed.iter().any(|(_, a)| a.days_overdue > 0);
+    let balance_remains = !deciding.owed.is_empty();
+    let mut active = Vec::new();
+    let mut changes = Vec::new();
+
+    let state = Sticky {
+        measure: Measure::StopSupply,
+        trigger: deciding.ladder_trigger(StageAction::StopSupply),
+        remains: overdue_remains,
+        lifts_when: "no overdue balance remains",
+    };
+    state.apply(account, as_of, (&mut active, &mut changes));
+
+    let state = Sticky {
+        measure: Measure::CashOnly,
+        trigger: deciding.cash_only_trigger(promises),
+        remains: balance_remains,
+        lifts_when: "the whole balance is paid",
+    };
+    state.apply(account, as_of, (&mut active, &mut changes));
+
+    active.extend(hold(account, as_of));
+    active.extend(deciding.over_limit());
+    active.extend(probation(account, policy, as_of));
+    (active, changes)
+}
+
+/// Balances that keep a measure in force: paused invoices still count here
+/// (a plan does not pay the debt), disputed ones and crumbs do not.
+fn owed<'a>(
+    account: &'a Account,
+    assessed: &'a [InvoiceAssessment],
+    policy: &Policy,
+) -> Vec<(&'a OpenInvoice, &'a InvoiceAssessment)> {
+    account
         .invoices
         .iter()
         .filter_map(|i| {
@@ -114,107 +162,105 @@ pub(super) fn measures_for(
                 .map(|a| (i, a))
         })
         .filter(|(i, a)| i.open >= policy.min_balance && a.status != Status::Disputed)
-        .collect();
-    let overdue_remains = owed.iter().any(|(_, a)| a.days_overdue > 0);
-    let balance_remains = !owed.is_empty();
-    let mut active = Vec::new();
-    let mut changes = Vec::new();
+        .collect()
+}
 
-    let stop = ladder.iter().find(|s| s.action == StageAction::StopSupply);
-    let stop_trigger = stop.and_then(|s| stage_trigger(account, assessed, s, policy));
-    let state = Sticky {
-        measure: Measure::StopSupply,
-        trigger: stop_trigger,
-        remains: overdue_remains,
-        lifts_when: "no overdue balance remains",
-    };
-    state.apply(account, as_of, (&mut active, &mut changes));
+impl Deciding<'_> {
+    /// The earliest trigger of the customer's ladder stage with this action,
+    /// if the ladder has one.
+    fn ladder_trigger(&self, action: StageAction) -> Option<Trigger> {
+        let ladder = self.policy.ladder(self.account.profile.as_deref());
+        let stage = ladder.iter().find(|s| s.action == action)?;
+        stage_trigger(self.account, self.assessed, stage, self.policy)
+    }
 
-    let cash = ladder.iter().find(|s| s.action == StageAction::CashOnly);
-    let mut cash_trigger = cash.and_then(|s| stage_trigger(account, assessed, s, policy));
-    let lifted_on = last_event(&account.measure_events, Measure::CashOnly)
-        .filter(|e| !e.start)
-        .map(|e| e.effective_on);
-    for (id, state) in promises {
-        let PromiseState::Broken { on, received } = state else {
-            continue;
-        };
-        let Some(promise) = account.promises.iter().find(|p| p.id == *id) else {
-            continue;
-        };
-        // A broken promise counts while an invoice it covered is still owed
-        // and undisputed, and only once: a lift after it settles it.
-        let still_owed = covered(
-            &promise.invoices,
-            promise.currency,
-            promise.made_on,
-            &account.invoices,
-        )
-        .iter()
-        .any(|c| owed.iter().any(|(i, _)| i.id == *c));
-        if *on <= as_of
-            && still_owed
-            && lifted_on.is_none_or(|lifted| lifted < *on)
-            && cash_trigger.as_ref().is_none_or(|t| *on < t.on)
-        {
-            cash_trigger = Some(Trigger {
-                on: *on,
-                why: format!("promise #{id} broken on {on} (received {received})"),
-                invoice_id: None,
-            });
+    /// What starts cash only: its ladder stage, or an earlier broken promise.
+    fn cash_only_trigger(&self, promises: &[(i64, PromiseState)]) -> Option<Trigger> {
+        let account = self.account;
+        let mut cash_trigger = self.ladder_trigger(StageAction::CashOnly);
+        let lifted_on = last_event(&account.measure_events, Measure::CashOnly)
+            .filter(|e| !e.start)
+            .map(|e| e.effective_on);
+        for (id, state) in promises {
+            let PromiseState::Broken { on, received } = state else {
+                continue;
+            };
+            let Some(promise) = account.promises.iter().find(|p| p.id == *id) else {
+                continue;
+            };
+            // A broken promise counts while an invoice it covered is still
+            // owed and undisputed, and only once: a lift after it settles it.
+            let still_owed = covered(
+                &promise.invoices,
+                promise.currency,
+                promise.made_on,
+                &account.invoices,
+            )
+            .iter()
+            .any(|c| self.owed.iter().any(|(i, _)| i.id == *c));
+            if *on <= self.as_of
+                && still_owed
+                && lifted_on.is_none_or(|lifted| lifted < *on)
+                && cash_trigger.as_ref().is_none_or(|t| *on < t.on)
+            {
+                cash_trigger = Some(Trigger {
+                    on: *on,
+                    why: format!("promise #{id} broken on {on} (received {received})"),
+                    invoice_id: None,
+                });
+            }
         }
+        cash_trigger
     }
-    let state = Sticky {
-        measure: Measure::CashOnly,
-        trigger: cash_trigger,
-        remains: balance_remains,
-        lifts_when: "the whole balance is paid",
-    };
-    state.apply(account, as_of, (&mut active, &mut changes));
 
-    if let Some(hold) = &account.hold
-        && hold.started_on <= as_of
-    {
-        active.push(ActiveMeasure {
-            measure: Measure::Hold,
-            since: hold.started_on,
-            why: format!("put on hold by hand: {}", hold.reason),
-        });
-    }
-    if let Some(limit) = account.credit_limit {
-        let open: Decimal = owed
+    /// Over limit, when the owed balance in the limit's currency exceeds it.
+    fn over_limit(&self) -> Option<ActiveMeasure> {
+        let limit = self.account.credit_limit?;
+        let open: Decimal = self
+            .owed
             .iter()
             .filter(|(i, _)| i.currency == limit.currency)
             .map(|(i, _)| i.open)
             .sum();
-        if open > limit.amount {
-            active.push(ActiveMeasure {
-                measure: Measure::OverLimit,
-                since: as_of,
-                why: format!(
-                    "open {} {} exceeds the credit limit {}",
-                    plain_amount(open, limit.currency),
-                    limit.currency,
-                    plain_amount(limit.amount, limit.currency)
-                ),
-            });
-        }
+        (open > limit.amount).then(|| ActiveMeasure {
+            measure: Measure::OverLimit,
+            since: self.as_of,
+            why: format!(
+                "open {} {} exceeds the credit limit {}",
+                plain_amount(open, limit.currency),
+                limit.currency,
+                plain_amount(limit.amount, limit.currency)
+            ),
+        })
     }
+}
+
+/// The hold put on by hand, once it has started.
+fn hold(account: &Account, as_of: NaiveDate) -> Option<ActiveMeasure> {
+    let hold = account.hold.as_ref().filter(|h| h.started_on <= as_of)?;
+    Some(ActiveMeasure {
+        measure: Measure::Hold,
+        since: hold.started_on,
+        why: format!("put on hold by hand: {}", hold.reason),
+    })
+}
+
+/// Probation, while a new customer is within the policy's first months.
+fn probation(account: &Account, policy: &Policy, as_of: NaiveDate) -> Option<ActiveMeasure> {
     let probation_ends = account
         .created_on
         .checked_add_months(Months::new(policy.probation_months))
         .unwrap_or(NaiveDate::MAX);
-    if policy.probation_months > 0 && as_of < probation_ends && account.created_on <= as_of {
-        active.push(ActiveMeasure {
-            measure: Measure::Probation,
-            since: account.created_on,
-            why: format!(
-                "new customer since {}, on probation until {probation_ends}",
-                account.created_on
-            ),
-        });
-    }
-    (active, changes)
+    let on_probation =
+        policy.probation_months > 0 && as_of < probation_ends && account.created_on <= as_of;
+    on_probation.then(|| ActiveMeasure {
+        measure: Measure::Probation,
+        since: account.created_on,
+        why: format!(
+            "new customer since {}, on probation until {probation_ends}",
+            account.created_on
+        ),
+    })
 }
 
 /// A measure that starts on a trigger and stays until `remains` is false.
