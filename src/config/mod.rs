@@ -285,34 +285,47 @@ impl Config {
 
     /// Checks the values that types alone cannot.
     pub fn validate(self, origin: Origin) -> Result<Loaded, ConfigError> {
-        let invalid = |key: &str, message: String| ConfigError::Invalid {
+        let invalid = |(key, message): Problem| ConfigError::Invalid {
             origin: origin.to_string(),
-            key: key.to_string(),
+            key,
             message,
         };
-        let buckets =
-            Buckets::new(self.aging.buckets.clone()).map_err(|m| invalid("aging.buckets", m))?;
+        let buckets = Buckets::new(self.aging.buckets.clone())
+            .map_err(|m| invalid(problem("aging.buckets", m)))?;
+        self.check_ladder().map_err(invalid)?;
+        self.check_limits().map_err(invalid)?;
+        self.check_ranges().map_err(invalid)?;
+        Ok(Loaded {
+            config: self,
+            origin,
+            buckets,
+        })
+    }
+
+    /// The minimum balance, the import profiles, and the ladder's stages:
+    /// ids well formed and unique, in order of days.
+    fn check_ladder(&self) -> Result<(), Problem> {
         if self.dunning.min_balance < Decimal::ZERO {
-            return Err(invalid(
+            return Err(problem(
                 "dunning.min_balance",
                 "must not be negative".into(),
             ));
         }
         for name in self.import.profiles.keys() {
             crate::import::Profile::resolve(name, &self.import.profiles)
-                .map_err(|m| invalid(&format!("import.profiles.{name}"), m))?;
+                .map_err(|m| problem(&format!("import.profiles.{name}"), m))?;
         }
         let mut seen = std::collections::BTreeSet::new();
         let mut previous: Option<&StageSpec> = None;
         for stage in &self.dunning.stage {
             if !is_identifier(&stage.id) {
-                return Err(invalid(
+                return Err(problem(
                     "dunning.stage.id",
                     format!("'{}' must be lowercase letters, digits and _", stage.id),
                 ));
             }
             if !seen.insert(stage.id.as_str()) {
-                return Err(invalid(
+                return Err(problem(
                     "dunning.stage.id",
                     format!("stage '{}' appears twice", stage.id),
                 ));
@@ -320,7 +333,7 @@ impl Config {
             if let Some(prev) = previous
                 && stage.days < prev.days
             {
-                return Err(invalid(
+                return Err(problem(
                     "dunning.stage.days",
                     format!(
                         "stage '{}' ({} days) comes before '{}' ({} days); stages go in order of days",
@@ -330,6 +343,11 @@ impl Config {
             }
             previous = Some(stage);
         }
+        Ok(())
+    }
+
+    /// Rates, amounts and day counts within plausible bounds.
+    fn check_limits(&self) -> Result<(), Problem> {
         for (key, value) in [
             ("terms.interest_rate", self.terms.interest_rate),
             ("terms.reference_rate", self.terms.reference_rate),
@@ -337,7 +355,7 @@ impl Config {
             ("terms.weekly_penalty", self.terms.weekly_penalty),
         ] {
             if value < Decimal::ZERO {
-                return Err(invalid(key, format!("{value} must not be negative")));
+                return Err(problem(key, format!("{value} must not be negative")));
             }
         }
         for (key, value) in [
@@ -355,20 +373,20 @@ impl Config {
             ),
         ] {
             if value > 3650 {
-                return Err(invalid(
+                return Err(problem(
                     key,
                     format!("{value} days is too long; expected at most 3650"),
                 ));
             }
         }
         if self.notify.deadline_days > 365 {
-            return Err(invalid(
+            return Err(problem(
                 "notify.deadline_days",
                 "expected at most 365".into(),
             ));
         }
         if self.dunning.slow_payer_sample > 1000 {
-            return Err(invalid(
+            return Err(problem(
                 "dunning.slow_payer_sample",
                 "expected at most 1000".into(),
             ));
@@ -378,7 +396,7 @@ impl Config {
             ("terms.reference_rate", self.terms.reference_rate),
         ] {
             if value > Decimal::ONE_HUNDRED {
-                return Err(invalid(
+                return Err(problem(
                     key,
                     format!("{value}% a year is not a plausible rate; expected at most 100"),
                 ));
@@ -390,15 +408,23 @@ impl Config {
             ("dunning.min_balance", self.dunning.min_balance),
         ] {
             if value > Decimal::from(1_000_000_000) {
-                return Err(invalid(
+                return Err(problem(
                     key,
                     format!("{value} is too large; expected at most 1000000000"),
                 ));
             }
         }
+        Ok(())
+    }
+
+    /// Stage days, profile overrides, probation and the slow-payer sample
+    /// within range; profiles name only stages of the ladder.
+    fn check_ranges(&self) -> Result<(), Problem> {
+        let seen: std::collections::BTreeSet<&str> =
+            self.dunning.stage.iter().map(|s| s.id.as_str()).collect();
         for stage in &self.dunning.stage {
             if stage.days.abs() > 3650 {
-                return Err(invalid(
+                return Err(problem(
                     "dunning.stage.days",
                     format!(
                         "stage '{}' at {} days; expected -3650 to 3650",
@@ -409,20 +435,20 @@ impl Config {
         }
         for (profile, overrides) in &self.dunning.profiles {
             if let Some((id, days)) = overrides.iter().find(|(_, d)| d.abs() > 3650) {
-                return Err(invalid(
+                return Err(problem(
                     &format!("dunning.profiles.{profile}.{id}"),
                     format!("{days} days; expected -3650 to 3650"),
                 ));
             }
         }
         if self.credit.probation_months > 1200 {
-            return Err(invalid(
+            return Err(problem(
                 "credit.probation_months",
                 "expected at most 1200".into(),
             ));
         }
         if self.dunning.slow_payer_sample == 0 {
-            return Err(invalid(
+            return Err(problem(
                 "dunning.slow_payer_sample",
                 "must be at least 1".into(),
             ));
@@ -430,19 +456,22 @@ impl Config {
         for (profile, overrides) in &self.dunning.profiles {
             for id in overrides.keys() {
                 if !seen.contains(id.as_str()) {
-                    return Err(invalid(
+                    return Err(problem(
                         &format!("dunning.profiles.{profile}.{id}"),
                         format!("no stage '{id}' in the ladder"),
                     ));
                 }
             }
         }
-        Ok(Loaded {
-            config: self,
-            origin,
-            buckets,
-        })
+        Ok(())
     }
+}
+
+/// A bad value: its dotted key and what is wrong.
+type Problem = (String, String);
+
+fn problem(key: &str, message: String) -> Problem {
+    (key.to_string(), message)
 }
 
 fn is_identifier(text: &str) -> bool {
