@@ -7,8 +7,8 @@ use super::measures::{Before, in_account};
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result, input};
 use crate::store::{NewActivity, NewPlan, NewPromise, Store};
 use dun_core::dunning::{ActivityKind, Status, evaluate_account};
-use dun_core::ledger::{CustomerId, InvoiceId};
-use dun_core::money::Money;
+use dun_core::ledger::{CustomerId, DocumentKind, Invoice, InvoiceId};
+use dun_core::money::{Currency, Money};
 
 /// Which ladder stage a follow-up performs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -90,14 +90,15 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         ));
     }
     let customer = input::customer(store, None, &req.customer)?;
-    let invoices = invoice_ids(store, customer.id, &req.invoices)?;
+    let named = named_invoices(store, customer.id, &req.invoices)?;
+    let invoices: Vec<InvoiceId> = named.iter().map(|i| i.id).collect();
     let promise = match &req.promise {
         Some(terms) => Some(promise_of(
             ctx,
             customer.id,
             terms,
             (Field::PromiseDate, Field::PromiseAmount),
-            &invoices,
+            &named,
         )?),
         None => None,
     };
@@ -171,13 +172,13 @@ pub fn make_promise(
     req: &MakePromise,
 ) -> Result<(String, Money)> {
     let customer = input::customer(store, None, &req.customer)?;
-    let invoices = invoice_ids(store, customer.id, &req.invoices)?;
+    let named = named_invoices(store, customer.id, &req.invoices)?;
     let mut promise = promise_of(
         ctx,
         customer.id,
         &req.terms,
         (Field::Date, Field::Amount),
-        &invoices,
+        &named,
     )?;
     promise.note = input::text(Field::Note, &req.note)?;
     in_account(store, ctx, customer.id, Before::On(promise.made_on), |tx| {
@@ -192,7 +193,7 @@ fn promise_of(
     customer_id: CustomerId,
     terms: &PromiseTerms,
     (date_field, amount_field): (Field, Field),
-    invoices: &[InvoiceId],
+    invoices: &[Invoice],
 ) -> Result<NewPromise> {
     let money = input::positive_money(ctx, amount_field, &terms.amount, &terms.currency)?;
     if terms.date < ctx.as_of {
@@ -211,7 +212,7 @@ fn promise_of(
         amount: money.amount,
         currency: money.currency,
         note: None,
-        invoices: invoices.to_vec(),
+        invoices: covered_ids(invoices, money.currency)?,
     })
 }
 
@@ -241,7 +242,10 @@ pub fn make_plan(store: &mut Store, ctx: &Context, req: &MakePlan) -> Result<(St
     check_instalments(&instalments, ctx.as_of)?;
     let note = input::text(Field::Note, &req.note)?;
     let customer = input::customer(store, None, &req.customer)?;
-    let invoices = invoice_ids(store, customer.id, &req.invoices)?;
+    let invoices = covered_ids(
+        &named_invoices(store, customer.id, &req.invoices)?,
+        currency,
+    )?;
     let total: Decimal = instalments.iter().map(|(_, a)| *a).sum();
     let plan = NewPlan {
         customer_id: customer.id,
@@ -280,13 +284,13 @@ fn check_instalments(instalments: &[(NaiveDate, Decimal)], agreed: NaiveDate) ->
     Ok(())
 }
 
-/// The ids of the invoices named, each once; each must be the customer's.
-fn invoice_ids(
+/// The invoices named, each once; each must be the customer's.
+fn named_invoices(
     store: &Store,
     customer_id: CustomerId,
     invoices: &[InvoiceRef],
-) -> Result<Vec<InvoiceId>> {
-    let mut ids = Vec::new();
+) -> Result<Vec<Invoice>> {
+    let mut named: Vec<Invoice> = Vec::new();
     for reference in invoices {
         let invoice = input::invoice(store, Some(Field::Invoice), reference)?;
         if invoice.customer_id != customer_id {
@@ -295,11 +299,38 @@ fn invoice_ids(
                 format!("invoice {} belongs to another customer", invoice.number),
             ));
         }
-        if !ids.contains(&invoice.id) {
-            ids.push(invoice.id);
+        if !named.iter().any(|n| n.id == invoice.id) {
+            named.push(invoice);
         }
     }
-    Ok(ids)
+    Ok(named)
+}
+
+/// The ids of invoices a promise or plan in `currency` can cover: invoices,
+/// not credit notes, in that currency.
+fn covered_ids(invoices: &[Invoice], currency: Currency) -> Result<Vec<InvoiceId>> {
+    invoices
+        .iter()
+        .map(|invoice| {
+            let number = &invoice.number;
+            if invoice.kind != DocumentKind::Invoice {
+                return Err(OpError::invalid(
+                    Field::Invoice,
+                    format!("{number} is a credit note, not an invoice"),
+                ));
+            }
+            if invoice.currency != currency {
+                return Err(OpError::invalid(
+                    Field::Invoice,
+                    format!(
+                        "invoice {number} is in {}, not {currency}",
+                        invoice.currency
+                    ),
+                ));
+            }
+            Ok(invoice.id)
+        })
+        .collect()
 }
 
 /// A follow-up whose stage is to be found.

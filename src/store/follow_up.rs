@@ -87,7 +87,6 @@ impl Tx<'_> {
             minors.push((*date, rows::minor(*amount, plan.currency)?));
         }
         let tx = self.sql();
-        check_invoices(tx, plan.customer_id, plan.currency, &plan.invoices)?;
         tx.execute(
                 "INSERT INTO plan (customer_id, created_on, currency, note, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![plan.customer_id, iso(plan.created_on), plan.currency.as_str(), plan.note, now_stamp()],
@@ -251,7 +250,6 @@ impl Tx<'_> {
 
 fn insert_promise(tx: &Transaction<'_>, promise: &NewPromise) -> Result<i64> {
     let minor = rows::minor(promise.amount, promise.currency)?;
-    check_invoices(tx, promise.customer_id, promise.currency, &promise.invoices)?;
     tx.execute(
         "INSERT INTO promise (customer_id, made_on, promised_on, amount_minor, currency, note, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -288,40 +286,6 @@ fn open_dispute_of(conn: &Connection, invoice_id: InvoiceId) -> Result<Option<(i
     found.map(|(id, on)| Ok((id, rows::date(&on)?))).transpose()
 }
 
-/// Refuses invoices that are not the customer's or not in the currency.
-fn check_invoices(
-    conn: &Connection,
-    customer_id: CustomerId,
-    currency: Currency,
-    invoices: &[InvoiceId],
-) -> Result<()> {
-    for id in invoices {
-        let (number, owner, cur, kind): (String, i64, String, String) = conn
-            .query_row(
-                "SELECT number, customer_id, currency, kind FROM invoice WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .context("cannot read the invoice")?;
-        if kind != "invoice" {
-            return Err(StoreError::Refused(format!(
-                "{number} is a credit note, not an invoice"
-            )));
-        }
-        if owner != customer_id {
-            return Err(StoreError::Refused(format!(
-                "invoice {number} belongs to another customer"
-            )));
-        }
-        if cur != currency.as_str() {
-            return Err(StoreError::Refused(format!(
-                "invoice {number} is in {cur}, not {currency}"
-            )));
-        }
-    }
-    Ok(())
-}
-
 fn link(tx: &Transaction<'_>, sql: &str, owner: i64, invoices: &[InvoiceId]) -> Result<()> {
     let mut stmt = tx.prepare_cached(sql).context("cannot link invoices")?;
     for invoice in invoices {
@@ -332,7 +296,6 @@ fn link(tx: &Transaction<'_>, sql: &str, owner: i64, invoices: &[InvoiceId]) -> 
 }
 
 pub(crate) fn insert_activity(tx: &Transaction<'_>, a: &NewActivity) -> Result<i64> {
-    check_invoices_of(tx, a.customer_id, &a.invoices)?;
     tx.prepare_cached(
         "INSERT INTO activity (customer_id, occurred_on, kind, stage, outcome, note, next_on, recorded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -358,26 +321,4 @@ pub(crate) fn insert_activity(tx: &Transaction<'_>, a: &NewActivity) -> Result<i
         &a.invoices,
     )?;
     Ok(id)
-}
-
-fn check_invoices_of(
-    conn: &Connection,
-    customer_id: CustomerId,
-    invoices: &[InvoiceId],
-) -> Result<()> {
-    for id in invoices {
-        let (number, owner): (String, i64) = conn
-            .query_row(
-                "SELECT number, customer_id FROM invoice WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .context("cannot read the invoice")?;
-        if owner != customer_id {
-            return Err(StoreError::Refused(format!(
-                "invoice {number} belongs to another customer"
-            )));
-        }
-    }
-    Ok(())
 }

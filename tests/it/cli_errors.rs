@@ -291,6 +291,21 @@ fn cases() -> Vec<(Vec<&'static str>, Vec<&'static str>)> {
             vec!["missing", "--date"],
         ),
         (
+            vec![
+                "promise",
+                "ACME",
+                "--date",
+                "2026-12-01",
+                "--amount",
+                "5",
+                "--currency",
+                "USD",
+                "--invoice",
+                "INV-1",
+            ],
+            vec!["--invoice", "INV-1 is in EUR, not USD"],
+        ),
+        (
             vec!["plan", "ACME", "--instalment", "2026-12-01"],
             vec!["--instalment", "DATE:AMOUNT"],
         ),
