@@ -203,7 +203,12 @@ fn apply_terms(session: &Session, customer: &mut Customer, f: &CustomerFields) -
         customer.credit_limit = if limit.trim().is_empty() {
             None
         } else {
-            let money = session.money("credit-limit", limit, f.currency.as_deref())?;
+            let money = crate::ops::input::money(
+                &session.ops(),
+                crate::ops::Field::CreditLimit,
+                limit,
+                f.currency.as_deref().unwrap_or_default(),
+            )?;
             if money.amount.is_sign_negative() {
                 bail!("--credit-limit must not be negative");
             }

@@ -18,12 +18,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, Result, bail};
 use chrono::NaiveDate;
 use clap::CommandFactory;
-use rust_decimal::Decimal;
 
 use crate::cli::{Cli, Command, ConfigCommand};
 use crate::config::{self, Loaded, Origin};
 use crate::store::Store;
-use dun_core::money::{Currency, Money};
 
 /// Everything a command needs besides its own arguments.
 #[derive(Debug)]
@@ -81,33 +79,6 @@ impl Session {
         code.map(|code| store.customer_by_code(code).map(|c| c.id))
             .transpose()
             .context("--customer")
-    }
-
-    /// Parses an amount typed in the configured locale's style.
-    fn amount(&self, flag: &str, text: &str) -> Result<Decimal> {
-        self.config
-            .config
-            .locale
-            .parse_amount(text)
-            .with_context(|| format!("--{flag}"))
-    }
-
-    /// Parses `--currency`, defaulting to the configured currency.
-    fn currency(&self, text: Option<&str>) -> Result<Currency> {
-        match text {
-            Some(t) => t.parse().context("--currency"),
-            None => Ok(self.config.config.currency),
-        }
-    }
-
-    /// A positive amount in a currency, checked against its minor units.
-    fn money(&self, flag: &str, text: &str, currency: Option<&str>) -> Result<Money> {
-        let amount = self.amount(flag, text)?;
-        let currency = self.currency(currency)?;
-        currency
-            .to_minor(amount)
-            .with_context(|| format!("--{flag}"))?;
-        Ok(Money::new(amount, currency))
     }
 }
 

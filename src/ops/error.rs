@@ -43,6 +43,8 @@ pub enum Field {
     Instalment,
     /// The number of a new invoice.
     Number,
+    /// A customer's credit limit.
+    CreditLimit,
 }
 
 impl Field {
@@ -64,6 +66,7 @@ impl Field {
             Field::Reason => "--reason",
             Field::Instalment => "--instalment",
             Field::Number => "the invoice number",
+            Field::CreditLimit => "--credit-limit",
         }
     }
 
@@ -88,6 +91,7 @@ impl Field {
             Field::PromiseAmount => "Promise amount",
             Field::Instalment => "Instalment",
             Field::Number => "Number",
+            Field::CreditLimit => "Credit limit",
         }
     }
 }
