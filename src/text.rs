@@ -17,13 +17,21 @@ pub fn is_unsafe(c: char) -> bool {
 /// Refuses text typed for a field (a code, a name, a note) that holds
 /// control characters, naming the field.
 pub fn check_field(field: &str, text: &str) -> Result<(), String> {
-    match text.chars().find(|c| is_unsafe(*c)) {
-        Some(c) => Err(format!(
-            "{field} contains the control character U+{:04X}; expected plain text",
-            u32::from(c)
-        )),
+    match unsafe_char(text) {
+        Some(why) => Err(format!("{field} {why}")),
         None => Ok(()),
     }
+}
+
+/// What is wrong with text that holds an unsafe character ("contains the
+/// control character U+001B; expected plain text"), if anything is.
+pub fn unsafe_char(text: &str) -> Option<String> {
+    text.chars().find(|c| is_unsafe(*c)).map(|c| {
+        format!(
+            "contains the control character U+{:04X}; expected plain text",
+            u32::from(c)
+        )
+    })
 }
 
 /// Replaces every unsafe character with a visible escape such as `\x1b`,

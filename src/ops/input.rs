@@ -7,7 +7,7 @@ use rust_decimal::Decimal;
 
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result};
 use crate::store::{Store, StoreError};
-use crate::text::is_unsafe;
+use crate::text::unsafe_char;
 use dun_core::dunning::ActivityKind;
 use dun_core::ledger::{Customer, Invoice};
 use dun_core::money::{Currency, Money};
@@ -67,14 +67,8 @@ pub fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
 /// Optional free text, trimmed: empty is none; control characters refused.
 pub fn text(field: Field, value: &str) -> Result<Option<String>> {
     let trimmed = value.trim();
-    if let Some(c) = trimmed.chars().find(|c| is_unsafe(*c)) {
-        return Err(OpError::invalid(
-            field,
-            format!(
-                "contains the control character U+{:04X}; expected plain text",
-                u32::from(c)
-            ),
-        ));
+    if let Some(why) = unsafe_char(trimmed) {
+        return Err(OpError::invalid(field, why));
     }
     Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
 }
