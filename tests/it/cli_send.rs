@@ -6,76 +6,15 @@
 
 use crate::common;
 
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
+use common::smtp::{free_port, mail_config, smtp_server};
 use common::{Ledger, LedgerBuilder};
 use mail_parser::MessageParser;
-use mailin_embedded::{Handler, Response, Server, response};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-#[derive(Debug, Clone, Default)]
-struct Received {
-    to: Vec<String>,
-    data: Vec<u8>,
-}
-
-#[derive(Clone, Default)]
-struct Catcher {
-    mails: Arc<Mutex<Vec<Received>>>,
-    current: Received,
-}
-
-impl Handler for Catcher {
-    fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
-        self.current = Received {
-            to: to.to_vec(),
-            data: Vec::new(),
-        };
-        response::OK
-    }
-
-    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.data.extend_from_slice(buf);
-        Ok(())
-    }
-
-    fn data_end(&mut self) -> Response {
-        self.mails
-            .lock()
-            .unwrap()
-            .push(std::mem::take(&mut self.current));
-        response::OK
-    }
-}
-
-/// An SMTP server on a free port of 127.0.0.1, serving until the test ends.
-fn smtp_server() -> (u16, Arc<Mutex<Vec<Received>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let catcher = Catcher::default();
-    let mails = catcher.mails.clone();
-    let mut server = Server::new(catcher);
-    server.with_name("dun-test").with_tcp_listener(listener);
-    std::thread::spawn(move || {
-        let _ = server.serve();
-    });
-    (port, mails)
-}
-
 fn config(ledger: &Ledger, port: u16) -> std::path::PathBuf {
-    let path = ledger.dir.path().join("dun.toml");
-    std::fs::write(
-        &path,
-        format!(
-            "[company]\nname = \"Acme Supplies Ltd\"\nemail = \"accounts@acme.example\"\nphone = \"+44 20 7946 0000\"\n\
-             billing_contact = \"Jane Smith\"\niban = \"GB33BUKB20201555555555\"\n\
-             [smtp]\nhost = \"127.0.0.1\"\nport = {port}\ntls = \"none\"\nfrom = \"Acme Accounts <ar@acme.example>\"\n"
-        ),
-    )
-    .unwrap();
-    path
+    mail_config(ledger, port, "")
 }
 
 fn send(ledger: &Ledger, config: &std::path::Path) -> std::process::Output {
@@ -213,10 +152,7 @@ fn reminders_arrive_in_each_customers_language_and_are_sent_once() {
 
 #[test]
 fn with_the_server_down_send_fails_and_logs_nothing() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.local_addr().unwrap().port()
-    };
+    let port = free_port();
     let l = ledger();
     let before = l.dump();
     let out = send(&l, &config(&l, port));

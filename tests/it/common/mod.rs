@@ -12,6 +12,8 @@ use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use assert_cmd::Command;
 use tempfile::TempDir;
 
+pub mod smtp;
+
 /// The date every fixture is built as of, and [`Ledger::dun`]'s.
 pub const AS_OF: &str = "2026-11-22";
 
