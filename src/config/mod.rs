@@ -303,7 +303,7 @@ impl Config {
     }
 
     /// The minimum balance, the import profiles, and the ladder's stages:
-    /// ids well formed and unique, in order of days.
+    /// ids well formed and unique, templates known, in order of days.
     fn check_ladder(&self) -> Result<(), Problem> {
         if self.dunning.min_balance < Decimal::ZERO {
             return Err(problem(
@@ -330,6 +330,7 @@ impl Config {
                     format!("stage '{}' appears twice", stage.id),
                 ));
             }
+            check_template(stage)?;
             if let Some(prev) = previous
                 && stage.days < prev.days
             {
@@ -469,6 +470,25 @@ impl Config {
 
 /// A bad value: its dotted key and what is wrong.
 type Problem = (String, String);
+
+/// A stage's template, when it names one, is a message dun can write.
+fn check_template(stage: &StageSpec) -> Result<(), Problem> {
+    use crate::notify::ReminderKind;
+    match &stage.template {
+        Some(template) if ReminderKind::from_template(template).is_none() => {
+            let kinds: Vec<&str> = ReminderKind::ALL.iter().map(|k| k.name()).collect();
+            Err(problem(
+                "dunning.stage.template",
+                format!(
+                    "stage '{}': no template '{template}'; expected one of {}",
+                    stage.id,
+                    kinds.join(", ")
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
 
 fn problem(key: &str, message: String) -> Problem {
     (key.to_string(), message)

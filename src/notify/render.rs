@@ -8,6 +8,7 @@ use std::path::Path;
 use minijinja::Environment;
 use serde::Serialize;
 
+use dun_core::dunning::{StageAction, StageSpec};
 use dun_core::money::Locale;
 
 const PHRASES: &str = include_str!("phrases.toml");
@@ -53,6 +54,8 @@ pub enum ReminderKind {
     CashOnly,
     /// A formal demand letter.
     Letter,
+    /// The notice that the file goes to a collection agency.
+    Agency,
     /// A note to our sales rep.
     SalesRep,
     /// A payment-plan instalment was missed.
@@ -61,12 +64,13 @@ pub enum ReminderKind {
 
 impl ReminderKind {
     /// Every kind, for golden tests and `dun letter --stage`.
-    pub const ALL: [ReminderKind; 7] = [
+    pub const ALL: [ReminderKind; 8] = [
         ReminderKind::PreDue,
         ReminderKind::Overdue,
         ReminderKind::StopSupply,
         ReminderKind::CashOnly,
         ReminderKind::Letter,
+        ReminderKind::Agency,
         ReminderKind::SalesRep,
         ReminderKind::Instalment,
     ];
@@ -74,6 +78,26 @@ impl ReminderKind {
     /// The template name a stage's config gives (`pre_due`, `overdue`…).
     pub fn from_template(name: &str) -> Option<ReminderKind> {
         ReminderKind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// The message a stage renders: the template its config names, else
+    /// the one its action asks for. An email is the friendly reminder
+    /// before the due date and the overdue reminder after it; a call's
+    /// written record is the overdue reminder; a letter is the formal
+    /// notice; an agency stage is the notice of the hand-off.
+    pub fn for_stage(stage: &StageSpec) -> ReminderKind {
+        if let Some(kind) = stage.template.as_deref().and_then(Self::from_template) {
+            return kind;
+        }
+        match stage.action {
+            StageAction::Email if stage.days < 0 => ReminderKind::PreDue,
+            StageAction::Email | StageAction::Call => ReminderKind::Overdue,
+            StageAction::NotifySalesRep => ReminderKind::SalesRep,
+            StageAction::StopSupply => ReminderKind::StopSupply,
+            StageAction::CashOnly => ReminderKind::CashOnly,
+            StageAction::Letter => ReminderKind::Letter,
+            StageAction::Agency => ReminderKind::Agency,
+        }
     }
 
     /// The template name.
@@ -84,6 +108,7 @@ impl ReminderKind {
             ReminderKind::StopSupply => "stop_supply",
             ReminderKind::CashOnly => "cash_only",
             ReminderKind::Letter => "letter",
+            ReminderKind::Agency => "agency",
             ReminderKind::SalesRep => "sales_rep",
             ReminderKind::Instalment => "instalment",
         }

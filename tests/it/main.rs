@@ -15,6 +15,7 @@ mod cli_ledger;
 mod cli_send;
 mod import_properties;
 mod notify_golden;
+mod send_rules;
 mod store_properties;
 mod tui_e2e;
 mod tui_screens;

@@ -41,22 +41,20 @@ fn reader_locale(session: &Session, customer: &Customer, kind: ReminderKind) -> 
     }
 }
 
-/// The reminder a stage's template names; `None` for stages without one.
+/// The message an agenda item asks for: a stage's, or the missed
+/// instalment's; `None` for items of no stage (disputes, follow-ups).
 fn kind_of(session: &Session, item: &AgendaItem) -> Option<ReminderKind> {
     if item.kind == AgendaKind::MissedInstalment {
         return Some(ReminderKind::Instalment);
     }
-    let stage = session
-        .config
-        .config
-        .dunning
-        .stage
-        .iter()
-        .find(|s| s.id == item.stage)?;
-    stage
-        .template
-        .as_deref()
-        .and_then(ReminderKind::from_template)
+    stage_kind(session, &item.stage)
+}
+
+/// The message of the ladder's stage `id`, if the ladder has one.
+fn stage_kind(session: &Session, id: &str) -> Option<ReminderKind> {
+    let dunning = &session.config.config.dunning;
+    let stage = dunning.stage.iter().find(|s| s.id == id)?;
+    Some(ReminderKind::for_stage(stage))
 }
 
 fn write_out(out: &mut dyn Write, file: Option<&Path>, text: &str) -> Result<()> {
@@ -88,15 +86,17 @@ pub(super) fn letter(
         .find(|i| kind_of(session, i).is_some_and(|k| k != ReminderKind::SalesRep));
     let kind = match stage {
         Some(name) => ReminderKind::from_template(name)
-            .or_else(|| {
-                let stage = session.config.config.dunning.stage.iter().find(|s| s.id == name)?;
-                stage.template.as_deref().and_then(ReminderKind::from_template)
-            })
+            .or_else(|| stage_kind(session, name))
             .with_context(|| {
                 let kinds: Vec<&str> = ReminderKind::ALL.iter().map(|k| k.name()).collect();
-                format!("--stage: no letter for '{name}'; expected one of {} or a stage with a template", kinds.join(", "))
+                format!(
+                    "--stage: no letter for '{name}'; expected one of {} or a stage of the ladder",
+                    kinds.join(", ")
+                )
             })?,
-        None => due.and_then(|i| kind_of(session, i)).unwrap_or(ReminderKind::Overdue),
+        None => due
+            .and_then(|i| kind_of(session, i))
+            .unwrap_or(ReminderKind::Overdue),
     };
     let invoices: Vec<InvoiceId> = match (stage, due) {
         (None, Some(item)) => item.invoices.clone(),
