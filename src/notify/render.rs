@@ -166,7 +166,14 @@ pub struct ReminderContext {
     pub due: String,
     /// The invoices it is about.
     pub invoices: Vec<InvoiceLine>,
-    /// Open balance of those invoices.
+    /// Those of them past their due date.
+    pub overdue: Vec<InvoiceLine>,
+    /// Those of them not yet due (due today or later).
+    pub upcoming: Vec<InvoiceLine>,
+    /// Open balance of the invoices not yet due.
+    pub upcoming_total: String,
+    /// Open balance of what is asked for now: the overdue invoices, or,
+    /// when none is overdue yet, the upcoming ones.
     pub principal: String,
     /// Interest accrued.
     pub interest: String,

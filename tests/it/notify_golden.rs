@@ -32,6 +32,26 @@ fn customer() -> Party {
     }
 }
 
+/// Two invoices past their due date.
+fn overdue_lines() -> Vec<InvoiceLine> {
+    vec![
+        InvoiceLine {
+            number: "000123".into(),
+            issue_date: "01/10/2026".into(),
+            due_date: "31/10/2026".into(),
+            amount: "1.200,00 EUR".into(),
+            open: "699,70 EUR".into(),
+        },
+        InvoiceLine {
+            number: "000124".into(),
+            issue_date: "05/10/2026".into(),
+            due_date: "04/11/2026".into(),
+            amount: "350,00 EUR".into(),
+            open: "350,00 EUR".into(),
+        },
+    ]
+}
+
 fn reminder() -> ReminderContext {
     ReminderContext {
         company: company(),
@@ -39,22 +59,10 @@ fn reminder() -> ReminderContext {
         contact_name: "Giulia Rossi".into(),
         date: "22/11/2026".into(),
         due: "31/10/2026".into(),
-        invoices: vec![
-            InvoiceLine {
-                number: "000123".into(),
-                issue_date: "01/10/2026".into(),
-                due_date: "31/10/2026".into(),
-                amount: "1.200,00 EUR".into(),
-                open: "699,70 EUR".into(),
-            },
-            InvoiceLine {
-                number: "000124".into(),
-                issue_date: "05/10/2026".into(),
-                due_date: "04/11/2026".into(),
-                amount: "350,00 EUR".into(),
-                open: "350,00 EUR".into(),
-            },
-        ],
+        invoices: overdue_lines(),
+        overdue: overdue_lines(),
+        upcoming: Vec::new(),
+        upcoming_total: String::new(),
         principal: "1.049,70 EUR".into(),
         interest: "5,84 EUR".into(),
         fees: "80,00 EUR".into(),
@@ -140,6 +148,44 @@ fn every_reminder_in_every_language() {
             }
             insta::assert_snapshot!(
                 format!("reminder_{}_{lang}", kind.name()),
+                format!("Subject: {}\n\n{}", r.subject, r.body)
+            );
+        }
+    }
+}
+
+/// A reminder about the two overdue invoices and one not yet due.
+fn merged() -> ReminderContext {
+    let upcoming = InvoiceLine {
+        number: "000130".into(),
+        issue_date: "25/10/2026".into(),
+        due_date: "24/11/2026".into(),
+        amount: "250,00 EUR".into(),
+        open: "250,00 EUR".into(),
+    };
+    let mut context = reminder();
+    context.invoices.push(upcoming.clone());
+    context.upcoming = vec![upcoming];
+    context.upcoming_total = "250,00 EUR".into();
+    context
+}
+
+#[test]
+fn a_merged_reminder_in_every_language() {
+    let renderer = Renderer::new(None).unwrap();
+    for lang in Locale::ALL {
+        for kind in [ReminderKind::Overdue, ReminderKind::Letter] {
+            let r = renderer.reminder(kind, lang, &merged()).unwrap();
+            let body = &r.body;
+            let (overdue, upcoming) = (body.find("000124").unwrap(), body.find("000130").unwrap());
+            let total = body.find("250,00 EUR").unwrap();
+            let due = body.find("1.135,54 EUR").unwrap();
+            assert!(
+                overdue < due && due < upcoming && upcoming < total,
+                "{kind:?} {lang}:\n{body}"
+            );
+            insta::assert_snapshot!(
+                format!("merged_{}_{lang}", kind.name()),
                 format!("Subject: {}\n\n{}", r.subject, r.body)
             );
         }

@@ -1,14 +1,144 @@
-//! The rules of `dun send` and `dun letter` on real ledgers: a stage
-//! renders the message its action asks for.
+//! The rules of `dun send` and `dun letter` on real ledgers: a message
+//! keeps overdue and upcoming invoices apart; a stage renders the message
+//! its action asks for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
 
 use std::path::{Path, PathBuf};
+use std::process::Output;
 
-use common::smtp::mail_config;
+use common::smtp::{Mails, mail_config, smtp_server};
 use common::{Ledger, LedgerBuilder};
+use dun_core::money::Locale;
 use mail_parser::MessageParser;
+use rust_decimal::Decimal;
+
+fn send(ledger: &Ledger, config: &Path) -> Output {
+    ledger
+        .dun()
+        .arg("--config")
+        .arg(config)
+        .arg("send")
+        .output()
+        .unwrap()
+}
+
+/// Subject and first text body of each message received.
+fn parsed(mails: &Mails) -> Vec<(Vec<String>, String, String)> {
+    mails
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            let msg = MessageParser::default().parse(&m.data).unwrap();
+            (
+                m.to.clone(),
+                msg.subject().unwrap_or("").to_string(),
+                msg.body_text(0).unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// MIX owes 1000.00, six days overdue (overdue_email), and 250.00 due in
+/// two days (pre_due_reminder): both go out in one email.
+fn mixed(languages: &[&str]) -> LedgerBuilder {
+    let mut builder = LedgerBuilder::new();
+    for lang in languages {
+        let code = format!("MIX{}", lang.to_uppercase());
+        let email = format!("ap@{lang}.example");
+        builder = builder
+            .customer_with(&code, &format!("Mix {lang}"), |c| {
+                c.language(lang).email(&email)
+            })
+            .invoice(
+                &format!("{code}-OLD"),
+                &code,
+                "2026-10-01",
+                "2026-11-16",
+                "1000",
+            )
+            .invoice(
+                &format!("{code}-NEW"),
+                &code,
+                "2026-10-25",
+                "2026-11-24",
+                "250",
+            );
+    }
+    builder
+}
+
+/// The headings a merged reminder gives its two lists, per language.
+const HEADINGS: [(&str, &str, &str); 5] = [
+    ("en", "Overdue", "Not yet due"),
+    ("it", "Scadute", "Non ancora scadute"),
+    ("es", "Vencidas", "Aún no vencidas"),
+    ("fr", "Échues", "Non encore échues"),
+    ("ro", "Restante", "Încă nescadente"),
+];
+
+fn amount(lang: &str, units: i64) -> String {
+    let locale: Locale = lang.parse().unwrap();
+    format!(
+        "{} EUR",
+        locale.format_amount(Decimal::new(units * 100, 2), 2)
+    )
+}
+
+/// The line of `body` that is exactly `text`, by index.
+fn line_of(body: &str, text: &str) -> usize {
+    body.lines()
+        .position(|l| l.trim() == text)
+        .unwrap_or_else(|| panic!("no line '{text}' in:\n{body}"))
+}
+
+fn line_containing(body: &str, text: &str) -> usize {
+    body.lines()
+        .position(|l| l.contains(text))
+        .unwrap_or_else(|| panic!("no '{text}' in:\n{body}"))
+}
+
+#[test]
+fn a_merged_reminder_keeps_overdue_and_upcoming_invoices_apart_in_every_language() {
+    let (port, mails) = smtp_server();
+    let langs: Vec<&str> = HEADINGS.iter().map(|h| h.0).collect();
+    let l = mixed(&langs).build();
+    let out = send(&l, &mail_config(&l, port, ""));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let received = parsed(&mails);
+    assert_eq!(received.len(), 5);
+    for (lang, overdue, upcoming) in HEADINGS {
+        let (_, subject, body) = received
+            .iter()
+            .find(|(to, _, _)| to[0] == format!("ap@{lang}.example"))
+            .unwrap();
+        let code = format!("MIX{}", lang.to_uppercase());
+        assert!(subject.contains(&amount(lang, 1000)), "{lang}: {subject}");
+        assert!(!subject.contains(&amount(lang, 1250)), "{lang}: {subject}");
+        let (o, u) = (line_of(body, overdue), line_of(body, upcoming));
+        let old = line_containing(body, &format!("{code}-OLD"));
+        let new = line_containing(body, &format!("{code}-NEW"));
+        assert!(o < old && old < u && u < new, "{lang}:\n{body}");
+        let upcoming_total = body
+            .lines()
+            .skip(new + 1)
+            .position(|l| l.trim_end().ends_with(&amount(lang, 250)));
+        assert!(
+            upcoming_total.is_some(),
+            "{lang}: the upcoming total:\n{body}"
+        );
+        assert!(
+            !body.contains(&amount(lang, 1250)),
+            "{lang}: no sum of both:\n{body}"
+        );
+    }
+}
 
 /// A ladder with a demand letter and an agency, and no templates named:
 /// each stage gets the message of its action.

@@ -96,13 +96,26 @@ pub(super) fn reminder_context(
 ) -> ReminderContext {
     let (as_of, customer) = (session.as_of, about.customer);
     let (currency, chosen) = chosen_invoices(session, about);
-    let totals = ChargeTotals::of(about.assessed, &chosen);
+    let (overdue, upcoming): (Vec<&OpenInvoice>, Vec<&OpenInvoice>) = chosen
+        .iter()
+        .partition(|i| days_overdue(i.due_date, as_of) > 0);
+    // What the message asks to be paid now: what is overdue, or the
+    // upcoming invoices of a reminder sent before any is due.
+    let asked = if overdue.is_empty() {
+        &upcoming
+    } else {
+        &overdue
+    };
+    let totals = ChargeTotals::of(about.assessed, asked);
     let days = chosen
         .iter()
         .map(|i| days_overdue(i.due_date, as_of))
         .max()
         .unwrap_or(0);
-    let due = chosen.iter().map(|i| i.due_date).min().unwrap_or(as_of);
+    let earliest = |list: &[&OpenInvoice]| list.iter().map(|i| i.due_date).min();
+    let due = earliest(&upcoming)
+        .or_else(|| earliest(&chosen))
+        .unwrap_or(as_of);
     let deadline = as_of
         .checked_add_days(Days::new(u64::from(
             session.config.config.notify.deadline_days,
@@ -118,7 +131,10 @@ pub(super) fn reminder_context(
         contact_name,
         date: date_text(locale, as_of),
         due: date_text(locale, due),
-        invoices: chosen.iter().map(|i| invoice_line(locale, i)).collect(),
+        invoices: lines(locale, &chosen),
+        overdue: lines(locale, &overdue),
+        upcoming: lines(locale, &upcoming),
+        upcoming_total: money(upcoming.iter().map(|i| i.open).sum()),
         principal: money(totals.principal),
         interest: money(totals.interest),
         fees: money(totals.fees),
@@ -186,6 +202,11 @@ impl ChargeTotals {
                 .sum(),
         }
     }
+}
+
+/// Invoices as the reminder lists them.
+fn lines(locale: Locale, invoices: &[&OpenInvoice]) -> Vec<InvoiceLine> {
+    invoices.iter().map(|i| invoice_line(locale, i)).collect()
 }
 
 /// One invoice as the reminder lists it.

@@ -103,8 +103,11 @@ pub(super) fn letter(
         _ => assessed
             .invoices
             .iter()
+            // A pre-due reminder is about what is not yet due; every
+            // other letter about what is overdue.
             .filter(|a| {
-                a.status != Status::Disputed && (kind == ReminderKind::PreDue || a.days_overdue > 0)
+                a.status != Status::Disputed
+                    && ((kind == ReminderKind::PreDue) == (a.days_overdue <= 0))
             })
             .map(|a| a.invoice_id)
             .collect(),
