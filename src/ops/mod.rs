@@ -1,8 +1,9 @@
 //! The one write path. One typed request per user intent (log a follow-up,
 //! record a payment, promise, plan, open or resolve a dispute, hold or
 //! release, write off, allocate a bank line, add an invoice or a customer,
-//! commit an import), validated once here, written in one `BEGIN IMMEDIATE`
-//! transaction, with the measure history brought up to date inside it.
+//! commit an import, claim a message and log it sent), validated once here,
+//! written in one `BEGIN IMMEDIATE` transaction, with the measure history
+//! brought up to date inside it.
 //!
 //! The CLI commands and the dashboard are adapters: they copy what the
 //! bookkeeper typed into a request and show the result or the error. A
@@ -18,6 +19,7 @@ mod import;
 pub mod input;
 mod ledger;
 mod measures;
+mod message;
 mod payment;
 
 pub use account::{
@@ -26,12 +28,13 @@ pub use account::{
 pub use demo::load_demo;
 pub use error::{Field, OpError};
 pub use follow_up::{
-    LogFollowUp, Logged, MakePlan, MakePromise, PromiseTerms, Sent, StageChoice, log_follow_up,
-    make_plan, make_promise, record_sent,
+    LogFollowUp, Logged, MakePlan, MakePromise, PromiseTerms, StageChoice, log_follow_up,
+    make_plan, make_promise,
 };
 pub use import::{import_invoices, import_payments};
 pub use ledger::{AddInvoice, add_customer, add_invoice, edit_customer};
 pub use measures::sync_measures;
+pub use message::{Claim, ClaimMessage, Sent, claim_message, message_failed, message_sent};
 pub use payment::{AllocateBankLine, RecordPayment, Recorded, allocate_bank_line, record_payment};
 
 use chrono::NaiveDate;

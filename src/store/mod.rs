@@ -3,6 +3,7 @@
 
 mod allocate;
 mod bulk;
+mod claims;
 mod commitments;
 mod customers;
 mod follow_up;
@@ -16,6 +17,7 @@ mod snapshot;
 mod timeline;
 
 pub use bulk::BulkWriter;
+pub use claims::{ClaimState, NewClaim};
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
     BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, NewReceipt, Receipt,
@@ -39,6 +41,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_follow_up.sql")),
     M::up(include_str!("../../migrations/0003_import.sql")),
+    M::up(include_str!("../../migrations/0006_claims.sql")),
 ];
 
 /// The schema version this build writes.

@@ -1,26 +1,34 @@
-//! The rules of `dun send` and `dun letter` on real ledgers: a message
-//! keeps overdue and upcoming invoices apart; a stage renders the message
-//! its action asks for.
+//! The rules of `dun send` and `dun letter` on real ledgers: a message is
+//! sent once, whatever stages it covers and however many runs start
+//! together; a message keeps overdue and upcoming invoices apart; a stage
+//! renders the message its action asks for.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
-use std::process::Output;
+use std::path::Path;
+use std::time::Duration;
 
-use common::smtp::{Mails, mail_config, smtp_server};
+use common::smtp::{
+    Mails, dry_run, free_port, mail_config, send, serve_on, slow_smtp_server, smtp_server,
+};
 use common::{Ledger, LedgerBuilder};
 use dun_core::money::Locale;
 use mail_parser::MessageParser;
 use rust_decimal::Decimal;
 
-fn send(ledger: &Ledger, config: &Path) -> Output {
-    ledger
-        .dun()
-        .arg("--config")
-        .arg(config)
-        .arg("send")
-        .output()
+/// Rows of the follow-up log that record a message sent.
+fn sent_rows(ledger: &Ledger) -> Vec<(String, String)> {
+    let conn = rusqlite::Connection::open(&ledger.db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.code, a.outcome FROM activity a JOIN customer c ON c.id = a.customer_id
+             WHERE a.outcome LIKE 'sent to %' ORDER BY a.id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
         .unwrap()
 }
 
@@ -68,6 +76,136 @@ fn mixed(languages: &[&str]) -> LedgerBuilder {
             );
     }
     builder
+}
+
+#[test]
+fn a_second_run_the_same_day_sends_nothing_after_a_message_of_mixed_stages() {
+    let (port, mails) = smtp_server();
+    let l = mixed(&["en"]).build();
+    let cfg = mail_config(&l, port, "");
+    let first = send(&l, &cfg);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert_eq!(
+        mails.lock().unwrap().len(),
+        1,
+        "one email for both invoices"
+    );
+    let again = send(&l, &cfg);
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    assert_eq!(
+        mails.lock().unwrap().len(),
+        1,
+        "the second run sends nothing: {}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    let agenda = l.json(&["agenda"]);
+    assert_eq!(agenda, serde_json::json!([]), "nothing left to do today");
+}
+
+/// Twelve customers, each with one overdue email due.
+fn twelve_overdue() -> Ledger {
+    let mut builder = LedgerBuilder::new();
+    for n in 1..=12 {
+        let code = format!("C{n:02}");
+        builder = builder
+            .customer_with(&code, &format!("Customer {n}"), |c| {
+                c.email(&format!("ap{n}@example.com"))
+            })
+            .invoice(
+                &format!("{code}-1"),
+                &code,
+                "2026-10-01",
+                "2026-11-16",
+                "100",
+            );
+    }
+    builder.build()
+}
+
+#[test]
+fn two_sends_started_together_send_each_message_once() {
+    // The server takes a while over each message, so the two runs overlap.
+    let (port, mails) = slow_smtp_server(Duration::from_millis(80));
+    let l = twelve_overdue();
+    let cfg = mail_config(&l, port, "");
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| send(&l, &cfg));
+        let b = s.spawn(|| send(&l, &cfg));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    for out in [&a, &b] {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let mut recipients: Vec<String> = parsed(&mails)
+        .into_iter()
+        .flat_map(|(to, _, _)| to)
+        .collect();
+    recipients.sort();
+    let expected: Vec<String> = (1..=12).map(|n| format!("ap{n}@example.com")).collect();
+    let mut expected_sorted = expected.clone();
+    expected_sorted.sort();
+    assert_eq!(
+        recipients,
+        expected_sorted,
+        "each message once:\n{}\n{}",
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    assert_eq!(sent_rows(&l).len(), 12, "each message logged once");
+    let both = format!(
+        "{}{}",
+        String::from_utf8_lossy(&a.stdout),
+        String::from_utf8_lossy(&b.stdout)
+    );
+    assert!(
+        both.contains("left to another run"),
+        "the runs overlapped: {both}"
+    );
+}
+
+#[test]
+fn a_send_that_failed_is_retried_by_the_next_run() {
+    let port = free_port();
+    let l = twelve_overdue();
+    let cfg = mail_config(&l, port, "");
+    let down = send(&l, &cfg);
+    assert_eq!(down.status.code(), Some(1));
+    assert!(sent_rows(&l).is_empty());
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let failed: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM message_claim WHERE state = 'failed' AND outcome LIKE '%did not take it%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(failed, 12, "each failure is recorded with its reason");
+    drop(conn);
+
+    let mails = serve_on(
+        std::net::TcpListener::bind(("127.0.0.1", port)).unwrap(),
+        Duration::ZERO,
+    );
+    let up = send(&l, &cfg);
+    assert!(
+        up.status.success(),
+        "{}",
+        String::from_utf8_lossy(&up.stderr)
+    );
+    assert_eq!(mails.lock().unwrap().len(), 12, "the next run sends them");
+    assert_eq!(sent_rows(&l).len(), 12);
 }
 
 /// The headings a merged reminder gives its two lists, per language.
@@ -223,24 +361,11 @@ fn a_stage_renders_the_message_its_action_asks_for() {
         "{agency}"
     );
 
-    let outbox: PathBuf = l.dir.path().join("outbox");
-    let out = l
-        .dun()
-        .arg("--config")
-        .arg(&cfg)
-        .args(["send", "--dry-run", "--to-dir"])
-        .arg(&outbox)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut subjects: Vec<String> = std::fs::read_dir(&outbox)
-        .unwrap()
-        .map(|e| {
-            let eml = std::fs::read(e.unwrap().path()).unwrap();
+    let (_, files) = dry_run(&l, &cfg);
+    let mut subjects: Vec<String> = files
+        .iter()
+        .map(|file| {
+            let eml = std::fs::read(file).unwrap();
             MessageParser::default()
                 .parse(&eml)
                 .unwrap()

@@ -131,7 +131,10 @@ fn carry_out(
             let result = (|| -> Result<String> {
                 let m = super::super::notify::preview(session, store, &item)?;
                 let mailer = super::super::notify::transport(session)?;
-                super::super::notify::send_one(session, store, &mailer, &m)?;
+                let delivery = super::super::notify::send_one(session, store, &mailer, &m)?;
+                if let super::super::notify::Delivery::Skipped(why) = delivery {
+                    anyhow::bail!("the {} was not sent: {why}", item.stage);
+                }
                 Ok(format!("sent the {} to {}", item.stage, m.to))
             })()
             .map_err(|e| format!("{e:#}"));

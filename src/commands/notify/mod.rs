@@ -13,9 +13,10 @@ use super::Session;
 use super::dunning::{Evaluation, whole_agenda};
 use crate::config::{StageAction, TlsMode};
 use crate::notify::{ReminderKind, Rendered, Renderer, mailbox, message};
+use crate::ops;
 use crate::store::Store;
 use crate::text::sanitize;
-use dun_core::dunning::{AgendaItem, AgendaKind, Explain, Status};
+use dun_core::dunning::{AccountAssessment, AgendaItem, AgendaKind, Explain, Status};
 use dun_core::ledger::{ContactRole, Customer, InvoiceId};
 use dun_core::money::Locale;
 
@@ -169,6 +170,8 @@ pub(crate) struct Outgoing {
     pub(crate) to: Mailbox,
     /// The recipient's address, for the log.
     pub(crate) address: String,
+    /// The invoices it lists, by the stage it performs for each.
+    pub(crate) performed: Vec<(Option<String>, Vec<InvoiceId>)>,
     /// Subject and body.
     pub(crate) rendered: Rendered,
     /// The message as it goes out.
@@ -229,9 +232,38 @@ pub(crate) fn outgoing_for(
         code: customer.code.clone(),
         to,
         address,
+        performed: performed(item, &assessed),
         rendered,
         message: built,
     })))
+}
+
+/// The invoices of an item grouped by the stage the message performs for
+/// each: for a stage's item, each invoice's own stage, which one message
+/// may mix (an overdue email that also reminds of what falls due soon, all
+/// stages of the same action); no stage for other items.
+fn performed(
+    item: &AgendaItem,
+    assessed: &AccountAssessment,
+) -> Vec<(Option<String>, Vec<InvoiceId>)> {
+    let stage_of = |id: InvoiceId| {
+        (item.kind == AgendaKind::Stage).then(|| {
+            assessed
+                .invoices
+                .iter()
+                .find(|a| a.invoice_id == id && matches!(a.status, Status::Stage(_)))
+                .map_or_else(|| item.stage.clone(), |a| a.label.clone())
+        })
+    };
+    let mut groups: Vec<(Option<String>, Vec<InvoiceId>)> = Vec::new();
+    for &id in &item.invoices {
+        let stage = stage_of(id);
+        match groups.iter_mut().find(|(s, _)| *s == stage) {
+            Some((_, ids)) => ids.push(id),
+            None => groups.push((stage, vec![id])),
+        }
+    }
+    groups
 }
 
 /// Which message an agenda item's action sends, if it sends an email at all.
@@ -296,35 +328,52 @@ pub(crate) fn preview(session: &Session, store: &Store, item: &AgendaItem) -> Re
     }
 }
 
-/// Sends one message and logs it; nothing is logged unless the server
-/// accepted it.
+/// How sending one message ended, short of an error.
+pub(crate) enum Delivery {
+    /// The server accepted it, and it is logged.
+    Sent,
+    /// Another run sent it or is sending it; this one left it alone.
+    Skipped(&'static str),
+}
+
+/// Sends one message and logs it. The message is claimed in the ledger
+/// first, so no other run sends it too; nothing is logged unless the
+/// server accepted it, and a send that failed releases the claim, with
+/// the reason, for a later run to retry.
 pub(crate) fn send_one(
     session: &Session,
     store: &mut Store,
     mailer: &lettre::SmtpTransport,
     m: &Outgoing,
-) -> Result<()> {
-    mailer.send(&m.message).map_err(|e| {
-        anyhow::anyhow!(
+) -> Result<Delivery> {
+    let claim = ops::ClaimMessage::for_item(session.as_of, &m.item);
+    match ops::claim_message(store, &claim)? {
+        ops::Claim::Ours => {}
+        ops::Claim::BeingSent => return Ok(Delivery::Skipped("another run is sending it")),
+        ops::Claim::AlreadySent => return Ok(Delivery::Skipped("another run sent it")),
+    }
+    if let Err(e) = mailer.send(&m.message) {
+        let why = format!(
             "{} {}: the server did not take it: {e}",
             sanitize(&m.code),
             m.item.stage
-        )
-    })?;
+        );
+        ops::message_failed(store, &claim, &why)?;
+        bail!("{why}");
+    }
     let kind = if m.item.action == StageAction::NotifySalesRep {
         dun_core::dunning::ActivityKind::SalesRep
     } else {
         dun_core::dunning::ActivityKind::Email
     };
-    let sent = crate::ops::Sent {
+    let sent = ops::Sent {
         customer_id: m.item.customer_id,
         kind,
-        stage: (m.item.kind == AgendaKind::Stage).then(|| m.item.stage.clone()),
+        performed: m.performed.clone(),
         outcome: format!("sent to {}: {}", m.address, m.rendered.subject),
-        invoices: m.item.invoices.clone(),
     };
-    crate::ops::record_sent(store, &session.ops(), &sent)?;
-    Ok(())
+    ops::message_sent(store, &session.ops(), &claim, &sent)?;
+    Ok(Delivery::Sent)
 }
 
 /// The From mailbox of `[smtp] from`, "Name <address>" or a bare address.
@@ -443,23 +492,27 @@ pub(super) fn send(
         )?;
     } else {
         let mailer = transport(session)?;
-        let mut sent = 0;
+        let (mut sent, mut skipped) = (0, 0);
         for m in &ready {
+            let (stage, code) = (&m.item.stage, sanitize(&m.code));
             match send_one(session, &mut store, &mailer, m) {
-                Ok(()) => {
+                Ok(Delivery::Sent) => {
                     sent += 1;
-                    writeln!(
-                        out,
-                        "sent {} to {} ({})",
-                        m.item.stage,
-                        sanitize(&m.code),
-                        sanitize(&m.to.to_string())
-                    )?;
+                    let to = sanitize(&m.to.to_string()).into_owned();
+                    writeln!(out, "sent {stage} to {code} ({to})")?;
+                }
+                Ok(Delivery::Skipped(why)) => {
+                    skipped += 1;
+                    writeln!(out, "left {stage} to {code}: {why}")?;
                 }
                 Err(e) => problems.push(format!("{e:#}")),
             }
         }
-        writeln!(out, "{sent} of {} messages sent and logged", ready.len())?;
+        write!(out, "{sent} of {} messages sent and logged", ready.len())?;
+        if skipped > 0 {
+            write!(out, "; {skipped} left to another run")?;
+        }
+        writeln!(out)?;
     }
     if !problems.is_empty() {
         for p in &problems {

@@ -2,6 +2,8 @@
 //! receives, for the tests of `dun send` and of the dashboard's mail.
 
 use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -99,4 +101,38 @@ pub fn mail_config(ledger: &Ledger, port: u16, extra: &str) -> std::path::PathBu
     )
     .unwrap();
     path
+}
+
+/// `dun send` with the config file `config`.
+pub fn send(ledger: &Ledger, config: &Path) -> Output {
+    ledger
+        .dun()
+        .arg("--config")
+        .arg(config)
+        .arg("send")
+        .output()
+        .unwrap()
+}
+
+/// `dun send --dry-run` into an outbox folder: its output and the files.
+pub fn dry_run(l: &Ledger, cfg: &Path) -> (String, Vec<PathBuf>) {
+    let outbox = l.dir.path().join("outbox");
+    let out = l
+        .dun()
+        .arg("--config")
+        .arg(cfg)
+        .args(["send", "--dry-run", "--to-dir"])
+        .arg(&outbox)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let files = std::fs::read_dir(&outbox)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    (String::from_utf8(out.stdout).unwrap(), files)
 }
