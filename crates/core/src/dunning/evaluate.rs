@@ -194,16 +194,15 @@ fn pauses(account: &Account, policy: &Policy, as_of: NaiveDate) -> Pauses {
     }
     out.promises = states;
     for plan in &account.plans {
-        let state = plan_state(plan, &account.payments, policy.grace_days, as_of);
+        let ids = covered(
+            &plan.invoices,
+            plan.currency,
+            plan.created_on,
+            &account.invoices,
+        );
+        let state = plan_state(plan, &ids, &account.payments, policy.grace_days, as_of);
         if let PlanState::OnTrack { .. } = state {
-            for id in covered(
-                &plan.invoices,
-                plan.currency,
-                plan.created_on,
-                &account.invoices,
-            ) {
-                out.planned.push((id, plan.id));
-            }
+            out.planned.extend(ids.into_iter().map(|id| (id, plan.id)));
         }
         out.plans.push((plan.id, state));
     }

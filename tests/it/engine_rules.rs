@@ -1,0 +1,257 @@
+//! The engine on real ledgers: promises and plans kept only by money
+//! applied to what they cover, one contact doing all it says, follow-ups
+//! after a broken promise cleared only by a contact about it, and
+//! persistence once the ladder is exhausted.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+
+use common::{Ledger, LedgerBuilder};
+use serde_json::Value;
+
+/// Runs `args` as of `date` and parses the JSON it prints.
+fn json_at(ledger: &Ledger, date: &str, args: &[&str]) -> Value {
+    ledger.run_json(ledger.dun_as_of(date).args(args).args(["--format", "json"]))
+}
+
+/// Runs `args` as of `date`; it must succeed.
+fn ok_at(ledger: &Ledger, date: &str, args: &[&str]) {
+    let out = ledger.dun_as_of(date).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The agenda items of one customer as of a date: (action, stage, invoices).
+fn agenda_of(ledger: &Ledger, date: &str, code: &str) -> Vec<(String, String, Vec<String>)> {
+    json_at(ledger, date, &["agenda"])
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["customer"] == code)
+        .map(|i| {
+            let invoices = i["invoices"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_string())
+                .collect();
+            (
+                i["action"].as_str().unwrap().to_string(),
+                i["stage"].as_str().unwrap().to_string(),
+                invoices,
+            )
+        })
+        .collect()
+}
+
+fn stages_of(items: &[(String, String, Vec<String>)]) -> Vec<&str> {
+    items.iter().map(|(_, stage, _)| stage.as_str()).collect()
+}
+
+/// The stage label of each of a customer's open invoices as of a date.
+fn invoice_stages(ledger: &Ledger, date: &str, code: &str) -> Vec<(String, String)> {
+    json_at(ledger, date, &["invoice", "list", "--customer", code])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["number"].as_str().unwrap().to_string(),
+                i["stage"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn pair(a: &str, b: &str) -> (String, String) {
+    (a.to_string(), b.to_string())
+}
+
+/// ACME owes 1,000 (40 days late) and 200 (8 days late).
+fn acme() -> Ledger {
+    LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .invoice("A-1", "ACME", "2026-09-01", "2026-10-13", "1000")
+        .invoice("A-2", "ACME", "2026-09-01", "2026-11-14", "200")
+        .build()
+}
+
+/// A payment of 200 on 2026-11-25 that the payer names for A-1.
+fn pay_a1(ledger: &Ledger) {
+    ok_at(
+        ledger,
+        "2026-11-25",
+        &[
+            "payment",
+            "add",
+            "--customer",
+            "ACME",
+            "--amount",
+            "200",
+            "--date",
+            "2026-11-25",
+            "--invoice",
+            "A-1",
+        ],
+    );
+}
+
+#[test]
+fn a_payment_to_another_invoice_does_not_keep_a_promise() {
+    let l = acme();
+    l.ok(&[
+        "promise",
+        "ACME",
+        "--date",
+        "2026-11-30",
+        "--amount",
+        "200",
+        "--invoice",
+        "A-2",
+    ]);
+    pay_a1(&l);
+    let items = agenda_of(&l, "2026-12-02", "ACME");
+    assert!(
+        items
+            .iter()
+            .any(|(action, stage, invoices)| action == "call"
+                && stage == "broken_promise"
+                && invoices == &["A-2".to_string()]),
+        "{items:?}"
+    );
+    let status = json_at(&l, "2026-12-02", &["status", "ACME"]);
+    let measures: Vec<&str> = status["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["measure"].as_str().unwrap())
+        .collect();
+    assert!(measures.contains(&"cash_only"), "{status}");
+}
+
+#[test]
+fn a_payment_to_another_invoice_does_not_keep_a_plan() {
+    let l = acme();
+    l.ok(&[
+        "plan",
+        "ACME",
+        "--instalment",
+        "2026-11-30:200",
+        "--invoice",
+        "A-2",
+    ]);
+    pay_a1(&l);
+    let items = agenda_of(&l, "2026-12-02", "ACME");
+    assert!(
+        stages_of(&items).contains(&"missed_instalment"),
+        "{items:?}"
+    );
+}
+
+#[test]
+fn a_payment_to_a_covered_invoice_keeps_the_promise() {
+    let l = acme();
+    l.ok(&[
+        "promise",
+        "ACME",
+        "--date",
+        "2026-11-30",
+        "--amount",
+        "200",
+        "--invoice",
+        "A-1",
+    ]);
+    pay_a1(&l);
+    let items = agenda_of(&l, "2026-12-02", "ACME");
+    assert!(!stages_of(&items).contains(&"broken_promise"), "{items:?}");
+}
+
+/// BETA owes 5,000, 10 days late; an older invoice is entered the day after
+/// a promise or plan that named no invoice.
+fn beta_with_a_late_entry(commitment: &[&str]) -> Ledger {
+    let l = LedgerBuilder::new()
+        .customer("BETA", "Beta SpA")
+        .invoice("B-1", "BETA", "2026-09-01", "2026-11-12", "5000")
+        .build();
+    l.ok(commitment);
+    ok_at(
+        &l,
+        "2026-11-23",
+        &[
+            "invoice",
+            "add",
+            "B-2",
+            "--customer",
+            "BETA",
+            "--issued",
+            "2026-10-01",
+            "--due",
+            "2026-11-10",
+            "--amount",
+            "300",
+        ],
+    );
+    l
+}
+
+#[test]
+fn a_promise_naming_no_invoice_covers_only_those_open_when_it_was_made() {
+    let l = beta_with_a_late_entry(&[
+        "promise",
+        "BETA",
+        "--date",
+        "2026-11-30",
+        "--amount",
+        "5000",
+    ]);
+    let stages = invoice_stages(&l, "2026-11-23", "BETA");
+    assert!(stages.contains(&pair("B-1", "promised")), "{stages:?}");
+    assert!(stages.contains(&pair("B-2", "call")), "{stages:?}");
+}
+
+#[test]
+fn a_plan_naming_no_invoice_covers_only_those_open_when_it_was_agreed() {
+    let l = beta_with_a_late_entry(&["plan", "BETA", "--instalment", "2026-11-30:5000"]);
+    let stages = invoice_stages(&l, "2026-11-23", "BETA");
+    assert!(stages.contains(&pair("B-1", "in_plan")), "{stages:?}");
+    assert!(stages.contains(&pair("B-2", "call")), "{stages:?}");
+}
+
+#[test]
+fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
+    let l = beta_with_a_late_entry(&[
+        "promise",
+        "BETA",
+        "--date",
+        "2026-11-30",
+        "--amount",
+        "5000",
+    ]);
+    // As a schema 3 ledger had it: no invoice linked, B-2 entered later.
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    conn.execute_batch(
+        "DELETE FROM promise_invoice;
+         UPDATE invoice SET created_at = '2999-01-01T00:00:00Z' WHERE number = 'B-2';
+         PRAGMA user_version = 3;",
+    )
+    .unwrap();
+    drop(conn);
+    let stages = invoice_stages(&l, "2026-11-23", "BETA");
+    assert!(stages.contains(&pair("B-1", "promised")), "{stages:?}");
+    assert!(stages.contains(&pair("B-2", "call")), "{stages:?}");
+    let conn = rusqlite::Connection::open(&l.db).unwrap();
+    let linked: Vec<String> = conn
+        .prepare(
+            "SELECT i.number FROM promise_invoice l JOIN invoice i ON i.id = l.invoice_id
+             ORDER BY i.number",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(linked, ["B-1"]);
+}
