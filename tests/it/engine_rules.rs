@@ -221,6 +221,62 @@ fn a_plan_naming_no_invoice_covers_only_those_open_when_it_was_agreed() {
 }
 
 #[test]
+fn one_email_performs_the_overdue_email_and_the_pre_due_reminder() {
+    // C-1 is 6 days overdue (overdue email); C-2 falls due in 2 days.
+    let l = LedgerBuilder::new()
+        .customer("CARO", "Caro SARL")
+        .invoice("C-1", "CARO", "2026-10-01", "2026-11-16", "400")
+        .invoice("C-2", "CARO", "2026-10-20", "2026-11-24", "300")
+        .build();
+    let before = agenda_of(&l, common::AS_OF, "CARO");
+    assert_eq!(
+        before,
+        [(
+            "email".to_string(),
+            "overdue_email".to_string(),
+            vec!["C-1".to_string(), "C-2".to_string()]
+        )]
+    );
+    l.ok(&[
+        "log",
+        "CARO",
+        "--kind",
+        "email",
+        "--invoice",
+        "C-1",
+        "--invoice",
+        "C-2",
+    ]);
+    let after = agenda_of(&l, common::AS_OF, "CARO");
+    assert!(after.is_empty(), "{after:?}");
+}
+
+#[test]
+fn one_letter_performs_the_stop_supply_and_the_cash_only_notices() {
+    // D-1 is 82 days overdue (cash only); D-2 is 38 days overdue (stop supply).
+    let l = LedgerBuilder::new()
+        .customer("DELTA", "Delta SRL")
+        .invoice("D-1", "DELTA", "2026-08-01", "2026-09-01", "800")
+        .invoice("D-2", "DELTA", "2026-09-15", "2026-10-15", "500")
+        .build();
+    let before = agenda_of(&l, common::AS_OF, "DELTA");
+    assert_eq!(stages_of(&before), ["cash_only"], "{before:?}");
+    assert_eq!(before[0].2, ["D-1", "D-2"]);
+    l.ok(&[
+        "log",
+        "DELTA",
+        "--kind",
+        "letter",
+        "--invoice",
+        "D-1",
+        "--invoice",
+        "D-2",
+    ]);
+    let after = agenda_of(&l, common::AS_OF, "DELTA");
+    assert!(after.is_empty(), "{after:?}");
+}
+
+#[test]
 fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
     let l = beta_with_a_late_entry(&[
         "promise",

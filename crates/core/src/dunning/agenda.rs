@@ -371,19 +371,14 @@ impl<'a> Listing<'a> {
 /// they go out as one. A missed instalment stays apart: its reminder is
 /// about the plan, and must not list invoices the plan does not cover.
 fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
-    let cash_only: Vec<Currency> = items
-        .iter()
-        .filter(|i| i.action == StageAction::CashOnly)
-        .map(|i| i.currency)
-        .collect();
+    let due: Vec<(StageAction, Currency)> = items.iter().map(|i| (i.action, i.currency)).collect();
     let mut merged: BTreeMap<(StageAction, Currency, bool), AgendaItem> = BTreeMap::new();
     for item in items {
-        let action = if item.action == StageAction::StopSupply && cash_only.contains(&item.currency)
-        {
-            StageAction::CashOnly
-        } else {
-            item.action
-        };
+        // The notice another due item sends that also does this one's work.
+        let action = due
+            .iter()
+            .find(|(a, c)| *c == item.currency && *a != item.action && a.serves(item.action))
+            .map_or(item.action, |(a, _)| *a);
         let key = (
             action,
             item.currency,

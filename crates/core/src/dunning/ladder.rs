@@ -73,6 +73,14 @@ impl StageAction {
         }
     }
 
+    /// True when one notice for this action also does what `other` asks:
+    /// the same action, or a cash-only notice, which says all a stop-supply
+    /// notice says. The agenda merges such items into one, and one contact
+    /// logged for the item performs every stage it asked for.
+    pub fn serves(self, other: StageAction) -> bool {
+        self == other || (self == StageAction::CashOnly && other == StageAction::StopSupply)
+    }
+
     /// The kind of activity a bookkeeper logs to perform the action: what
     /// the dashboard pre-selects. A measure's notice goes out as a letter,
     /// the formal form of a written notice. Always a kind that
@@ -329,6 +337,17 @@ mod tests {
         assert_eq!(performers(A::CashOnly), ["email", "letter"]);
         assert_eq!(performers(A::Letter), ["letter"]);
         assert_eq!(performers(A::Agency), ["agency"]);
+    }
+
+    #[test]
+    fn a_cash_only_notice_serves_a_stop_supply_one_and_not_the_reverse() {
+        for action in ACTIONS {
+            assert!(action.serves(action), "{action:?}");
+        }
+        assert!(StageAction::CashOnly.serves(StageAction::StopSupply));
+        assert!(!StageAction::StopSupply.serves(StageAction::CashOnly));
+        assert!(!StageAction::Email.serves(StageAction::StopSupply));
+        assert!(!StageAction::Letter.serves(StageAction::Email));
     }
 
     #[test]
