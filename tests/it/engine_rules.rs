@@ -277,6 +277,65 @@ fn one_letter_performs_the_stop_supply_and_the_cash_only_notices() {
 }
 
 #[test]
+fn a_broken_promise_is_not_followed_up_by_the_reminder_of_another_invoice() {
+    let l = acme();
+    l.ok(&[
+        "promise",
+        "ACME",
+        "--date",
+        "2026-11-30",
+        "--amount",
+        "200",
+        "--invoice",
+        "A-2",
+    ]);
+    let broken =
+        |l: &Ledger| stages_of(&agenda_of(l, "2026-12-02", "ACME")).contains(&"broken_promise");
+    assert!(broken(&l));
+    // The routine reminder of A-1 says nothing about the promise on A-2.
+    ok_at(
+        &l,
+        "2026-12-02",
+        &["log", "ACME", "--kind", "email", "--invoice", "A-1"],
+    );
+    assert!(broken(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
+    ok_at(
+        &l,
+        "2026-12-02",
+        &["log", "ACME", "--kind", "call", "--invoice", "A-2"],
+    );
+    assert!(!broken(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
+}
+
+#[test]
+fn a_missed_instalment_is_not_followed_up_by_the_reminder_of_another_invoice() {
+    let l = acme();
+    l.ok(&[
+        "plan",
+        "ACME",
+        "--instalment",
+        "2026-11-30:200",
+        "--invoice",
+        "A-2",
+    ]);
+    let missed =
+        |l: &Ledger| stages_of(&agenda_of(l, "2026-12-02", "ACME")).contains(&"missed_instalment");
+    assert!(missed(&l));
+    ok_at(
+        &l,
+        "2026-12-02",
+        &["log", "ACME", "--kind", "email", "--invoice", "A-1"],
+    );
+    assert!(missed(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
+    ok_at(
+        &l,
+        "2026-12-02",
+        &["log", "ACME", "--kind", "email", "--invoice", "A-2"],
+    );
+    assert!(!missed(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
+}
+
+#[test]
 fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
     let l = beta_with_a_late_entry(&[
         "promise",

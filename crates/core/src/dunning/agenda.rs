@@ -56,14 +56,13 @@ pub struct AgendaItem {
     pub why: String,
 }
 
-/// The first contact with the customer on or after `since`, if any.
-fn contacted_since(account: &Account, since: NaiveDate) -> Option<NaiveDate> {
+/// True when the customer was contacted about any of `invoices` on or
+/// after `since` (see [`crate::dunning::Activity::is_contact_about`]).
+fn contacted_about_since(account: &Account, invoices: &[InvoiceId], since: NaiveDate) -> bool {
     account
         .activities
         .iter()
-        .filter(|a| a.kind.is_contact() && a.occurred_on >= since)
-        .map(|a| a.occurred_on)
-        .min()
+        .any(|a| a.occurred_on >= since && a.is_contact_about(invoices))
 }
 
 /// The agenda items of one account, unmerged and unsorted.
@@ -205,9 +204,6 @@ impl<'a> Listing<'a> {
             let Some(still_open) = self.open.get(&promise.currency) else {
                 continue;
             };
-            if contacted_since(account, *on).is_some() {
-                continue;
-            }
             let mut invoices = covered(
                 &promise.invoices,
                 promise.currency,
@@ -215,9 +211,10 @@ impl<'a> Listing<'a> {
                 &account.invoices,
             );
             invoices.retain(|id| still_open.contains(id));
-            if invoices.is_empty() {
-                // Everything the promise covered is paid, disputed or below
-                // the minimum: nothing left to follow up.
+            // Everything the promise covered may be paid, disputed or below
+            // the minimum: nothing left to follow up. Only a contact about
+            // its invoices follows it up.
+            if invoices.is_empty() || contacted_about_since(account, &invoices, *on) {
                 continue;
             }
             let why = format!(
@@ -260,7 +257,7 @@ impl<'a> Listing<'a> {
                 .copied()
                 .filter(|id| plan.invoices.is_empty() || plan.invoices.contains(id))
                 .collect();
-            if still_open.is_empty() || contacted_since(self.account, *on).is_some() {
+            if still_open.is_empty() || contacted_about_since(self.account, &still_open, *on) {
                 continue;
             }
             let why = format!(

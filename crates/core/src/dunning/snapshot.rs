@@ -179,6 +179,17 @@ impl Activity {
     pub fn covers(&self, invoice: InvoiceId) -> bool {
         self.invoices.is_empty() || self.invoices.contains(&invoice)
     }
+
+    /// True when the entry reached the customer about any of `invoices`: a
+    /// call, letter or visit about them (or the whole account), or an email
+    /// naming one of them. The routine reminder of another invoice is not.
+    pub fn is_contact_about(&self, invoices: &[InvoiceId]) -> bool {
+        let names_one = invoices.iter().any(|id| self.invoices.contains(id));
+        match self.kind {
+            ActivityKind::Email => names_one,
+            kind => kind.is_contact() && (self.invoices.is_empty() || names_one),
+        }
+    }
 }
 
 /// A promise to pay an amount by a date.
