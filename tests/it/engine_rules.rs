@@ -335,6 +335,168 @@ fn a_missed_instalment_is_not_followed_up_by_the_reminder_of_another_invoice() {
     assert!(!missed(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
 }
 
+/// PIA owes 900, 82 days overdue: the last stage (cash only) is reached,
+/// and its notice goes out on the as-of date.
+fn exhausted() -> Ledger {
+    let l = LedgerBuilder::new()
+        .customer("PIA", "Pia SpA")
+        .invoice("P-1", "PIA", "2026-08-01", "2026-09-01", "900")
+        .build();
+    assert_eq!(
+        stages_of(&agenda_of(&l, common::AS_OF, "PIA")),
+        ["cash_only"]
+    );
+    l.ok(&["log", "PIA", "--kind", "letter", "--invoice", "P-1"]);
+    l
+}
+
+#[test]
+fn after_the_last_stage_a_reminder_recurs_every_week() {
+    let l = exhausted();
+    assert!(agenda_of(&l, common::AS_OF, "PIA").is_empty());
+    assert!(agenda_of(&l, "2026-11-28", "PIA").is_empty());
+    let due = json_at(&l, "2026-11-29", &["agenda"]);
+    let item = due
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["customer"] == "PIA")
+        .unwrap_or_else(|| panic!("PIA is on the agenda: {due}"));
+    assert_eq!(item["action"], "email");
+    assert_eq!(item["stage"], "persistence");
+    assert_eq!(item["invoices"], serde_json::json!(["P-1"]));
+    let why = item["why"].as_str().unwrap();
+    assert!(why.contains("cash_only done 2026-11-22"), "{why}");
+    assert!(why.contains("every 7 days"), "{why}");
+    // It stays until a contact about the invoice answers it, then recurs.
+    assert!(!agenda_of(&l, "2026-12-01", "PIA").is_empty());
+    ok_at(
+        &l,
+        "2026-12-01",
+        &["log", "PIA", "--kind", "email", "--invoice", "P-1"],
+    );
+    assert!(agenda_of(&l, "2026-12-07", "PIA").is_empty());
+    assert_eq!(
+        stages_of(&agenda_of(&l, "2026-12-08", "PIA")),
+        ["persistence"]
+    );
+}
+
+#[test]
+fn persistence_stops_once_the_account_is_handed_to_an_agency_or_paid() {
+    let l = exhausted();
+    ok_at(&l, "2026-11-25", &["log", "PIA", "--kind", "agency"]);
+    assert!(agenda_of(&l, "2026-12-15", "PIA").is_empty());
+
+    let paid = exhausted();
+    ok_at(
+        &paid,
+        "2026-11-25",
+        &[
+            "payment",
+            "add",
+            "--customer",
+            "PIA",
+            "--amount",
+            "900",
+            "--date",
+            "2026-11-25",
+        ],
+    );
+    assert!(agenda_of(&paid, "2026-12-15", "PIA").is_empty());
+}
+
+#[test]
+fn the_persistence_cadence_and_action_are_configured() {
+    let l = exhausted();
+    let config = l.dir.path().join("persist.toml");
+    std::fs::write(
+        &config,
+        "[dunning]\npersistence_days = 3\npersistence_action = \"call\"\n",
+    )
+    .unwrap();
+    let agenda = |date: &str| -> Value {
+        l.run_json(
+            l.dun_as_of(date)
+                .arg("--config")
+                .arg(&config)
+                .args(["agenda", "--format", "json"]),
+        )
+    };
+    let pia = |v: &Value| -> Vec<(String, String)> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["customer"] == "PIA")
+            .map(|i| pair(i["action"].as_str().unwrap(), i["stage"].as_str().unwrap()))
+            .collect()
+    };
+    assert!(pia(&agenda("2026-11-24")).is_empty());
+    assert_eq!(pia(&agenda("2026-11-25")), [pair("call", "persistence")]);
+}
+
+#[test]
+fn a_bad_persistence_setting_is_refused() {
+    let l = exhausted();
+    for (body, key) in [
+        (
+            "[dunning]\npersistence_days = 0\n",
+            "dunning.persistence_days",
+        ),
+        (
+            "[dunning]\npersistence_action = \"stop_supply\"\n",
+            "dunning.persistence_action",
+        ),
+    ] {
+        let config = l.dir.path().join("bad.toml");
+        std::fs::write(&config, body).unwrap();
+        let out = l
+            .dun()
+            .arg("--config")
+            .arg(&config)
+            .args(["agenda"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{body}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(key), "{body}: {err}");
+    }
+}
+
+#[test]
+fn the_largest_debtor_stays_on_the_agenda_once_the_ladder_is_exhausted() {
+    // BIG's notices all went out by 2026-11-10; SMALL still has a call due.
+    let l = LedgerBuilder::new()
+        .customer("BIG", "Big Holdings SA")
+        .customer("SMALL", "Small Srl")
+        .invoice("G-1", "BIG", "2026-06-01", "2026-07-01", "50000")
+        .invoice("S-1", "SMALL", "2026-10-01", "2026-11-12", "100")
+        .build();
+    l.ok(&[
+        "log",
+        "BIG",
+        "--kind",
+        "letter",
+        "--invoice",
+        "G-1",
+        "--stage",
+        "cash_only",
+        "--date",
+        "2026-11-10",
+    ]);
+    let agenda = l.json(&["agenda"]);
+    let first = &agenda[0];
+    assert_eq!(first["customer"], "BIG", "{agenda}");
+    assert_eq!(first["stage"], "persistence");
+    assert!(
+        first["why"]
+            .as_str()
+            .unwrap()
+            .contains("last contact 2026-11-10"),
+        "{first}"
+    );
+}
+
 #[test]
 fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
     let l = beta_with_a_late_entry(&[

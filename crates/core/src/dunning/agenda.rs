@@ -14,6 +14,8 @@ use super::{Policy, Stage};
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::{Amounts, Currency, Money, plain_amount};
 
+mod persistence;
+
 /// Why an item is on the agenda.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgendaKind {
@@ -27,6 +29,9 @@ pub enum AgendaKind {
     Dispute,
     /// A follow-up date set in the log has come.
     FollowUp,
+    /// Every stage is done and the balance is still overdue: the recurring
+    /// reminder is due.
+    Persistence,
 }
 
 /// One thing to do today.
@@ -40,7 +45,8 @@ pub struct AgendaItem {
     pub kind: AgendaKind,
     /// What to do.
     pub action: StageAction,
-    /// The stage id, or `broken_promise`, `missed_instalment`, `disputed`, `follow_up`.
+    /// The stage id, or `broken_promise`, `missed_instalment`, `disputed`,
+    /// `follow_up`, `persistence`.
     pub stage: String,
     /// Every invoice the action covers.
     pub invoices: Vec<InvoiceId>,
@@ -79,6 +85,19 @@ pub(super) fn agenda_for(
     items.extend(listing.missed_instalments());
     items.extend(listing.disputes());
     items.extend(listing.follow_ups());
+    // A broken promise's call or a missed instalment's reminder already
+    // chases its invoices: the recurring reminder leaves them to it.
+    let followed: Vec<InvoiceId> = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                AgendaKind::BrokenPromise | AgendaKind::MissedInstalment
+            )
+        })
+        .flat_map(|i| i.invoices.iter().copied())
+        .collect();
+    items.extend(listing.persistence(&followed));
     merge(items)
 }
 

@@ -131,13 +131,19 @@ pub struct DunningSpec {
     pub slow_payer_after_days: u32,
     /// How many of the last paid invoices that average looks at.
     pub slow_payer_sample: u32,
+    /// Once the last stage's action is done and the invoice is still
+    /// overdue, a reminder recurs this many days after the last contact.
+    pub persistence_days: u32,
+    /// What that recurring reminder does.
+    pub persistence_action: StageAction,
 }
 
 impl Default for DunningSpec {
     /// The ladder of the playbook: a reminder three days before the due
     /// date, an email at 5 days, a call at 7, the sales rep at 15, stop
     /// supply at 30 and cash only at 60; `slow_payer` moves the first three
-    /// earlier.
+    /// earlier. Past the last stage, an email every week while the balance
+    /// stays overdue.
     fn default() -> Self {
         let stage = |id: &str, days, action, template: Option<&str>| StageSpec {
             id: id.into(),
@@ -169,6 +175,8 @@ impl Default for DunningSpec {
             dispute_follow_up_days: 7,
             slow_payer_after_days: 15,
             slow_payer_sample: 10,
+            persistence_days: 7,
+            persistence_action: StageAction::Email,
             profiles: BTreeMap::from([(
                 SLOW_PAYER_PROFILE.to_string(),
                 BTreeMap::from([
@@ -210,6 +218,10 @@ pub struct Policy {
     pub slow_payer_after_days: u32,
     /// How many of the last paid invoices that average looks at.
     pub slow_payer_sample: u32,
+    /// Days between reminders once the ladder is exhausted.
+    pub persistence_days: u32,
+    /// What those reminders do.
+    pub persistence_action: StageAction,
     /// Interest and fees on late invoices.
     pub terms: LateTerms,
 }
@@ -250,6 +262,8 @@ impl Policy {
             probation_months,
             slow_payer_after_days: dunning.slow_payer_after_days,
             slow_payer_sample: dunning.slow_payer_sample,
+            persistence_days: dunning.persistence_days,
+            persistence_action: dunning.persistence_action,
             terms: LateTerms::from_spec(terms),
         }
     }

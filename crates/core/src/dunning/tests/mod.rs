@@ -619,4 +619,5 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 }
 
 mod advice;
+mod persistence;
 mod properties;
