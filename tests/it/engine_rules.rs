@@ -79,6 +79,30 @@ fn acme() -> Ledger {
         .build()
 }
 
+/// `dun promise` of 200 by 2026-11-30 from ACME, for `invoice`.
+fn promise_for(invoice: &str) -> [&str; 8] {
+    [
+        "promise",
+        "ACME",
+        "--date",
+        "2026-11-30",
+        "--amount",
+        "200",
+        "--invoice",
+        invoice,
+    ]
+}
+
+/// `dun plan` of one instalment of 200 on 2026-11-30 from ACME, for A-2.
+const PLAN_FOR_A2: [&str; 6] = [
+    "plan",
+    "ACME",
+    "--instalment",
+    "2026-11-30:200",
+    "--invoice",
+    "A-2",
+];
+
 /// A payment of 200 on 2026-11-25 that the payer names for A-1.
 fn pay_a1(ledger: &Ledger) {
     ok_at(
@@ -102,16 +126,7 @@ fn pay_a1(ledger: &Ledger) {
 #[test]
 fn a_payment_to_another_invoice_does_not_keep_a_promise() {
     let l = acme();
-    l.ok(&[
-        "promise",
-        "ACME",
-        "--date",
-        "2026-11-30",
-        "--amount",
-        "200",
-        "--invoice",
-        "A-2",
-    ]);
+    l.ok(&promise_for("A-2"));
     pay_a1(&l);
     let items = agenda_of(&l, "2026-12-02", "ACME");
     assert!(
@@ -135,14 +150,7 @@ fn a_payment_to_another_invoice_does_not_keep_a_promise() {
 #[test]
 fn a_payment_to_another_invoice_does_not_keep_a_plan() {
     let l = acme();
-    l.ok(&[
-        "plan",
-        "ACME",
-        "--instalment",
-        "2026-11-30:200",
-        "--invoice",
-        "A-2",
-    ]);
+    l.ok(&PLAN_FOR_A2);
     pay_a1(&l);
     let items = agenda_of(&l, "2026-12-02", "ACME");
     assert!(
@@ -154,16 +162,7 @@ fn a_payment_to_another_invoice_does_not_keep_a_plan() {
 #[test]
 fn a_payment_to_a_covered_invoice_keeps_the_promise() {
     let l = acme();
-    l.ok(&[
-        "promise",
-        "ACME",
-        "--date",
-        "2026-11-30",
-        "--amount",
-        "200",
-        "--invoice",
-        "A-1",
-    ]);
+    l.ok(&promise_for("A-1"));
     pay_a1(&l);
     let items = agenda_of(&l, "2026-12-02", "ACME");
     assert!(!stages_of(&items).contains(&"broken_promise"), "{items:?}");
@@ -220,119 +219,98 @@ fn a_plan_naming_no_invoice_covers_only_those_open_when_it_was_agreed() {
     assert!(stages.contains(&pair("B-2", "call")), "{stages:?}");
 }
 
+/// `code` owes two invoices `(number, issued, due)` that the agenda lists
+/// in one item for `stage`; one `kind` logged about both answers it all.
+fn one_contact_answers_the_item(
+    code: &str,
+    invoices: [(&str, &str, &str); 2],
+    stage: &str,
+    kind: &str,
+) {
+    let mut builder = LedgerBuilder::new().customer(code, "Two Invoices Ltd");
+    for (number, issued, due) in invoices {
+        builder = builder.invoice(number, code, issued, due, "400");
+    }
+    let l = builder.build();
+    let numbers = invoices.map(|(number, _, _)| number);
+    let before = agenda_of(&l, common::AS_OF, code);
+    assert_eq!(stages_of(&before), [stage], "{before:?}");
+    assert_eq!(before[0].2, numbers);
+    let [first, second] = numbers;
+    l.ok(&[
+        "log",
+        code,
+        "--kind",
+        kind,
+        "--invoice",
+        first,
+        "--invoice",
+        second,
+    ]);
+    let after = agenda_of(&l, common::AS_OF, code);
+    assert!(after.is_empty(), "{after:?}");
+}
+
 #[test]
 fn one_email_performs_the_overdue_email_and_the_pre_due_reminder() {
     // C-1 is 6 days overdue (overdue email); C-2 falls due in 2 days.
-    let l = LedgerBuilder::new()
-        .customer("CARO", "Caro SARL")
-        .invoice("C-1", "CARO", "2026-10-01", "2026-11-16", "400")
-        .invoice("C-2", "CARO", "2026-10-20", "2026-11-24", "300")
-        .build();
-    let before = agenda_of(&l, common::AS_OF, "CARO");
-    assert_eq!(
-        before,
-        [(
-            "email".to_string(),
-            "overdue_email".to_string(),
-            vec!["C-1".to_string(), "C-2".to_string()]
-        )]
-    );
-    l.ok(&[
-        "log",
+    one_contact_answers_the_item(
         "CARO",
-        "--kind",
+        [
+            ("C-1", "2026-10-01", "2026-11-16"),
+            ("C-2", "2026-10-20", "2026-11-24"),
+        ],
+        "overdue_email",
         "email",
-        "--invoice",
-        "C-1",
-        "--invoice",
-        "C-2",
-    ]);
-    let after = agenda_of(&l, common::AS_OF, "CARO");
-    assert!(after.is_empty(), "{after:?}");
+    );
 }
 
 #[test]
 fn one_letter_performs_the_stop_supply_and_the_cash_only_notices() {
     // D-1 is 82 days overdue (cash only); D-2 is 38 days overdue (stop supply).
-    let l = LedgerBuilder::new()
-        .customer("DELTA", "Delta SRL")
-        .invoice("D-1", "DELTA", "2026-08-01", "2026-09-01", "800")
-        .invoice("D-2", "DELTA", "2026-09-15", "2026-10-15", "500")
-        .build();
-    let before = agenda_of(&l, common::AS_OF, "DELTA");
-    assert_eq!(stages_of(&before), ["cash_only"], "{before:?}");
-    assert_eq!(before[0].2, ["D-1", "D-2"]);
-    l.ok(&[
-        "log",
+    one_contact_answers_the_item(
         "DELTA",
-        "--kind",
+        [
+            ("D-1", "2026-08-01", "2026-09-01"),
+            ("D-2", "2026-09-15", "2026-10-15"),
+        ],
+        "cash_only",
         "letter",
-        "--invoice",
-        "D-1",
-        "--invoice",
-        "D-2",
-    ]);
-    let after = agenda_of(&l, common::AS_OF, "DELTA");
-    assert!(after.is_empty(), "{after:?}");
+    );
+}
+
+/// With `commitment` on A-2 broken as of 2026-12-02, the agenda asks for
+/// `stage` until a contact about A-2: the routine email of A-1 does not
+/// answer it, a `kind` about A-2 does.
+fn answered_only_about_its_invoices(commitment: &[&str], stage: &str, kind: &str) {
+    let l = acme();
+    l.ok(commitment);
+    let asked = |l: &Ledger| stages_of(&agenda_of(l, "2026-12-02", "ACME")).contains(&stage);
+    assert!(asked(&l));
+    for (invoice, still_asked) in [("A-1", true), ("A-2", false)] {
+        let kind = if invoice == "A-1" { "email" } else { kind };
+        ok_at(
+            &l,
+            "2026-12-02",
+            &["log", "ACME", "--kind", kind, "--invoice", invoice],
+        );
+        assert_eq!(
+            asked(&l),
+            still_asked,
+            "after a {kind} about {invoice}: {:?}",
+            agenda_of(&l, "2026-12-02", "ACME")
+        );
+    }
 }
 
 #[test]
 fn a_broken_promise_is_not_followed_up_by_the_reminder_of_another_invoice() {
-    let l = acme();
-    l.ok(&[
-        "promise",
-        "ACME",
-        "--date",
-        "2026-11-30",
-        "--amount",
-        "200",
-        "--invoice",
-        "A-2",
-    ]);
-    let broken =
-        |l: &Ledger| stages_of(&agenda_of(l, "2026-12-02", "ACME")).contains(&"broken_promise");
-    assert!(broken(&l));
-    // The routine reminder of A-1 says nothing about the promise on A-2.
-    ok_at(
-        &l,
-        "2026-12-02",
-        &["log", "ACME", "--kind", "email", "--invoice", "A-1"],
-    );
-    assert!(broken(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
-    ok_at(
-        &l,
-        "2026-12-02",
-        &["log", "ACME", "--kind", "call", "--invoice", "A-2"],
-    );
-    assert!(!broken(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
+    answered_only_about_its_invoices(&promise_for("A-2"), "broken_promise", "call");
 }
 
 #[test]
 fn a_missed_instalment_is_not_followed_up_by_the_reminder_of_another_invoice() {
-    let l = acme();
-    l.ok(&[
-        "plan",
-        "ACME",
-        "--instalment",
-        "2026-11-30:200",
-        "--invoice",
-        "A-2",
-    ]);
-    let missed =
-        |l: &Ledger| stages_of(&agenda_of(l, "2026-12-02", "ACME")).contains(&"missed_instalment");
-    assert!(missed(&l));
-    ok_at(
-        &l,
-        "2026-12-02",
-        &["log", "ACME", "--kind", "email", "--invoice", "A-1"],
-    );
-    assert!(missed(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
-    ok_at(
-        &l,
-        "2026-12-02",
-        &["log", "ACME", "--kind", "email", "--invoice", "A-2"],
-    );
-    assert!(!missed(&l), "{:?}", agenda_of(&l, "2026-12-02", "ACME"));
+    answered_only_about_its_invoices(&PLAN_FOR_A2, "missed_instalment", "email");
 }
 
 /// PIA owes 900, 82 days overdue: the last stage (cash only) is reached,
