@@ -372,6 +372,7 @@ impl Config {
                 "dunning.slow_payer_after_days",
                 self.dunning.slow_payer_after_days,
             ),
+            ("dunning.persistence_days", self.dunning.persistence_days),
         ] {
             if value > 3650 {
                 return Err(problem(
@@ -446,6 +447,24 @@ impl Config {
             return Err(problem(
                 "credit.probation_months",
                 "expected at most 1200".into(),
+            ));
+        }
+        if self.dunning.persistence_days == 0 {
+            return Err(problem(
+                "dunning.persistence_days",
+                "must be at least 1".into(),
+            ));
+        }
+        if !matches!(
+            self.dunning.persistence_action,
+            StageAction::Email | StageAction::Call | StageAction::Letter
+        ) {
+            return Err(problem(
+                "dunning.persistence_action",
+                format!(
+                    "'{}' cannot recur; expected email, call or letter",
+                    self.dunning.persistence_action.as_str()
+                ),
             ));
         }
         if self.dunning.slow_payer_sample == 0 {

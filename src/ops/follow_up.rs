@@ -5,8 +5,8 @@ use rust_decimal::Decimal;
 
 use super::measures::{Before, in_account};
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result, input};
-use crate::store::{NewActivity, NewPlan, NewPromise, Store};
-use dun_core::dunning::{ActivityKind, Status, evaluate_account};
+use crate::store::{Customers, NewActivity, NewPlan, NewPromise, Store, Tx};
+use dun_core::dunning::{ActivityKind, Status, covered, evaluate_account};
 use dun_core::ledger::{CustomerId, DocumentKind, Invoice, InvoiceId};
 use dun_core::money::{Currency, Money};
 
@@ -138,7 +138,7 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
     in_account(store, ctx, customer.id, before, |tx| {
         tx.log_activity(&activity)?;
         if let Some(p) = &promise {
-            tx.add_promise(p)?;
+            add_promise(tx, p)?;
         }
         Ok(())
     })?;
@@ -182,7 +182,7 @@ pub fn make_promise(
     )?;
     promise.note = input::text(Field::Note, &req.note)?;
     in_account(store, ctx, customer.id, Before::On(promise.made_on), |tx| {
-        Ok(tx.add_promise(&promise)?)
+        add_promise(tx, &promise)
     })?;
     Ok((customer.code, Money::new(promise.amount, promise.currency)))
 }
@@ -256,9 +256,59 @@ pub fn make_plan(store: &mut Store, ctx: &Context, req: &MakePlan) -> Result<(St
         note,
     };
     in_account(store, ctx, customer.id, Before::On(plan.created_on), |tx| {
-        Ok(tx.add_plan(&plan)?)
+        let invoices = covering(
+            tx,
+            plan.customer_id,
+            plan.currency,
+            plan.created_on,
+            &plan.invoices,
+        )?;
+        Ok(tx.add_plan(&NewPlan { invoices, ..plan })?)
     })?;
     Ok((customer.code, Money::new(total, currency)))
+}
+
+/// Records a promise with the invoices it covers.
+fn add_promise(tx: &Tx<'_>, promise: &NewPromise) -> Result<i64> {
+    let invoices = covering(
+        tx,
+        promise.customer_id,
+        promise.currency,
+        promise.made_on,
+        &promise.invoices,
+    )?;
+    Ok(tx.add_promise(&NewPromise {
+        invoices,
+        ..promise.clone()
+    })?)
+}
+
+/// The invoices a promise or plan covers, read in the transaction that
+/// records it: those named, else every invoice of the customer open in its
+/// currency on the day it is made, so that an invoice entered later is
+/// never covered. A promise or plan with nothing to cover is refused.
+fn covering(
+    tx: &Tx<'_>,
+    customer_id: CustomerId,
+    currency: Currency,
+    on: NaiveDate,
+    named: &[InvoiceId],
+) -> Result<Vec<InvoiceId>> {
+    if !named.is_empty() {
+        return Ok(named.to_vec());
+    }
+    let open = tx
+        .accounts(on, Customers(customer_id, customer_id))?
+        .pop()
+        .map(|account| covered(&[], currency, on, &account.invoices))
+        .unwrap_or_default();
+    if open.is_empty() {
+        return Err(OpError::invalid(
+            Field::Invoice,
+            format!("the customer has no open invoice in {currency} on {on} to cover"),
+        ));
+    }
+    Ok(open)
 }
 
 /// At least one instalment, each positive, on distinct dates, none before

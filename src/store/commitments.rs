@@ -140,6 +140,10 @@ pub(super) fn commitments(
     Ok((promises, plans))
 }
 
+/// The money of a customer's payments applied to each invoice from `since`
+/// to `as_of`, dated the day it reached the invoice (the payment's value
+/// date, or the invoice's issue date for credit waiting on account): what
+/// keeps a promise or a plan is money that reached the invoices it covers.
 pub(super) fn receipts(
     conn: &Connection,
     customer: CustomerId,
@@ -148,8 +152,10 @@ pub(super) fn receipts(
 ) -> Result<Vec<Receipt>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT paid_on, amount_minor, currency FROM payment
-             WHERE customer_id = ?1 AND paid_on BETWEEN ?2 AND ?3 ORDER BY paid_on, id",
+            "SELECT a.allocated_on, a.amount_minor, p.currency, a.invoice_id FROM allocation a
+             JOIN payment p ON p.id = a.payment_id
+             WHERE p.customer_id = ?1 AND a.allocated_on BETWEEN ?2 AND ?3
+             ORDER BY a.allocated_on, p.id, a.id",
         )
         .context("cannot read payments")?;
     let rows = stmt
@@ -158,16 +164,18 @@ pub(super) fn receipts(
                 r.get::<_, String>(0)?,
                 r.get::<_, i64>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, i64>(3)?,
             ))
         })
         .context("cannot read payments")?;
     rows.map(|row| {
-        let (paid, amount, currency) = row.context("cannot read payment")?;
+        let (paid, amount, currency, invoice) = row.context("cannot read payment")?;
         let currency = rows::currency(&currency)?;
         Ok(Receipt {
             paid_on: rows::date(&paid)?,
             amount: rows::amount(amount, currency),
             currency,
+            invoice,
         })
     })
     .collect()

@@ -41,6 +41,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_follow_up.sql")),
     M::up(include_str!("../../migrations/0003_import.sql")),
+    M::up(include_str!("../../migrations/0004_commitments.sql")),
     M::up(include_str!("../../migrations/0006_claims.sql")),
 ];
 

@@ -14,6 +14,8 @@ use super::{Policy, Stage};
 use crate::ledger::{CustomerId, InvoiceId};
 use crate::money::{Amounts, Currency, Money, plain_amount};
 
+mod persistence;
+
 /// Why an item is on the agenda.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum AgendaKind {
@@ -27,6 +29,9 @@ pub enum AgendaKind {
     Dispute,
     /// A follow-up date set in the log has come.
     FollowUp,
+    /// Every stage is done and the balance is still overdue: the recurring
+    /// reminder is due.
+    Persistence,
 }
 
 /// One thing to do today.
@@ -40,7 +45,8 @@ pub struct AgendaItem {
     pub kind: AgendaKind,
     /// What to do.
     pub action: StageAction,
-    /// The stage id, or `broken_promise`, `missed_instalment`, `disputed`, `follow_up`.
+    /// The stage id, or `broken_promise`, `missed_instalment`, `disputed`,
+    /// `follow_up`, `persistence`.
     pub stage: String,
     /// Every invoice the action covers.
     pub invoices: Vec<InvoiceId>,
@@ -56,14 +62,13 @@ pub struct AgendaItem {
     pub why: String,
 }
 
-/// The first contact with the customer on or after `since`, if any.
-fn contacted_since(account: &Account, since: NaiveDate) -> Option<NaiveDate> {
+/// True when the customer was contacted about any of `invoices` on or
+/// after `since` (see [`crate::dunning::Activity::is_contact_about`]).
+fn contacted_about_since(account: &Account, invoices: &[InvoiceId], since: NaiveDate) -> bool {
     account
         .activities
         .iter()
-        .filter(|a| a.kind.is_contact() && a.occurred_on >= since)
-        .map(|a| a.occurred_on)
-        .min()
+        .any(|a| a.occurred_on >= since && a.is_contact_about(invoices))
 }
 
 /// The agenda items of one account, unmerged and unsorted.
@@ -80,6 +85,19 @@ pub(super) fn agenda_for(
     items.extend(listing.missed_instalments());
     items.extend(listing.disputes());
     items.extend(listing.follow_ups());
+    // A broken promise's call or a missed instalment's reminder already
+    // chases its invoices: the recurring reminder leaves them to it.
+    let followed: Vec<InvoiceId> = items
+        .iter()
+        .filter(|i| {
+            matches!(
+                i.kind,
+                AgendaKind::BrokenPromise | AgendaKind::MissedInstalment
+            )
+        })
+        .flat_map(|i| i.invoices.iter().copied())
+        .collect();
+    items.extend(listing.persistence(&followed));
     merge(items)
 }
 
@@ -205,9 +223,6 @@ impl<'a> Listing<'a> {
             let Some(still_open) = self.open.get(&promise.currency) else {
                 continue;
             };
-            if contacted_since(account, *on).is_some() {
-                continue;
-            }
             let mut invoices = covered(
                 &promise.invoices,
                 promise.currency,
@@ -215,9 +230,10 @@ impl<'a> Listing<'a> {
                 &account.invoices,
             );
             invoices.retain(|id| still_open.contains(id));
-            if invoices.is_empty() {
-                // Everything the promise covered is paid, disputed or below
-                // the minimum: nothing left to follow up.
+            // Everything the promise covered may be paid, disputed or below
+            // the minimum: nothing left to follow up. Only a contact about
+            // its invoices follows it up.
+            if invoices.is_empty() || contacted_about_since(account, &invoices, *on) {
                 continue;
             }
             let why = format!(
@@ -260,7 +276,7 @@ impl<'a> Listing<'a> {
                 .copied()
                 .filter(|id| plan.invoices.is_empty() || plan.invoices.contains(id))
                 .collect();
-            if still_open.is_empty() || contacted_since(self.account, *on).is_some() {
+            if still_open.is_empty() || contacted_about_since(self.account, &still_open, *on) {
                 continue;
             }
             let why = format!(
@@ -371,19 +387,14 @@ impl<'a> Listing<'a> {
 /// they go out as one. A missed instalment stays apart: its reminder is
 /// about the plan, and must not list invoices the plan does not cover.
 fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
-    let cash_only: Vec<Currency> = items
-        .iter()
-        .filter(|i| i.action == StageAction::CashOnly)
-        .map(|i| i.currency)
-        .collect();
+    let due: Vec<(StageAction, Currency)> = items.iter().map(|i| (i.action, i.currency)).collect();
     let mut merged: BTreeMap<(StageAction, Currency, bool), AgendaItem> = BTreeMap::new();
     for item in items {
-        let action = if item.action == StageAction::StopSupply && cash_only.contains(&item.currency)
-        {
-            StageAction::CashOnly
-        } else {
-            item.action
-        };
+        // The notice another due item sends that also does this one's work.
+        let action = due
+            .iter()
+            .find(|(a, c)| *c == item.currency && *a != item.action && a.serves(item.action))
+            .map_or(item.action, |(a, _)| *a);
         let key = (
             action,
             item.currency,

@@ -82,6 +82,16 @@ pub fn average_days_late(paid: &[(NaiveDate, NaiveDate)]) -> Option<Decimal> {
     Some(Decimal::from(total) / Decimal::from(paid.len()))
 }
 
+/// The money applied to the `covered` invoices: the only payments that
+/// keep a promise or a plan.
+fn applied_to(payments: &[Receipt], covered: &[InvoiceId]) -> Vec<Receipt> {
+    payments
+        .iter()
+        .filter(|p| covered.contains(&p.invoice))
+        .copied()
+        .collect()
+}
+
 /// Payments in `currency` dated from `from` to `to`, inclusive, in date order.
 fn received(
     payments: &[Receipt],
@@ -111,9 +121,11 @@ fn complete_on(
     })
 }
 
-/// A promise's state on `as_of`, with `grace` days after its date.
+/// A promise's state on `as_of`, with `grace` days after its date: kept
+/// only by money applied to the `covered` invoices.
 pub fn promise_state(
     promise: &Promise,
+    covered: &[InvoiceId],
     payments: &[Receipt],
     grace: u32,
     as_of: NaiveDate,
@@ -121,6 +133,7 @@ pub fn promise_state(
     if promise.made_on > as_of {
         return PromiseState::NotYet;
     }
+    let payments = &applied_to(payments, covered);
     let until = promise.promised_on + Days::new(u64::from(grace));
     let window_end = until.min(as_of);
     if let Some(on) = complete_on(
@@ -166,12 +179,20 @@ pub enum PlanState {
     },
 }
 
-/// A plan's state on `as_of`: payments from the day it was agreed count
-/// towards its instalments in order, each due by its date plus `grace`.
-pub fn plan_state(plan: &Plan, payments: &[Receipt], grace: u32, as_of: NaiveDate) -> PlanState {
+/// A plan's state on `as_of`: money applied to the `covered` invoices from
+/// the day it was agreed counts towards its instalments in order, each due
+/// by its date plus `grace`.
+pub fn plan_state(
+    plan: &Plan,
+    covered: &[InvoiceId],
+    payments: &[Receipt],
+    grace: u32,
+    as_of: NaiveDate,
+) -> PlanState {
     if plan.created_on > as_of {
         return PlanState::NotYet;
     }
+    let payments = &applied_to(payments, covered);
     let paid_by = |d: NaiveDate| -> Decimal {
         received(payments, plan.currency, plan.created_on, d.min(as_of))
             .map(|p| p.amount)
@@ -216,12 +237,12 @@ pub fn promise_states(
     promises
         .iter()
         .map(|p| {
-            let state = promise_state(p, payments, grace, as_of);
+            let mine = covered(&p.invoices, p.currency, p.made_on, invoices);
+            let state = promise_state(p, &mine, payments, grace, as_of);
             let due = p
                 .promised_on
                 .checked_add_days(Days::new(u64::from(grace)))
                 .unwrap_or(NaiveDate::MAX);
-            let mine = covered(&p.invoices, p.currency, p.made_on, invoices);
             let later = promises
                 .iter()
                 .filter(|q| {
@@ -242,8 +263,11 @@ pub fn promise_states(
         .collect()
 }
 
-/// The invoices a promise or plan covers: those it names, else every
-/// invoice in its currency issued by the day it was made.
+/// The invoices a promise or plan covers: those recorded with it, else
+/// every open invoice in its currency issued by the day it was made. The
+/// write path records that set when the promise or plan is made, with this
+/// function, so an invoice entered later is never covered; the fallback
+/// serves snapshots written by hand.
 pub fn covered(
     named: &[InvoiceId],
     currency: Currency,
@@ -273,7 +297,40 @@ mod tests {
             paid_on: d(day),
             amount: Decimal::from(amount),
             currency: Currency::EUR,
+            invoice: 1,
         }
+    }
+
+    /// The invoice the test promises and plans cover.
+    const COVERED: &[InvoiceId] = &[1];
+
+    fn promise_state(
+        p: &Promise,
+        payments: &[Receipt],
+        grace: u32,
+        as_of: NaiveDate,
+    ) -> PromiseState {
+        super::promise_state(p, COVERED, payments, grace, as_of)
+    }
+
+    fn plan_state(p: &Plan, payments: &[Receipt], grace: u32, as_of: NaiveDate) -> PlanState {
+        super::plan_state(p, COVERED, payments, grace, as_of)
+    }
+
+    #[test]
+    fn money_applied_to_another_invoice_keeps_nothing() {
+        let elsewhere = Receipt {
+            invoice: 2,
+            ..pay(8, 100)
+        };
+        assert!(matches!(
+            promise_state(&promise(10), &[elsewhere], 0, d(20)),
+            PromiseState::Broken { .. }
+        ));
+        assert_eq!(
+            promise_state(&promise(10), &[elsewhere, pay(9, 100)], 0, d(20)),
+            PromiseState::Kept { on: d(9) }
+        );
     }
 
     fn promise(grace_day: u32) -> Promise {

@@ -194,16 +194,15 @@ fn pauses(account: &Account, policy: &Policy, as_of: NaiveDate) -> Pauses {
     }
     out.promises = states;
     for plan in &account.plans {
-        let state = plan_state(plan, &account.payments, policy.grace_days, as_of);
+        let ids = covered(
+            &plan.invoices,
+            plan.currency,
+            plan.created_on,
+            &account.invoices,
+        );
+        let state = plan_state(plan, &ids, &account.payments, policy.grace_days, as_of);
         if let PlanState::OnTrack { .. } = state {
-            for id in covered(
-                &plan.invoices,
-                plan.currency,
-                plan.created_on,
-                &account.invoices,
-            ) {
-                out.planned.push((id, plan.id));
-            }
+            out.planned.extend(ids.into_iter().map(|id| (id, plan.id)));
         }
         out.plans.push((plan.id, state));
     }
@@ -479,8 +478,12 @@ pub(super) fn trigger_date(invoice: &OpenInvoice, stage: &Stage) -> NaiveDate {
 /// or after the stage's trigger date.
 ///
 /// An entry logged for a stage counts for that stage when its kind can
-/// perform the stage's action. An entry logged without one counts only for
-/// the stage the invoice stood at on the entry's date, and never as the
+/// perform the stage's action. It also counts for the stage the invoice
+/// stood at on the entry's date when the logged stage's notice serves that
+/// stage's action: one contact answering an agenda item does every stage
+/// the item asked for (an overdue email and a pre-due reminder, a cash-only
+/// and a stop-supply notice). An entry logged without a stage counts only
+/// for the stage the invoice stood at on the entry's date, and never as the
 /// written notice of a customer measure.
 pub(super) fn done_on(
     account: &Account,
@@ -495,30 +498,44 @@ pub(super) fn done_on(
         .filter(|a| {
             a.occurred_on >= trigger && a.covers(invoice.id) && stage.action.performed_by(a.kind)
         })
-        .filter(|a| match &a.stage {
-            Some(id) => **id == *stage.id,
-            None => {
+        .filter(|a| match a.stage.as_deref() {
+            Some(id) if id == stage.id => true,
+            logged => {
                 let days = days_overdue(invoice.due_date, a.occurred_on);
-                let current = ladder
+                let stood_here = ladder
                     .iter()
                     .rposition(|s| days >= i64::from(s.days))
-                    .map(|i| &ladder[i]);
-                !matches!(
-                    stage.action,
-                    StageAction::StopSupply | StageAction::CashOnly
-                ) && current.is_some_and(|s| s.id == stage.id)
+                    .is_some_and(|i| ladder[i].id == stage.id);
+                stood_here && performs_alongside(logged, stage, ladder)
             }
         })
         .map(|a| a.occurred_on)
         .min()
-        .or_else(|| measure_notice(account, stage))
+        .or_else(|| measure_notice(account, stage, ladder))
+}
+
+/// True when an entry logged for the stage `logged` (or for none) also
+/// performs `stage`, the one its invoice stood at: the logged stage's notice
+/// serves it, or, untagged, it is not a customer measure's written notice.
+fn performs_alongside(logged: Option<&str>, stage: &Stage, ladder: &[Stage]) -> bool {
+    match logged {
+        Some(id) => ladder
+            .iter()
+            .find(|s| s.id == id)
+            .is_some_and(|s| s.action.serves(stage.action)),
+        None => !matches!(
+            stage.action,
+            StageAction::StopSupply | StageAction::CashOnly
+        ),
+    }
 }
 
 /// The day the notice of a running stop-supply or cash-only measure was
 /// sent. A measure is the customer's, not an invoice's: one notice, tagged
-/// with the stage, covers every invoice that reaches the stage while the
-/// measure runs. A notice from before the measure's latest start does not.
-fn measure_notice(account: &Account, stage: &Stage) -> Option<NaiveDate> {
+/// with the stage (or with one whose notice serves it), covers every invoice
+/// that reaches the stage while the measure runs. A notice from before the
+/// measure's latest start does not.
+fn measure_notice(account: &Account, stage: &Stage, ladder: &[Stage]) -> Option<NaiveDate> {
     let measure = match stage.action {
         StageAction::StopSupply => Measure::StopSupply,
         StageAction::CashOnly => Measure::CashOnly,
@@ -538,7 +555,8 @@ fn measure_notice(account: &Account, stage: &Stage) -> Option<NaiveDate> {
         .filter(|a| {
             a.occurred_on >= last.effective_on
                 && stage.action.performed_by(a.kind)
-                && a.stage.as_deref() == Some(&*stage.id)
+                && a.stage.is_some()
+                && performs_alongside(a.stage.as_deref(), stage, ladder)
         })
         .map(|a| a.occurred_on)
         .min()

@@ -73,6 +73,14 @@ impl StageAction {
         }
     }
 
+    /// True when one notice for this action also does what `other` asks:
+    /// the same action, or a cash-only notice, which says all a stop-supply
+    /// notice says. The agenda merges such items into one, and one contact
+    /// logged for the item performs every stage it asked for.
+    pub fn serves(self, other: StageAction) -> bool {
+        self == other || (self == StageAction::CashOnly && other == StageAction::StopSupply)
+    }
+
     /// The kind of activity a bookkeeper logs to perform the action: what
     /// the dashboard pre-selects. A measure's notice goes out as a letter,
     /// the formal form of a written notice. Always a kind that
@@ -123,13 +131,19 @@ pub struct DunningSpec {
     pub slow_payer_after_days: u32,
     /// How many of the last paid invoices that average looks at.
     pub slow_payer_sample: u32,
+    /// Once the last stage's action is done and the invoice is still
+    /// overdue, a reminder recurs this many days after the last contact.
+    pub persistence_days: u32,
+    /// What that recurring reminder does.
+    pub persistence_action: StageAction,
 }
 
 impl Default for DunningSpec {
     /// The ladder of the playbook: a reminder three days before the due
     /// date, an email at 5 days, a call at 7, the sales rep at 15, stop
     /// supply at 30 and cash only at 60; `slow_payer` moves the first three
-    /// earlier.
+    /// earlier. Past the last stage, an email every week while the balance
+    /// stays overdue.
     fn default() -> Self {
         let stage = |id: &str, days, action, template: Option<&str>| StageSpec {
             id: id.into(),
@@ -161,6 +175,8 @@ impl Default for DunningSpec {
             dispute_follow_up_days: 7,
             slow_payer_after_days: 15,
             slow_payer_sample: 10,
+            persistence_days: 7,
+            persistence_action: StageAction::Email,
             profiles: BTreeMap::from([(
                 SLOW_PAYER_PROFILE.to_string(),
                 BTreeMap::from([
@@ -202,6 +218,10 @@ pub struct Policy {
     pub slow_payer_after_days: u32,
     /// How many of the last paid invoices that average looks at.
     pub slow_payer_sample: u32,
+    /// Days between reminders once the ladder is exhausted.
+    pub persistence_days: u32,
+    /// What those reminders do.
+    pub persistence_action: StageAction,
     /// Interest and fees on late invoices.
     pub terms: LateTerms,
 }
@@ -242,6 +262,8 @@ impl Policy {
             probation_months,
             slow_payer_after_days: dunning.slow_payer_after_days,
             slow_payer_sample: dunning.slow_payer_sample,
+            persistence_days: dunning.persistence_days,
+            persistence_action: dunning.persistence_action,
             terms: LateTerms::from_spec(terms),
         }
     }
@@ -329,6 +351,17 @@ mod tests {
         assert_eq!(performers(A::CashOnly), ["email", "letter"]);
         assert_eq!(performers(A::Letter), ["letter"]);
         assert_eq!(performers(A::Agency), ["agency"]);
+    }
+
+    #[test]
+    fn a_cash_only_notice_serves_a_stop_supply_one_and_not_the_reverse() {
+        for action in ACTIONS {
+            assert!(action.serves(action), "{action:?}");
+        }
+        assert!(StageAction::CashOnly.serves(StageAction::StopSupply));
+        assert!(!StageAction::StopSupply.serves(StageAction::CashOnly));
+        assert!(!StageAction::Email.serves(StageAction::StopSupply));
+        assert!(!StageAction::Letter.serves(StageAction::Email));
     }
 
     #[test]

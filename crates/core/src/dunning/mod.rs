@@ -20,7 +20,9 @@ pub use advice::{
     NextStep, SlowPayerAdvice, account_next_step, call_order, next_step, slow_payer_advice,
 };
 pub use agenda::{AgendaItem, AgendaKind, prioritise, priority_order};
-pub use commitments::{PlanState, PromiseState, average_days_late, plan_state, promise_state};
+pub use commitments::{
+    PlanState, PromiseState, average_days_late, covered, plan_state, promise_state,
+};
 pub use evaluate::{
     AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
     evaluate_with, trace,

@@ -28,7 +28,8 @@ pub struct Account {
     pub promises: Vec<Promise>,
     /// Payment plans, oldest first.
     pub plans: Vec<Plan>,
-    /// Payments received since the oldest promise or plan, for checking them.
+    /// Payments applied to invoices since the oldest promise or plan, for
+    /// checking them.
     pub payments: Vec<Receipt>,
     /// A manual hold, if one is active.
     pub hold: Option<Hold>,
@@ -178,6 +179,17 @@ impl Activity {
     pub fn covers(&self, invoice: InvoiceId) -> bool {
         self.invoices.is_empty() || self.invoices.contains(&invoice)
     }
+
+    /// True when the entry reached the customer about any of `invoices`: a
+    /// call, letter or visit about them (or the whole account), or an email
+    /// naming one of them. The routine reminder of another invoice is not.
+    pub fn is_contact_about(&self, invoices: &[InvoiceId]) -> bool {
+        let names_one = invoices.iter().any(|id| self.invoices.contains(id));
+        match self.kind {
+            ActivityKind::Email => names_one,
+            kind => kind.is_contact() && (self.invoices.is_empty() || names_one),
+        }
+    }
 }
 
 /// A promise to pay an amount by a date.
@@ -193,7 +205,9 @@ pub struct Promise {
     pub amount: Decimal,
     /// Its currency.
     pub currency: Currency,
-    /// The invoices it covers; empty means every invoice open when it was made.
+    /// The invoices it covers, recorded when it was made (every invoice
+    /// open then, when the customer named none). Empty only in a snapshot
+    /// written by hand: see [`covered`](super::commitments::covered).
     pub invoices: Vec<InvoiceId>,
 }
 
@@ -208,19 +222,23 @@ pub struct Plan {
     pub currency: Currency,
     /// (due date, amount), by date.
     pub instalments: Vec<(NaiveDate, Decimal)>,
-    /// The invoices it covers; empty means every invoice open when it was agreed.
+    /// The invoices it covers, recorded when it was agreed (every invoice
+    /// open then, when the customer named none).
     pub invoices: Vec<InvoiceId>,
 }
 
-/// A payment received, as far as promises and plans care.
+/// Money received and applied to an invoice, as far as promises and plans
+/// care: only what reaches the invoices they cover keeps them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Receipt {
-    /// Value date.
+    /// Value date of the payment.
     pub paid_on: NaiveDate,
-    /// Amount.
+    /// The part of the payment applied to the invoice.
     pub amount: Decimal,
     /// Currency.
     pub currency: Currency,
+    /// The invoice it was applied to.
+    pub invoice: InvoiceId,
 }
 
 /// A manual hold put on the account.

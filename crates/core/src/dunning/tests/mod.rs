@@ -316,6 +316,7 @@ fn a_broken_promise_puts_the_customer_on_cash_only_at_once_and_asks_for_a_call()
         paid_on: ago(2),
         amount: eur(100),
         currency: Currency::EUR,
+        invoice: 1,
     });
     assert_eq!(measures(&a, as_of()), ["cash_only"]);
     let items = agenda(std::slice::from_ref(&a), as_of());
@@ -397,6 +398,7 @@ fn a_missed_instalment_asks_for_a_reminder_at_once() {
         paid_on: ago(12),
         amount: eur(200),
         currency: Currency::EUR,
+        invoice: 1,
     });
     assert_eq!(label(&a, as_of()), ["in_plan"], "on track: paused");
     assert!(agenda(std::slice::from_ref(&a), as_of()).is_empty());
@@ -617,4 +619,5 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 }
 
 mod advice;
+mod persistence;
 mod properties;
