@@ -413,3 +413,42 @@ fn a_stage_naming_an_unknown_template_is_a_config_error() {
         "{stderr}"
     );
 }
+
+/// `dun send` as of `date`.
+fn send_on(ledger: &Ledger, config: &Path, date: &str) -> std::process::Output {
+    ledger
+        .dun_as_of(date)
+        .arg("--config")
+        .arg(config)
+        .arg("send")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn the_recurring_reminder_after_the_last_stage_is_sent_once_a_week() {
+    let (port, mails) = smtp_server();
+    let l = LedgerBuilder::new()
+        .customer_with("PIA", "Pia SpA", |c| c.email("ap@pia.example"))
+        .invoice("P-1", "PIA", "2026-08-01", "2026-09-01", "900")
+        .build();
+    l.ok(&["log", "PIA", "--kind", "letter", "--invoice", "P-1"]);
+    let cfg = mail_config(&l, port, "");
+    for (date, sent) in [
+        ("2026-11-28", 0),
+        ("2026-11-29", 1),
+        ("2026-11-29", 1),
+        ("2026-12-05", 1),
+        ("2026-12-06", 2),
+    ] {
+        let out = send_on(&l, &cfg, date);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(mails.lock().unwrap().len(), sent, "as of {date}");
+    }
+    let mails = parsed(&mails);
+    assert!(mails[0].2.contains("P-1"), "{}", mails[0].2);
+}

@@ -45,10 +45,13 @@ fn reader_locale(session: &Session, customer: &Customer, kind: ReminderKind) -> 
 /// The message an agenda item asks for: a stage's, or the missed
 /// instalment's; `None` for items of no stage (disputes, follow-ups).
 fn kind_of(session: &Session, item: &AgendaItem) -> Option<ReminderKind> {
-    if item.kind == AgendaKind::MissedInstalment {
-        return Some(ReminderKind::Instalment);
+    match item.kind {
+        AgendaKind::MissedInstalment => Some(ReminderKind::Instalment),
+        // The recurring reminder once the ladder is exhausted says the
+        // invoices are still overdue.
+        AgendaKind::Persistence => Some(ReminderKind::Overdue),
+        _ => stage_kind(session, &item.stage),
     }
-    stage_kind(session, &item.stage)
 }
 
 /// The message of the ladder's stage `id`, if the ladder has one.
