@@ -400,13 +400,19 @@ fn customer_details(
     }
     field(
         "terms",
-        customer.payment_terms_days.map(|d| format!("{d} days")),
+        customer
+            .payment_terms_days
+            .map(|d| dun_core::dunning::days(i64::from(d))),
     );
     field(
         "discount",
-        customer
-            .early_discount
-            .map(|d| format!("{}% within {} days", d.percent, d.days)),
+        customer.early_discount.map(|d| {
+            format!(
+                "{}% within {}",
+                d.percent,
+                dun_core::dunning::days(i64::from(d.days))
+            )
+        }),
     );
     field(
         "credit limit",

@@ -13,7 +13,7 @@ use crate::store::{Customers, LogEntry, Store};
 use crate::text::sanitize;
 use dun_core::dunning::{
     Account, AccountAssessment, AgendaItem, Assessment, Explain, InvoiceAssessment, OpenInvoice,
-    Policy, evaluate_with, slow_payer_advice, trace,
+    Policy, commitment_lines, evaluate_with, slow_payer_advice, trace,
 };
 use dun_core::ledger::{Customer, CustomerId, InvoiceId};
 use dun_core::money::{Amounts, Money, plain_amount};
@@ -335,6 +335,7 @@ pub(super) fn why(
 /// table and the JSON renderings cannot drift apart.
 struct StatusView<'a> {
     customer: &'a Customer,
+    account: &'a Account,
     assessed: &'a AccountAssessment,
     policy: Policy,
     /// Assessed open invoices with their ledger rows, in assessment order.
@@ -391,6 +392,7 @@ impl<'a> StatusView<'a> {
         }
         Ok(StatusView {
             customer,
+            account,
             assessed,
             policy,
             rows,
@@ -456,8 +458,8 @@ fn write_status_json(view: &StatusView, out: &mut dyn Write) -> Result<()> {
     let value = json!({
         "customer": customer.code, "name": customer.name, "policy": customer.policy_profile,
         "invoices": invoices, "measures": measures,
-        "promises": assessed.promises.iter().map(|(id, s)| json!({"id": id, "state": s.to_string()})).collect::<Vec<_>>(),
-        "plans": assessed.plans.iter().map(|(id, s)| json!({"id": id, "state": s.to_string()})).collect::<Vec<_>>(),
+        "promises": promises_json(view),
+        "plans": plans_json(view),
         "average_days_late": view.average_late.map(|d| d.round_dp(1).to_string()),
         "suggestion": view.suggestion,
         "history": history,
@@ -465,6 +467,44 @@ fn write_status_json(view: &StatusView, out: &mut dyn Write) -> Result<()> {
     write_json_value(out, &value)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// Each promise: what was promised, by when, and where it stands.
+fn promises_json(view: &StatusView<'_>) -> Vec<serde_json::Value> {
+    let locale = view.policy.locale;
+    view.account
+        .promises
+        .iter()
+        .filter_map(|p| {
+            let (_, state) = view.assessed.promises.iter().find(|(id, _)| *id == p.id)?;
+            Some(json!({
+                "id": p.id, "made_on": p.made_on.to_string(), "promised_on": p.promised_on.to_string(),
+                "amount": plain_amount(p.amount, p.currency), "currency": p.currency.to_string(),
+                "state": state.describe(p.currency, locale),
+            }))
+        })
+        .collect()
+}
+
+/// Each plan: its instalments and where it stands.
+fn plans_json(view: &StatusView<'_>) -> Vec<serde_json::Value> {
+    let locale = view.policy.locale;
+    view.account
+        .plans
+        .iter()
+        .filter_map(|p| {
+            let (_, state) = view.assessed.plans.iter().find(|(id, _)| *id == p.id)?;
+            let instalments: Vec<serde_json::Value> = p
+                .instalments
+                .iter()
+                .map(|(on, amount)| json!({"due_on": on.to_string(), "amount": plain_amount(*amount, p.currency)}))
+                .collect();
+            Some(json!({
+                "id": p.id, "created_on": p.created_on.to_string(), "currency": p.currency.to_string(),
+                "instalments": instalments, "state": state.describe(p.currency, locale),
+            }))
+        })
+        .collect()
 }
 
 /// Renders the status view for the terminal: header, invoice table, then
@@ -496,11 +536,8 @@ fn write_status_table(session: &Session, view: &StatusView, out: &mut dyn Write)
     }
     writeln!(out)?;
     report.write(Format::Table, locale, out)?;
-    for (id, state) in &view.assessed.promises {
-        writeln!(out, "promise #{id}: {state}")?;
-    }
-    for (id, state) in &view.assessed.plans {
-        writeln!(out, "plan #{id}: {state}")?;
+    for line in commitment_lines(view.account, view.assessed, view.policy.locale) {
+        writeln!(out, "{line}")?;
     }
     if let Some(s) = &view.suggestion {
         writeln!(out, "\n{}", sanitize(s))?;

@@ -252,11 +252,13 @@ impl Loaded {
     /// The dunning policy this configuration describes.
     pub fn policy(&self) -> Policy {
         let config = &self.config;
-        Policy::new(
+        let mut policy = Policy::new(
             &config.dunning,
             config.credit.probation_months,
             &config.terms,
-        )
+        );
+        policy.locale = config.locale;
+        policy
     }
 }
 

@@ -20,4 +20,5 @@ mod send_rules;
 mod store_properties;
 mod tui_e2e;
 mod tui_screens;
+mod wording;
 mod write_path;

@@ -9,10 +9,10 @@ use super::super::dunning::Evaluation;
 use crate::store::Store;
 use crate::tui::model::{AccountView, AgendaRow, Board, ContactLine, CustomerDetail, InvoiceLine};
 use dun_core::dunning::{
-    Account, AccountAssessment, AgendaItem, Explain, Status, evaluate_account,
+    Account, AccountAssessment, AgendaItem, Explain, Status, commitment_lines, evaluate_account,
 };
 use dun_core::ledger::{ContactRole, Customer, CustomerId};
-use dun_core::money::{Locale, Money};
+use dun_core::money::Money;
 
 /// Loads the whole board as of the session's date, chunk by chunk: only
 /// the rows and agenda items are kept, never the whole ledger's snapshot.
@@ -175,7 +175,7 @@ pub fn load_customer(
         dun_core::dunning::evaluate(std::slice::from_ref(&account), &policy, session.as_of).agenda;
     let order = dun_core::dunning::call_order(&account, &assessed, &policy);
     let (call_first, contacts) = contact_lines(&customer, &order);
-    let payments = recent_payments(store, customer_id, session.config.config.locale)?;
+    let payments = recent_payments(store, customer_id, session)?;
     let timeline = store
         .history(customer_id, 50)?
         .into_iter()
@@ -191,7 +191,7 @@ pub fn load_customer(
         measures: measure_lines(&assessed),
         invoices: invoice_lines(&account, &assessed),
         payments,
-        commitments: commitment_lines(&assessed),
+        commitments: commitment_lines(&account, &assessed, policy.locale),
         timeline,
         due,
         on_hold: account.hold.is_some(),
@@ -276,15 +276,19 @@ fn main_line(customer: &Customer) -> Option<ContactLine> {
     })
 }
 
-/// The last ten payments, newest first, with amount and reference.
+/// The last ten payments up to the session's date, newest first, with
+/// amount and reference.
 fn recent_payments(
     store: &Store,
     customer_id: CustomerId,
-    locale: Locale,
+    session: &Session,
 ) -> Result<Vec<(NaiveDate, String, String)>> {
+    let locale = session.config.config.locale;
     let mut payments: Vec<(NaiveDate, String, String)> = store
         .payments(Some(customer_id))?
         .into_iter()
+        // As of the session's date: a payment dated later has not arrived.
+        .filter(|(p, _)| p.paid_on <= session.as_of)
         .rev()
         .take(10)
         .map(|(p, _)| {
@@ -297,22 +301,6 @@ fn recent_payments(
         .collect();
     payments.sort_by_key(|p| std::cmp::Reverse(p.0));
     Ok(payments)
-}
-
-/// Promises, then payment plans, each with its state.
-fn commitment_lines(assessed: &AccountAssessment) -> Vec<String> {
-    let mut commitments: Vec<String> = assessed
-        .promises
-        .iter()
-        .map(|(id, s)| format!("promise #{id}: {s}"))
-        .collect();
-    commitments.extend(
-        assessed
-            .plans
-            .iter()
-            .map(|(id, s)| format!("plan #{id}: {s}")),
-    );
-    commitments
 }
 
 /// The active measures, each with its start and why.

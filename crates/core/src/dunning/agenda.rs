@@ -10,9 +10,10 @@ use super::StageAction;
 use super::commitments::{PlanState, PromiseState, covered};
 use super::evaluate::{AccountAssessment, Status};
 use super::snapshot::{Account, ActivityKind};
+use super::wording::money;
 use super::{Policy, Stage};
 use crate::ledger::{CustomerId, InvoiceId};
-use crate::money::{Amounts, Currency, Money, plain_amount};
+use crate::money::{Amounts, Currency, Money};
 
 mod persistence;
 
@@ -237,12 +238,11 @@ impl<'a> Listing<'a> {
                 continue;
             }
             let why = format!(
-                "promise of {} to pay {} {} by {} broken on {on} (received {}): follow up now",
+                "promise of {} to pay {} by {} broken on {on} (received {}): follow up now",
                 promise.made_on,
-                plain_amount(promise.amount, promise.currency),
-                promise.currency,
+                money(promise.amount, promise.currency, self.policy.locale),
                 promise.promised_on,
-                plain_amount(*received, promise.currency)
+                money(*received, promise.currency, self.policy.locale)
             );
             items.push(self.item(Draft {
                 kind: AgendaKind::BrokenPromise,
@@ -280,10 +280,9 @@ impl<'a> Listing<'a> {
                 continue;
             }
             let why = format!(
-                "payment plan of {}: instalment of {} {} due {} missed: remind now",
+                "payment plan of {}: instalment of {} due {} missed: remind now",
                 plan.created_on,
-                plain_amount(missed.1, plan.currency),
-                plan.currency,
+                money(missed.1, plan.currency, self.policy.locale),
                 missed.0
             );
             items.push(self.item(Draft {

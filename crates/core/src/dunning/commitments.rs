@@ -37,38 +37,6 @@ pub enum PromiseState {
     },
 }
 
-impl std::fmt::Display for PromiseState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PromiseState::NotYet => f.write_str("not in force yet"),
-            PromiseState::Pending { until } => write!(f, "pending until {until}"),
-            PromiseState::Kept { on } => write!(f, "kept on {on}"),
-            PromiseState::Superseded { on } => write!(f, "replaced by a later promise on {on}"),
-            PromiseState::Broken { on, received } => {
-                write!(f, "broken on {on} (received {received})")
-            }
-        }
-    }
-}
-
-impl std::fmt::Display for PlanState {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PlanState::NotYet => f.write_str("not in force yet"),
-            PlanState::OnTrack {
-                next: Some((on, amount)),
-            } => write!(f, "on track; next instalment {amount} on {on}"),
-            PlanState::OnTrack { next: None } => f.write_str("on track"),
-            PlanState::Completed => f.write_str("completed"),
-            PlanState::Broken { on, missed } => write!(
-                f,
-                "broken on {on}: instalment of {} due {} missed",
-                missed.1, missed.0
-            ),
-        }
-    }
-}
-
 /// Average days late of paid invoices, each `(due date, date paid)`; an
 /// invoice paid early counts as zero days late. `None` without any.
 pub fn average_days_late(paid: &[(NaiveDate, NaiveDate)]) -> Option<Decimal> {

@@ -9,9 +9,9 @@ use super::commitments::{PlanState, PromiseState, covered, plan_state};
 use super::measures::{ActiveMeasure, MeasureChange, measures_for};
 use super::snapshot::{Account, Measure, OpenInvoice};
 use super::terms::Charges;
+use super::wording::{self, money};
 use super::{Policy, Stage};
 use crate::ledger::{InvoiceId, days_overdue};
-use crate::money::plain_amount;
 
 mod trace;
 pub use trace::trace;
@@ -324,10 +324,11 @@ fn below_minimum(
         status: Status::BelowMinimum,
         label: "below_minimum".into(),
         why: format!(
-            "open {} {} is below the minimum {}: not chased",
-            plain_amount(invoice.open, invoice.currency),
-            invoice.currency,
-            policy.min_balance
+            "open {} is below the minimum {}: not chased",
+            money(invoice.open, invoice.currency, policy.locale),
+            policy
+                .locale
+                .format_amount(policy.min_balance, invoice.currency.minor_digits())
         ),
         ..base.clone()
     })
@@ -410,7 +411,10 @@ fn on_stage(
         };
     }
     let threshold = if stage.days < 0 {
-        format!(" (from {} days before due)", -stage.days)
+        format!(
+            " (from {} before due)",
+            wording::days(-i64::from(stage.days))
+        )
     } else {
         format!(" ≥ {}", stage.days)
     };
@@ -441,12 +445,16 @@ fn due_phrase(invoice: &OpenInvoice, days: i64) -> String {
     match days {
         0 => format!("{} due today {}", invoice.number, invoice.due_date),
         d if d > 0 => format!(
-            "{} due {}, {d} days overdue",
-            invoice.number, invoice.due_date
+            "{} due {}, {} overdue",
+            invoice.number,
+            invoice.due_date,
+            wording::days(d)
         ),
         d => format!(
-            "{} due {}, in {} days",
-            invoice.number, invoice.due_date, -d
+            "{} due {}, in {}",
+            invoice.number,
+            invoice.due_date,
+            wording::days(-d)
         ),
     }
 }

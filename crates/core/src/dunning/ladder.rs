@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use super::snapshot::ActivityKind;
 use super::terms::{LateTerms, TermsSpec};
+use crate::money::Locale;
 
 /// The profile for known late payers: the default configuration defines it,
 /// and the slow-payer advice suggests it.
@@ -224,6 +225,8 @@ pub struct Policy {
     pub persistence_action: StageAction,
     /// Interest and fees on late invoices.
     pub terms: LateTerms,
+    /// The locale amounts in the policy's explanations are written in.
+    pub locale: Locale,
 }
 
 impl Policy {
@@ -265,6 +268,7 @@ impl Policy {
             persistence_days: dunning.persistence_days,
             persistence_action: dunning.persistence_action,
             terms: LateTerms::from_spec(terms),
+            locale: Locale::default(),
         }
     }
 

@@ -15,9 +15,9 @@ use super::StageAction;
 use super::commitments::{PromiseState, covered};
 use super::evaluate::{InvoiceAssessment, Status, trigger_date};
 use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice};
+use super::wording::{days, money};
 use super::{Policy, Stage};
 use crate::ledger::InvoiceId;
-use crate::money::plain_amount;
 
 /// A measure in force.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,7 +87,11 @@ fn stage_trigger(
         .filter(|(_, a)| a.days_overdue >= i64::from(stage.days))
         .map(|(invoice, _)| Trigger {
             on: trigger_date(invoice, stage),
-            why: format!("{} reached {} days overdue", invoice.number, stage.days),
+            why: format!(
+                "{} reached {} overdue",
+                invoice.number,
+                days(i64::from(stage.days))
+            ),
             invoice_id: Some(invoice.id),
         })
         .min_by_key(|t| t.on)
@@ -226,10 +230,9 @@ impl Deciding<'_> {
             measure: Measure::OverLimit,
             since: self.as_of,
             why: format!(
-                "open {} {} exceeds the credit limit {}",
-                plain_amount(open, limit.currency),
-                limit.currency,
-                plain_amount(limit.amount, limit.currency)
+                "open {} exceeds the credit limit {}",
+                money(open, limit.currency, self.policy.locale),
+                money(limit.amount, limit.currency, self.policy.locale)
             ),
         })
     }

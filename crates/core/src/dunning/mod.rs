@@ -15,6 +15,7 @@ mod snapshot;
 pub mod terms;
 #[cfg(test)]
 mod tests;
+mod wording;
 
 pub use advice::{
     NextStep, SlowPayerAdvice, account_next_step, call_order, next_step, slow_payer_advice,
@@ -33,3 +34,4 @@ pub use snapshot::{
     Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,
     Plan, Promise, Receipt,
 };
+pub use wording::{commitment_lines, days, money};

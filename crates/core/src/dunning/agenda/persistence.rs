@@ -10,6 +10,7 @@ use chrono::{Days, NaiveDate};
 use super::{AgendaItem, AgendaKind, Draft, Listing};
 use crate::dunning::evaluate::{Status, done_on};
 use crate::dunning::snapshot::{ActivityKind, OpenInvoice};
+use crate::dunning::wording::days;
 use crate::dunning::{Stage, StageAction};
 use crate::ledger::InvoiceId;
 use crate::money::Currency;
@@ -62,14 +63,14 @@ impl Listing<'_> {
                 invoices.sort_by_key(|d| std::cmp::Reverse(d.days_overdue));
                 let lead = invoices.first()?;
                 let why = format!(
-                    "{} {} days overdue, past the last stage: {} done {}, last contact {}; \
-                     remind every {} days while it stays overdue (due {})",
+                    "{} {} overdue, past the last stage: {} done {}, last contact {}; \
+                     remind every {} while it stays overdue (due {})",
                     lead.invoice.number,
-                    lead.days_overdue,
+                    days(lead.days_overdue),
                     last_stage.id,
                     lead.done,
                     lead.last,
-                    self.policy.persistence_days,
+                    days(i64::from(self.policy.persistence_days)),
                     lead.next
                 );
                 Some(self.item(Draft {

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 
 use super::super::Policy;
 use super::super::snapshot::Account;
+use super::super::wording::commitment_lines;
 use super::{done_on, evaluate_account, trigger_date};
 use crate::ledger::{InvoiceId, days_overdue};
 
@@ -55,12 +56,7 @@ pub fn trace(
             stage.id, stage.days
         ));
     }
-    for (id, state) in &assessed.promises {
-        lines.push(format!("promise #{id}: {state}"));
-    }
-    for (id, state) in &assessed.plans {
-        lines.push(format!("plan #{id}: {state}"));
-    }
+    lines.extend(commitment_lines(account, &assessed, policy.locale));
     for m in &assessed.measures {
         lines.push(format!(
             "measure {} since {}: {}",
