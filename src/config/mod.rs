@@ -283,8 +283,10 @@ impl Config {
         })
     }
 
-    /// Checks the values that types alone cannot.
-    pub fn validate(self, origin: Origin) -> Result<Loaded, ConfigError> {
+    /// Checks the values that types alone cannot, once the built-in policy
+    /// profiles are added to the file's.
+    pub fn validate(mut self, origin: Origin) -> Result<Loaded, ConfigError> {
+        self.add_builtin_profiles();
         let invalid = |(key, message): Problem| ConfigError::Invalid {
             origin: origin.to_string(),
             key,
@@ -507,6 +509,9 @@ fn read(path: &Path) -> Result<Config, ConfigError> {
     })?;
     Config::from_toml(&text, path)
 }
+
+mod profiles;
+pub use profiles::InForce;
 
 #[cfg(test)]
 mod tests;
