@@ -157,12 +157,16 @@ impl Default for AgingConfig {
 pub struct CreditConfig {
     /// Months a new customer stays on probation.
     pub probation_months: u32,
+    /// The share of its credit limit, in percent, a customer on probation
+    /// may owe before it is flagged over limit.
+    pub probation_limit_percent: u32,
 }
 
 impl Default for CreditConfig {
     fn default() -> Self {
         CreditConfig {
             probation_months: 3,
+            probation_limit_percent: dun_core::dunning::DEFAULT_PROBATION_LIMIT_PERCENT,
         }
     }
 }
@@ -252,11 +256,13 @@ impl Loaded {
     /// The dunning policy this configuration describes.
     pub fn policy(&self) -> Policy {
         let config = &self.config;
-        Policy::new(
+        let mut policy = Policy::new(
             &config.dunning,
             config.credit.probation_months,
             &config.terms,
-        )
+        );
+        policy.probation_limit_percent = config.credit.probation_limit_percent;
+        policy
     }
 }
 
@@ -447,6 +453,12 @@ impl Config {
             return Err(problem(
                 "credit.probation_months",
                 "expected at most 1200".into(),
+            ));
+        }
+        if self.credit.probation_limit_percent > 100 {
+            return Err(problem(
+                "credit.probation_limit_percent",
+                "a share of the credit limit; expected 0 to 100".into(),
             ));
         }
         if self.dunning.slow_payer_sample == 0 {

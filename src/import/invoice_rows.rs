@@ -74,6 +74,7 @@ pub(super) fn parse<R: Read>(
         name: cells.text(Field::CustomerName, "a customer name")?,
         either: None,
         email: None,
+        since: None,
     };
     let code = cells.text(Field::CustomerCode, "a customer code")?;
     let either = cells
@@ -107,6 +108,7 @@ pub(super) fn parse<R: Read>(
     }
     let currency = cells.currency(options.currency)?;
     let latest = latest_date(options.as_of);
+    customer.since = cells.date(Field::CustomerSince, options.as_of)?;
     let issue_date = cells
         .date(Field::IssueDate, latest)?
         .ok_or_else(|| cells.bad(Field::IssueDate, "an issue date"))?;

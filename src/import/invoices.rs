@@ -33,7 +33,7 @@ pub(crate) fn import_invoices(
             &[Field::Amount, Field::Open],
         ],
         &[Field::Amount, Field::Open, Field::Paid],
-        &[Field::IssueDate, Field::DueDate],
+        &[Field::IssueDate, Field::DueDate, Field::CustomerSince],
     );
     let mut source = match opened {
         Ok(s) => s,

@@ -49,13 +49,15 @@ pub enum Field {
     Credit,
     /// Money out, when in and out are separate columns.
     Debit,
+    /// When the customer relationship began ("customer since").
+    CustomerSince,
     /// The invoice a payment names, in a column of its own.
     Invoice,
 }
 
 impl Field {
     /// How many fields there are.
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 20;
 
     /// The name used in config files and messages.
     pub fn name(self) -> &'static str {
@@ -78,6 +80,7 @@ impl Field {
             Field::Counterparty => "counterparty",
             Field::Credit => "credit",
             Field::Debit => "debit",
+            Field::CustomerSince => "customer_since",
             Field::Invoice => "invoice",
         }
     }
@@ -90,6 +93,7 @@ pub const INVOICE_FIELDS: &[Field] = &[
     Field::CustomerName,
     Field::Customer,
     Field::Email,
+    Field::CustomerSince,
     Field::IssueDate,
     Field::DueDate,
     Field::Amount,

@@ -39,6 +39,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_follow_up.sql")),
     M::up(include_str!("../../migrations/0003_import.sql")),
+    M::up(include_str!("../../migrations/0007_customer_since.sql")),
 ];
 
 /// The schema version this build writes.

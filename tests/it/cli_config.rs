@@ -65,6 +65,10 @@ fn broken_configs_fail_naming_file_and_key() {
         ),
         ("[company\nname = 1\n", &["dun.toml"]),
         (
+            "[credit]\nprobation_limit_percent = 150\n",
+            &["dun.toml", "credit.probation_limit_percent"],
+        ),
+        (
             "[dunning]\npromise_grace_days = 4000000000\n",
             &["dun.toml", "promise_grace_days"],
         ),

@@ -1,14 +1,16 @@
-//! Configuration on real ledgers: configured profiles add to the built-in
-//! ones, and `config check` says what is in force and what letters lack.
+//! Imports on real ledgers: imported customers keep the age of their
+//! relationship, and configured profiles add to the built-in ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
 
 use std::path::PathBuf;
+use std::process::Output;
 
 use assert_cmd::Command;
 
 use common::Ledger;
+use serde_json::Value;
 
 /// Writes `contents` to `name` in the ledger's folder.
 fn file(ledger: &Ledger, name: &str, contents: &str) -> PathBuf {
@@ -22,6 +24,143 @@ fn with_config(ledger: &Ledger, config: &PathBuf) -> Command {
     let mut cmd = ledger.dun();
     cmd.arg("--config").arg(config);
     cmd
+}
+
+/// `dun [--config CONFIG] import invoices FILE --format json` as of AS_OF.
+fn import(ledger: &Ledger, path: &PathBuf, config: Option<&PathBuf>) -> Output {
+    let mut cmd = config.map_or_else(|| ledger.dun(), |c| with_config(ledger, c));
+    cmd.args(["import", "invoices"])
+        .arg(path)
+        .args(["--format", "json"])
+        .output()
+        .unwrap()
+}
+
+/// Imports `contents` as `invoices.csv`, which must succeed, with no config.
+fn imported_csv(ledger: &Ledger, contents: &str) -> Value {
+    let csv = file(ledger, "invoices.csv", contents);
+    imported(ledger, &csv, None)
+}
+
+fn imported(ledger: &Ledger, path: &PathBuf, config: Option<&PathBuf>) -> Value {
+    let output = import(ledger, path, config);
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// The measures of a customer in `dun customer list` as `cmd` runs it.
+fn measures_in(ledger: &Ledger, cmd: &mut Command, code: &str) -> Vec<String> {
+    let list = ledger.run_json(cmd.args(["customer", "list", "--format", "json"]));
+    let customer = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == code)
+        .unwrap_or_else(|| panic!("no customer {code} in {list}"));
+    customer["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The measures of a customer as of `as_of`.
+fn measures(ledger: &Ledger, code: &str, as_of: &str) -> Vec<String> {
+    measures_in(ledger, &mut ledger.dun_as_of(as_of), code)
+}
+
+fn on_probation(ledger: &Ledger, code: &str, as_of: &str) -> bool {
+    measures(ledger, code, as_of).contains(&"probation".to_string())
+}
+
+/// One measure of `dun status CODE` as of AS_OF: since when and why.
+fn status_measure(ledger: &Ledger, code: &str, measure: &str) -> Value {
+    let status = ledger.run_json(ledger.dun().args(["status", code, "--format", "json"]));
+    status["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["measure"] == measure)
+        .unwrap_or_else(|| panic!("no {measure} in {status}"))
+        .clone()
+}
+
+#[test]
+fn an_imported_customer_with_last_years_invoices_is_not_on_probation() {
+    let ledger = Ledger::new();
+    imported_csv(
+        &ledger,
+        "Invoice Number,Customer Code,Customer Name,Invoice Date,Due Date,Amount,Open Balance\n\
+         2025-101,OLD,Old Friends Srl,2025-06-02,2025-07-02,500.00,0.00\n\
+         2026-201,OLD,Old Friends Srl,2026-11-02,2026-12-02,300.00,300.00\n\
+         2026-202,NEW,New Faces Ltd,2026-10-15,2026-11-14,200.00,200.00\n",
+    );
+    assert!(
+        !on_probation(&ledger, "OLD", common::AS_OF),
+        "a customer invoiced since June 2025 is not new"
+    );
+    assert!(on_probation(&ledger, "NEW", common::AS_OF));
+    // Judged as of the date, from the first invoice: three months after
+    // 15 October it is over.
+    let probation = status_measure(&ledger, "NEW", "probation");
+    assert_eq!(probation["since"], "2026-10-15", "{probation}");
+    assert!(!on_probation(&ledger, "NEW", "2027-01-15"));
+    assert!(on_probation(&ledger, "NEW", "2027-01-14"));
+}
+
+#[test]
+fn a_customer_since_column_dates_the_relationship() {
+    let ledger = Ledger::new();
+    imported_csv(
+        &ledger,
+        "Invoice Number,Customer Code,Customer Name,Customer Since,Invoice Date,Due Date,Amount\n\
+         2026-301,LOYAL,Loyal Sa,2019-03-01,2026-11-02,2026-12-02,300.00\n\
+         2026-302,FRESH,Fresh Sarl,,2026-11-05,2026-12-05,100.00\n",
+    );
+    assert!(
+        !on_probation(&ledger, "LOYAL", common::AS_OF),
+        "a customer since 2019 is not new, whatever its first invoice in the file"
+    );
+    assert!(on_probation(&ledger, "FRESH", common::AS_OF));
+}
+
+#[test]
+fn on_probation_a_smaller_credit_limit_applies() {
+    let ledger = Ledger::new();
+    imported_csv(
+        &ledger,
+        "Invoice Number,Customer Code,Customer Name,Invoice Date,Due Date,Amount,Open Balance\n\
+         2024-001,OLD,Old Friends Srl,2024-01-10,2024-02-09,50.00,0.00\n\
+         2026-401,OLD,Old Friends Srl,2026-11-02,2026-12-02,700.00,700.00\n\
+         2026-402,NEW,New Faces Ltd,2026-11-02,2026-12-02,700.00,700.00\n",
+    );
+    for code in ["OLD", "NEW"] {
+        ledger.ok(&["customer", "edit", code, "--credit-limit", "1000"]);
+    }
+    assert_eq!(
+        measures(&ledger, "OLD", common::AS_OF),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        measures(&ledger, "NEW", common::AS_OF),
+        ["over_limit", "probation"],
+        "700 is within the limit of 1000 but not the probation limit of 500"
+    );
+    let over = status_measure(&ledger, "NEW", "over_limit");
+    assert!(over["why"].as_str().unwrap().contains("500.00"), "{over}");
+    // The share is a config key.
+    let config = file(
+        &ledger,
+        "dun.toml",
+        "[credit]\nprobation_limit_percent = 80\n",
+    );
+    let mut cmd = with_config(&ledger, &config);
+    assert_eq!(measures_in(&ledger, &mut cmd, "NEW"), ["probation"]);
 }
 
 fn config_check(ledger: &Ledger, toml: &str) -> String {
