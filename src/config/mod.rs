@@ -77,6 +77,10 @@ pub struct Config {
 pub struct ImportConfig {
     /// `[import.profiles.NAME]`: layouts of the files a bookkeeper gets.
     pub profiles: BTreeMap<String, crate::import::ProfileSpec>,
+    /// Days from issue to due for a new invoice without a due date whose
+    /// customer has no payment terms (a profile's own value wins). None by
+    /// default: such a file is refused.
+    pub payment_terms_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -386,6 +390,19 @@ impl Config {
                     format!("{value} days is too long; expected at most 3650"),
                 ));
             }
+        }
+        if self
+            .import
+            .payment_terms_days
+            .is_some_and(|d| d > crate::import::profile::MAX_TERMS_DAYS)
+        {
+            return Err(problem(
+                "import.payment_terms_days",
+                format!(
+                    "expected at most {}",
+                    crate::import::profile::MAX_TERMS_DAYS
+                ),
+            ));
         }
         if self.notify.deadline_days > 365 {
             return Err(problem(

@@ -121,6 +121,14 @@ impl CustomerIndex {
         }
     }
 
+    /// The payment terms of a customer, when it has them.
+    pub fn terms_days(&self, id: CustomerId) -> Option<u32> {
+        self.known
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.terms_days)
+    }
+
     /// Brings a known customer in line with what the row says of it.
     fn update(
         &mut self,
@@ -185,6 +193,7 @@ impl CustomerIndex {
             name,
             email: key.email.clone(),
             since: key.since,
+            terms_days: None,
         };
         customer.id = tx.create_customer(&customer)?;
         let id = customer.id;

@@ -170,6 +170,10 @@ pub struct ProfileSpec {
     pub columns: BTreeMap<Field, Vec<String>>,
     /// Names of the values of the type column.
     pub types: TypeNames,
+    /// Days from issue to due for a new invoice without a due date whose
+    /// customer has no payment terms [default: `[import]
+    /// payment_terms_days`; without either, such a file is refused].
+    pub payment_terms_days: Option<u32>,
 }
 
 /// A profile ready to use: built-ins merged in, names folded.
@@ -199,6 +203,9 @@ pub struct Profile {
     pub customer_from_group_rows: bool,
     columns: BTreeMap<Field, Vec<String>>,
     types: TypeNames,
+    /// Days from issue to due for an invoice without a due date, when the
+    /// profile says.
+    pub payment_terms_days: Option<u32>,
 }
 
 /// What a row is, by its type column.
@@ -219,6 +226,9 @@ pub fn builtins() -> Result<BTreeMap<String, ProfileSpec>, String> {
     toml::from_str(include_str!("profiles.toml"))
         .map_err(|e| format!("built-in import profiles: {e}"))
 }
+
+/// The longest payment terms a profile or the config may give, in days.
+pub const MAX_TERMS_DAYS: u32 = 3650;
 
 /// Names of the built-in profiles.
 pub const BUILTIN: &[&str] = &["generic", "xero", "quickbooks", "stripe"];
@@ -313,6 +323,12 @@ impl Profile {
                 "import profile '{name}': the thousands separator and the decimal mark are the same"
             ));
         }
+        let payment_terms_days = chain.iter().find_map(|s| s.payment_terms_days);
+        if payment_terms_days.is_some_and(|d| d > MAX_TERMS_DAYS) {
+            return Err(format!(
+                "import profile '{name}': payment_terms_days expected at most {MAX_TERMS_DAYS}"
+            ));
+        }
         let date_format = first(&|s| s.date_format.clone());
         if let Some(f) = &date_format {
             use std::fmt::Write as _;
@@ -377,6 +393,7 @@ impl Profile {
                 .unwrap_or(false),
             columns,
             types,
+            payment_terms_days,
         })
     }
 

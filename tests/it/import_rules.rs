@@ -1,5 +1,6 @@
 //! Imports on real ledgers: imported customers keep the age of their
-//! relationship, and configured profiles add to the built-in ones.
+//! relationship, invoices without a due date get one from payment terms (or
+//! the file is refused), and configured profiles add to the built-in ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -90,6 +91,11 @@ fn status_measure(ledger: &Ledger, code: &str, measure: &str) -> Value {
         .clone()
 }
 
+fn due_date(ledger: &Ledger, number: &str) -> String {
+    let shown = ledger.json(&["invoice", "show", number]);
+    shown[0]["due_date"].as_str().unwrap().to_string()
+}
+
 #[test]
 fn an_imported_customer_with_last_years_invoices_is_not_on_probation() {
     let ledger = Ledger::new();
@@ -161,6 +167,95 @@ fn on_probation_a_smaller_credit_limit_applies() {
     );
     let mut cmd = with_config(&ledger, &config);
     assert_eq!(measures_in(&ledger, &mut cmd, "NEW"), ["probation"]);
+}
+
+#[test]
+fn a_file_without_due_dates_takes_the_customers_terms_and_says_so() {
+    let ledger = Ledger::new();
+    ledger.ok(&[
+        "customer", "add", "ACME", "--name", "Acme Spa", "--terms", "45",
+    ]);
+    let csv = file(
+        &ledger,
+        "invoices.csv",
+        "Invoice Number,Customer Code,Invoice Date,Amount\n\
+         A-1,ACME,2026-10-01,120.00\n",
+    );
+    let report = imported(&ledger, &csv, None);
+    assert_eq!(
+        due_date(&ledger, "A-1"),
+        "2026-11-15",
+        "45 days after issue"
+    );
+    assert_eq!(report["due_dates_from_terms"], 1, "{report}");
+    let text = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(file(
+            &ledger,
+            "more.csv",
+            "Invoice Number,Customer Code,Invoice Date,Amount\nA-2,ACME,2026-10-02,80.00\n",
+        ))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("no due date in the file") && text.contains("payment terms"),
+        "{text}"
+    );
+    assert_eq!(due_date(&ledger, "A-2"), "2026-11-16");
+}
+
+#[test]
+fn a_blank_due_date_takes_the_configured_default() {
+    let ledger = Ledger::new();
+    let config = file(&ledger, "dun.toml", "[import]\npayment_terms_days = 30\n");
+    let csv = file(
+        &ledger,
+        "invoices.csv",
+        "Invoice Number,Customer,Invoice Date,Due Date,Amount\n\
+         B-1,Beta Srl,2026-10-01,,100.00\n\
+         B-2,Beta Srl,2026-10-01,2026-10-11,100.00\n",
+    );
+    let report = imported(&ledger, &csv, Some(&config));
+    assert_eq!(due_date(&ledger, "B-1"), "2026-10-31");
+    assert_eq!(due_date(&ledger, "B-2"), "2026-10-11");
+    assert_eq!(report["due_dates_from_default"], 1, "{report}");
+}
+
+#[test]
+fn without_terms_a_file_without_due_dates_is_refused() {
+    let ledger = Ledger::new();
+    ledger.ok(&["customer", "add", "ACME", "--name", "Acme Spa"]);
+    let before = ledger.dump();
+    let blank = file(
+        &ledger,
+        "blank.csv",
+        "Invoice Number,Customer Code,Invoice Date,Scadenza,Amount\n\
+         C-1,ACME,2026-10-01,2026-10-31,100.00\n\
+         C-2,ACME,2026-10-01,,100.00\n",
+    );
+    let output = import(&ledger, &blank, None);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("blank.csv:3:4") && stderr.contains("Scadenza"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("payment terms"), "{stderr}");
+    let missing = file(
+        &ledger,
+        "nodue.csv",
+        "Invoice Number,Customer Code,Invoice Date,Amount\nC-3,ACME,2026-10-01,100.00\n",
+    );
+    let output = import(&ledger, &missing, None);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("nodue.csv") && stderr.contains("due_date"),
+        "names the column it needs: {stderr}"
+    );
+    assert_eq!(ledger.dump(), before, "the ledger is untouched");
 }
 
 fn config_check(ledger: &Ledger, toml: &str) -> String {

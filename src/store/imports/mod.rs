@@ -82,6 +82,8 @@ pub struct KnownCustomer {
     pub email: Option<String>,
     /// When the relationship began, when known.
     pub since: Option<NaiveDate>,
+    /// Its payment terms in days, when set.
+    pub terms_days: Option<u32>,
 }
 
 /// The writes of one import, inside its transaction.
@@ -352,7 +354,9 @@ impl ImportTx<'_> {
     pub fn customers(&self) -> Result<Vec<KnownCustomer>> {
         let mut stmt = self
             .tx
-            .prepare("SELECT id, code, name, email, customer_since FROM customer")
+            .prepare(
+                "SELECT id, code, name, email, customer_since, payment_terms_days FROM customer",
+            )
             .context("cannot read customers")?;
         let rows = stmt
             .query_map([], |r| {
@@ -363,6 +367,7 @@ impl ImportTx<'_> {
                         name: r.get(2)?,
                         email: r.get(3)?,
                         since: None,
+                        terms_days: r.get(5)?,
                     },
                     r.get::<_, Option<String>>(4)?,
                 ))
