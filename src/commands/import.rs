@@ -31,12 +31,16 @@ fn import_file(
 ) -> Result<()> {
     // File names can hold anything; shown escaped like all data.
     let shown = sanitize(&args.file.display().to_string()).into_owned();
-    let profile = Profile::resolve(&args.profile, &session.config.config.import.profiles)
+    let import_config = &session.config.config.import;
+    let profile = Profile::resolve(&args.profile, &import_config.profiles)
         .map_err(anyhow::Error::msg)
         .context("--profile")?;
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let options = Options {
+        payment_terms_days: profile
+            .payment_terms_days
+            .or(import_config.payment_terms_days),
         profile,
         file_name: args
             .file
@@ -170,6 +174,7 @@ fn write_summary(
 ) -> Result<()> {
     write_verdict(shown, report, out)?;
     write_counts(report, out)?;
+    write_computed_due_dates(report, out)?;
     if report.kind == "payments" {
         write_waiting_payments(report, out)?;
     }
@@ -235,6 +240,36 @@ fn write_counts(report: &Report, out: &mut dyn Write) -> Result<()> {
             report.customers_created, report.customers_updated
         )?;
     }
+    Ok(())
+}
+
+/// New invoices the file gives no due date for, and which payment terms
+/// set it.
+fn write_computed_due_dates(report: &Report, out: &mut dyn Write) -> Result<()> {
+    let (terms, default) = (report.due_dates_from_terms, report.due_dates_from_default);
+    if terms + default == 0 {
+        return Ok(());
+    }
+    let mut sources = Vec::new();
+    if terms > 0 {
+        sources.push(format!("{terms} from the customer's payment terms"));
+    }
+    if default > 0 {
+        let days = report.default_terms_days.unwrap_or_default();
+        sources.push(format!(
+            "{default} from the default payment terms of {days} days"
+        ));
+    }
+    writeln!(
+        out,
+        "  {} with no due date in the file: due dates computed from the issue date, {}",
+        if terms + default == 1 {
+            "1 invoice".to_string()
+        } else {
+            format!("{} invoices", terms + default)
+        },
+        sources.join(", ")
+    )?;
     Ok(())
 }
 

@@ -196,6 +196,32 @@ fn config_check(session: &Session, out: &mut dyn Write) -> Result<()> {
         config.config.currency,
         ladder.join(", ")
     )?;
+    let listed = |profiles: Vec<crate::config::InForce>| {
+        profiles
+            .iter()
+            .map(|p| {
+                let from = if p.built_in { "built in" } else { "configured" };
+                format!("{} ({from})", crate::text::sanitize(&p.name))
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    writeln!(
+        out,
+        "policy profiles: {}",
+        listed(config.config.policy_profiles())
+    )?;
+    writeln!(
+        out,
+        "import profiles: {}",
+        listed(config.config.import_profiles())
+    )?;
+    for (key, used) in config.config.company.missing_for_letters() {
+        writeln!(
+            out,
+            "warning: [company] {key} is empty; reminders and letters print it ({used})"
+        )?;
+    }
     Ok(())
 }
 

@@ -77,6 +77,10 @@ pub struct Config {
 pub struct ImportConfig {
     /// `[import.profiles.NAME]`: layouts of the files a bookkeeper gets.
     pub profiles: BTreeMap<String, crate::import::ProfileSpec>,
+    /// Days from issue to due for a new invoice without a due date whose
+    /// customer has no payment terms (a profile's own value wins). None by
+    /// default: such a file is refused.
+    pub payment_terms_days: Option<u32>,
 }
 
 impl Default for Config {
@@ -157,12 +161,16 @@ impl Default for AgingConfig {
 pub struct CreditConfig {
     /// Months a new customer stays on probation.
     pub probation_months: u32,
+    /// The share of its credit limit, in percent, a customer on probation
+    /// may owe before it is flagged over limit.
+    pub probation_limit_percent: u32,
 }
 
 impl Default for CreditConfig {
     fn default() -> Self {
         CreditConfig {
             probation_months: 3,
+            probation_limit_percent: dun_core::dunning::DEFAULT_PROBATION_LIMIT_PERCENT,
         }
     }
 }
@@ -258,6 +266,7 @@ impl Loaded {
             &config.terms,
         );
         policy.locale = config.locale;
+        policy.probation_limit_percent = config.credit.probation_limit_percent;
         policy
     }
 }
@@ -285,8 +294,10 @@ impl Config {
         })
     }
 
-    /// Checks the values that types alone cannot.
-    pub fn validate(self, origin: Origin) -> Result<Loaded, ConfigError> {
+    /// Checks the values that types alone cannot, once the built-in policy
+    /// profiles are added to the file's.
+    pub fn validate(mut self, origin: Origin) -> Result<Loaded, ConfigError> {
+        self.add_builtin_profiles();
         let invalid = |(key, message): Problem| ConfigError::Invalid {
             origin: origin.to_string(),
             key,
@@ -383,6 +394,19 @@ impl Config {
                 ));
             }
         }
+        if self
+            .import
+            .payment_terms_days
+            .is_some_and(|d| d > crate::import::profile::MAX_TERMS_DAYS)
+        {
+            return Err(problem(
+                "import.payment_terms_days",
+                format!(
+                    "expected at most {}",
+                    crate::import::profile::MAX_TERMS_DAYS
+                ),
+            ));
+        }
         if self.notify.deadline_days > 365 {
             return Err(problem(
                 "notify.deadline_days",
@@ -469,6 +493,12 @@ impl Config {
                 ),
             ));
         }
+        if self.credit.probation_limit_percent > 100 {
+            return Err(problem(
+                "credit.probation_limit_percent",
+                "a share of the credit limit; expected 0 to 100".into(),
+            ));
+        }
         if self.dunning.slow_payer_sample == 0 {
             return Err(problem(
                 "dunning.slow_payer_sample",
@@ -548,6 +578,9 @@ fn read(path: &Path) -> Result<Config, ConfigError> {
     })?;
     Config::from_toml(&text, path)
 }
+
+mod profiles;
+pub use profiles::InForce;
 
 #[cfg(test)]
 mod tests;

@@ -1,7 +1,10 @@
 //! Matching an export's customers to the ledger's: by code, else by name;
-//! new ones are created, and a file's email or name updates a known one.
+//! new ones are created, and a file's email, name or customer-since date
+//! updates a known one.
 
 use std::collections::HashMap;
+
+use chrono::NaiveDate;
 
 use super::layout::fold;
 use crate::store::{ImportTx, KnownCustomer, StoreError};
@@ -18,6 +21,8 @@ pub struct CustomerKey {
     pub either: Option<String>,
     /// An email to keep on the customer.
     pub email: Option<String>,
+    /// When the relationship began, when the file has a column for it.
+    pub since: Option<NaiveDate>,
 }
 
 impl CustomerKey {
@@ -102,43 +107,72 @@ impl CustomerIndex {
     }
 
     /// The customer a row names, created when new and updated when the
-    /// file gives a different name (matched by code) or email.
+    /// file gives a different name (matched by code), email or start of the
+    /// relationship.
     pub fn resolve(
         &mut self,
         tx: &mut ImportTx<'_>,
         key: &CustomerKey,
     ) -> Result<Result<CustomerId, String>, StoreError> {
-        let found = match self.position(key) {
-            Ok(found) => found,
-            Err(why) => return Ok(Err(why)),
-        };
-        if let Some(i) = found {
-            let known = &self.known[i];
-            let by_code = key.code.is_some() || key.either.as_deref() == Some(known.code.as_str());
-            let new_name = key.name.as_deref().filter(|n| by_code && *n != known.name);
-            let new_email = key
-                .email
-                .as_deref()
-                .filter(|e| known.email.as_deref() != Some(*e));
-            if new_name.is_none() && new_email.is_none() {
-                return Ok(Ok(known.id));
-            }
-            let id = known.id;
-            let name = new_name.unwrap_or(&known.name).to_string();
-            let email = new_email.or(known.email.as_deref()).map(str::to_string);
-            tx.update_customer(id, &name, email.as_deref())?;
-            if name != self.known[i].name {
-                let old = fold(&self.known[i].name);
-                if let Some(list) = self.by_name.get_mut(&old) {
-                    list.retain(|&j| j != i);
-                }
-                self.by_name.entry(fold(&name)).or_default().push(i);
-            }
-            self.known[i].name = name;
-            self.known[i].email = email;
-            self.updated += 1;
-            return Ok(Ok(id));
+        match self.position(key) {
+            Ok(Some(i)) => self.update(tx, i, key).map(Ok),
+            Ok(None) => self.create(tx, key).map(Ok),
+            Err(why) => Ok(Err(why)),
         }
+    }
+
+    /// The payment terms of a customer, when it has them.
+    pub fn terms_days(&self, id: CustomerId) -> Option<u32> {
+        self.known
+            .iter()
+            .find(|c| c.id == id)
+            .and_then(|c| c.terms_days)
+    }
+
+    /// Brings a known customer in line with what the row says of it.
+    fn update(
+        &mut self,
+        tx: &mut ImportTx<'_>,
+        i: usize,
+        key: &CustomerKey,
+    ) -> Result<CustomerId, StoreError> {
+        let known = &self.known[i];
+        let by_code = key.code.is_some() || key.either.as_deref() == Some(known.code.as_str());
+        let new_name = key.name.as_deref().filter(|n| by_code && *n != known.name);
+        let new_email = key
+            .email
+            .as_deref()
+            .filter(|e| known.email.as_deref() != Some(*e));
+        let new_since = key.since.filter(|s| known.since != Some(*s));
+        if new_name.is_none() && new_email.is_none() && new_since.is_none() {
+            return Ok(known.id);
+        }
+        let changed = KnownCustomer {
+            name: new_name.unwrap_or(&known.name).to_string(),
+            email: new_email.or(known.email.as_deref()).map(str::to_string),
+            since: new_since.or(known.since),
+            ..known.clone()
+        };
+        tx.update_customer(&changed)?;
+        if changed.name != self.known[i].name {
+            let old = fold(&self.known[i].name);
+            if let Some(list) = self.by_name.get_mut(&old) {
+                list.retain(|&j| j != i);
+            }
+            self.by_name.entry(fold(&changed.name)).or_default().push(i);
+        }
+        let id = changed.id;
+        self.known[i] = changed;
+        self.updated += 1;
+        Ok(id)
+    }
+
+    /// Creates the customer a row names.
+    fn create(
+        &mut self,
+        tx: &mut ImportTx<'_>,
+        key: &CustomerKey,
+    ) -> Result<CustomerId, StoreError> {
         let name = key
             .name
             .clone()
@@ -153,15 +187,19 @@ impl CustomerIndex {
             Some(code) => code,
             None => self.code_for(&name),
         };
-        let id = tx.create_customer(&code, &name, key.email.as_deref())?;
-        self.add(KnownCustomer {
-            id,
+        let mut customer = KnownCustomer {
+            id: 0,
             code,
             name,
             email: key.email.clone(),
-        });
+            since: key.since,
+            terms_days: None,
+        };
+        customer.id = tx.create_customer(&customer)?;
+        let id = customer.id;
+        self.add(customer);
         self.created += 1;
-        Ok(Ok(id))
+        Ok(id)
     }
 
     /// A new code made from a name: its letters and digits in capitals,

@@ -22,12 +22,32 @@ pub(super) struct Row {
     pub(super) customer: CustomerKey,
     pub(super) kind: RowType,
     pub(super) issue_date: NaiveDate,
-    pub(super) due_date: NaiveDate,
+    pub(super) due: Due,
     /// Positive, minor units.
     pub(super) amount_minor: i64,
     pub(super) currency: Currency,
     /// What is still open, minor units, when the file says.
     pub(super) open_minor: Option<i64>,
+}
+
+/// A row's due date: the file's, or none, with the refusal to give when
+/// no payment terms supply one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Due {
+    /// As the file gives it.
+    Given(NaiveDate),
+    /// Blank, or no due date column.
+    Missing(Box<RowError>),
+}
+
+impl Due {
+    /// The date the file gives, if any.
+    pub(super) fn given(&self) -> Option<NaiveDate> {
+        match self {
+            Due::Given(on) => Some(*on),
+            Due::Missing(_) => None,
+        }
+    }
 }
 
 /// Reads one row; `Ok(None)` for a row its type or status says to leave out.
@@ -74,6 +94,7 @@ pub(super) fn parse<R: Read>(
         name: cells.text(Field::CustomerName, "a customer name")?,
         either: None,
         email: None,
+        since: None,
     };
     let code = cells.text(Field::CustomerCode, "a customer code")?;
     let either = cells
@@ -107,17 +128,22 @@ pub(super) fn parse<R: Read>(
     }
     let currency = cells.currency(options.currency)?;
     let latest = latest_date(options.as_of);
+    customer.since = cells.date(Field::CustomerSince, options.as_of)?;
     let issue_date = cells
         .date(Field::IssueDate, latest)?
         .ok_or_else(|| cells.bad(Field::IssueDate, "an issue date"))?;
-    // A blank due date (paid on receipt, charged automatically) means due on issue.
-    let due_date = cells.date(Field::DueDate, latest)?.unwrap_or(issue_date);
-    if due_date < issue_date {
-        return Err(cells.bad(
-            Field::DueDate,
-            &format!("a due date on or after the issue date {issue_date}"),
-        ));
-    }
+    // A blank due date is computed from payment terms once the customer is
+    // known, never taken to mean due on issue.
+    let due = match cells.date(Field::DueDate, latest)? {
+        Some(on) if on < issue_date => {
+            return Err(cells.bad(
+                Field::DueDate,
+                &format!("a due date on or after the issue date {issue_date}"),
+            ));
+        }
+        Some(on) => Due::Given(on),
+        None => Due::Missing(Box::new(no_due_date(&cells, customer.label()))),
+    };
     let given = cells.amount(Field::Amount, currency)?;
     let open = cells.amount(Field::Open, currency)?;
     let paid = cells.amount(Field::Paid, currency)?;
@@ -185,11 +211,36 @@ pub(super) fn parse<R: Read>(
         customer,
         kind,
         issue_date,
-        due_date,
+        due,
         amount_minor,
         currency,
         open_minor,
     }))
+}
+
+/// The refusal of a row without a due date whose customer has no payment
+/// terms: it names the column the file needs.
+fn no_due_date<R: Read>(cells: &Cells<'_, R>, customer: &str) -> RowError {
+    let customer = crate::text::sanitize(customer);
+    let remedy = "give the customer payment terms (dun customer edit CODE --terms DAYS) or set \
+                  a default ([import] payment_terms_days)";
+    if cells.has(Field::DueDate) {
+        let mut refusal = cells.bad(
+            Field::DueDate,
+            &format!("a due date: {customer} has no payment terms to compute one; fill it in, or {remedy}"),
+        );
+        refusal.value = None;
+        refusal
+    } else {
+        RowError::at_line(
+            cells.line(),
+            format!(
+                "no due date: the file has no due date column ({}), and {customer} has no payment \
+                 terms to compute one; add the column, or {remedy}",
+                Field::DueDate.name()
+            ),
+        )
+    }
 }
 
 /// `1.23457E+11`, `1,2E11`: a long number a spreadsheet turned into a float.
@@ -234,7 +285,7 @@ pub(super) fn same_document(first: &Row, item: &Row) -> Result<(), RowError> {
     if item.customer != first.customer {
         return differs("customer");
     }
-    if (item.issue_date, item.due_date) != (first.issue_date, first.due_date) {
+    if (item.issue_date, item.due.given()) != (first.issue_date, first.due.given()) {
         return differs("date");
     }
     if (item.amount_minor, item.currency, item.open_minor)

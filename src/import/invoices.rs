@@ -6,12 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use super::customers::CustomerIndex;
-use super::invoice_rows::{Row, parse, same_document};
+use super::invoice_rows::{Due, Row, parse, same_document};
 use super::profile::{Field, INVOICE_FIELDS, RowType};
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError};
-use crate::store::{Finish, ImportTx, NewPayment, Store};
-use dun_core::ledger::DocumentKind;
+use crate::store::{Existing, Finish, ImportTx, NewPayment, Store};
+use chrono::{Days, NaiveDate};
+use dun_core::ledger::{CustomerId, DocumentKind};
 
 /// Imports an invoice export into the ledger.
 pub(crate) fn import_invoices(
@@ -33,7 +34,7 @@ pub(crate) fn import_invoices(
             &[Field::Amount, Field::Open],
         ],
         &[Field::Amount, Field::Open, Field::Paid],
-        &[Field::IssueDate, Field::DueDate],
+        &[Field::IssueDate, Field::DueDate, Field::CustomerSince],
     );
     let mut source = match opened {
         Ok(s) => s,
@@ -251,45 +252,109 @@ fn apply(
         }
     };
     if row.kind == RowType::Payment {
-        let unapplied = row.open_minor.unwrap_or(row.amount_minor).abs();
-        if unapplied == 0 {
-            report.counts.unchanged += 1;
-            return Ok(());
-        }
-        // Identified without its amount, which a newer export shows lower
-        // once part of it is applied; `#n` tells identical rows apart.
-        let base = format!(
-            "row:{}:{}:{}:{}:{}",
-            options.profile.name,
-            row.customer.label(),
-            row.number,
-            row.issue_date,
-            row.currency
-        );
-        let n = occurrences.entry(base.clone()).or_default();
-        *n += 1;
-        let key = format!("{base}#{n}");
-        let payment = NewPayment {
-            customer_id,
-            paid_on: row.issue_date,
-            amount: row.currency.from_minor(unapplied),
-            currency: row.currency,
-            method: Some("import".into()),
-            reference: (!row.number.is_empty()).then(|| row.number.clone()),
-            invoice_id: None,
-        };
-        if tx.insert_unapplied(&payment, &key)? {
-            report.counts.created += 1;
-        } else {
-            report.counts.unchanged += 1;
-        }
-        return Ok(());
+        let key = payment_key(row, options, occurrences);
+        return apply_payment(tx, customer_id, row, &key, report);
     }
     let kind = if row.kind == RowType::CreditNote {
         DocumentKind::CreditNote
     } else {
         DocumentKind::Invoice
     };
+    let due_date = match &row.due {
+        Due::Given(on) => *on,
+        // A credit note is never chased: its date is enough.
+        Due::Missing(_) if kind == DocumentKind::CreditNote => row.issue_date,
+        Due::Missing(refusal) => match tx.invoice(&row.number)? {
+            // The ledger's due date stands when a newer export leaves it out.
+            Some(existing) => existing.due_date,
+            None => match computed_due(row, customers.terms_days(customer_id), options, report) {
+                Some(on) => on,
+                None => {
+                    report.error(refusal.as_ref().clone());
+                    return Ok(());
+                }
+            },
+        },
+    };
+    apply_document(tx, customer_id, (row, kind, due_date), report)
+}
+
+/// A row without a due date of a new invoice: due its customer's payment
+/// terms after issue, else the configured default's; counted for the
+/// summary. `None` when there are no terms at all.
+fn computed_due(
+    row: &Row,
+    customer_terms: Option<u32>,
+    options: &Options,
+    report: &mut Report,
+) -> Option<NaiveDate> {
+    let (days, count) = match (customer_terms, options.payment_terms_days) {
+        (Some(days), _) => (days, &mut report.due_dates_from_terms),
+        (None, Some(days)) => (days, &mut report.due_dates_from_default),
+        (None, None) => return None,
+    };
+    let on = row
+        .issue_date
+        .checked_add_days(Days::new(u64::from(days)))?;
+    *count += 1;
+    Some(on)
+}
+
+/// A payment row's key in the ledger: identified without its amount, which
+/// a newer export shows lower once part of it is applied; `#n` tells
+/// identical rows apart.
+fn payment_key(row: &Row, options: &Options, occurrences: &mut HashMap<String, u32>) -> String {
+    let base = format!(
+        "row:{}:{}:{}:{}:{}",
+        options.profile.name,
+        row.customer.label(),
+        row.number,
+        row.issue_date,
+        row.currency
+    );
+    let n = occurrences.entry(base.clone()).or_default();
+    *n += 1;
+    format!("{base}#{n}")
+}
+
+/// A payment row of an invoice export: credit on account, once.
+fn apply_payment(
+    tx: &mut ImportTx<'_>,
+    customer_id: CustomerId,
+    row: &Row,
+    key: &str,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let unapplied = row.open_minor.unwrap_or(row.amount_minor).abs();
+    if unapplied == 0 {
+        report.counts.unchanged += 1;
+        return Ok(());
+    }
+    let payment = NewPayment {
+        customer_id,
+        paid_on: row.issue_date,
+        amount: row.currency.from_minor(unapplied),
+        currency: row.currency,
+        method: Some("import".into()),
+        reference: (!row.number.is_empty()).then(|| row.number.clone()),
+        invoice_id: None,
+    };
+    if tx.insert_unapplied(&payment, key)? {
+        report.counts.created += 1;
+    } else {
+        report.counts.unchanged += 1;
+    }
+    Ok(())
+}
+
+/// Writes an invoice or credit note due on `due_date`: created when new,
+/// else brought in line with the export.
+fn apply_document(
+    tx: &mut ImportTx<'_>,
+    customer_id: CustomerId,
+    (row, kind, due_date): (&Row, DocumentKind, NaiveDate),
+    report: &mut Report,
+) -> Result<(), ImportError> {
     let open = row.open_minor.unwrap_or(row.amount_minor);
     if tx
         .insert_invoice(
@@ -297,7 +362,7 @@ fn apply(
             customer_id,
             kind,
             row.issue_date,
-            row.due_date,
+            due_date,
             row.amount_minor,
             row.currency,
             open,
@@ -310,59 +375,74 @@ fn apply(
     let Some(existing) = tx.invoice(&row.number)? else {
         return Ok(());
     };
-    let number = crate::text::sanitize(&row.number);
-    let refuse = |report: &mut Report, why: String| report.error(RowError::at_line(row.line, why));
-    if existing.import_id == Some(tx.batch()) {
-        refuse(
-            report,
-            format!(
-                "{number} appears twice in the file (line items of one invoice must be next to each other)"
-            ),
-        );
-        return Ok(());
-    }
-    if existing.customer_id != customer_id {
-        refuse(
-            report,
-            format!(
-                "{number} belongs to another customer in the ledger, not {}",
-                crate::text::sanitize(row.customer.label())
-            ),
-        );
-        return Ok(());
-    }
-    if existing.kind != kind || existing.currency != row.currency {
-        refuse(
-            report,
-            format!(
-                "{number} is {} in {} in the ledger, {} in {} here",
-                article(existing.kind),
-                existing.currency,
-                article(kind),
-                row.currency
-            ),
-        );
+    if let Some(why) = conflict(&existing, (row, kind), customer_id, tx.batch()) {
+        report.error(RowError::at_line(row.line, why));
         return Ok(());
     }
     if existing.written_off {
         report.notes.push(format!(
-            "{number} is written off in the ledger; left as it is"
+            "{} is written off in the ledger; left as it is",
+            crate::text::sanitize(&row.number)
         ));
         tx.touch(&existing)?;
         report.counts.unchanged += 1;
         return Ok(());
     }
+    update_existing(tx, &existing, (row, kind, due_date), report)
+}
+
+/// Why a row cannot update the document the ledger has under its number:
+/// seen twice in this file, another customer's, another kind or currency.
+fn conflict(
+    existing: &Existing,
+    (row, kind): (&Row, DocumentKind),
+    customer_id: CustomerId,
+    batch: i64,
+) -> Option<String> {
+    let number = crate::text::sanitize(&row.number);
+    if existing.import_id == Some(batch) {
+        return Some(format!(
+            "{number} appears twice in the file (line items of one invoice must be next to each other)"
+        ));
+    }
+    if existing.customer_id != customer_id {
+        return Some(format!(
+            "{number} belongs to another customer in the ledger, not {}",
+            crate::text::sanitize(row.customer.label())
+        ));
+    }
+    if existing.kind != kind || existing.currency != row.currency {
+        return Some(format!(
+            "{number} is {} in {} in the ledger, {} in {} here",
+            article(existing.kind),
+            existing.currency,
+            article(kind),
+            row.currency
+        ));
+    }
+    None
+}
+
+/// Brings a document the ledger has in line with a newer export: its dates,
+/// amount and what is open.
+fn update_existing(
+    tx: &mut ImportTx<'_>,
+    existing: &Existing,
+    (row, kind, due_date): (&Row, DocumentKind, NaiveDate),
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let number = crate::text::sanitize(&row.number);
     let applied = existing.amount_minor - existing.open_minor;
     let base_open = row.amount_minor - applied;
     if base_open < 0 {
-        refuse(
-            report,
+        report.error(RowError::at_line(
+            row.line,
             format!(
                 "{number}: the new amount {} is less than the {} already applied to it in the ledger",
                 row.currency.from_minor(row.amount_minor),
                 row.currency.from_minor(applied)
             ),
-        );
+        ));
         return Ok(());
     }
     // What the export says is open now, against what the ledger would
@@ -385,28 +465,28 @@ fn apply(
         _ => (0, None),
     };
     let changed = existing.issue_date != row.issue_date
-        || existing.due_date != row.due_date
+        || existing.due_date != due_date
         || existing.amount_minor != row.amount_minor
         || delta != 0;
     if changed {
         tx.update_invoice(
-            &existing,
+            existing,
             row.issue_date,
-            row.due_date,
+            due_date,
             row.amount_minor,
             base_open,
         )?;
         // Paid down: first by payments an earlier export listed on account
         // (now applied), the rest as settled before the import.
         let listed = if delta > 0 && kind == DocumentKind::Invoice {
-            tx.apply_listed_credit(&existing, delta)?
+            tx.apply_listed_credit(existing, delta)?
         } else {
             0
         };
-        tx.settle(&existing, delta - listed)?;
+        tx.settle(existing, delta - listed)?;
         report.counts.updated += 1;
     } else {
-        tx.touch(&existing)?;
+        tx.touch(existing)?;
         report.counts.unchanged += 1;
     }
     report.notes.extend(note);

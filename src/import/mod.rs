@@ -143,6 +143,9 @@ pub struct Options {
     pub as_of: NaiveDate,
     /// Currency of rows without one.
     pub currency: Currency,
+    /// Days from issue to due for a new invoice without a due date whose
+    /// customer has no payment terms: the profile's, else `[import]`'s.
+    pub payment_terms_days: Option<u32>,
 }
 
 impl Options {
@@ -211,6 +214,14 @@ pub struct Report {
     pub customers_created: u64,
     /// Customers whose name or email changed.
     pub customers_updated: u64,
+    /// New invoices without a due date, due their customer's payment terms
+    /// after issue.
+    pub due_dates_from_terms: u64,
+    /// New invoices without a due date, due the default payment terms after
+    /// issue.
+    pub due_dates_from_default: u64,
+    /// Those default terms, in days.
+    pub default_terms_days: Option<u32>,
     /// Payments matched to an invoice (payment imports).
     pub matched: u64,
     /// Bank lines left for `dun payment allocate`.
@@ -243,6 +254,9 @@ impl Report {
             counts: Counts::default(),
             customers_created: 0,
             customers_updated: 0,
+            due_dates_from_terms: 0,
+            due_dates_from_default: 0,
+            default_terms_days: options.payment_terms_days,
             matched: 0,
             waiting: Vec::new(),
             vanished: Vec::new(),

@@ -196,6 +196,7 @@ fn parse<R: Read>(
         name: counterparty.clone(),
         either: cells.text(Field::Customer, "a customer")?,
         email: None,
+        since: None,
     };
     Ok(Line {
         line: cells.line(),

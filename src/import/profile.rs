@@ -49,13 +49,15 @@ pub enum Field {
     Credit,
     /// Money out, when in and out are separate columns.
     Debit,
+    /// When the customer relationship began ("customer since").
+    CustomerSince,
     /// The invoice a payment names, in a column of its own.
     Invoice,
 }
 
 impl Field {
     /// How many fields there are.
-    pub const COUNT: usize = 19;
+    pub const COUNT: usize = 20;
 
     /// The name used in config files and messages.
     pub fn name(self) -> &'static str {
@@ -78,6 +80,7 @@ impl Field {
             Field::Counterparty => "counterparty",
             Field::Credit => "credit",
             Field::Debit => "debit",
+            Field::CustomerSince => "customer_since",
             Field::Invoice => "invoice",
         }
     }
@@ -90,6 +93,7 @@ pub const INVOICE_FIELDS: &[Field] = &[
     Field::CustomerName,
     Field::Customer,
     Field::Email,
+    Field::CustomerSince,
     Field::IssueDate,
     Field::DueDate,
     Field::Amount,
@@ -166,6 +170,10 @@ pub struct ProfileSpec {
     pub columns: BTreeMap<Field, Vec<String>>,
     /// Names of the values of the type column.
     pub types: TypeNames,
+    /// Days from issue to due for a new invoice without a due date whose
+    /// customer has no payment terms [default: `[import]
+    /// payment_terms_days`; without either, such a file is refused].
+    pub payment_terms_days: Option<u32>,
 }
 
 /// A profile ready to use: built-ins merged in, names folded.
@@ -195,6 +203,9 @@ pub struct Profile {
     pub customer_from_group_rows: bool,
     columns: BTreeMap<Field, Vec<String>>,
     types: TypeNames,
+    /// Days from issue to due for an invoice without a due date, when the
+    /// profile says.
+    pub payment_terms_days: Option<u32>,
 }
 
 /// What a row is, by its type column.
@@ -215,6 +226,9 @@ pub fn builtins() -> Result<BTreeMap<String, ProfileSpec>, String> {
     toml::from_str(include_str!("profiles.toml"))
         .map_err(|e| format!("built-in import profiles: {e}"))
 }
+
+/// The longest payment terms a profile or the config may give, in days.
+pub const MAX_TERMS_DAYS: u32 = 3650;
 
 /// Names of the built-in profiles.
 pub const BUILTIN: &[&str] = &["generic", "xero", "quickbooks", "stripe"];
@@ -309,6 +323,12 @@ impl Profile {
                 "import profile '{name}': the thousands separator and the decimal mark are the same"
             ));
         }
+        let payment_terms_days = chain.iter().find_map(|s| s.payment_terms_days);
+        if payment_terms_days.is_some_and(|d| d > MAX_TERMS_DAYS) {
+            return Err(format!(
+                "import profile '{name}': payment_terms_days expected at most {MAX_TERMS_DAYS}"
+            ));
+        }
         let date_format = first(&|s| s.date_format.clone());
         if let Some(f) = &date_format {
             use std::fmt::Write as _;
@@ -373,6 +393,7 @@ impl Profile {
                 .unwrap_or(false),
             columns,
             types,
+            payment_terms_days,
         })
     }
 
@@ -506,87 +527,4 @@ impl Profile {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn record(fields: &[&str]) -> Record {
-        Record {
-            line: 1,
-            fields: csv::StringRecord::from(fields.to_vec()),
-        }
-    }
-
-    #[test]
-    fn every_field_has_a_slot() {
-        assert_eq!(
-            Field::Invoice as usize + 1,
-            Field::COUNT,
-            "Invoice is the last field"
-        );
-    }
-
-    #[test]
-    fn builtins_parse_and_resolve() {
-        for name in BUILTIN {
-            let profile = Profile::resolve(name, &BTreeMap::new());
-            assert!(profile.is_ok(), "{name}: {profile:?}");
-        }
-        assert!(Profile::resolve("nope", &BTreeMap::new()).is_err());
-    }
-
-    #[test]
-    fn folds_headers_in_five_languages() {
-        assert_eq!(fold("N° Fattura"), "n fattura");
-        assert_eq!(fold("*InvoiceNumber"), "invoicenumber");
-        assert_eq!(fold("Data scadenței"), "data scadentei");
-        assert_eq!(fold("Échéance"), "echeance");
-        assert_eq!(fold("  Número de factura "), "numero de factura");
-    }
-
-    #[test]
-    fn maps_columns_by_the_most_specific_name() {
-        let generic =
-            Profile::resolve("generic", &BTreeMap::new()).unwrap_or_else(|e| unreachable!("{e}"));
-        let header = record(&[
-            "number",
-            "customer",
-            "customer_name",
-            "Importo",
-            "Scadenza",
-            "",
-        ]);
-        let layout = generic.layout(&header, INVOICE_FIELDS);
-        assert_eq!(layout.columns.get(&Field::Number), Some(&0));
-        assert_eq!(layout.columns.get(&Field::Customer), Some(&1));
-        assert_eq!(layout.columns.get(&Field::CustomerName), Some(&2));
-        assert_eq!(layout.columns.get(&Field::Amount), Some(&3));
-        assert_eq!(layout.columns.get(&Field::DueDate), Some(&4));
-    }
-
-    #[test]
-    fn a_configured_profile_overrides_and_extends() {
-        let spec: BTreeMap<String, ProfileSpec> = toml::from_str(
-            "[bank]\ndelimiter = \";\"\ndecimal_mark = \",\"\n[bank.columns]\namount = [\"Importo EUR\"]\n",
-        )
-        .unwrap_or_default();
-        let bank = Profile::resolve("bank", &spec).unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!((bank.delimiter, bank.decimal_mark), (Some(b';'), Some(',')));
-        let layout = bank.layout(
-            &record(&["Data valuta", "Importo EUR", "Causale"]),
-            PAYMENT_FIELDS,
-        );
-        assert_eq!(layout.columns.get(&Field::Amount), Some(&1));
-        assert_eq!(layout.columns.get(&Field::PaidOn), Some(&0));
-        assert_eq!(layout.columns.get(&Field::Reference), Some(&2));
-        for bad in [
-            "[x]\ndate_format = \"%Q\"\n",
-            "[x]\ndelimiter = \"\\n\"\n",
-            "[x]\ndelimiter = \";\"\nquote = \";\"\n",
-            "[x]\ndecimal_mark = \";\"\n",
-        ] {
-            let spec: BTreeMap<String, ProfileSpec> = toml::from_str(bad).unwrap_or_default();
-            assert!(spec.contains_key("x"), "{bad}");
-            assert!(Profile::resolve("x", &spec).is_err(), "{bad}");
-        }
-    }
-}
+mod tests;

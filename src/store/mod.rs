@@ -43,6 +43,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0003_import.sql")),
     M::up(include_str!("../../migrations/0004_commitments.sql")),
     M::up(include_str!("../../migrations/0006_claims.sql")),
+    M::up(include_str!("../../migrations/0007_customer_since.sql")),
 ];
 
 /// The schema version this build writes.

@@ -201,7 +201,10 @@ fn accounts_with(
 fn customers(conn: &Connection, customer: Customers) -> Result<Vec<Account>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT id, code, policy_profile, credit_limit_minor, credit_currency, created_on
+            "SELECT id, code, policy_profile, credit_limit_minor, credit_currency, created_on,
+                customer_since,
+                (SELECT MIN(issue_date) FROM invoice
+                 WHERE invoice.customer_id = customer.id AND kind = 'invoice')
              FROM customer WHERE id BETWEEN ?1 AND ?2 ORDER BY id",
         )
         .context("cannot read customers")?;
@@ -214,13 +217,19 @@ fn customers(conn: &Connection, customer: Customers) -> Result<Vec<Account>> {
                 r.get::<_, Option<i64>>(3)?,
                 r.get::<_, Option<String>>(4)?,
                 r.get::<_, String>(5)?,
+                [
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ],
             ))
         })
         .context("cannot read customers")?;
     rows.map(|row| {
-        let (id, code, profile, limit, limit_currency, created) =
+        let (id, code, profile, limit, limit_currency, created, [since, first]) =
             row.context("cannot read customer")?;
         let mut account = Account::new(id, &code, rows::date(&created)?);
+        account.since = since.as_deref().map(rows::date).transpose()?;
+        account.first_invoice_on = first.as_deref().map(rows::date).transpose()?;
         account.profile = profile;
         if let (Some(minor), Some(currency)) = (limit, limit_currency) {
             let currency = rows::currency(&currency)?;

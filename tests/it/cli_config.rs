@@ -65,6 +65,18 @@ fn broken_configs_fail_naming_file_and_key() {
         ),
         ("[company\nname = 1\n", &["dun.toml"]),
         (
+            "[credit]\nprobation_limit_percent = 150\n",
+            &["dun.toml", "credit.probation_limit_percent"],
+        ),
+        (
+            "[import]\npayment_terms_days = 5000\n",
+            &["dun.toml", "import.payment_terms_days"],
+        ),
+        (
+            "[import.profiles.x]\npayment_terms_days = 5000\n",
+            &["dun.toml", "import.profiles.x", "payment_terms_days"],
+        ),
+        (
             "[dunning]\npromise_grace_days = 4000000000\n",
             &["dun.toml", "promise_grace_days"],
         ),

@@ -156,7 +156,8 @@ fn a_promise_pauses_chasing_and_breaking_it_means_cash_only() {
         .iter()
         .find(|c| c["code"] == "BETA")
         .unwrap();
-    assert_eq!(beta["measures"], json!(["cash_only", "probation"]));
+    // Not new: invoiced since 1 September, more than three months ago.
+    assert_eq!(beta["measures"], json!(["cash_only"]));
     // Kept on time instead: no measure, nothing to chase.
     // Recorded once received: as of its own date.
     let paid = at(
@@ -185,7 +186,7 @@ fn a_promise_pauses_chasing_and_breaking_it_means_cash_only() {
         .iter()
         .find(|c| c["code"] == "BETA")
         .unwrap();
-    assert_eq!(beta["measures"], json!(["probation"]));
+    assert_eq!(beta["measures"], json!([]));
 }
 
 #[test]

@@ -283,8 +283,9 @@ fn stripe_export_skips_drafts_and_voids_and_keeps_lower_case_currencies() {
     let due = ledger.json(&["invoice", "show", "7F3A2B1C-0004"]);
     assert_eq!(
         due[0]["due_date"], "2026-11-01",
-        "blank due date: due on issue"
+        "blank due date: due on issue, as the stripe profile's terms of 0 days say"
     );
+    assert_eq!(report["due_dates_from_default"], 1, "{report}");
     let people = customers(&ledger);
     assert_eq!(
         people[&("Zeta Labs".into(), "USD".into())],
@@ -595,7 +596,7 @@ fn an_open_balance_is_trusted_over_what_was_paid() {
     let file = ledger.dir.path().join("credited.csv");
     std::fs::write(
         &file,
-        "number,customer,issue_date,amount,paid,open balance\nINV-9,ACME,2026-11-01,500.00,100.00,300.00\n",
+        "number,customer,issue_date,due_date,amount,paid,open balance\nINV-9,ACME,2026-11-01,2026-11-01,500.00,100.00,300.00\n",
     )
     .unwrap();
     ledger.ok(&["import", "invoices", file.to_str().unwrap()]);
@@ -676,7 +677,7 @@ fn as_of_balances_follow_each_import_that_settled_part_of_an_invoice() {
     let write = |open: &str| {
         std::fs::write(
             &file,
-            format!("number,customer,issue_date,amount,open balance\nINV-1,ACME,2026-10-01,1000.00,{open}\n"),
+            format!("number,customer,issue_date,due_date,amount,open balance\nINV-1,ACME,2026-10-01,2026-10-01,1000.00,{open}\n"),
         )
         .unwrap();
     };
@@ -744,7 +745,7 @@ fn a_row_skipped_as_invalid_leaves_no_new_customer_behind() {
     // 000123 is ACME's: a new customer ZED cannot take it.
     std::fs::write(
         &file,
-        "number,customer,issue_date,amount\n000123,ZED,2026-11-01,5.00\nNEW-1,ACME,2026-11-01,7.00\n",
+        "number,customer,issue_date,due_date,amount\n000123,ZED,2026-11-01,2026-11-01,5.00\nNEW-1,ACME,2026-11-01,2026-11-01,7.00\n",
     )
     .unwrap();
     let out = ledger

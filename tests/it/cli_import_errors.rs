@@ -196,19 +196,19 @@ fn cases() -> Vec<Case> {
         ),
         invoices(
             "open_and_paid.csv",
-            b"number,customer,issue_date,amount,paid,open balance\n\
-              INV-303,ACME,2026-11-01,100.00,100.00,0.00\n\
-              INV-304,ACME,2026-11-01,100.00,30.00,160.00\n"
+            b"number,customer,issue_date,due_date,amount,paid,open balance\n\
+              INV-303,ACME,2026-11-01,2026-12-01,100.00,100.00,0.00\n\
+              INV-304,ACME,2026-11-01,2026-12-01,100.00,30.00,160.00\n"
                 .to_vec(),
-            vec![at(3, 6, "an open balance between 0 and the total 100.00")],
+            vec![at(3, 7, "an open balance between 0 and the total 100.00")],
         ),
         invoices(
             "paid_above_total.csv",
-            b"number,customer,issue_date,amount,paid\n\
-              INV-303,ACME,2026-11-01,100.00,20.00\n\
-              INV-304,ACME,2026-11-01,100.00,150.00\n"
+            b"number,customer,issue_date,due_date,amount,paid\n\
+              INV-303,ACME,2026-11-01,2026-12-01,100.00,20.00\n\
+              INV-304,ACME,2026-11-01,2026-12-01,100.00,150.00\n"
                 .to_vec(),
-            vec![at(3, 5, "a paid amount no larger than the total 100.00")],
+            vec![at(3, 6, "a paid amount no larger than the total 100.00")],
         ),
         // ── dates ─────────────────────────────────────────────────────
         invoices(
@@ -459,11 +459,11 @@ fn cases() -> Vec<Case> {
         ),
         invoices(
             "wider_than_header.csv",
-            b"number,customer,issue_date,amount\n\
-              INV-1,ACME,2026-11-01,5.00\n\
-              INV-2,ACME,2026-11-01,1,200.00\n"
+            b"number,customer,issue_date,due_date,amount\n\
+              INV-1,ACME,2026-11-01,2026-12-01,5.00\n\
+              INV-2,ACME,2026-11-01,2026-12-01,1,200.00\n"
                 .to_vec(),
-            vec![at(3, 5, "at most 4 values, as in the header")],
+            vec![at(3, 6, "at most 5 values, as in the header")],
         ),
         invoices(
             "double_minus.csv",

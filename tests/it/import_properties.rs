@@ -165,6 +165,7 @@ fn options(dry_run: bool, skip_invalid: bool) -> Options {
         skip_invalid,
         as_of: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         currency: Currency::EUR,
+        payment_terms_days: None,
     }
 }
 

@@ -80,6 +80,10 @@ pub struct KnownCustomer {
     pub name: String,
     /// Its email.
     pub email: Option<String>,
+    /// When the relationship began, when known.
+    pub since: Option<NaiveDate>,
+    /// Its payment terms in days, when set.
+    pub terms_days: Option<u32>,
 }
 
 /// The writes of one import, inside its transaction.
@@ -350,47 +354,67 @@ impl ImportTx<'_> {
     pub fn customers(&self) -> Result<Vec<KnownCustomer>> {
         let mut stmt = self
             .tx
-            .prepare("SELECT id, code, name, email FROM customer")
+            .prepare(
+                "SELECT id, code, name, email, customer_since, payment_terms_days FROM customer",
+            )
             .context("cannot read customers")?;
         let rows = stmt
             .query_map([], |r| {
-                Ok(KnownCustomer {
-                    id: r.get(0)?,
-                    code: r.get(1)?,
-                    name: r.get(2)?,
-                    email: r.get(3)?,
-                })
+                Ok((
+                    KnownCustomer {
+                        id: r.get(0)?,
+                        code: r.get(1)?,
+                        name: r.get(2)?,
+                        email: r.get(3)?,
+                        since: None,
+                        terms_days: r.get(5)?,
+                    },
+                    r.get::<_, Option<String>>(4)?,
+                ))
             })
             .context("cannot read customers")?;
-        rows.map(|r| r.context("cannot read a customer")).collect()
+        rows.map(|r| {
+            let (mut customer, since) = r.context("cannot read a customer")?;
+            customer.since = since.as_deref().map(rows::date).transpose()?;
+            Ok(customer)
+        })
+        .collect()
     }
 
-    /// Creates a customer with the import's date as its start.
-    pub fn create_customer(
-        &mut self,
-        code: &str,
-        name: &str,
-        email: Option<&str>,
-    ) -> Result<CustomerId> {
+    /// Creates a customer, added to dun on the import's date.
+    pub fn create_customer(&mut self, customer: &KnownCustomer) -> Result<CustomerId> {
         self.tx
             .prepare_cached(
-                "INSERT INTO customer (code, name, email, created_on) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO customer (code, name, email, customer_since, created_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
             )
-            .and_then(|mut s| s.execute(params![code, name, email, iso(self.on)]))
+            .and_then(|mut s| {
+                s.execute(params![
+                    customer.code,
+                    customer.name,
+                    customer.email,
+                    customer.since.map(iso),
+                    iso(self.on)
+                ])
+            })
             .context("cannot create customer")?;
         Ok(self.tx.last_insert_rowid())
     }
 
-    /// Updates a customer's name and email.
-    pub fn update_customer(
-        &mut self,
-        id: CustomerId,
-        name: &str,
-        email: Option<&str>,
-    ) -> Result<()> {
+    /// Updates a customer's name, email and start of the relationship.
+    pub fn update_customer(&mut self, customer: &KnownCustomer) -> Result<()> {
         self.tx
-            .prepare_cached("UPDATE customer SET name = ?2, email = ?3 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![id, name, email]))
+            .prepare_cached(
+                "UPDATE customer SET name = ?2, email = ?3, customer_since = ?4 WHERE id = ?1",
+            )
+            .and_then(|mut s| {
+                s.execute(params![
+                    customer.id,
+                    customer.name,
+                    customer.email,
+                    customer.since.map(iso)
+                ])
+            })
             .context("cannot update customer")?;
         Ok(())
     }

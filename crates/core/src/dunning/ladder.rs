@@ -201,6 +201,10 @@ pub struct Stage {
     pub action: StageAction,
 }
 
+/// The share of its credit limit a customer on probation may owe, unless
+/// configured: half.
+pub const DEFAULT_PROBATION_LIMIT_PERCENT: u32 = 50;
+
 /// The ladder, its profiles and the rules around them, ready to evaluate.
 #[derive(Debug, Clone)]
 pub struct Policy {
@@ -215,6 +219,9 @@ pub struct Policy {
     pub dispute_follow_up_days: u32,
     /// Months a new customer is on probation.
     pub probation_months: u32,
+    /// The share of its credit limit, in percent, a customer on probation
+    /// may owe.
+    pub probation_limit_percent: u32,
     /// Average days late above which the slow-payer profile is suggested.
     pub slow_payer_after_days: u32,
     /// How many of the last paid invoices that average looks at.
@@ -263,6 +270,7 @@ impl Policy {
             grace_days: dunning.promise_grace_days,
             dispute_follow_up_days: dunning.dispute_follow_up_days,
             probation_months,
+            probation_limit_percent: DEFAULT_PROBATION_LIMIT_PERCENT,
             slow_payer_after_days: dunning.slow_payer_after_days,
             slow_payer_sample: dunning.slow_payer_sample,
             persistence_days: dunning.persistence_days,

@@ -144,8 +144,9 @@ pub(super) fn measures_for(
     state.apply(account, as_of, (&mut active, &mut changes));
 
     active.extend(hold(account, as_of));
-    active.extend(deciding.over_limit());
-    active.extend(probation(account, policy, as_of));
+    let probation = probation(account, policy, as_of);
+    active.extend(deciding.over_limit(probation.is_some()));
+    active.extend(probation);
     (active, changes)
 }
 
@@ -217,8 +218,9 @@ impl Deciding<'_> {
         cash_trigger
     }
 
-    /// Over limit, when the owed balance in the limit's currency exceeds it.
-    fn over_limit(&self) -> Option<ActiveMeasure> {
+    /// Over limit, when the owed balance in the limit's currency exceeds it;
+    /// on probation, the policy's share of it.
+    fn over_limit(&self, on_probation: bool) -> Option<ActiveMeasure> {
         let limit = self.account.credit_limit?;
         let open: Decimal = self
             .owed
@@ -226,14 +228,25 @@ impl Deciding<'_> {
             .filter(|(i, _)| i.currency == limit.currency)
             .map(|(i, _)| i.open)
             .sum();
-        (open > limit.amount).then(|| ActiveMeasure {
+        let shown = |amount: Decimal| money(amount, limit.currency, self.policy.locale);
+        let percent = self.policy.probation_limit_percent;
+        let (applies, which) = if on_probation {
+            let share = (limit.amount * Decimal::from(percent) / Decimal::ONE_HUNDRED)
+                .round_dp(limit.currency.minor_digits());
+            let which = format!(
+                "the probation credit limit {} ({percent}% of {})",
+                shown(share),
+                shown(limit.amount)
+            );
+            (share, which)
+        } else {
+            let which = format!("the credit limit {}", shown(limit.amount));
+            (limit.amount, which)
+        };
+        (open > applies).then(|| ActiveMeasure {
             measure: Measure::OverLimit,
             since: self.as_of,
-            why: format!(
-                "open {} exceeds the credit limit {}",
-                money(open, limit.currency, self.policy.locale),
-                money(limit.amount, limit.currency, self.policy.locale)
-            ),
+            why: format!("open {} exceeds {which}", shown(open)),
         })
     }
 }
@@ -249,20 +262,17 @@ fn hold(account: &Account, as_of: NaiveDate) -> Option<ActiveMeasure> {
 }
 
 /// Probation, while a new customer is within the policy's first months.
+/// It starts with the relationship, not with the customer's record in dun.
 fn probation(account: &Account, policy: &Policy, as_of: NaiveDate) -> Option<ActiveMeasure> {
-    let probation_ends = account
-        .created_on
+    let start = account.relationship_start();
+    let probation_ends = start
         .checked_add_months(Months::new(policy.probation_months))
         .unwrap_or(NaiveDate::MAX);
-    let on_probation =
-        policy.probation_months > 0 && as_of < probation_ends && account.created_on <= as_of;
+    let on_probation = policy.probation_months > 0 && as_of < probation_ends && start <= as_of;
     on_probation.then(|| ActiveMeasure {
         measure: Measure::Probation,
-        since: account.created_on,
-        why: format!(
-            "new customer since {}, on probation until {probation_ends}",
-            account.created_on
-        ),
+        since: start,
+        why: format!("new customer since {start}, on probation until {probation_ends}"),
     })
 }
 

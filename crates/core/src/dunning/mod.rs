@@ -28,7 +28,10 @@ pub use evaluate::{
     AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
     evaluate_with, trace,
 };
-pub use ladder::{DunningSpec, Policy, SLOW_PAYER_PROFILE, Stage, StageAction, StageSpec};
+pub use ladder::{
+    DEFAULT_PROBATION_LIMIT_PERCENT, DunningSpec, Policy, SLOW_PAYER_PROFILE, Stage, StageAction,
+    StageSpec,
+};
 pub use measures::{ActiveMeasure, MeasureChange};
 pub use snapshot::{
     Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,

@@ -18,8 +18,13 @@ pub struct Account {
     pub profile: Option<String>,
     /// Credit limit, if set.
     pub credit_limit: Option<Money>,
-    /// When the account was opened (probation).
+    /// When the account was opened in dun.
     pub created_on: NaiveDate,
+    /// When the relationship began, when the customer's record says (an
+    /// export's "customer since" column).
+    pub since: Option<NaiveDate>,
+    /// The issue date of the customer's earliest invoice, paid or not.
+    pub first_invoice_on: Option<NaiveDate>,
     /// Open invoices (not credit notes), any currency.
     pub invoices: Vec<OpenInvoice>,
     /// The follow-up log, oldest first.
@@ -51,6 +56,8 @@ impl Account {
             profile: None,
             credit_limit: None,
             created_on,
+            since: None,
+            first_invoice_on: None,
             invoices: Vec::new(),
             activities: Vec::new(),
             promises: Vec::new(),
@@ -61,6 +68,17 @@ impl Account {
             credits: Amounts::new(),
             follow_up: None,
         }
+    }
+
+    /// When the relationship with the customer began, which starts its
+    /// probation: the date its record gives, else its earliest invoice or
+    /// the day it was opened in dun, whichever came first. An imported
+    /// customer invoiced last year is not a new one.
+    pub fn relationship_start(&self) -> NaiveDate {
+        self.since.unwrap_or_else(|| {
+            self.first_invoice_on
+                .map_or(self.created_on, |first| first.min(self.created_on))
+        })
     }
 }
 

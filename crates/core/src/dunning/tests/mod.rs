@@ -620,4 +620,5 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 
 mod advice;
 mod persistence;
+mod probation;
 mod properties;
