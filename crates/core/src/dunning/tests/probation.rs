@@ -51,7 +51,7 @@ fn on_probation_the_limit_is_the_policys_share() {
     let why = why_of(&a, &policy, Measure::OverLimit);
     assert_eq!(
         why.as_deref(),
-        Some("open 600.00 EUR exceeds the probation credit limit 500.00 (50% of 1000.00)")
+        Some("open 600.00 EUR exceeds the probation credit limit 500.00 EUR (50% of 1,000.00 EUR)")
     );
     policy.probation_limit_percent = 60;
     assert_eq!(why_of(&a, &policy, Measure::OverLimit), None);
