@@ -14,6 +14,7 @@ mod cli_import_errors;
 mod cli_ledger;
 mod cli_send;
 mod import_properties;
+mod money_rules;
 mod notify_golden;
 mod store_properties;
 mod tui_e2e;
