@@ -196,6 +196,7 @@ fn config_check(session: &Session, out: &mut dyn Write) -> Result<()> {
         config.config.currency,
         ladder.join(", ")
     )?;
+    writeln!(out, "terms: {}", session.policy().terms.describe())?;
     Ok(())
 }
 

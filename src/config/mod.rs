@@ -283,8 +283,11 @@ impl Config {
         })
     }
 
-    /// Checks the values that types alone cannot.
-    pub fn validate(self, origin: Origin) -> Result<Loaded, ConfigError> {
+    /// Checks the values that types alone cannot, and fills in the
+    /// defaults that depend on other keys (`terms.fees_currency`: the
+    /// ledger's `currency`).
+    pub fn validate(mut self, origin: Origin) -> Result<Loaded, ConfigError> {
+        self.terms.fees_currency.get_or_insert(self.currency);
         let invalid = |(key, message): Problem| ConfigError::Invalid {
             origin: origin.to_string(),
             key,

@@ -1,17 +1,153 @@
 //! Money on real ledgers: interest day by day on what was outstanding,
 //! fixed fees in their own currency, a discount over several invoices paid
 //! at once, and what settled an invoice.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use crate::common::LedgerBuilder;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::common::{Ledger, LedgerBuilder};
+
+/// Writes `[terms]` settings into the ledger's folder; returns the file.
+fn terms(ledger: &Ledger, body: &str) -> PathBuf {
+    let path = ledger.dir.path().join("terms.toml");
+    std::fs::write(&path, format!("[terms]\n{body}")).unwrap();
+    path
+}
+
+/// `dun --config CONFIG --as-of AS_OF ARGS`, which must succeed; stdout.
+fn run(ledger: &Ledger, config: Option<&PathBuf>, as_of: &str, args: &[&str]) -> String {
+    let mut cmd = ledger.dun_as_of(as_of);
+    if let Some(config) = config {
+        cmd.arg("--config").arg(config);
+    }
+    let out = cmd.args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "dun {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// The invoice `number` of `dun status CODE --format json`.
+fn status_invoice(status: &Value, number: &str) -> Value {
+    status["invoices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["number"] == number)
+        .unwrap_or_else(|| panic!("{number} in {status}"))
+        .clone()
+}
+
+fn status_json(ledger: &Ledger, config: &PathBuf, as_of: &str, code: &str) -> Value {
+    serde_json::from_str(&run(
+        ledger,
+        Some(config),
+        as_of,
+        &["status", code, "--format", "json"],
+    ))
+    .unwrap()
+}
+
+/// `dun invoice add NUMBER --customer ACME … --currency USD`.
+fn usd_invoice(builder: LedgerBuilder, number: &str, amount: &str) -> LedgerBuilder {
+    builder.call(&[
+        "invoice",
+        "add",
+        number,
+        "--customer",
+        "ACME",
+        "--issued",
+        "2026-10-01",
+        "--due",
+        "2026-10-31",
+        "--amount",
+        amount,
+        "--currency",
+        "USD",
+    ])
+}
+
+/// ACME on 2/10 terms with D-1 (200) and, when `both`, D-2 (300), and one
+/// payment of `paid` on 15 Nov.
+fn discounted(both: bool, paid: &str) -> Ledger {
+    let mut builder = LedgerBuilder::new()
+        .customer_with("ACME", "Acme Ltd", |c| c.discount("2/10"))
+        .invoice("D-1", "ACME", "2026-11-10", "2026-12-10", "200.00");
+    if both {
+        builder = builder.invoice("D-2", "ACME", "2026-11-12", "2026-12-12", "300.00");
+    }
+    builder.payment("ACME", paid, "2026-11-15").build()
+}
+
+fn half_paid() -> Ledger {
+    LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .invoice("I-1", "ACME", "2026-09-01", "2026-10-01", "10000.00")
+        .payment_to("ACME", "5000.00", "2026-10-31", "I-1")
+        .build()
+}
+
+#[test]
+fn a_partial_payment_stops_interest_on_the_part_paid_from_its_date() {
+    let ledger = half_paid();
+    let config = terms(&ledger, "interest = \"simple\"\ninterest_rate = \"8\"\n");
+    // 10,000 × 8% × 30/365 until 31 Oct, then 5,000 × 8% × 15/365:
+    // 65.7534… + 16.4383… = 82.19, rounded once.
+    let status = status_json(&ledger, &config, "2026-11-15", "ACME");
+    let i1 = status_invoice(&status, "I-1");
+    assert_eq!(i1["interest"], "82.19", "{i1}");
+    assert_eq!(i1["amount_due"], "5082.19", "{i1}");
+    // Before the payment, the whole amount earns interest.
+    let status = status_json(&ledger, &config, "2026-10-31", "ACME");
+    assert_eq!(
+        status_invoice(&status, "I-1")["interest"],
+        "65.75",
+        "{status}"
+    );
+}
+
+#[test]
+fn the_fixed_compensation_is_charged_only_in_its_own_currency() {
+    let builder = LedgerBuilder::new().customer("ACME", "Acme Ltd").invoice(
+        "E-1",
+        "ACME",
+        "2026-09-01",
+        "2026-10-31",
+        "100.00",
+    );
+    let ledger = usd_invoice(builder, "U-1", "100.00").build();
+    let config = terms(&ledger, "compensation = \"40\"\n");
+    let status = status_json(&ledger, &config, "2026-11-22", "ACME");
+    assert_eq!(status_invoice(&status, "E-1")["fees"], "40.00", "{status}");
+    assert_eq!(
+        status_invoice(&status, "U-1")["fees"],
+        "0.00",
+        "40 EUR is not 40 USD: {status}"
+    );
+    let check = run(&ledger, Some(&config), "2026-11-22", &["config", "check"]);
+    assert!(
+        check.contains("a fixed compensation of 40 EUR per late invoice in EUR"),
+        "{check}"
+    );
+
+    let config = terms(&ledger, "compensation = \"40\"\nfees_currency = \"USD\"\n");
+    let status = status_json(&ledger, &config, "2026-11-22", "ACME");
+    assert_eq!(status_invoice(&status, "E-1")["fees"], "0.00", "{status}");
+    assert_eq!(status_invoice(&status, "U-1")["fees"], "40.00", "{status}");
+    let check = run(&ledger, Some(&config), "2026-11-22", &["config", "check"]);
+    assert!(
+        check.contains("a fixed compensation of 40 USD per late invoice in USD"),
+        "{check}"
+    );
+}
 
 #[test]
 fn one_payment_inside_the_windows_takes_the_discount_of_every_invoice_it_settles() {
-    let ledger = LedgerBuilder::new()
-        .customer_with("ACME", "Acme Ltd", |c| c.discount("2/10"))
-        .invoice("D-1", "ACME", "2026-11-10", "2026-12-10", "200.00")
-        .invoice("D-2", "ACME", "2026-11-12", "2026-12-12", "300.00")
-        .payment("ACME", "490.00", "2026-11-15")
-        .build();
+    let ledger = discounted(true, "490.00");
     let invoices = ledger.json(&["invoice", "list"]);
     for number in ["D-1", "D-2"] {
         let row = invoices
@@ -29,12 +165,7 @@ fn one_payment_inside_the_windows_takes_the_discount_of_every_invoice_it_settles
 
 #[test]
 fn a_payment_of_the_full_amounts_takes_no_discount() {
-    let ledger = LedgerBuilder::new()
-        .customer_with("ACME", "Acme Ltd", |c| c.discount("2/10"))
-        .invoice("D-1", "ACME", "2026-11-10", "2026-12-10", "200.00")
-        .invoice("D-2", "ACME", "2026-11-12", "2026-12-12", "300.00")
-        .payment("ACME", "500.00", "2026-11-15")
-        .build();
+    let ledger = discounted(true, "500.00");
     let customers = ledger.json(&["customer", "list"]);
     assert_eq!(customers[0]["open_balance"], "0.00", "{customers}");
     assert_eq!(customers[0]["unapplied_credit"], "0.00", "{customers}");

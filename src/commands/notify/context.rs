@@ -200,21 +200,21 @@ fn invoice_line(locale: Locale, i: &OpenInvoice) -> InvoiceLine {
 }
 
 /// The yearly interest rate, fixed compensation and weekly penalty the
-/// terms charge, each empty when the terms charge none.
+/// terms charge invoices in `currency`, each empty when they charge none
+/// (the fixed amounts are charged only in their own currency).
 fn charge_terms(session: &Session, locale: Locale, currency: Currency) -> (String, String, String) {
-    let terms = &session.config.config.terms;
-    let rate = session
-        .policy()
-        .terms
+    let terms = session.policy().terms;
+    let rate = terms
         .yearly_rate
         .map(|r| locale.format_amount(r.normalize(), 0))
         .unwrap_or_default();
-    let compensation = Some(terms.compensation)
-        .filter(|c| !c.is_zero())
+    let fixed = |amount: Decimal| {
+        Some(amount).filter(|c| !c.is_zero() && terms.fees_currency == Some(currency))
+    };
+    let compensation = fixed(terms.compensation)
         .map(|c| money_text(locale, c, currency))
         .unwrap_or_default();
-    let penalty = Some(terms.weekly_penalty)
-        .filter(|c| !c.is_zero())
+    let penalty = fixed(terms.weekly_penalty)
         .map(|c| money_text(locale, c, currency))
         .unwrap_or_default();
     (rate, compensation, penalty)

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ledger::{CustomerId, InvoiceId};
+use crate::ledger::{CustomerId, InvoiceId, Settlement};
 use crate::money::{Amounts, Currency, Money};
 
 /// One customer's account as the engine sees it.
@@ -82,6 +82,21 @@ pub struct OpenInvoice {
     pub currency: Currency,
     /// An unresolved dispute, if any.
     pub dispute: Option<Dispute>,
+    /// What settled part of it up to the as-of date, when anything did:
+    /// late-payment interest accrues on what was outstanding each day.
+    pub settlements: Vec<Settlement>,
+}
+
+impl OpenInvoice {
+    /// What it owed, day by day, for accruing charges on.
+    pub fn debt(&self) -> crate::dunning::terms::Debt<'_> {
+        crate::dunning::terms::Debt {
+            due_date: self.due_date,
+            open: self.open,
+            settlements: &self.settlements,
+            currency: self.currency,
+        }
+    }
 }
 
 /// A customer contesting an invoice.
