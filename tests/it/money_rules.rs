@@ -146,6 +146,30 @@ fn the_fixed_compensation_is_charged_only_in_its_own_currency() {
 }
 
 #[test]
+fn an_invoice_paid_late_keeps_the_interest_accrued_until_it_was_paid() {
+    let ledger = LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .invoice("L-1", "ACME", "2026-09-01", "2026-10-01", "10000.00")
+        .payment_to("ACME", "10000.00", "2026-10-31", "L-1")
+        .build();
+    let config = terms(
+        &ledger,
+        "interest = \"simple\"\ninterest_rate = \"8\"\ncompensation = \"40\"\n",
+    );
+    // 10,000 × 8% × 30/365 = 65.75, plus the compensation; no more after
+    // the payment, however late the report.
+    for as_of in ["2026-11-22", "2027-03-01"] {
+        let shown = run(&ledger, Some(&config), as_of, &["invoice", "show", "L-1"]);
+        assert!(
+            shown.contains(
+                "Late-payment charges until paid on 2026-10-31: interest 65.75 EUR, fees 40.00 EUR"
+            ),
+            "{shown}"
+        );
+    }
+}
+
+#[test]
 fn one_payment_inside_the_windows_takes_the_discount_of_every_invoice_it_settles() {
     let ledger = discounted(true, "490.00");
     let invoices = ledger.json(&["invoice", "list"]);
@@ -169,4 +193,109 @@ fn a_payment_of_the_full_amounts_takes_no_discount() {
     let customers = ledger.json(&["customer", "list"]);
     assert_eq!(customers[0]["open_balance"], "0.00", "{customers}");
     assert_eq!(customers[0]["unapplied_credit"], "0.00", "{customers}");
+}
+
+#[test]
+fn invoice_show_lists_what_settled_it_adding_up_to_amount_less_open() {
+    let ledger = LedgerBuilder::new()
+        .customer("ROSSI", "Rossi S.r.l.")
+        .invoice("R-0", "ROSSI", "2026-08-15", "2026-09-15", "300.00")
+        .invoice("R-1", "ROSSI", "2026-09-01", "2026-10-01", "1000.00")
+        .call(&[
+            "payment",
+            "add",
+            "--customer",
+            "ROSSI",
+            "--amount",
+            "700.00",
+            "--date",
+            "2026-10-10",
+            "--reference",
+            "BONIFICO 77",
+        ])
+        .call(&[
+            "invoice",
+            "add",
+            "CN-1",
+            "--customer",
+            "ROSSI",
+            "--issued",
+            "2026-10-20",
+            "--due",
+            "2026-10-20",
+            "--amount",
+            "100.00",
+            "--credit-note",
+        ])
+        .call(&["invoice", "write-off", "R-1", "--reason", "insolvent"])
+        .build();
+    let shown = ledger.ok(&["invoice", "show", "R-1"]);
+    let lines: Vec<&str> = shown.lines().collect();
+    let has = |parts: &[&str]| lines.iter().any(|l| parts.iter().all(|p| l.contains(p)));
+    assert!(
+        has(&[
+            "2026-10-10",
+            "payment",
+            "400.00 EUR",
+            "of 700.00 EUR",
+            "BONIFICO 77"
+        ]),
+        "{shown}"
+    );
+    assert!(
+        has(&["2026-10-20", "credit note CN-1", "100.00 EUR"]),
+        "{shown}"
+    );
+    assert!(has(&["2026-11-22", "written off", "500.00 EUR"]), "{shown}");
+    assert!(
+        has(&["settled 1,000.00 EUR = amount 1,000.00 EUR - open 0.00 EUR"]),
+        "{shown}"
+    );
+    // As of before the write-off, only what had settled it by then.
+    let earlier = run(&ledger, None, "2026-11-01", &["invoice", "show", "R-1"]);
+    assert!(!earlier.contains("written off"), "{earlier}");
+    assert!(
+        earlier.contains("settled 500.00 EUR = amount 1,000.00 EUR - open 500.00 EUR"),
+        "{earlier}"
+    );
+}
+
+#[test]
+fn invoice_show_names_the_discount_and_what_an_import_found_settled() {
+    let ledger = discounted(false, "196.00");
+    let export = ledger.dir.path().join("export.csv");
+    std::fs::write(
+        &export,
+        "number,customer,issue_date,amount,open balance\nX-1,ACME,2026-10-01,1000.00,700.00\n",
+    )
+    .unwrap();
+    run(
+        &ledger,
+        None,
+        "2026-11-22",
+        &["import", "invoices", export.to_str().unwrap()],
+    );
+    let shown = ledger.ok(&["invoice", "show", "D-1"]);
+    assert!(shown.contains("196.00 EUR"), "{shown}");
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("discount") && l.contains("4.00 EUR")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("settled 200.00 EUR = amount 200.00 EUR - open 0.00 EUR"),
+        "{shown}"
+    );
+    let shown = ledger.ok(&["invoice", "show", "X-1"]);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("settled before import") && l.contains("300.00 EUR")),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("settled 300.00 EUR = amount 1,000.00 EUR - open 700.00 EUR"),
+        "{shown}"
+    );
 }
