@@ -1,6 +1,7 @@
 //! The imperative shell: each subcommand reads the ledger, calls the pure
 //! core, writes a report or a change.
 
+mod balances;
 mod customer;
 pub mod dashboard;
 mod demo;

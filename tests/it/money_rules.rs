@@ -166,6 +166,11 @@ fn an_invoice_paid_late_keeps_the_interest_accrued_until_it_was_paid() {
             ),
             "{shown}"
         );
+        let status = run(&ledger, Some(&config), as_of, &["status", "ACME"]);
+        assert!(
+            status.contains("charges on invoices paid late 105.75 EUR (L-1)"),
+            "{status}"
+        );
     }
 }
 
@@ -297,5 +302,56 @@ fn invoice_show_names_the_discount_and_what_an_import_found_settled() {
     assert!(
         shown.contains("settled 300.00 EUR = amount 1,000.00 EUR - open 700.00 EUR"),
         "{shown}"
+    );
+}
+
+fn in_credit() -> Ledger {
+    let builder = LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .invoice("A-1", "ACME", "2026-10-01", "2026-10-31", "100.00")
+        .payment("ACME", "150.00", "2026-11-10");
+    usd_invoice(builder, "U-1", "80.00").build()
+}
+
+#[test]
+fn status_shows_unapplied_credit_and_the_net_balance() {
+    let ledger = in_credit();
+    let status = ledger.ok(&["status", "ACME"]);
+    assert!(
+        status.contains("open 0.00 EUR, credit on account 50.00 EUR, net balance -50.00 EUR"),
+        "{status}"
+    );
+    assert!(status.contains("open 80.00 USD"), "{status}");
+    let json = ledger.json(&["status", "ACME"]);
+    let eur = json["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["currency"] == "EUR")
+        .cloned()
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(eur["unapplied_credit"], "50.00", "{json}");
+    assert_eq!(eur["net_balance"], "-50.00", "{json}");
+}
+
+#[test]
+fn a_statement_shows_unapplied_credit_and_the_net_balance() {
+    let ledger = in_credit();
+    let statement = ledger.ok(&["statement", "ACME"]);
+    let line = |label: &str| {
+        statement
+            .lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("{label} in {statement}"))
+            .to_string()
+    };
+    assert!(
+        line("Credit on account").contains("50.00 EUR"),
+        "{statement}"
+    );
+    let net = line("Net balance");
+    assert!(
+        net.contains("-50.00 EUR") && net.contains("80.00 USD"),
+        "{statement}"
     );
 }

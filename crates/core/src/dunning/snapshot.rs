@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ledger::{CustomerId, InvoiceId, Settlement};
+use crate::ledger::{CustomerBalance, CustomerId, InvoiceId, Settlement, days_overdue};
 use crate::money::{Amounts, Currency, Money};
 
 /// One customer's account as the engine sees it.
@@ -60,6 +60,35 @@ impl Account {
             credits: Amounts::new(),
             follow_up: None,
         }
+    }
+}
+
+impl Account {
+    /// What the account comes to per currency, in currency order: open and
+    /// overdue balances of the invoices issued by `as_of`, credit on account,
+    /// and so the net balance.
+    pub fn balances(&self, as_of: NaiveDate) -> Vec<CustomerBalance> {
+        let (mut open, mut overdue) = (Amounts::new(), Amounts::new());
+        for invoice in self.invoices.iter().filter(|i| i.issue_date <= as_of) {
+            open.add(Money::new(invoice.open, invoice.currency));
+            if days_overdue(invoice.due_date, as_of) > 0 {
+                overdue.add(Money::new(invoice.open, invoice.currency));
+            }
+        }
+        let mut currencies: Vec<Currency> =
+            open.currencies().chain(self.credits.currencies()).collect();
+        currencies.sort();
+        currencies.dedup();
+        currencies
+            .into_iter()
+            .map(|currency| CustomerBalance {
+                customer_id: self.customer_id,
+                currency,
+                open: open.get(currency),
+                overdue: overdue.get(currency),
+                unapplied_credit: self.credits.get(currency),
+            })
+            .collect()
     }
 }
 

@@ -618,5 +618,6 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 }
 
 mod advice;
+mod balances;
 mod properties;
 mod terms;
