@@ -9,7 +9,7 @@ use serde_json::json;
 use crate::store::Store;
 use dun_core::dunning::terms::{Debt, LateTerms};
 use dun_core::dunning::{Account, Policy};
-use dun_core::ledger::CustomerBalance;
+use dun_core::ledger::{CustomerBalance, settled_in_full_on};
 use dun_core::money::{Amounts, Locale, Money, plain_amount};
 
 /// Invoice numbers named on a line before the rest are counted.
@@ -123,8 +123,9 @@ impl AccountTotals {
     }
 }
 
-/// The customer's invoices paid in full late, each with the charges it
-/// accrued until it was paid; none when the terms charge nothing.
+/// The customer's invoices paid in full late on a known day, each with the
+/// charges it accrued until then; none when the terms charge nothing. An
+/// invoice an import found paid is left out: nobody knows when it was.
 fn paid_late(
     store: &Store,
     terms: &LateTerms,
@@ -137,6 +138,7 @@ fn paid_late(
     Ok(store
         .paid_late(customer, as_of)?
         .into_iter()
+        .filter(|(_, settlements)| settled_in_full_on(settlements).is_some())
         .filter_map(|(invoice, settlements)| {
             let total = terms
                 .charges(&Debt::of(&invoice, &settlements), as_of)

@@ -17,7 +17,7 @@ use crate::text::sanitize;
 use dun_core::dunning::terms::Debt;
 use dun_core::ledger::{
     Customer, CustomerId, DocumentKind, Invoice, InvoiceId, Payment, PaymentId, SettledBy,
-    Settlement, days_overdue,
+    Settlement, days_overdue, settled_in_full_on,
 };
 use dun_core::money::Money;
 
@@ -199,7 +199,8 @@ fn write_charges(
     let assessed = evaluation
         .account(invoice.customer_id)
         .and_then(|(_, a)| a.invoices.iter().find(|a| a.invoice_id == invoice.id));
-    let charges = match (assessed, invoice.closed_on) {
+    let paid_on = settled_in_full_on(settlements).filter(|_| invoice.is_settled());
+    let charges = match (assessed, paid_on) {
         (Some(a), _) => Some((a.charges, format!("to {}", session.as_of))),
         (None, Some(on)) if invoice.written_off_on.is_none() => {
             let debt = Debt::of(invoice, settlements);

@@ -355,3 +355,37 @@ fn a_statement_shows_unapplied_credit_and_the_net_balance() {
         "{statement}"
     );
 }
+
+#[test]
+fn an_invoice_an_import_found_paid_is_not_charged_for_a_day_nobody_knows() {
+    let ledger = Ledger::new();
+    let config = terms(&ledger, "interest = \"simple\"\ninterest_rate = \"8\"\n");
+    let export = ledger.dir.path().join("export.csv");
+    let import = |open: &str, as_of: &str| {
+        std::fs::write(
+            &export,
+            format!(
+                "number,customer,issue_date,due_date,amount,open balance\nX-1,ACME,2026-09-01,2026-10-01,1000.00,{open}\n"
+            ),
+        )
+        .unwrap();
+        run(
+            &ledger,
+            Some(&config),
+            as_of,
+            &["import", "invoices", export.to_str().unwrap()],
+        );
+    };
+    import("1000.00", "2026-10-15");
+    import("0.00", "2026-11-20");
+    let shown = run(
+        &ledger,
+        Some(&config),
+        "2026-11-22",
+        &["invoice", "show", "X-1"],
+    );
+    assert!(shown.contains("settled by import"), "{shown}");
+    assert!(!shown.contains("Late-payment charges"), "{shown}");
+    let status = run(&ledger, Some(&config), "2026-11-22", &["status", "ACME"]);
+    assert!(!status.contains("paid late"), "{status}");
+}

@@ -35,6 +35,17 @@ pub struct Settlement {
     pub by: SettledBy,
 }
 
+/// The day a settled invoice was settled in full, when it is known: the
+/// date of the last settlement, unless that was an import, which cannot
+/// say when the invoice was paid.
+pub fn settled_in_full_on(settlements: &[Settlement]) -> Option<NaiveDate> {
+    let last = settlements.iter().max_by_key(|s| s.on)?;
+    match last.by {
+        SettledBy::Import | SettledBy::BeforeImport => None,
+        _ => Some(last.on),
+    }
+}
+
 impl Settlement {
     /// The day the settled part stops earning late-payment interest. What
     /// an export found paid before the invoice came in may have been paid

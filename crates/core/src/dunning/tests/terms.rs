@@ -177,3 +177,18 @@ fn what_an_export_found_paid_before_import_earns_no_interest() {
         dec("4.60")
     );
 }
+
+#[test]
+fn an_invoice_is_paid_on_a_known_day_unless_an_import_settled_it_last() {
+    use crate::ledger::settled_in_full_on;
+    let by_import = Settlement {
+        on: date("2026-11-20"),
+        amount: dec("500"),
+        by: SettledBy::Import,
+    };
+    let paid_first = [paid("2026-10-31", "500"), by_import];
+    assert_eq!(settled_in_full_on(&paid_first), None);
+    let paid_last = [by_import, paid("2026-11-25", "500")];
+    assert_eq!(settled_in_full_on(&paid_last), Some(date("2026-11-25")));
+    assert_eq!(settled_in_full_on(&[]), None);
+}
