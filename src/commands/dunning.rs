@@ -7,6 +7,7 @@ use anyhow::{Context as _, Result};
 use serde_json::json;
 
 use super::Session;
+use super::balances::AccountTotals;
 use super::report::amount_cell;
 use crate::output::{Cell, Format, Report, write_json_value};
 use crate::store::{Customers, LogEntry, Store};
@@ -340,10 +341,8 @@ struct StatusView<'a> {
     policy: Policy,
     /// Assessed open invoices with their ledger rows, in assessment order.
     rows: Vec<(&'a OpenInvoice, &'a InvoiceAssessment)>,
-    /// Open balance per currency.
-    open: Amounts,
-    /// Interest and fees per currency.
-    charges: Amounts,
+    /// Open, credit, net, charges and amount due per currency.
+    totals: AccountTotals,
     /// The latest history entries up to the session's date.
     history: Vec<LogEntry>,
     average_late: Option<Decimal>,
@@ -380,24 +379,22 @@ impl<'a> StatusView<'a> {
                 )
             });
         let mut rows = Vec::new();
-        let mut open = Amounts::new();
         let mut charges = Amounts::new();
         for a in &assessed.invoices {
             let Some(invoice) = account.invoices.iter().find(|i| i.id == a.invoice_id) else {
                 continue;
             };
-            open.add(Money::new(invoice.open, invoice.currency));
             charges.add(Money::new(a.charges.total(), invoice.currency));
             rows.push((invoice, a));
         }
+        let totals = AccountTotals::gather(store, &policy, account, charges, session.as_of)?;
         Ok(StatusView {
             customer,
             account,
             assessed,
             policy,
             rows,
-            open,
-            charges,
+            totals,
             history,
             average_late,
             suggestion,
@@ -457,7 +454,7 @@ fn write_status_json(view: &StatusView, out: &mut dyn Write) -> Result<()> {
         .collect();
     let value = json!({
         "customer": customer.code, "name": customer.name, "policy": customer.policy_profile,
-        "invoices": invoices, "measures": measures,
+        "balances": view.totals.json(), "invoices": invoices, "measures": measures,
         "promises": promises_json(view),
         "plans": plans_json(view),
         "average_days_late": view.average_late.map(|d| d.round_dp(1).to_string()),
@@ -574,16 +571,8 @@ fn write_status_header(session: &Session, view: &StatusView, out: &mut dyn Write
             sanitize(&m.why)
         )?;
     }
-    for open in view.open.iter() {
-        let charges = Money::new(view.charges.get(open.currency), open.currency);
-        let due = Money::new(open.amount + charges.amount, open.currency);
-        writeln!(
-            out,
-            "open {}, interest and fees {}, amount due {}",
-            open.display(locale),
-            charges.display(locale),
-            due.display(locale)
-        )?;
+    for line in view.totals.lines(locale) {
+        writeln!(out, "{line}")?;
     }
     if !view.policy.terms.is_free() {
         writeln!(out, "terms: {}", view.policy.terms.describe())?;

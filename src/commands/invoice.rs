@@ -12,9 +12,14 @@ use super::report::amount_cell;
 use crate::cli::{InvoiceAddArgs, InvoiceCommand};
 use crate::ops;
 use crate::output::{Cell, Format, Report};
-use crate::store::InvoiceFilter;
+use crate::store::{InvoiceFilter, Store};
 use crate::text::sanitize;
-use dun_core::ledger::{Customer, CustomerId, DocumentKind, Invoice, InvoiceId, days_overdue};
+use dun_core::dunning::terms::Debt;
+use dun_core::ledger::{
+    Customer, CustomerId, DocumentKind, Invoice, InvoiceId, Payment, PaymentId, SettledBy,
+    Settlement, days_overdue, settled_in_full_on,
+};
+use dun_core::money::Money;
 
 pub(super) fn run(session: &Session, cmd: InvoiceCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
@@ -159,41 +164,126 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
         .customers()?
         .into_iter()
         .find(|c| c.id == invoice.customer_id);
-    let labels = Evaluation::load(
+    let evaluation = Evaluation::load(
         session,
         &store,
         Some(invoice.customer_id),
         dun_core::dunning::Explain::DueOnly,
-    )?
-    .labels();
+    )?;
     let mut report = invoice_report();
-    report
-        .rows
-        .push(invoice_row(session, &labels, &invoice, customer.as_ref()));
+    report.rows.push(invoice_row(
+        session,
+        &evaluation.labels(),
+        &invoice,
+        customer.as_ref(),
+    ));
     report.write(format, session.config.config.locale, out)?;
-    if format == Format::Table {
-        let payments = store.payments(Some(invoice.customer_id))?;
-        let applied: Vec<_> = payments
-            .iter()
-            .filter(|(_, numbers)| numbers.iter().any(|n| n == &invoice.number))
-            .collect();
-        if !applied.is_empty() {
-            writeln!(out, "\nPayments applied:")?;
-            for (p, _) in applied {
-                writeln!(
-                    out,
-                    "  {}  {}  {}",
-                    p.paid_on,
-                    dun_core::money::Money::new(p.amount, p.currency)
-                        .display(session.config.config.locale),
-                    crate::text::sanitize(p.reference.as_deref().unwrap_or(""))
-                )?;
-            }
-        }
-        if let Some(on) = invoice.written_off_on {
-            writeln!(out, "\nWritten off on {on}")?;
-        }
+    if format == Format::Table && invoice.kind == DocumentKind::Invoice {
+        let settlements = store.settlements_of(invoice.id, session.as_of)?;
+        write_settlements(session, &store, &invoice, &settlements, out)?;
+        write_charges(session, &evaluation, &invoice, &settlements, out)?;
     }
+    Ok(())
+}
+
+/// The late-payment charges of the invoice: accrued to the as-of date
+/// while it is open, or until the day it was paid when it was paid late.
+/// Nothing for a written-off invoice, or when nothing was charged.
+fn write_charges(
+    session: &Session,
+    evaluation: &Evaluation,
+    invoice: &Invoice,
+    settlements: &[Settlement],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let assessed = evaluation
+        .account(invoice.customer_id)
+        .and_then(|(_, a)| a.invoices.iter().find(|a| a.invoice_id == invoice.id));
+    let paid_on = settled_in_full_on(settlements).filter(|_| invoice.is_settled());
+    let charges = match (assessed, paid_on) {
+        (Some(a), _) => Some((a.charges, format!("to {}", session.as_of))),
+        (None, Some(on)) if invoice.written_off_on.is_none() => {
+            let debt = Debt::of(invoice, settlements);
+            Some((
+                session.policy().terms.charges(&debt, session.as_of),
+                format!("until paid on {on}"),
+            ))
+        }
+        _ => None,
+    };
+    let Some((charges, until)) = charges.filter(|(c, _)| !c.total().is_zero()) else {
+        return Ok(());
+    };
+    let money = |amount: Decimal| {
+        Money::new(amount, invoice.currency).display(session.config.config.locale)
+    };
+    writeln!(
+        out,
+        "\nLate-payment charges {until}: interest {}, fees {}",
+        money(charges.interest),
+        money(charges.compensation + charges.penalty)
+    )?;
+    Ok(())
+}
+
+/// "Settled by:" and one line per part of a payment, credit note,
+/// discount, write-off or import that settled the invoice, then their sum
+/// against the amount less what is open.
+fn write_settlements(
+    session: &Session,
+    store: &Store,
+    invoice: &Invoice,
+    settlements: &[Settlement],
+    out: &mut dyn Write,
+) -> Result<()> {
+    let locale = session.config.config.locale;
+    let money = |amount: Decimal| Money::new(amount, invoice.currency).display(locale);
+    if settlements.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nSettled by:")?;
+    let payments: HashMap<PaymentId, Payment> = store
+        .payments(Some(invoice.customer_id))?
+        .into_iter()
+        .map(|(p, _)| (p.id, p))
+        .collect();
+    for s in settlements {
+        let (what, detail) = match s.by {
+            SettledBy::Payment(id) => (
+                "payment".to_string(),
+                payments.get(&id).map_or_else(String::new, |p| {
+                    format!(
+                        "of {}  {}",
+                        Money::new(p.amount, p.currency).display(locale),
+                        sanitize(p.reference.as_deref().unwrap_or(""))
+                    )
+                }),
+            ),
+            SettledBy::Discount(id) => (
+                "discount".to_string(),
+                payments.get(&id).map_or_else(String::new, |p| {
+                    format!("with the payment of {}", p.paid_on)
+                }),
+            ),
+            SettledBy::CreditNote(id) => (
+                format!("credit note {}", sanitize(&store.invoice_by_id(id)?.number)),
+                String::new(),
+            ),
+            SettledBy::WriteOff => ("written off".to_string(), String::new()),
+            SettledBy::BeforeImport => ("settled before import".to_string(), String::new()),
+            SettledBy::Import => ("settled by import".to_string(), String::new()),
+        };
+        let line = format!("  {}  {what:<24} {:>16}  {detail}", s.on, money(s.amount));
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    let settled: Decimal = settlements.iter().map(|s| s.amount).sum();
+    writeln!(
+        out,
+        "  settled {} = amount {} - open {}",
+        money(settled),
+        money(invoice.amount),
+        money(invoice.open)
+    )?;
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! The imperative shell: each subcommand reads the ledger, calls the pure
 //! core, writes a report or a change.
 
+mod balances;
 mod customer;
 pub mod dashboard;
 mod demo;
@@ -196,6 +197,7 @@ fn config_check(session: &Session, out: &mut dyn Write) -> Result<()> {
         config.config.currency,
         ladder.join(", ")
     )?;
+    writeln!(out, "terms: {}", session.policy().terms.describe())?;
     let listed = |profiles: Vec<crate::config::InForce>| {
         profiles
             .iter()

@@ -295,9 +295,11 @@ impl Config {
     }
 
     /// Checks the values that types alone cannot, once the built-in policy
-    /// profiles are added to the file's.
+    /// profiles are added to the file's, and fills in the defaults that
+    /// depend on other keys (`terms.fees_currency`: the ledger's `currency`).
     pub fn validate(mut self, origin: Origin) -> Result<Loaded, ConfigError> {
         self.add_builtin_profiles();
+        self.terms.fees_currency.get_or_insert(self.currency);
         let invalid = |(key, message): Problem| ConfigError::Invalid {
             origin: origin.to_string(),
             key,

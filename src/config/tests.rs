@@ -60,3 +60,15 @@ fn unknown_keys_and_bad_values_name_the_key() {
         .to_string();
     assert!(err.contains("min_balance"), "{err}");
 }
+
+#[test]
+fn the_fees_currency_defaults_to_the_ledger_currency() {
+    let loaded = parse("currency = \"USD\"\n").expect("valid");
+    assert_eq!(loaded.config.terms.fees_currency, Some(Currency::USD));
+    let loaded = parse("currency = \"USD\"\n[terms]\nfees_currency = \"GBP\"\n").expect("valid");
+    assert_eq!(loaded.config.terms.fees_currency, Some(Currency::GBP));
+    let err = parse("[terms]\nfees_currency = \"EU\"\n")
+        .expect_err("bad currency")
+        .to_string();
+    assert!(err.contains("fees_currency") || err.contains("EU"), "{err}");
+}

@@ -79,6 +79,7 @@ impl DemoAccount {
                 open: d.open,
                 currency: d.currency,
                 dispute: None,
+                settlements: Vec::new(),
             })
             .collect();
         account.activities = self.activities.iter().map(|(a, _)| a.clone()).collect();

@@ -254,6 +254,12 @@ pub struct StatementContext {
     pub buckets: Vec<BucketTotal>,
     /// The total open.
     pub total: String,
+    /// Credit on account (unapplied payments and credit notes), per
+    /// currency; empty when there is none.
+    pub credit: String,
+    /// What is owed net of that credit, per currency (negative when the
+    /// customer is in credit); shown with `credit`.
+    pub net: String,
 }
 
 /// A rendered message.

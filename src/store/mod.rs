@@ -13,6 +13,7 @@ mod invoices;
 mod measures;
 mod payments;
 mod rows;
+mod settlements;
 mod snapshot;
 mod timeline;
 

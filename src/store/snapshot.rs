@@ -7,6 +7,7 @@ use rusqlite::{Connection, params};
 
 use super::commitments::{commitments, receipts};
 use super::rows::{self, iso};
+use super::settlements::Of;
 use super::{Context, Customers, Result, Store, StoreError};
 use dun_core::dunning::{
     Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice,
@@ -101,6 +102,7 @@ fn accounts_with(
     let slot = |id: CustomerId| index.get(&id).copied();
 
     let disputes = open_disputes(conn, as_of, customer)?;
+    let mut settled = super::settlements::settlements(conn, as_of, customer, Of::Open)?;
     let mut earliest = as_of;
     for doc in super::history::documents(conn, as_of, customer, true, false)? {
         if doc.kind != DocumentKind::Invoice {
@@ -120,6 +122,7 @@ fn accounts_with(
                 open: doc.open,
                 currency: doc.currency,
                 dispute: disputes.get(&doc.id).cloned(),
+                settlements: settled.remove(&doc.id).unwrap_or_default(),
             });
         }
     }

@@ -112,6 +112,8 @@ fn statement() -> StatementContext {
             },
         ],
         total: "779,70 EUR".into(),
+        credit: String::new(),
+        net: String::new(),
     }
 }
 

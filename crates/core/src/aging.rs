@@ -366,6 +366,7 @@ mod tests {
                 open: d.open,
                 currency: d.currency,
                 dispute: None,
+                settlements: Vec::new(),
             });
         }
         account.credits.add(Money::new(dec("15.00"), Currency::EUR));

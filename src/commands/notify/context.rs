@@ -11,7 +11,7 @@ use crate::notify::{
 };
 use dun_core::aging::{AgingRow, age_account};
 use dun_core::dunning::{Account, AccountAssessment, OpenInvoice, PlanState};
-use dun_core::ledger::{ContactRole, Customer, InvoiceId, days_overdue};
+use dun_core::ledger::{ContactRole, Customer, CustomerBalance, InvoiceId, days_overdue};
 use dun_core::money::{Currency, Locale};
 
 /// A date as a letter in this language writes it.
@@ -221,21 +221,21 @@ fn invoice_line(locale: Locale, i: &OpenInvoice) -> InvoiceLine {
 }
 
 /// The yearly interest rate, fixed compensation and weekly penalty the
-/// terms charge, each empty when the terms charge none.
+/// terms charge invoices in `currency`, each empty when they charge none
+/// (the fixed amounts are charged only in their own currency).
 fn charge_terms(session: &Session, locale: Locale, currency: Currency) -> (String, String, String) {
-    let terms = &session.config.config.terms;
-    let rate = session
-        .policy()
-        .terms
+    let terms = session.policy().terms;
+    let rate = terms
         .yearly_rate
         .map(|r| locale.format_amount(r.normalize(), 0))
         .unwrap_or_default();
-    let compensation = Some(terms.compensation)
-        .filter(|c| !c.is_zero())
+    let fixed = |amount: Decimal| {
+        Some(amount).filter(|c| !c.is_zero() && terms.fees_currency == Some(currency))
+    };
+    let compensation = fixed(terms.compensation)
         .map(|c| money_text(locale, c, currency))
         .unwrap_or_default();
-    let penalty = Some(terms.weekly_penalty)
-        .filter(|c| !c.is_zero())
+    let penalty = fixed(terms.weekly_penalty)
         .map(|c| money_text(locale, c, currency))
         .unwrap_or_default();
     (rate, compensation, penalty)
@@ -282,10 +282,16 @@ pub(super) fn statement_context(
     let aging = age_account(account, buckets, as_of);
     // Each currency is listed and totalled on its own, the account's
     // first currency first.
+    let balances = account.balances(as_of);
     let mut currencies: Vec<Currency> = Vec::new();
-    for i in &account.invoices {
-        if !currencies.contains(&i.currency) {
-            currencies.push(i.currency);
+    for c in account
+        .invoices
+        .iter()
+        .map(|i| i.currency)
+        .chain(balances.iter().map(|b| b.currency))
+    {
+        if !currencies.contains(&c) {
+            currencies.push(c);
         }
     }
     if currencies.is_empty() {
@@ -320,6 +326,7 @@ pub(super) fn statement_context(
         let open = row.map_or(Decimal::ZERO, AgingRow::open);
         totals.push(money_text(locale, open, currency));
     }
+    let (credit, net) = credit_and_net(locale, &currencies, &balances);
     StatementContext {
         company: company(session),
         customer: party(customer),
@@ -327,7 +334,32 @@ pub(super) fn statement_context(
         buckets: bucket_totals,
         total: totals.join("; "),
         items,
+        credit,
+        net,
     }
+}
+
+/// The credit on account per currency and, when there is any, the net
+/// balance of every currency; both empty when the account has no credit.
+fn credit_and_net(
+    locale: Locale,
+    currencies: &[Currency],
+    balances: &[CustomerBalance],
+) -> (String, String) {
+    let of = |c: Currency| balances.iter().find(|b| b.currency == c);
+    let credit: Vec<String> = currencies
+        .iter()
+        .filter_map(|&c| of(c).filter(|b| !b.unapplied_credit.is_zero()))
+        .map(|b| money_text(locale, b.unapplied_credit, b.currency))
+        .collect();
+    if credit.is_empty() {
+        return (String::new(), String::new());
+    }
+    let net: Vec<String> = currencies
+        .iter()
+        .map(|&c| money_text(locale, of(c).map_or(Decimal::ZERO, CustomerBalance::net), c))
+        .collect();
+    (credit.join("; "), net.join("; "))
 }
 
 fn statement_line(

@@ -278,10 +278,7 @@ fn assess_invoice(
     if let Some(disputed) = disputed(invoice, &base) {
         return disputed;
     }
-    let charges = terms
-        .policy
-        .terms
-        .charges(invoice.open, days, invoice.currency);
+    let charges = terms.policy.terms.charges(&invoice.debt(), terms.as_of);
     let base = InvoiceAssessment { charges, ..base };
     if let Some(small) = below_minimum(invoice, terms.policy, &base) {
         return small;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use crate::ledger::{CustomerId, InvoiceId};
+use crate::ledger::{CustomerBalance, CustomerId, InvoiceId, Settlement, days_overdue};
 use crate::money::{Amounts, Currency, Money};
 
 /// One customer's account as the engine sees it.
@@ -82,6 +82,35 @@ impl Account {
     }
 }
 
+impl Account {
+    /// What the account comes to per currency, in currency order: open and
+    /// overdue balances of the invoices issued by `as_of`, credit on account,
+    /// and so the net balance.
+    pub fn balances(&self, as_of: NaiveDate) -> Vec<CustomerBalance> {
+        let (mut open, mut overdue) = (Amounts::new(), Amounts::new());
+        for invoice in self.invoices.iter().filter(|i| i.issue_date <= as_of) {
+            open.add(Money::new(invoice.open, invoice.currency));
+            if days_overdue(invoice.due_date, as_of) > 0 {
+                overdue.add(Money::new(invoice.open, invoice.currency));
+            }
+        }
+        let mut currencies: Vec<Currency> =
+            open.currencies().chain(self.credits.currencies()).collect();
+        currencies.sort();
+        currencies.dedup();
+        currencies
+            .into_iter()
+            .map(|currency| CustomerBalance {
+                customer_id: self.customer_id,
+                currency,
+                open: open.get(currency),
+                overdue: overdue.get(currency),
+                unapplied_credit: self.credits.get(currency),
+            })
+            .collect()
+    }
+}
+
 /// An invoice with an open balance.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpenInvoice {
@@ -101,6 +130,21 @@ pub struct OpenInvoice {
     pub currency: Currency,
     /// An unresolved dispute, if any.
     pub dispute: Option<Dispute>,
+    /// What settled part of it up to the as-of date, when anything did:
+    /// late-payment interest accrues on what was outstanding each day.
+    pub settlements: Vec<Settlement>,
+}
+
+impl OpenInvoice {
+    /// What it owed, day by day, for accruing charges on.
+    pub fn debt(&self) -> crate::dunning::terms::Debt<'_> {
+        crate::dunning::terms::Debt {
+            due_date: self.due_date,
+            open: self.open,
+            settlements: &self.settlements,
+            currency: self.currency,
+        }
+    }
 }
 
 /// A customer contesting an invoice.

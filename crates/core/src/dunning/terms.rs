@@ -1,9 +1,11 @@
 //! Late-payment interest and fees, as of a date.
 
+use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
 
 use serde::Deserialize;
 
+use crate::ledger::{Invoice, Settlement};
 use crate::money::Currency;
 
 /// How late-payment interest is computed.
@@ -34,6 +36,9 @@ pub struct TermsSpec {
     pub compensation: Decimal,
     /// Penalty added for each full week an invoice is overdue.
     pub weekly_penalty: Decimal,
+    /// The currency of `compensation` and `weekly_penalty`: only invoices
+    /// in it are charged them. The shell defaults it to the ledger's.
+    pub fees_currency: Option<Currency>,
 }
 
 /// The terms that make a late invoice cost more.
@@ -45,6 +50,23 @@ pub struct LateTerms {
     pub compensation: Decimal,
     /// Penalty per full week overdue.
     pub weekly_penalty: Decimal,
+    /// The currency the fixed amounts are in; invoices in any other
+    /// currency are not charged them.
+    pub fees_currency: Option<Currency>,
+}
+
+/// What an invoice owed, day by day, for accruing charges on: what is open
+/// now and what settled the rest, when.
+#[derive(Debug, Clone, Copy)]
+pub struct Debt<'a> {
+    /// Its due date.
+    pub due_date: NaiveDate,
+    /// What is still owed on the as-of date.
+    pub open: Decimal,
+    /// Everything that settled part of it up to the as-of date.
+    pub settlements: &'a [Settlement],
+    /// Its currency.
+    pub currency: Currency,
 }
 
 /// What a late invoice has accrued on a date.
@@ -65,6 +87,18 @@ impl Charges {
     }
 }
 
+impl<'a> Debt<'a> {
+    /// What an invoice of the ledger owed, with what settled it.
+    pub fn of(invoice: &Invoice, settlements: &'a [Settlement]) -> Self {
+        Debt {
+            due_date: invoice.due_date,
+            open: invoice.open,
+            settlements,
+            currency: invoice.currency,
+        }
+    }
+}
+
 impl LateTerms {
     /// The terms as configured.
     pub fn from_spec(config: &TermsSpec) -> Self {
@@ -77,6 +111,7 @@ impl LateTerms {
             yearly_rate: yearly_rate.filter(|r| !r.is_zero()),
             compensation: config.compensation,
             weekly_penalty: config.weekly_penalty,
+            fees_currency: config.fees_currency,
         }
     }
 
@@ -87,6 +122,15 @@ impl LateTerms {
 
     /// One line saying what the terms charge, for letters and status.
     pub fn describe(&self) -> String {
+        let currency = self.fees_currency.map(|c| c.to_string());
+        let fixed = |amount: Decimal| match &currency {
+            Some(c) => format!("{} {c}", amount.normalize()),
+            None => amount.normalize().to_string(),
+        };
+        let only = currency
+            .as_ref()
+            .map(|c| format!(" in {c}"))
+            .unwrap_or_default();
         let mut parts = Vec::new();
         if let Some(rate) = self.yearly_rate {
             parts.push(format!(
@@ -96,14 +140,14 @@ impl LateTerms {
         }
         if !self.compensation.is_zero() {
             parts.push(format!(
-                "a fixed compensation of {} per late invoice",
-                self.compensation.normalize()
+                "a fixed compensation of {} per late invoice{only}",
+                fixed(self.compensation)
             ));
         }
         if !self.weekly_penalty.is_zero() {
             parts.push(format!(
-                "a penalty of {} for each week overdue",
-                self.weekly_penalty.normalize()
+                "a penalty of {} for each week overdue{only}",
+                fixed(self.weekly_penalty)
             ));
         }
         if parts.is_empty() {
@@ -113,75 +157,84 @@ impl LateTerms {
         }
     }
 
-    /// What `open` has accrued `days_overdue` days after its due date:
-    /// simple daily interest over a 365-day year, the compensation once the
-    /// invoice is late, and the penalty per full week. Each figure is
-    /// rounded to the currency's minor unit, half away from zero.
-    pub fn charges(&self, open: Decimal, days_overdue: i64, currency: Currency) -> Charges {
-        if days_overdue <= 0 || open <= Decimal::ZERO {
+    /// What a debt has accrued by `as_of`: simple daily interest over a
+    /// 365-day year on what was outstanding each day after the due date (a
+    /// settlement stops interest on its part from its date; what accrued
+    /// before stays owed), the compensation once anything was owed late,
+    /// and the penalty per full week something was owed late. The fixed
+    /// amounts are charged only in their own currency. Interest is rounded
+    /// once, to the currency's minor unit, half away from zero.
+    pub fn charges(&self, debt: &Debt<'_>, as_of: NaiveDate) -> Charges {
+        let Some(late) = accrual(debt, as_of) else {
             return Charges::default();
-        }
+        };
         let round = |d: Decimal| {
             d.round_dp_with_strategy(
-                currency.minor_digits(),
+                debt.currency.minor_digits(),
                 RoundingStrategy::MidpointAwayFromZero,
             )
         };
-        let days = Decimal::from(days_overdue);
         let interest = self
             .yearly_rate
-            .map(|rate| round(open * rate / Decimal::ONE_HUNDRED * days / Decimal::from(365)))
+            .map(|rate| round(late.balance_days * rate / Decimal::ONE_HUNDRED / Decimal::from(365)))
             .unwrap_or_default();
+        if self.fees_currency != Some(debt.currency) {
+            return Charges {
+                interest,
+                ..Charges::default()
+            };
+        }
+        let weeks = (late.owed_until - debt.due_date).num_days() / 7;
         Charges {
             interest,
             compensation: round(self.compensation),
-            penalty: round(self.weekly_penalty * Decimal::from(days_overdue / 7)),
+            penalty: round(self.weekly_penalty * Decimal::from(weeks)),
         }
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// How late a debt was: the sum over the days after its due date of what
+/// was outstanding each day, and the last day anything was.
+struct Accrual {
+    balance_days: Decimal,
+    owed_until: NaiveDate,
+}
 
-    fn dec(s: &str) -> Decimal {
-        s.parse().expect("literal")
+/// The debt's accrual by `as_of`, or none when nothing was owed late.
+fn accrual(debt: &Debt<'_>, as_of: NaiveDate) -> Option<Accrual> {
+    let due = debt.due_date;
+    if as_of <= due {
+        return None;
     }
-
-    #[test]
-    fn statutory_interest_compensation_and_weekly_penalty() {
-        let terms = LateTerms::from_spec(&TermsSpec {
-            interest: InterestKind::Statutory,
-            reference_rate: dec("2.15"),
-            compensation: dec("40"),
-            weekly_penalty: dec("5"),
-            ..TermsSpec::default()
-        });
-        assert_eq!(terms.yearly_rate, Some(dec("10.15")));
-        // 10,000 at 10.15% for 30 days: 10000 * 0.1015 * 30 / 365 = 83.42465…
-        let c = terms.charges(dec("10000"), 30, Currency::EUR);
-        assert_eq!(c.interest, dec("83.42"));
-        assert_eq!(c.compensation, dec("40"));
-        assert_eq!(c.penalty, dec("20"), "four full weeks");
-        assert_eq!(c.total(), dec("143.42"));
-        assert_eq!(
-            terms.charges(dec("10000"), 0, Currency::EUR),
-            Charges::default()
-        );
-        assert_eq!(
-            terms.charges(dec("10000"), 6, Currency::EUR).penalty,
-            Decimal::ZERO
-        );
+    let mut steps: Vec<(NaiveDate, Decimal)> = debt
+        .settlements
+        .iter()
+        .filter(|s| s.on <= as_of)
+        .map(|s| (s.stops_interest_on(due).max(due), s.amount))
+        .collect();
+    steps.sort_by_key(|(on, _)| *on);
+    // Outstanding on the due date: what is open now plus what settled later.
+    let mut balance = debt.open
+        + steps
+            .iter()
+            .filter(|(on, _)| *on > due)
+            .map(|(_, amount)| *amount)
+            .sum::<Decimal>();
+    let (mut day, mut balance_days, mut owed_until) = (due, Decimal::ZERO, None);
+    for (on, amount) in steps.into_iter().filter(|(on, _)| *on > due) {
+        if balance > Decimal::ZERO {
+            balance_days += balance * Decimal::from((on - day).num_days());
+            owed_until = Some(on);
+        }
+        balance -= amount;
+        day = on;
     }
-
-    #[test]
-    fn no_terms_charge_nothing() {
-        let terms = LateTerms::from_spec(&TermsSpec::default());
-        assert!(terms.is_free());
-        assert_eq!(
-            terms.charges(dec("500"), 90, Currency::EUR).total(),
-            Decimal::ZERO
-        );
-        assert_eq!(terms.describe(), "no late-payment charges");
+    if balance > Decimal::ZERO {
+        balance_days += balance * Decimal::from((as_of - day).num_days());
+        owed_until = Some(as_of);
     }
+    owed_until.map(|owed_until| Accrual {
+        balance_days,
+        owed_until,
+    })
 }

@@ -76,9 +76,11 @@ pub struct Allocation {
 /// Applies the sources, in the order given, to the open items; updates both
 /// in place and returns what was applied. Never makes a balance negative.
 ///
-/// A payment dated within an invoice's discount window that covers the rest
-/// of the invoice less the discount, but not all of it, settles it: the
-/// discount is granted. A payment of the full amount takes no discount.
+/// A payment dated within the discount windows of the invoices it reaches
+/// first that covers their rest less their discounts, but not all of it,
+/// settles them: the discounts are granted. One payment may so settle
+/// several invoices (2% off 200 and 300: 490 settles both). A payment of
+/// the full amounts takes no discount.
 pub fn allocate(items: &mut [OpenItem], sources: &mut [CreditSource]) -> Vec<Allocation> {
     items.sort_by(|a, b| {
         a.due_date
@@ -87,36 +89,74 @@ pub fn allocate(items: &mut [OpenItem], sources: &mut [CreditSource]) -> Vec<All
     });
     let mut applied = Vec::new();
     for source in sources.iter_mut() {
-        if let Some(target) = source.target
-            && let Some(item) = items.iter_mut().find(|i| i.invoice_id == target)
-        {
-            apply(item, source, &mut applied);
-        }
-        for item in items.iter_mut() {
+        let order = reach_order(items, source);
+        let discounted = discounted(items, &order, source);
+        for (n, &index) in order.iter().enumerate() {
             if source.unapplied <= Decimal::ZERO {
                 break;
             }
-            apply(item, source, &mut applied);
+            apply(&mut items[index], source, n < discounted, &mut applied);
         }
     }
     applied
 }
 
-fn apply(item: &mut OpenItem, source: &mut CreditSource, applied: &mut Vec<Allocation>) {
-    if item.currency != source.currency || item.open <= Decimal::ZERO {
-        return;
-    }
-    let discount = match item.discount {
+/// The items a source can credit, in the order it reaches them: the
+/// invoice it was meant for first, then by due date.
+fn reach_order(items: &[OpenItem], source: &CreditSource) -> Vec<usize> {
+    let reachable = |i: &OpenItem| i.currency == source.currency && i.open > Decimal::ZERO;
+    let target = source
+        .target
+        .and_then(|t| items.iter().position(|i| i.invoice_id == t && reachable(i)));
+    target
+        .into_iter()
+        .chain((0..items.len()).filter(|&n| Some(n) != target && reachable(&items[n])))
+        .collect()
+}
+
+/// The discount a payment on `date` may take on an item settled with it.
+fn offered(item: &OpenItem, source: &CreditSource) -> Decimal {
+    match item.discount {
         Some(d)
             if matches!(source.source, SourceRef::Payment(_))
                 && source.date <= d.until
-                && item.open > d.amount
-                && source.unapplied >= item.open - d.amount
-                && source.unapplied < item.open =>
+                && item.open > d.amount =>
         {
             d.amount
         }
         _ => Decimal::ZERO,
+    }
+}
+
+/// How many of the first items in `order` the source settles with their
+/// discounts: the most it covers less their discounts, when it does not
+/// cover them in full; otherwise none.
+fn discounted(items: &[OpenItem], order: &[usize], source: &CreditSource) -> usize {
+    let (mut net, mut full, mut count) = (Decimal::ZERO, Decimal::ZERO, 0);
+    for &index in order {
+        let item = &items[index];
+        let next = net + item.open - offered(item, source);
+        if next > source.unapplied {
+            break;
+        }
+        (net, full, count) = (next, full + item.open, count + 1);
+    }
+    if source.unapplied < full { count } else { 0 }
+}
+
+fn apply(
+    item: &mut OpenItem,
+    source: &mut CreditSource,
+    with_discount: bool,
+    applied: &mut Vec<Allocation>,
+) {
+    if item.currency != source.currency || item.open <= Decimal::ZERO {
+        return;
+    }
+    let discount = if with_discount {
+        offered(item, source)
+    } else {
+        Decimal::ZERO
     };
     let amount = (item.open - discount).min(source.unapplied);
     if amount <= Decimal::ZERO {
@@ -237,6 +277,81 @@ mod tests {
             Decimal::from(50),
             "a part payment earns nothing yet"
         );
+    }
+
+    fn discounted_item(id: i64, due: u32, open: i64, off: i64, until: u32) -> OpenItem {
+        OpenItem {
+            discount: Some(Discount {
+                until: day(until),
+                amount: Decimal::from(off),
+            }),
+            ..item(id, due, open)
+        }
+    }
+
+    fn paid_on(date: u32, amount: i64, target: Option<i64>) -> Vec<CreditSource> {
+        vec![CreditSource {
+            date: day(date),
+            ..payment(9, amount, target)
+        }]
+    }
+
+    #[test]
+    fn one_payment_takes_the_discounts_of_every_invoice_it_settles() {
+        // 2% off 200 and 300: 490 settles both.
+        let mut items = vec![
+            discounted_item(1, 30, 200, 4, 10),
+            discounted_item(2, 32, 300, 6, 12),
+        ];
+        let mut sources = paid_on(5, 490, None);
+        let applied = allocate(&mut items, &mut sources);
+        assert!(items.iter().all(|i| i.open.is_zero()), "{items:?}");
+        let discounts: Vec<Decimal> = applied.iter().map(|a| a.discount).collect();
+        assert_eq!(discounts, vec![Decimal::from(4), Decimal::from(6)]);
+        assert_eq!(sources[0].unapplied, Decimal::ZERO);
+
+        // The full amounts take none.
+        let mut items = vec![
+            discounted_item(1, 30, 200, 4, 10),
+            discounted_item(2, 32, 300, 6, 12),
+        ];
+        let applied = allocate(&mut items, &mut paid_on(5, 500, None));
+        assert!(applied.iter().all(|a| a.discount.is_zero()));
+        assert!(items.iter().all(|i| i.open.is_zero()));
+
+        // Past the second window, the second is owed in full: 196 + 300.
+        let mut items = vec![
+            discounted_item(1, 30, 200, 4, 10),
+            discounted_item(2, 32, 300, 6, 3),
+        ];
+        let applied = allocate(&mut items, &mut paid_on(5, 496, None));
+        assert!(items.iter().all(|i| i.open.is_zero()), "{items:?}");
+        assert_eq!(applied[0].discount, Decimal::from(4));
+        assert_eq!(applied[1].discount, Decimal::ZERO);
+
+        // The first paid in full, the second in part: no discount at all.
+        let mut items = vec![
+            discounted_item(1, 30, 200, 4, 10),
+            discounted_item(2, 32, 300, 6, 12),
+        ];
+        let applied = allocate(&mut items, &mut paid_on(5, 300, None));
+        assert!(applied.iter().all(|a| a.discount.is_zero()));
+        assert_eq!(items[1].open, Decimal::from(200));
+    }
+
+    #[test]
+    fn the_named_invoice_is_settled_first_with_its_discount() {
+        let mut items = vec![
+            discounted_item(1, 30, 200, 4, 10),
+            discounted_item(2, 32, 300, 6, 12),
+        ];
+        let applied = allocate(&mut items, &mut paid_on(5, 294, Some(2)));
+        assert_eq!(applied.len(), 1);
+        assert_eq!(
+            (applied[0].invoice_id, applied[0].discount),
+            (2, Decimal::from(6))
+        );
+        assert_eq!(items[0].open, Decimal::from(200));
     }
 
     proptest! {

@@ -3,9 +3,11 @@
 
 mod allocation;
 mod balance;
+mod settlement;
 
 pub use allocation::{Allocation, CreditSource, Discount, OpenItem, SourceRef, allocate};
 pub use balance::{CustomerBalance, UnappliedPayment, customer_balances, days_overdue};
+pub use settlement::{SettledBy, Settlement, settled_in_full_on};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

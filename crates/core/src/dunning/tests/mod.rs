@@ -37,6 +37,7 @@ fn invoice(id: i64, days: i64, open: i64) -> OpenInvoice {
         open: eur(open),
         currency: Currency::EUR,
         dispute: None,
+        settlements: Vec::new(),
     }
 }
 
@@ -619,6 +620,8 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 }
 
 mod advice;
+mod balances;
 mod persistence;
 mod probation;
 mod properties;
+mod terms;
