@@ -99,8 +99,15 @@ pub fn open<R: Read>(
         .take(SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .map_err(|e| RowError::file(format!("cannot read: {e}")))?;
-    if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        head.drain(..3);
+    // A file saved twice by tools that each add a byte-order mark starts
+    // with two; the csv reader would drop the second itself, so drop them
+    // all here, where quotes and line breaks are tracked.
+    let marks = head
+        .chunks(3)
+        .take_while(|c| *c == [0xEF, 0xBB, 0xBF])
+        .count();
+    if marks > 0 {
+        head.drain(..3 * marks);
     } else if head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]) {
         return Err(RowError::file(
             "the file is UTF-16 (\"Unicode text\"); save it as CSV UTF-8 or plain CSV".into(),

@@ -1057,3 +1057,13 @@ proptest! {
         prop_assert_eq!(DateStyle::Numeric(Some(DayMonth::MonthFirst)).parse(&mdy), Some(date));
     }
 }
+
+/// A second byte-order mark after the first, then a quote left open.
+#[test]
+fn a_doubled_byte_order_mark_splits_like_any_text() {
+    let bytes = b"\xEF\xBB\xBF\xEF\xBB\xBF\"\n\n";
+    for quote in [b'"', b'\''] {
+        check_reader(bytes, None, quote).unwrap();
+        check_reader(bytes, Some(b','), quote).unwrap();
+    }
+}
