@@ -3,6 +3,7 @@
 use std::io::Write;
 
 use anyhow::{Context as _, Result, bail};
+use chrono::NaiveDate;
 
 use super::Session;
 use super::report::{Balances, amount_cell};
@@ -323,20 +324,28 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
     let store = session.open_existing()?;
     let customer = store.customer_by_code(code)?;
     let balances = Balances::load_for(&store, customer.id, session.as_of)?;
-    let measures = super::dunning::Evaluation::load(
+    let evaluation = super::dunning::Evaluation::load(
         session,
         &store,
         Some(customer.id),
         dun_core::dunning::Explain::DueOnly,
-    )?
-    .measures()
-    .remove(&customer.id)
-    .unwrap_or_default();
+    )?;
+    let measures = evaluation
+        .measures()
+        .remove(&customer.id)
+        .unwrap_or_default();
+    // Probation runs from here: the export's date, else the first invoice.
+    let since = evaluation
+        .account(customer.id)
+        .map_or(customer.created_on, |(account, _)| {
+            account.relationship_start()
+        });
     let rows = balances.of(customer.id, session.config.config.currency);
     let locale = session.config.config.locale;
     match format {
-        Format::Json => write_customer_json(&customer, &rows, &measures, out)?,
-        _ => customer_details(&customer, &rows, &measures, locale).write(format, locale, out)?,
+        Format::Json => write_customer_json(&customer, &rows, since, &measures, out)?,
+        _ => customer_details(&customer, &rows, since, &measures, locale)
+            .write(format, locale, out)?,
     }
     Ok(())
 }
@@ -345,6 +354,7 @@ fn show(session: &Session, code: &str, format: Format, out: &mut dyn Write) -> R
 fn write_customer_json(
     customer: &Customer,
     rows: &[CustomerBalance],
+    since: NaiveDate,
     measures: &[String],
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -362,6 +372,7 @@ fn write_customer_json(
     let mut value = serde_json::to_value(customer)?;
     value["balances"] = serde_json::Value::from(balances);
     value["measures"] = serde_json::Value::from(measures.to_vec());
+    value["customer_since"] = serde_json::Value::from(since.to_string());
     serde_json::to_writer_pretty(&mut *out, &value)?;
     writeln!(out)?;
     Ok(())
@@ -371,6 +382,7 @@ fn write_customer_json(
 fn customer_details(
     customer: &Customer,
     rows: &[CustomerBalance],
+    since: NaiveDate,
     measures: &[String],
     locale: Locale,
 ) -> Report {
@@ -419,7 +431,8 @@ fn customer_details(
         customer.credit_limit.map(|m| m.display(locale)),
     );
     field("policy", customer.policy_profile.clone());
-    field("customer since", Some(customer.created_on.to_string()));
+    field("customer since", Some(since.to_string()));
+    field("in dun since", Some(customer.created_on.to_string()));
     field("notes", customer.notes.clone());
     if !measures.is_empty() {
         field("measures", Some(measures.join(", ")));

@@ -133,6 +133,18 @@ fn a_customer_since_column_dates_the_relationship() {
         "a customer since 2019 is not new, whatever its first invoice in the file"
     );
     assert!(on_probation(&ledger, "FRESH", common::AS_OF));
+    // `customer show` dates the relationship the same way.
+    let loyal = ledger.json(&["customer", "show", "LOYAL"]);
+    assert_eq!(loyal["customer_since"], "2019-03-01", "{loyal}");
+    let fresh = ledger.json(&["customer", "show", "FRESH"]);
+    assert_eq!(fresh["customer_since"], "2026-11-05", "{fresh}");
+    let shown = ledger.ok(&["customer", "show", "LOYAL"]);
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.starts_with("customer since") && l.contains("2019-03-01")),
+        "{shown}"
+    );
 }
 
 #[test]
