@@ -201,6 +201,7 @@ impl Tx<'_> {
                 on,
                 reason,
                 invoice_id: None,
+                recorded_on: on,
             },
         )
     }
@@ -243,6 +244,7 @@ impl Tx<'_> {
                 on,
                 reason,
                 invoice_id: None,
+                recorded_on: on,
             },
         )
     }

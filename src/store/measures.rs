@@ -12,37 +12,70 @@ use super::{Context, Result, Tx, now_stamp};
 use dun_core::dunning::{Measure, MeasureChange};
 use dun_core::ledger::{CustomerId, InvoiceId};
 
-/// The latest effective date in each customer's measure history.
-pub(crate) fn latest_effective(
+/// The date a row of `measure_event` counts as recorded on, for SQL: the
+/// date of the write that recorded it (older rows: the day it took effect).
+pub(crate) const RECORDED_ON: &str = "COALESCE(recorded_on, effective_on)";
+
+/// How far a customer's measure history reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Latest {
+    /// The latest date a start or lift took effect.
+    pub effective: NaiveDate,
+    /// The latest date it was recorded as of.
+    pub recorded: NaiveDate,
+}
+
+/// How far each customer's measure history reaches.
+pub(crate) fn latest(
     conn: &Connection,
     customer: Option<CustomerId>,
-) -> Result<HashMap<CustomerId, NaiveDate>> {
+) -> Result<HashMap<CustomerId, Latest>> {
+    let sql = format!(
+        "SELECT customer_id, MAX(effective_on), MAX({RECORDED_ON}) FROM measure_event
+         WHERE ?1 IS NULL OR customer_id = ?1 GROUP BY customer_id"
+    );
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT customer_id, MAX(effective_on) FROM measure_event
-             WHERE ?1 IS NULL OR customer_id = ?1 GROUP BY customer_id",
-        )
+        .prepare_cached(&sql)
         .context("cannot read the measure history")?;
     let rows = stmt
         .query_map([customer], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .context("cannot read the measure history")?;
     rows.map(|row| {
-        let (customer, date) = row.context("cannot read the measure history")?;
-        Ok((customer, rows::date(&date)?))
+        let (customer, effective, recorded) = row.context("cannot read the measure history")?;
+        let latest = Latest {
+            effective: rows::date(&effective)?,
+            recorded: rows::date(&recorded)?,
+        };
+        Ok((customer, latest))
     })
     .collect()
 }
 
-/// Records measure changes of one customer; a lift is dated no later than
-/// `lift_on` (the day of the write that caused it). Returns how many.
+/// When a batch of measure changes is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Recording {
+    /// The date the engine decided them as of: reports as of an earlier
+    /// date do not see them.
+    pub as_of: NaiveDate,
+    /// A lift is dated no later than this (the day of the write that
+    /// caused it), if given.
+    pub lift_on: Option<NaiveDate>,
+}
+
+/// Records measure changes of one customer. Returns how many.
 pub(crate) fn insert_changes(
     tx: &Tx<'_>,
     customer_id: CustomerId,
     changes: &[MeasureChange],
-    lift_on: Option<NaiveDate>,
+    recording: Recording,
 ) -> Result<usize> {
+    let lift_on = recording.lift_on;
     for c in changes {
         // A lift takes effect on the day of the write that caused it.
         let on = if c.start {
@@ -59,6 +92,7 @@ pub(crate) fn insert_changes(
                 on,
                 reason: &c.reason,
                 invoice_id: c.invoice_id,
+                recorded_on: recording.as_of,
             },
         )?;
     }
@@ -77,13 +111,16 @@ pub(crate) struct Event<'a> {
     pub(crate) reason: &'a str,
     /// The invoice that started it.
     pub(crate) invoice_id: Option<InvoiceId>,
+    /// The date of the write that recorded it.
+    pub(crate) recorded_on: NaiveDate,
 }
 
 pub(crate) fn insert_event(tx: &Tx<'_>, customer_id: CustomerId, e: &Event<'_>) -> Result<()> {
     tx.sql()
         .prepare_cached(
-        "INSERT INTO measure_event (customer_id, measure, event, effective_on, reason, invoice_id, recorded_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO measure_event (customer_id, measure, event, effective_on, reason, invoice_id,
+                                    recorded_at, recorded_on)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -93,7 +130,8 @@ pub(crate) fn insert_event(tx: &Tx<'_>, customer_id: CustomerId, e: &Event<'_>) 
             iso(e.on),
             e.reason,
             e.invoice_id,
-            now_stamp()
+            now_stamp(),
+            iso(e.recorded_on)
         ])
     })
     .context("cannot record the measure history")?;
@@ -101,24 +139,24 @@ pub(crate) fn insert_event(tx: &Tx<'_>, customer_id: CustomerId, e: &Event<'_>) 
 }
 
 impl Tx<'_> {
-    /// The latest effective date in the measure history of one customer, or
-    /// of each customer when `customer` is `None`.
+    /// How far the measure history of one customer (or of each customer
+    /// when `customer` is `None`) reaches.
     pub fn measure_dates(
         &self,
         customer: Option<CustomerId>,
-    ) -> Result<HashMap<CustomerId, NaiveDate>> {
-        latest_effective(self.conn(), customer)
+    ) -> Result<HashMap<CustomerId, Latest>> {
+        latest(self.conn(), customer)
     }
 
-    /// Records the measure changes the engine found for one customer; a lift
-    /// is dated no later than `lift_on`. Returns how many were recorded.
+    /// Records the measure changes the engine found for one customer as of
+    /// a date. Returns how many were recorded.
     pub fn record_measure_changes(
         &self,
         customer_id: CustomerId,
         changes: &[MeasureChange],
-        lift_on: Option<NaiveDate>,
+        recording: Recording,
     ) -> Result<usize> {
-        insert_changes(self, customer_id, changes, lift_on)
+        insert_changes(self, customer_id, changes, recording)
     }
 
     /// The accounts of a span of customers as of a date, read inside the

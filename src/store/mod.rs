@@ -22,6 +22,7 @@ pub use imports::{
     Vanished,
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
+pub use measures::{Latest, Recording};
 pub use payments::NewPayment;
 pub use timeline::LogEntry;
 
@@ -39,6 +40,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_init.sql")),
     M::up(include_str!("../../migrations/0002_follow_up.sql")),
     M::up(include_str!("../../migrations/0003_import.sql")),
+    M::up(include_str!("../../migrations/0005_measures.sql")),
 ];
 
 /// The schema version this build writes.

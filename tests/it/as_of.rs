@@ -1,0 +1,182 @@
+//! As of D means as of D, and a write-off is not a payment: measures,
+//! their dates and their history, through the real binary.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common::{AS_OF, Ledger};
+
+use serde_json::Value;
+
+/// `dun --as-of AS_OF status CODE --format json`.
+fn status(ledger: &Ledger, code: &str) -> Value {
+    status_on(ledger, code, AS_OF)
+}
+
+fn status_on(ledger: &Ledger, code: &str, as_of: &str) -> Value {
+    ledger.run_json(
+        ledger
+            .dun_as_of(as_of)
+            .args(["status", code, "--format", "json"]),
+    )
+}
+
+/// Runs `dun --as-of AS_OF ARGS…`, which must succeed.
+fn run(ledger: &Ledger, as_of: &str, args: &[&str]) {
+    let out = ledger.dun_as_of(as_of).args(args).output().unwrap();
+    assert!(
+        out.status.success(),
+        "dun --as-of {as_of} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// ACME pays `amount` on `date`, recorded as of that date.
+fn pay(ledger: &Ledger, amount: &str, date: &str) {
+    let args = [
+        "payment",
+        "add",
+        "--customer",
+        "ACME",
+        "--amount",
+        amount,
+        "--date",
+        date,
+    ];
+    run(ledger, date, &args);
+}
+
+/// ACME with one invoice of 500.00 issued 2026-07-01, due 2026-08-01,
+/// written as of 2026-07-15: it reaches stop supply on 2026-08-31 and cash
+/// only on 2026-09-30 with nothing written since.
+fn one_late_invoice() -> Ledger {
+    let ledger = Ledger::new();
+    run(
+        &ledger,
+        "2026-06-01",
+        &["customer", "add", "ACME", "--name", "Acme"],
+    );
+    run(
+        &ledger,
+        "2026-07-15",
+        &[
+            "invoice",
+            "add",
+            "A-1",
+            "--customer",
+            "ACME",
+            "--issued",
+            "2026-07-01",
+            "--due",
+            "2026-08-01",
+            "--amount",
+            "500.00",
+        ],
+    );
+    ledger
+}
+
+/// (measure, since) of each measure in force.
+fn measures(status: &Value) -> Vec<(String, String)> {
+    status["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["measure"].as_str().unwrap().to_string(),
+                m["since"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The history's measure lines, newest first, as "date text".
+fn measure_history(status: &Value) -> Vec<String> {
+    status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "measure")
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["date"].as_str().unwrap(),
+                h["text"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn average_lateness_as_of_a_date_ignores_invoices_paid_after_it() {
+    let ledger = one_late_invoice();
+    let before = status(&ledger, "ACME");
+    assert_eq!(before["average_days_late"], Value::Null);
+    pay(&ledger, "500.00", "2026-12-20");
+    let after = status(&ledger, "ACME");
+    assert_eq!(after["average_days_late"], Value::Null);
+    assert_eq!(after["suggestion"], Value::Null);
+    assert_eq!(after, before);
+    // As of the payment's own date the lateness counts.
+    let later = status_on(&ledger, "ACME", "2026-12-20");
+    assert_eq!(later["average_days_late"], "141");
+}
+
+#[test]
+fn a_measure_reached_with_nothing_written_since_is_in_the_history() {
+    let ledger = one_late_invoice();
+    let status = status(&ledger, "ACME");
+    assert_eq!(
+        measures(&status),
+        [
+            ("stop_supply".to_string(), "2026-08-31".to_string()),
+            ("cash_only".to_string(), "2026-09-30".to_string())
+        ]
+    );
+    assert_eq!(
+        measure_history(&status),
+        [
+            "2026-09-30 cash_only started: A-1 reached 60 days overdue",
+            "2026-08-31 stop_supply started: A-1 reached 30 days overdue",
+        ]
+    );
+}
+
+#[test]
+fn a_later_write_never_changes_the_measure_history_of_an_earlier_date() {
+    let ledger = one_late_invoice();
+    let on = |date: &str| status_on(&ledger, "ACME", date);
+    let (before, earlier) = (on(AS_OF), on("2026-09-15"));
+    run(
+        &ledger,
+        "2026-12-10",
+        &[
+            "log",
+            "ACME",
+            "--kind",
+            "call",
+            "--outcome",
+            "pays next week",
+        ],
+    );
+    pay(&ledger, "500.00", "2026-12-12");
+    assert_eq!(on(AS_OF), before);
+    assert_eq!(on("2026-09-15"), earlier);
+    assert_eq!(
+        measure_history(&earlier),
+        ["2026-08-31 stop_supply started: A-1 reached 30 days overdue"]
+    );
+}
+
+#[test]
+fn a_schema_3_ledger_keeps_its_measure_history_as_of_each_date() {
+    let ledger = Ledger::new();
+    std::fs::copy("tests/fixtures/ledger-v3.db", &ledger.db).unwrap();
+    let start = "2026-11-14 stop_supply started: 2026/001 reached 30 days overdue";
+    let history = measure_history(&status(&ledger, "ROSSI"));
+    assert_eq!(history, [start]);
+    // Rows recorded before the schema knew when count from their own date.
+    assert_eq!(
+        measure_history(&status_on(&ledger, "ROSSI", "2026-11-13")),
+        Vec::<String>::new()
+    );
+}
