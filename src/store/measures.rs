@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
-use super::{Context, Result, Tx, now_stamp};
+use super::{Context, Customers, Result, Tx, now_stamp};
 use dun_core::dunning::{Measure, MeasureChange};
 use dun_core::ledger::{CustomerId, InvoiceId};
 
@@ -55,6 +55,41 @@ pub(crate) fn latest(
         Ok((customer, latest))
     })
     .collect()
+}
+
+/// What took an account's invoices off the ladder up to a date: what the
+/// engine dates measures by.
+#[derive(Debug, Default)]
+pub(crate) struct LeftLadder {
+    pub(crate) disputes_resolved: Vec<(InvoiceId, NaiveDate)>,
+}
+
+/// Each customer's resolved disputes, dated on or before `as_of`.
+pub(crate) fn left_ladder(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customers: Customers,
+) -> Result<HashMap<CustomerId, LeftLadder>> {
+    let what = "cannot read resolved disputes";
+    let mut out: HashMap<CustomerId, LeftLadder> = HashMap::new();
+    let bind = params![iso(as_of), customers.0, customers.1];
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT i.customer_id, d.invoice_id, MAX(d.resolved_on) FROM dispute d
+             JOIN invoice i ON i.id = d.invoice_id
+             WHERE d.resolved_on <= ?1 AND i.customer_id BETWEEN ?2 AND ?3
+             GROUP BY d.invoice_id ORDER BY d.invoice_id",
+        )
+        .context(what)?;
+    let mut rows = stmt.query(bind).context(what)?;
+    while let Some(r) = rows.next().context(what)? {
+        let on: String = r.get(2).context(what)?;
+        let entry = out.entry(r.get(0).context(what)?).or_default();
+        entry
+            .disputes_resolved
+            .push((r.get(1).context(what)?, rows::date(&on)?));
+    }
+    Ok(out)
 }
 
 /// When a batch of measure changes is recorded.

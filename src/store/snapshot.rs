@@ -195,6 +195,11 @@ fn accounts_with(
             accounts[i].measure_events.push(event);
         }
     }
+    for (customer_id, left) in super::measures::left_ladder(conn, as_of, customer)? {
+        if let Some(i) = slot(customer_id) {
+            accounts[i].disputes_resolved = left.disputes_resolved;
+        }
+    }
     Ok(accounts)
 }
 

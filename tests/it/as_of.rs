@@ -168,6 +168,34 @@ fn a_later_write_never_changes_the_measure_history_of_an_earlier_date() {
 }
 
 #[test]
+fn a_measure_starts_the_day_a_dispute_is_resolved_never_inside_it() {
+    let ledger = one_late_invoice();
+    run(
+        &ledger,
+        "2026-08-20",
+        &["invoice", "dispute", "A-1", "--reason", "wrong quantity"],
+    );
+    // Inside the dispute the invoice is out of the measures.
+    assert_eq!(measures(&status_on(&ledger, "ACME", "2026-10-01")), []);
+    run(&ledger, "2026-10-10", &["invoice", "resolve", "A-1"]);
+    let status = status(&ledger, "ACME");
+    assert_eq!(
+        measures(&status),
+        [
+            ("stop_supply".to_string(), "2026-10-10".to_string()),
+            ("cash_only".to_string(), "2026-10-10".to_string())
+        ]
+    );
+    let history = measure_history(&status);
+    assert!(
+        history.iter().all(|h| h.starts_with("2026-10-10 ")),
+        "{history:?}"
+    );
+    // The day before the resolution still shows none.
+    assert_eq!(measures(&status_on(&ledger, "ACME", "2026-10-09")), []);
+}
+
+#[test]
 fn a_schema_3_ledger_keeps_its_measure_history_as_of_each_date() {
     let ledger = Ledger::new();
     std::fs::copy("tests/fixtures/ledger-v3.db", &ledger.db).unwrap();

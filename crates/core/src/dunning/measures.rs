@@ -2,11 +2,13 @@
 //!
 //! Stop supply starts when an invoice reaches its stage and lifts once no
 //! overdue balance remains; cash only starts at its stage or on a broken
-//! promise and lifts only when the whole balance is paid. Both are sticky:
-//! a recorded start stays in force until its lifting condition holds, even
-//! after the invoice that triggered it is paid, but not while that invoice
-//! is disputed (a disputed invoice leaves the measures). Invoices whose
-//! chasing is paused by a plan or a promise trigger nothing.
+//! promise and lifts only when the whole balance is paid. Both are sticky: a recorded
+//! start stays in force until its lifting condition holds, even after the
+//! invoice that triggered it is paid, but not while that invoice is
+//! disputed (a disputed invoice leaves the measures). Invoices whose
+//! chasing is paused by a plan or a promise trigger nothing, and a start
+//! is dated on the day the ledger reached it: never inside a dispute or a
+//! promise's pause, but the day the invoice came back onto the ladder.
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
@@ -76,29 +78,13 @@ fn counted<'a>(
     })
 }
 
-/// The earliest trigger among the counted invoices at or past `stage`.
-fn stage_trigger(
-    account: &Account,
-    assessed: &[InvoiceAssessment],
-    stage: &Stage,
-    policy: &Policy,
-) -> Option<Trigger> {
-    counted(account, assessed, policy)
-        .filter(|(_, a)| a.days_overdue >= i64::from(stage.days))
-        .map(|(invoice, _)| Trigger {
-            on: trigger_date(invoice, stage),
-            why: format!("{} reached {} days overdue", invoice.number, stage.days),
-            invoice_id: Some(invoice.id),
-        })
-        .min_by_key(|t| t.on)
-}
-
 /// What the measures of one account are decided from.
 struct Deciding<'a> {
     account: &'a Account,
     assessed: &'a [InvoiceAssessment],
     policy: &'a Policy,
     as_of: NaiveDate,
+    promises: &'a [(i64, PromiseState)],
     /// Balances that keep a measure in force.
     owed: Vec<(&'a OpenInvoice, &'a InvoiceAssessment)>,
 }
@@ -116,6 +102,7 @@ pub(super) fn measures_for(
         assessed,
         policy,
         as_of,
+        promises,
         owed: owed(account, assessed, policy),
     };
     let overdue_remains = deciding.owed.iter().any(|(_, a)| a.days_overdue > 0);
@@ -133,7 +120,7 @@ pub(super) fn measures_for(
 
     let state = Sticky {
         measure: Measure::CashOnly,
-        trigger: deciding.cash_only_trigger(promises),
+        trigger: deciding.cash_only_trigger(),
         remains: balance_remains,
         lifts_when: "the whole balance is paid",
     };
@@ -165,23 +152,73 @@ fn owed<'a>(
         .collect()
 }
 
-impl Deciding<'_> {
+impl<'a> Deciding<'a> {
     /// The earliest trigger of the customer's ladder stage with this action,
     /// if the ladder has one.
     fn ladder_trigger(&self, action: StageAction) -> Option<Trigger> {
         let ladder = self.policy.ladder(self.account.profile.as_deref());
         let stage = ladder.iter().find(|s| s.action == action)?;
-        stage_trigger(self.account, self.assessed, stage, self.policy)
+        self.stage_trigger(stage).min_by_key(|t| t.on)
+    }
+
+    /// The triggers of the counted invoices at or past `stage`, each dated
+    /// the day the ledger reached it: the stage's trigger date, or the day
+    /// the invoice came back onto the ladder, whichever is later.
+    fn stage_trigger(&self, stage: &'a Stage) -> impl Iterator<Item = Trigger> + '_ {
+        counted(self.account, self.assessed, self.policy)
+            .filter(move |(_, a)| a.days_overdue >= i64::from(stage.days))
+            .map(move |(invoice, _)| {
+                let reached = trigger_date(invoice, stage);
+                let back = self.back_on_ladder(invoice).filter(|back| *back > reached);
+                let mut why = format!("{} reached {} days overdue", invoice.number, stage.days);
+                if let Some(back) = back {
+                    why.push_str(&format!(
+                        ", counted from {back} when it came back on the ladder"
+                    ));
+                }
+                Trigger {
+                    on: back.unwrap_or(reached),
+                    why,
+                    invoice_id: Some(invoice.id),
+                }
+            })
+    }
+
+    /// The day an invoice came back onto the ladder, if it left it: the
+    /// latest day a dispute on it was resolved or a promise covering it
+    /// broke, up to the as-of date.
+    fn back_on_ladder(&self, invoice: &OpenInvoice) -> Option<NaiveDate> {
+        let account = self.account;
+        let resolved = account
+            .disputes_resolved
+            .iter()
+            .filter(|(id, _)| *id == invoice.id)
+            .map(|(_, on)| *on);
+        let broke = self.promises.iter().filter_map(|(id, state)| {
+            let PromiseState::Broken { on, .. } = state else {
+                return None;
+            };
+            let promise = account.promises.iter().find(|p| p.id == *id)?;
+            covered(
+                &promise.invoices,
+                promise.currency,
+                promise.made_on,
+                &account.invoices,
+            )
+            .contains(&invoice.id)
+            .then_some(*on)
+        });
+        resolved.chain(broke).filter(|on| *on <= self.as_of).max()
     }
 
     /// What starts cash only: its ladder stage, or an earlier broken promise.
-    fn cash_only_trigger(&self, promises: &[(i64, PromiseState)]) -> Option<Trigger> {
+    fn cash_only_trigger(&self) -> Option<Trigger> {
         let account = self.account;
         let mut cash_trigger = self.ladder_trigger(StageAction::CashOnly);
         let lifted_on = last_event(&account.measure_events, Measure::CashOnly)
             .filter(|e| !e.start)
             .map(|e| e.effective_on);
-        for (id, state) in promises {
+        for (id, state) in self.promises {
             let PromiseState::Broken { on, received } = state else {
                 continue;
             };

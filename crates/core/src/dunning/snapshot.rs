@@ -39,6 +39,10 @@ pub struct Account {
     pub credits: Amounts,
     /// The pending follow-up date, if the log set one.
     pub follow_up: Option<FollowUp>,
+    /// Each invoice whose dispute was resolved, with the day it was (the
+    /// latest, when it was disputed more than once): it came back onto the
+    /// ladder and into the measures that day.
+    pub disputes_resolved: Vec<(InvoiceId, NaiveDate)>,
 }
 
 impl Account {
@@ -59,6 +63,7 @@ impl Account {
             measure_events: Vec::new(),
             credits: Amounts::new(),
             follow_up: None,
+            disputes_resolved: Vec::new(),
         }
     }
 }

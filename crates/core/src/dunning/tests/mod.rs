@@ -617,4 +617,5 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 }
 
 mod advice;
+mod measures;
 mod properties;
