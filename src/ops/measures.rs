@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 
 use super::{Context, Result};
 use crate::store::{Customers, Latest, Recording, Store, Tx};
-use dun_core::dunning::{Policy, evaluate_account};
+use dun_core::dunning::{Measure, Policy, evaluate_account};
 use dun_core::ledger::CustomerId;
 
 /// When a write can change what was reached before it.
@@ -49,6 +49,21 @@ pub(crate) fn in_account<T>(
         record(tx, &ctx.policy, customer_id, on, Some(earlier))?;
         Ok(value)
     })
+}
+
+/// The measures in force on an account as of a date, read inside the write.
+pub(crate) fn in_force(
+    tx: &Tx<'_>,
+    policy: &Policy,
+    customer_id: CustomerId,
+    on: NaiveDate,
+) -> Result<Vec<Measure>> {
+    let accounts = tx.accounts(on, Customers(customer_id, customer_id))?;
+    Ok(accounts
+        .iter()
+        .flat_map(|a| evaluate_account(a, policy, on).measures)
+        .map(|m| m.measure)
+        .collect())
 }
 
 /// Evaluates one account as of `on` and records its measure changes,

@@ -202,6 +202,7 @@ impl Tx<'_> {
                 reason,
                 invoice_id: None,
                 recorded_on: on,
+                by_hand: false,
             },
         )
     }
@@ -245,6 +246,7 @@ impl Tx<'_> {
                 reason,
                 invoice_id: None,
                 recorded_on: on,
+                by_hand: false,
             },
         )
     }

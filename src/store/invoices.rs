@@ -181,10 +181,17 @@ impl Tx<'_> {
                 params![invoice.id, iso(on)],
             )
             .context("cannot write off invoice")?;
+        // The log says what happened: which invoice, how much.
+        let outcome = format!(
+            "{} written off: {} {}",
+            invoice.number,
+            dun_core::money::plain_amount(invoice.open, invoice.currency),
+            invoice.currency
+        );
         tx.execute(
-            "INSERT INTO activity (customer_id, occurred_on, kind, note, recorded_at)
-                 VALUES (?1, ?2, 'write_off', ?3, ?4)",
-            params![invoice.customer_id, iso(on), reason, now_stamp()],
+            "INSERT INTO activity (customer_id, occurred_on, kind, outcome, note, recorded_at)
+                 VALUES (?1, ?2, 'write_off', ?3, ?4, ?5)",
+            params![invoice.customer_id, iso(on), outcome, reason, now_stamp()],
         )
         .context("cannot log the write-off")?;
         tx.execute(

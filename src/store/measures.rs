@@ -9,8 +9,9 @@ use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
 use super::{Context, Customers, Result, Tx, now_stamp};
-use dun_core::dunning::{Measure, MeasureChange};
+use dun_core::dunning::{Measure, MeasureChange, WriteOff};
 use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::money::Money;
 
 /// The date a row of `measure_event` counts as recorded on, for SQL: the
 /// date of the write that recorded it (older rows: the day it took effect).
@@ -57,39 +58,87 @@ pub(crate) fn latest(
     .collect()
 }
 
-/// What took an account's invoices off the ladder up to a date: what the
-/// engine dates measures by.
+/// What took an account's invoices off the ladder, or the account out of a
+/// measure, up to a date: what the engine dates and keeps measures by.
 #[derive(Debug, Default)]
 pub(crate) struct LeftLadder {
     pub(crate) disputes_resolved: Vec<(InvoiceId, NaiveDate)>,
+    pub(crate) write_offs: Vec<WriteOff>,
+    pub(crate) cash_only_released: Option<NaiveDate>,
 }
 
-/// Each customer's resolved disputes, dated on or before `as_of`.
+/// Each customer's resolved disputes, write-offs and last release of cash
+/// only by hand, dated (and, for the release, recorded) on or before
+/// `as_of`.
 pub(crate) fn left_ladder(
     conn: &Connection,
     as_of: NaiveDate,
     customers: Customers,
 ) -> Result<HashMap<CustomerId, LeftLadder>> {
-    let what = "cannot read resolved disputes";
     let mut out: HashMap<CustomerId, LeftLadder> = HashMap::new();
     let bind = params![iso(as_of), customers.0, customers.1];
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT i.customer_id, d.invoice_id, MAX(d.resolved_on) FROM dispute d
-             JOIN invoice i ON i.id = d.invoice_id
-             WHERE d.resolved_on <= ?1 AND i.customer_id BETWEEN ?2 AND ?3
-             GROUP BY d.invoice_id ORDER BY d.invoice_id",
-        )
-        .context(what)?;
-    let mut rows = stmt.query(bind).context(what)?;
-    while let Some(r) = rows.next().context(what)? {
-        let on: String = r.get(2).context(what)?;
-        let entry = out.entry(r.get(0).context(what)?).or_default();
-        entry
+    let sql = "SELECT i.customer_id, d.invoice_id, MAX(d.resolved_on) FROM dispute d
+         JOIN invoice i ON i.id = d.invoice_id
+         WHERE d.resolved_on <= ?1 AND i.customer_id BETWEEN ?2 AND ?3
+         GROUP BY d.invoice_id ORDER BY d.invoice_id";
+    for (customer, (invoice, on)) in per_customer(conn, sql, bind, |r| {
+        Ok((r.get::<_, InvoiceId>(1)?, r.get::<_, String>(2)?))
+    })? {
+        let resolved = (invoice, rows::date(&on)?);
+        out.entry(customer)
+            .or_default()
             .disputes_resolved
-            .push((r.get(1).context(what)?, rows::date(&on)?));
+            .push(resolved);
+    }
+    let sql = "SELECT customer_id, id, number, written_off_on, written_off_minor, currency
+         FROM invoice WHERE written_off_on <= ?1 AND customer_id BETWEEN ?2 AND ?3
+         ORDER BY written_off_on, id";
+    for (customer, (invoice_id, number, on, minor, currency)) in
+        per_customer(conn, sql, bind, |r| {
+            Ok((
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+                r.get(4)?,
+                r.get::<_, String>(5)?,
+            ))
+        })?
+    {
+        let currency = rows::currency(&currency)?;
+        let write_off = WriteOff {
+            invoice_id,
+            number,
+            on: rows::date(&on)?,
+            amount: Money::new(rows::amount(minor, currency), currency),
+        };
+        out.entry(customer).or_default().write_offs.push(write_off);
+    }
+    let sql = format!(
+        "SELECT customer_id, MAX(effective_on) FROM measure_event
+         WHERE measure = 'cash_only' AND event = 'lift' AND by_hand = 1
+           AND effective_on <= ?1 AND {RECORDED_ON} <= ?1 AND customer_id BETWEEN ?2 AND ?3
+         GROUP BY customer_id"
+    );
+    for (customer, on) in per_customer(conn, &sql, bind, |r| r.get::<_, String>(1))? {
+        out.entry(customer).or_default().cash_only_released = Some(rows::date(&on)?);
     }
     Ok(out)
+}
+
+/// The rows of a query whose first column is a customer id, each read by
+/// `read`.
+fn per_customer<T>(
+    conn: &Connection,
+    sql: &str,
+    bind: &[&dyn rusqlite::ToSql],
+    read: impl Fn(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<(CustomerId, T)>> {
+    let what = "cannot read disputes and write-offs";
+    let mut stmt = conn.prepare_cached(sql).context(what)?;
+    let rows = stmt
+        .query_map(bind, |r| Ok((r.get(0)?, read(r)?)))
+        .context(what)?;
+    rows.map(|r| r.context(what)).collect()
 }
 
 /// When a batch of measure changes is recorded.
@@ -128,6 +177,7 @@ pub(crate) fn insert_changes(
                 reason: &c.reason,
                 invoice_id: c.invoice_id,
                 recorded_on: recording.as_of,
+                by_hand: false,
             },
         )?;
     }
@@ -148,14 +198,16 @@ pub(crate) struct Event<'a> {
     pub(crate) invoice_id: Option<InvoiceId>,
     /// The date of the write that recorded it.
     pub(crate) recorded_on: NaiveDate,
+    /// A lift made by hand, with a reason.
+    pub(crate) by_hand: bool,
 }
 
 pub(crate) fn insert_event(tx: &Tx<'_>, customer_id: CustomerId, e: &Event<'_>) -> Result<()> {
     tx.sql()
         .prepare_cached(
         "INSERT INTO measure_event (customer_id, measure, event, effective_on, reason, invoice_id,
-                                    recorded_at, recorded_on)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                    recorded_at, recorded_on, by_hand)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -166,7 +218,8 @@ pub(crate) fn insert_event(tx: &Tx<'_>, customer_id: CustomerId, e: &Event<'_>) 
             e.reason,
             e.invoice_id,
             now_stamp(),
-            iso(e.recorded_on)
+            iso(e.recorded_on),
+            e.by_hand
         ])
     })
     .context("cannot record the measure history")?;
@@ -192,6 +245,29 @@ impl Tx<'_> {
         recording: Recording,
     ) -> Result<usize> {
         insert_changes(self, customer_id, changes, recording)
+    }
+
+    /// Records that a measure was lifted by hand on a date, with a reason.
+    pub fn lift_by_hand(
+        &self,
+        customer_id: CustomerId,
+        measure: Measure,
+        on: NaiveDate,
+        reason: &str,
+    ) -> Result<()> {
+        insert_event(
+            self,
+            customer_id,
+            &Event {
+                measure,
+                start: false,
+                on,
+                reason,
+                invoice_id: None,
+                recorded_on: on,
+                by_hand: true,
+            },
+        )
     }
 
     /// The accounts of a span of customers as of a date, read inside the

@@ -197,7 +197,10 @@ fn accounts_with(
     }
     for (customer_id, left) in super::measures::left_ladder(conn, as_of, customer)? {
         if let Some(i) = slot(customer_id) {
-            accounts[i].disputes_resolved = left.disputes_resolved;
+            let account = &mut accounts[i];
+            account.disputes_resolved = left.disputes_resolved;
+            account.write_offs = left.write_offs;
+            account.cash_only_released = left.cash_only_released;
         }
     }
     Ok(accounts)

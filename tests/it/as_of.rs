@@ -195,6 +195,104 @@ fn a_measure_starts_the_day_a_dispute_is_resolved_never_inside_it() {
     assert_eq!(measures(&status_on(&ledger, "ACME", "2026-10-09")), []);
 }
 
+/// ACME on cash only since 2026-09-30, 200.00 paid on 2026-10-05 and the
+/// rest written off on 2026-10-20.
+fn written_off_on_cash_only() -> Ledger {
+    let ledger = one_late_invoice();
+    pay(&ledger, "200.00", "2026-10-05");
+    run(
+        &ledger,
+        "2026-10-20",
+        &[
+            "invoice",
+            "write-off",
+            "A-1",
+            "--reason",
+            "not worth chasing",
+        ],
+    );
+    ledger
+}
+
+#[test]
+fn a_write_off_does_not_lift_cash_only() {
+    let ledger = written_off_on_cash_only();
+    let status = status(&ledger, "ACME");
+    let cash_only: Vec<&Value> = status["measures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["measure"] == "cash_only")
+        .collect();
+    assert_eq!(cash_only.len(), 1, "{status}");
+    assert_eq!(cash_only[0]["since"], "2026-09-30");
+    let why = cash_only[0]["why"].as_str().unwrap();
+    assert!(
+        why.contains("A-1 was written off on 2026-10-20, which is not a payment"),
+        "{why}"
+    );
+    let history = measure_history(&status);
+    assert!(
+        !history.iter().any(|h| h.contains("cash_only lifted")),
+        "{history:?}"
+    );
+    // The history says what happened: the write-off is in it.
+    let texts: Vec<String> = status["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            format!(
+                "{} {}",
+                h["date"].as_str().unwrap(),
+                h["text"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "2026-10-20 A-1 written off: 300.00 EUR not worth chasing"),
+        "{texts:?}"
+    );
+}
+
+#[test]
+fn a_release_by_hand_with_a_reason_lifts_cash_only() {
+    let ledger = written_off_on_cash_only();
+    run(
+        &ledger,
+        "2026-11-02",
+        &["release", "ACME", "--reason", "agreed with the owner"],
+    );
+    let status = status(&ledger, "ACME");
+    assert!(
+        !measures(&status).iter().any(|(m, _)| m == "cash_only"),
+        "{status}"
+    );
+    assert_eq!(
+        measure_history(&status).first().map(String::as_str),
+        Some("2026-11-02 cash_only lifted: released by hand: agreed with the owner")
+    );
+    // Before the release it was still in force.
+    let earlier = status_on(&ledger, "ACME", "2026-11-01");
+    assert!(measures(&earlier).iter().any(|(m, _)| m == "cash_only"));
+}
+
+#[test]
+fn paying_the_whole_balance_lifts_cash_only() {
+    let ledger = one_late_invoice();
+    pay(&ledger, "500.00", "2026-10-15");
+    let status = status(&ledger, "ACME");
+    assert_eq!(measures(&status), []);
+    assert!(
+        measure_history(&status)
+            .iter()
+            .any(|h| h == "2026-10-15 cash_only lifted: the whole balance is paid"),
+        "{status}"
+    );
+}
+
 #[test]
 fn a_schema_3_ledger_keeps_its_measure_history_as_of_each_date() {
     let ledger = Ledger::new();

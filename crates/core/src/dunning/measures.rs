@@ -2,7 +2,9 @@
 //!
 //! Stop supply starts when an invoice reaches its stage and lifts once no
 //! overdue balance remains; cash only starts at its stage or on a broken
-//! promise and lifts only when the whole balance is paid. Both are sticky: a recorded
+//! promise and lifts only when the whole balance is paid, or by hand: a
+//! write-off is not a payment, so once something is written off while it
+//! is in force only a release by hand lifts it. Both are sticky: a recorded
 //! start stays in force until its lifting condition holds, even after the
 //! invoice that triggered it is paid, but not while that invoice is
 //! disputed (a disputed invoice leaves the measures). Invoices whose
@@ -16,7 +18,7 @@ use rust_decimal::Decimal;
 use super::StageAction;
 use super::commitments::{PromiseState, covered};
 use super::evaluate::{InvoiceAssessment, Status, trigger_date};
-use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice};
+use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice, WriteOff};
 use super::{Policy, Stage};
 use crate::ledger::InvoiceId;
 use crate::money::plain_amount;
@@ -112,9 +114,10 @@ pub(super) fn measures_for(
 
     let state = Sticky {
         measure: Measure::StopSupply,
-        trigger: deciding.ladder_trigger(StageAction::StopSupply),
+        trigger: deciding.ladder_trigger(StageAction::StopSupply, None),
         remains: overdue_remains,
         lifts_when: "no overdue balance remains",
+        written_off: Vec::new(),
     };
     state.apply(account, as_of, (&mut active, &mut changes));
 
@@ -123,6 +126,7 @@ pub(super) fn measures_for(
         trigger: deciding.cash_only_trigger(),
         remains: balance_remains,
         lifts_when: "the whole balance is paid",
+        written_off: deciding.written_off(),
     };
     state.apply(account, as_of, (&mut active, &mut changes));
 
@@ -154,11 +158,13 @@ fn owed<'a>(
 
 impl<'a> Deciding<'a> {
     /// The earliest trigger of the customer's ladder stage with this action,
-    /// if the ladder has one.
-    fn ladder_trigger(&self, action: StageAction) -> Option<Trigger> {
+    /// if the ladder has one, among those reached after `after`.
+    fn ladder_trigger(&self, action: StageAction, after: Option<NaiveDate>) -> Option<Trigger> {
         let ladder = self.policy.ladder(self.account.profile.as_deref());
         let stage = ladder.iter().find(|s| s.action == action)?;
-        self.stage_trigger(stage).min_by_key(|t| t.on)
+        self.stage_trigger(stage)
+            .filter(|t| after.is_none_or(|after| t.on > after))
+            .min_by_key(|t| t.on)
     }
 
     /// The triggers of the counted invoices at or past `stage`, each dated
@@ -211,10 +217,23 @@ impl<'a> Deciding<'a> {
         resolved.chain(broke).filter(|on| *on <= self.as_of).max()
     }
 
-    /// What starts cash only: its ladder stage, or an earlier broken promise.
+    /// Write-offs up to the as-of date that are more than crumbs: each
+    /// keeps cash only in force if it started by then.
+    fn written_off(&self) -> Vec<&'a WriteOff> {
+        let (as_of, minimum) = (self.as_of, self.policy.min_balance);
+        self.account
+            .write_offs
+            .iter()
+            .filter(|w| w.on <= as_of && w.amount.amount >= minimum)
+            .collect()
+    }
+
+    /// What starts cash only: its ladder stage, or an earlier broken
+    /// promise; once released by hand, only what is reached after that.
     fn cash_only_trigger(&self) -> Option<Trigger> {
         let account = self.account;
-        let mut cash_trigger = self.ladder_trigger(StageAction::CashOnly);
+        let released = account.cash_only_released.filter(|on| *on <= self.as_of);
+        let mut cash_trigger = self.ladder_trigger(StageAction::CashOnly, released);
         let lifted_on = last_event(&account.measure_events, Measure::CashOnly)
             .filter(|e| !e.start)
             .map(|e| e.effective_on);
@@ -300,15 +319,28 @@ fn probation(account: &Account, policy: &Policy, as_of: NaiveDate) -> Option<Act
     })
 }
 
-/// A measure that starts on a trigger and stays until `remains` is false.
-struct Sticky {
+/// A measure that starts on a trigger and stays until `remains` is false,
+/// or, once something in `written_off` was written off while it was in
+/// force, until it is lifted by hand.
+struct Sticky<'a> {
     measure: Measure,
     trigger: Option<Trigger>,
     remains: bool,
     lifts_when: &'static str,
+    written_off: Vec<&'a WriteOff>,
 }
 
-impl Sticky {
+impl Sticky<'_> {
+    /// The latest write-off made while the measure was in force since
+    /// `since`.
+    fn kept_by(&self, since: NaiveDate) -> Option<&WriteOff> {
+        self.written_off
+            .iter()
+            .rev()
+            .find(|w| w.on >= since)
+            .copied()
+    }
+
     fn apply(
         self,
         account: &Account,
@@ -327,16 +359,16 @@ impl Sticky {
         };
         let recorded = last.filter(|e| e.start && !e.invoice_id.is_some_and(disputed));
         let state = match (recorded, &self.trigger) {
-            (Some(event), _) if self.remains => {
-                Some((event.effective_on, event.reason.clone(), event.invoice_id))
-            }
-            (None, Some(t)) if self.remains => {
+            (Some(event), _) => Some((event.effective_on, event.reason.clone(), event.invoice_id)),
+            (None, Some(t)) => {
                 // Never dated before the measure's last recorded event.
                 let on = last.map_or(t.on, |e| t.on.max(e.effective_on));
                 Some((on, t.why.clone(), t.invoice_id))
             }
             _ => None,
         };
+        let kept_by = state.as_ref().and_then(|(since, ..)| self.kept_by(*since));
+        let state = state.filter(|_| self.remains || kept_by.is_some());
         let is_started = last.is_some_and(|e| e.start);
         match state {
             Some((since, why, invoice_id)) => {
@@ -349,10 +381,17 @@ impl Sticky {
                         invoice_id,
                     });
                 }
+                let until = match kept_by {
+                    Some(w) => format!(
+                        "until lifted by hand ({} was written off on {}, which is not a payment)",
+                        w.number, w.on
+                    ),
+                    None => format!("until {}", self.lifts_when),
+                };
                 active.push(ActiveMeasure {
                     measure: self.measure,
                     since,
-                    why: format!("{why}; until {}", self.lifts_when),
+                    why: format!("{why}; {until}"),
                 });
             }
             None if is_started => changes.push(MeasureChange {

@@ -29,5 +29,5 @@ pub use ladder::{DunningSpec, Policy, SLOW_PAYER_PROFILE, Stage, StageAction, St
 pub use measures::{ActiveMeasure, MeasureChange};
 pub use snapshot::{
     Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,
-    Plan, Promise, Receipt,
+    Plan, Promise, Receipt, WriteOff,
 };

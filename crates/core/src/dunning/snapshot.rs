@@ -43,6 +43,11 @@ pub struct Account {
     /// latest, when it was disputed more than once): it came back onto the
     /// ladder and into the measures that day.
     pub disputes_resolved: Vec<(InvoiceId, NaiveDate)>,
+    /// What was written off, oldest first: a write-off is not a payment.
+    pub write_offs: Vec<WriteOff>,
+    /// The last day cash only was lifted by hand, with a reason: what the
+    /// ledger reached before it does not start it again.
+    pub cash_only_released: Option<NaiveDate>,
 }
 
 impl Account {
@@ -64,6 +69,8 @@ impl Account {
             credits: Amounts::new(),
             follow_up: None,
             disputes_resolved: Vec::new(),
+            write_offs: Vec::new(),
+            cash_only_released: None,
         }
     }
 }
@@ -87,6 +94,19 @@ pub struct OpenInvoice {
     pub currency: Currency,
     /// An unresolved dispute, if any.
     pub dispute: Option<Dispute>,
+}
+
+/// What was still owed on an invoice, written off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOff {
+    /// The invoice.
+    pub invoice_id: InvoiceId,
+    /// Its number.
+    pub number: String,
+    /// When it was written off.
+    pub on: NaiveDate,
+    /// How much.
+    pub amount: Money,
 }
 
 /// A customer contesting an invoice.
