@@ -306,3 +306,49 @@ fn a_schema_3_ledger_keeps_its_measure_history_as_of_each_date() {
         Vec::<String>::new()
     );
 }
+
+#[test]
+fn a_measure_reached_under_a_promise_or_a_plan_starts_the_day_it_broke() {
+    let commitments: [&[&str]; 2] = [
+        &[
+            "promise",
+            "ACME",
+            "--date",
+            "2026-09-05",
+            "--amount",
+            "500.00",
+        ],
+        &[
+            "plan",
+            "ACME",
+            "--instalment",
+            "2026-09-05:250",
+            "--instalment",
+            "2026-10-05:250",
+        ],
+    ];
+    for commitment in commitments {
+        let ledger = one_late_invoice();
+        run(&ledger, "2026-08-20", commitment);
+        let status = status(&ledger, "ACME");
+        let states = [&status["promises"], &status["plans"]];
+        let broke = states
+            .iter()
+            .flat_map(|s| s.as_array().unwrap())
+            .find_map(|s| s["state"].as_str()?.strip_prefix("broken on "))
+            .map(|s| s[..10].to_string())
+            .unwrap_or_else(|| panic!("{status}"));
+        assert!(broke.as_str() > "2026-08-31", "{broke}");
+        let stop = measures(&status)
+            .into_iter()
+            .find(|(m, _)| m == "stop_supply")
+            .map(|(_, since)| since);
+        assert_eq!(stop, Some(broke.clone()), "{commitment:?}: {status}");
+        // Under the commitment, on the stage's own trigger date, none.
+        let paused = status_on(&ledger, "ACME", "2026-09-01");
+        assert!(
+            !measures(&paused).iter().any(|(m, _)| m == "stop_supply"),
+            "{paused}"
+        );
+    }
+}

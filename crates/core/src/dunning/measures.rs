@@ -10,13 +10,13 @@
 //! disputed (a disputed invoice leaves the measures). Invoices whose
 //! chasing is paused by a plan or a promise trigger nothing, and a start
 //! is dated on the day the ledger reached it: never inside a dispute or a
-//! promise's pause, but the day the invoice came back onto the ladder.
+//! pause, but the day the invoice came back onto the ladder.
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::StageAction;
-use super::commitments::{PromiseState, covered};
+use super::commitments::{PlanState, PromiseState, covered, plan_state};
 use super::evaluate::{InvoiceAssessment, Status, trigger_date};
 use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice, WriteOff};
 use super::{Policy, Stage};
@@ -191,8 +191,8 @@ impl<'a> Deciding<'a> {
     }
 
     /// The day an invoice came back onto the ladder, if it left it: the
-    /// latest day a dispute on it was resolved or a promise covering it
-    /// broke, up to the as-of date.
+    /// latest day a dispute on it was resolved or a promise or plan
+    /// covering it broke, up to the as-of date.
     fn back_on_ladder(&self, invoice: &OpenInvoice) -> Option<NaiveDate> {
         let account = self.account;
         let resolved = account
@@ -214,7 +214,25 @@ impl<'a> Deciding<'a> {
             .contains(&invoice.id)
             .then_some(*on)
         });
-        resolved.chain(broke).filter(|on| *on <= self.as_of).max()
+        let plan_broke = account.plans.iter().filter_map(|plan| {
+            let state = plan_state(plan, &account.payments, self.policy.grace_days, self.as_of);
+            let PlanState::Broken { on, .. } = state else {
+                return None;
+            };
+            covered(
+                &plan.invoices,
+                plan.currency,
+                plan.created_on,
+                &account.invoices,
+            )
+            .contains(&invoice.id)
+            .then_some(on)
+        });
+        resolved
+            .chain(broke)
+            .chain(plan_broke)
+            .filter(|on| *on <= self.as_of)
+            .max()
     }
 
     /// Write-offs up to the as-of date that are more than crumbs: each
