@@ -119,7 +119,7 @@ pub enum Command {
         #[arg(long)]
         reason: String,
     },
-    /// Release a customer's hold.
+    /// Release a customer's hold, and lift cash only by hand if it is in force.
     Release {
         /// Customer code.
         code: String,

@@ -360,12 +360,8 @@ impl<'a> StatusView<'a> {
         assessed: &'a AccountAssessment,
     ) -> Result<Self> {
         let policy = session.policy();
-        let mut history = store.history(customer.id, 200)?;
-        // Entries dated after the session's date have not happened yet as far
-        // as this view is concerned; filter before truncating so 20 remain.
-        history.retain(|h| h.on <= session.as_of);
-        history.truncate(20);
-        let paid = store.recent_lateness(customer.id, policy.slow_payer_sample)?;
+        let history = store.history(customer.id, session.as_of, &assessed.changes, 20)?;
+        let paid = store.recent_lateness(customer.id, policy.slow_payer_sample, session.as_of)?;
         let average_late = dun_core::dunning::average_days_late(&paid);
         let suggestion = slow_payer_advice(&paid, customer.policy_profile.as_deref(), &policy)
             .map(|advice| {

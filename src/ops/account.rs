@@ -3,9 +3,10 @@
 
 use rust_decimal::Decimal;
 
-use super::measures::{Before, in_account};
+use super::measures::{Before, in_account, in_force};
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result, input};
 use crate::store::Store;
+use dun_core::dunning::Measure;
 use dun_core::ledger::{DocumentKind, Invoice};
 use dun_core::money::Money;
 
@@ -79,16 +80,26 @@ pub struct Hold {
 }
 
 /// Starts or releases a hold as of the as-of date; returns the customer's
-/// code.
+/// code. A release also lifts cash only by hand, when it is in force: with
+/// a reason, the one way besides payment of the whole balance.
 pub fn hold(store: &mut Store, ctx: &Context, req: &Hold) -> Result<String> {
     let reason = input::required(Field::Reason, &req.reason)?;
     let customer = input::customer(store, None, &req.customer)?;
     in_account(store, ctx, customer.id, Before::On(ctx.as_of), |tx| {
-        if req.release {
-            Ok(tx.release(customer.id, ctx.as_of, &reason)?)
-        } else {
-            Ok(tx.hold(customer.id, ctx.as_of, &reason)?)
+        if !req.release {
+            return Ok(tx.hold(customer.id, ctx.as_of, &reason)?);
         }
+        let in_force = in_force(tx, &ctx.policy, customer.id, ctx.as_of)?;
+        let on_hold = in_force.contains(&Measure::Hold);
+        let cash_only = in_force.contains(&Measure::CashOnly);
+        if on_hold || !cash_only {
+            tx.release(customer.id, ctx.as_of, &reason)?;
+        }
+        if cash_only {
+            let why = format!("released by hand: {reason}");
+            tx.lift_by_hand(customer.id, Measure::CashOnly, ctx.as_of, &why)?;
+        }
+        Ok(())
     })?;
     Ok(customer.code)
 }

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 
 use super::{Context, Result};
-use crate::store::{Customers, Store, Tx};
-use dun_core::dunning::{Policy, evaluate_account};
+use crate::store::{Customers, Latest, Recording, Store, Tx};
+use dun_core::dunning::{Measure, Policy, evaluate_account};
 use dun_core::ledger::CustomerId;
 
 /// When a write can change what was reached before it.
@@ -51,6 +51,21 @@ pub(crate) fn in_account<T>(
     })
 }
 
+/// The measures in force on an account as of a date, read inside the write.
+pub(crate) fn in_force(
+    tx: &Tx<'_>,
+    policy: &Policy,
+    customer_id: CustomerId,
+    on: NaiveDate,
+) -> Result<Vec<Measure>> {
+    let accounts = tx.accounts(on, Customers(customer_id, customer_id))?;
+    Ok(accounts
+        .iter()
+        .flat_map(|a| evaluate_account(a, policy, on).measures)
+        .map(|m| m.measure)
+        .collect())
+}
+
 /// Evaluates one account as of `on` and records its measure changes,
 /// unless the history already holds later events (it is never rewritten).
 fn record(
@@ -60,18 +75,18 @@ fn record(
     on: NaiveDate,
     lift_on: Option<NaiveDate>,
 ) -> Result<()> {
-    let floor = tx
+    let latest = tx
         .measure_dates(Some(customer_id))?
         .get(&customer_id)
         .copied();
-    if floor.is_some_and(|latest| latest > on) {
+    if latest.is_some_and(|latest| latest.recorded > on) {
         return Ok(());
     }
     for account in tx.accounts(on, Customers(customer_id, customer_id))? {
         let changes = evaluate_account(&account, policy, on).changes;
         // Never dated before what the history already holds.
-        let lift_on = lift_on.map(|d| floor.map_or(d, |f| d.max(f)));
-        tx.record_measure_changes(customer_id, &changes, lift_on)?;
+        let lift_on = lift_on.map(|d| latest.map_or(d, |f| d.max(f.effective)));
+        tx.record_measure_changes(customer_id, &changes, Recording { as_of: on, lift_on })?;
     }
     Ok(())
 }
@@ -92,17 +107,39 @@ pub(crate) fn record_for(
         let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
-        for account in tx.accounts(on, Customers(first, last))? {
-            if !wanted.contains(&account.customer_id)
-                || latest.get(&account.customer_id).is_some_and(|d| *d > on)
-            {
-                continue;
-            }
-            let changes = evaluate_account(&account, policy, on).changes;
-            tx.record_measure_changes(account.customer_id, &changes, None)?;
-        }
+        let accounts = tx.accounts(on, Customers(first, last))?;
+        let accounts = accounts.iter().filter(|a| wanted.contains(&a.customer_id));
+        record_accounts(tx, policy, accounts, &latest, on)?;
     }
     Ok(())
+}
+
+/// Records the measure changes of each account as of `on`, but of those
+/// whose history was already recorded as of a later date (it is never
+/// rewritten); returns how many starts and lifts were recorded.
+fn record_accounts<'a>(
+    tx: &Tx<'_>,
+    policy: &Policy,
+    accounts: impl Iterator<Item = &'a dun_core::dunning::Account>,
+    latest: &std::collections::HashMap<CustomerId, Latest>,
+    on: NaiveDate,
+) -> crate::store::Result<usize> {
+    let mut recorded = 0;
+    for account in accounts {
+        if latest
+            .get(&account.customer_id)
+            .is_some_and(|d| d.recorded > on)
+        {
+            continue;
+        }
+        let changes = evaluate_account(account, policy, on).changes;
+        let recording = Recording {
+            as_of: on,
+            lift_on: None,
+        };
+        recorded += tx.record_measure_changes(account.customer_id, &changes, recording)?;
+    }
+    Ok(recorded)
 }
 
 /// Records every account's measure changes as of the as-of date (a ledger
@@ -112,14 +149,13 @@ pub fn sync_measures(store: &mut Store, ctx: &Context) -> Result<usize> {
     let on = ctx.as_of;
     store.write(|tx| {
         let latest = tx.measure_dates(None)?;
-        let mut recorded = 0;
-        for account in tx.accounts(on, Customers::ALL)? {
-            if latest.get(&account.customer_id).is_some_and(|d| *d > on) {
-                continue;
-            }
-            let changes = evaluate_account(&account, &ctx.policy, on).changes;
-            recorded += tx.record_measure_changes(account.customer_id, &changes, None)?;
-        }
-        Ok(recorded)
+        let accounts = tx.accounts(on, Customers::ALL)?;
+        Ok(record_accounts(
+            tx,
+            &ctx.policy,
+            accounts.iter(),
+            &latest,
+            on,
+        )?)
     })
 }

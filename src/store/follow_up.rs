@@ -201,6 +201,8 @@ impl Tx<'_> {
                 on,
                 reason,
                 invoice_id: None,
+                recorded_on: on,
+                by_hand: false,
             },
         )
     }
@@ -243,6 +245,8 @@ impl Tx<'_> {
                 on,
                 reason,
                 invoice_id: None,
+                recorded_on: on,
+                by_hand: false,
             },
         )
     }

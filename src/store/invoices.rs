@@ -75,17 +75,19 @@ impl Store {
 
     /// (due date, date paid) of the customer's last `n` invoices paid in
     /// full, most recent first; write-offs are left out, and so are invoices
-    /// an import found paid (it cannot say when).
+    /// an import found paid (it cannot say when), and so are invoices paid
+    /// after `as_of`.
     pub fn recent_lateness(
         &self,
         customer_id: CustomerId,
         n: u32,
+        as_of: NaiveDate,
     ) -> Result<Vec<(NaiveDate, NaiveDate)>> {
         let mut stmt = self
             .conn()
             .prepare(
                 "SELECT due_date, closed_on FROM invoice
-                 WHERE customer_id = ?1 AND kind = 'invoice' AND closed_on IS NOT NULL AND written_off_on IS NULL
+                 WHERE customer_id = ?1 AND kind = 'invoice' AND closed_on <= ?3 AND written_off_on IS NULL
                    AND closed_on IS NOT settled_on
                    AND NOT EXISTS (SELECT 1 FROM settlement s
                                    WHERE s.invoice_id = invoice.id AND s.settled_on = invoice.closed_on)
@@ -93,7 +95,7 @@ impl Store {
             )
             .context("cannot read paid invoices")?;
         let rows = stmt
-            .query_map(params![customer_id, n], |r| {
+            .query_map(params![customer_id, n, iso(as_of)], |r| {
                 Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
             })
             .context("cannot read paid invoices")?;
@@ -179,10 +181,17 @@ impl Tx<'_> {
                 params![invoice.id, iso(on)],
             )
             .context("cannot write off invoice")?;
+        // The log says what happened: which invoice, how much.
+        let outcome = format!(
+            "{} written off: {} {}",
+            invoice.number,
+            dun_core::money::plain_amount(invoice.open, invoice.currency),
+            invoice.currency
+        );
         tx.execute(
-            "INSERT INTO activity (customer_id, occurred_on, kind, note, recorded_at)
-                 VALUES (?1, ?2, 'write_off', ?3, ?4)",
-            params![invoice.customer_id, iso(on), reason, now_stamp()],
+            "INSERT INTO activity (customer_id, occurred_on, kind, outcome, note, recorded_at)
+                 VALUES (?1, ?2, 'write_off', ?3, ?4, ?5)",
+            params![invoice.customer_id, iso(on), outcome, reason, now_stamp()],
         )
         .context("cannot log the write-off")?;
         tx.execute(

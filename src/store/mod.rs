@@ -25,6 +25,7 @@ pub use imports::{
     Vanished,
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
+pub use measures::{Latest, Recording};
 pub use payments::NewPayment;
 pub use timeline::LogEntry;
 
@@ -43,6 +44,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0002_follow_up.sql")),
     M::up(include_str!("../../migrations/0003_import.sql")),
     M::up(include_str!("../../migrations/0004_commitments.sql")),
+    M::up(include_str!("../../migrations/0005_measures.sql")),
     M::up(include_str!("../../migrations/0006_claims.sql")),
     M::up(include_str!("../../migrations/0007_customer_since.sql")),
 ];

@@ -198,6 +198,14 @@ fn accounts_with(
             accounts[i].measure_events.push(event);
         }
     }
+    for (customer_id, left) in super::measures::left_ladder(conn, as_of, customer)? {
+        if let Some(i) = slot(customer_id) {
+            let account = &mut accounts[i];
+            account.disputes_resolved = left.disputes_resolved;
+            account.write_offs = left.write_offs;
+            account.cash_only_released = left.cash_only_released;
+        }
+    }
     Ok(accounts)
 }
 
@@ -457,11 +465,15 @@ fn measure_events(
     as_of: NaiveDate,
     customer: Customers,
 ) -> Result<Vec<(CustomerId, MeasureEvent)>> {
+    // Only what was recorded as of the date: a later write's rows are not
+    // part of the ledger as it stood then.
+    let sql = format!(
+        "SELECT customer_id, measure, event, effective_on, reason, invoice_id FROM measure_event
+         WHERE effective_on <= ?1 AND {} <= ?1 AND customer_id BETWEEN ?2 AND ?3 ORDER BY id",
+        super::measures::RECORDED_ON
+    );
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT customer_id, measure, event, effective_on, reason, invoice_id FROM measure_event
-             WHERE effective_on <= ?1 AND customer_id BETWEEN ?2 AND ?3 ORDER BY id",
-        )
+        .prepare_cached(&sql)
         .context("cannot read the measure history")?;
     let rows = stmt
         .query_map(params![iso(as_of), customer.0, customer.1], |r| {

@@ -1,11 +1,12 @@
 //! An account's history as one timeline: the follow-up log, promises,
-//! plans, disputes and measure starts and lifts.
+//! plans, disputes and measure starts and lifts, as it stood on a date.
 
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::rows;
 use super::{Context, Result, Store};
+use dun_core::dunning::MeasureChange;
 use dun_core::ledger::CustomerId;
 
 /// One line of an account's history, for `dun status` and the dashboard.
@@ -20,17 +21,29 @@ pub struct LogEntry {
 }
 
 impl Store {
-    /// The account's history, newest first: the follow-up log, promises,
-    /// plans, disputes and measure starts and lifts.
-    pub fn history(&self, customer_id: CustomerId, limit: usize) -> Result<Vec<LogEntry>> {
+    /// The account's history as of a date, newest first: the follow-up log,
+    /// promises, plans, disputes and measure starts and lifts dated on or
+    /// before it, and of those only what was recorded as of it. `reached`
+    /// are the starts and lifts the engine finds the account has reached
+    /// by then that no write has recorded yet: they are history too.
+    pub fn history(
+        &self,
+        customer_id: CustomerId,
+        as_of: NaiveDate,
+        reached: &[MeasureChange],
+        limit: usize,
+    ) -> Result<Vec<LogEntry>> {
         let conn = self.conn();
         let mut entries = Vec::new();
         let mut push = |on: String, kind: &str, text: String| -> Result<()> {
-            entries.push(LogEntry {
-                on: rows::date(&on)?,
-                kind: kind.to_string(),
-                text,
-            });
+            let on = rows::date(&on)?;
+            if on <= as_of {
+                entries.push(LogEntry {
+                    on,
+                    kind: kind.to_string(),
+                    text,
+                });
+            }
             Ok(())
         };
         for (on, kind, stage, outcome, note) in query::<(
@@ -93,18 +106,27 @@ impl Store {
                 )?;
             }
         }
-        for (on, measure, event, reason) in query::<(String, String, String, String)>(
-            conn,
-            "SELECT effective_on, measure, event, reason FROM measure_event WHERE customer_id = ?1 ORDER BY id",
-            customer_id,
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )? {
-            let verb = if event == "start" {
-                "started"
-            } else {
-                "lifted"
-            };
-            push(on, "measure", format!("{measure} {verb}: {reason}"))?;
+        let sql = format!(
+            "SELECT effective_on, measure, event, reason, {} FROM measure_event
+             WHERE customer_id = ?1 ORDER BY id",
+            super::measures::RECORDED_ON
+        );
+        for (on, measure, event, reason, recorded) in
+            query::<(String, String, String, String, String)>(conn, &sql, customer_id, |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+        {
+            if rows::date(&recorded)? <= as_of {
+                push(
+                    on,
+                    "measure",
+                    measure_text(&measure, event == "start", &reason),
+                )?;
+            }
+        }
+        for change in reached {
+            let text = measure_text(change.measure.as_str(), change.start, &change.reason);
+            push(change.effective_on.to_string(), "measure", text)?;
         }
         // Newest first; within a day, in the order recorded.
         entries.reverse();
@@ -112,6 +134,12 @@ impl Store {
         entries.truncate(limit);
         Ok(entries)
     }
+}
+
+/// One line of the measure history: "cash_only started: …".
+fn measure_text(measure: &str, start: bool, reason: &str) -> String {
+    let verb = if start { "started" } else { "lifted" };
+    format!("{measure} {verb}: {reason}")
 }
 
 /// Runs a query taking a customer id and collects its rows.

@@ -492,6 +492,8 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
         "DELETE FROM promise_invoice;
          DROP TABLE message_claim;
          ALTER TABLE customer DROP COLUMN customer_since;
+         ALTER TABLE measure_event DROP COLUMN recorded_on;
+         ALTER TABLE measure_event DROP COLUMN by_hand;
          UPDATE invoice SET created_at = '2999-01-01T00:00:00Z' WHERE number = 'B-2';
          PRAGMA user_version = 3;",
     )

@@ -5,6 +5,8 @@
 mod common;
 
 mod architecture;
+mod as_of;
+mod as_of_properties;
 mod cli_config;
 mod cli_dunning;
 mod cli_errors;

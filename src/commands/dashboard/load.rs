@@ -177,7 +177,7 @@ pub fn load_customer(
     let (call_first, contacts) = contact_lines(&customer, &order);
     let payments = recent_payments(store, customer_id, session)?;
     let timeline = store
-        .history(customer_id, 50)?
+        .history(customer_id, session.as_of, &assessed.changes, 50)?
         .into_iter()
         .map(|e| (e.on, e.kind, e.text))
         .collect();

@@ -2,19 +2,23 @@
 //!
 //! Stop supply starts when an invoice reaches its stage and lifts once no
 //! overdue balance remains; cash only starts at its stage or on a broken
-//! promise and lifts only when the whole balance is paid. Both are sticky:
-//! a recorded start stays in force until its lifting condition holds, even
-//! after the invoice that triggered it is paid, but not while that invoice
-//! is disputed (a disputed invoice leaves the measures). Invoices whose
-//! chasing is paused by a plan or a promise trigger nothing.
+//! promise and lifts only when the whole balance is paid, or by hand: a
+//! write-off is not a payment, so once something is written off while it
+//! is in force only a release by hand lifts it. Both are sticky: a recorded
+//! start stays in force until its lifting condition holds, even after the
+//! invoice that triggered it is paid, but not while that invoice is
+//! disputed (a disputed invoice leaves the measures). Invoices whose
+//! chasing is paused by a plan or a promise trigger nothing, and a start
+//! is dated on the day the ledger reached it: never inside a dispute or a
+//! pause, but the day the invoice came back onto the ladder.
 
 use chrono::{Months, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::StageAction;
-use super::commitments::{PromiseState, covered};
+use super::commitments::{PlanState, PromiseState, covered, plan_state};
 use super::evaluate::{InvoiceAssessment, Status, trigger_date};
-use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice};
+use super::snapshot::{Account, Measure, MeasureEvent, OpenInvoice, WriteOff};
 use super::wording::{days, money};
 use super::{Policy, Stage};
 use crate::ledger::InvoiceId;
@@ -76,33 +80,13 @@ fn counted<'a>(
     })
 }
 
-/// The earliest trigger among the counted invoices at or past `stage`.
-fn stage_trigger(
-    account: &Account,
-    assessed: &[InvoiceAssessment],
-    stage: &Stage,
-    policy: &Policy,
-) -> Option<Trigger> {
-    counted(account, assessed, policy)
-        .filter(|(_, a)| a.days_overdue >= i64::from(stage.days))
-        .map(|(invoice, _)| Trigger {
-            on: trigger_date(invoice, stage),
-            why: format!(
-                "{} reached {} overdue",
-                invoice.number,
-                days(i64::from(stage.days))
-            ),
-            invoice_id: Some(invoice.id),
-        })
-        .min_by_key(|t| t.on)
-}
-
 /// What the measures of one account are decided from.
 struct Deciding<'a> {
     account: &'a Account,
     assessed: &'a [InvoiceAssessment],
     policy: &'a Policy,
     as_of: NaiveDate,
+    promises: &'a [(i64, PromiseState)],
     /// Balances that keep a measure in force.
     owed: Vec<(&'a OpenInvoice, &'a InvoiceAssessment)>,
 }
@@ -120,6 +104,7 @@ pub(super) fn measures_for(
         assessed,
         policy,
         as_of,
+        promises,
         owed: owed(account, assessed, policy),
     };
     let overdue_remains = deciding.owed.iter().any(|(_, a)| a.days_overdue > 0);
@@ -129,17 +114,19 @@ pub(super) fn measures_for(
 
     let state = Sticky {
         measure: Measure::StopSupply,
-        trigger: deciding.ladder_trigger(StageAction::StopSupply),
+        trigger: deciding.ladder_trigger(StageAction::StopSupply, None),
         remains: overdue_remains,
         lifts_when: "no overdue balance remains",
+        written_off: Vec::new(),
     };
     state.apply(account, as_of, (&mut active, &mut changes));
 
     let state = Sticky {
         measure: Measure::CashOnly,
-        trigger: deciding.cash_only_trigger(promises),
+        trigger: deciding.cash_only_trigger(),
         remains: balance_remains,
         lifts_when: "the whole balance is paid",
+        written_off: deciding.written_off(),
     };
     state.apply(account, as_of, (&mut active, &mut changes));
 
@@ -170,23 +157,112 @@ fn owed<'a>(
         .collect()
 }
 
-impl Deciding<'_> {
+impl<'a> Deciding<'a> {
     /// The earliest trigger of the customer's ladder stage with this action,
-    /// if the ladder has one.
-    fn ladder_trigger(&self, action: StageAction) -> Option<Trigger> {
+    /// if the ladder has one, among those reached after `after`.
+    fn ladder_trigger(&self, action: StageAction, after: Option<NaiveDate>) -> Option<Trigger> {
         let ladder = self.policy.ladder(self.account.profile.as_deref());
         let stage = ladder.iter().find(|s| s.action == action)?;
-        stage_trigger(self.account, self.assessed, stage, self.policy)
+        self.stage_trigger(stage)
+            .filter(|t| after.is_none_or(|after| t.on > after))
+            .min_by_key(|t| t.on)
     }
 
-    /// What starts cash only: its ladder stage, or an earlier broken promise.
-    fn cash_only_trigger(&self, promises: &[(i64, PromiseState)]) -> Option<Trigger> {
+    /// The triggers of the counted invoices at or past `stage`, each dated
+    /// the day the ledger reached it: the stage's trigger date, or the day
+    /// the invoice came back onto the ladder, whichever is later.
+    fn stage_trigger(&self, stage: &'a Stage) -> impl Iterator<Item = Trigger> + '_ {
+        counted(self.account, self.assessed, self.policy)
+            .filter(move |(_, a)| a.days_overdue >= i64::from(stage.days))
+            .map(move |(invoice, _)| {
+                let reached = trigger_date(invoice, stage);
+                let back = self.back_on_ladder(invoice).filter(|back| *back > reached);
+                let mut why = format!(
+                    "{} reached {} overdue",
+                    invoice.number,
+                    days(i64::from(stage.days))
+                );
+                if let Some(back) = back {
+                    why.push_str(&format!(
+                        ", counted from {back} when it came back on the ladder"
+                    ));
+                }
+                Trigger {
+                    on: back.unwrap_or(reached),
+                    why,
+                    invoice_id: Some(invoice.id),
+                }
+            })
+    }
+
+    /// The day an invoice came back onto the ladder, if it left it: the
+    /// latest day a dispute on it was resolved or a promise or plan
+    /// covering it broke, up to the as-of date.
+    fn back_on_ladder(&self, invoice: &OpenInvoice) -> Option<NaiveDate> {
         let account = self.account;
-        let mut cash_trigger = self.ladder_trigger(StageAction::CashOnly);
+        let resolved = account
+            .disputes_resolved
+            .iter()
+            .filter(|(id, _)| *id == invoice.id)
+            .map(|(_, on)| *on);
+        let broke = self.promises.iter().filter_map(|(id, state)| {
+            let PromiseState::Broken { on, .. } = state else {
+                return None;
+            };
+            let promise = account.promises.iter().find(|p| p.id == *id)?;
+            covered(
+                &promise.invoices,
+                promise.currency,
+                promise.made_on,
+                &account.invoices,
+            )
+            .contains(&invoice.id)
+            .then_some(*on)
+        });
+        let plan_broke = account.plans.iter().filter_map(|plan| {
+            let ids = covered(
+                &plan.invoices,
+                plan.currency,
+                plan.created_on,
+                &account.invoices,
+            );
+            if !ids.contains(&invoice.id) {
+                return None;
+            }
+            let grace = self.policy.grace_days;
+            match plan_state(plan, &ids, &account.payments, grace, self.as_of) {
+                PlanState::Broken { on, .. } => Some(on),
+                _ => None,
+            }
+        });
+        resolved
+            .chain(broke)
+            .chain(plan_broke)
+            .filter(|on| *on <= self.as_of)
+            .max()
+    }
+
+    /// Write-offs up to the as-of date that are more than crumbs: each
+    /// keeps cash only in force if it started by then.
+    fn written_off(&self) -> Vec<&'a WriteOff> {
+        let (as_of, minimum) = (self.as_of, self.policy.min_balance);
+        self.account
+            .write_offs
+            .iter()
+            .filter(|w| w.on <= as_of && w.amount.amount >= minimum)
+            .collect()
+    }
+
+    /// What starts cash only: its ladder stage, or an earlier broken
+    /// promise; once released by hand, only what is reached after that.
+    fn cash_only_trigger(&self) -> Option<Trigger> {
+        let account = self.account;
+        let released = account.cash_only_released.filter(|on| *on <= self.as_of);
+        let mut cash_trigger = self.ladder_trigger(StageAction::CashOnly, released);
         let lifted_on = last_event(&account.measure_events, Measure::CashOnly)
             .filter(|e| !e.start)
             .map(|e| e.effective_on);
-        for (id, state) in promises {
+        for (id, state) in self.promises {
             let PromiseState::Broken { on, received } = state else {
                 continue;
             };
@@ -276,15 +352,28 @@ fn probation(account: &Account, policy: &Policy, as_of: NaiveDate) -> Option<Act
     })
 }
 
-/// A measure that starts on a trigger and stays until `remains` is false.
-struct Sticky {
+/// A measure that starts on a trigger and stays until `remains` is false,
+/// or, once something in `written_off` was written off while it was in
+/// force, until it is lifted by hand.
+struct Sticky<'a> {
     measure: Measure,
     trigger: Option<Trigger>,
     remains: bool,
     lifts_when: &'static str,
+    written_off: Vec<&'a WriteOff>,
 }
 
-impl Sticky {
+impl Sticky<'_> {
+    /// The latest write-off made while the measure was in force since
+    /// `since`.
+    fn kept_by(&self, since: NaiveDate) -> Option<&WriteOff> {
+        self.written_off
+            .iter()
+            .rev()
+            .find(|w| w.on >= since)
+            .copied()
+    }
+
     fn apply(
         self,
         account: &Account,
@@ -303,16 +392,16 @@ impl Sticky {
         };
         let recorded = last.filter(|e| e.start && !e.invoice_id.is_some_and(disputed));
         let state = match (recorded, &self.trigger) {
-            (Some(event), _) if self.remains => {
-                Some((event.effective_on, event.reason.clone(), event.invoice_id))
-            }
-            (None, Some(t)) if self.remains => {
+            (Some(event), _) => Some((event.effective_on, event.reason.clone(), event.invoice_id)),
+            (None, Some(t)) => {
                 // Never dated before the measure's last recorded event.
                 let on = last.map_or(t.on, |e| t.on.max(e.effective_on));
                 Some((on, t.why.clone(), t.invoice_id))
             }
             _ => None,
         };
+        let kept_by = state.as_ref().and_then(|(since, ..)| self.kept_by(*since));
+        let state = state.filter(|_| self.remains || kept_by.is_some());
         let is_started = last.is_some_and(|e| e.start);
         match state {
             Some((since, why, invoice_id)) => {
@@ -325,10 +414,17 @@ impl Sticky {
                         invoice_id,
                     });
                 }
+                let until = match kept_by {
+                    Some(w) => format!(
+                        "until lifted by hand ({} was written off on {}, which is not a payment)",
+                        w.number, w.on
+                    ),
+                    None => format!("until {}", self.lifts_when),
+                };
                 active.push(ActiveMeasure {
                     measure: self.measure,
                     since,
-                    why: format!("{why}; until {}", self.lifts_when),
+                    why: format!("{why}; {until}"),
                 });
             }
             None if is_started => changes.push(MeasureChange {

@@ -35,6 +35,6 @@ pub use ladder::{
 pub use measures::{ActiveMeasure, MeasureChange};
 pub use snapshot::{
     Account, Activity, ActivityKind, Dispute, FollowUp, Hold, Measure, MeasureEvent, OpenInvoice,
-    Plan, Promise, Receipt,
+    Plan, Promise, Receipt, WriteOff,
 };
 pub use wording::{commitment_lines, days, money};

@@ -45,6 +45,15 @@ pub struct Account {
     pub credits: Amounts,
     /// The pending follow-up date, if the log set one.
     pub follow_up: Option<FollowUp>,
+    /// Each invoice whose dispute was resolved, with the day it was (the
+    /// latest, when it was disputed more than once): it came back onto the
+    /// ladder and into the measures that day.
+    pub disputes_resolved: Vec<(InvoiceId, NaiveDate)>,
+    /// What was written off, oldest first: a write-off is not a payment.
+    pub write_offs: Vec<WriteOff>,
+    /// The last day cash only was lifted by hand, with a reason: what the
+    /// ledger reached before it does not start it again.
+    pub cash_only_released: Option<NaiveDate>,
 }
 
 impl Account {
@@ -67,6 +76,9 @@ impl Account {
             measure_events: Vec::new(),
             credits: Amounts::new(),
             follow_up: None,
+            disputes_resolved: Vec::new(),
+            write_offs: Vec::new(),
+            cash_only_released: None,
         }
     }
 
@@ -145,6 +157,19 @@ impl OpenInvoice {
             currency: self.currency,
         }
     }
+}
+
+/// What was still owed on an invoice, written off.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WriteOff {
+    /// The invoice.
+    pub invoice_id: InvoiceId,
+    /// Its number.
+    pub number: String,
+    /// When it was written off.
+    pub on: NaiveDate,
+    /// How much.
+    pub amount: Money,
 }
 
 /// A customer contesting an invoice.

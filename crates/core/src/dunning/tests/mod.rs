@@ -621,6 +621,7 @@ fn every_explanation_is_one_line_and_names_its_reason() {
 
 mod advice;
 mod balances;
+mod measures;
 mod persistence;
 mod probation;
 mod properties;
