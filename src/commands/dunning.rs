@@ -10,7 +10,7 @@ use super::Session;
 use super::balances::AccountTotals;
 use super::report::amount_cell;
 use crate::output::{Cell, Format, Report, write_json_value};
-use crate::store::{Customers, LogEntry, Store};
+use crate::store::{Customers, HistoryOf, LogEntry, Store};
 use crate::text::sanitize;
 use dun_core::dunning::{
     Account, AccountAssessment, AgendaItem, Assessment, Explain, InvoiceAssessment, OpenInvoice,
@@ -360,7 +360,15 @@ impl<'a> StatusView<'a> {
         assessed: &'a AccountAssessment,
     ) -> Result<Self> {
         let policy = session.policy();
-        let history = store.history(customer.id, session.as_of, &assessed.changes, 20)?;
+        let history = store.history(
+            customer.id,
+            &HistoryOf {
+                as_of: session.as_of,
+                reached: &assessed.changes,
+                limit: 20,
+                locale: policy.locale,
+            },
+        )?;
         let paid = store.recent_lateness(customer.id, policy.slow_payer_sample, session.as_of)?;
         let average_late = dun_core::dunning::average_days_late(&paid);
         let suggestion = slow_payer_advice(&paid, customer.policy_profile.as_deref(), &policy)

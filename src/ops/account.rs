@@ -123,7 +123,7 @@ pub fn write_off(store: &mut Store, ctx: &Context, req: &WriteOff) -> Result<(In
         ctx,
         invoice.customer_id,
         Before::On(ctx.as_of),
-        |tx| Ok(tx.write_off(&invoice.number, ctx.as_of, reason.as_deref())?),
+        |tx| Ok(tx.write_off(&invoice.number, ctx.as_of, reason.as_deref(), ctx.locale)?),
     )?;
     let currency = invoice.currency;
     Ok((invoice, Money::new(amount, currency)))

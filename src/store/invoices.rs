@@ -128,6 +128,7 @@ impl Tx<'_> {
         number: &str,
         on: NaiveDate,
         reason: Option<&str>,
+        locale: dun_core::money::Locale,
     ) -> Result<rust_decimal::Decimal> {
         let tx = self.sql();
         let sql = format!("{SELECT} WHERE number = ?1");
@@ -183,10 +184,9 @@ impl Tx<'_> {
             .context("cannot write off invoice")?;
         // The log says what happened: which invoice, how much.
         let outcome = format!(
-            "{} written off: {} {}",
+            "{} written off: {}",
             invoice.number,
-            dun_core::money::plain_amount(invoice.open, invoice.currency),
-            invoice.currency
+            dun_core::money::Money::new(invoice.open, invoice.currency).display(locale)
         );
         tx.execute(
             "INSERT INTO activity (customer_id, occurred_on, kind, outcome, note, recorded_at)

@@ -27,7 +27,7 @@ pub use imports::{
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use measures::{Latest, Recording};
 pub use payments::NewPayment;
-pub use timeline::LogEntry;
+pub use timeline::{HistoryOf, LogEntry};
 
 use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};

@@ -8,6 +8,21 @@ use super::rows;
 use super::{Context, Result, Store};
 use dun_core::dunning::MeasureChange;
 use dun_core::ledger::CustomerId;
+use dun_core::money::{Locale, Money};
+
+/// Which part of an account's history to read, and how to word it.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryOf<'a> {
+    /// The date it stood on: nothing dated or recorded later is read.
+    pub as_of: NaiveDate,
+    /// Starts and lifts the engine finds reached by then that no write has
+    /// recorded yet: they are history too.
+    pub reached: &'a [MeasureChange],
+    /// At most this many entries, the newest.
+    pub limit: usize,
+    /// The locale amounts are written in.
+    pub locale: Locale,
+}
 
 /// One line of an account's history, for `dun status` and the dashboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -23,16 +38,15 @@ pub struct LogEntry {
 impl Store {
     /// The account's history as of a date, newest first: the follow-up log,
     /// promises, plans, disputes and measure starts and lifts dated on or
-    /// before it, and of those only what was recorded as of it. `reached`
-    /// are the starts and lifts the engine finds the account has reached
-    /// by then that no write has recorded yet: they are history too.
-    pub fn history(
-        &self,
-        customer_id: CustomerId,
-        as_of: NaiveDate,
-        reached: &[MeasureChange],
-        limit: usize,
-    ) -> Result<Vec<LogEntry>> {
+    /// before it, and of those only what was recorded as of it, with the
+    /// starts and lifts reached but not recorded yet.
+    pub fn history(&self, customer_id: CustomerId, of: &HistoryOf<'_>) -> Result<Vec<LogEntry>> {
+        let HistoryOf {
+            as_of,
+            reached,
+            limit,
+            locale,
+        } = *of;
         let conn = self.conn();
         let mut entries = Vec::new();
         let mut push = |on: String, kind: &str, text: String| -> Result<()> {
@@ -71,12 +85,8 @@ impl Store {
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )? {
             let currency = rows::currency(&currency)?;
-            let amount = dun_core::money::plain_amount(rows::amount(amount, currency), currency);
-            push(
-                made,
-                "promise",
-                format!("promised {amount} {currency} by {promised}"),
-            )?;
+            let amount = Money::new(rows::amount(amount, currency), currency).display(locale);
+            push(made, "promise", format!("promised {amount} by {promised}"))?;
         }
         for (created, currency, count) in query::<(String, String, i64)>(
             conn,

@@ -55,16 +55,18 @@ fn status_writes_amounts_in_the_locale_and_one_day_in_the_singular() {
         "open 12,345.67 EUR exceeds the credit limit 10,000.00 EUR",
         "R-1 due 2026-11-21, 1 day overdue",
         "promise #1 of 1,000.00 EUR by 2026-11-18: broken on ",
+        "promise   promised 1,000.00 EUR by 2026-11-18",
     ] {
         assert!(en.contains(expected), "{expected:?} in:\n{en}");
     }
-    for wrong in ["12345.67", "10000.00", "1 days"] {
+    for wrong in ["12345.67", "10000.00", "1000.00", "1 days"] {
         assert!(!en.contains(wrong), "{wrong:?} in:\n{en}");
     }
     let it = in_locale(&l, "it", &["status", "ROSSI"]);
     for expected in [
         "open 12.345,67 EUR exceeds the credit limit 10.000,00 EUR",
         "promise #1 of 1.000,00 EUR by 2026-11-18",
+        "promised 1.000,00 EUR by 2026-11-18",
     ] {
         assert!(it.contains(expected), "{expected:?} in:\n{it}");
     }

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::super::Session;
 use super::super::dunning::Evaluation;
-use crate::store::Store;
+use crate::store::{HistoryOf, Store};
 use crate::tui::model::{AccountView, AgendaRow, Board, ContactLine, CustomerDetail, InvoiceLine};
 use dun_core::dunning::{
     Account, AccountAssessment, AgendaItem, Explain, Status, commitment_lines, evaluate_account,
@@ -177,7 +177,15 @@ pub fn load_customer(
     let (call_first, contacts) = contact_lines(&customer, &order);
     let payments = recent_payments(store, customer_id, session)?;
     let timeline = store
-        .history(customer_id, session.as_of, &assessed.changes, 50)?
+        .history(
+            customer_id,
+            &HistoryOf {
+                as_of: session.as_of,
+                reached: &assessed.changes,
+                limit: 50,
+                locale: policy.locale,
+            },
+        )?
         .into_iter()
         .map(|e| (e.on, e.kind, e.text))
         .collect();
