@@ -31,26 +31,9 @@ fn import_file(
 ) -> Result<()> {
     // File names can hold anything; shown escaped like all data.
     let shown = sanitize(&args.file.display().to_string()).into_owned();
-    let import_config = &session.config.config.import;
-    let profile = Profile::resolve(&args.profile, &import_config.profiles)
-        .map_err(anyhow::Error::msg)
-        .context("--profile")?;
+    let options = import_options(session, args, &shown)?;
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let options = Options {
-        payment_terms_days: profile
-            .payment_terms_days
-            .or(import_config.payment_terms_days),
-        profile,
-        file_name: args
-            .file
-            .file_name()
-            .map_or_else(|| shown.clone(), |n| n.to_string_lossy().into_owned()),
-        dry_run: args.dry_run,
-        skip_invalid: args.skip_invalid,
-        as_of: session.as_of,
-        currency: session.config.config.currency,
-    };
     // A dry run with no ledger yet runs against an empty one of its own,
     // removed afterwards: it writes nothing where the ledger would be.
     let scratch = (args.dry_run && !session.db.exists()).then(Scratch::new);
@@ -75,20 +58,7 @@ fn import_file(
     }
     .with_context(|| format!("cannot import {shown}"))?;
     bar.finish_and_clear();
-    let mut stderr = std::io::stderr().lock();
-    // In the file's order (rows are checked out of order around line items).
-    let mut errors: Vec<&import::RowError> = report.errors.iter().collect();
-    errors.sort_by_key(|e| e.line);
-    for e in errors {
-        writeln!(stderr, "{}", located(&shown, e))?;
-    }
-    if report.error_count > report.errors.len() as u64 {
-        writeln!(
-            stderr,
-            "{shown}: … and {} more bad rows",
-            report.error_count - report.errors.len() as u64
-        )?;
-    }
+    write_row_errors(&shown, &report)?;
     if args.list.format == Format::Json {
         let value = serde_json::to_value(&report).context("cannot write the report")?;
         write_json_value(out, &value)?;
@@ -103,6 +73,47 @@ fn import_file(
             report.error_count,
             if report.error_count == 1 { "" } else { "s" }
         );
+    }
+    Ok(())
+}
+
+/// What the import is told: the profile, the default terms, the dates.
+fn import_options(session: &Session, args: &ImportArgs, shown: &str) -> Result<Options> {
+    let import_config = &session.config.config.import;
+    let profile = Profile::resolve(&args.profile, &import_config.profiles)
+        .map_err(anyhow::Error::msg)
+        .context("--profile")?;
+    Ok(Options {
+        payment_terms_days: profile
+            .payment_terms_days
+            .or(import_config.payment_terms_days),
+        profile,
+        file_name: args
+            .file
+            .file_name()
+            .map_or_else(|| shown.to_string(), |n| n.to_string_lossy().into_owned()),
+        dry_run: args.dry_run,
+        skip_invalid: args.skip_invalid,
+        as_of: session.as_of,
+        currency: session.config.config.currency,
+    })
+}
+
+/// The bad rows on standard error, in the file's order (rows are checked
+/// out of order around line items), and how many more were not listed.
+fn write_row_errors(shown: &str, report: &import::Report) -> Result<()> {
+    let mut stderr = std::io::stderr().lock();
+    let mut errors: Vec<&import::RowError> = report.errors.iter().collect();
+    errors.sort_by_key(|e| e.line);
+    for e in errors {
+        writeln!(stderr, "{}", located(shown, e))?;
+    }
+    if report.error_count > report.errors.len() as u64 {
+        writeln!(
+            stderr,
+            "{shown}: … and {} more bad rows",
+            report.error_count - report.errors.len() as u64
+        )?;
     }
     Ok(())
 }

@@ -364,6 +364,12 @@ impl Config {
 
     /// Rates, amounts and day counts within plausible bounds.
     fn check_limits(&self) -> Result<(), Problem> {
+        self.check_amounts()?;
+        self.check_durations()
+    }
+
+    /// Rates, fees and the minimum balance: not negative, not absurd.
+    fn check_amounts(&self) -> Result<(), Problem> {
         for (key, value) in [
             ("terms.interest_rate", self.terms.interest_rate),
             ("terms.reference_rate", self.terms.reference_rate),
@@ -374,6 +380,34 @@ impl Config {
                 return Err(problem(key, format!("{value} must not be negative")));
             }
         }
+        for (key, value) in [
+            ("terms.interest_rate", self.terms.interest_rate),
+            ("terms.reference_rate", self.terms.reference_rate),
+        ] {
+            if value > Decimal::ONE_HUNDRED {
+                return Err(problem(
+                    key,
+                    format!("{value}% a year is not a plausible rate; expected at most 100"),
+                ));
+            }
+        }
+        for (key, value) in [
+            ("terms.compensation", self.terms.compensation),
+            ("terms.weekly_penalty", self.terms.weekly_penalty),
+            ("dunning.min_balance", self.dunning.min_balance),
+        ] {
+            if value > Decimal::from(1_000_000_000) {
+                return Err(problem(
+                    key,
+                    format!("{value} is too large; expected at most 1000000000"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Day counts and samples within range.
+    fn check_durations(&self) -> Result<(), Problem> {
         for (key, value) in [
             (
                 "dunning.promise_grace_days",
@@ -420,29 +454,6 @@ impl Config {
                 "dunning.slow_payer_sample",
                 "expected at most 1000".into(),
             ));
-        }
-        for (key, value) in [
-            ("terms.interest_rate", self.terms.interest_rate),
-            ("terms.reference_rate", self.terms.reference_rate),
-        ] {
-            if value > Decimal::ONE_HUNDRED {
-                return Err(problem(
-                    key,
-                    format!("{value}% a year is not a plausible rate; expected at most 100"),
-                ));
-            }
-        }
-        for (key, value) in [
-            ("terms.compensation", self.terms.compensation),
-            ("terms.weekly_penalty", self.terms.weekly_penalty),
-            ("dunning.min_balance", self.dunning.min_balance),
-        ] {
-            if value > Decimal::from(1_000_000_000) {
-                return Err(problem(
-                    key,
-                    format!("{value} is too large; expected at most 1000000000"),
-                ));
-            }
         }
         Ok(())
     }

@@ -41,108 +41,147 @@ impl Store {
     /// before it, and of those only what was recorded as of it, with the
     /// starts and lifts reached but not recorded yet.
     pub fn history(&self, customer_id: CustomerId, of: &HistoryOf<'_>) -> Result<Vec<LogEntry>> {
-        let HistoryOf {
-            as_of,
-            reached,
-            limit,
-            locale,
-        } = *of;
-        let conn = self.conn();
-        let mut entries = Vec::new();
-        let mut push = |on: String, kind: &str, text: String| -> Result<()> {
-            let on = rows::date(&on)?;
-            if on <= as_of {
-                entries.push(LogEntry {
-                    on,
-                    kind: kind.to_string(),
-                    text,
-                });
-            }
-            Ok(())
-        };
-        for (on, kind, stage, outcome, note) in query::<(
-            String,
-            String,
-            Option<String>,
-            Option<String>,
-            Option<String>,
-        )>(
-            conn,
-            "SELECT occurred_on, kind, stage, outcome, note FROM activity WHERE customer_id = ?1 ORDER BY id",
+        let mut timeline = Timeline {
+            conn: self.conn(),
             customer_id,
+            of,
+            entries: Vec::new(),
+        };
+        timeline.activities()?;
+        timeline.commitments()?;
+        timeline.disputes()?;
+        timeline.measures()?;
+        let mut entries = timeline.entries;
+        // Newest first; within a day, in the order recorded.
+        entries.reverse();
+        entries.sort_by_key(|e| std::cmp::Reverse(e.on));
+        entries.truncate(of.limit);
+        Ok(entries)
+    }
+}
+
+/// The history being gathered, source by source.
+struct Timeline<'a> {
+    conn: &'a Connection,
+    customer_id: CustomerId,
+    of: &'a HistoryOf<'a>,
+    entries: Vec<LogEntry>,
+}
+
+impl Timeline<'_> {
+    /// Adds an entry dated `on`, if it is on or before the as-of date.
+    fn push(&mut self, on: &str, kind: &str, text: String) -> Result<()> {
+        let on = rows::date(on)?;
+        if on <= self.of.as_of {
+            self.entries.push(LogEntry {
+                on,
+                kind: kind.to_string(),
+                text,
+            });
+        }
+        Ok(())
+    }
+
+    /// The follow-up log: "[call] pays Friday".
+    fn activities(&mut self) -> Result<()> {
+        type Row = (
+            String,
+            String,
+            Option<String>,
+            Option<String>,
+            Option<String>,
+        );
+        for (on, kind, stage, outcome, note) in query::<Row>(
+            self.conn,
+            "SELECT occurred_on, kind, stage, outcome, note FROM activity WHERE customer_id = ?1 ORDER BY id",
+            self.customer_id,
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )? {
             let parts: Vec<String> = [stage.map(|s| format!("[{s}]")), outcome, note]
                 .into_iter()
                 .flatten()
                 .collect();
-            push(on, &kind, parts.join(" "))?;
+            self.push(&on, &kind, parts.join(" "))?;
         }
+        Ok(())
+    }
+
+    /// Promises and plans, each with what was agreed.
+    fn commitments(&mut self) -> Result<()> {
+        let locale = self.of.locale;
         for (made, promised, amount, currency) in query::<(String, String, i64, String)>(
-            conn,
+            self.conn,
             "SELECT made_on, promised_on, amount_minor, currency FROM promise WHERE customer_id = ?1",
-            customer_id,
+            self.customer_id,
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )? {
             let currency = rows::currency(&currency)?;
             let amount = Money::new(rows::amount(amount, currency), currency).display(locale);
-            push(made, "promise", format!("promised {amount} by {promised}"))?;
+            self.push(&made, "promise", format!("promised {amount} by {promised}"))?;
         }
-        for (created, currency, count) in query::<(String, String, i64)>(
-            conn,
-            "SELECT p.created_on, p.currency, (SELECT COUNT(*) FROM instalment i WHERE i.plan_id = p.id)
-             FROM plan p WHERE p.customer_id = ?1",
-            customer_id,
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        for (created, currency, count, total) in query::<(String, String, i64, i64)>(
+            self.conn,
+            "SELECT p.created_on, p.currency, COUNT(i.due_on), COALESCE(SUM(i.amount_minor), 0)
+             FROM plan p LEFT JOIN instalment i ON i.plan_id = p.id
+             WHERE p.customer_id = ?1 GROUP BY p.id ORDER BY p.id",
+            self.customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )? {
-            push(created, "plan", format!("payment plan of {count} instalments in {currency}"))?;
+            let currency = rows::currency(&currency)?;
+            let total = Money::new(rows::amount(total, currency), currency).display(locale);
+            let text = format!(
+                "payment plan of {count} instalment{}, {total}",
+                if count == 1 { "" } else { "s" }
+            );
+            self.push(&created, "plan", text)?;
         }
-        for (opened, number, reason, resolved, resolution) in
-            query::<(String, String, String, Option<String>, Option<String>)>(
-                conn,
-                "SELECT d.opened_on, i.number, d.reason, d.resolved_on, d.resolution
+        Ok(())
+    }
+
+    /// Disputes opened and resolved.
+    fn disputes(&mut self) -> Result<()> {
+        type Row = (String, String, String, Option<String>, Option<String>);
+        for (opened, number, reason, resolved, resolution) in query::<Row>(
+            self.conn,
+            "SELECT d.opened_on, i.number, d.reason, d.resolved_on, d.resolution
              FROM dispute d JOIN invoice i ON i.id = d.invoice_id WHERE i.customer_id = ?1",
-                customer_id,
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-            )?
-        {
-            push(opened, "dispute", format!("{number} disputed: {reason}"))?;
+            self.customer_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )? {
+            self.push(&opened, "dispute", format!("{number} disputed: {reason}"))?;
             if let Some(resolved) = resolved {
                 let how = resolution.map(|r| format!(": {r}")).unwrap_or_default();
-                push(
-                    resolved,
-                    "dispute",
-                    format!("{number} dispute resolved{how}"),
-                )?;
+                let text = format!("{number} dispute resolved{how}");
+                self.push(&resolved, "dispute", text)?;
             }
         }
+        Ok(())
+    }
+
+    /// Measure starts and lifts recorded as of the date, then those reached
+    /// but not recorded yet.
+    fn measures(&mut self) -> Result<()> {
         let sql = format!(
             "SELECT effective_on, measure, event, reason, {} FROM measure_event
              WHERE customer_id = ?1 ORDER BY id",
             super::measures::RECORDED_ON
         );
+        type Row = (String, String, String, String, String);
         for (on, measure, event, reason, recorded) in
-            query::<(String, String, String, String, String)>(conn, &sql, customer_id, |r| {
+            query::<Row>(self.conn, &sql, self.customer_id, |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
         {
-            if rows::date(&recorded)? <= as_of {
-                push(
-                    on,
-                    "measure",
-                    measure_text(&measure, event == "start", &reason),
-                )?;
+            if rows::date(&recorded)? <= self.of.as_of {
+                let text = measure_text(&measure, event == "start", &reason);
+                self.push(&on, "measure", text)?;
             }
         }
-        for change in reached {
+        for change in self.of.reached {
             let text = measure_text(change.measure.as_str(), change.start, &change.reason);
-            push(change.effective_on.to_string(), "measure", text)?;
+            self.push(&change.effective_on.to_string(), "measure", text)?;
         }
-        // Newest first; within a day, in the order recorded.
-        entries.reverse();
-        entries.sort_by_key(|e| std::cmp::Reverse(e.on));
-        entries.truncate(limit);
-        Ok(entries)
+        Ok(())
     }
 }
 
