@@ -323,7 +323,7 @@ fn prepare(
 
 /// The message for one agenda item, ready to show and send.
 pub(crate) fn preview(session: &Session, store: &Store, item: &AgendaItem) -> Result<Outgoing> {
-    let from = sender(session)?;
+    let from = draft_sender(session)?;
     match outgoing_for(session, store, &renderer(session)?, item, &from)? {
         Some(Ok(m)) => Ok(m),
         Some(Err(problem)) => bail!("{problem}"),
@@ -395,6 +395,16 @@ pub(crate) fn sender(session: &Session) -> Result<Mailbox> {
     mailbox(name, address).context("[smtp] from")
 }
 
+/// The From of a message shown or written but not sent: `[smtp] from`,
+/// or while that is unset a placeholder that says so. Only sending needs
+/// the setting.
+pub(crate) fn draft_sender(session: &Session) -> Result<Mailbox> {
+    if session.config.config.smtp.from.trim().is_empty() {
+        return mailbox("[smtp] from not set", "from-not-set@invalid").context("[smtp] from");
+    }
+    sender(session)
+}
+
 /// The SMTP password: from an environment variable or a command's output.
 fn password(session: &Session) -> Result<Option<String>> {
     let smtp = &session.config.config.smtp;
@@ -421,7 +431,10 @@ fn password(session: &Session) -> Result<Option<String>> {
     Ok(None)
 }
 
+/// The mail server's connection; refused without `[smtp] from`, so no
+/// message goes out from the placeholder of a draft.
 pub(crate) fn transport(session: &Session) -> Result<lettre::SmtpTransport> {
+    sender(session)?;
     let smtp = &session.config.config.smtp;
     let builder = match smtp.tls {
         TlsMode::None => lettre::SmtpTransport::builder_dangerous(&smtp.host),
@@ -468,9 +481,14 @@ pub(super) fn send(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut store = session.open_existing()?;
-    let from = sender(session)?;
+    let drafts = dry_run || to_dir.is_some();
+    let from = if drafts {
+        draft_sender(session)?
+    } else {
+        sender(session)?
+    };
     let (ready, mut problems) = prepare(session, &store, &from)?;
-    if dry_run || to_dir.is_some() {
+    if drafts {
         let dir = to_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(format!("dun-outbox-{}", session.as_of)));
