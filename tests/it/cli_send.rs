@@ -304,7 +304,8 @@ fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
     run_effects(&session, &mut store, &mut app, effects).unwrap();
     assert!(app.preview.is_none());
     assert!(
-        app.status.starts_with("sent the overdue_email"),
+        app.status
+            .starts_with("Dupont SARL: sent the overdue_email"),
         "{}",
         app.status
     );

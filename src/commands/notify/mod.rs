@@ -123,26 +123,73 @@ pub(super) fn letter(
             kind.name()
         );
     }
-    let lang = reader_locale(session, &customer, kind);
     let reminded = Reminded {
         customer: &customer,
         account,
         assessed,
         invoice_ids: &invoices,
     };
-    let context = reminder_context(session, lang, &reminded);
-    if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
-        bail!(
-            "{} has missed no instalment of a payment plan",
-            sanitize(&customer.code)
-        );
-    }
-    let rendered = renderer(session)?.reminder(kind, lang, &context)?;
+    let rendered = letter_text(session, kind, &reminded)?;
     write_out(
         out,
         file,
         &format!("{}\n\n{}", rendered.subject, rendered.body),
     )
+}
+
+/// The letter of `kind` about the reminded invoices, in the reader's
+/// language.
+fn letter_text(session: &Session, kind: ReminderKind, reminded: &Reminded<'_>) -> Result<Rendered> {
+    let lang = reader_locale(session, reminded.customer, kind);
+    let context = reminder_context(session, lang, reminded);
+    if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
+        bail!(
+            "{} has missed no instalment of a payment plan",
+            sanitize(&reminded.customer.code)
+        );
+    }
+    Ok(renderer(session)?.reminder(kind, lang, &context)?)
+}
+
+/// What the dashboard shows before an agenda item is done: the email it
+/// sends, or the letter it prints.
+pub(crate) struct Draft {
+    /// The recipient: an email address, or the customer a letter is for.
+    pub(crate) to: String,
+    /// Subject and body.
+    pub(crate) rendered: Rendered,
+    /// A letter to print rather than an email to send.
+    pub(crate) letter: bool,
+}
+
+/// The message an agenda item asks for, as the dashboard previews it; no
+/// SMTP setting is needed to see it.
+pub(crate) fn draft(session: &Session, store: &Store, item: &AgendaItem) -> Result<Draft> {
+    if item.action.natural_kind() != dun_core::dunning::ActivityKind::Letter {
+        let m = preview(session, store, item)?;
+        return Ok(Draft {
+            to: m.to.to_string(),
+            rendered: m.rendered,
+            letter: false,
+        });
+    }
+    let customer = store.customer_by_id(item.customer_id)?;
+    let evaluation = Evaluation::load(session, store, Some(customer.id), Explain::DueOnly)?;
+    let (account, assessed) = evaluation
+        .account(customer.id)
+        .context("the customer's account")?;
+    let kind = kind_of(session, item).unwrap_or(ReminderKind::Overdue);
+    let reminded = Reminded {
+        customer: &customer,
+        account,
+        assessed,
+        invoice_ids: &item.invoices,
+    };
+    Ok(Draft {
+        to: customer.name.clone(),
+        rendered: letter_text(session, kind, &reminded)?,
+        letter: true,
+    })
 }
 
 pub(super) fn statement(
