@@ -61,10 +61,12 @@ actions! {
     Last => "last",
     /// Open the selected customer.
     Open => "open",
-    /// Filter customers by code or name.
+    /// Filter customers by code, name or invoice number.
     Filter => "filter",
-    /// Sort by the next column.
-    SortNext => "sort_next",
+    /// Show only one action on the agenda (calls, emails…), in turn.
+    FilterAction => "filter_action",
+    /// Choose the column to sort by.
+    SortMenu => "sort_menu",
     /// Reverse the sort order.
     SortReverse => "sort_reverse",
     /// Log a follow-up (call, email, promise…) for the selected customer.

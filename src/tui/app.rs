@@ -2,17 +2,17 @@
 //! the effects (load a customer, save a follow-up) for the shell to carry
 //! out, and their outcomes come back as messages for `handle`.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-use super::action::Action;
-use super::form::{Field, FieldKey, FieldKind, Form, Purpose};
-use super::keymap::{Key, Keymap, Mode};
+use super::form::Form;
+use super::keymap::{Keymap, Mode};
 use super::message::Message;
-use super::model::{AgingRow, Board, CustomerDetail};
+use super::model::{AgendaRow, AgingRow, Board, CustomerDetail, fold};
 pub use super::requests::{Effect, Request};
 pub use super::sort::SortColumn;
+use dun_core::dunning::StageAction;
 
 mod forms;
+mod keys;
+pub use keys::{EVERYWHERE, screen_actions};
 #[cfg(test)]
 mod tests;
 
@@ -27,8 +27,24 @@ pub struct Preview {
     pub subject: String,
     /// Body text.
     pub body: String,
-    /// Body lines scrolled past.
+    /// Lines scrolled past.
     pub scroll: u16,
+    /// A letter to print, not an email: shown, never sent from here.
+    pub letter: bool,
+}
+
+/// Event-loop ticks a status message stays up.
+pub const STATUS_TICKS: u32 = 20;
+
+/// What a mouse click landed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hit {
+    /// A screen's tab in the title bar.
+    Tab(Screen),
+    /// A row of the list on the screen shown, by its index in the list.
+    Row(usize),
+    /// Nothing that answers a click.
+    Nothing,
 }
 
 /// The screens.
@@ -87,8 +103,20 @@ pub struct App {
     pub aging: Selection,
     /// Indices of `board.rows` shown, filtered and sorted.
     pub view: Vec<usize>,
-    /// Agenda selection.
+    /// Agenda selection, over `agenda_view`.
     pub agenda: Selection,
+    /// Indices of `board.agenda` shown: every item, or one action's.
+    pub agenda_view: Vec<usize>,
+    /// The one action the agenda shows, when filtered.
+    pub agenda_action: Option<StageAction>,
+    /// The sort menu is open.
+    pub sort_menu: bool,
+    /// The invoice to select when the customer's screen arrives.
+    pub wanted_invoice: Option<i64>,
+    /// Who the write under way is for, named in its status message.
+    pub writing_for: Option<String>,
+    /// The status message last seen by `tick`, and ticks since.
+    pub status_age: (String, u32),
     /// The open customer.
     pub customer: Option<CustomerDetail>,
     /// Selected invoice on the customer screen.
@@ -132,6 +160,12 @@ impl App {
             aging: Selection::default(),
             view: Vec::new(),
             agenda: Selection::default(),
+            agenda_view: Vec::new(),
+            agenda_action: None,
+            sort_menu: false,
+            wanted_invoice: None,
+            writing_for: None,
+            status_age: (String::new(), 0),
             customer: None,
             invoice: Selection::default(),
             filter: String::new(),
@@ -147,6 +181,7 @@ impl App {
             color: true,
         };
         app.refresh_view();
+        app.refresh_agenda();
         app
     }
 
@@ -160,8 +195,9 @@ impl App {
 
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
-        // A preview answers like a form: enter sends, esc cancels.
-        if self.form.is_some() || self.preview.is_some() {
+        // A preview answers like a form: enter sends, esc cancels; the
+        // sort menu reads the letter typed.
+        if self.form.is_some() || self.preview.is_some() || self.sort_menu {
             Mode::Form
         } else {
             Mode::Screen
@@ -199,9 +235,7 @@ impl App {
     ) {
         let keep = self.aging_key();
         let keep_item = self
-            .board
-            .agenda
-            .get(self.agenda.selected)
+            .selected_agenda()
             .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
         let at = self.aging.selected;
         self.board.replace_customer(customer_id, rows, agenda);
@@ -210,7 +244,8 @@ impl App {
             // The selected row left (paid in full): stay where it was.
             self.aging.selected = at.min(self.view.len().saturating_sub(1));
         }
-        let items = &self.board.agenda;
+        self.refresh_agenda();
+        let items = self.agenda_rows();
         self.agenda.selected = keep_item
             .and_then(|(id, stage, currency)| {
                 items.iter().position(|a| {
@@ -221,8 +256,38 @@ impl App {
             .min(items.len().saturating_sub(1));
     }
 
+    /// Recomputes which agenda items are shown.
+    pub fn refresh_agenda(&mut self) {
+        let only = self.agenda_action;
+        self.agenda_view = (0..self.board.agenda.len())
+            .filter(|&i| only.is_none_or(|a| self.board.agenda[i].item.action == a))
+            .collect();
+        let len = self.agenda_view.len();
+        self.agenda = self.agenda.moved(0, len);
+    }
+
+    /// The agenda items shown, in priority order.
+    pub fn agenda_rows(&self) -> Vec<&AgendaRow> {
+        self.agenda_view
+            .iter()
+            .filter_map(|&i| self.board.agenda.get(i))
+            .collect()
+    }
+
+    /// The agenda item under the cursor.
+    pub fn selected_agenda(&self) -> Option<&AgendaRow> {
+        self.agenda_view
+            .get(self.agenda.selected)
+            .and_then(|&i| self.board.agenda.get(i))
+    }
+
+    /// The aging rows shown, filtered and sorted.
+    pub fn aging_rows(&self) -> impl Iterator<Item = &AgingRow> {
+        self.view.iter().filter_map(|&i| self.board.rows.get(i))
+    }
+
     fn rebuild_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
-        let needle = self.filter.to_lowercase();
+        let needle = fold(self.filter.trim());
         let rows = &self.board.rows;
         let mut view: Vec<usize> = if needle.is_empty() {
             (0..rows.len()).collect()
@@ -275,204 +340,8 @@ impl App {
     pub fn selected_customer(&self) -> Option<i64> {
         match self.screen {
             Screen::Aging => self.selected_row().map(|r| r.report.customer_id),
-            Screen::Agenda => self
-                .board
-                .agenda
-                .get(self.agenda.selected)
-                .map(|a| a.item.customer_id),
+            Screen::Agenda => self.selected_agenda().map(|a| a.item.customer_id),
             Screen::Customer => self.customer.as_ref().map(|c| c.customer_id),
-        }
-    }
-
-    /// Handles a key press: a bound action, or typing into a form.
-    pub fn key(&mut self, event: KeyEvent) -> Vec<Effect> {
-        let Some(key) = Key::from_event(&event) else {
-            return Vec::new();
-        };
-        match self.keymap.action(self.mode(), key) {
-            Some(action) => self.update(action),
-            // An unbound ctrl or alt chord types nothing. Both at once is
-            // how some terminals report AltGr, which types `@` or `€`.
-            None if event.modifiers.contains(KeyModifiers::CONTROL)
-                != event.modifiers.contains(KeyModifiers::ALT) =>
-            {
-                Vec::new()
-            }
-            None => {
-                self.type_key(event.code);
-                Vec::new()
-            }
-        }
-    }
-
-    fn type_key(&mut self, code: KeyCode) {
-        let Some(form) = self.form.as_mut() else {
-            return;
-        };
-        if let Some(field) = form.focused() {
-            field.key(code);
-        }
-        if form.purpose == Purpose::Filter
-            && let Ok(filter) = form.value(FieldKey::Filter)
-        {
-            self.filter = filter;
-            self.refresh_view();
-        }
-    }
-
-    /// Applies an action.
-    pub fn update(&mut self, action: Action) -> Vec<Effect> {
-        if action == Action::Quit {
-            self.quit = true;
-            return Vec::new();
-        }
-        if self.help {
-            if matches!(action, Action::Back | Action::Help) {
-                self.help = false;
-            }
-            return Vec::new();
-        }
-        if self.preview.is_some() {
-            return self.update_preview(action);
-        }
-        if self.form.is_some() {
-            return self.update_form(action);
-        }
-        self.status.clear();
-        self.update_screen(action)
-    }
-
-    /// Applies an action while a message preview is open: send, close or scroll.
-    fn update_preview(&mut self, action: Action) -> Vec<Effect> {
-        let Some(preview) = &self.preview else {
-            return Vec::new();
-        };
-        match action {
-            Action::Back => {
-                self.preview = None;
-                Vec::new()
-            }
-            Action::Submit => vec![Effect::SendMessage(preview.item.clone())],
-            Action::NextField | Action::PreviousField => {
-                let last = u16::try_from(preview.body.lines().count()).unwrap_or(u16::MAX);
-                let scroll = if action == Action::NextField {
-                    preview.scroll.saturating_add(1).min(last)
-                } else {
-                    preview.scroll.saturating_sub(1)
-                };
-                if let Some(p) = self.preview.as_mut() {
-                    p.scroll = scroll;
-                }
-                Vec::new()
-            }
-            _ => Vec::new(),
-        }
-    }
-
-    /// Applies an action on a screen with no form or preview open.
-    fn update_screen(&mut self, action: Action) -> Vec<Effect> {
-        match action {
-            Action::Back => self.back(),
-            Action::Help => self.help = true,
-            Action::ShowAging => self.screen = Screen::Aging,
-            Action::ShowAgenda => self.screen = Screen::Agenda,
-            Action::NextScreen => self.next_screen(),
-            Action::MoveDown => self.move_by(1),
-            Action::MoveUp => self.move_by(-1),
-            Action::PageDown => self.move_by(self.page as isize),
-            Action::PageUp => self.move_by(-(self.page as isize)),
-            Action::First => self.move_by(isize::MIN / 2),
-            Action::Last => self.move_by(isize::MAX / 2),
-            Action::Open => return self.open_selected(),
-            Action::Filter => self.open_filter(),
-            Action::SortNext => {
-                self.sort = (self.sort.0.next(self.board.bucket_titles.len()), false);
-                self.refresh_view();
-            }
-            Action::SortReverse => {
-                self.sort.1 = !self.sort.1;
-                self.refresh_view();
-            }
-            Action::LogFollowUp => self.open_follow_up(false),
-            Action::MarkDone => return self.mark_done(),
-            Action::RecordPayment => self.open_payment(),
-            Action::Dispute | Action::ResolveDispute => {
-                self.open_dispute(action == Action::ResolveDispute)
-            }
-            Action::ToggleHold => self.open_hold(),
-            Action::PreviewMessage => return self.preview_selected(),
-            Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
-        }
-        Vec::new()
-    }
-
-    /// Leaves the customer screen, or else clears the filter.
-    fn back(&mut self) {
-        match self.screen {
-            Screen::Customer => self.screen = self.previous,
-            _ if !self.filter.is_empty() => {
-                self.filter.clear();
-                self.refresh_view();
-            }
-            _ => {}
-        }
-    }
-
-    /// Cycles aging, agenda and, once one is loaded, the customer screen.
-    fn next_screen(&mut self) {
-        self.screen = match self.screen {
-            Screen::Aging => Screen::Agenda,
-            Screen::Agenda if self.customer.is_some() => Screen::Customer,
-            _ => Screen::Aging,
-        }
-    }
-
-    /// Asks for the selected customer's screen, remembering where to go back.
-    fn open_selected(&mut self) -> Vec<Effect> {
-        if self.screen != Screen::Customer
-            && let Some(id) = self.selected_customer()
-        {
-            self.previous = self.screen;
-            return vec![Effect::LoadCustomer(id)];
-        }
-        Vec::new()
-    }
-
-    /// Opens the filter form on the aging screen, where the filter applies.
-    fn open_filter(&mut self) {
-        self.screen = Screen::Aging;
-        self.form = Some(Form::new(
-            Purpose::Filter,
-            "Filter".into(),
-            vec![Field::text(FieldKey::Filter, FieldKind::Text, &self.filter)],
-        ));
-    }
-
-    /// Asks for the selected agenda item's message, or says why it cannot.
-    fn preview_selected(&mut self) -> Vec<Effect> {
-        if self.screen == Screen::Agenda
-            && let Some(row) = self.board.agenda.get(self.agenda.selected)
-        {
-            return vec![Effect::Preview(row.item.clone())];
-        }
-        self.status = "select an agenda item to preview its message".into();
-        Vec::new()
-    }
-
-    fn move_by(&mut self, by: isize) {
-        let page = self.page;
-        match self.screen {
-            Screen::Aging => self.aging = self.aging.moved(by, self.view.len()).scrolled(page),
-            Screen::Agenda => {
-                self.agenda = self
-                    .agenda
-                    .moved(by, self.board.agenda.len())
-                    .scrolled(page)
-            }
-            Screen::Customer => {
-                let n = self.customer.as_ref().map_or(0, |c| c.invoices.len());
-                self.invoice = self.invoice.moved(by, n);
-            }
         }
     }
 
@@ -482,6 +351,14 @@ impl App {
             self.invoice = Selection::default();
         }
         let n = detail.invoices.len();
+        if let Some(wanted) = self.wanted_invoice.take()
+            && let Some(at) = detail.invoices.iter().position(|i| i.id == wanted)
+        {
+            self.invoice = Selection {
+                selected: at,
+                offset: 0,
+            };
+        }
         self.invoice = self.invoice.moved(0, n);
         self.customer = Some(detail);
         self.screen = Screen::Customer;
@@ -489,10 +366,14 @@ impl App {
 
     /// A save finished: close the form, or show the error in it.
     fn saved(&mut self, result: Result<String, String>) {
+        let writing_for = self.writing_for.take();
         match result {
             Ok(message) => {
                 self.form = None;
-                self.status = message;
+                self.status = match writing_for {
+                    Some(name) => format!("{name}: {message}"),
+                    None => message,
+                };
             }
             Err(error) => match self.form.as_mut() {
                 Some(form) => form.error = Some(error),
@@ -535,38 +416,9 @@ impl App {
         }
         Vec::new()
     }
-
-    fn update_form(&mut self, action: Action) -> Vec<Effect> {
-        let Some(form) = self.form.as_mut() else {
-            return Vec::new();
-        };
-        match action {
-            Action::Back => {
-                if form.purpose == Purpose::Filter {
-                    self.filter.clear();
-                    self.refresh_view();
-                }
-                self.form = None;
-            }
-            Action::NextField => form.move_focus(1),
-            Action::PreviousField => form.move_focus(-1),
-            Action::Submit => {
-                if form.purpose == Purpose::Filter {
-                    self.form = None;
-                    return Vec::new();
-                }
-                match super::requests::request(form, self.board.as_of) {
-                    Ok(request) => return vec![Effect::Save(request)],
-                    Err(error) => form.error = Some(error),
-                }
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
 }
 
-/// The lowercase name stored in a row's search key.
+/// The folded name stored in a row's search key.
 fn name_key(row: &AgingRow) -> &str {
-    row.search.split_once('\u{0}').map_or("", |(_, name)| name)
+    row.search.split('\u{0}').nth(1).unwrap_or("")
 }

@@ -55,8 +55,11 @@ pub struct AgingRow {
     pub last_contact: Option<NaiveDate>,
     /// The most urgent agenda item's action and stage.
     pub next_action: Option<String>,
-    /// Lowercase code and name, for filtering without allocating.
+    /// Code, name and open invoice numbers, folded (see [`fold`]) and
+    /// separated by NULs, for filtering without allocating.
     pub search: String,
+    /// The open invoices' numbers and ids, for a filter that names one.
+    pub invoices: Vec<(String, i64)>,
     /// Index of the oldest bucket with money in it, for sorting.
     pub oldest: usize,
 }
@@ -70,6 +73,9 @@ pub struct AgendaRow {
     pub name: String,
     /// Invoice numbers.
     pub numbers: Vec<String>,
+    /// The open balance of the item's own invoices (the item's
+    /// `overdue_balance` is the customer's, which orders the agenda).
+    pub amount: Decimal,
 }
 
 /// The whole dashboard's data.
@@ -83,6 +89,8 @@ pub struct Board {
     pub rows: Vec<AgingRow>,
     /// Today's agenda in priority order.
     pub agenda: Vec<AgendaRow>,
+    /// Customers in the ledger, owing or not: none means an empty ledger.
+    pub customers: usize,
 }
 
 /// What one account contributes to the board.
@@ -117,11 +125,17 @@ impl Board {
             .iter()
             .find(|i| i.customer_id == account.customer_id)
             .map(|i| format!("{} ({})", i.action.as_str(), i.stage));
-        let search = format!(
-            "{}\u{0}{}",
-            account.code.to_lowercase(),
-            name.to_lowercase()
-        );
+        let invoices: Vec<(String, i64)> = account
+            .invoices
+            .iter()
+            .filter(|i| !i.open.is_zero())
+            .map(|i| (i.number.clone(), i.id))
+            .collect();
+        let mut search = format!("{}\u{0}{}", fold(&account.code), fold(name));
+        for (number, _) in &invoices {
+            search.push('\u{0}');
+            search.push_str(&fold(number));
+        }
         age_account(account, buckets, as_of)
             .into_iter()
             .map(|report| AgingRow {
@@ -133,6 +147,7 @@ impl Board {
                 last_contact: *last_contact,
                 next_action: next_action.clone(),
                 search: search.clone(),
+                invoices: invoices.clone(),
             })
             .collect()
     }
@@ -176,6 +191,51 @@ impl Board {
     pub fn totals(&self) -> AgingTotals {
         AgingTotals::of(self.rows.iter().map(|r| &r.report))
     }
+}
+
+/// Text as the filter compares it: lowercase, without accents, so
+/// "electricite" finds "Électricité".
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match base_letter(c) {
+            Some(base) => out.push_str(base),
+            None => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+/// The plain letters of an accented Latin letter, lowercase.
+fn base_letter(c: char) -> Option<&'static str> {
+    const TABLE: &[(&str, &str)] = &[
+        ("àáâãäåāăąÀÁÂÃÄÅĀĂĄ", "a"),
+        ("çćĉċčÇĆĈĊČ", "c"),
+        ("ďđĎĐ", "d"),
+        ("èéêëēĕėęěÈÉÊËĒĔĖĘĚ", "e"),
+        ("ĝğġģĜĞĠĢ", "g"),
+        ("ĥħĤĦ", "h"),
+        ("ìíîïĩīĭįıÌÍÎÏĨĪĬĮİ", "i"),
+        ("ĵĴ", "j"),
+        ("ķĶ", "k"),
+        ("ĺļľŀłĹĻĽĿŁ", "l"),
+        ("ñńņňÑŃŅŇ", "n"),
+        ("òóôõöøōŏőÒÓÔÕÖØŌŎŐ", "o"),
+        ("ŕŗřŔŖŘ", "r"),
+        ("śŝşšșŚŜŞŠȘ", "s"),
+        ("ţťŧțŢŤŦȚ", "t"),
+        ("ùúûüũūŭůűųÙÚÛÜŨŪŬŮŰŲ", "u"),
+        ("ŵŴ", "w"),
+        ("ýÿŷÝŸŶ", "y"),
+        ("źżžŹŻŽ", "z"),
+        ("æÆ", "ae"),
+        ("œŒ", "oe"),
+        ("ß", "ss"),
+    ];
+    TABLE
+        .iter()
+        .find(|(accented, _)| accented.contains(c))
+        .map(|(_, base)| *base)
 }
 
 /// The badges of an account's measures and disputes.

@@ -1,4 +1,4 @@
-//! The columns the aging screen sorts by.
+//! The columns the aging screen sorts by, and the sort menu's keys.
 
 /// Columns the aging screen sorts by: every column of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,23 +24,44 @@ pub enum SortColumn {
 }
 
 impl SortColumn {
-    /// The column after this one; buckets go oldest first.
-    pub fn next(self, buckets: usize) -> SortColumn {
+    /// Every column in the sort menu's order: the buckets (keys 1, 2…)
+    /// youngest first, then the others.
+    pub fn menu(buckets: usize) -> Vec<SortColumn> {
+        let mut columns = vec![SortColumn::Total];
+        columns.extend((0..buckets.min(9)).map(SortColumn::Bucket));
+        columns.extend([
+            SortColumn::Oldest,
+            SortColumn::Code,
+            SortColumn::Name,
+            SortColumn::Currency,
+            SortColumn::Flags,
+            SortColumn::LastContact,
+            SortColumn::NextAction,
+        ]);
+        columns
+    }
+
+    /// The key that picks this column in the sort menu.
+    pub fn key(self) -> char {
         match self {
-            SortColumn::Total if buckets > 0 => SortColumn::Bucket(buckets - 1),
-            SortColumn::Bucket(i) if i > 0 => SortColumn::Bucket(i - 1),
-            SortColumn::Total | SortColumn::Bucket(_) => SortColumn::Oldest,
-            SortColumn::Oldest => SortColumn::Code,
-            SortColumn::Code => SortColumn::Name,
-            SortColumn::Name => SortColumn::Currency,
-            SortColumn::Currency => SortColumn::Flags,
-            SortColumn::Flags => SortColumn::LastContact,
-            SortColumn::LastContact => SortColumn::NextAction,
-            SortColumn::NextAction => SortColumn::Total,
+            SortColumn::Total => 't',
+            SortColumn::Bucket(i) => char::from_digit(i as u32 + 1, 10).unwrap_or('?'),
+            SortColumn::Oldest => 'o',
+            SortColumn::Code => 'c',
+            SortColumn::Name => 'n',
+            SortColumn::Currency => 'u',
+            SortColumn::Flags => 'f',
+            SortColumn::LastContact => 'l',
+            SortColumn::NextAction => 'a',
         }
     }
 
-    /// Name shown in the title bar.
+    /// The column the sort menu's key `c` picks.
+    pub fn for_key(c: char, buckets: usize) -> Option<SortColumn> {
+        SortColumn::menu(buckets).into_iter().find(|s| s.key() == c)
+    }
+
+    /// Name shown in the title bar and the menu.
     pub fn label(self, bucket_titles: &[String]) -> String {
         match self {
             SortColumn::Total => "total".into(),
@@ -53,5 +74,36 @@ impl SortColumn {
             SortColumn::LastContact => "last contact".into(),
             SortColumn::NextAction => "next action".into(),
         }
+    }
+
+    /// The order it sorts in before being reversed, for the menu.
+    pub fn order(self) -> &'static str {
+        match self {
+            SortColumn::Total | SortColumn::Bucket(_) => "largest first",
+            SortColumn::Oldest => "oldest debt first",
+            SortColumn::Code | SortColumn::Name | SortColumn::Currency => "A to Z",
+            SortColumn::NextAction => "grouped",
+            SortColumn::Flags => "most first",
+            SortColumn::LastContact => "longest ago first",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SortColumn;
+
+    #[test]
+    fn every_menu_key_is_distinct_and_finds_its_column() {
+        let menu = SortColumn::menu(5);
+        let mut keys: Vec<char> = menu.iter().map(|c| c.key()).collect();
+        for column in &menu {
+            assert_eq!(SortColumn::for_key(column.key(), 5), Some(*column));
+        }
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), menu.len());
+        assert_eq!(SortColumn::for_key('2', 5), Some(SortColumn::Bucket(1)));
+        assert_eq!(SortColumn::for_key('6', 5), None);
     }
 }

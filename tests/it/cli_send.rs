@@ -304,7 +304,8 @@ fn the_dashboard_previews_a_message_and_sends_it_after_confirmation() {
     run_effects(&session, &mut store, &mut app, effects).unwrap();
     assert!(app.preview.is_none());
     assert!(
-        app.status.starts_with("sent the overdue_email"),
+        app.status
+            .starts_with("Dupont SARL: sent the overdue_email"),
         "{}",
         app.status
     );
@@ -485,4 +486,20 @@ fn a_missed_instalment_is_reminded_for_the_instalment_and_the_plans_invoices() {
     // `dun letter` picks the same reminder.
     let letter = l.ok(&["--config", cfg.to_str().unwrap(), "letter", "ACME"]);
     assert!(letter.starts_with("Missed instalment"), "{letter}");
+}
+
+#[test]
+fn a_dry_run_needs_no_smtp_settings_and_sending_names_the_one_it_needs() {
+    let l = ledger();
+    let cfg = l.dir.path().join("no-smtp.toml");
+    std::fs::write(&cfg, "[company]\nname = \"Acme Supplies Ltd\"\n").unwrap();
+    let (out, files) = dry_run(&l, &cfg);
+    assert!(out.contains("nothing sent or logged"), "{out}");
+    assert_eq!(files.len(), 4, "{out}");
+    let raw = std::fs::read_to_string(&files[0]).unwrap();
+    assert!(raw.contains("from-not-set@invalid"), "{raw}");
+    let sent = send(&l, &cfg);
+    assert!(!sent.status.success());
+    assert!(String::from_utf8_lossy(&sent.stderr).contains("[smtp] from"));
+    assert_eq!(activity_count(&l), 0);
 }

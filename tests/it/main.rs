@@ -24,5 +24,6 @@ mod send_rules;
 mod store_properties;
 mod tui_e2e;
 mod tui_screens;
+mod tui_screens2;
 mod wording;
 mod write_path;

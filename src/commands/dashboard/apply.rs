@@ -117,13 +117,14 @@ fn carry_out(
     effect: Effect,
 ) -> Result<()> {
     match effect {
-        Effect::Preview(item) => match super::super::notify::preview(session, store, &item) {
+        Effect::Preview(item) => match super::super::notify::draft(session, store, &item) {
             Ok(m) => inbox.send(Message::PreviewReady(Preview {
                 item,
-                to: m.to.to_string(),
-                subject: m.rendered.subject.clone(),
-                body: m.rendered.body.clone(),
+                to: m.to,
+                subject: m.rendered.subject,
+                body: m.rendered.body,
                 scroll: 0,
+                letter: m.letter,
             })),
             Err(e) => inbox.send(Message::Failed(format!("{e:#}"))),
         },

@@ -66,6 +66,7 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
         bucket_titles: session.config.buckets.titles(),
         rows: Vec::new(),
         agenda: Vec::new(),
+        customers: names.len(),
     };
     for (rows, items) in parts {
         board.rows.extend(rows);
@@ -99,27 +100,22 @@ fn rows_of(
 
 fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow {
     // Accounts come in customer order: find the item's by binary search.
-    let numbers = accounts
+    let own: Vec<&dun_core::dunning::OpenInvoice> = accounts
         .binary_search_by_key(&item.customer_id, |a| a.customer_id)
         .ok()
         .map(|i| &accounts[i])
         .map(|account| {
             item.invoices
                 .iter()
-                .filter_map(|id| {
-                    account
-                        .invoices
-                        .iter()
-                        .find(|i| i.id == *id)
-                        .map(|i| i.number.clone())
-                })
+                .filter_map(|id| account.invoices.iter().find(|i| i.id == *id))
                 .collect()
         })
         .unwrap_or_default();
     AgendaRow {
         item: item.clone(),
         name: name.to_string(),
-        numbers,
+        numbers: own.iter().map(|i| i.number.clone()).collect(),
+        amount: own.iter().map(|i| i.open).sum(),
     }
 }
 

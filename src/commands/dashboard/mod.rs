@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use anyhow::{Context as _, Result};
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseEventKind,
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEventKind, MouseButton, MouseEventKind,
 };
 use ratatui::crossterm::execute;
 
@@ -23,6 +23,9 @@ use crate::tui::app::App;
 use crate::tui::keymap::Keymap;
 use crate::tui::message::Message;
 use crate::tui::ui;
+
+/// How long the loop waits for input before an idle tick.
+const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Appends a line to the log file beside the ledger; never to the screen.
 pub(super) fn log_line(session: &Session, line: &str) {
@@ -124,6 +127,11 @@ fn event_loop(
                 ),
             );
         }
+        // An idle tick lets the status message fade.
+        if !event::poll(TICK).context("cannot read the keyboard")? {
+            app.tick();
+            continue;
+        }
         let event = event::read().context("cannot read the keyboard")?;
         let arrived = Instant::now();
         let effects = match event {
@@ -134,6 +142,11 @@ fn event_loop(
             Event::Mouse(mouse) => match mouse.kind {
                 MouseEventKind::ScrollDown => app.update(Action::MoveDown),
                 MouseEventKind::ScrollUp => app.update(Action::MoveUp),
+                MouseEventKind::Down(MouseButton::Left) => {
+                    let size = terminal.size().unwrap_or_default();
+                    let area = ratatui::layout::Rect::new(0, 0, size.width, size.height);
+                    app.click(ui::hit(app, area, mouse.column, mouse.row))
+                }
                 _ => Vec::new(),
             },
             _ => Vec::new(),

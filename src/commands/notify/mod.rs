@@ -123,26 +123,73 @@ pub(super) fn letter(
             kind.name()
         );
     }
-    let lang = reader_locale(session, &customer, kind);
     let reminded = Reminded {
         customer: &customer,
         account,
         assessed,
         invoice_ids: &invoices,
     };
-    let context = reminder_context(session, lang, &reminded);
-    if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
-        bail!(
-            "{} has missed no instalment of a payment plan",
-            sanitize(&customer.code)
-        );
-    }
-    let rendered = renderer(session)?.reminder(kind, lang, &context)?;
+    let rendered = letter_text(session, kind, &reminded)?;
     write_out(
         out,
         file,
         &format!("{}\n\n{}", rendered.subject, rendered.body),
     )
+}
+
+/// The letter of `kind` about the reminded invoices, in the reader's
+/// language.
+fn letter_text(session: &Session, kind: ReminderKind, reminded: &Reminded<'_>) -> Result<Rendered> {
+    let lang = reader_locale(session, reminded.customer, kind);
+    let context = reminder_context(session, lang, reminded);
+    if kind == ReminderKind::Instalment && context.instalment.amount.is_empty() {
+        bail!(
+            "{} has missed no instalment of a payment plan",
+            sanitize(&reminded.customer.code)
+        );
+    }
+    Ok(renderer(session)?.reminder(kind, lang, &context)?)
+}
+
+/// What the dashboard shows before an agenda item is done: the email it
+/// sends, or the letter it prints.
+pub(crate) struct Draft {
+    /// The recipient: an email address, or the customer a letter is for.
+    pub(crate) to: String,
+    /// Subject and body.
+    pub(crate) rendered: Rendered,
+    /// A letter to print rather than an email to send.
+    pub(crate) letter: bool,
+}
+
+/// The message an agenda item asks for, as the dashboard previews it; no
+/// SMTP setting is needed to see it.
+pub(crate) fn draft(session: &Session, store: &Store, item: &AgendaItem) -> Result<Draft> {
+    if item.action.natural_kind() != dun_core::dunning::ActivityKind::Letter {
+        let m = preview(session, store, item)?;
+        return Ok(Draft {
+            to: m.to.to_string(),
+            rendered: m.rendered,
+            letter: false,
+        });
+    }
+    let customer = store.customer_by_id(item.customer_id)?;
+    let evaluation = Evaluation::load(session, store, Some(customer.id), Explain::DueOnly)?;
+    let (account, assessed) = evaluation
+        .account(customer.id)
+        .context("the customer's account")?;
+    let kind = kind_of(session, item).unwrap_or(ReminderKind::Overdue);
+    let reminded = Reminded {
+        customer: &customer,
+        account,
+        assessed,
+        invoice_ids: &item.invoices,
+    };
+    Ok(Draft {
+        to: customer.name.clone(),
+        rendered: letter_text(session, kind, &reminded)?,
+        letter: true,
+    })
 }
 
 pub(super) fn statement(
@@ -323,7 +370,7 @@ fn prepare(
 
 /// The message for one agenda item, ready to show and send.
 pub(crate) fn preview(session: &Session, store: &Store, item: &AgendaItem) -> Result<Outgoing> {
-    let from = sender(session)?;
+    let from = draft_sender(session)?;
     match outgoing_for(session, store, &renderer(session)?, item, &from)? {
         Some(Ok(m)) => Ok(m),
         Some(Err(problem)) => bail!("{problem}"),
@@ -395,6 +442,16 @@ pub(crate) fn sender(session: &Session) -> Result<Mailbox> {
     mailbox(name, address).context("[smtp] from")
 }
 
+/// The From of a message shown or written but not sent: `[smtp] from`,
+/// or while that is unset a placeholder that says so. Only sending needs
+/// the setting.
+pub(crate) fn draft_sender(session: &Session) -> Result<Mailbox> {
+    if session.config.config.smtp.from.trim().is_empty() {
+        return mailbox("[smtp] from not set", "from-not-set@invalid").context("[smtp] from");
+    }
+    sender(session)
+}
+
 /// The SMTP password: from an environment variable or a command's output.
 fn password(session: &Session) -> Result<Option<String>> {
     let smtp = &session.config.config.smtp;
@@ -421,7 +478,10 @@ fn password(session: &Session) -> Result<Option<String>> {
     Ok(None)
 }
 
+/// The mail server's connection; refused without `[smtp] from`, so no
+/// message goes out from the placeholder of a draft.
 pub(crate) fn transport(session: &Session) -> Result<lettre::SmtpTransport> {
+    sender(session)?;
     let smtp = &session.config.config.smtp;
     let builder = match smtp.tls {
         TlsMode::None => lettre::SmtpTransport::builder_dangerous(&smtp.host),
@@ -468,9 +528,14 @@ pub(super) fn send(
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut store = session.open_existing()?;
-    let from = sender(session)?;
+    let drafts = dry_run || to_dir.is_some();
+    let from = if drafts {
+        draft_sender(session)?
+    } else {
+        sender(session)?
+    };
     let (ready, mut problems) = prepare(session, &store, &from)?;
-    if dry_run || to_dir.is_some() {
+    if drafts {
         let dir = to_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(format!("dun-outbox-{}", session.as_of)));

@@ -12,7 +12,7 @@ impl App {
     pub(super) fn target(&self) -> Option<Target> {
         let customer_id = self.selected_customer()?;
         if self.screen == Screen::Agenda {
-            let row = self.board.agenda.get(self.agenda.selected)?;
+            let row = self.selected_agenda()?;
             let stage = row.item.kind == dun_core::dunning::AgendaKind::Stage;
             return Some((
                 customer_id,
@@ -140,11 +140,7 @@ impl App {
     pub(super) fn context_currency(&self) -> String {
         let currency = match self.screen {
             Screen::Aging => self.selected_row().map(|r| r.report.currency),
-            Screen::Agenda => self
-                .board
-                .agenda
-                .get(self.agenda.selected)
-                .map(|a| a.item.currency),
+            Screen::Agenda => self.selected_agenda().map(|a| a.item.currency),
             Screen::Customer => self.selected_invoice().map(|i| i.currency),
         };
         currency.map(|c| c.to_string()).unwrap_or_default()

@@ -31,6 +31,7 @@ fn row(customer_id: i64, code: &str, total: i64) -> AgingRow {
         next_action: None,
         search: format!("{}\u{0}{} ltd", code.to_lowercase(), code.to_lowercase()),
         oldest: 0,
+        invoices: Vec::new(),
     }
 }
 
@@ -59,6 +60,7 @@ fn app() -> App {
         bucket_titles: vec!["Current".into()],
         rows: vec![row(1, "ACME", 500), row(2, "OTHER", 300)],
         agenda: Vec::new(),
+        customers: 2,
     };
     App::new(board, Keymap::default_map())
 }
@@ -147,6 +149,7 @@ fn a_preview_is_shown_then_closed_when_sent() {
         subject: "Overdue".into(),
         body: "Dear customer".into(),
         scroll: 0,
+        letter: false,
     }));
     assert_eq!(app.preview.as_ref().map(|p| &p.item), Some(&item));
     app.handle(Message::Sent(Err("no mail transport".into())));

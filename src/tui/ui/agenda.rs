@@ -15,7 +15,7 @@ fn columns() -> Vec<Column> {
         Column::new("Name", 24, 1),
         Column::new("Action", 16, 0),
         Column::new("Stage", 18, 2),
-        Column::new("Overdue", 13, 0).right(),
+        Column::new("Amount", 13, 0).right(),
         Column::new("Cur", 3, 1),
         Column::new("Days", 5, 0).right(),
         Column::new("Inv", 4, 3).right(),
@@ -23,10 +23,19 @@ fn columns() -> Vec<Column> {
     ]
 }
 
+/// The list's and the explanation's areas of the body.
+fn areas(area: Rect) -> [Rect; 2] {
+    Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area)
+}
+
+/// Where the list goes in the screen's body, with its header line.
+pub(super) fn list_area(area: Rect) -> Rect {
+    areas(area)[0]
+}
+
 /// Draws the agenda screen.
 pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let [list_area, detail_area] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(5)]).areas(area);
+    let [list_area, detail_area] = areas(area);
     let cols = columns();
     let chosen = fit(&cols, list_area.width);
     let widths = widths(&cols, &chosen, list_area.width);
@@ -38,9 +47,8 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let height = usize::from(list_area.height.saturating_sub(1));
     let selection = app.agenda.scrolled(height);
     for (n, row) in app
-        .board
-        .agenda
-        .iter()
+        .agenda_rows()
+        .into_iter()
         .enumerate()
         .skip(selection.offset)
         .take(height)
@@ -51,7 +59,7 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             safe(&row.name),
             item.action.as_str().to_string(),
             item.stage.clone(),
-            money(app, item.overdue_balance, item.currency),
+            money(app, row.amount, item.currency),
             item.currency.to_string(),
             item.days_overdue.to_string(),
             item.invoices.len().to_string(),
@@ -67,12 +75,20 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             style,
         ));
     }
-    if app.board.agenda.is_empty() {
+    if app.board.customers == 0 {
+        lines.extend(
+            super::EMPTY_LEDGER
+                .iter()
+                .map(|l| Line::styled(*l, theme.dim())),
+        );
+    } else if app.board.agenda.is_empty() {
         lines.push(Line::styled("  nothing to do today", theme.dim()));
+    } else if app.agenda_view.is_empty() {
+        lines.push(Line::styled("  no item for this action", theme.dim()));
     }
     frame.render_widget(Paragraph::new(lines), list_area);
 
-    let detail = match app.board.agenda.get(app.agenda.selected) {
+    let detail = match app.selected_agenda() {
         Some(row) => vec![
             Line::raw(safe(&row.item.why)),
             Line::styled(

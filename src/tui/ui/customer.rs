@@ -23,20 +23,30 @@ fn columns() -> Vec<Column> {
     ]
 }
 
+/// The head's, the invoices' and the rest's areas of the body.
+fn areas(c: &CustomerDetail, area: Rect) -> [Rect; 3] {
+    let head_height = 2 + c.measures.len().min(3) as u16;
+    let rows = c.invoices.len().clamp(1, 12) as u16 + 1;
+    Layout::vertical([
+        Constraint::Length(head_height),
+        Constraint::Length(rows.min(area.height / 2)),
+        Constraint::Min(3),
+    ])
+    .areas(area)
+}
+
+/// Where the invoices go in the screen's body, with their header line.
+pub(super) fn invoices_area(app: &App, area: Rect) -> Option<Rect> {
+    app.customer.as_ref().map(|c| areas(c, area)[1])
+}
+
 /// Draws the customer screen.
 pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let Some(c) = &app.customer else {
         frame.render_widget(Paragraph::new("no customer open"), area);
         return;
     };
-    let head_height = 2 + c.measures.len().min(3) as u16;
-    let rows = c.invoices.len().clamp(1, 12) as u16 + 1;
-    let [head, invoices, bottom] = Layout::vertical([
-        Constraint::Length(head_height),
-        Constraint::Length(rows.min(area.height / 2)),
-        Constraint::Min(3),
-    ])
-    .areas(area);
+    let [head, invoices, bottom] = areas(c, area);
     render_head(c, theme, frame, head);
     render_invoices(app, c, theme, frame, invoices);
     // Side by side only when the history still gets a readable width.

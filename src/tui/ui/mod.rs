@@ -13,7 +13,7 @@ use ratatui::widgets::Paragraph;
 use rust_decimal::Decimal;
 
 use super::action::Action;
-use super::app::{App, Screen};
+use super::app::{App, Hit, Screen, screen_actions};
 use crate::text::sanitize;
 use dun_core::money::{Currency, Locale};
 
@@ -97,6 +97,9 @@ pub fn draw(app: &App, frame: &mut Frame) {
     if let Some(preview) = &app.preview {
         overlay::preview(preview, theme, frame, body);
     }
+    if app.sort_menu {
+        overlay::sort_menu(app, theme, frame, body);
+    }
     if app.help {
         overlay::help(app, theme, frame, body);
     }
@@ -108,40 +111,132 @@ pub fn page_rows(height: u16) -> usize {
     usize::from(height.saturating_sub(6)).max(1)
 }
 
-fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let tab = |label: String, on: bool| {
-        let style = if on { theme.selected() } else { theme.dim() };
-        Span::styled(format!(" {label} "), style)
-    };
-    let mut spans = vec![
-        Span::styled(" dun ", theme.accent()),
-        tab("1 Aging".into(), app.screen == Screen::Aging),
-        tab(
-            format!("2 Agenda ({})", app.board.agenda.len()),
-            app.screen == Screen::Agenda,
+/// What an empty ledger shows instead of rows.
+pub(super) const EMPTY_LEDGER: &[&str] = &[
+    "  No customers yet. Add one with",
+    "    dun customer add CODE --name NAME",
+    "  or import an accounting export with",
+    "    dun import invoices FILE",
+];
+
+/// The title bar's tabs: each screen's label, in order.
+fn tabs(app: &App) -> Vec<(Screen, String)> {
+    let mut tabs = vec![
+        (Screen::Aging, "1 Aging".to_string()),
+        (
+            Screen::Agenda,
+            format!("2 Agenda ({})", app.agenda_view.len()),
         ),
     ];
     if let Some(c) = &app.customer {
-        spans.push(tab(safe(&c.code), app.screen == Screen::Customer));
+        tabs.push((Screen::Customer, safe(&c.code)));
+    }
+    tabs
+}
+
+/// The title bar's leading label.
+const TITLE: &str = " dun ";
+
+fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let mut spans = vec![Span::styled(TITLE, theme.accent())];
+    for (screen, label) in tabs(app) {
+        let style = if app.screen == screen {
+            theme.selected()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(format!(" {label} "), style));
     }
     spans.push(Span::raw(format!("  as of {}", app.board.as_of)));
-    if app.screen == Screen::Aging {
-        spans.push(Span::styled(
-            format!(
-                "  sort: {}{}",
-                app.sort.0.label(&app.board.bucket_titles),
-                if app.sort.1 { " ↑" } else { "" }
-            ),
-            theme.dim(),
-        ));
-        if !app.filter.is_empty() {
+    match app.screen {
+        Screen::Aging => {
             spans.push(Span::styled(
-                format!("  filter: {}", safe(&app.filter)),
-                theme.warn(),
+                format!(
+                    "  sort: {}{}",
+                    app.sort.0.label(&app.board.bucket_titles),
+                    if app.sort.1 { " ↑" } else { "" }
+                ),
+                theme.dim(),
             ));
+            if !app.filter.is_empty() {
+                spans.push(Span::styled(
+                    format!("  filter: {}", safe(&app.filter)),
+                    theme.warn(),
+                ));
+            }
         }
+        Screen::Agenda => {
+            if let Some(action) = app.agenda_action {
+                spans.push(Span::styled(
+                    format!("  only: {}", action.as_str()),
+                    theme.warn(),
+                ));
+            }
+        }
+        Screen::Customer => {}
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// What a click at (`column`, `row`) of a screen of size `area` lands on.
+pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Hit {
+    use unicode_width::UnicodeWidthStr;
+    if row == area.y {
+        let mut x = area.x + TITLE.width() as u16;
+        for (screen, label) in tabs(app) {
+            let width = label.width() as u16 + 2;
+            if (x..x + width).contains(&column) {
+                return Hit::Tab(screen);
+            }
+            x += width;
+        }
+        return Hit::Nothing;
+    }
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height.saturating_sub(2),
+        ..area
+    };
+    let (list, selection) = match app.screen {
+        Screen::Aging => (aging::table_area(app, body), app.aging),
+        Screen::Agenda => (agenda::list_area(body), app.agenda),
+        Screen::Customer => match customer::invoices_area(app, body) {
+            Some(list) => (list, app.invoice),
+            None => return Hit::Nothing,
+        },
+    };
+    // The first line of each list is its header.
+    if row <= list.y || row >= list.bottom() || !(list.x..list.right()).contains(&column) {
+        return Hit::Nothing;
+    }
+    let shown = usize::from(list.height.saturating_sub(1));
+    let offset = selection.scrolled(shown).offset;
+    Hit::Row(offset + usize::from(row - list.y - 1))
+}
+
+/// The status bar's word for an action.
+fn hint_word(action: Action) -> &'static str {
+    match action {
+        Action::Open => "open",
+        Action::Filter => "filter",
+        Action::FilterAction => "only one action",
+        Action::SortMenu => "sort",
+        Action::SortReverse => "reverse",
+        Action::LogFollowUp => "log",
+        Action::MarkDone => "done",
+        Action::RecordPayment => "payment",
+        Action::Dispute => "dispute",
+        Action::ResolveDispute => "resolve",
+        Action::ToggleHold => "hold",
+        Action::PreviewMessage => "preview",
+        Action::Back => "back",
+        Action::Help => "help",
+        Action::Quit => "quit",
+        Action::NextField => "next",
+        Action::PreviousField => "previous",
+        Action::Submit => "save",
+        _ => "",
+    }
 }
 
 fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
@@ -150,46 +245,32 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         let keys = app.keymap.describe(mode, action);
         (!keys.is_empty()).then(|| format!("{keys} {label}"))
     };
-    let wanted: &[(Action, &str)] = if app.preview.is_some() {
-        &[
+    let wanted: Vec<(Action, &str)> = if app.sort_menu {
+        vec![(Action::Back, "close")]
+    } else if app.preview.as_ref().is_some_and(|p| p.letter) {
+        vec![(Action::NextField, "scroll"), (Action::Back, "close")]
+    } else if app.preview.is_some() {
+        vec![
             (Action::NextField, "scroll"),
             (Action::Submit, "send"),
             (Action::Back, "cancel"),
         ]
     } else if app.form.is_some() {
-        &[
+        vec![
             (Action::NextField, "next"),
             (Action::Submit, "save"),
             (Action::Back, "cancel"),
         ]
     } else {
-        match app.screen {
-            Screen::Aging => &[
-                (Action::Open, "open"),
-                (Action::Filter, "filter"),
-                (Action::SortNext, "sort"),
-                (Action::LogFollowUp, "log"),
-                (Action::RecordPayment, "payment"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
-            Screen::Agenda => &[
-                (Action::Open, "open"),
-                (Action::MarkDone, "done"),
-                (Action::PreviewMessage, "email"),
-                (Action::LogFollowUp, "log"),
-                (Action::Help, "help"),
-                (Action::Quit, "quit"),
-            ],
-            Screen::Customer => &[
-                (Action::LogFollowUp, "log"),
-                (Action::RecordPayment, "payment"),
-                (Action::Dispute, "dispute"),
-                (Action::ToggleHold, "hold"),
-                (Action::Back, "back"),
-                (Action::Help, "help"),
-            ],
+        let mut wanted: Vec<(Action, &str)> = screen_actions(app.screen)
+            .iter()
+            .map(|a| (*a, hint_word(*a)))
+            .collect();
+        if app.screen == Screen::Customer {
+            wanted.push((Action::Back, "back"));
         }
+        wanted.extend([(Action::Help, "help"), (Action::Quit, "quit")]);
+        wanted
     };
     let hints: Vec<String> = wanted.iter().filter_map(|(a, l)| hint(*a, l)).collect();
     let mut spans = vec![Span::styled(hints.join("  "), theme.dim())];

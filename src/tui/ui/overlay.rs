@@ -3,10 +3,11 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Theme, cell, safe};
-use crate::tui::app::App;
+use crate::tui::action::Action;
+use crate::tui::app::{App, EVERYWHERE, Screen, SortColumn, screen_actions};
 use crate::tui::form::{FieldKind, Form, Purpose};
 use crate::tui::keymap::Mode;
 
@@ -20,18 +21,38 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     cell
 }
 
-/// The keys that work here, read from the live keymap; in two columns
-/// when one does not fit the height.
+/// The keys that work on the screen shown, then those that work
+/// everywhere, then those of forms, read from the live keymap; in two
+/// columns when one does not fit the height.
 pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let screen = match app.screen {
+        Screen::Aging => "On this screen (aging)",
+        Screen::Agenda => "On this screen (agenda)",
+        Screen::Customer => "On this screen (customer)",
+    };
+    let sections: [(&str, Mode, Vec<Action>); 3] = [
+        (screen, Mode::Screen, screen_actions(app.screen).to_vec()),
+        ("Everywhere", Mode::Screen, EVERYWHERE.to_vec()),
+        (
+            "In forms",
+            Mode::Form,
+            app.keymap
+                .help(Mode::Form)
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+        ),
+    ];
     let mut entries: Vec<(String, String, bool)> = Vec::new();
-    for (mode, title) in [(Mode::Screen, "On the screens"), (Mode::Form, "In forms")] {
+    for (title, mode, actions) in sections {
         entries.push((title.to_string(), String::new(), true));
-        for (keys, action) in app.keymap.help(mode) {
-            entries.push((
-                keys,
-                action.describe().trim_end_matches('.').to_string(),
-                false,
-            ));
+        for action in actions {
+            let keys = app.keymap.describe(mode, action);
+            if keys.is_empty() {
+                continue;
+            }
+            let text = action.describe().trim_end_matches('.').to_string();
+            entries.push((keys, text, false));
         }
     }
     let rows = usize::from(area.height.saturating_sub(2)).max(1);
@@ -74,7 +95,7 @@ pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let box_area = centered(area, width, height);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys (? or esc to close) ")),
+        Paragraph::new(lines).block(Block::bordered().title(" Keys (?, q or esc to close) ")),
         box_area,
     );
 }
@@ -145,7 +166,8 @@ pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// An email as it will be sent: recipient, subject, body.
+/// An email as it will be sent, or a letter as it will print: recipient,
+/// subject, body, wrapped to the box.
 pub(super) fn preview(
     preview: &crate::tui::app::Preview,
     theme: Theme,
@@ -154,7 +176,7 @@ pub(super) fn preview(
 ) {
     let mut lines = vec![
         Line::from(vec![
-            Span::styled("To: ", theme.dim()),
+            Span::styled(if preview.letter { "For: " } else { "To: " }, theme.dim()),
             Span::raw(safe(&preview.to)),
         ]),
         Line::from(vec![
@@ -163,20 +185,54 @@ pub(super) fn preview(
         ]),
         Line::raw(""),
     ];
-    lines.extend(
-        preview
-            .body
-            .lines()
-            .skip(usize::from(preview.scroll))
-            .map(|l| Line::raw(safe(l))),
-    );
+    lines.extend(preview.body.lines().map(|l| Line::raw(safe(l))));
+    let title = if preview.letter {
+        " Letter to print (dun letter): esc to close "
+    } else {
+        " Send this message? enter to send, esc to cancel "
+    };
     let box_area = centered(area, area.width.min(100), area.height);
     frame.render_widget(Clear, box_area);
     frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(Span::styled(
-            " Send this message? enter to send, esc to cancel ",
-            theme.accent(),
-        ))),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((preview.scroll, 0))
+            .block(Block::bordered().title(Span::styled(title, theme.accent()))),
+        box_area,
+    );
+}
+
+/// The sort menu: one key per column of the aging screen.
+pub(super) fn sort_menu(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
+    let titles = &app.board.bucket_titles;
+    let mut lines = Vec::new();
+    for column in SortColumn::menu(titles.len()) {
+        let on = app.sort.0 == column;
+        let order = if on && app.sort.1 {
+            "reversed (again: back)".to_string()
+        } else if on {
+            format!("{} (again: reverse)", column.order())
+        } else {
+            column.order().to_string()
+        };
+        let style = if on {
+            theme.selected()
+        } else {
+            ratatui::style::Style::new()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {} ", column.key()), theme.header()),
+            Span::styled(cell(&column.label(titles), 14, false), style),
+            Span::styled(format!(" {order}"), theme.dim()),
+        ]));
+    }
+    let height = lines.len() as u16 + 2;
+    let box_area = centered(area, 54, height);
+    frame.render_widget(Clear, box_area);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::bordered().title(Span::styled(" Sort by (esc to close) ", theme.accent())),
+        ),
         box_area,
     );
 }
