@@ -79,12 +79,12 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             customer_id,
             stage,
             invoices,
-        } => follow_up(form, *customer_id, stage.as_deref(), invoices),
+        } => follow_up(form, as_of, *customer_id, stage.as_deref(), invoices),
         Purpose::Payment { customer_id } => Ok(Request::Payment(ops::RecordPayment {
             customer: CustomerRef::Id(*customer_id),
             amount: text(Field::Amount)?,
             currency: text(Field::Currency)?,
-            paid_on: form.date(Field::Date)?.unwrap_or(as_of),
+            paid_on: form.date(Field::Date, as_of)?.unwrap_or(as_of),
             invoice: Some(text(Field::Invoice)?).filter(|i| !i.is_empty()),
             reference: text(Field::Reference)?,
             method: String::new(),
@@ -110,14 +110,28 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
 }
 
 /// The follow-up form's request: a promise needs both its date and amount.
+/// The amount is filled in with the item's overdue balance: left as it was
+/// and without a date, it promises nothing.
 fn follow_up(
     form: &Form,
+    as_of: NaiveDate,
     customer_id: i64,
     stage: Option<&str>,
     invoices: &[i64],
 ) -> Result<Request, String> {
     let text = |field: Field| form.value(field).map_err(|e| e.to_string());
-    let promise = match (form.date(Field::PromiseDate)?, text(Field::PromiseAmount)?) {
+    let prefilled = form
+        .field(Field::PromiseAmount)
+        .map_err(|e| e.to_string())?
+        .untouched();
+    let amount = text(Field::PromiseAmount)?;
+    let date = form.date(Field::PromiseDate, as_of)?;
+    let amount = if date.is_none() && prefilled {
+        String::new()
+    } else {
+        amount
+    };
+    let promise = match (date, amount) {
         (Some(on), amount) if !amount.is_empty() => Some(PromiseTerms {
             date: on,
             amount,
@@ -145,7 +159,7 @@ fn follow_up(
         occurred_on: None,
         outcome: text(Field::Outcome)?,
         note: text(Field::Note)?,
-        next_on: form.date(Field::NextDate)?,
+        next_on: form.date(Field::NextDate, as_of)?,
         promise,
     }))
 }

@@ -6,6 +6,7 @@ mod common;
 
 mod architecture;
 mod cli_config;
+mod cli_dates;
 mod cli_dunning;
 mod cli_errors;
 mod cli_files;
