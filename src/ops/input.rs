@@ -196,6 +196,25 @@ pub fn text(field: Field, value: &str) -> Result<Option<String>> {
     Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
 }
 
+/// A customer's notes, trimmed: empty is none. They may hold line breaks
+/// and tabs; other control characters are refused.
+pub fn notes(value: &str) -> Result<Option<String>> {
+    let trimmed = value.trim();
+    if let Some(c) = trimmed
+        .chars()
+        .find(|c| crate::text::is_unsafe(*c) && !matches!(c, '\n' | '\t'))
+    {
+        return Err(OpError::invalid(
+            Field::Notes,
+            format!(
+                "contains the control character U+{:04X}; expected plain text",
+                u32::from(c)
+            ),
+        ));
+    }
+    Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
+}
+
 /// Required free text, trimmed and not empty.
 pub fn required(field: Field, value: &str) -> Result<String> {
     text(field, value)?.ok_or_else(|| OpError::invalid(field, "must not be empty"))
