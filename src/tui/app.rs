@@ -13,6 +13,7 @@ pub use super::requests::{Effect, Request};
 pub use super::sort::SortColumn;
 
 mod forms;
+mod palette;
 #[cfg(test)]
 mod tests;
 
@@ -115,6 +116,8 @@ pub struct App {
     pub locale: dun_core::money::Locale,
     /// Colours allowed (off under `NO_COLOR`).
     pub color: bool,
+    /// The command palette, when open.
+    pub palette: Option<super::palette::Palette>,
 }
 
 impl App {
@@ -145,6 +148,7 @@ impl App {
             quit: false,
             locale: dun_core::money::Locale::En,
             color: true,
+            palette: None,
         };
         app.refresh_view();
         app
@@ -161,7 +165,7 @@ impl App {
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
         // A preview answers like a form: enter sends, esc cancels.
-        if self.form.is_some() || self.preview.is_some() {
+        if self.form.is_some() || self.preview.is_some() || self.palette.is_some() {
             Mode::Form
         } else {
             Mode::Screen
@@ -306,9 +310,14 @@ impl App {
     }
 
     fn type_key(&mut self, code: KeyCode) {
+        if let Some(palette) = self.palette.as_mut() {
+            palette.key(code);
+            return;
+        }
         let Some(form) = self.form.as_mut() else {
             return;
         };
+        form.confirm_discard = false;
         if let Some(field) = form.focused() {
             field.key(code);
         }
@@ -334,6 +343,9 @@ impl App {
         }
         if self.preview.is_some() {
             return self.update_preview(action);
+        }
+        if self.palette.is_some() {
+            return self.update_palette(action);
         }
         if self.form.is_some() {
             return self.update_form(action);
@@ -401,6 +413,8 @@ impl App {
             }
             Action::ToggleHold => self.open_hold(),
             Action::PreviewMessage => return self.preview_selected(),
+            Action::EditNotes => self.open_notes(),
+            Action::Palette => self.palette = Some(super::palette::Palette::default()),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()
@@ -540,7 +554,12 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return Vec::new();
         };
+        let confirming = std::mem::take(&mut form.confirm_discard);
         match action {
+            // Esc on a filled form asks first; a second esc throws it away.
+            Action::Back if form.purpose != Purpose::Filter && form.is_filled() && !confirming => {
+                form.confirm_discard = true;
+            }
             Action::Back => {
                 if form.purpose == Purpose::Filter {
                     self.filter.clear();

@@ -46,14 +46,25 @@ pub struct TextField {
     text: String,
     /// Cursor position in characters.
     cursor: usize,
+    /// The text is a suggestion: typing replaces it, backspace clears it.
+    suggested: bool,
 }
 
 impl TextField {
+    /// A field suggesting `text`: typing replaces it, as if selected.
+    pub fn suggesting(text: &str) -> Self {
+        TextField {
+            suggested: !text.is_empty(),
+            ..TextField::with(text)
+        }
+    }
+
     /// A field holding `text`, cursor at the end.
     pub fn with(text: &str) -> Self {
         TextField {
             text: text.to_string(),
             cursor: text.chars().count(),
+            suggested: false,
         }
     }
 
@@ -74,9 +85,28 @@ impl TextField {
             .map_or(self.text.len(), |(i, _)| i)
     }
 
+    /// True while the text is a suggestion typing would replace.
+    pub fn suggested(&self) -> bool {
+        self.suggested
+    }
+
+    /// Drops a suggestion before an edit.
+    fn take_suggestion(&mut self) -> bool {
+        let suggested = std::mem::take(&mut self.suggested);
+        if suggested {
+            self.text.clear();
+            self.cursor = 0;
+        }
+        suggested
+    }
+
     /// Types a character at the cursor; control characters are ignored.
     pub fn insert(&mut self, c: char) {
-        if c.is_control() || self.text.chars().count() >= 200 {
+        if c.is_control() {
+            return;
+        }
+        self.take_suggestion();
+        if self.text.chars().count() >= 200 {
             return;
         }
         let at = self.byte(self.cursor);
@@ -86,6 +116,9 @@ impl TextField {
 
     /// Deletes the character before the cursor.
     pub fn backspace(&mut self) {
+        if self.take_suggestion() {
+            return;
+        }
         if self.cursor > 0 {
             self.cursor -= 1;
             let at = self.byte(self.cursor);
@@ -95,11 +128,13 @@ impl TextField {
 
     /// Moves the cursor left.
     pub fn left(&mut self) {
+        self.suggested = false;
         self.cursor = self.cursor.saturating_sub(1);
     }
 
     /// Moves the cursor right.
     pub fn right(&mut self) {
+        self.suggested = false;
         self.cursor = (self.cursor + 1).min(self.text.chars().count());
     }
 }
@@ -143,6 +178,14 @@ impl Field {
             input: TextField::with(initial),
             choice: 0,
             initial: initial.trim().to_string(),
+        }
+    }
+
+    /// A text, date or amount field suggesting a value: typing replaces it.
+    pub fn suggested(key: impl Into<FieldKey>, kind: FieldKind, initial: &str) -> Field {
+        Field {
+            input: TextField::suggesting(initial),
+            ..Field::text(key, kind, initial)
         }
     }
 
@@ -248,6 +291,11 @@ pub enum Purpose {
         customer_id: i64,
         /// True to release.
         release: bool,
+    },
+    /// Edit the customer's notes.
+    Notes {
+        /// The customer.
+        customer_id: i64,
     },
     /// The filter line.
     Filter,
@@ -362,6 +410,23 @@ mod tests {
         let mut accented = TextField::with("é");
         accented.backspace();
         assert_eq!(accented.value(), "");
+    }
+
+    #[test]
+    fn a_suggestion_is_replaced_by_typing_and_kept_by_moving() {
+        let mut typed = TextField::suggesting("1,500.00");
+        typed.insert('9');
+        assert_eq!(typed.value(), "9");
+        typed.insert('0');
+        assert_eq!(typed.value(), "90", "only the first key replaces");
+        let mut cleared = TextField::suggesting("EUR");
+        cleared.backspace();
+        assert_eq!(cleared.value(), "");
+        let mut kept = TextField::suggesting("2026-12-01");
+        kept.left();
+        kept.backspace();
+        kept.insert('2');
+        assert_eq!(kept.value(), "2026-12-21");
     }
 
     #[test]

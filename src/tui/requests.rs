@@ -19,6 +19,8 @@ pub enum Request {
     Resolve(ops::ResolveDispute),
     /// Hold or release.
     Hold(ops::Hold),
+    /// Replace the customer's notes.
+    Notes(ops::EditNotes),
 }
 
 impl Request {
@@ -28,6 +30,7 @@ impl Request {
             Request::FollowUp(r) => &r.customer,
             Request::Payment(r) => &r.customer,
             Request::Hold(r) => &r.customer,
+            Request::Notes(r) => &r.customer,
             Request::Dispute(_) | Request::Resolve(_) => return None,
         };
         match customer {
@@ -53,6 +56,7 @@ impl Request {
             Request::Dispute(_) => "dispute",
             Request::Resolve(_) => "resolve",
             Request::Hold(_) => "hold",
+            Request::Notes(_) => "notes",
         }
     }
 }
@@ -104,6 +108,10 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             customer: CustomerRef::Id(*customer_id),
             release: *release,
             reason: text(Field::Reason)?,
+        })),
+        Purpose::Notes { customer_id } => Ok(Request::Notes(ops::EditNotes {
+            customer: CustomerRef::Id(*customer_id),
+            notes: text(Field::Notes)?,
         })),
         Purpose::Filter => Err("nothing to save".into()),
     }

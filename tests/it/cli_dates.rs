@@ -3,21 +3,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::{Ledger, LedgerBuilder};
+use crate::engine_rules::ok_at as ok;
 
 fn ledger() -> Ledger {
     LedgerBuilder::new()
         .customer("ACME", "Acme Srl")
         .invoice("INV-1", "ACME", "2026-09-01", "2026-10-01", "1000")
         .build()
-}
-
-fn ok(ledger: &Ledger, as_of: &str, args: &[&str]) {
-    let output = ledger.dun_as_of(as_of).args(args).output().unwrap();
-    assert!(
-        output.status.success(),
-        "dun {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
 }
 
 fn one(ledger: &Ledger, sql: &str) -> String {

@@ -22,6 +22,7 @@ mod notify_golden;
 mod send_rules;
 mod store_properties;
 mod tui_e2e;
+mod tui_forms;
 mod tui_screens;
 mod wording;
 mod write_path;

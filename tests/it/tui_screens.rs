@@ -21,13 +21,13 @@ use ratatui::style::Modifier;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
 
-struct Fixture {
+pub(crate) struct Fixture {
     _dir: tempfile::TempDir,
-    session: Session,
+    pub(crate) session: Session,
 }
 
 /// A demo ledger of 120 invoices as of 2026-11-22, built by the real binary.
-fn fixture() -> Fixture {
+pub(crate) fn fixture() -> Fixture {
     let demo = common::Ledger::demo(120, 3, "2026-11-22");
     let session = Session {
         config: Config::default().validate(Origin::Defaults).unwrap(),
@@ -42,17 +42,17 @@ fn fixture() -> Fixture {
 }
 
 impl Fixture {
-    fn store(&self) -> Store {
+    pub(crate) fn store(&self) -> Store {
         Store::open(&self.session.db).unwrap()
     }
 
-    fn app(&self) -> App {
+    pub(crate) fn app(&self) -> App {
         let board = load_board(&self.session, &self.store()).unwrap();
         App::new(board, Keymap::default_map())
     }
 
     /// Applies actions, carrying out their effects on the real ledger.
-    fn drive(&self, app: &mut App, actions: &[Action]) {
+    pub(crate) fn drive(&self, app: &mut App, actions: &[Action]) {
         let mut store = self.store();
         for action in actions {
             let effects = app.update(*action);
@@ -61,7 +61,10 @@ impl Fixture {
     }
 }
 
-fn render(app: &mut App, (width, height): (u16, u16)) -> (String, Terminal<TestBackend>) {
+pub(crate) fn render(
+    app: &mut App,
+    (width, height): (u16, u16),
+) -> (String, Terminal<TestBackend>) {
     app.page = ui::page_rows(height);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| ui::draw(app, frame)).unwrap();
