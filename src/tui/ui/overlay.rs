@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use super::{Theme, cell, safe};
 use crate::tui::app::App;
-use crate::tui::form::{FieldKind, Form, Purpose};
+use crate::tui::form::{Field, FieldKind, Form, Purpose};
 use crate::tui::keymap::Mode;
 
 pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
@@ -96,40 +96,7 @@ pub(super) fn form(
         .collect();
     let above = lines.len();
     for (i, field) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        let value = match &field.kind {
-            FieldKind::Choice(options) => options
-                .iter()
-                .enumerate()
-                .map(|(j, o)| {
-                    if j == field.choice {
-                        format!("[{o}]")
-                    } else {
-                        o.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
-            FieldKind::Date if field.input.value().is_empty() => DATE_HINT.into(),
-            _ => safe(field.input.value()),
-        };
-        let resolved = match field.kind {
-            FieldKind::Date => resolved_date(field.input.value(), as_of),
-            _ => String::new(),
-        };
-        let label_style = if focused { theme.accent() } else { theme.dim() };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>15}: ", field.label()), label_style),
-            Span::styled(
-                value,
-                if focused {
-                    theme.selected()
-                } else {
-                    ratatui::style::Style::new()
-                },
-            ),
-            Span::styled(resolved, theme.dim()),
-        ]));
+        lines.push(field_line(field, i == form.focus, as_of, theme));
     }
     if form.confirm_discard {
         lines.push(Line::styled(
@@ -167,6 +134,49 @@ pub(super) fn form(
             frame.set_cursor_position((x, y));
         }
     }
+}
+
+/// One field's line: its label, its value (the focused one reversed) and,
+/// for a date typed as a shortcut, the day it stands for.
+fn field_line(
+    field: &Field,
+    focused: bool,
+    as_of: chrono::NaiveDate,
+    theme: Theme,
+) -> Line<'static> {
+    let value = match &field.kind {
+        FieldKind::Choice(options) => options
+            .iter()
+            .enumerate()
+            .map(|(j, o)| {
+                if j == field.choice {
+                    format!("[{o}]")
+                } else {
+                    o.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        FieldKind::Date if field.input.value().is_empty() => DATE_HINT.into(),
+        _ => safe(field.input.value()),
+    };
+    let resolved = match field.kind {
+        FieldKind::Date => resolved_date(field.input.value(), as_of),
+        _ => String::new(),
+    };
+    let label_style = if focused { theme.accent() } else { theme.dim() };
+    Line::from(vec![
+        Span::styled(format!("{:>15}: ", field.label()), label_style),
+        Span::styled(
+            value,
+            if focused {
+                theme.selected()
+            } else {
+                ratatui::style::Style::new()
+            },
+        ),
+        Span::styled(resolved, theme.dim()),
+    ])
 }
 
 /// What an empty date field shows it takes.
