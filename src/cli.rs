@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
+pub use crate::ops::input::DateInput;
 use crate::output::Format;
 
 /// A terminal receivables-collection manager.
@@ -25,7 +26,7 @@ pub struct Cli {
     )]
     pub config: Option<PathBuf>,
     /// The date every decision is made as of [default: today]
-    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_as_of)]
     pub as_of: Option<NaiveDate>,
     /// What to do; without one, show the ledger's aging.
     #[command(subcommand)]
@@ -325,12 +326,12 @@ pub struct InvoiceAddArgs {
     /// Customer code.
     #[arg(long, value_name = "CODE")]
     pub customer: String,
-    /// Issue date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub issued: NaiveDate,
+    /// Issue date (a DATE is YYYY-MM-DD, or today, tomorrow, +3, 2w, fri or 15: read from --as-of).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub issued: DateInput,
     /// Due date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub due: NaiveDate,
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub due: DateInput,
     /// Gross amount, in the configured locale's style.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
@@ -416,9 +417,9 @@ pub struct PaymentAddArgs {
     /// Amount received.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
-    /// Value date.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub date: NaiveDate,
+    /// Value date (a DATE is YYYY-MM-DD, or today, tomorrow, +3, 2w, fri or 15: read from --as-of).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: DateInput,
     /// The invoice the payer named.
     #[arg(long, value_name = "NUMBER")]
     pub invoice: Option<String>,
@@ -453,12 +454,12 @@ pub struct LogArgs {
     /// Free note.
     #[arg(long)]
     pub note: Option<String>,
-    /// When to follow up next.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub next: Option<NaiveDate>,
-    /// When it happened [default: the as-of date].
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub date: Option<NaiveDate>,
+    /// When to follow up next (a DATE is YYYY-MM-DD, or today, tomorrow, +3, 2w, fri or 15: read from --as-of).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub next: Option<DateInput>,
+    /// When it happened (a DATE is YYYY-MM-DD, or today, tomorrow, +3, 2w, fri or 15: read from --as-of) [default: the as-of date].
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: Option<DateInput>,
 }
 
 /// Options of `dun promise`.
@@ -466,9 +467,9 @@ pub struct LogArgs {
 pub struct PromiseArgs {
     /// Customer code.
     pub code: String,
-    /// The date the customer promised to pay by.
-    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub date: NaiveDate,
+    /// The date the customer promised to pay by (a DATE is YYYY-MM-DD, or today, tomorrow, +3, 2w, fri or 15: read from --as-of).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub date: DateInput,
     /// The amount promised.
     #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
@@ -488,7 +489,7 @@ pub struct PromiseArgs {
 pub struct PlanArgs {
     /// Customer code.
     pub code: String,
-    /// An instalment as DATE:AMOUNT, e.g. 2026-12-15:500 (repeat for each).
+    /// An instalment as DATE:AMOUNT, e.g. 2026-12-15:500 or 2w:500 (repeat for each).
     #[arg(long = "instalment", value_name = "DATE:AMOUNT", required = true)]
     pub instalments: Vec<String>,
     /// Currency [default: the configured currency].
@@ -502,10 +503,17 @@ pub struct PlanArgs {
     pub note: Option<String>,
 }
 
-/// Parses a `YYYY-MM-DD` date between 1900 and 2999: the write path's own
-/// reading of a date, so flags and forms agree.
-pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
-    crate::ops::input::parse_date(text)
+/// Parses a date flag as the write path reads dates, so flags and forms
+/// agree: `YYYY-MM-DD` or a shortcut, resolved against `--as-of` by the
+/// command (see [`DateInput`]).
+pub fn parse_date(text: &str) -> Result<DateInput, String> {
+    text.parse()
+}
+
+/// Parses `--as-of`: a `YYYY-MM-DD` date between 1900 and 2999, the date
+/// every shortcut is read against.
+pub fn parse_as_of(text: &str) -> Result<NaiveDate, String> {
+    crate::ops::input::exact_date(text)
 }
 
 #[cfg(test)]
@@ -519,12 +527,16 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_strict_iso() {
-        assert!(parse_date("2026-02-28").is_ok());
-        assert!(parse_date("2026-02-30").is_err());
-        assert!(parse_date("28/02/2026").is_err());
-        assert!(parse_date("+262142-12-20").is_err());
-        assert!(parse_date("0001-01-01").is_err());
-        assert!(parse_date("2026-1-5").is_err());
+    fn the_as_of_date_is_strict_iso_and_other_dates_take_shortcuts() {
+        assert!(parse_as_of("2026-02-28").is_ok());
+        assert!(parse_as_of("fri").is_err());
+        for bad in ["2026-02-30", "28/02/2026", "+262142-12-20", "2026-1-5"] {
+            assert!(parse_as_of(bad).is_err(), "{bad}");
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+        let as_of = parse_as_of("2026-11-22").expect("a date");
+        let on = |text: &str| parse_date(text).and_then(|d| d.on(as_of));
+        assert!(on("0001-01-01").is_err());
+        assert_eq!(on("+3"), parse_as_of("2026-11-25"));
     }
 }

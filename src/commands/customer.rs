@@ -116,15 +116,8 @@ fn check_fields(f: &CustomerFields) -> Result<()> {
         }
     }
     // Notes may hold line breaks and tabs; nothing else.
-    if let Some(notes) = &f.notes
-        && let Some(c) = notes
-            .chars()
-            .find(|c| crate::text::is_unsafe(*c) && !matches!(c, '\n' | '\t'))
-    {
-        bail!(
-            "--notes contains the control character U+{:04X}; expected plain text",
-            u32::from(c)
-        );
+    if let Some(notes) = &f.notes {
+        crate::ops::input::notes(notes)?;
     }
     Ok(())
 }

@@ -24,10 +24,10 @@ pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Res
             .clone()
             .map_or(StageChoice::Due, StageChoice::Exactly),
         invoices: invoices(&args.invoices),
-        occurred_on: args.date,
+        occurred_on: args.date.map(|d| session.date("--date", d)).transpose()?,
         outcome: args.outcome.clone().unwrap_or_default(),
         note: args.note.clone().unwrap_or_default(),
-        next_on: args.next,
+        next_on: args.next.map(|d| session.date("--next", d)).transpose()?,
         promise: None,
     };
     let mut store = session.open_existing()?;
@@ -47,10 +47,11 @@ pub(super) fn log(session: &Session, args: &LogArgs, out: &mut dyn Write) -> Res
 }
 
 pub(super) fn promise(session: &Session, args: &PromiseArgs, out: &mut dyn Write) -> Result<()> {
+    let date = session.date("--date", args.date)?;
     let request = ops::MakePromise {
         customer: CustomerRef::Code(args.code.clone()),
         terms: PromiseTerms {
-            date: args.date,
+            date,
             amount: args.amount.clone(),
             currency: args.currency.clone().unwrap_or_default(),
         },
@@ -65,7 +66,7 @@ pub(super) fn promise(session: &Session, args: &PromiseArgs, out: &mut dyn Write
         "recorded {}'s promise to pay {} by {}",
         sanitize(&code),
         money.display(ctx.locale),
-        args.date
+        date
     )?;
     Ok(())
 }

@@ -46,8 +46,8 @@ fn add(session: &Session, args: &InvoiceAddArgs, out: &mut dyn Write) -> Result<
     let request = ops::AddInvoice {
         number: args.number.clone(),
         customer: args.customer.clone(),
-        issued: args.issued,
-        due: args.due,
+        issued: session.date("--issued", args.issued)?,
+        due: session.date("--due", args.due)?,
         amount: args.amount.clone(),
         currency: args.currency.clone().unwrap_or_default(),
         credit_note: args.credit_note,

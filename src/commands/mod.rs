@@ -54,6 +54,14 @@ impl Session {
         Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))
     }
 
+    /// A date flag read against the as-of date: a shortcut (`fri`, `+3`)
+    /// is never read against the clock.
+    fn date(&self, flag: &str, input: crate::cli::DateInput) -> Result<chrono::NaiveDate> {
+        input
+            .on(self.as_of)
+            .map_err(|e| anyhow::anyhow!("{flag}: {e}"))
+    }
+
     /// What the write path needs: the policy, the as-of date (measure
     /// history never written past the clock's date), how amounts are typed.
     pub fn ops(&self) -> crate::ops::Context {

@@ -41,7 +41,7 @@ fn add(session: &Session, args: &PaymentAddArgs, out: &mut dyn Write) -> Result<
         customer: ops::CustomerRef::Code(args.customer.clone()),
         amount: args.amount.clone(),
         currency: args.currency.clone().unwrap_or_default(),
-        paid_on: args.date,
+        paid_on: session.date("--date", args.date)?,
         invoice: args.invoice.clone(),
         reference: args.reference.clone().unwrap_or_default(),
         method: args.method.clone().unwrap_or_default(),

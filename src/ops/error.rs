@@ -45,6 +45,8 @@ pub enum Field {
     Number,
     /// A customer's credit limit.
     CreditLimit,
+    /// The bookkeeper's notes on a customer.
+    Notes,
 }
 
 impl Field {
@@ -67,6 +69,7 @@ impl Field {
             Field::Instalment => "--instalment",
             Field::Number => "the invoice number",
             Field::CreditLimit => "--credit-limit",
+            Field::Notes => "--notes",
         }
     }
 
@@ -92,6 +95,7 @@ impl Field {
             Field::Instalment => "Instalment",
             Field::Number => "Number",
             Field::CreditLimit => "Credit limit",
+            Field::Notes => "Notes",
         }
     }
 }

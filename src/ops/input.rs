@@ -48,17 +48,140 @@ pub fn currency(ctx: &Context, text: &str) -> Result<Currency> {
     }
 }
 
-/// A date typed as `YYYY-MM-DD`, from 1900 to 2999.
-pub fn parse_date(text: &str) -> std::result::Result<NaiveDate, String> {
+/// A date as the bookkeeper types it: `YYYY-MM-DD`, or a shortcut read
+/// against the as-of date (never the clock): `today`, `tomorrow`, `+3` or
+/// `3d` (days on), `2w` (weeks on), a weekday (`fri`, `friday`: the next
+/// one after the as-of date) or a day of the month (`15`: the next 15th
+/// after it). Every front end reads dates through [`parse_date`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateInput {
+    /// A date written out.
+    On(NaiveDate),
+    /// So many days after the as-of date (0 is the as-of date).
+    Days(u32),
+    /// The next such weekday after the as-of date.
+    Weekday(chrono::Weekday),
+    /// The next such day of the month after the as-of date.
+    DayOfMonth(u32),
+}
+
+/// What a date may be typed as, for error messages and help texts.
+pub const DATE_FORMS: &str = "YYYY-MM-DD, today, tomorrow, +3, 2w, fri or 15";
+
+impl std::str::FromStr for DateInput {
+    type Err = String;
+
+    fn from_str(text: &str) -> std::result::Result<DateInput, String> {
+        let word = text.trim().to_lowercase();
+        let bad = || format!("'{}' is not a date; expected {DATE_FORMS}", text.trim());
+        let count = |digits: &str| {
+            digits
+                .parse::<u32>()
+                .ok()
+                .filter(|n| *n <= 3660 && digits.bytes().all(|b| b.is_ascii_digit()))
+        };
+        let days = match word.as_str() {
+            "today" => Some(0),
+            "tomorrow" => Some(1),
+            w if w.starts_with('+') => {
+                let w = &w[1..];
+                count(w.strip_suffix('d').unwrap_or(w)).or_else(|| {
+                    w.strip_suffix('w')
+                        .and_then(count)
+                        .and_then(|n| n.checked_mul(7))
+                })
+            }
+            w if w.len() > 1 && w.ends_with('d') => count(&w[..w.len() - 1]),
+            w if w.len() > 1 && w.ends_with('w') => {
+                count(&w[..w.len() - 1]).and_then(|n| n.checked_mul(7))
+            }
+            _ => None,
+        };
+        if let Some(days) = days {
+            return Ok(DateInput::Days(days));
+        }
+        if word.len() <= 2 && !word.is_empty() {
+            return count(&word)
+                .filter(|d| (1..=31).contains(d))
+                .map(DateInput::DayOfMonth)
+                .ok_or_else(bad);
+        }
+        if let Some(day) = weekday(&word) {
+            return Ok(DateInput::Weekday(day));
+        }
+        if word.starts_with('+') || word.starts_with('-') {
+            return Err(bad());
+        }
+        exact_date(text)
+            .map(DateInput::On)
+            .map_err(|e| if e.contains("out of range") { e } else { bad() })
+    }
+}
+
+impl DateInput {
+    /// The date this stands for, read against `as_of`; from 1900 to 2999.
+    pub fn on(self, as_of: NaiveDate) -> std::result::Result<NaiveDate, String> {
+        use chrono::{Datelike, Days, Months};
+        let after = as_of.succ_opt().unwrap_or(as_of);
+        let date = match self {
+            DateInput::On(date) => Some(date),
+            DateInput::Days(n) => as_of.checked_add_days(Days::new(u64::from(n))),
+            DateInput::Weekday(day) => {
+                let ahead =
+                    (7 + day.num_days_from_monday() - after.weekday().num_days_from_monday()) % 7;
+                after.checked_add_days(Days::new(u64::from(ahead)))
+            }
+            DateInput::DayOfMonth(day) => (0..12).find_map(|m| {
+                let month = after.with_day(1)?.checked_add_months(Months::new(m))?;
+                month.with_day(day).filter(|d| *d >= after)
+            }),
+        };
+        let date = date.ok_or_else(|| "the date is out of range".to_string())?;
+        if !(1900..=2999).contains(&date.year()) {
+            return Err(format!(
+                "{date} is out of range; expected a date from 1900 to 2999"
+            ));
+        }
+        Ok(date)
+    }
+}
+
+/// A weekday by its English name or its first three letters.
+fn weekday(word: &str) -> Option<chrono::Weekday> {
+    use chrono::Weekday::{Fri, Mon, Sat, Sun, Thu, Tue, Wed};
+    let names = [
+        ("monday", Mon),
+        ("tuesday", Tue),
+        ("wednesday", Wed),
+        ("thursday", Thu),
+        ("friday", Fri),
+        ("saturday", Sat),
+        ("sunday", Sun),
+    ];
+    names
+        .into_iter()
+        .find(|(name, _)| word.len() >= 3 && name.starts_with(word))
+        .map(|(_, day)| day)
+}
+
+/// A date typed as [`DateInput`] shows it, read against the as-of date.
+pub fn parse_date(text: &str, as_of: NaiveDate) -> std::result::Result<NaiveDate, String> {
+    text.parse::<DateInput>()?.on(as_of)
+}
+
+/// A date written out as `YYYY-MM-DD`, from 1900 to 2999: the as-of date
+/// itself, which nothing else can be read against.
+pub fn exact_date(text: &str) -> std::result::Result<NaiveDate, String> {
     let trimmed = text.trim();
     let plain = trimmed.len() == 10 && trimmed.as_bytes().first().is_some_and(u8::is_ascii_digit);
     let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
         .ok()
         .filter(|_| plain)
-        .ok_or_else(|| format!("'{text}' is not a date; expected YYYY-MM-DD"))?;
+        .ok_or_else(|| format!("'{}' is not a date; expected YYYY-MM-DD", text.trim()))?;
     if !(1900..=2999).contains(&chrono::Datelike::year(&date)) {
         return Err(format!(
-            "'{text}' is out of range; expected a date from 1900 to 2999"
+            "'{}' is out of range; expected a date from 1900 to 2999",
+            text.trim()
         ));
     }
     Ok(date)
@@ -69,6 +192,25 @@ pub fn text(field: Field, value: &str) -> Result<Option<String>> {
     let trimmed = value.trim();
     if let Some(why) = unsafe_char(trimmed) {
         return Err(OpError::invalid(field, why));
+    }
+    Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
+}
+
+/// A customer's notes, trimmed: empty is none. They may hold line breaks
+/// and tabs; other control characters are refused.
+pub fn notes(value: &str) -> Result<Option<String>> {
+    let trimmed = value.trim();
+    if let Some(c) = trimmed
+        .chars()
+        .find(|c| crate::text::is_unsafe(*c) && !matches!(c, '\n' | '\t'))
+    {
+        return Err(OpError::invalid(
+            Field::Notes,
+            format!(
+                "contains the control character U+{:04X}; expected plain text",
+                u32::from(c)
+            ),
+        ));
     }
     Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
 }
@@ -132,7 +274,7 @@ pub fn instalment(ctx: &Context, text: &str, currency: &str) -> Result<(NaiveDat
             format!("'{}' is not DATE:AMOUNT, e.g. 2026-12-15:500", text.trim()),
         )
     })?;
-    let date = parse_date(date).map_err(|e| OpError::invalid(Field::Instalment, e))?;
+    let date = parse_date(date, ctx.as_of).map_err(|e| OpError::invalid(Field::Instalment, e))?;
     let money = money(ctx, Field::Instalment, amount, currency)?;
     Ok((date, money.amount))
 }

@@ -89,3 +89,20 @@ pub fn edit_customer(store: &mut Store, ctx: &Context, customer: &Customer) -> R
         Ok(tx.update_customer(customer)?)
     })
 }
+
+/// Replace a customer's notes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditNotes {
+    /// The customer.
+    pub customer: CustomerRef,
+    /// The notes as typed; empty clears them.
+    pub notes: String,
+}
+
+/// Replaces a customer's notes; returns its code.
+pub fn edit_notes(store: &mut Store, ctx: &Context, req: &EditNotes) -> Result<String> {
+    let mut customer = input::customer(store, None, &req.customer)?;
+    customer.notes = input::notes(&req.notes)?;
+    edit_customer(store, ctx, &customer)?;
+    Ok(customer.code)
+}

@@ -32,7 +32,7 @@ pub use follow_up::{
     make_plan, make_promise,
 };
 pub use import::{import_invoices, import_payments};
-pub use ledger::{AddInvoice, add_customer, add_invoice, edit_customer};
+pub use ledger::{AddInvoice, EditNotes, add_customer, add_invoice, edit_customer, edit_notes};
 pub use measures::sync_measures;
 pub use message::{Claim, ClaimMessage, Sent, claim_message, message_failed, message_sent};
 pub use payment::{AllocateBankLine, RecordPayment, Recorded, allocate_bank_line, record_payment};

@@ -83,6 +83,10 @@ actions! {
     ToggleHold => "toggle_hold",
     /// Preview the selected agenda item's email, then send it.
     PreviewMessage => "preview_message",
+    /// Edit the open customer's notes.
+    EditNotes => "edit_notes",
+    /// Find any action by name and run it.
+    Palette => "palette",
     /// In a form: go to the next field.
     NextField => "next_field",
     /// In a form: go to the previous field.

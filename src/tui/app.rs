@@ -12,6 +12,7 @@ use dun_core::dunning::StageAction;
 
 mod forms;
 mod keys;
+mod palette;
 pub use keys::{EVERYWHERE, screen_actions};
 #[cfg(test)]
 mod tests;
@@ -143,6 +144,8 @@ pub struct App {
     pub locale: dun_core::money::Locale,
     /// Colours allowed (off under `NO_COLOR`).
     pub color: bool,
+    /// The command palette, when open.
+    pub palette: Option<super::palette::Palette>,
 }
 
 impl App {
@@ -179,6 +182,7 @@ impl App {
             quit: false,
             locale: dun_core::money::Locale::En,
             color: true,
+            palette: None,
         };
         app.refresh_view();
         app.refresh_agenda();
@@ -197,7 +201,8 @@ impl App {
     pub fn mode(&self) -> Mode {
         // A preview answers like a form: enter sends, esc cancels; the
         // sort menu reads the letter typed.
-        if self.form.is_some() || self.preview.is_some() || self.sort_menu {
+        if self.form.is_some() || self.preview.is_some() || self.sort_menu || self.palette.is_some()
+        {
             Mode::Form
         } else {
             Mode::Screen

@@ -46,14 +46,25 @@ pub struct TextField {
     text: String,
     /// Cursor position in characters.
     cursor: usize,
+    /// The text is a suggestion: typing replaces it, backspace clears it.
+    suggested: bool,
 }
 
 impl TextField {
+    /// A field suggesting `text`: typing replaces it, as if selected.
+    pub fn suggesting(text: &str) -> Self {
+        TextField {
+            suggested: !text.is_empty(),
+            ..TextField::with(text)
+        }
+    }
+
     /// A field holding `text`, cursor at the end.
     pub fn with(text: &str) -> Self {
         TextField {
             text: text.to_string(),
             cursor: text.chars().count(),
+            suggested: false,
         }
     }
 
@@ -74,9 +85,28 @@ impl TextField {
             .map_or(self.text.len(), |(i, _)| i)
     }
 
+    /// True while the text is a suggestion typing would replace.
+    pub fn suggested(&self) -> bool {
+        self.suggested
+    }
+
+    /// Drops a suggestion before an edit.
+    fn take_suggestion(&mut self) -> bool {
+        let suggested = std::mem::take(&mut self.suggested);
+        if suggested {
+            self.text.clear();
+            self.cursor = 0;
+        }
+        suggested
+    }
+
     /// Types a character at the cursor; control characters are ignored.
     pub fn insert(&mut self, c: char) {
-        if c.is_control() || self.text.chars().count() >= 200 {
+        if c.is_control() {
+            return;
+        }
+        self.take_suggestion();
+        if self.text.chars().count() >= 200 {
             return;
         }
         let at = self.byte(self.cursor);
@@ -86,6 +116,9 @@ impl TextField {
 
     /// Deletes the character before the cursor.
     pub fn backspace(&mut self) {
+        if self.take_suggestion() {
+            return;
+        }
         if self.cursor > 0 {
             self.cursor -= 1;
             let at = self.byte(self.cursor);
@@ -95,11 +128,13 @@ impl TextField {
 
     /// Moves the cursor left.
     pub fn left(&mut self) {
+        self.suggested = false;
         self.cursor = self.cursor.saturating_sub(1);
     }
 
     /// Moves the cursor right.
     pub fn right(&mut self) {
+        self.suggested = false;
         self.cursor = (self.cursor + 1).min(self.text.chars().count());
     }
 }
@@ -109,7 +144,8 @@ impl TextField {
 pub enum FieldKind {
     /// Free text.
     Text,
-    /// `YYYY-MM-DD`, may be empty.
+    /// A date as `ops::input::parse_date` reads it (`YYYY-MM-DD`, `fri`,
+    /// `+3`…), read against the as-of date; may be empty.
     Date,
     /// An amount in the configured locale, may be empty.
     Amount,
@@ -128,6 +164,9 @@ pub struct Field {
     pub input: TextField,
     /// Selected option, for choices.
     pub choice: usize,
+    /// The value it was opened with: a field still holding it was not
+    /// filled in.
+    pub initial: String,
 }
 
 impl Field {
@@ -138,17 +177,28 @@ impl Field {
             kind,
             input: TextField::with(initial),
             choice: 0,
+            initial: initial.trim().to_string(),
+        }
+    }
+
+    /// A text, date or amount field suggesting a value: typing replaces it.
+    pub fn suggested(key: impl Into<FieldKey>, kind: FieldKind, initial: &str) -> Field {
+        Field {
+            input: TextField::suggesting(initial),
+            ..Field::text(key, kind, initial)
         }
     }
 
     /// A choice with one option preselected.
     pub fn choice(key: impl Into<FieldKey>, options: Vec<&'static str>, selected: &str) -> Field {
         let choice = options.iter().position(|o| *o == selected).unwrap_or(0);
+        let initial = options.get(choice).map_or("", |o| *o).to_string();
         Field {
             key: key.into(),
             kind: FieldKind::Choice(options),
             input: TextField::default(),
             choice,
+            initial,
         }
     }
 
@@ -165,11 +215,17 @@ impl Field {
         }
     }
 
-    /// The value as a date; `None` when empty.
-    pub fn date(&self) -> Result<Option<NaiveDate>, String> {
+    /// True when its value is still the one it was opened with.
+    pub fn untouched(&self) -> bool {
+        self.value() == self.initial
+    }
+
+    /// The value as a date, shortcuts read against `as_of`; `None` when
+    /// empty.
+    pub fn date(&self, as_of: NaiveDate) -> Result<Option<NaiveDate>, String> {
         match self.value() {
             "" => Ok(None),
-            text => crate::cli::parse_date(text)
+            text => crate::ops::input::parse_date(text, as_of)
                 .map(Some)
                 .map_err(|e| format!("{}: {e}", self.label())),
         }
@@ -236,6 +292,11 @@ pub enum Purpose {
         /// True to release.
         release: bool,
     },
+    /// Edit the customer's notes.
+    Notes {
+        /// The customer.
+        customer_id: i64,
+    },
     /// The filter line.
     Filter,
 }
@@ -253,6 +314,11 @@ pub struct Form {
     pub focus: usize,
     /// The last validation or save error.
     pub error: Option<String>,
+    /// Lines shown above the fields: what the form is about (the open
+    /// amount, the number to call).
+    pub context: Vec<String>,
+    /// Esc was pressed on a filled form: the next esc throws it away.
+    pub confirm_discard: bool,
 }
 
 impl Form {
@@ -264,7 +330,20 @@ impl Form {
             fields,
             focus: 0,
             error: None,
+            context: Vec::new(),
+            confirm_discard: false,
         }
+    }
+
+    /// The same form with lines of context above its fields.
+    pub fn with_context(mut self, context: Vec<String>) -> Form {
+        self.context = context;
+        self
+    }
+
+    /// True when something was typed or chosen since it opened.
+    pub fn is_filled(&self) -> bool {
+        self.fields.iter().any(|f| !f.untouched())
     }
 
     /// The field keyed `key`.
@@ -290,9 +369,14 @@ impl Form {
         self.field(key).map(|f| f.value().to_string())
     }
 
-    /// The value of the date field keyed `key`; `None` when empty.
-    pub fn date(&self, key: impl Into<FieldKey>) -> Result<Option<NaiveDate>, String> {
-        self.field(key).map_err(|e| e.to_string())?.date()
+    /// The value of the date field keyed `key`, read against `as_of`;
+    /// `None` when empty.
+    pub fn date(
+        &self,
+        key: impl Into<FieldKey>,
+        as_of: NaiveDate,
+    ) -> Result<Option<NaiveDate>, String> {
+        self.field(key).map_err(|e| e.to_string())?.date(as_of)
     }
 
     /// Moves focus by `step` fields, wrapping.
@@ -329,6 +413,23 @@ mod tests {
     }
 
     #[test]
+    fn a_suggestion_is_replaced_by_typing_and_kept_by_moving() {
+        let mut typed = TextField::suggesting("1,500.00");
+        typed.insert('9');
+        assert_eq!(typed.value(), "9");
+        typed.insert('0');
+        assert_eq!(typed.value(), "90", "only the first key replaces");
+        let mut cleared = TextField::suggesting("EUR");
+        cleared.backspace();
+        assert_eq!(cleared.value(), "");
+        let mut kept = TextField::suggesting("2026-12-01");
+        kept.left();
+        kept.backspace();
+        kept.insert('2');
+        assert_eq!(kept.value(), "2026-12-21");
+    }
+
+    #[test]
     fn choices_cycle_and_jump_by_initial() {
         let mut f = Field::choice(ops::Field::Kind, vec!["call", "email", "letter"], "email");
         assert_eq!(f.value(), "email");
@@ -344,12 +445,15 @@ mod tests {
 
     #[test]
     fn dates_validate_with_the_field_name() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date");
         let f = Field::text(ops::Field::PromiseDate, FieldKind::Date, "2026-02-30");
-        assert!(f.date().expect_err("bad").contains("Promise date"));
+        assert!(f.date(as_of).expect_err("bad").contains("Promise date"));
         assert_eq!(
-            Field::text(ops::Field::NextDate, FieldKind::Date, " ").date(),
+            Field::text(ops::Field::NextDate, FieldKind::Date, " ").date(as_of),
             Ok(None)
         );
+        let fri = Field::text(ops::Field::PromiseDate, FieldKind::Date, "fri");
+        assert_eq!(fri.date(as_of), Ok(NaiveDate::from_ymd_opt(2026, 11, 27)));
     }
 
     #[test]
@@ -368,6 +472,8 @@ mod tests {
         let missing = form.value(ops::Field::Reason).expect_err("no reason here");
         assert_eq!(missing, NoSuchField(FieldKey::Request(ops::Field::Reason)));
         assert_eq!(missing.to_string(), "Reason: this form has no such field");
-        assert!(form.date(ops::Field::Date).is_err());
+        let as_of = NaiveDate::from_ymd_opt(2026, 11, 22).expect("a date");
+        assert!(form.date(ops::Field::Date, as_of).is_err());
+        assert!(!form.is_filled(), "opened with values, not filled in");
     }
 }

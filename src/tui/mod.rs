@@ -10,6 +10,7 @@ pub mod form;
 pub mod keymap;
 pub mod message;
 pub mod model;
+pub mod palette;
 pub mod requests;
 pub mod sort;
 pub mod ui;

@@ -76,6 +76,8 @@ pub struct AgendaRow {
     /// The open balance of the item's own invoices (the item's
     /// `overdue_balance` is the customer's, which orders the agenda).
     pub amount: Decimal,
+    /// Who to call first about it, with the number to call.
+    pub call: Option<ContactLine>,
 }
 
 /// The whole dashboard's data.
@@ -270,12 +272,49 @@ fn row_order(a: &AgingRow, b: &AgingRow) -> std::cmp::Ordering {
 }
 
 /// A contact line on the customer screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ContactLine {
     /// billing, senior, sales rep.
     pub role: String,
     /// Name, email, phone.
     pub text: String,
+    /// Their name.
+    pub name: Option<String>,
+    /// Their email address.
+    pub email: Option<String>,
+    /// The number to call: theirs, else the customer's main line.
+    pub phone: Option<String>,
+    /// True when `phone` is the customer's main line, not theirs.
+    pub main_phone: bool,
+}
+
+impl ContactLine {
+    /// Who: "Mihai Popescu, senior", or the role alone.
+    pub fn who(&self) -> String {
+        match &self.name {
+            Some(name) => format!("{name}, {}", self.role),
+            None => self.role.clone(),
+        }
+    }
+
+    /// How to reach them: the phone (marked when it is the main line),
+    /// then the email.
+    pub fn reach(&self) -> String {
+        let phone = match (&self.phone, self.main_phone) {
+            (Some(phone), false) => format!("phone {phone}"),
+            (Some(phone), true) => format!("phone {phone} (main line)"),
+            (None, _) => "no phone on record".to_string(),
+        };
+        match &self.email {
+            Some(email) => format!("{phone} · {email}"),
+            None => phone,
+        }
+    }
+
+    /// Who to call and how, in one line: name, role, phone, email.
+    pub fn call_text(&self) -> String {
+        format!("{} · {}", self.who(), self.reach())
+    }
 }
 
 /// One invoice on the customer screen.
@@ -331,4 +370,6 @@ pub struct CustomerDetail {
     /// When the ladder next asks for something on this account: the
     /// default follow-up date.
     pub next_step: Option<NaiveDate>,
+    /// The bookkeeper's notes on the customer.
+    pub notes: Option<String>,
 }

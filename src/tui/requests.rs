@@ -19,6 +19,8 @@ pub enum Request {
     Resolve(ops::ResolveDispute),
     /// Hold or release.
     Hold(ops::Hold),
+    /// Replace the customer's notes.
+    Notes(ops::EditNotes),
 }
 
 impl Request {
@@ -28,6 +30,7 @@ impl Request {
             Request::FollowUp(r) => &r.customer,
             Request::Payment(r) => &r.customer,
             Request::Hold(r) => &r.customer,
+            Request::Notes(r) => &r.customer,
             Request::Dispute(_) | Request::Resolve(_) => return None,
         };
         match customer {
@@ -53,6 +56,7 @@ impl Request {
             Request::Dispute(_) => "dispute",
             Request::Resolve(_) => "resolve",
             Request::Hold(_) => "hold",
+            Request::Notes(_) => "notes",
         }
     }
 }
@@ -79,12 +83,12 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             customer_id,
             stage,
             invoices,
-        } => follow_up(form, *customer_id, stage.as_deref(), invoices),
+        } => follow_up(form, as_of, *customer_id, stage.as_deref(), invoices),
         Purpose::Payment { customer_id } => Ok(Request::Payment(ops::RecordPayment {
             customer: CustomerRef::Id(*customer_id),
             amount: text(Field::Amount)?,
             currency: text(Field::Currency)?,
-            paid_on: form.date(Field::Date)?.unwrap_or(as_of),
+            paid_on: form.date(Field::Date, as_of)?.unwrap_or(as_of),
             invoice: Some(text(Field::Invoice)?).filter(|i| !i.is_empty()),
             reference: text(Field::Reference)?,
             method: String::new(),
@@ -105,19 +109,37 @@ pub fn request(form: &Form, as_of: NaiveDate) -> Result<Request, String> {
             release: *release,
             reason: text(Field::Reason)?,
         })),
+        Purpose::Notes { customer_id } => Ok(Request::Notes(ops::EditNotes {
+            customer: CustomerRef::Id(*customer_id),
+            notes: text(Field::Notes)?,
+        })),
         Purpose::Filter => Err("nothing to save".into()),
     }
 }
 
 /// The follow-up form's request: a promise needs both its date and amount.
+/// The amount is filled in with the item's overdue balance: left as it was
+/// and without a date, it promises nothing.
 fn follow_up(
     form: &Form,
+    as_of: NaiveDate,
     customer_id: i64,
     stage: Option<&str>,
     invoices: &[i64],
 ) -> Result<Request, String> {
     let text = |field: Field| form.value(field).map_err(|e| e.to_string());
-    let promise = match (form.date(Field::PromiseDate)?, text(Field::PromiseAmount)?) {
+    let prefilled = form
+        .field(Field::PromiseAmount)
+        .map_err(|e| e.to_string())?
+        .untouched();
+    let amount = text(Field::PromiseAmount)?;
+    let date = form.date(Field::PromiseDate, as_of)?;
+    let amount = if date.is_none() && prefilled {
+        String::new()
+    } else {
+        amount
+    };
+    let promise = match (date, amount) {
         (Some(on), amount) if !amount.is_empty() => Some(PromiseTerms {
             date: on,
             amount,
@@ -145,7 +167,7 @@ fn follow_up(
         occurred_on: None,
         outcome: text(Field::Outcome)?,
         note: text(Field::Note)?,
-        next_on: form.date(Field::NextDate)?,
+        next_on: form.date(Field::NextDate, as_of)?,
         promise,
     }))
 }

@@ -15,7 +15,7 @@ fn json_at(ledger: &Ledger, date: &str, args: &[&str]) -> Value {
 }
 
 /// Runs `args` as of `date`; it must succeed.
-fn ok_at(ledger: &Ledger, date: &str, args: &[&str]) {
+pub(crate) fn ok_at(ledger: &Ledger, date: &str, args: &[&str]) {
     let out = ledger.dun_as_of(date).args(args).output().unwrap();
     assert!(
         out.status.success(),

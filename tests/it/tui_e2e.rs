@@ -9,17 +9,20 @@ use crate::common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
+pub(crate) struct Tmux {
     socket: String,
 }
 
 impl Tmux {
-    fn new() -> Tmux {
-        let socket = format!("dun-e2e-{}", std::process::id());
+    pub(crate) fn new() -> Tmux {
+        // One tmux server per test: tests in this process run at once.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let socket = format!("dun-e2e-{}-{n}", std::process::id());
         Tmux { socket }
     }
 
-    fn run(&self, args: &[&str]) -> String {
+    pub(crate) fn run(&self, args: &[&str]) -> String {
         let out = Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
@@ -39,7 +42,7 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text`; at most ten seconds.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -54,13 +57,13 @@ impl Tmux {
         }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         for key in keys {
             self.run(&["send-keys", "-t", "dun", key]);
         }
     }
 
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         self.run(&["send-keys", "-t", "dun", "-l", text]);
     }
 }
@@ -75,9 +78,9 @@ impl Drop for Tmux {
     }
 }
 
-#[test]
-fn log_a_call_with_a_promise_from_the_dashboard() {
-    let demo = common::Ledger::demo(120, 3, "2026-11-22");
+/// The real dashboard on `demo` as of 2026-11-22, in a 120x40 tmux pane,
+/// once it shows the agenda.
+pub(crate) fn open_dashboard(demo: &common::Ledger) -> Tmux {
     let home = demo.dir.path().display().to_string();
     let command = format!(
         "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
@@ -97,6 +100,13 @@ fn log_a_call_with_a_promise_from_the_dashboard() {
         &command,
     ]);
     tmux.wait_for("2 Agenda");
+    tmux
+}
+
+#[test]
+fn log_a_call_with_a_promise_from_the_dashboard() {
+    let demo = common::Ledger::demo(120, 3, "2026-11-22");
+    let tmux = open_dashboard(&demo);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("call first");
     let code = screen
@@ -111,8 +121,11 @@ fn log_a_call_with_a_promise_from_the_dashboard() {
     tmux.wait_for("[call]");
     tmux.keys(&["Tab"]);
     tmux.type_text("will pay on Friday");
-    tmux.keys(&["Tab", "Tab"]);
-    tmux.type_text("2026-11-27");
+    // The promise date, as a shortcut read from --as-of (a Sunday).
+    tmux.keys(&["Tab"]);
+    tmux.type_text("fri");
+    tmux.wait_for("fri = Fri 2026-11-27");
+    // The amount offered is the overdue balance; typing replaces it.
     tmux.keys(&["Tab"]);
     tmux.type_text("1,500.00");
     tmux.wait_for("1,500.00");

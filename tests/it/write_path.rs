@@ -108,7 +108,14 @@ impl Dashboard {
             Some(error.for_dashboard()),
             "the form shows the error"
         );
+        // Esc on a filled form asks first; the second esc throws it away.
+        let filled = self.app.form.as_ref().is_some_and(|f| f.is_filled());
         self.drive(Action::Back);
+        if filled {
+            assert!(self.app.form.as_ref().is_some_and(|f| f.confirm_discard));
+            self.drive(Action::Back);
+        }
+        assert!(self.app.form.is_none());
         error
     }
 }

@@ -53,6 +53,8 @@ pub fn apply(
                 "put on hold".to_string()
             }
         }),
+        Request::Notes(r) => ops::edit_notes(store, &ctx, r)
+            .map(|code| format!("notes on {} saved", sanitize(&code))),
     }
 }
 

@@ -18,6 +18,7 @@ use dun_core::money::Money;
 /// the rows and agenda items are kept, never the whole ledger's snapshot.
 pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
     let names = store.customer_names()?;
+    let policy = session.policy();
     let parts = super::super::dunning::evaluate_chunks(
         session,
         store,
@@ -30,6 +31,7 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
                 first_items.entry(item.customer_id).or_insert(n);
             }
             let mut rows = Vec::new();
+            let mut orders = Vec::new();
             for (account, assessed) in accounts.iter().zip(&assessment.accounts) {
                 let name = names
                     .get(&account.customer_id)
@@ -40,6 +42,10 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
                     .map(|&i| agenda[i].clone())
                     .into_iter()
                     .collect();
+                if !first.is_empty() {
+                    let order = dun_core::dunning::call_order(account, assessed, &policy);
+                    orders.push((account.customer_id, order));
+                }
                 let view = AccountView {
                     account,
                     assessed,
@@ -58,7 +64,7 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
                     agenda_row(accounts, item, name)
                 })
                 .collect();
-            (rows, items)
+            (rows, items, orders)
         },
     )?;
     let mut board = Board {
@@ -68,9 +74,17 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
         agenda: Vec::new(),
         customers: names.len(),
     };
-    for (rows, items) in parts {
+    let mut calls = std::collections::HashMap::new();
+    for (rows, items, orders) in parts {
         board.rows.extend(rows);
         board.agenda.extend(items);
+        for (customer_id, order) in orders {
+            let customer = store.customer_by_id(customer_id)?;
+            calls.insert(customer_id, contact_lines(&customer, &order).0);
+        }
+    }
+    for row in &mut board.agenda {
+        row.call = calls.get(&row.item.customer_id).cloned().flatten();
     }
     Board::sort_rows(&mut board.rows);
     board.sort_agenda();
@@ -116,6 +130,7 @@ fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow 
         name: name.to_string(),
         numbers: own.iter().map(|i| i.number.clone()).collect(),
         amount: own.iter().map(|i| i.open).sum(),
+        call: None,
     }
 }
 
@@ -132,6 +147,12 @@ pub(super) fn refresh(
         .account(customer_id)
         .and_then(|(a, _)| last_contact(a));
     let agenda = &evaluation.assessment.agenda;
+    let call = evaluation
+        .account(customer_id)
+        .and_then(|(account, assessed)| {
+            let order = dun_core::dunning::call_order(account, assessed, &session.policy());
+            contact_lines(&customer, &order).0
+        });
     let (rows, items) = match evaluation.account(customer_id) {
         Some((account, assessed)) => (
             rows_of(
@@ -146,7 +167,10 @@ pub(super) fn refresh(
             ),
             agenda
                 .iter()
-                .map(|i| agenda_row(&evaluation.accounts, i, name))
+                .map(|i| AgendaRow {
+                    call: call.clone(),
+                    ..agenda_row(&evaluation.accounts, i, name)
+                })
                 .collect(),
         ),
         None => (Vec::new(), Vec::new()),
@@ -205,6 +229,7 @@ pub fn load_customer(
             &policy,
             session.as_of,
         ),
+        notes: customer.notes.clone(),
     })
 }
 
@@ -236,10 +261,18 @@ fn contact_lines(
     customer: &Customer,
     order: &[ContactRole],
 ) -> (Option<ContactLine>, Vec<ContactLine>) {
+    // The number to call: the contact's own, else the main line.
     let call_first = order
         .iter()
         .find_map(|r| role_line(customer, *r))
-        .or_else(|| main_line(customer));
+        .or_else(|| main_line(customer))
+        .map(|mut line| {
+            if line.phone.is_none() {
+                line.phone = customer.phone.clone();
+                line.main_phone = line.phone.is_some();
+            }
+            line
+        });
     let mut contacts: Vec<ContactLine> = [
         ContactRole::Billing,
         ContactRole::Senior,
@@ -254,30 +287,41 @@ fn contact_lines(
 
 /// The contact with a role, as the name, email and phone recorded.
 fn role_line(customer: &Customer, role: ContactRole) -> Option<ContactLine> {
-    customer.contact(role).map(|c| {
-        let parts: Vec<&str> = [&c.name, &c.email, &c.phone]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
-        ContactLine {
-            role: role.as_str().replace('_', " "),
-            text: parts.join(", "),
-        }
-    })
+    customer
+        .contact(role)
+        .map(|c| contact_line(role.as_str().replace('_', " "), &c.name, &c.email, &c.phone))
 }
 
 /// The customer's own email and phone, if either is recorded.
 fn main_line(customer: &Customer) -> Option<ContactLine> {
-    let parts: Vec<&str> = [&customer.email, &customer.phone]
+    Some(contact_line(
+        "main".into(),
+        &None,
+        &customer.email,
+        &customer.phone,
+    ))
+    .filter(|line| !line.text.is_empty())
+}
+
+fn contact_line(
+    role: String,
+    name: &Option<String>,
+    email: &Option<String>,
+    phone: &Option<String>,
+) -> ContactLine {
+    let parts: Vec<&str> = [name, email, phone]
         .into_iter()
         .flatten()
         .map(String::as_str)
         .collect();
-    (!parts.is_empty()).then(|| ContactLine {
-        role: "main".into(),
+    ContactLine {
+        role,
         text: parts.join(", "),
-    })
+        name: name.clone(),
+        email: email.clone(),
+        phone: phone.clone(),
+        main_phone: false,
+    }
 }
 
 /// The last ten payments up to the session's date, newest first, with

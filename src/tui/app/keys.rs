@@ -24,6 +24,7 @@ pub const EVERYWHERE: &[Action] = &[
     Action::PageUp,
     Action::First,
     Action::Last,
+    Action::Palette,
 ];
 
 /// The actions of one screen, besides those that work everywhere, in the
@@ -54,6 +55,7 @@ pub fn screen_actions(screen: Screen) -> &'static [Action] {
             Action::Dispute,
             Action::ResolveDispute,
             Action::ToggleHold,
+            Action::EditNotes,
         ],
     }
 }
@@ -104,6 +106,10 @@ impl App {
     }
 
     fn type_key(&mut self, code: KeyCode) {
+        if let Some(palette) = self.palette.as_mut() {
+            palette.key(code);
+            return;
+        }
         if self.sort_menu {
             if let KeyCode::Char(c) = code {
                 self.pick_sort(c);
@@ -113,6 +119,7 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return;
         };
+        form.confirm_discard = false;
         if let Some(field) = form.focused() {
             field.key(code);
         }
@@ -178,6 +185,9 @@ impl App {
         if self.preview.is_some() {
             return self.update_preview(action);
         }
+        if self.palette.is_some() {
+            return self.update_palette(action);
+        }
         if self.form.is_some() {
             return self.update_form(action);
         }
@@ -206,7 +216,7 @@ impl App {
     }
 
     /// The name of a customer on the board or the open screen.
-    fn customer_name(&self, id: i64) -> Option<String> {
+    pub(super) fn customer_name(&self, id: i64) -> Option<String> {
         self.customer
             .as_ref()
             .filter(|c| c.customer_id == id)
@@ -286,6 +296,8 @@ impl App {
             }
             Action::ToggleHold => self.open_hold(),
             Action::PreviewMessage => return self.preview_selected(),
+            Action::EditNotes => self.open_notes(),
+            Action::Palette => self.palette = Some(super::super::palette::Palette::default()),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()
@@ -410,7 +422,12 @@ impl App {
 
     /// A mouse click: a tab shows its screen, a row is selected.
     pub fn click(&mut self, hit: Hit) -> Vec<Effect> {
-        if self.help || self.form.is_some() || self.preview.is_some() || self.sort_menu {
+        if self.help
+            || self.form.is_some()
+            || self.preview.is_some()
+            || self.sort_menu
+            || self.palette.is_some()
+        {
             return Vec::new();
         }
         match hit {
@@ -440,7 +457,12 @@ impl App {
         let Some(form) = self.form.as_mut() else {
             return Vec::new();
         };
+        let confirming = std::mem::take(&mut form.confirm_discard);
         match action {
+            // Esc on a filled form asks first; a second esc throws it away.
+            Action::Back if form.purpose != Purpose::Filter && form.is_filled() && !confirming => {
+                form.confirm_discard = true;
+            }
             Action::Back => {
                 if form.purpose == Purpose::Filter {
                     self.filter.clear();

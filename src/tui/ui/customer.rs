@@ -8,7 +8,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
 use super::{Column, Theme, cell, fit, line_of, money, safe, widths};
+use crate::tui::action::Action;
 use crate::tui::app::App;
+use crate::tui::keymap::Mode;
 use crate::tui::model::{CustomerDetail, InvoiceLine};
 
 fn columns() -> Vec<Column> {
@@ -25,7 +27,11 @@ fn columns() -> Vec<Column> {
 
 /// The head's, the invoices' and the rest's areas of the body.
 fn areas(c: &CustomerDetail, area: Rect) -> [Rect; 3] {
-    let head_height = 2 + c.measures.len().min(3) as u16;
+    // As many lines as head_lines writes.
+    let head_height = 1
+        + call_lines(c, area.width).len() as u16
+        + u16::from(c.notes.is_some())
+        + c.measures.len().min(3) as u16;
     let rows = c.invoices.len().clamp(1, 12) as u16 + 1;
     Layout::vertical([
         Constraint::Length(head_height),
@@ -47,7 +53,7 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         return;
     };
     let [head, invoices, bottom] = areas(c, area);
-    render_head(c, theme, frame, head);
+    frame.render_widget(Paragraph::new(head_lines(app, c, theme, area.width)), head);
     render_invoices(app, c, theme, frame, invoices);
     // Side by side only when the history still gets a readable width.
     let [timeline, side] = if bottom.width >= 100 {
@@ -59,25 +65,48 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     render_side(c, theme, frame, side);
 }
 
-/// Renders the name, who to call first and up to three measures.
-fn render_head(c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
+/// The name, who to call first with the number, the notes and up to
+/// three measures.
+fn head_lines(app: &App, c: &CustomerDetail, theme: Theme, width: u16) -> Vec<Line<'static>> {
     let mut head_lines = vec![Line::from(vec![
         Span::styled(format!("{} ", safe(&c.code)), theme.accent()),
         Span::styled(safe(&c.name), theme.header()),
     ])];
-    let call = c
-        .call_first
-        .as_ref()
-        .map(|l| format!("call first: {} — {}", l.role, safe(&l.text)))
-        .unwrap_or_else(|| "no contact recorded".into());
-    head_lines.push(Line::styled(call, theme.dim()));
+    for line in call_lines(c, width) {
+        head_lines.push(Line::styled(line, theme.accent()));
+    }
+    if let Some(notes) = &c.notes {
+        // One line: the notes' own line breaks become " / ".
+        let notes = notes.lines().collect::<Vec<_>>().join(" / ");
+        let key = app.keymap.describe(Mode::Screen, Action::EditNotes);
+        head_lines.push(Line::styled(
+            format!("notes ({key} to edit): {}", safe(&notes)),
+            theme.warn(),
+        ));
+    }
     for (measure, since, why) in c.measures.iter().take(3) {
         head_lines.push(Line::styled(
             format!("{} since {since}: {}", measure.to_uppercase(), safe(why)),
             theme.alarm(),
         ));
     }
-    frame.render_widget(Paragraph::new(head_lines), area);
+    head_lines
+}
+
+/// Who to call first and how: one line when it fits `width`, else who on
+/// one and the phone and email below.
+fn call_lines(c: &CustomerDetail, width: u16) -> Vec<String> {
+    let Some(line) = &c.call_first else {
+        return vec!["no contact recorded".into()];
+    };
+    let one = format!("call first: {}", safe(&line.call_text()));
+    if unicode_width::UnicodeWidthStr::width(one.as_str()) <= usize::from(width) {
+        return vec![one];
+    }
+    vec![
+        format!("call first: {}", safe(&line.who())),
+        format!("            {}", safe(&line.reach())),
+    ]
 }
 
 /// Renders the open invoices table, scrolled to keep the selection visible.

@@ -4,6 +4,7 @@ mod agenda;
 mod aging;
 mod customer;
 mod overlay;
+mod palette;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -92,13 +93,16 @@ pub fn draw(app: &App, frame: &mut Frame) {
     }
     draw_status(app, theme, frame, status);
     if let Some(form) = &app.form {
-        overlay::form(form, theme, frame, body);
+        overlay::form(form, app.board.as_of, theme, frame, body);
     }
     if let Some(preview) = &app.preview {
         overlay::preview(preview, theme, frame, body);
     }
     if app.sort_menu {
         overlay::sort_menu(app, theme, frame, body);
+    }
+    if let Some(open) = &app.palette {
+        palette::draw(app, open, theme, frame, body);
     }
     if app.help {
         overlay::help(app, theme, frame, body);
@@ -254,6 +258,12 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             (Action::NextField, "scroll"),
             (Action::Submit, "send"),
             (Action::Back, "cancel"),
+        ]
+    } else if app.palette.is_some() {
+        vec![
+            (Action::NextField, "next"),
+            (Action::Submit, "run"),
+            (Action::Back, "close"),
         ]
     } else if app.form.is_some() {
         vec![

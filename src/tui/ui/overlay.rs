@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use super::{Theme, cell, safe};
 use crate::tui::action::Action;
 use crate::tui::app::{App, EVERYWHERE, Screen, SortColumn, screen_actions};
-use crate::tui::form::{FieldKind, Form, Purpose};
+use crate::tui::form::{Field, FieldKind, Form, Purpose};
 use crate::tui::keymap::Mode;
 
-fn centered(area: Rect, width: u16, height: u16) -> Rect {
+pub(super) fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
         .flex(Flex::Center)
         .areas(area);
@@ -100,39 +100,30 @@ pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     );
 }
 
-/// A form: one line per field, the focused one highlighted with a cursor.
-pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
-    let mut lines = Vec::new();
+/// A form: what it is about, then one line per field, the focused one
+/// highlighted with a cursor; a date typed as a shortcut shows the day it
+/// stands for, read against `as_of`.
+pub(super) fn form(
+    form: &Form,
+    as_of: chrono::NaiveDate,
+    theme: Theme,
+    frame: &mut Frame,
+    area: Rect,
+) {
+    let mut lines: Vec<Line> = form
+        .context
+        .iter()
+        .map(|l| Line::styled(safe(l), theme.warn()))
+        .collect();
+    let above = lines.len();
     for (i, field) in form.fields.iter().enumerate() {
-        let focused = i == form.focus;
-        let value = match &field.kind {
-            FieldKind::Choice(options) => options
-                .iter()
-                .enumerate()
-                .map(|(j, o)| {
-                    if j == field.choice {
-                        format!("[{o}]")
-                    } else {
-                        o.to_string()
-                    }
-                })
-                .collect::<Vec<_>>()
-                .join(" "),
-            FieldKind::Date if field.input.value().is_empty() => "YYYY-MM-DD".into(),
-            _ => safe(field.input.value()),
-        };
-        let label_style = if focused { theme.accent() } else { theme.dim() };
-        lines.push(Line::from(vec![
-            Span::styled(format!("{:>15}: ", field.label()), label_style),
-            Span::styled(
-                value,
-                if focused {
-                    theme.selected()
-                } else {
-                    ratatui::style::Style::new()
-                },
-            ),
-        ]));
+        lines.push(field_line(field, i == form.focus, as_of, theme));
+    }
+    if form.confirm_discard {
+        lines.push(Line::styled(
+            "Throw away what you typed? esc again to discard, any other key to keep it",
+            theme.alarm(),
+        ));
     }
     if let Some(error) = &form.error {
         lines.push(Line::styled(safe(error), theme.alarm()));
@@ -159,10 +150,67 @@ pub(super) fn form(form: &Form, theme: Theme, frame: &mut Frame, area: Rect) {
         && !matches!(field.kind, FieldKind::Choice(_))
     {
         let x = box_area.x + 1 + 17 + field.input.cursor() as u16;
-        let y = box_area.y + 1 + form.focus as u16;
+        let y = box_area.y + 1 + (above + form.focus) as u16;
         if x < box_area.right() && y < box_area.bottom() {
             frame.set_cursor_position((x, y));
         }
+    }
+}
+
+/// One field's line: its label, its value (the focused one reversed) and,
+/// for a date typed as a shortcut, the day it stands for.
+fn field_line(
+    field: &Field,
+    focused: bool,
+    as_of: chrono::NaiveDate,
+    theme: Theme,
+) -> Line<'static> {
+    let value = match &field.kind {
+        FieldKind::Choice(options) => options
+            .iter()
+            .enumerate()
+            .map(|(j, o)| {
+                if j == field.choice {
+                    format!("[{o}]")
+                } else {
+                    o.to_string()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" "),
+        FieldKind::Date if field.input.value().is_empty() => DATE_HINT.into(),
+        _ => safe(field.input.value()),
+    };
+    let resolved = match field.kind {
+        FieldKind::Date => resolved_date(field.input.value(), as_of),
+        _ => String::new(),
+    };
+    let label_style = if focused { theme.accent() } else { theme.dim() };
+    Line::from(vec![
+        Span::styled(format!("{:>15}: ", field.label()), label_style),
+        Span::styled(
+            value,
+            if focused {
+                theme.selected()
+            } else {
+                ratatui::style::Style::new()
+            },
+        ),
+        Span::styled(resolved, theme.dim()),
+    ])
+}
+
+/// What an empty date field shows it takes.
+const DATE_HINT: &str = "YYYY-MM-DD, today, +3, 2w, fri or 15";
+
+/// " = Fri 2026-11-27" for a date typed as a shortcut; nothing for one
+/// written out, empty or not understood (saving says why).
+fn resolved_date(text: &str, as_of: chrono::NaiveDate) -> String {
+    match crate::ops::input::exact_date(text) {
+        Ok(_) => String::new(),
+        Err(_) => crate::ops::input::parse_date(text, as_of)
+            .map(|d| format!(" = {}", d.format("%a %Y-%m-%d")))
+            .unwrap_or_default(),
     }
 }
 
