@@ -36,7 +36,11 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     // Marked before anything else, so an interrupted build is still
     // recognised as a demo ledger and replaced next time.
     store.mark_demo()?;
-    eprintln!(
+    // Progress goes to stderr; when nobody reads it, the demo is built all
+    // the same.
+    let mut progress = std::io::stderr();
+    let _ = writeln!(
+        progress,
         "building a demo ledger: {} invoices, {} customers, as of {}…",
         options.invoices,
         options.customers(),
@@ -44,8 +48,9 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     );
     let ctx = session.ops();
     let recorded = ops::load_demo(&mut store, &ctx, &options)?;
-    eprintln!("recorded {recorded} measure starts");
-    eprintln!(
+    let _ = writeln!(progress, "recorded {recorded} measure starts");
+    let _ = writeln!(
+        progress,
         "built {} in {:.1}s",
         store.path().display(),
         started.elapsed().as_secs_f64()

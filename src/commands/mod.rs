@@ -151,8 +151,12 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Backup { file }) => backup(&session, &file, out),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "dun", out);
-            Ok(())
+            // clap_complete panics when its writer fails; it writes to
+            // memory, and a closed pipe is then an error like any other.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dun", &mut script);
+            out.write_all(&script)
+                .context("cannot write the completion script")
         }
         Some(Command::Man) => clap_mangen::Man::new(Cli::command())
             .render(out)

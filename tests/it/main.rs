@@ -16,6 +16,7 @@ mod cli_send;
 mod engine_rules;
 mod import_properties;
 mod import_rules;
+mod ledger_file;
 mod money_rules;
 mod notify_golden;
 mod send_rules;
