@@ -116,6 +116,7 @@ impl Store {
         finish: Finish<'_>,
         work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
     ) -> std::result::Result<T, E> {
+        self.check_writable()?;
         // Room for the indexes' working set while millions of rows go in.
         self.conn
             .execute_batch("PRAGMA cache_size = -24576")
