@@ -103,6 +103,12 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
     let default_config = project_dirs().map(|d| d.config_dir().join("config.toml"));
     let config = config::load(cli.config.as_deref(), default_config.as_deref())?;
     let as_of = cli.as_of.unwrap_or(today);
+    crate::store::when_waiting(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "the ledger is busy with another dun's write (an import?); waiting for it to finish…"
+        );
+    });
     let db = match (&cli.command, &cli.db) {
         (_, Some(path)) => path.clone(),
         (Some(Command::Demo(_)), None) => demo::default_path()?,

@@ -3,6 +3,7 @@
 
 mod allocate;
 mod bulk;
+mod busy;
 mod claims;
 mod commitments;
 mod customers;
@@ -19,6 +20,7 @@ mod snapshot;
 mod timeline;
 
 pub use bulk::BulkWriter;
+pub use busy::{Wait, when_waiting};
 pub use claims::{ClaimState, NewClaim};
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
@@ -104,6 +106,15 @@ pub enum StoreError {
         /// Why it cannot be written.
         why: ReadOnly,
     },
+    /// Another connection held the ledger longer than this one waits.
+    #[error(
+        "{context}: the ledger is busy with another dun's write (an import?); \
+         try again when it finishes"
+    )]
+    Busy {
+        /// What dun was doing.
+        context: &'static str,
+    },
     /// The ledger was written by a newer dun.
     #[error(
         "{path} has schema version {found}, newer than this dun understands ({SCHEMA_VERSION}); upgrade dun"
@@ -155,7 +166,13 @@ pub(crate) trait Context<T> {
 
 impl<T> Context<T> for rusqlite::Result<T> {
     fn context(self, context: &'static str) -> Result<T> {
-        self.map_err(|source| StoreError::Sqlite { context, source })
+        self.map_err(|source| {
+            if busy::is_busy(&source) {
+                StoreError::Busy { context }
+            } else {
+                StoreError::Sqlite { context, source }
+            }
+        })
     }
 }
 
@@ -165,6 +182,8 @@ pub struct Store {
     path: PathBuf,
     /// Why the ledger cannot be written, when it cannot: reads still work.
     read_only: Option<ReadOnly>,
+    /// How long a write waits for another process's.
+    wait: Wait,
 }
 
 impl std::fmt::Debug for Store {
@@ -223,13 +242,13 @@ impl Store {
             Some(why) => open::open_read_only(path, why)?,
             None => Connection::open(path).context("cannot open the ledger")?,
         };
-        conn.busy_timeout(Duration::from_secs(5))
-            .context("cannot set the busy timeout")?;
+        busy::set_wait(&conn, Wait::Patiently)?;
         let current = open::check(open::inspect(&conn, path)?.found, path)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
             read_only,
+            wait: Wait::Patiently,
         };
         if let Some(why) = read_only {
             return if current == SCHEMA_VERSION {
@@ -241,14 +260,14 @@ impl Store {
                 })
             };
         }
-        store
-            .conn
-            .execute_batch(
+        busy::retry(Wait::Patiently, || {
+            store.conn.execute_batch(
                 "PRAGMA journal_mode = WAL;
                  PRAGMA foreign_keys = ON;
                  PRAGMA synchronous = NORMAL;",
             )
-            .context("cannot set the ledger's pragmas")?;
+        })
+        .context("cannot set the ledger's pragmas")?;
         store.migrate(existed, current)?;
         Ok(store)
     }
@@ -276,8 +295,16 @@ impl Store {
             return Ok(true);
         }
         let conn = Connection::open(path).context("cannot open the existing file")?;
+        busy::set_wait(&conn, Wait::Patiently)?;
         let inspected = open::inspect(&conn, path)?;
         Ok(inspected.demo || inspected.found == open::Found::Blank)
+    }
+
+    /// Sets how this connection waits for another process's write.
+    pub fn wait(&mut self, wait: Wait) -> Result<()> {
+        busy::set_wait(&self.conn, wait)?;
+        self.wait = wait;
+        Ok(())
     }
 
     /// The error for a write on a ledger that cannot be written.
@@ -326,12 +353,12 @@ impl Store {
             Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)
                 .context("cannot open a reader on the ledger")?
         };
-        conn.busy_timeout(Duration::from_secs(5))
-            .context("cannot set the busy timeout")?;
+        busy::set_wait(&conn, Wait::Patiently)?;
         Ok(Store {
             conn,
             path: self.path.clone(),
             read_only: self.read_only,
+            wait: Wait::Patiently,
         })
     }
 
@@ -374,13 +401,18 @@ impl Store {
         work: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
         self.check_writable()?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot start a write")?;
+        let tx = self.begin().context("cannot start a write")?;
         let value = work(&Tx { tx: &tx })?;
         tx.commit().context("cannot commit")?;
         Ok(value)
+    }
+
+    /// Starts a `BEGIN IMMEDIATE` transaction, waiting for another
+    /// process's write as this connection waits.
+    fn begin(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        busy::retry(self.wait, || {
+            rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+        })
     }
 
     /// The connection, for read queries.

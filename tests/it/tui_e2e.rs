@@ -9,7 +9,8 @@ use crate::common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Tmux {
+/// A tmux server of the test's own, with one session, `dun`.
+pub(crate) struct Tmux {
     socket: String,
 }
 
@@ -39,7 +40,7 @@ impl Tmux {
     }
 
     /// Waits until the screen shows `text`; at most ten seconds.
-    fn wait_for(&self, text: &str) -> String {
+    pub(crate) fn wait_for(&self, text: &str) -> String {
         let start = Instant::now();
         loop {
             let screen = self.screen();
@@ -54,14 +55,41 @@ impl Tmux {
         }
     }
 
-    fn keys(&self, keys: &[&str]) {
+    pub(crate) fn keys(&self, keys: &[&str]) {
         for key in keys {
             self.run(&["send-keys", "-t", "dun", key]);
         }
     }
 
-    fn type_text(&self, text: &str) {
+    pub(crate) fn type_text(&self, text: &str) {
         self.run(&["send-keys", "-t", "dun", "-l", text]);
+    }
+}
+
+impl Tmux {
+    /// The dashboard on `ledger` as of 2026-11-22, in a 120×40 terminal,
+    /// once it shows the board; `DUN-EXIT=code` is printed when it exits.
+    pub(crate) fn dashboard(ledger: &common::Ledger) -> Tmux {
+        let home = ledger.dir.path().display().to_string();
+        let command = format!(
+            "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
+            env!("CARGO_BIN_EXE_dun"),
+            ledger.db.display()
+        );
+        let tmux = Tmux::new();
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "dun",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        tmux.wait_for("2 Agenda");
+        tmux
     }
 }
 
@@ -78,25 +106,7 @@ impl Drop for Tmux {
 #[test]
 fn log_a_call_with_a_promise_from_the_dashboard() {
     let demo = common::Ledger::demo(120, 3, "2026-11-22");
-    let home = demo.dir.path().display().to_string();
-    let command = format!(
-        "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
-        env!("CARGO_BIN_EXE_dun"),
-        demo.db.display()
-    );
-    let tmux = Tmux::new();
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "dun",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
-    tmux.wait_for("2 Agenda");
+    let tmux = Tmux::dashboard(&demo);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("call first");
     let code = screen
