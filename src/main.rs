@@ -35,11 +35,34 @@ fn main() -> ExitCode {
     }
 }
 
-/// One line on stderr: the error and its causes, data made safe to print.
-fn report(error: &anyhow::Error) -> ExitCode {
-    if let Some(io) = error.downcast_ref::<std::io::Error>()
-        && io.kind() == std::io::ErrorKind::BrokenPipe
+/// True when the error, or any of its causes, is a write to a reader that
+/// has gone away (`dun … | head` once head has quit).
+fn is_closed_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(is_broken_pipe)
+}
+
+/// True for a broken pipe, also as CSV and JSON writers wrap it (and as
+/// an IO error wraps theirs in turn).
+fn is_broken_pipe(error: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(io) = error.downcast_ref::<std::io::Error>() {
+        return io.kind() == std::io::ErrorKind::BrokenPipe
+            || io.get_ref().is_some_and(|inner| is_broken_pipe(inner));
+    }
+    if let Some(json) = error.downcast_ref::<serde_json::Error>() {
+        return json.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe);
+    }
+    if let Some(csv) = error.downcast_ref::<csv::Error>()
+        && let csv::ErrorKind::Io(io) = csv.kind()
     {
+        return is_broken_pipe(io);
+    }
+    false
+}
+
+/// One line on stderr: the error and its causes, data made safe to print.
+/// A closed pipe on stdout ends quietly: the reader had all it wanted.
+fn report(error: &anyhow::Error) -> ExitCode {
+    if is_closed_pipe(error) {
         return ExitCode::SUCCESS;
     }
     // thiserror messages already include their source; skip a cause whose
@@ -52,7 +75,12 @@ fn report(error: &anyhow::Error) -> ExitCode {
         chain.push(cause);
     }
     let message = chain.join(": ");
-    eprintln!("error: {}", dun::text::sanitize(&message));
+    // Nowhere left to say it when stderr is closed too.
+    let _ = writeln!(
+        std::io::stderr(),
+        "error: {}",
+        dun::text::sanitize(&message)
+    );
     ExitCode::from(1)
 }
 

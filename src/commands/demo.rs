@@ -32,11 +32,13 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     }
     let started = Instant::now();
     replace_demo_file(&session.db)?;
-    let mut store = session.open()?;
-    // Marked before anything else, so an interrupted build is still
-    // recognised as a demo ledger and replaced next time.
-    store.mark_demo()?;
-    eprintln!(
+    let mut store = Store::create_demo(&session.db)
+        .with_context(|| format!("cannot create the demo ledger {}", session.db.display()))?;
+    // Progress goes to stderr; when nobody reads it, the demo is built all
+    // the same.
+    let mut progress = std::io::stderr();
+    let _ = writeln!(
+        progress,
         "building a demo ledger: {} invoices, {} customers, as of {}…",
         options.invoices,
         options.customers(),
@@ -44,8 +46,9 @@ pub(super) fn run(session: &Session, args: &DemoArgs, out: &mut dyn Write) -> Re
     );
     let ctx = session.ops();
     let recorded = ops::load_demo(&mut store, &ctx, &options)?;
-    eprintln!("recorded {recorded} measure starts");
-    eprintln!(
+    let _ = writeln!(progress, "recorded {recorded} measure starts");
+    let _ = writeln!(
+        progress,
         "built {} in {:.1}s",
         store.path().display(),
         started.elapsed().as_secs_f64()
@@ -62,11 +65,7 @@ fn replace_demo_file(path: &Path) -> Result<()> {
     if !path.exists() {
         return Ok(());
     }
-    let is_demo = std::fs::metadata(path)
-        .map(|m| m.len() == 0)
-        .unwrap_or(false)
-        || Store::is_demo_file(path).unwrap_or(false);
-    if !is_demo {
+    if !Store::replaceable_by_demo(path)? {
         bail!(
             "{} exists and is not a demo ledger; dun demo only replaces its own files",
             path.display()

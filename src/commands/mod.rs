@@ -111,6 +111,12 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
     let default_config = project_dirs().map(|d| d.config_dir().join("config.toml"));
     let config = config::load(cli.config.as_deref(), default_config.as_deref())?;
     let as_of = cli.as_of.unwrap_or(today);
+    crate::store::when_waiting(|| {
+        let _ = writeln!(
+            std::io::stderr(),
+            "the ledger is busy with another dun's write (an import?); waiting for it to finish…"
+        );
+    });
     let db = match (&cli.command, &cli.db) {
         (_, Some(path)) => path.clone(),
         (Some(Command::Demo(_)), None) => demo::default_path()?,
@@ -159,8 +165,12 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         }
         Some(Command::Backup { file }) => backup(&session, &file, out),
         Some(Command::Completions { shell }) => {
-            clap_complete::generate(shell, &mut Cli::command(), "dun", out);
-            Ok(())
+            // clap_complete panics when its writer fails; it writes to
+            // memory, and a closed pipe is then an error like any other.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "dun", &mut script);
+            out.write_all(&script)
+                .context("cannot write the completion script")
         }
         Some(Command::Man) => clap_mangen::Man::new(Cli::command())
             .render(out)

@@ -11,10 +11,6 @@ use super::{Context, Result, Store, now_stamp};
 use dun_core::dunning::Activity;
 use dun_core::ledger::{Allocation, Customer, CustomerId, Discount, Invoice, Payment, SourceRef};
 
-/// `PRAGMA application_id` of demo ledgers ("dunD"), so `dun demo` never
-/// replaces a real ledger.
-const DEMO_APPLICATION_ID: i64 = 0x6475_6E44;
-
 /// Writes rows with their ids as given, inside one transaction.
 pub struct BulkWriter<'a> {
     tx: &'a Transaction<'a>,
@@ -34,24 +30,6 @@ impl Store {
             };
             load(&mut writer)
         })
-    }
-
-    /// Marks this ledger as a demo ledger.
-    pub fn mark_demo(&self) -> Result<()> {
-        self.conn()
-            .execute_batch(&format!("PRAGMA application_id = {DEMO_APPLICATION_ID}"))
-            .context("cannot mark the demo ledger")
-    }
-
-    /// True when the ledger at `path` was made by `dun demo`.
-    pub fn is_demo_file(path: &std::path::Path) -> Result<bool> {
-        let conn =
-            rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .context("cannot open the existing file")?;
-        let id: i64 = conn
-            .query_row("PRAGMA application_id", [], |r| r.get(0))
-            .context("cannot read the file's application id")?;
-        Ok(id == DEMO_APPLICATION_ID)
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod allocate;
 mod bulk;
+mod busy;
 mod claims;
 mod commitments;
 mod customers;
@@ -11,6 +12,7 @@ mod history;
 mod imports;
 mod invoices;
 mod measures;
+mod open;
 mod payments;
 mod rows;
 mod settlements;
@@ -18,6 +20,7 @@ mod snapshot;
 mod timeline;
 
 pub use bulk::BulkWriter;
+pub use busy::{Wait, when_waiting};
 pub use claims::{ClaimState, NewClaim};
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
@@ -26,6 +29,7 @@ pub use imports::{
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use measures::{Latest, Recording};
+pub use open::ReadOnly;
 pub use payments::NewPayment;
 pub use timeline::{HistoryOf, LogEntry};
 
@@ -33,10 +37,10 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 
 use dun_core::ledger::CustomerId;
-use rusqlite_migration::{M, Migrations, SchemaVersion};
+use rusqlite_migration::{M, Migrations};
 
 /// Every migration, in order. Files are never edited once released.
 const MIGRATIONS: &[M<'static>] = &[
@@ -85,6 +89,33 @@ pub enum StoreError {
         path: PathBuf,
         /// Why.
         message: String,
+    },
+    /// The file is not a dun ledger: another application's database, or
+    /// not a database at all.
+    #[error(
+        "{path} is not a dun ledger (another application's file?); it was left as it was. \
+         Pass --db with a new file name, or the path of a dun ledger"
+    )]
+    NotALedger {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The ledger cannot be written.
+    #[error("cannot write {path}: {why}; nothing was changed (commands that only read still work)")]
+    ReadOnly {
+        /// The ledger file.
+        path: PathBuf,
+        /// Why it cannot be written.
+        why: ReadOnly,
+    },
+    /// Another connection held the ledger longer than this one waits.
+    #[error(
+        "{context}: the ledger is busy with another dun's write (an import?); \
+         try again when it finishes"
+    )]
+    Busy {
+        /// What dun was doing.
+        context: &'static str,
     },
     /// The ledger was written by a newer dun.
     #[error(
@@ -137,7 +168,13 @@ pub(crate) trait Context<T> {
 
 impl<T> Context<T> for rusqlite::Result<T> {
     fn context(self, context: &'static str) -> Result<T> {
-        self.map_err(|source| StoreError::Sqlite { context, source })
+        self.map_err(|source| {
+            if busy::is_busy(&source) {
+                StoreError::Busy { context }
+            } else {
+                StoreError::Sqlite { context, source }
+            }
+        })
     }
 }
 
@@ -145,6 +182,10 @@ impl<T> Context<T> for rusqlite::Result<T> {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// Why the ledger cannot be written, when it cannot: reads still work.
+    read_only: Option<ReadOnly>,
+    /// How long a write waits for another process's.
+    wait: Wait,
 }
 
 impl std::fmt::Debug for Store {
@@ -172,54 +213,117 @@ fn create_private(path: &Path, context: &'static str) -> Result<()> {
         })
 }
 
+/// Creates `path` (mode 0600) and its parent folders; it must not exist.
+fn create_ledger_file(path: &Path) -> Result<()> {
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+            context: "cannot create the folder for",
+            path: path.to_path_buf(),
+            source,
+        })?;
+    }
+    create_private(path, "cannot create ledger file")
+}
+
 impl Store {
     /// Opens the ledger at `path`, creating it (mode 0600, parent folders
     /// too) when missing, and brings its schema up to date. An existing
     /// ledger on an older schema is backed up beside itself first.
+    ///
+    /// Nothing is written before the file is known to be a dun ledger this
+    /// dun understands (or blank, as an interrupted first run leaves it):
+    /// another application's database and a newer dun's ledger are refused
+    /// as they are. A ledger that cannot be written opens for reading.
     pub fn open(path: &Path) -> Result<Store> {
         let existed = path.exists();
         if !existed {
-            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
-                    context: "cannot create the folder for",
-                    path: path.to_path_buf(),
-                    source,
-                })?;
-            }
-            create_private(path, "cannot create ledger file")?;
+            create_ledger_file(path)?;
         }
-        let conn = Connection::open(path).context("cannot open the ledger")?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .context("cannot set the busy timeout")?;
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA synchronous = NORMAL;",
-        )
-        .context("cannot set the ledger's pragmas")?;
+        let read_only = open::writable(path)?;
+        let conn = match read_only {
+            Some(why) => open::open_read_only(path, why)?,
+            None => Connection::open(path).context("cannot open the ledger")?,
+        };
+        busy::set_wait(&conn, Wait::Patiently)?;
+        let current = open::check(open::inspect(&conn, path)?.found, path)?;
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            read_only,
+            wait: Wait::Patiently,
         };
-        store.migrate(existed)?;
+        if let Some(why) = read_only {
+            return if current == SCHEMA_VERSION {
+                Ok(store)
+            } else {
+                Err(StoreError::Migration {
+                    path: store.path,
+                    message: format!("{why}, and its schema {current} needs bringing up to date"),
+                })
+            };
+        }
+        busy::retry(Wait::Patiently, || {
+            store.conn.execute_batch(
+                "PRAGMA journal_mode = WAL;
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA synchronous = NORMAL;",
+            )
+        })
+        .context("cannot set the ledger's pragmas")?;
+        store.migrate(existed, current)?;
         Ok(store)
     }
 
-    fn migrate(&mut self, existed: bool) -> Result<()> {
-        let migrations = migrations();
-        let version = migrations
-            .current_version(&self.conn)
-            .map_err(|e| self.migration_error(e))?;
-        let current = match version {
-            SchemaVersion::NoneSet => 0,
-            SchemaVersion::Inside(v) => v.get(),
-            SchemaVersion::Outside(v) => {
-                return Err(StoreError::TooNew {
-                    path: self.path.clone(),
-                    found: v.get(),
-                });
-            }
-        };
+    /// Creates a demo ledger at `path`, which must not exist: the file is
+    /// marked as a demo ledger before anything else is written to it, so a
+    /// build interrupted at any point is replaced by the next `dun demo`.
+    pub fn create_demo(path: &Path) -> Result<Store> {
+        create_ledger_file(path)?;
+        Connection::open(path)
+            .and_then(|conn| {
+                conn.execute_batch(&format!(
+                    "PRAGMA application_id = {}",
+                    open::DEMO_APPLICATION_ID
+                ))
+            })
+            .context("cannot mark the demo ledger")?;
+        Store::open(path)
+    }
+
+    /// True when `dun demo` may replace the file at `path`: a demo ledger,
+    /// or a file with nothing in it yet (an interrupted first run's).
+    pub fn replaceable_by_demo(path: &Path) -> Result<bool> {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() == 0) {
+            return Ok(true);
+        }
+        let conn = Connection::open(path).context("cannot open the existing file")?;
+        busy::set_wait(&conn, Wait::Patiently)?;
+        let inspected = open::inspect(&conn, path)?;
+        Ok(inspected.demo || inspected.found == open::Found::Blank)
+    }
+
+    /// Sets how this connection waits for another process's write.
+    pub fn wait(&mut self, wait: Wait) -> Result<()> {
+        busy::set_wait(&self.conn, wait)?;
+        self.wait = wait;
+        Ok(())
+    }
+
+    /// The error for a write on a ledger that cannot be written.
+    fn refuse_write(&self, why: ReadOnly) -> StoreError {
+        StoreError::ReadOnly {
+            path: self.path.clone(),
+            why,
+        }
+    }
+
+    /// Fails when the ledger cannot be written.
+    pub(crate) fn check_writable(&self) -> Result<()> {
+        self.read_only
+            .map_or(Ok(()), |why| Err(self.refuse_write(why)))
+    }
+
+    fn migrate(&mut self, existed: bool, current: usize) -> Result<()> {
         if current == SCHEMA_VERSION {
             return Ok(());
         }
@@ -229,7 +333,7 @@ impl Store {
             name.push(format!(".v{current}-{stamp}.bak"));
             self.backup_to(Path::new(&name))?;
         }
-        migrations
+        migrations()
             .to_latest(&mut self.conn)
             .map_err(|e| self.migration_error(e))
     }
@@ -244,14 +348,19 @@ impl Store {
     /// A second, read-only handle on the same ledger, for reading in
     /// parallel. The ledger must already be open (and migrated) elsewhere.
     pub fn reader(&self) -> Result<Store> {
-        let conn =
-            Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-                .context("cannot open a reader on the ledger")?;
-        conn.busy_timeout(Duration::from_secs(5))
-            .context("cannot set the busy timeout")?;
+        let conn = if self.conn.path().is_none_or(str::is_empty) {
+            // A ledger read into memory (see `open::open_read_only`).
+            open::copy_to_memory(&self.conn)?
+        } else {
+            Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+                .context("cannot open a reader on the ledger")?
+        };
+        busy::set_wait(&conn, Wait::Patiently)?;
         Ok(Store {
             conn,
             path: self.path.clone(),
+            read_only: self.read_only,
+            wait: Wait::Patiently,
         })
     }
 
@@ -293,13 +402,19 @@ impl Store {
         &mut self,
         work: impl FnOnce(&Tx<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot start a write")?;
+        self.check_writable()?;
+        let tx = self.begin().context("cannot start a write")?;
         let value = work(&Tx { tx: &tx })?;
         tx.commit().context("cannot commit")?;
         Ok(value)
+    }
+
+    /// Starts a `BEGIN IMMEDIATE` transaction, waiting for another
+    /// process's write as this connection waits.
+    fn begin(&self) -> rusqlite::Result<rusqlite::Transaction<'_>> {
+        busy::retry(self.wait, || {
+            rusqlite::Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+        })
     }
 
     /// The connection, for read queries.

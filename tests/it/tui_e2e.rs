@@ -9,6 +9,7 @@ use crate::common;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+/// A tmux server of the test's own, with one session, `dun`.
 pub(crate) struct Tmux {
     socket: String,
 }
@@ -68,6 +69,33 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// The dashboard on `ledger` as of 2026-11-22, in a 120×40 terminal,
+    /// once it shows the board; `DUN-EXIT=code` is printed when it exits.
+    pub(crate) fn dashboard(ledger: &common::Ledger) -> Tmux {
+        let home = ledger.dir.path().display().to_string();
+        let command = format!(
+            "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
+            env!("CARGO_BIN_EXE_dun"),
+            ledger.db.display()
+        );
+        let tmux = Tmux::new();
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "dun",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            &command,
+        ]);
+        tmux.wait_for("2 Agenda");
+        tmux
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = Command::new("tmux")
@@ -78,35 +106,10 @@ impl Drop for Tmux {
     }
 }
 
-/// The real dashboard on `demo` as of 2026-11-22, in a 120x40 tmux pane,
-/// once it shows the agenda.
-pub(crate) fn open_dashboard(demo: &common::Ledger) -> Tmux {
-    let home = demo.dir.path().display().to_string();
-    let command = format!(
-        "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
-        env!("CARGO_BIN_EXE_dun"),
-        demo.db.display()
-    );
-    let tmux = Tmux::new();
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "dun",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
-    tmux.wait_for("2 Agenda");
-    tmux
-}
-
 #[test]
 fn log_a_call_with_a_promise_from_the_dashboard() {
     let demo = common::Ledger::demo(120, 3, "2026-11-22");
-    let tmux = open_dashboard(&demo);
+    let tmux = Tmux::dashboard(&demo);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("call first");
     let code = screen

@@ -8,11 +8,14 @@ use super::super::Session;
 use super::load::{load_customer, refresh};
 use super::log_line;
 use crate::ops;
-use crate::store::Store;
+use crate::store::{Store, Wait};
 use crate::text::sanitize;
 use crate::tui::app::{App, Effect, Preview, Request};
 use crate::tui::message::Message;
 use dun_core::ledger::CustomerId;
+
+/// How long a dashboard write waits for another dun's write to finish.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
 
 /// Carries out a write through the write path; returns the message for
 /// the status bar. The error is the write path's own: the same value the
@@ -77,6 +80,10 @@ pub fn run_effects(
     app: &mut App,
     effects: Vec<Effect>,
 ) -> Result<()> {
+    // The dashboard never freezes behind another dun's long write (an
+    // import): past a moment's wait the write fails as busy, the form
+    // stays open with that message, and the keyboard answers.
+    store.wait(Wait::AtMost(BUSY_WAIT))?;
     let mut pending: VecDeque<Effect> = effects.into();
     while let Some(effect) = pending.pop_front() {
         let mut inbox = Inbox {

@@ -9,10 +9,12 @@ pub use bank::{NewReceipt, Receipt};
 pub use documents::{Existing, Vanished};
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
+use super::busy::{self, Wait};
 use super::rows::{self, IsoDate, iso};
 use super::{Context, Result, Store, StoreError, Tx, now_stamp};
 use dun_core::ledger::CustomerId;
@@ -116,6 +118,7 @@ impl Store {
         finish: Finish<'_>,
         work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
     ) -> std::result::Result<T, E> {
+        self.check_writable()?;
         // Room for the indexes' working set while millions of rows go in.
         self.conn
             .execute_batch("PRAGMA cache_size = -24576")
@@ -131,13 +134,18 @@ impl Store {
                     r.get::<_, bool>(0)
                 })
                 .context("cannot count invoices")?;
-        let journal = bulk
-            && self
+        // Leaving the WAL needs the ledger to itself: never wait for that.
+        let journal = bulk && {
+            busy::set_wait(&self.conn, Wait::AtMost(Duration::ZERO))?;
+            let switched = self
                 .conn
                 .query_row("PRAGMA journal_mode = DELETE", [], |r| {
                     r.get::<_, String>(0)
                 })
                 .is_ok_and(|mode| mode.eq_ignore_ascii_case("delete"));
+            busy::set_wait(&self.conn, Wait::Patiently)?;
+            switched
+        };
         if journal {
             // Without the WAL, NORMAL would not survive a power cut.
             self.conn
@@ -146,11 +154,12 @@ impl Store {
         }
         let result = self.import_in(batch, finish, work);
         if journal {
-            let restored = self
-                .conn
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
-                .and_then(|_| self.conn.execute_batch("PRAGMA synchronous = NORMAL"))
-                .context("cannot return the ledger to WAL");
+            let restored = busy::retry(Wait::Patiently, || {
+                self.conn
+                    .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))
+            })
+            .and_then(|_| self.conn.execute_batch("PRAGMA synchronous = NORMAL"))
+            .context("cannot return the ledger to WAL");
             // The import's own error matters more; the next open returns
             // the ledger to WAL in any case.
             if let (Ok(_), Err(e)) = (&result, restored) {
@@ -166,10 +175,7 @@ impl Store {
         finish: Finish<'_>,
         work: impl FnOnce(&mut ImportTx<'_>) -> std::result::Result<(T, Option<Counts>), E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .context("cannot start the import")?;
+        let tx = self.begin().context("cannot start the import")?;
         // Into an empty table, rows go faster without the secondary indexes,
         // built once at the end (in this transaction: all or nothing).
         let deferred = if batch.kind == "invoices" && is_empty(&tx, "invoice")? {
