@@ -126,6 +126,10 @@ fn check_fields(f: &CustomerFields) -> Result<()> {
             u32::from(c)
         );
     }
+    if let Some(notes) = &f.notes {
+        crate::text::check_length("--notes", notes, crate::text::MAX_LONG)
+            .map_err(anyhow::Error::msg)?;
+    }
     Ok(())
 }
 

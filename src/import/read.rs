@@ -11,6 +11,11 @@ use serde::Deserialize;
 
 use super::RowError;
 
+mod lines;
+
+use lines::Lines;
+pub use lines::{MAX_FIELD_BYTES, MAX_FIELDS, MAX_RECORD_BYTES};
+
 /// How the bytes of a file map to text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub enum Encoding {
@@ -174,6 +179,14 @@ impl<R: Read> Records<R> {
                 Some(self.decode(line))
             }
             Err(_) if self.failed => None,
+            Err(_) if self.csv.get_ref().overflow.is_some() => {
+                self.failed = true;
+                let overflow = self.csv.get_ref().overflow?;
+                let mut e =
+                    RowError::at_line(overflow.line, format!("expected {}", overflow.limit));
+                e.column = Some(overflow.column);
+                Some(Err(e.fatal()))
+            }
             Err(e) => {
                 // A read error may repeat forever: it ends the file.
                 let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
@@ -236,139 +249,6 @@ impl<R: Read> Records<R> {
             legacy(&record, self.encoding)
         };
         Ok(Record { line, fields })
-    }
-}
-
-/// Line endings made plain for the CSV parser, with the file's own line
-/// numbers kept: CRLF and a lone CR become LF, and blank lines outside
-/// quotes are dropped (the parser would skip them but count them wrong),
-/// remembering where, so a record's line can be told in the file's terms.
-struct Lines<R> {
-    inner: R,
-    quote: u8,
-    delimiter: u8,
-    in_quotes: bool,
-    /// At the start of a field, where a quote opens a quoted field.
-    at_field_start: bool,
-    /// Just after a quote that may close the field or, doubled, be a quote.
-    after_quote: bool,
-    /// The file line where the open quoted field began.
-    quote_line: u64,
-    /// The file line being read.
-    line: u64,
-    at_line_start: bool,
-    after_cr: bool,
-    /// Lines given to the parser so far.
-    emitted: u64,
-    /// (first parser line, blank lines dropped before it), in order.
-    shifts: Vec<(u64, u64)>,
-    dropped: u64,
-    buffer: Vec<u8>,
-}
-
-impl<R: Read> Lines<R> {
-    fn new(inner: R, quote: u8, delimiter: u8) -> Self {
-        Lines {
-            inner,
-            quote,
-            delimiter,
-            in_quotes: false,
-            at_field_start: true,
-            after_quote: false,
-            quote_line: 0,
-            line: 1,
-            at_line_start: true,
-            after_cr: false,
-            emitted: 0,
-            shifts: Vec::new(),
-            dropped: 0,
-            buffer: vec![0; 1 << 16],
-        }
-    }
-
-    /// The file's line number of the parser's line `line` (1-based).
-    fn original(&self, line: u64) -> u64 {
-        let i = self.shifts.partition_point(|(from, _)| *from <= line);
-        line + if i == 0 { 0 } else { self.shifts[i - 1].1 }
-    }
-}
-
-impl<R: Read> Read for Lines<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let want = out.len().min(self.buffer.len());
-        loop {
-            let n = self.inner.read(&mut self.buffer[..want])?;
-            if n == 0 {
-                return Ok(0);
-            }
-            let mut written = 0;
-            let mut i = 0;
-            while i < n {
-                // A run of ordinary bytes is copied as it is.
-                let special = memchr::memchr3(b'\r', b'\n', self.quote, &self.buffer[i..n])
-                    .map_or(n, |k| i + k);
-                if special > i {
-                    let run = special - i;
-                    out[written..written + run].copy_from_slice(&self.buffer[i..special]);
-                    written += run;
-                    self.after_cr = false;
-                    self.after_quote = false;
-                    self.at_line_start = false;
-                    self.at_field_start =
-                        !self.in_quotes && self.buffer[special - 1] == self.delimiter;
-                    i = special;
-                    continue;
-                }
-                let b = self.buffer[i];
-                i += 1;
-                if std::mem::take(&mut self.after_cr) && b == b'\n' {
-                    continue;
-                }
-                if b == b'\r' || b == b'\n' {
-                    self.after_cr = b == b'\r';
-                    self.line += 1;
-                    if std::mem::take(&mut self.after_quote) {
-                        self.in_quotes = false;
-                    }
-                    if !self.in_quotes && self.at_line_start {
-                        self.dropped += 1;
-                        let next = self.emitted + 1;
-                        match self.shifts.last_mut() {
-                            Some(last) if last.0 == next => last.1 = self.dropped,
-                            _ => self.shifts.push((next, self.dropped)),
-                        }
-                        continue;
-                    }
-                    out[written] = b'\n';
-                    written += 1;
-                    self.emitted += 1;
-                    self.at_line_start = !self.in_quotes;
-                    self.at_field_start = !self.in_quotes;
-                    continue;
-                }
-                if b == self.quote {
-                    if self.in_quotes {
-                        // Closes the field, unless the next byte doubles it.
-                        self.in_quotes = false;
-                        self.after_quote = true;
-                    } else if std::mem::take(&mut self.after_quote) {
-                        self.in_quotes = true;
-                    } else if self.at_field_start {
-                        self.in_quotes = true;
-                        self.quote_line = self.line;
-                    }
-                } else {
-                    self.after_quote = false;
-                }
-                self.at_field_start = !self.in_quotes && b == self.delimiter;
-                self.at_line_start = false;
-                out[written] = b;
-                written += 1;
-            }
-            if written > 0 {
-                return Ok(written);
-            }
-        }
     }
 }
 
@@ -483,6 +363,32 @@ mod tests {
         assert_eq!((rows[1].get(0), rows[1].get(1)), ("Società", "Café"));
         let (rows, _, _) = read_all(b"name\nCaf\xe9\n", Encoding::Iso88591);
         assert_eq!(rows[1].get(0), "Café");
+    }
+
+    #[test]
+    fn bounds_records_fields_and_columns() {
+        let first_error = |bytes: Vec<u8>| {
+            let (mut records, _) = open(&bytes[..], Some(b','), b'"', Encoding::Auto)
+                .unwrap_or_else(|e| unreachable!("{}", e.message));
+            std::iter::from_fn(|| records.next_record())
+                .find_map(Result::err)
+                .map(|e| (e.line, e.column, e.fatal))
+        };
+        let field = [b"a,b\nx,".as_slice(), &vec![b'y'; MAX_FIELD_BYTES + 1]].concat();
+        assert_eq!(first_error(field), Some((2, Some(1), true)));
+        let quoted = [b"a,b\n\n\"".as_slice(), &b"z\n".repeat(MAX_FIELD_BYTES)].concat();
+        assert_eq!(first_error(quoted), Some((3, Some(0), true)));
+        let wide = [b"a,b\n".as_slice(), &b",".repeat(MAX_FIELDS + 5)].concat();
+        assert_eq!(first_error(wide), Some((2, Some(MAX_FIELDS), true)));
+        // Twenty fields of 60,000 bytes: more than MAX_RECORD_BYTES.
+        let long = [
+            b"a,b\n".as_slice(),
+            &format!("{},", "w".repeat(60_000)).repeat(20).into_bytes(),
+        ]
+        .concat();
+        assert!(first_error(long).is_some_and(|(line, column, _)| line == 2 && column > Some(10)));
+        let fits = [b"a,b\n".as_slice(), &vec![b'y'; MAX_FIELD_BYTES], b"\n"].concat();
+        assert_eq!(first_error(fits), None);
     }
 
     #[test]

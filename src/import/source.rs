@@ -23,6 +23,10 @@ const SAMPLE_ROWS: usize = 50_000;
 /// Data rows after which a sample with nothing ambiguous in it ends.
 const CLEAR_AFTER: usize = 1_000;
 
+/// Bytes of data rows held back, at most: the sample ends there too, so
+/// that wide rows cost no more than narrow ones.
+const SAMPLE_BYTES: usize = 4 << 20;
+
 /// A reader that hashes what passes through it and counts bytes.
 pub struct Hashing<R> {
     inner: R,
@@ -211,7 +215,11 @@ impl<R: Read> Source<R> {
             .collect();
         let mut mark_line = 0;
         let mut order_line = 0;
-        while (mark.is_none() || (need_dates && order.is_none())) && self.held.len() < SAMPLE_ROWS {
+        let mut held_bytes = 0;
+        while (mark.is_none() || (need_dates && order.is_none()))
+            && self.held.len() < SAMPLE_ROWS
+            && held_bytes < SAMPLE_BYTES
+        {
             // Nothing ambiguous in a fair sample: later rows settle their
             // own values (an ambiguous one then is an error on its line).
             if self.held.len() >= CLEAR_AFTER
@@ -224,7 +232,10 @@ impl<R: Read> Source<R> {
                 break;
             };
             let record = match record {
-                Ok(r) => r,
+                Ok(r) => {
+                    held_bytes += r.fields.as_byte_record().as_slice().len();
+                    r
+                }
                 // A broken record is reported when its turn comes.
                 Err(e) => {
                     self.held.push_back(Err(e));

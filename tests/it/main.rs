@@ -14,6 +14,7 @@ mod cli_import_errors;
 mod cli_ledger;
 mod cli_send;
 mod engine_rules;
+mod hostile_input;
 mod import_properties;
 mod import_rules;
 mod money_rules;
