@@ -148,7 +148,10 @@ fn find_header<R: Read>(
         let layout = profile.layout(&record, fields);
         let lacking = missing(&layout);
         if lacking.is_empty() {
-            return Ok(layout);
+            return match layout.ambiguous {
+                Some(twice) => Err(ambiguous(&layout, record.line, twice)),
+                None => Ok(layout),
+            };
         }
         if profile.header_row.is_some() {
             return Err(RowError::at_line(
@@ -189,6 +192,25 @@ fn find_header<R: Read>(
                 .join(", ")
         )),
     })
+}
+
+/// The refusal of a header with two columns for one field.
+/// It names the later of the two columns.
+fn ambiguous(layout: &Layout, line: u64, (field, taken, other): (Field, usize, usize)) -> RowError {
+    let header = |i: usize| layout.headers.get(i).cloned().unwrap_or_default();
+    let (first, second) = (taken.min(other), taken.max(other));
+    let mut e = RowError::at(line, second, header(second), "");
+    e.message = format!(
+        "columns {} ('{}') and {} ('{}') would both be read as {}; expected one column \
+         for it: rename one, or name the one to use in a profile \
+         ([import.profiles.NAME.columns])",
+        first + 1,
+        crate::text::excerpt(&header(first)),
+        second + 1,
+        crate::text::excerpt(&header(second)),
+        field.name()
+    );
+    e
 }
 
 impl<R: Read> Source<R> {

@@ -1,6 +1,7 @@
 //! Hostile input through the real binary: text bounded at every way in,
-//! and a reader whose memory is bounded by the row, not the file, whatever
-//! shape the file takes.
+//! ambiguous or wrong files refused with their line and column, and a
+//! reader whose memory is bounded by the row, not the file, whatever shape
+//! the file takes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -208,6 +209,53 @@ fn a_failed_migration_does_not_print_its_sql() {
         !stderr.contains("CREATE") && !stderr.contains("INSERT"),
         "{stderr}"
     );
+}
+
+// ── 8. Ambiguous or wrong input refused, not guessed ──────────────────
+
+#[test]
+fn two_columns_for_one_field_are_refused() {
+    let file = b"number,customer,customer_name,email,issue_date,due_date,amount,currency,amount\n\
+INV-1,ACME,Acme,a@acme.example,2026-10-01,2026-10-31,1.00,EUR,2.00\n";
+    refused_at(file, 1, 9, "amount");
+    // The same name once folded: case, accents and punctuation aside.
+    let file =
+        b"number,customer,Customer Name,email,issue_date,due_date,amount,currency,customer_name\n\
+INV-1,ACME,Acme,a@acme.example,2026-10-01,2026-10-31,1.00,EUR,Other\n";
+    refused_at(file, 1, 9, "customer_name");
+}
+
+#[test]
+fn an_invalid_byte_in_a_utf8_file_is_refused() {
+    let body = file(&[row(3, "Società".as_bytes()), row(3, b"Caf\xe9")]);
+    refused_at(&body, 3, 3, "UTF-8");
+    let with_bom = [b"\xEF\xBB\xBF".to_vec(), file(&[row(3, b"Caf\xe9")])].concat();
+    refused_at(&with_bom, 2, 3, "UTF-8");
+    // A file that is Windows-1252 throughout still reads as such.
+    let legacy = file(&[row(3, b"Caf\xe9 \x80")]);
+    let ledger = Ledger::new();
+    let (code, stderr) = import(&ledger, "legacy.csv", &legacy);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(ledger.ok(&["customer", "list"]).contains("Café €"));
+}
+
+#[test]
+fn a_time_that_does_not_exist_is_refused() {
+    refused_at(&file(&[row(5, b"2026-10-01 25:00")]), 2, 5, "a date");
+    refused_at(&file(&[row(5, b"2026-10-01T10:61")]), 2, 5, "a date");
+    // A real time after the date is still read.
+    let ledger = Ledger::new();
+    let good = [row(5, b"2026-10-01 23:59:59"), row(6, b"2026-10-31T10:00Z")];
+    let good = file(&good);
+    let (code, stderr) = import(&ledger, "good.csv", &good);
+    assert_eq!(code, Some(0), "{stderr}");
+}
+
+#[test]
+fn an_amount_with_two_signs_is_refused() {
+    for amount in ["$$5", "€€5.00", "EUR 5.00 EUR"] {
+        refused_at(&file(&[row(7, amount.as_bytes())]), 2, 7, "an amount like");
+    }
 }
 
 // ── The reader against hostile shapes: no panic, memory bounded ───────
