@@ -1,7 +1,7 @@
-//! Hostile input through the real binary: text bounded at every way in,
-//! ambiguous or wrong files refused with their line and column, and a
-//! reader whose memory is bounded by the row, not the file, whatever shape
-//! the file takes.
+//! Hostile input through the real binary: CSV output that a spreadsheet
+//! never evaluates, text bounded at every way in, ambiguous or wrong files
+//! refused with their line and column, and a reader whose memory is bounded
+//! by the row, not the file, whatever shape the file takes.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common;
@@ -85,6 +85,98 @@ fn refused_at(bytes: &[u8], line: u64, column: usize, fragment: &str) -> String 
     );
     assert_eq!(ledger.dump(), before, "a refused file changed the ledger");
     stderr
+}
+
+// ── 1. No formula injection ────────────────────────────────────────────
+
+/// Every CSV cell that starts like a formula is a number dun computed.
+fn assert_no_formula(csv: &str) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv.as_bytes());
+    for record in reader.records() {
+        for cell in &record.unwrap() {
+            if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                assert!(
+                    cell.parse::<rust_decimal::Decimal>().is_ok(),
+                    "a spreadsheet would evaluate {cell:?} in:\n{csv}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn csv_output_never_hands_a_spreadsheet_a_formula() {
+    let file = [
+        HEADER,
+        b"=1+2,ACME,\"=HYPERLINK(\"\"http://x.example\"\")\",ar@acme.example,2026-10-01,2026-10-31,100.00,EUR\n",
+        b"@SUM(A1),+CMD,-2+3,ap@b.example,2026-10-01,2026-10-31,50.00,EUR\n",
+    ]
+    .concat();
+    let ledger = LedgerBuilder::new()
+        .import_invoices("formulas.csv", &file)
+        .call(&[
+            "invoice",
+            "add",
+            "CN-1",
+            "--customer",
+            "ACME",
+            "--issued",
+            "2026-11-01",
+            "--due",
+            "2026-11-01",
+            "--amount",
+            "30",
+            "--credit-note",
+        ])
+        .call(&[
+            "payment",
+            "add",
+            "--customer",
+            "+CMD",
+            "--amount",
+            "80",
+            "--date",
+            "2026-11-02",
+            "--reference",
+            "=EVIL()",
+        ])
+        .build();
+    let lists: [&[&str]; 6] = [
+        &["customer", "list"],
+        &["invoice", "list"],
+        &["payment", "list"],
+        &["aging"],
+        &["agenda"],
+        &["import", "history"],
+    ];
+    for args in lists {
+        let csv = ledger.ok(&[args, &["--format", "csv"]].concat());
+        assert_no_formula(&csv);
+    }
+    let customers = ledger.ok(&["customer", "list", "--format", "csv"]);
+    assert!(
+        customers.contains("'+CMD,'-2+3,-30.00,"),
+        "quoted text, a numeric negative balance:\n{customers}"
+    );
+    assert!(customers.contains("\"'=HYPERLINK(\"\"http://x.example\"\")\""));
+    let payments = ledger.ok(&["payment", "list", "--format", "csv"]);
+    assert!(payments.contains(",'=EVIL(),'@SUM(A1)"), "{payments}");
+    // JSON and tables keep the text exactly.
+    let json = ledger.json(&["customer", "list"]);
+    let names: Vec<&str> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"-2+3") && names.contains(&"=HYPERLINK(\"http://x.example\")"));
+    let table = ledger.ok(&["invoice", "list"]);
+    assert!(
+        table.contains("=1+2 ") && !table.contains("'=1+2"),
+        "{table}"
+    );
 }
 
 // ── 2. Memory bounded by the row; text bounded everywhere ─────────────
