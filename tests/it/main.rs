@@ -19,6 +19,7 @@ mod import_properties;
 mod import_rules;
 mod money_rules;
 mod notify_golden;
+mod output_files;
 mod send_rules;
 mod store_properties;
 mod tui_e2e;
