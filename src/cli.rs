@@ -88,9 +88,9 @@ pub enum Command {
         /// pre_due, overdue, stop_supply, cash_only, letter or sales_rep.
         #[arg(long)]
         stage: Option<String>,
-        /// Write it to FILE instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
+        /// Where it goes.
+        #[command(flatten)]
+        file: OutFile,
     },
     /// Render a customer's statement of account.
     Statement {
@@ -99,9 +99,9 @@ pub enum Command {
         /// HTML instead of plain text.
         #[arg(long)]
         html: bool,
-        /// Write it to FILE instead of standard output.
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
+        /// Where it goes.
+        #[command(flatten)]
+        file: OutFile,
     },
     /// Send every email the agenda asks for today, logging each one sent.
     Send {
@@ -111,6 +111,9 @@ pub enum Command {
         /// Folder for the .eml files of --dry-run.
         #[arg(long, value_name = "DIR")]
         to_dir: Option<PathBuf>,
+        /// Replace .eml files of the same names already in the folder.
+        #[arg(long)]
+        force: bool,
     },
     /// Put a customer on hold by hand.
     Hold {
@@ -539,4 +542,17 @@ mod tests {
         assert!(on("0001-01-01").is_err());
         assert_eq!(on("+3"), parse_as_of("2026-11-25"));
     }
+}
+
+/// Where a command writes what it renders: a file of its own, or standard
+/// output.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutFile {
+    /// Write it to FILE (created new, readable by you only) instead of
+    /// standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Replace FILE if it exists (a link is replaced, not followed).
+    #[arg(long, requires = "out")]
+    pub force: bool,
 }

@@ -62,13 +62,16 @@ impl Cell {
         }
     }
 
+    /// The cell in a CSV file: text that a spreadsheet would take for a
+    /// formula is written with a leading `'`; amounts and numbers, which
+    /// dun computed, stay numbers.
     fn plain(&self) -> String {
         match self {
-            Cell::Text(t) => sanitize(t).into_owned(),
+            Cell::Text(t) => inert(t),
             Cell::Amount(a, c) => plain_amount(*a, *c),
             Cell::Int(n) => n.to_string(),
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
-            Cell::List(items) => sanitize(&items.join(";")).into_owned(),
+            Cell::List(items) => inert(&items.join(";")),
             Cell::Empty => String::new(),
         }
     }
@@ -200,6 +203,18 @@ impl Report {
     }
 }
 
+/// Text as a CSV cell no spreadsheet evaluates (OWASP's rule): one that
+/// starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a
+/// leading `'`; control characters are escaped as everywhere.
+fn inert(text: &str) -> String {
+    let safe = sanitize(text);
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{safe}")
+    } else {
+        safe.into_owned()
+    }
+}
+
 /// Writes a JSON value with every character [`crate::text::is_unsafe`]
 /// finds escaped as `\uXXXX`, so JSON on a terminal is as safe as a table.
 pub fn write_json_value(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
@@ -285,6 +300,25 @@ mod tests {
         assert_eq!(
             csv,
             "customer,open_balance\nEvil\\x1b[31m,1234.56\nB,0.50\n"
+        );
+        let mut formulas = Report::new([("a", "A"), ("b", "B"), ("c", "C")]);
+        formulas.rows.push(vec![
+            Cell::Text("=1+2".into()),
+            Cell::List(vec!["@SUM(A1)".into(), "x".into()]),
+            Cell::Amount(Decimal::new(-5, 0), Currency::EUR),
+        ]);
+        formulas.rows.push(vec![
+            Cell::Text("\tx".into()),
+            Cell::Text("a=b".into()),
+            Cell::Int(-3),
+        ]);
+        let mut out = Vec::new();
+        formulas
+            .write(Format::Csv, Locale::En, &mut out)
+            .expect("in memory");
+        assert_eq!(
+            String::from_utf8(out).expect("utf-8"),
+            "a,b,c\n'=1+2,'@SUM(A1);x,-5.00\n'\\x09x,a=b,-3\n"
         );
         let json: serde_json::Value =
             serde_json::from_str(&render(Format::Json, Locale::Fr)).expect("valid json");

@@ -14,12 +14,49 @@ pub fn is_unsafe(c: char) -> bool {
         )
 }
 
-/// Refuses text typed for a field (a code, a name, a note) that holds
-/// control characters, naming the field.
+/// The longest a short text may be, in characters: a code, an invoice
+/// number, a name, an email address, a phone number, a reference.
+pub const MAX_SHORT: usize = 200;
+
+/// The longest a long text may be, in characters: a note, an outcome, a
+/// reason.
+pub const MAX_LONG: usize = 4000;
+
+/// How much of a value an error message quotes, in characters.
+pub const QUOTED: usize = 40;
+
+/// Refuses text typed for a short field (a code, a name, a reference)
+/// that holds control characters or is longer than [`MAX_SHORT`], naming
+/// the field.
 pub fn check_field(field: &str, text: &str) -> Result<(), String> {
     match unsafe_char(text) {
         Some(why) => Err(format!("{field} {why}")),
-        None => Ok(()),
+        None => check_length(field, text, MAX_SHORT),
+    }
+}
+
+/// Refuses text longer than `max` characters, naming the field.
+pub fn check_length(field: &str, text: &str, max: usize) -> Result<(), String> {
+    // Bytes first: most text is short, and counting characters is slower.
+    if text.len() <= max {
+        return Ok(());
+    }
+    match text.chars().count() {
+        n if n > max => Err(format!(
+            "{field} is {n} characters long; expected at most {max} characters"
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A value as an error message quotes it: made safe for a terminal and
+/// cut to its first [`QUOTED`] characters, so a hostile value of any size
+/// costs a line.
+pub fn excerpt(text: &str) -> String {
+    let cut = text.char_indices().nth(QUOTED).map(|(i, _)| i);
+    match cut {
+        Some(i) => format!("{}…", sanitize(&text[..i])),
+        None => sanitize(text).into_owned(),
     }
 }
 
@@ -71,5 +108,9 @@ mod tests {
         assert_eq!(sanitize("x\u{200f}y"), "x\\u{200f}y");
         assert!(super::check_field("--name", "Acme\u{1b}").is_err());
         assert!(super::check_field("--name", "Société Générale").is_ok());
+        assert!(super::check_field("--name", &"é".repeat(200)).is_ok());
+        assert!(super::check_field("--name", &"é".repeat(201)).is_err());
+        assert_eq!(super::excerpt(&"x".repeat(5000)).chars().count(), 41);
+        assert_eq!(super::excerpt("a\u{1b}b"), "a\\x1bb");
     }
 }

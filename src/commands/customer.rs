@@ -119,6 +119,10 @@ fn check_fields(f: &CustomerFields) -> Result<()> {
     if let Some(notes) = &f.notes {
         crate::ops::input::notes(notes)?;
     }
+    if let Some(notes) = &f.notes {
+        crate::text::check_length("--notes", notes, crate::text::MAX_LONG)
+            .map_err(anyhow::Error::msg)?;
+    }
     Ok(())
 }
 

@@ -142,19 +142,17 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Status { code, list }) => dunning::status(&session, &code, list.format, out),
         Some(Command::Why { number, list }) => dunning::why(&session, &number, list.format, out),
         Some(Command::Log(args)) => follow_up::log(&session, &args, out),
-        Some(Command::Letter {
-            code,
-            stage,
-            out: file,
-        }) => notify::letter(&session, &code, stage.as_deref(), file.as_deref(), out),
-        Some(Command::Statement {
-            code,
-            html,
-            out: file,
-        }) => notify::statement(&session, &code, html, file.as_deref(), out),
-        Some(Command::Send { dry_run, to_dir }) => {
-            notify::send(&session, dry_run, to_dir.as_deref(), out)
+        Some(Command::Letter { code, stage, file }) => {
+            notify::letter(&session, &code, stage.as_deref(), &file, out)
         }
+        Some(Command::Statement { code, html, file }) => {
+            notify::statement(&session, &code, html, &file, out)
+        }
+        Some(Command::Send {
+            dry_run,
+            to_dir,
+            force,
+        }) => notify::send(&session, dry_run, to_dir.as_deref(), force, out),
         Some(Command::Promise(args)) => follow_up::promise(&session, &args, out),
         Some(Command::Plan(args)) => follow_up::plan(&session, &args, out),
         Some(Command::Hold { code, reason }) => {

@@ -175,52 +175,6 @@ impl Default for CreditConfig {
     }
 }
 
-/// How to reach the mail server.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct SmtpConfig {
-    /// Server host name.
-    pub host: String,
-    /// Server port.
-    pub port: u16,
-    /// Transport security.
-    pub tls: TlsMode,
-    /// Login name, if the server wants one.
-    pub username: Option<String>,
-    /// Environment variable holding the password.
-    pub password_env: Option<String>,
-    /// Command whose output is the password.
-    pub password_command: Option<String>,
-    /// The From header.
-    pub from: String,
-}
-
-impl Default for SmtpConfig {
-    fn default() -> Self {
-        SmtpConfig {
-            host: "127.0.0.1".into(),
-            port: 587,
-            tls: TlsMode::Starttls,
-            username: None,
-            password_env: None,
-            password_command: None,
-            from: String::new(),
-        }
-    }
-}
-
-/// SMTP transport security.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TlsMode {
-    /// Plain text (local relays and tests only).
-    None,
-    /// Upgrade with STARTTLS.
-    Starttls,
-    /// TLS from the first byte.
-    Tls,
-}
-
 /// `[dunning]`: the ladder's own type, defined with its defaults in the core.
 pub type DunningConfig = DunningSpec;
 
@@ -283,7 +237,11 @@ impl Config {
                     let line = before.matches('\n').count() + 1;
                     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
                     let source = text.lines().nth(line - 1).unwrap_or("").trim();
-                    let source: String = source.chars().take(60).collect();
+                    // The key only: a value may be a secret.
+                    let source = match source.split_once('=') {
+                        Some((key, _)) => format!("{} = …", key.trim()),
+                        None => source.chars().take(60).collect(),
+                    };
                     format!("line {line}, column {column} (`{source}`): ")
                 })
                 .unwrap_or_default();
@@ -307,6 +265,7 @@ impl Config {
         };
         let buckets = Buckets::new(self.aging.buckets.clone())
             .map_err(|m| invalid(problem("aging.buckets", m)))?;
+        self.smtp.check().map_err(invalid)?;
         self.check_ladder().map_err(invalid)?;
         self.check_limits().map_err(invalid)?;
         self.check_ranges().map_err(invalid)?;
@@ -533,7 +492,7 @@ impl Config {
 }
 
 /// A bad value: its dotted key and what is wrong.
-type Problem = (String, String);
+pub(crate) type Problem = (String, String);
 
 /// A stage's template, when it names one, is a message dun can write.
 fn check_template(stage: &StageSpec) -> Result<(), Problem> {
@@ -554,7 +513,7 @@ fn check_template(stage: &StageSpec) -> Result<(), Problem> {
     }
 }
 
-fn problem(key: &str, message: String) -> Problem {
+pub(crate) fn problem(key: &str, message: String) -> Problem {
     (key.to_string(), message)
 }
 
@@ -593,7 +552,9 @@ fn read(path: &Path) -> Result<Config, ConfigError> {
 }
 
 mod profiles;
+mod smtp;
 pub use profiles::InForce;
+pub use smtp::{SmtpConfig, TlsMode};
 
 #[cfg(test)]
 mod tests;

@@ -77,11 +77,18 @@ impl<'a, R: Read> Cells<'a, R> {
     }
 
     /// Text with its runs of white space (line breaks included) made one
-    /// space; refuses control characters.
+    /// space; refuses control characters and text longer than
+    /// [`crate::text::MAX_SHORT`] characters.
     pub fn text(&self, field: Field, what: &str) -> Result<Option<String>, RowError> {
         let Some(v) = self.value(field) else {
             return Ok(None);
         };
+        if crate::text::check_length(what, v, crate::text::MAX_SHORT).is_err() {
+            return Err(self.bad(
+                field,
+                &format!("{what} of at most {} characters", crate::text::MAX_SHORT),
+            ));
+        }
         // Printable ASCII with single spaces needs neither.
         let plain = v.bytes().all(|b| (0x20..0x7f).contains(&b)) && !v.contains("  ");
         if plain {

@@ -17,6 +17,10 @@ pub struct Layout {
     pub headers: Vec<String>,
     /// The header's line.
     pub header_line: u64,
+    /// A field two columns of the same name (once folded) would both give:
+    /// (field, the column taken, the other one). A file with one is refused
+    /// rather than read one way.
+    pub ambiguous: Option<(Field, usize, usize)>,
 }
 
 impl Layout {
@@ -31,6 +35,7 @@ impl Layout {
             slots,
             headers: header.fields.iter().map(|h| h.trim().to_string()).collect(),
             header_line: header.line,
+            ambiguous: None,
         }
     }
 

@@ -85,13 +85,14 @@ impl RowError {
         }
     }
 
-    /// A value that is not what its column should hold.
+    /// A value that is not what its column should hold; only its start is
+    /// kept (see [`crate::text::excerpt`]).
     pub fn at(line: u64, column: usize, value: String, expected: &str) -> RowError {
         RowError {
             line,
             column: Some(column),
             header: None,
-            value: Some(value),
+            value: Some(crate::text::excerpt(&value)),
             message: format!("expected {expected}"),
             fatal: false,
         }

@@ -418,7 +418,15 @@ impl Profile {
                 columns.insert(field, column);
             }
         }
-        Layout::new(columns, header)
+        // A column left over with the same name as one a field took: the
+        // profile's order of names cannot tell which one is meant.
+        let ambiguous = columns.iter().find_map(|(field, &chosen)| {
+            let other = (0..names.len()).find(|&i| !claimed[i] && names[i] == names[chosen])?;
+            Some((*field, chosen, other))
+        });
+        let mut layout = Layout::new(columns, header);
+        layout.ambiguous = ambiguous;
+        layout
     }
 
     /// The text of a group row naming a customer (a single non-empty cell

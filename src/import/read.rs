@@ -11,11 +11,18 @@ use serde::Deserialize;
 
 use super::RowError;
 
+mod lines;
+
+use lines::Lines;
+pub use lines::{MAX_FIELD_BYTES, MAX_FIELDS, MAX_RECORD_BYTES};
+
 /// How the bytes of a file map to text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 pub enum Encoding {
-    /// UTF-8 when a field is valid UTF-8, else Windows-1252 (which covers
-    /// ISO-8859-1's printable characters).
+    /// UTF-8 when the file is (it starts with a byte-order mark, or its
+    /// first text beyond ASCII is valid UTF-8), else Windows-1252 (which
+    /// covers ISO-8859-1's printable characters). A file that turns out to
+    /// mix the two is refused at the first value that does not fit.
     #[default]
     #[serde(rename = "auto")]
     Auto,
@@ -81,8 +88,23 @@ pub struct Records<R: Read> {
     failed: bool,
     /// Set once a field was read as Windows-1252 under `Encoding::Auto`.
     pub legacy_seen: bool,
+    /// Under `Encoding::Auto`, what settled the file's encoding: UTF-8 (a
+    /// byte-order mark, or the line with its first UTF-8 text) or
+    /// Windows-1252 (the line with its first byte that is not UTF-8).
+    settled: Option<Settled>,
     /// Bytes read so far, for progress.
     pub position: u64,
+}
+
+/// What settled the encoding of a file read under `Encoding::Auto`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Settled {
+    /// A byte-order mark: UTF-8.
+    Mark,
+    /// UTF-8 text on this line.
+    Utf8(u64),
+    /// A byte that is not UTF-8 on this line: Windows-1252.
+    Legacy(u64),
 }
 
 /// Opens `source`: strips a UTF-8 byte-order mark, refuses UTF-16, and
@@ -142,6 +164,7 @@ pub fn open<R: Read>(
             unclosed_reported: false,
             failed: false,
             legacy_seen: false,
+            settled: (marks > 0).then_some(Settled::Mark),
             position: 0,
         },
         sniffed,
@@ -174,6 +197,14 @@ impl<R: Read> Records<R> {
                 Some(self.decode(line))
             }
             Err(_) if self.failed => None,
+            Err(_) if self.csv.get_ref().overflow.is_some() => {
+                self.failed = true;
+                let overflow = self.csv.get_ref().overflow?;
+                let mut e =
+                    RowError::at_line(overflow.line, format!("expected {}", overflow.limit));
+                e.column = Some(overflow.column);
+                Some(Err(e.fatal()))
+            }
             Err(e) => {
                 // A read error may repeat forever: it ends the file.
                 let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
@@ -195,181 +226,93 @@ impl<R: Read> Records<R> {
 
     fn decode(&mut self, line: u64) -> Result<Record, RowError> {
         let record = std::mem::take(&mut self.record);
-        let fields = if self.encoding == Encoding::Auto || self.encoding == Encoding::Utf8 {
-            match StringRecord::from_byte_record(record) {
-                Ok(fields) => fields,
-                Err(e) => {
-                    let record = e.into_byte_record();
-                    if self.encoding == Encoding::Utf8 {
-                        let column = record
-                            .iter()
-                            .position(|f| std::str::from_utf8(f).is_err())
-                            .unwrap_or(0);
-                        return Err(RowError::at(
-                            line,
-                            column,
-                            crate::text::sanitize(&String::from_utf8_lossy(
-                                record.get(column).unwrap_or(b""),
-                            ))
-                            .into_owned(),
-                            "UTF-8 text (the profile says encoding = \"utf-8\")",
-                        ));
-                    }
-                    self.legacy_seen = true;
-                    // Field by field: the UTF-8 ones stay as they are.
-                    let mut out =
-                        StringRecord::with_capacity(record.as_slice().len() * 2, record.len());
-                    for field in &record {
-                        match std::str::from_utf8(field) {
-                            Ok(text) => out.push_field(text),
-                            Err(_) => out.push_field(
-                                &encoding_rs::WINDOWS_1252
-                                    .decode_without_bom_handling(field)
-                                    .0,
-                            ),
-                        }
-                    }
-                    out
-                }
-            }
-        } else {
-            legacy(&record, self.encoding)
+        let fields = match self.encoding {
+            Encoding::Auto => self.decode_auto(record, line)?,
+            Encoding::Utf8 => StringRecord::from_byte_record(record).map_err(|e| {
+                not_utf8(
+                    &e.into_byte_record(),
+                    line,
+                    "UTF-8 text (the profile says encoding = \"utf-8\")",
+                )
+            })?,
+            _ => legacy(&record, self.encoding),
         };
         Ok(Record { line, fields })
     }
-}
 
-/// Line endings made plain for the CSV parser, with the file's own line
-/// numbers kept: CRLF and a lone CR become LF, and blank lines outside
-/// quotes are dropped (the parser would skip them but count them wrong),
-/// remembering where, so a record's line can be told in the file's terms.
-struct Lines<R> {
-    inner: R,
-    quote: u8,
-    delimiter: u8,
-    in_quotes: bool,
-    /// At the start of a field, where a quote opens a quoted field.
-    at_field_start: bool,
-    /// Just after a quote that may close the field or, doubled, be a quote.
-    after_quote: bool,
-    /// The file line where the open quoted field began.
-    quote_line: u64,
-    /// The file line being read.
-    line: u64,
-    at_line_start: bool,
-    after_cr: bool,
-    /// Lines given to the parser so far.
-    emitted: u64,
-    /// (first parser line, blank lines dropped before it), in order.
-    shifts: Vec<(u64, u64)>,
-    dropped: u64,
-    buffer: Vec<u8>,
-}
-
-impl<R: Read> Lines<R> {
-    fn new(inner: R, quote: u8, delimiter: u8) -> Self {
-        Lines {
-            inner,
-            quote,
-            delimiter,
-            in_quotes: false,
-            at_field_start: true,
-            after_quote: false,
-            quote_line: 0,
-            line: 1,
-            at_line_start: true,
-            after_cr: false,
-            emitted: 0,
-            shifts: Vec::new(),
-            dropped: 0,
-            buffer: vec![0; 1 << 16],
+    /// A record of a file whose encoding is read from the data: the first
+    /// text beyond ASCII settles it, and a later value in the other
+    /// encoding is refused rather than guessed.
+    fn decode_auto(&mut self, record: ByteRecord, line: u64) -> Result<StringRecord, RowError> {
+        let record = match StringRecord::from_byte_record(record) {
+            Ok(fields) => {
+                if fields.as_byte_record().as_slice().is_ascii() {
+                    return Ok(fields);
+                }
+                match self.settled {
+                    Some(Settled::Legacy(from)) => {
+                        let column = fields.iter().position(|f| !f.is_ascii()).unwrap_or(0);
+                        let mut e = RowError::at(
+                            line,
+                            column,
+                            fields.get(column).unwrap_or("").to_string(),
+                            "",
+                        );
+                        e.message = format!(
+                            "this value is UTF-8, but line {from} is Windows-1252: the file \
+                             mixes encodings; save it again in one (CSV UTF-8)"
+                        );
+                        return Err(e);
+                    }
+                    None => self.settled = Some(Settled::Utf8(line)),
+                    Some(_) => {}
+                }
+                return Ok(fields);
+            }
+            Err(e) => e.into_byte_record(),
+        };
+        let since = match self.settled {
+            Some(Settled::Mark) => Some("the file starts with a UTF-8 byte-order mark".into()),
+            Some(Settled::Utf8(from)) => Some(format!("line {from} is UTF-8")),
+            _ => None,
+        };
+        if let Some(since) = since {
+            return Err(not_utf8(
+                &record,
+                line,
+                &format!("UTF-8 text, as the rest of the file ({since}); the file mixes encodings"),
+            ));
         }
-    }
-
-    /// The file's line number of the parser's line `line` (1-based).
-    fn original(&self, line: u64) -> u64 {
-        let i = self.shifts.partition_point(|(from, _)| *from <= line);
-        line + if i == 0 { 0 } else { self.shifts[i - 1].1 }
+        // A field of valid UTF-8 beside one that is not: two encodings.
+        if record
+            .iter()
+            .any(|f| !f.is_ascii() && std::str::from_utf8(f).is_ok())
+        {
+            return Err(not_utf8(
+                &record,
+                line,
+                "one encoding in a row: this value is not UTF-8 but another one is",
+            ));
+        }
+        self.settled.get_or_insert(Settled::Legacy(line));
+        self.legacy_seen = true;
+        Ok(legacy(&record, Encoding::Windows1252))
     }
 }
 
-impl<R: Read> Read for Lines<R> {
-    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        let want = out.len().min(self.buffer.len());
-        loop {
-            let n = self.inner.read(&mut self.buffer[..want])?;
-            if n == 0 {
-                return Ok(0);
-            }
-            let mut written = 0;
-            let mut i = 0;
-            while i < n {
-                // A run of ordinary bytes is copied as it is.
-                let special = memchr::memchr3(b'\r', b'\n', self.quote, &self.buffer[i..n])
-                    .map_or(n, |k| i + k);
-                if special > i {
-                    let run = special - i;
-                    out[written..written + run].copy_from_slice(&self.buffer[i..special]);
-                    written += run;
-                    self.after_cr = false;
-                    self.after_quote = false;
-                    self.at_line_start = false;
-                    self.at_field_start =
-                        !self.in_quotes && self.buffer[special - 1] == self.delimiter;
-                    i = special;
-                    continue;
-                }
-                let b = self.buffer[i];
-                i += 1;
-                if std::mem::take(&mut self.after_cr) && b == b'\n' {
-                    continue;
-                }
-                if b == b'\r' || b == b'\n' {
-                    self.after_cr = b == b'\r';
-                    self.line += 1;
-                    if std::mem::take(&mut self.after_quote) {
-                        self.in_quotes = false;
-                    }
-                    if !self.in_quotes && self.at_line_start {
-                        self.dropped += 1;
-                        let next = self.emitted + 1;
-                        match self.shifts.last_mut() {
-                            Some(last) if last.0 == next => last.1 = self.dropped,
-                            _ => self.shifts.push((next, self.dropped)),
-                        }
-                        continue;
-                    }
-                    out[written] = b'\n';
-                    written += 1;
-                    self.emitted += 1;
-                    self.at_line_start = !self.in_quotes;
-                    self.at_field_start = !self.in_quotes;
-                    continue;
-                }
-                if b == self.quote {
-                    if self.in_quotes {
-                        // Closes the field, unless the next byte doubles it.
-                        self.in_quotes = false;
-                        self.after_quote = true;
-                    } else if std::mem::take(&mut self.after_quote) {
-                        self.in_quotes = true;
-                    } else if self.at_field_start {
-                        self.in_quotes = true;
-                        self.quote_line = self.line;
-                    }
-                } else {
-                    self.after_quote = false;
-                }
-                self.at_field_start = !self.in_quotes && b == self.delimiter;
-                self.at_line_start = false;
-                out[written] = b;
-                written += 1;
-            }
-            if written > 0 {
-                return Ok(written);
-            }
-        }
-    }
+/// A refusal of the first field of `record` that is not UTF-8.
+fn not_utf8(record: &ByteRecord, line: u64, expected: &str) -> RowError {
+    let column = record
+        .iter()
+        .position(|f| std::str::from_utf8(f).is_err())
+        .unwrap_or(0);
+    RowError::at(
+        line,
+        column,
+        crate::text::sanitize(&String::from_utf8_lossy(record.get(column).unwrap_or(b"")))
+            .into_owned(),
+        expected,
+    )
 }
 
 /// Decodes a record in a single-byte encoding.
@@ -472,17 +415,64 @@ mod tests {
     }
 
     #[test]
-    fn falls_back_to_windows_1252_per_field() {
+    fn reads_windows_1252_when_the_file_is_and_refuses_a_mix() {
         let (rows, _, legacy) = read_all(b"name,amount\nCaf\xe9 \x80,5\n", Encoding::Auto);
         assert!(legacy);
         assert_eq!(rows[1].get(0), "Café €");
-        // A UTF-8 field beside a Windows-1252 one keeps its own encoding.
-        let (rows, _, _) = read_all("a,b\nSocietà,Caf\u{e9}\n".as_bytes(), Encoding::Auto);
+        let (rows, _, legacy) = read_all("a,b\nSocietà,Caf\u{e9}\n".as_bytes(), Encoding::Auto);
         assert_eq!(rows[1].get(0), "Società");
-        let (rows, _, _) = read_all(b"a,b\nSociet\xc3\xa0,Caf\xe9\n", Encoding::Auto);
-        assert_eq!((rows[1].get(0), rows[1].get(1)), ("Società", "Café"));
+        assert!(!legacy);
         let (rows, _, _) = read_all(b"name\nCaf\xe9\n", Encoding::Iso88591);
         assert_eq!(rows[1].get(0), "Café");
+        // UTF-8 and Windows-1252 in one file: the first value that does not
+        // fit the encoding settled before it is refused.
+        let refusal = |bytes: &'static [u8]| {
+            let (mut records, _) = open(bytes, None, b'"', Encoding::Auto)
+                .unwrap_or_else(|e| unreachable!("{}", e.message));
+            std::iter::from_fn(|| records.next_record())
+                .find_map(Result::err)
+                .map(|e| (e.line, e.column))
+        };
+        assert_eq!(
+            refusal(b"a,b\nSociet\xc3\xa0,Caf\xe9\n"),
+            Some((2, Some(1)))
+        );
+        assert_eq!(
+            refusal(b"a,b\nSociet\xc3\xa0,x\ny,Caf\xe9\n"),
+            Some((3, Some(1)))
+        );
+        assert_eq!(
+            refusal(b"a,b\nCaf\xe9,x\ny,Societ\xc3\xa0\n"),
+            Some((3, Some(1)))
+        );
+        assert_eq!(refusal(b"\xEF\xBB\xBFa,b\nCaf\xe9,x\n"), Some((2, Some(0))));
+        assert_eq!(refusal(b"a,b\nCaf\xe9,x\ny,\x80\n"), None);
+    }
+
+    #[test]
+    fn bounds_records_fields_and_columns() {
+        let first_error = |bytes: Vec<u8>| {
+            let (mut records, _) = open(&bytes[..], Some(b','), b'"', Encoding::Auto)
+                .unwrap_or_else(|e| unreachable!("{}", e.message));
+            std::iter::from_fn(|| records.next_record())
+                .find_map(Result::err)
+                .map(|e| (e.line, e.column, e.fatal))
+        };
+        let field = [b"a,b\nx,".as_slice(), &vec![b'y'; MAX_FIELD_BYTES + 1]].concat();
+        assert_eq!(first_error(field), Some((2, Some(1), true)));
+        let quoted = [b"a,b\n\n\"".as_slice(), &b"z\n".repeat(MAX_FIELD_BYTES)].concat();
+        assert_eq!(first_error(quoted), Some((3, Some(0), true)));
+        let wide = [b"a,b\n".as_slice(), &b",".repeat(MAX_FIELDS + 5)].concat();
+        assert_eq!(first_error(wide), Some((2, Some(MAX_FIELDS), true)));
+        // Twenty fields of 60,000 bytes: more than MAX_RECORD_BYTES.
+        let long = [
+            b"a,b\n".as_slice(),
+            &format!("{},", "w".repeat(60_000)).repeat(20).into_bytes(),
+        ]
+        .concat();
+        assert!(first_error(long).is_some_and(|(line, column, _)| line == 2 && column > Some(10)));
+        let fits = [b"a,b\n".as_slice(), &vec![b'y'; MAX_FIELD_BYTES], b"\n"].concat();
+        assert_eq!(first_error(fits), None);
     }
 
     #[test]

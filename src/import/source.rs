@@ -23,6 +23,10 @@ const SAMPLE_ROWS: usize = 50_000;
 /// Data rows after which a sample with nothing ambiguous in it ends.
 const CLEAR_AFTER: usize = 1_000;
 
+/// Bytes of data rows held back, at most: the sample ends there too, so
+/// that wide rows cost no more than narrow ones.
+const SAMPLE_BYTES: usize = 4 << 20;
+
 /// A reader that hashes what passes through it and counts bytes.
 pub struct Hashing<R> {
     inner: R,
@@ -144,7 +148,10 @@ fn find_header<R: Read>(
         let layout = profile.layout(&record, fields);
         let lacking = missing(&layout);
         if lacking.is_empty() {
-            return Ok(layout);
+            return match layout.ambiguous {
+                Some(twice) => Err(ambiguous(&layout, record.line, twice)),
+                None => Ok(layout),
+            };
         }
         if profile.header_row.is_some() {
             return Err(RowError::at_line(
@@ -187,6 +194,25 @@ fn find_header<R: Read>(
     })
 }
 
+/// The refusal of a header with two columns for one field.
+/// It names the later of the two columns.
+fn ambiguous(layout: &Layout, line: u64, (field, taken, other): (Field, usize, usize)) -> RowError {
+    let header = |i: usize| layout.headers.get(i).cloned().unwrap_or_default();
+    let (first, second) = (taken.min(other), taken.max(other));
+    let mut e = RowError::at(line, second, header(second), "");
+    e.message = format!(
+        "columns {} ('{}') and {} ('{}') would both be read as {}; expected one column \
+         for it: rename one, or name the one to use in a profile \
+         ([import.profiles.NAME.columns])",
+        first + 1,
+        crate::text::excerpt(&header(first)),
+        second + 1,
+        crate::text::excerpt(&header(second)),
+        field.name()
+    );
+    e
+}
+
 impl<R: Read> Source<R> {
     /// Holds data rows back until every open question of style has an
     /// answer in the data, or the sample ends.
@@ -211,7 +237,11 @@ impl<R: Read> Source<R> {
             .collect();
         let mut mark_line = 0;
         let mut order_line = 0;
-        while (mark.is_none() || (need_dates && order.is_none())) && self.held.len() < SAMPLE_ROWS {
+        let mut held_bytes = 0;
+        while (mark.is_none() || (need_dates && order.is_none()))
+            && self.held.len() < SAMPLE_ROWS
+            && held_bytes < SAMPLE_BYTES
+        {
             // Nothing ambiguous in a fair sample: later rows settle their
             // own values (an ambiguous one then is an error on its line).
             if self.held.len() >= CLEAR_AFTER
@@ -224,7 +254,10 @@ impl<R: Read> Source<R> {
                 break;
             };
             let record = match record {
-                Ok(r) => r,
+                Ok(r) => {
+                    held_bytes += r.fields.as_byte_record().as_slice().len();
+                    r
+                }
                 // A broken record is reported when its turn comes.
                 Err(e) => {
                     self.held.push_back(Err(e));

@@ -78,9 +78,13 @@ impl DateStyle {
         match self {
             DateStyle::Format(format) => {
                 let (date, rest) = NaiveDate::parse_and_remainder(text, format).ok()?;
-                (rest.is_empty() || rest.starts_with([' ', 'T'])).then_some(date)
+                time_after(rest).then_some(date)
             }
             DateStyle::Numeric(order) => {
+                let cut = text.find([' ', 'T']).unwrap_or(text.len());
+                if !time_after(&text[cut..]) {
+                    return None;
+                }
                 let parts = numeric_date(text)?;
                 match parts {
                     Parts::Iso(y, m, d) => NaiveDate::from_ymd_opt(y, m, d),
@@ -104,6 +108,45 @@ impl DateStyle {
             }
         }
     }
+}
+
+/// True when what follows a date is nothing, or a time of day that
+/// exists: ` 10:00`, `T10:00:00.5`, `T23:59:59Z`, ` 10:00 +01:00`. A date
+/// followed by `25:00` or anything else is not a date.
+fn time_after(rest: &str) -> bool {
+    let Some(time) = rest.strip_prefix([' ', 'T']) else {
+        return rest.is_empty();
+    };
+    let time = time.trim_start();
+    let (clock, zone) = match time.find(['Z', 'z', 'U', 'G', '+', '-', ' ']) {
+        Some(i) => time.split_at(i),
+        None => (time, ""),
+    };
+    let zone = zone.trim_start();
+    let zone_ok = zone.is_empty()
+        || ["z", "utc", "gmt"]
+            .iter()
+            .any(|z| zone.eq_ignore_ascii_case(z))
+        || zone.strip_prefix(['+', '-']).is_some_and(|z| {
+            let z = z.replace(':', "");
+            (z.len() == 2 || z.len() == 4)
+                && z.bytes().all(|b| b.is_ascii_digit())
+                && z[..2].parse::<u32>().is_ok_and(|h| h <= 14)
+                && z.get(2..).is_none_or(|m| m.is_empty() || m < "60")
+        });
+    let (clock, fraction) = clock.split_once('.').unwrap_or((clock, ""));
+    let parts: Vec<&str> = clock.split(':').collect();
+    let number = |s: &str, max: u32| {
+        s.len() == 2
+            && s.bytes().all(|b| b.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let clock_ok = match parts.as_slice() {
+        [h, m] => number(h, 23) && number(m, 59),
+        [h, m, sec] => number(h, 23) && number(m, 59) && number(sec, 60),
+        _ => false,
+    };
+    clock_ok && fraction.bytes().all(|b| b.is_ascii_digit()) && zone_ok
 }
 
 enum Parts {
@@ -220,6 +263,8 @@ fn strip(text: &str) -> Option<(bool, &str, Option<&str>)> {
     let mut signs = 0;
     let mut negative = false;
     let mut marker = None;
+    // Currency signs and codes found: one of each at most.
+    let (mut symbols, mut codes) = (0, 0);
     if let Some(inner) = s.strip_prefix('(').and_then(|r| r.strip_suffix(')')) {
         negative = true;
         signs += 1;
@@ -230,10 +275,12 @@ fn strip(text: &str) -> Option<(bool, &str, Option<&str>)> {
         if let Some(c) = s.chars().next().filter(|c| SIGNS.contains(c)) {
             marker = Some(&s[..c.len_utf8()]);
             s = s[c.len_utf8()..].trim_start();
+            symbols += 1;
         }
         if let Some(c) = s.chars().next_back().filter(|c| SIGNS.contains(c)) {
             marker = Some(&s[s.len() - c.len_utf8()..]);
             s = s[..s.len() - c.len_utf8()].trim_end();
+            symbols += 1;
         }
         for minus in ['-', '\u{2212}'] {
             if let Some(rest) = s.strip_prefix(minus).or_else(|| s.strip_suffix(minus)) {
@@ -249,6 +296,7 @@ fn strip(text: &str) -> Option<(bool, &str, Option<&str>)> {
         let (rest, code) = strip_code(s);
         if code.is_some() {
             marker = code;
+            codes += 1;
         }
         s = rest;
         if s == before {
@@ -256,6 +304,8 @@ fn strip(text: &str) -> Option<(bool, &str, Option<&str>)> {
         }
     }
     if signs > 1
+        || symbols > 1
+        || codes > 1
         || s.is_empty()
         || !s
             .bytes()
@@ -406,7 +456,20 @@ mod tests {
             }
         }
         for bad in [
-            "", "abc", "1,23.4", "12,34,5", "1.2.3", "12..5", "1 2", "--", "$", "1e5",
+            "",
+            "abc",
+            "1,23.4",
+            "12,34,5",
+            "1.2.3",
+            "12..5",
+            "1 2",
+            "--",
+            "$",
+            "1e5",
+            "$$5",
+            "€5€",
+            "EUR 5 EUR",
+            "5 € €",
         ] {
             assert_eq!(parse_amount(bad, dot()), None, "{bad}");
         }
@@ -454,13 +517,25 @@ mod tests {
         assert_eq!(mdy.parse("03/04/2026"), ymd(2026, 3, 4));
         assert_eq!(dmy.parse("03.04.26"), ymd(2026, 4, 3));
         assert_eq!(mdy.parse("2026-03-04 10:00:00"), ymd(2026, 3, 4));
+        assert_eq!(mdy.parse("2026-03-04T10:00:00.250Z"), ymd(2026, 3, 4));
+        assert_eq!(dmy.parse("03/04/2026 23:59 +01:00"), ymd(2026, 4, 3));
+        for bad in [
+            "2026-03-04 25:00",
+            "2026-03-04T10:60",
+            "2026-03-04 10",
+            "2026-03-04 noon",
+            "2026-03-04 10:00 +25:00",
+        ] {
+            assert_eq!(mdy.parse(bad), None, "{bad}");
+        }
+        let f = DateStyle::Format("%d/%m/%Y".into());
+        assert_eq!(f.parse("01/02/2026 24:00"), None);
         assert_eq!(DateStyle::Numeric(None).parse("03/04/2026"), None);
         assert_eq!(
             DateStyle::Numeric(None).parse("13/04/2026"),
             ymd(2026, 4, 13)
         );
         assert_eq!(dmy.parse("31/02/2026"), None);
-        let f = DateStyle::Format("%d/%m/%Y".into());
         assert_eq!(f.parse("01/02/2026"), ymd(2026, 2, 1));
         assert_eq!(f.parse("2026-02-01"), None);
         assert_eq!(date_evidence("13/04/2026"), Some(DayMonth::DayFirst));

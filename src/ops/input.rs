@@ -7,10 +7,10 @@ use rust_decimal::Decimal;
 
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result};
 use crate::store::{Store, StoreError};
-use crate::text::unsafe_char;
+use crate::text::{MAX_LONG, MAX_SHORT, check_length, excerpt, unsafe_char};
 use dun_core::dunning::ActivityKind;
 use dun_core::ledger::{Customer, Invoice};
-use dun_core::money::{Currency, Money};
+use dun_core::money::{Currency, Money, MoneyError};
 
 /// An amount typed in the locale's style, in a currency typed beside it
 /// (empty: the configured one), checked against the currency's minor units.
@@ -18,7 +18,7 @@ pub fn money(ctx: &Context, field: Field, amount: &str, currency: &str) -> Resul
     let value = ctx
         .locale
         .parse_amount(amount)
-        .map_err(|e| OpError::invalid(field, e.to_string()))?;
+        .map_err(|e| OpError::invalid(field, quoted(e)))?;
     let currency = self::currency(ctx, currency)?;
     currency
         .to_minor(value)
@@ -32,7 +32,7 @@ pub fn positive_money(ctx: &Context, field: Field, amount: &str, currency: &str)
     if money.amount <= Decimal::ZERO {
         return Err(OpError::invalid(
             field,
-            format!("'{}' must be positive", amount.trim()),
+            format!("'{}' must be positive", excerpt(amount.trim())),
         ));
     }
     Ok(money)
@@ -42,9 +42,20 @@ pub fn positive_money(ctx: &Context, field: Field, amount: &str, currency: &str)
 pub fn currency(ctx: &Context, text: &str) -> Result<Currency> {
     match text.trim() {
         "" => Ok(ctx.currency),
-        code => code.parse().map_err(|e: dun_core::money::MoneyError| {
-            OpError::invalid(Field::Currency, e.to_string())
-        }),
+        code => code
+            .parse()
+            .map_err(|e: MoneyError| OpError::invalid(Field::Currency, quoted(e))),
+    }
+}
+
+/// A money error's message, quoting only the start of what was typed.
+fn quoted(e: MoneyError) -> String {
+    match e {
+        MoneyError::Malformed { text, expected } => {
+            format!("'{}' is not an amount; expected {expected}", excerpt(&text))
+        }
+        MoneyError::BadCurrency(code) => MoneyError::BadCurrency(excerpt(&code)).to_string(),
+        e => e.to_string(),
     }
 }
 
@@ -73,7 +84,12 @@ impl std::str::FromStr for DateInput {
 
     fn from_str(text: &str) -> std::result::Result<DateInput, String> {
         let word = text.trim().to_lowercase();
-        let bad = || format!("'{}' is not a date; expected {DATE_FORMS}", text.trim());
+        let bad = || {
+            format!(
+                "'{}' is not a date; expected {DATE_FORMS}",
+                excerpt(text.trim())
+            )
+        };
         let count = |digits: &str| {
             digits
                 .parse::<u32>()
@@ -177,22 +193,29 @@ pub fn exact_date(text: &str) -> std::result::Result<NaiveDate, String> {
     let date = NaiveDate::parse_from_str(trimmed, "%Y-%m-%d")
         .ok()
         .filter(|_| plain)
-        .ok_or_else(|| format!("'{}' is not a date; expected YYYY-MM-DD", text.trim()))?;
+        .ok_or_else(|| format!("'{}' is not a date; expected YYYY-MM-DD", excerpt(text)))?;
     if !(1900..=2999).contains(&chrono::Datelike::year(&date)) {
         return Err(format!(
             "'{}' is out of range; expected a date from 1900 to 2999",
-            text.trim()
+            excerpt(text)
         ));
     }
     Ok(date)
 }
 
-/// Optional free text, trimmed: empty is none; control characters refused.
+/// Optional free text, trimmed: empty is none; control characters and
+/// text longer than the field takes refused (a note, outcome or reason
+/// [`MAX_LONG`] characters, anything else [`MAX_SHORT`]).
 pub fn text(field: Field, value: &str) -> Result<Option<String>> {
     let trimmed = value.trim();
     if let Some(why) = unsafe_char(trimmed) {
         return Err(OpError::invalid(field, why));
     }
+    let max = match field {
+        Field::Note | Field::Outcome | Field::Reason | Field::Resolution => MAX_LONG,
+        _ => MAX_SHORT,
+    };
+    check_length("the text", trimmed, max).map_err(|why| OpError::invalid(field, why))?;
     Ok(Some(trimmed.to_string()).filter(|t| !t.is_empty()))
 }
 
@@ -231,7 +254,7 @@ pub fn kind(text: &str) -> Result<ActivityKind> {
                 Field::Kind,
                 format!(
                     "'{}' is not a kind of follow-up; expected one of {}",
-                    text.trim(),
+                    excerpt(text.trim()),
                     kinds.join(", ")
                 ),
             )
@@ -271,7 +294,10 @@ pub fn instalment(ctx: &Context, text: &str, currency: &str) -> Result<(NaiveDat
     let (date, amount) = text.split_once(':').ok_or_else(|| {
         OpError::invalid(
             Field::Instalment,
-            format!("'{}' is not DATE:AMOUNT, e.g. 2026-12-15:500", text.trim()),
+            format!(
+                "'{}' is not DATE:AMOUNT, e.g. 2026-12-15:500",
+                excerpt(text.trim())
+            ),
         )
     })?;
     let date = parse_date(date, ctx.as_of).map_err(|e| OpError::invalid(Field::Instalment, e))?;

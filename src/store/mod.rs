@@ -338,10 +338,18 @@ impl Store {
             .map_err(|e| self.migration_error(e))
     }
 
+    /// Why a migration failed, without the SQL it ran: SQLite's reason only.
     fn migration_error(&self, e: rusqlite_migration::Error) -> StoreError {
+        let message = match e {
+            rusqlite_migration::Error::RusqliteError { err, .. } => match err {
+                rusqlite::Error::SqlInputError { msg, .. } => msg,
+                err => err.to_string(),
+            },
+            e => e.to_string(),
+        };
         StoreError::Migration {
             path: self.path.clone(),
-            message: e.to_string(),
+            message,
         }
     }
 

@@ -6,7 +6,9 @@ use crate::common;
 
 use common::Ledger;
 
-fn check(ledger: &Ledger, toml: &str) -> (Option<i32>, String, String) {
+/// `dun config check` of a file `dun.toml` holding `toml`: (exit code,
+/// stdout, stderr).
+pub(crate) fn check(ledger: &Ledger, toml: &str) -> (Option<i32>, String, String) {
     let path = ledger.dir.path().join("dun.toml");
     std::fs::write(&path, toml).unwrap();
     let output = ledger

@@ -625,10 +625,18 @@ fn check_reader(bytes: &[u8], delimiter: Option<u8>, quote: u8) -> Result<(), Te
             last = line;
         }
         // Records are refused only by a strict UTF-8 reading of a file that
-        // is not UTF-8; else the one refusal is a quote never closed, at
+        // is not UTF-8, or by the automatic reading of one that mixes UTF-8
+        // (a byte-order mark, a valid character beyond ASCII) with bytes
+        // that are not; else the one refusal is a quote never closed, at
         // the end.
         let refused: Vec<usize> = (0..items.len()).filter(|&i| items[i].1.is_none()).collect();
-        let strict = encoding == Encoding::Utf8 && std::str::from_utf8(body).is_err();
+        let not_utf8 = std::str::from_utf8(body).is_err();
+        let some_utf8 = body.len() < bytes.len()
+            || String::from_utf8_lossy(body)
+                .chars()
+                .any(|c| c != char::REPLACEMENT_CHARACTER && !c.is_ascii());
+        let strict =
+            not_utf8 && (encoding == Encoding::Utf8 || (encoding == Encoding::Auto && some_utf8));
         if !strict {
             prop_assert!(
                 refused.is_empty() || refused == [items.len() - 1],

@@ -11,6 +11,7 @@ use lettre::message::Mailbox;
 
 use super::Session;
 use super::dunning::{Evaluation, whole_agenda};
+use crate::cli::OutFile;
 use crate::config::{StageAction, TlsMode};
 use crate::notify::{ReminderKind, Rendered, Renderer, mailbox, message};
 use crate::ops;
@@ -21,6 +22,7 @@ use dun_core::ledger::{ContactRole, Customer, InvoiceId};
 use dun_core::money::Locale;
 
 mod context;
+mod files;
 
 pub use context::date_text;
 use context::{Reminded, recipient, reminder_context, statement_context};
@@ -61,11 +63,9 @@ fn stage_kind(session: &Session, id: &str) -> Option<ReminderKind> {
     Some(ReminderKind::for_stage(stage))
 }
 
-fn write_out(out: &mut dyn Write, file: Option<&Path>, text: &str) -> Result<()> {
-    match file {
-        Some(path) => {
-            std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
-        }
+fn write_out(out: &mut dyn Write, file: &OutFile, text: &str) -> Result<()> {
+    match &file.out {
+        Some(path) => files::write_private(path, text.as_bytes(), file.force),
         None => Ok(out.write_all(text.as_bytes())?),
     }
 }
@@ -74,7 +74,7 @@ pub(super) fn letter(
     session: &Session,
     code: &str,
     stage: Option<&str>,
-    file: Option<&Path>,
+    file: &OutFile,
     out: &mut dyn Write,
 ) -> Result<()> {
     let store = session.open_existing()?;
@@ -196,7 +196,7 @@ pub(super) fn statement(
     session: &Session,
     code: &str,
     html: bool,
-    file: Option<&Path>,
+    file: &OutFile,
     out: &mut dyn Write,
 ) -> Result<()> {
     let store = session.open_existing()?;
@@ -525,6 +525,7 @@ pub(super) fn send(
     session: &Session,
     dry_run: bool,
     to_dir: Option<&Path>,
+    force: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
     let mut store = session.open_existing()?;
@@ -539,12 +540,10 @@ pub(super) fn send(
         let dir = to_dir
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from(format!("dun-outbox-{}", session.as_of)));
-        std::fs::create_dir_all(&dir)
-            .with_context(|| format!("cannot create {}", dir.display()))?;
+        files::private_dir(&dir)?;
         for m in &ready {
             let path = dir.join(outbox_name(session.as_of, m));
-            std::fs::write(&path, m.message.formatted())
-                .with_context(|| format!("cannot write {}", path.display()))?;
+            files::write_private(&path, &m.message.formatted(), force)?;
             writeln!(
                 out,
                 "wrote {} ({} to {})",
