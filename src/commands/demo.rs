@@ -1,6 +1,7 @@
 //! `dun demo`: build the demo ledger (or its CSV export) and show it.
 
 use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -88,9 +89,11 @@ fn replace_demo_file(path: &Path) -> Result<()> {
 
 /// Writes the demo's invoices as a flat CSV export.
 fn write_csv(options: &DemoOptions, path: &Path, out: &mut dyn Write) -> Result<()> {
+    // Owner-only like every file dun writes; never through a link.
     let file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
+        .mode(0o600)
         .open(path)
         .with_context(|| format!("cannot create {} (it must not exist yet)", path.display()))?;
     let mut writer = csv::Writer::from_writer(std::io::BufWriter::with_capacity(1 << 20, file));

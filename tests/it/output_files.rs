@@ -111,6 +111,27 @@ fn letters_and_statements_are_owner_only_whatever_the_umask() {
 }
 
 #[test]
+fn backups_and_the_demo_export_are_owner_only_whatever_the_umask() {
+    let l = ledger();
+    let cfg = mail_config(&l, 25, "");
+    let backup = l.dir.path().join("copy.db");
+    let export = l.dir.path().join("demo.csv");
+    ok(&dun_umask_000(&l, &cfg, &["backup", path_str(&backup)]));
+    ok(&dun_umask_000(
+        &l,
+        &cfg,
+        &["demo", "--csv", path_str(&export), "--invoices", "20"],
+    ));
+    assert_eq!(mode(&backup), 0o600);
+    assert_eq!(mode(&export), 0o600);
+    // Neither writes over a file that is there.
+    failed(
+        &dun_umask_000(&l, &cfg, &["demo", "--csv", path_str(&export)]),
+        "must not exist",
+    );
+}
+
+#[test]
 fn an_existing_file_is_kept_unless_forced() {
     let l = ledger();
     let cfg = mail_config(&l, 25, "");
