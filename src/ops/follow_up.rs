@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::due::{Answering, still_due};
 use super::measures::{Before, in_account};
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result, input};
 use crate::store::{Customers, NewActivity, NewPlan, NewPromise, Store, Tx};
@@ -19,7 +20,9 @@ pub enum StageChoice {
     Due,
     /// This stage, which the kind must be able to perform.
     Exactly(String),
-    /// The stage of the agenda item the follow-up answers. When the kind
+    /// The stage of the agenda item the follow-up answers, which must
+    /// still be on the agenda when it is written (else the follow-up is
+    /// refused as already done). When the kind
     /// was changed to one that cannot perform it, the follow-up counts for
     /// what the kind does perform, and the result says so.
     Suggested(String),
@@ -135,7 +138,19 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         Some(_) => Before::On(occurred_on),
         None => Before::Skip(occurred_on),
     };
+    // The agenda item it answers must still be to do, now, in this write.
+    let answering = match &req.stage {
+        StageChoice::Suggested(asked) => Some(Answering {
+            customer_id: customer.id,
+            stage: asked,
+            invoices: &activity.invoices,
+        }),
+        _ => None,
+    };
     in_account(store, ctx, customer.id, before, |tx| {
+        if let Some(answering) = &answering {
+            still_due(tx, ctx, answering, |_| true)?;
+        }
         tx.log_activity(&activity)?;
         if let Some(p) = &promise {
             add_promise(tx, p)?;

@@ -13,6 +13,7 @@
 
 mod account;
 mod demo;
+mod due;
 mod error;
 mod follow_up;
 mod import;

@@ -3,6 +3,7 @@
 
 mod allocate;
 mod bulk;
+mod changes;
 mod claims;
 mod commitments;
 mod customers;

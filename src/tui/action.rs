@@ -81,6 +81,8 @@ actions! {
     ToggleHold => "toggle_hold",
     /// Preview the selected agenda item's email, then send it.
     PreviewMessage => "preview_message",
+    /// Reload everything from the ledger (dun also does when it changes).
+    Reload => "reload",
     /// In a form: go to the next field.
     NextField => "next_field",
     /// In a form: go to the previous field.

@@ -197,6 +197,12 @@ impl App {
         rows: Vec<AgingRow>,
         agenda: Vec<super::model::AgendaRow>,
     ) {
+        self.keeping_selections(|app| app.board.replace_customer(customer_id, rows, agenda));
+    }
+
+    /// Changes the board, keeping the aging and agenda selections on the
+    /// same rows, or where they were when their rows left.
+    fn keeping_selections(&mut self, change: impl FnOnce(&mut App)) {
         let keep = self.aging_key();
         let keep_item = self
             .board
@@ -204,7 +210,7 @@ impl App {
             .get(self.agenda.selected)
             .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
         let at = self.aging.selected;
-        self.board.replace_customer(customer_id, rows, agenda);
+        change(self);
         self.rebuild_view(keep);
         if keep.is_some_and(|(id, _)| self.aging_key().is_none_or(|(now, _)| now != id)) {
             // The selected row left (paid in full): stay where it was.
@@ -219,6 +225,21 @@ impl App {
             })
             .unwrap_or(self.agenda.selected)
             .min(items.len().saturating_sub(1));
+    }
+
+    /// The ledger was reloaded: show the new board and the open customer's
+    /// screen, staying on the screen the user is on.
+    fn reloaded(&mut self, board: Board, detail: Option<CustomerDetail>) {
+        self.keeping_selections(|app| app.board = board);
+        let open = self.customer.as_ref().map(|c| c.customer_id);
+        match detail {
+            Some(detail) if open == Some(detail.customer_id) => {
+                let screen = self.screen;
+                self.show_customer(detail);
+                self.screen = screen;
+            }
+            _ => {}
+        }
     }
 
     fn rebuild_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
@@ -401,6 +422,7 @@ impl App {
             }
             Action::ToggleHold => self.open_hold(),
             Action::PreviewMessage => return self.preview_selected(),
+            Action::Reload => return vec![Effect::Reload],
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()
@@ -530,6 +552,7 @@ impl App {
                 self.preview = None;
                 self.saved(result);
             }
+            Message::Reloaded { board, detail } => self.reloaded(board, detail),
             Message::Failed(error) => self.status = error,
             Message::Resized(page) => self.page = page,
         }

@@ -68,6 +68,9 @@ pub enum Effect {
     Preview(dun_core::dunning::AgendaItem),
     /// Send the email an agenda item asks for, and log it.
     SendMessage(dun_core::dunning::AgendaItem),
+    /// Reload the board (and the open customer) from the ledger: it was
+    /// written elsewhere, or the bookkeeper asked.
+    Reload,
 }
 
 /// Builds a form's request. The write path checks every value; the form

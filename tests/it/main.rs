@@ -21,6 +21,7 @@ mod notify_golden;
 mod send_rules;
 mod store_properties;
 mod tui_e2e;
+mod tui_live;
 mod tui_screens;
 mod wording;
 mod write_path;

@@ -61,7 +61,10 @@ impl Fixture {
     }
 }
 
-fn render(app: &mut App, (width, height): (u16, u16)) -> (String, Terminal<TestBackend>) {
+pub(crate) fn render(
+    app: &mut App,
+    (width, height): (u16, u16),
+) -> (String, Terminal<TestBackend>) {
     app.page = ui::page_rows(height);
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
     terminal.draw(|frame| ui::draw(app, frame)).unwrap();

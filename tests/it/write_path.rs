@@ -28,7 +28,7 @@ fn ledger() -> common::Ledger {
         .build()
 }
 
-fn session(ledger: &common::Ledger) -> Session {
+pub(crate) fn session(ledger: &common::Ledger) -> Session {
     let day = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
     Session {
         config: Config::default().validate(Origin::Defaults).unwrap(),

@@ -56,6 +56,12 @@ pub fn apply(
     }
 }
 
+/// How a write or a send ended, for the log file: whether it went through,
+/// never the message, which names amounts, people and addresses.
+fn outcome<T, E>(result: &Result<T, E>) -> &'static str {
+    if result.is_ok() { "done" } else { "refused" }
+}
+
 /// The customer a request writes to.
 fn customer_of(store: &Store, request: &Request) -> Option<CustomerId> {
     request.customer_id().or_else(|| {
@@ -138,7 +144,10 @@ fn carry_out(
                 Ok(format!("sent the {} to {}", item.stage, m.to))
             })()
             .map_err(|e| format!("{e:#}"));
-            log_line(session, &format!("send {}: {:?}", item.stage, result));
+            log_line(
+                session,
+                &format!("send {}: {}", item.stage, outcome(&result)),
+            );
             let ok = result.is_ok();
             inbox.send(Message::Sent(result));
             if ok {
@@ -156,12 +165,26 @@ fn carry_out(
             inbox.send(Message::CustomerLoaded(detail));
         }
         Effect::Save(request) => save(session, store, inbox, &request)?,
+        Effect::Reload => {
+            let started = std::time::Instant::now();
+            let board = super::load::load_board(session, store)?;
+            let detail = inbox
+                .open_customer()
+                .map(|id| load_customer(session, store, id))
+                .transpose()?;
+            log_line(
+                session,
+                &format!("board reloaded in {:?}", started.elapsed()),
+            );
+            inbox.send(Message::Reloaded { board, detail });
+        }
     }
     Ok(())
 }
 
-/// Carries out a write; after a write that went through, the customer's
-/// rows, agenda items and (when open) screen are reloaded.
+/// Carries out a write; afterwards the customer's rows, agenda items and
+/// (when open) screen are reloaded: after a refused write too, which may
+/// have been refused because the ledger changed under a stale screen.
 fn save(
     session: &Session,
     store: &mut Store,
@@ -170,10 +193,12 @@ fn save(
 ) -> Result<()> {
     let customer = customer_of(store, request);
     let result = apply(session, store, request).map_err(|e| e.for_dashboard());
-    log_line(session, &format!("save {:?}: {:?}", request.kind(), result));
-    let ok = result.is_ok();
+    log_line(
+        session,
+        &format!("save {}: {}", request.kind(), outcome(&result)),
+    );
     inbox.send(Message::Saved(result));
-    let Some(id) = customer.filter(|_| ok) else {
+    let Some(id) = customer else {
         return Ok(());
     };
     let (rows, agenda) = refresh(session, store, id)?;

@@ -8,7 +8,7 @@ pub use apply::{apply, run_effects};
 pub use load::{load_board, load_customer};
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use ratatui::crossterm::event::{
@@ -19,20 +19,36 @@ use ratatui::crossterm::execute;
 use super::Session;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::app::App;
-use crate::tui::keymap::Keymap;
+use crate::tui::app::{App, Effect};
+use crate::tui::keymap::{Key, Keymap};
 use crate::tui::message::Message;
 use crate::tui::ui;
 
 /// Appends a line to the log file beside the ledger; never to the screen.
+/// The file is the owner's alone (0600, whatever the umask), and holds
+/// what the dashboard did and how long it took: actions, timings, which
+/// kind of write or send succeeded; never text typed into a form, amounts,
+/// names or addresses.
 pub(super) fn log_line(session: &Session, line: &str) {
     let mut path = session.db.clone().into_os_string();
     path.push(".log");
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    if let Ok(mut file) = options.open(path) {
+        // A file made by an earlier version, or under a lax umask, is
+        // narrowed to its owner before anything is written to it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            if file
+                .set_permissions(std::fs::Permissions::from_mode(0o600))
+                .is_err()
+            {
+                return;
+            }
+        }
         let _ = writeln!(
             file,
             "{} {}",
@@ -88,6 +104,24 @@ pub(super) fn run(session: &Session, out: &mut dyn Write) -> Result<()> {
     result
 }
 
+/// How often the ledger is checked for writes made elsewhere.
+const WATCH: Duration = Duration::from_millis(200);
+
+/// Waits for the next terminal event; `None` as soon as the ledger was
+/// written by another connection (another terminal, `dun send`).
+fn next_event(store: &Store, seen: &mut i64) -> Result<Option<Event>> {
+    loop {
+        if event::poll(WATCH).context("cannot read the keyboard")? {
+            return Ok(Some(event::read().context("cannot read the keyboard")?));
+        }
+        let now = store.data_version()?;
+        if now != *seen {
+            *seen = now;
+            return Ok(None);
+        }
+    }
+}
+
 fn event_loop(
     session: &Session,
     store: &mut Store,
@@ -99,6 +133,7 @@ fn event_loop(
     // shows its result; the log file keeps each time (see BENCHMARKS.md).
     let mut pending: Option<(Instant, String)> = None;
     let mut first = true;
+    let mut seen = store.data_version()?;
     while !app.quit {
         let height = terminal.size().map(|s| s.height).unwrap_or(24);
         app.handle(Message::Resized(ui::page_rows(height)));
@@ -124,11 +159,21 @@ fn event_loop(
                 ),
             );
         }
-        let event = event::read().context("cannot read the keyboard")?;
+        let Some(event) = next_event(store, &mut seen)? else {
+            // The ledger was written elsewhere: show what it holds now.
+            if let Err(e) = run_effects(session, store, app, vec![Effect::Reload]) {
+                app.handle(Message::Failed(format!("{e:#}")));
+            }
+            continue;
+        };
         let arrived = Instant::now();
         let effects = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => {
-                pending = Some((arrived, format!("{:?}", key.code)));
+                // The log names the action, never the key typed into a form.
+                let action = Key::from_event(&key)
+                    .and_then(|k| app.keymap.action(app.mode(), k))
+                    .map_or("typing", Action::name);
+                pending = Some((arrived, action.to_string()));
                 app.key(key)
             }
             Event::Mouse(mouse) => match mouse.kind {
