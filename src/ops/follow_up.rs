@@ -51,7 +51,8 @@ pub struct LogFollowUp {
     pub stage: StageChoice,
     /// The invoices it concerned; empty for the whole account.
     pub invoices: Vec<InvoiceRef>,
-    /// When it happened; the as-of date when not given.
+    /// When it happened, not after the as-of date; the as-of date when
+    /// not given.
     pub occurred_on: Option<NaiveDate>,
     /// What came of it.
     pub outcome: String,
@@ -66,6 +67,12 @@ pub struct LogFollowUp {
 /// What [`log_follow_up`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logged {
+    /// The entry's id in the follow-up log.
+    pub id: i64,
+    /// The id of the promise recorded with it.
+    pub promise_id: Option<i64>,
+    /// The customer.
+    pub customer_id: CustomerId,
     /// The customer's code.
     pub code: String,
     /// The kind logged.
@@ -86,6 +93,15 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
     let outcome = input::text(Field::Outcome, &req.outcome)?;
     let note = input::text(Field::Note, &req.note)?;
     let occurred_on = req.occurred_on.unwrap_or(ctx.as_of);
+    if occurred_on > ctx.as_of {
+        return Err(OpError::invalid(
+            Field::Date,
+            format!(
+                "{occurred_on} is after {}, the date dun works as of; a follow-up is logged once it happened",
+                ctx.as_of
+            ),
+        ));
+    }
     if req.next_on.is_some_and(|next| next < occurred_on) {
         return Err(OpError::invalid(
             Field::NextDate,
@@ -147,17 +163,18 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         }),
         _ => None,
     };
-    in_account(store, ctx, customer.id, before, |tx| {
+    let (id, promise_id) = in_account(store, ctx, customer.id, before, |tx| {
         if let Some(answering) = &answering {
             still_due(tx, ctx, answering, |_| true)?;
         }
-        tx.log_activity(&activity)?;
-        if let Some(p) = &promise {
-            add_promise(tx, p)?;
-        }
-        Ok(())
+        let id = tx.log_activity(&activity)?;
+        let promise_id = promise.as_ref().map(|p| add_promise(tx, p)).transpose()?;
+        Ok((id, promise_id))
     })?;
     Ok(Logged {
+        id,
+        promise_id,
+        customer_id: customer.id,
         code: customer.code,
         kind,
         occurred_on,

@@ -6,6 +6,7 @@ mod bulk;
 mod changes;
 mod claims;
 mod commitments;
+mod corrections;
 mod customers;
 mod follow_up;
 mod history;
@@ -20,6 +21,7 @@ mod timeline;
 
 pub use bulk::BulkWriter;
 pub use claims::{ClaimState, NewClaim};
+pub use corrections::{LogRow, PaymentRow, PromiseListed, PromiseRow, Voidable};
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
     BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, NewReceipt, Receipt,
@@ -46,6 +48,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0004_commitments.sql")),
     M::up(include_str!("../../migrations/0006_claims.sql")),
     M::up(include_str!("../../migrations/0007_customer_since.sql")),
+    M::up(include_str!("../../migrations/0010_corrections.sql")),
 ];
 
 /// The schema version this build writes.

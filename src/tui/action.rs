@@ -83,6 +83,8 @@ actions! {
     PreviewMessage => "preview_message",
     /// Reload everything from the ledger (dun also does when it changes).
     Reload => "reload",
+    /// Undo the last follow-up, payment or promise saved in this session.
+    Undo => "undo",
     /// In a form: go to the next field.
     NextField => "next_field",
     /// In a form: go to the previous field.

@@ -9,10 +9,11 @@ use super::form::{Field, FieldKey, FieldKind, Form, Purpose};
 use super::keymap::{Key, Keymap, Mode};
 use super::message::Message;
 use super::model::{AgingRow, Board, CustomerDetail};
-pub use super::requests::{Effect, Request};
+pub use super::requests::{Effect, Request, Undo};
 pub use super::sort::SortColumn;
 
 mod forms;
+mod live;
 #[cfg(test)]
 mod tests;
 
@@ -115,6 +116,10 @@ pub struct App {
     pub locale: dun_core::money::Locale,
     /// Colours allowed (off under `NO_COLOR`).
     pub color: bool,
+    /// The session's last write, while it can be undone.
+    pub undo: Option<Undo>,
+    /// `undo` waits for the bookkeeper to confirm it.
+    pub confirming: bool,
 }
 
 impl App {
@@ -145,6 +150,8 @@ impl App {
             quit: false,
             locale: dun_core::money::Locale::En,
             color: true,
+            undo: None,
+            confirming: false,
         };
         app.refresh_view();
         app
@@ -160,8 +167,9 @@ impl App {
 
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
-        // A preview answers like a form: enter sends, esc cancels.
-        if self.form.is_some() || self.preview.is_some() {
+        // A preview or an undo to confirm answers like a form: enter goes
+        // ahead, esc cancels.
+        if self.form.is_some() || self.preview.is_some() || self.confirming {
             Mode::Form
         } else {
             Mode::Screen
@@ -198,48 +206,6 @@ impl App {
         agenda: Vec<super::model::AgendaRow>,
     ) {
         self.keeping_selections(|app| app.board.replace_customer(customer_id, rows, agenda));
-    }
-
-    /// Changes the board, keeping the aging and agenda selections on the
-    /// same rows, or where they were when their rows left.
-    fn keeping_selections(&mut self, change: impl FnOnce(&mut App)) {
-        let keep = self.aging_key();
-        let keep_item = self
-            .board
-            .agenda
-            .get(self.agenda.selected)
-            .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
-        let at = self.aging.selected;
-        change(self);
-        self.rebuild_view(keep);
-        if keep.is_some_and(|(id, _)| self.aging_key().is_none_or(|(now, _)| now != id)) {
-            // The selected row left (paid in full): stay where it was.
-            self.aging.selected = at.min(self.view.len().saturating_sub(1));
-        }
-        let items = &self.board.agenda;
-        self.agenda.selected = keep_item
-            .and_then(|(id, stage, currency)| {
-                items.iter().position(|a| {
-                    a.item.customer_id == id && a.item.stage == stage && a.item.currency == currency
-                })
-            })
-            .unwrap_or(self.agenda.selected)
-            .min(items.len().saturating_sub(1));
-    }
-
-    /// The ledger was reloaded: show the new board and the open customer's
-    /// screen, staying on the screen the user is on.
-    fn reloaded(&mut self, board: Board, detail: Option<CustomerDetail>) {
-        self.keeping_selections(|app| app.board = board);
-        let open = self.customer.as_ref().map(|c| c.customer_id);
-        match detail {
-            Some(detail) if open == Some(detail.customer_id) => {
-                let screen = self.screen;
-                self.show_customer(detail);
-                self.screen = screen;
-            }
-            _ => {}
-        }
     }
 
     fn rebuild_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
@@ -353,6 +319,9 @@ impl App {
             }
             return Vec::new();
         }
+        if self.confirming {
+            return self.update_confirm(action);
+        }
         if self.preview.is_some() {
             return self.update_preview(action);
         }
@@ -423,6 +392,7 @@ impl App {
             Action::ToggleHold => self.open_hold(),
             Action::PreviewMessage => return self.preview_selected(),
             Action::Reload => return vec![Effect::Reload],
+            Action::Undo => self.ask_undo(),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()
@@ -553,6 +523,7 @@ impl App {
                 self.saved(result);
             }
             Message::Reloaded { board, detail } => self.reloaded(board, detail),
+            Message::Undoable(undo) => self.undo = undo,
             Message::Failed(error) => self.status = error,
             Message::Resized(page) => self.page = page,
         }

@@ -41,6 +41,9 @@ pub enum Message {
         /// is gone.
         detail: Option<CustomerDetail>,
     },
+    /// A write went through: how to undo it, or `None` when it cannot be
+    /// undone from the dashboard (it replaces what `u` would undo).
+    Undoable(Option<super::requests::Undo>),
     /// The shell could not carry out an effect: the status line says why.
     Failed(String),
     /// The terminal was drawn with this many rows in the list areas: the

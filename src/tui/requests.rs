@@ -19,6 +19,19 @@ pub enum Request {
     Resolve(ops::ResolveDispute),
     /// Hold or release.
     Hold(ops::Hold),
+    /// Undo a write of the session.
+    Undo(Undo),
+}
+
+/// How to undo a write: what it recorded, removed in one write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// The customer written to.
+    pub customer_id: i64,
+    /// What it recorded, as the confirmation names it.
+    pub what: String,
+    /// The entries it recorded.
+    pub entries: Vec<ops::Entry>,
 }
 
 impl Request {
@@ -28,6 +41,7 @@ impl Request {
             Request::FollowUp(r) => &r.customer,
             Request::Payment(r) => &r.customer,
             Request::Hold(r) => &r.customer,
+            Request::Undo(u) => return Some(u.customer_id),
             Request::Dispute(_) | Request::Resolve(_) => return None,
         };
         match customer {
@@ -53,6 +67,7 @@ impl Request {
             Request::Dispute(_) => "dispute",
             Request::Resolve(_) => "resolve",
             Request::Hold(_) => "hold",
+            Request::Undo(_) => "undo",
         }
     }
 }

@@ -13,6 +13,7 @@ mod cli_import;
 mod cli_import_errors;
 mod cli_ledger;
 mod cli_send;
+mod corrections;
 mod engine_rules;
 mod import_properties;
 mod import_rules;

@@ -51,6 +51,7 @@ fn a_follow_up_logged_by_the_cli_appears_on_the_open_dashboard_within_a_second()
     tmux.wait_within("called from the other desk", Duration::from_secs(1));
     // Back on the agenda the call is gone: `d` there logs nothing more.
     tmux.keys(&["Escape"]);
+    tmux.wait_gone("call first");
     tmux.keys(&["d"]);
     tmux.keys(&["q"]);
     tmux.wait_for("DUN-EXIT=0");
@@ -72,9 +73,34 @@ fn a_stale_item_done_elsewhere_is_refused_as_already_done() {
     tmux.type_text("no answer");
     tmux.keys(&["Enter"]);
     tmux.wait_for("already done elsewhere");
-    tmux.keys(&["Escape", "q"]);
+    // esc on its own: followed at once by q, a terminal reads alt-q.
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("Log a follow-up");
+    tmux.keys(&["q"]);
     tmux.wait_for("DUN-EXIT=0");
     assert_eq!(logged(&l.db, "ACME", "call"), 1, "the call is logged once");
+}
+
+#[test]
+fn u_undoes_the_last_write_of_the_session_once_confirmed() {
+    let l = call_due();
+    let tmux = Tmux::dashboard(l.dir.path(), &l.db, "", (100, 30));
+    tmux.wait_for("ACME");
+    tmux.keys(&["d"]);
+    tmux.wait_for("logged the call");
+    tmux.keys(&["u"]);
+    tmux.wait_for("undo: remove the call logged just now?");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("undone: removed the call of 2026-11-22");
+    tmux.keys(&["q"]);
+    tmux.wait_for("DUN-EXIT=0");
+    let agenda = l.json(&["agenda"]);
+    assert_eq!(
+        agenda[0]["stage"], "call",
+        "the call is due again: {agenda}"
+    );
+    let log = l.json(&["log", "list"]);
+    assert_eq!(log[0]["removed_by"], log[1]["id"], "{log}");
 }
 
 /// Twelve customers, each with one overdue email due today.
@@ -231,14 +257,14 @@ const SIZES: [(u16, u16); 4] = [(80, 24), (100, 30), (160, 48), (220, 60)];
 
 /// The dashboard on a real ledger, its effects carried out as the shell
 /// carries them out.
-struct Live {
-    session: dun::commands::Session,
-    store: dun::store::Store,
-    app: dun::tui::app::App,
+pub(crate) struct Live {
+    pub(crate) session: dun::commands::Session,
+    pub(crate) store: dun::store::Store,
+    pub(crate) app: dun::tui::app::App,
 }
 
 impl Live {
-    fn on(l: &Ledger) -> Live {
+    pub(crate) fn on(l: &Ledger) -> Live {
         let session = crate::write_path::session(l);
         let store = dun::store::Store::open(&session.db).unwrap();
         let board = dun::commands::dashboard::load_board(&session, &store).unwrap();
@@ -250,7 +276,7 @@ impl Live {
         }
     }
 
-    fn drive(&mut self, actions: &[Action]) {
+    pub(crate) fn drive(&mut self, actions: &[Action]) {
         for action in actions {
             let effects = self.app.update(*action);
             dun::commands::dashboard::run_effects(
@@ -263,7 +289,7 @@ impl Live {
         }
     }
 
-    fn snapshot(&mut self, name: &str) {
+    pub(crate) fn snapshot(&mut self, name: &str) {
         for size in SIZES {
             let (text, _) = crate::tui_screens::render(&mut self.app, size);
             insta::assert_snapshot!(format!("{name}_{}x{}", size.0, size.1), text);

@@ -10,48 +10,97 @@ use super::log_line;
 use crate::ops;
 use crate::store::Store;
 use crate::text::sanitize;
-use crate::tui::app::{App, Effect, Preview, Request};
+use crate::tui::app::{App, Effect, Preview, Request, Undo};
 use crate::tui::message::Message;
 use dun_core::ledger::CustomerId;
 
+/// A write carried out: the status bar's message, and how to undo it
+/// when the dashboard can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// What the status bar says.
+    pub message: String,
+    /// How to undo it.
+    pub undo: Option<Undo>,
+}
+
 /// Carries out a write through the write path; returns the message for
-/// the status bar. The error is the write path's own: the same value the
-/// command line gets for the same request.
+/// the status bar and how to undo it. The error is the write path's own:
+/// the same value the command line gets for the same request.
 pub fn apply(
     session: &Session,
     store: &mut Store,
     request: &Request,
-) -> Result<String, ops::OpError> {
+) -> Result<Applied, ops::OpError> {
     let ctx = session.ops();
     let locale = ctx.locale;
+    let done = |message: String| Applied {
+        message,
+        undo: None,
+    };
     match request {
-        Request::FollowUp(r) => ops::log_follow_up(store, &ctx, r).map(|logged| {
-            let kind = logged.kind.as_str();
-            let said = match &logged.promise {
-                Some((money, on)) => format!(
-                    "logged the {kind} and a promise of {} by {on}",
-                    money.display(locale)
-                ),
-                None => format!("logged the {kind}"),
-            };
-            let unperformed = logged
-                .unperformed
-                .map(|s| format!("; a {kind} does not perform {s}"))
-                .unwrap_or_default();
-            said + &unperformed
+        Request::FollowUp(r) => ops::log_follow_up(store, &ctx, r).map(|l| logged(&l, locale)),
+        Request::Payment(r) => ops::record_payment(store, &ctx, r).map(|p| {
+            let money = p.money.display(locale);
+            Applied {
+                message: format!("recorded a payment of {money}"),
+                undo: Some(Undo {
+                    customer_id: p.customer.id,
+                    what: format!("the payment of {money} recorded just now"),
+                    entries: vec![ops::Entry::Payment(p.id)],
+                }),
+            }
         }),
-        Request::Payment(r) => ops::record_payment(store, &ctx, r)
-            .map(|p| format!("recorded a payment of {}", p.money.display(locale))),
         Request::Dispute(r) => ops::open_dispute(store, &ctx, r)
-            .map(|i| format!("{} is disputed", sanitize(&i.number))),
+            .map(|i| done(format!("{} is disputed", sanitize(&i.number)))),
         Request::Resolve(r) => ops::resolve_dispute(store, &ctx, r)
-            .map(|i| format!("dispute on {} resolved", sanitize(&i.number))),
+            .map(|i| done(format!("dispute on {} resolved", sanitize(&i.number)))),
         Request::Hold(r) => ops::hold(store, &ctx, r).map(|_| {
-            if r.release {
+            done(if r.release {
                 "hold released".to_string()
             } else {
                 "put on hold".to_string()
-            }
+            })
+        }),
+        Request::Undo(undo) => {
+            let remove = ops::Remove {
+                entries: undo.entries.clone(),
+                reason: "undone on the dashboard".into(),
+            };
+            ops::remove(store, &ctx, &remove)
+                .map(|removed| done(format!("undone: removed {}", removed.what.join(" and "))))
+        }
+    }
+}
+
+/// A follow-up logged: what the status bar says, and how to undo it (the
+/// entry and the promise recorded with it).
+fn logged(logged: &ops::Logged, locale: dun_core::money::Locale) -> Applied {
+    let kind = logged.kind.as_str();
+    let said = match &logged.promise {
+        Some((money, on)) => format!(
+            "logged the {kind} and a promise of {} by {on}",
+            money.display(locale)
+        ),
+        None => format!("logged the {kind}"),
+    };
+    let unperformed = logged
+        .unperformed
+        .as_ref()
+        .map(|s| format!("; a {kind} does not perform {s}"))
+        .unwrap_or_default();
+    let mut entries = vec![ops::Entry::FollowUp(logged.id)];
+    entries.extend(logged.promise_id.map(ops::Entry::Promise));
+    let what = match logged.promise_id {
+        Some(_) => format!("the {kind} and the promise logged just now"),
+        None => format!("the {kind} logged just now"),
+    };
+    Applied {
+        message: said + &unperformed,
+        undo: Some(Undo {
+            customer_id: logged.customer_id,
+            what,
+            entries,
         }),
     }
 }
@@ -197,7 +246,13 @@ fn save(
         session,
         &format!("save {}: {}", request.kind(), outcome(&result)),
     );
-    inbox.send(Message::Saved(result));
+    match result {
+        Ok(applied) => {
+            inbox.send(Message::Saved(Ok(applied.message)));
+            inbox.send(Message::Undoable(applied.undo));
+        }
+        Err(error) => inbox.send(Message::Saved(Err(error))),
+    }
     let Some(id) = customer else {
         return Ok(());
     };

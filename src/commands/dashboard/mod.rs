@@ -4,7 +4,7 @@
 mod apply;
 mod load;
 
-pub use apply::{apply, run_effects};
+pub use apply::{Applied, apply, run_effects};
 pub use load::{load_board, load_customer};
 
 use std::io::{IsTerminal, Write};

@@ -86,6 +86,19 @@ impl Tmux {
         }
     }
 
+    /// Waits until the screen no longer shows `text`; at most ten seconds.
+    pub fn wait_gone(&self, text: &str) {
+        let start = Instant::now();
+        while self.screen().contains(text) {
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "waited for {text:?} to go; the screen shows:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     pub fn keys(&self, keys: &[&str]) {
         for key in keys {
             self.run(&["send-keys", "-t", "dun", key]);
