@@ -7,8 +7,7 @@
 
 use super::measures::{Before, in_account};
 use super::{Context, Field, OpError, Result, input};
-use crate::store::{NewActivity, Store, Tx};
-use dun_core::dunning::ActivityKind;
+use crate::store::{Correction, Corrects, Store, Tx};
 use dun_core::ledger::CustomerId;
 use dun_core::money::Money;
 
@@ -94,9 +93,9 @@ fn take_back(
             if found.customer_id != customer_id {
                 return Err(other());
             }
-            if found.voids {
+            if found.correction {
                 return Err(OpError::Refused(format!(
-                    "follow-up {id} records a removal; log the follow-up again instead"
+                    "follow-up {id} records a correction; it stays"
                 )));
             }
             if found.voided {
@@ -105,7 +104,13 @@ fn take_back(
                 )));
             }
             let what = format!("the {} of {}", found.kind, found.occurred_on);
-            tx.void_activity(id, ctx.as_of, &format!("removed {what}"), reason)?;
+            trace(
+                tx,
+                ctx,
+                customer_id,
+                Corrects::FollowUp(id),
+                (&what, reason),
+            )?;
             Ok(what)
         }
         Entry::Payment(id) => {
@@ -122,7 +127,7 @@ fn take_back(
             let money = Money::new(found.amount, found.currency).display(ctx.locale);
             let what = format!("the payment of {money} received {}", found.paid_on);
             tx.remove_payment(id)?;
-            trace(tx, ctx, customer_id, &what, reason)?;
+            trace(tx, ctx, customer_id, Corrects::Payment, (&what, reason))?;
             Ok(what)
         }
         Entry::Promise(id) => {
@@ -136,29 +141,27 @@ fn take_back(
                 found.promised_on, found.made_on
             );
             tx.remove_promise(id)?;
-            trace(tx, ctx, customer_id, &what, reason)?;
+            trace(tx, ctx, customer_id, Corrects::Promise, (&what, reason))?;
             Ok(what)
         }
     }
 }
 
-/// The note in the follow-up log that keeps the trace of a removal.
+/// The note in the follow-up log that keeps the trace of a removal: what
+/// was removed, and why.
 fn trace(
     tx: &Tx<'_>,
     ctx: &Context,
     customer_id: CustomerId,
-    what: &str,
-    reason: &str,
+    corrects: Corrects,
+    (what, why): (&str, &str),
 ) -> Result<()> {
-    tx.log_activity(&NewActivity {
+    tx.log_correction(&Correction {
         customer_id,
-        occurred_on: ctx.as_of,
-        kind: ActivityKind::Note,
-        stage: None,
-        outcome: Some(format!("removed {what}")),
-        note: Some(reason.to_string()).filter(|r| !r.is_empty()),
-        next_on: None,
-        invoices: Vec::new(),
+        on: ctx.as_of,
+        corrects,
+        what: &format!("removed {what}"),
+        why,
     })?;
     Ok(())
 }

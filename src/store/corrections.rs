@@ -24,8 +24,8 @@ pub struct Voidable {
     pub occurred_on: NaiveDate,
     /// A later entry voids it already.
     pub voided: bool,
-    /// It is itself the entry that voids another.
-    pub voids: bool,
+    /// It is itself a correction: a note saying what was removed.
+    pub correction: bool,
 }
 
 /// A payment as a removal sees it.
@@ -59,12 +59,38 @@ pub struct PromiseRow {
 }
 
 /// The SQL condition that follow-up `alias` counts: neither voided by a
-/// later entry nor itself an entry that voids one. The engine reads only
-/// these.
+/// later entry nor itself a correction. The engine reads only these.
 pub(super) fn counted(alias: &str) -> String {
     format!(
-        "{alias}.voids IS NULL AND NOT EXISTS (SELECT 1 FROM activity v WHERE v.voids = {alias}.id)"
+        "{alias}.corrects IS NULL AND NOT EXISTS (SELECT 1 FROM activity v WHERE v.voids = {alias}.id)"
     )
+}
+
+/// What a correction took back, as the log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Corrects {
+    /// A follow-up, which the note voids.
+    FollowUp(i64),
+    /// A payment, deleted.
+    Payment,
+    /// A promise, deleted.
+    Promise,
+}
+
+/// The note a correction logs: for whom, on which day, what it took back
+/// and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction<'a> {
+    /// The customer.
+    pub customer_id: CustomerId,
+    /// The day it was made.
+    pub on: NaiveDate,
+    /// What was taken back.
+    pub corrects: Corrects,
+    /// What it was, in words.
+    pub what: &'a str,
+    /// Why; empty when not said.
+    pub why: &'a str,
 }
 
 impl Tx<'_> {
@@ -83,21 +109,29 @@ impl Tx<'_> {
         promise_row(self.conn(), id)
     }
 
-    /// Logs the note that voids follow-up `id`: what it was, and why.
-    pub(crate) fn void_activity(
-        &self,
-        id: i64,
-        on: NaiveDate,
-        what: &str,
-        why: &str,
-    ) -> Result<i64> {
+    /// Logs the note of a correction; a follow-up taken back is voided
+    /// by it.
+    pub(crate) fn log_correction(&self, c: &Correction<'_>) -> Result<i64> {
+        let (corrects, voids) = match c.corrects {
+            Corrects::FollowUp(id) => ("follow_up", Some(id)),
+            Corrects::Payment => ("payment", None),
+            Corrects::Promise => ("promise", None),
+        };
         self.sql()
             .execute(
-                "INSERT INTO activity (customer_id, occurred_on, kind, outcome, note, recorded_at, voids)
-                 SELECT customer_id, ?2, 'note', ?3, ?4, ?5, id FROM activity WHERE id = ?1",
-                params![id, iso(on), what, Some(why).filter(|w| !w.is_empty()), now_stamp()],
+                "INSERT INTO activity (customer_id, occurred_on, kind, outcome, note, recorded_at, corrects, voids)
+                 VALUES (?1, ?2, 'note', ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    c.customer_id,
+                    iso(c.on),
+                    c.what,
+                    Some(c.why).filter(|w| !w.is_empty()),
+                    now_stamp(),
+                    corrects,
+                    voids
+                ],
             )
-            .context("cannot void the follow-up")?;
+            .context("cannot log the correction")?;
         Ok(self.sql().last_insert_rowid())
     }
 
@@ -167,7 +201,7 @@ fn voidable(conn: &Connection, id: i64) -> Result<Option<Voidable>> {
     let found: Option<(i64, String, String, bool, bool)> = conn
         .query_row(
             "SELECT customer_id, kind, occurred_on,
-                    EXISTS (SELECT 1 FROM activity v WHERE v.voids = a.id), voids IS NOT NULL
+                    EXISTS (SELECT 1 FROM activity v WHERE v.voids = a.id), corrects IS NOT NULL
              FROM activity a WHERE id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
@@ -175,13 +209,13 @@ fn voidable(conn: &Connection, id: i64) -> Result<Option<Voidable>> {
         .optional()
         .context("cannot read the follow-up")?;
     found
-        .map(|(customer_id, kind, on, voided, voids)| {
+        .map(|(customer_id, kind, on, voided, correction)| {
             Ok(Voidable {
                 customer_id,
                 kind,
                 occurred_on: rows::date(&on)?,
                 voided,
-                voids,
+                correction,
             })
         })
         .transpose()
@@ -264,6 +298,8 @@ pub struct LogRow {
     pub note: Option<String>,
     /// The entry that voids it, if it was removed.
     pub voided_by: Option<i64>,
+    /// It is itself a correction: a note saying what was removed.
+    pub correction: bool,
 }
 
 /// One promise, as `dun promise list` shows it.
@@ -284,7 +320,7 @@ impl super::Store {
             .conn()
             .prepare(
                 "SELECT a.id, c.code, a.occurred_on, a.kind, a.stage, a.outcome, a.note,
-                        (SELECT v.id FROM activity v WHERE v.voids = a.id)
+                        (SELECT v.id FROM activity v WHERE v.voids = a.id), a.corrects IS NOT NULL
                  FROM activity a JOIN customer c ON c.id = a.customer_id
                  WHERE ?1 IS NULL OR a.customer_id = ?1 ORDER BY a.id",
             )
@@ -293,12 +329,12 @@ impl super::Store {
             .query_map([customer], |r| {
                 Ok((
                     (r.get(0)?, r.get(1)?, r.get::<_, String>(2)?, r.get(3)?),
-                    (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?),
+                    (r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?),
                 ))
             })
             .context("cannot read the follow-up log")?;
         rows.map(|row| {
-            let ((id, code, on, kind), (stage, outcome, note, voided_by)) =
+            let ((id, code, on, kind), (stage, outcome, note, voided_by, correction)) =
                 row.context("cannot read the follow-up log")?;
             Ok(LogRow {
                 id,
@@ -309,6 +345,7 @@ impl super::Store {
                 outcome,
                 note,
                 voided_by,
+                correction,
             })
         })
         .collect()

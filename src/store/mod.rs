@@ -21,7 +21,9 @@ mod timeline;
 
 pub use bulk::BulkWriter;
 pub use claims::{ClaimState, NewClaim};
-pub use corrections::{LogRow, PaymentRow, PromiseListed, PromiseRow, Voidable};
+pub use corrections::{
+    Correction, Corrects, LogRow, PaymentRow, PromiseListed, PromiseRow, Voidable,
+};
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
     BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, NewReceipt, Receipt,

@@ -120,6 +120,8 @@ pub struct App {
     pub undo: Option<Undo>,
     /// `undo` waits for the bookkeeper to confirm it.
     pub confirming: bool,
+    /// The entry of the customer screen's `removable` offered for removal.
+    pub picking: Option<usize>,
 }
 
 impl App {
@@ -152,6 +154,7 @@ impl App {
             color: true,
             undo: None,
             confirming: false,
+            picking: None,
         };
         app.refresh_view();
         app
@@ -169,7 +172,11 @@ impl App {
     pub fn mode(&self) -> Mode {
         // A preview or an undo to confirm answers like a form: enter goes
         // ahead, esc cancels.
-        if self.form.is_some() || self.preview.is_some() || self.confirming {
+        if self.form.is_some()
+            || self.preview.is_some()
+            || self.confirming
+            || self.picking.is_some()
+        {
             Mode::Form
         } else {
             Mode::Screen
@@ -322,6 +329,9 @@ impl App {
         if self.confirming {
             return self.update_confirm(action);
         }
+        if self.picking.is_some() {
+            return self.update_pick(action);
+        }
         if self.preview.is_some() {
             return self.update_preview(action);
         }
@@ -393,6 +403,7 @@ impl App {
             Action::PreviewMessage => return self.preview_selected(),
             Action::Reload => return vec![Effect::Reload],
             Action::Undo => self.ask_undo(),
+            Action::RemoveEntry => self.pick(0),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()

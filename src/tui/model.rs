@@ -271,4 +271,7 @@ pub struct CustomerDetail {
     /// When the ladder next asks for something on this account: the
     /// default follow-up date.
     pub next_step: Option<NaiveDate>,
+    /// The follow-ups, payments and promises that can be removed from
+    /// this screen, newest first.
+    pub removable: Vec<super::requests::Undo>,
 }

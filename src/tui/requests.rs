@@ -32,6 +32,8 @@ pub struct Undo {
     pub what: String,
     /// The entries it recorded.
     pub entries: Vec<ops::Entry>,
+    /// Why they are removed, for the history.
+    pub reason: &'static str,
 }
 
 impl Request {

@@ -74,7 +74,7 @@ fn a_follow_up_removed_is_voided_by_a_new_entry_and_no_longer_counts() {
     // Neither the voided entry nor the removal can be removed again.
     assert!(refused(&l, &["log", "remove", &id]).contains("was removed already"));
     let void = rows[1]["id"].to_string();
-    assert!(refused(&l, &["log", "remove", &void]).contains("records a removal"));
+    assert!(refused(&l, &["log", "remove", &void]).contains("records a correction"));
     assert!(refused(&l, &["log", "remove", "999"]).contains("there is no follow-up 999"));
 }
 
@@ -228,7 +228,7 @@ fn undo_on_the_dashboard_takes_back_the_last_write_after_a_confirmation() {
     assert_eq!(l.json(&["log", "list"]).as_array().unwrap().len(), 1);
     // enter removes it: the call is asked for again, the log keeps a trace.
     live.drive(&[Action::Undo, Action::Submit]);
-    assert_eq!(live.app.status, "undone: removed the call of 2026-11-22");
+    assert_eq!(live.app.status, "removed the call of 2026-11-22");
     assert_eq!(live.app.board.agenda.len(), 1, "the call is due again");
     let log = l.json(&["log", "list"]);
     assert_eq!(log[0]["removed_by"], log[1]["id"]);
@@ -255,7 +255,7 @@ fn undo_takes_back_a_payment_recorded_on_the_customer_screen() {
     live.drive(&[Action::Submit]);
     assert_eq!(
         live.app.status,
-        "undone: removed the payment of 400.00 EUR received 2026-11-22"
+        "removed the payment of 400.00 EUR received 2026-11-22"
     );
     assert_eq!(l.json(&["payment", "list"]), serde_json::json!([]));
     let detail = live.app.customer.as_ref().unwrap();
@@ -274,4 +274,67 @@ fn a_follow_up_logged_under_an_older_schema_can_be_removed_after_the_upgrade() {
     let id = log[0]["id"].to_string();
     let out = l.ok(&["log", "remove", &id]);
     assert_eq!(out, "removed the call of 2026-11-22 for ACME\n");
+}
+
+#[test]
+fn the_customer_screen_removes_a_follow_up_payment_or_promise_picked_from_it() {
+    let l = call_due();
+    l.ok(&["log", "ACME", "--kind", "call", "--outcome", "pays Friday"]);
+    l.ok(&[
+        "promise",
+        "ACME",
+        "--date",
+        "2026-11-28",
+        "--amount",
+        "1200",
+    ]);
+    l.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        "ACME",
+        "--amount",
+        "100",
+        "--date",
+        "2026-11-21",
+    ]);
+    let mut live = Live::on(&l);
+    live.drive(&[Action::ShowAging, Action::Open, Action::RemoveEntry]);
+    assert_eq!(
+        live.app.status,
+        "remove the promise of 1,200.00 EUR by 2026-11-28 (1/3)? tab next, enter removes it, esc keeps it"
+    );
+    live.snapshot("remove_pick");
+    live.drive(&[Action::NextField]);
+    assert_eq!(
+        live.app.status,
+        "remove the call of 2026-11-22 (pays Friday) (2/3)? tab next, enter removes it, esc keeps it"
+    );
+    live.drive(&[Action::Back]);
+    assert_eq!(live.app.status, "kept");
+    assert_eq!(l.json(&["log", "list"]).as_array().unwrap().len(), 1);
+    // The call goes: the ladder asks for it again, the history says why.
+    live.drive(&[Action::RemoveEntry, Action::NextField, Action::Submit]);
+    assert_eq!(live.app.status, "removed the call of 2026-11-22");
+    let log = l.json(&["log", "list"]);
+    assert_eq!(log[1]["note"], "removed on the dashboard");
+    assert_eq!(log[0]["removed_by"], log[1]["id"]);
+    // The rest: the payment and the promise.
+    live.drive(&[Action::RemoveEntry, Action::Submit]);
+    assert!(
+        live.app.status.starts_with("removed the "),
+        "{}",
+        live.app.status
+    );
+    live.drive(&[Action::RemoveEntry, Action::Submit]);
+    assert!(
+        live.app.status.starts_with("removed the "),
+        "{}",
+        live.app.status
+    );
+    assert_eq!(l.json(&["payment", "list"]), serde_json::json!([]));
+    assert_eq!(l.json(&["promise", "list"]), serde_json::json!([]));
+    live.snapshot("removed_all");
+    live.drive(&[Action::RemoveEntry]);
+    assert_eq!(live.app.status, "nothing to remove");
 }

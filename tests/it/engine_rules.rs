@@ -494,6 +494,7 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
          ALTER TABLE customer DROP COLUMN customer_since;
          DROP INDEX activity_voided_once;
          ALTER TABLE activity DROP COLUMN voids;
+         ALTER TABLE activity DROP COLUMN corrects;
          UPDATE invoice SET created_at = '2999-01-01T00:00:00Z' WHERE number = 'B-2';
          PRAGMA user_version = 3;",
     )

@@ -91,7 +91,7 @@ fn u_undoes_the_last_write_of_the_session_once_confirmed() {
     tmux.keys(&["u"]);
     tmux.wait_for("undo: remove the call logged just now?");
     tmux.keys(&["Enter"]);
-    tmux.wait_for("undone: removed the call of 2026-11-22");
+    tmux.wait_for("removed the call of 2026-11-22");
     tmux.keys(&["q"]);
     tmux.wait_for("DUN-EXIT=0");
     let agenda = l.json(&["agenda"]);

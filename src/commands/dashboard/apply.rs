@@ -14,6 +14,9 @@ use crate::tui::app::{App, Effect, Preview, Request, Undo};
 use crate::tui::message::Message;
 use dun_core::ledger::CustomerId;
 
+/// The history's note on a write undone with `u`.
+const UNDONE: &str = "undone on the dashboard";
+
 /// A write carried out: the status bar's message, and how to undo it
 /// when the dashboard can.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +51,7 @@ pub fn apply(
                     customer_id: p.customer.id,
                     what: format!("the payment of {money} recorded just now"),
                     entries: vec![ops::Entry::Payment(p.id)],
+                    reason: UNDONE,
                 }),
             }
         }),
@@ -65,10 +69,10 @@ pub fn apply(
         Request::Undo(undo) => {
             let remove = ops::Remove {
                 entries: undo.entries.clone(),
-                reason: "undone on the dashboard".into(),
+                reason: undo.reason.into(),
             };
             ops::remove(store, &ctx, &remove)
-                .map(|removed| done(format!("undone: removed {}", removed.what.join(" and "))))
+                .map(|removed| done(format!("removed {}", removed.what.join(" and "))))
         }
     }
 }
@@ -101,6 +105,7 @@ fn logged(logged: &ops::Logged, locale: dun_core::money::Locale) -> Applied {
             customer_id: logged.customer_id,
             what,
             entries,
+            reason: UNDONE,
         }),
     }
 }

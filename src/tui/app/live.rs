@@ -61,6 +61,57 @@ impl App {
         }
     }
 
+    /// Offers the customer screen's removable entry `at` for removal, or
+    /// says there is nothing to remove.
+    pub(super) fn pick(&mut self, at: usize) {
+        let removable = match (&self.customer, self.screen) {
+            (Some(c), super::Screen::Customer) => &c.removable,
+            _ => {
+                self.status =
+                    "open a customer to remove its follow-ups, payments or promises".into();
+                return;
+            }
+        };
+        let Some(entry) = removable.get(at) else {
+            self.picking = None;
+            self.status = "nothing to remove".into();
+            return;
+        };
+        self.picking = Some(at);
+        self.status = format!(
+            "remove {} ({}/{})? tab next, enter removes it, esc keeps it",
+            entry.what,
+            at + 1,
+            removable.len()
+        );
+    }
+
+    /// Applies an action while an entry is offered for removal.
+    pub(super) fn update_pick(&mut self, action: Action) -> Vec<Effect> {
+        let Some(at) = self.picking else {
+            return Vec::new();
+        };
+        let count = self.customer.as_ref().map_or(0, |c| c.removable.len());
+        match action {
+            Action::NextField => self.pick((at + 1) % count.max(1)),
+            Action::PreviousField => self.pick((at + count.max(1) - 1) % count.max(1)),
+            Action::Submit => {
+                self.picking = None;
+                self.status = String::new();
+                let entry = self.customer.as_ref().and_then(|c| c.removable.get(at));
+                if let Some(entry) = entry {
+                    return vec![Effect::Save(Request::Undo(entry.clone()))];
+                }
+            }
+            Action::Back => {
+                self.picking = None;
+                self.status = "kept".into();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     /// Applies an action while an undo waits for its confirmation.
     pub(super) fn update_confirm(&mut self, action: Action) -> Vec<Effect> {
         match action {

@@ -49,6 +49,7 @@ fn detail(customer_id: i64, code: &str, on_hold: bool) -> CustomerDetail {
         due: None,
         on_hold,
         next_step: None,
+        removable: Vec::new(),
     }
 }
 
