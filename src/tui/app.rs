@@ -11,6 +11,7 @@ use super::message::Message;
 use super::model::{AgingRow, Board, CustomerDetail};
 pub use super::requests::{Effect, Request, Undo};
 pub use super::sort::SortColumn;
+pub use live::Offer;
 
 mod forms;
 mod live;
@@ -118,10 +119,8 @@ pub struct App {
     pub color: bool,
     /// The session's last write, while it can be undone.
     pub undo: Option<Undo>,
-    /// `undo` waits for the bookkeeper to confirm it.
-    pub confirming: bool,
-    /// The entry of the customer screen's `removable` offered for removal.
-    pub picking: Option<usize>,
+    /// Entries offered for removal, waiting for the bookkeeper's answer.
+    pub offer: Option<Offer>,
 }
 
 impl App {
@@ -153,8 +152,7 @@ impl App {
             locale: dun_core::money::Locale::En,
             color: true,
             undo: None,
-            confirming: false,
-            picking: None,
+            offer: None,
         };
         app.refresh_view();
         app
@@ -170,13 +168,9 @@ impl App {
 
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
-        // A preview or an undo to confirm answers like a form: enter goes
-        // ahead, esc cancels.
-        if self.form.is_some()
-            || self.preview.is_some()
-            || self.confirming
-            || self.picking.is_some()
-        {
+        // A preview or an entry offered for removal answers like a form:
+        // enter goes ahead, esc cancels.
+        if self.form.is_some() || self.preview.is_some() || self.offer.is_some() {
             Mode::Form
         } else {
             Mode::Screen
@@ -326,11 +320,8 @@ impl App {
             }
             return Vec::new();
         }
-        if self.confirming {
-            return self.update_confirm(action);
-        }
-        if self.picking.is_some() {
-            return self.update_pick(action);
+        if self.offer.is_some() {
+            return self.update_offer(action);
         }
         if self.preview.is_some() {
             return self.update_preview(action);
@@ -403,7 +394,7 @@ impl App {
             Action::PreviewMessage => return self.preview_selected(),
             Action::Reload => return vec![Effect::Reload],
             Action::Undo => self.ask_undo(),
-            Action::RemoveEntry => self.pick(0),
+            Action::RemoveEntry => self.pick(),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()

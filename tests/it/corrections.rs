@@ -11,12 +11,25 @@ use crate::common;
 use common::{Ledger, LedgerBuilder};
 use serde_json::Value;
 
-/// ACME owes 1,200.00, twelve days overdue: a call is due today.
-fn call_due() -> Ledger {
-    LedgerBuilder::new()
-        .customer("ACME", "Acme Widgets")
-        .invoice("A-1", "ACME", "2026-10-10", "2026-11-10", "1200")
-        .build()
+use crate::tui_live::call_due;
+
+/// `dun payment add --customer CODE --amount AMOUNT --date DATE`.
+pub(crate) fn pay(l: &Ledger, code: &str, amount: &str, date: &str) {
+    l.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        code,
+        "--amount",
+        amount,
+        "--date",
+        date,
+    ]);
+}
+
+/// `dun promise CODE --date DATE --amount AMOUNT`.
+fn promise(l: &Ledger, code: &str, amount: &str, date: &str) {
+    l.ok(&["promise", code, "--date", date, "--amount", amount]);
 }
 
 /// The stages on today's agenda.
@@ -163,14 +176,7 @@ fn a_payment_removed_reopens_what_it_paid_and_lets_other_credit_apply() {
 #[test]
 fn a_promise_removed_no_longer_pauses_the_chase() {
     let l = call_due();
-    l.ok(&[
-        "promise",
-        "ACME",
-        "--date",
-        "2026-11-28",
-        "--amount",
-        "1200",
-    ]);
+    promise(&l, "ACME", "1200", "2026-11-28");
     assert!(agenda(&l).is_empty(), "the promise pauses the chase");
     let promises = l.json(&["promise", "list", "--customer", "ACME"]);
     assert_eq!(promises[0]["amount"], "1200.00");
@@ -219,7 +225,7 @@ fn undo_on_the_dashboard_takes_back_the_last_write_after_a_confirmation() {
     live.drive(&[Action::Undo]);
     assert_eq!(
         live.app.status,
-        "undo: remove the call logged just now? enter removes it, esc keeps it"
+        "remove the call logged just now? enter removes it, esc keeps it"
     );
     live.snapshot("undo_confirm");
     // esc keeps it.
@@ -250,7 +256,7 @@ fn undo_takes_back_a_payment_recorded_on_the_customer_screen() {
     live.drive(&[Action::Undo]);
     assert_eq!(
         live.app.status,
-        "undo: remove the payment of 400.00 EUR recorded just now? enter removes it, esc keeps it"
+        "remove the payment of 400.00 EUR recorded just now? enter removes it, esc keeps it"
     );
     live.drive(&[Action::Submit]);
     assert_eq!(
@@ -280,24 +286,8 @@ fn a_follow_up_logged_under_an_older_schema_can_be_removed_after_the_upgrade() {
 fn the_customer_screen_removes_a_follow_up_payment_or_promise_picked_from_it() {
     let l = call_due();
     l.ok(&["log", "ACME", "--kind", "call", "--outcome", "pays Friday"]);
-    l.ok(&[
-        "promise",
-        "ACME",
-        "--date",
-        "2026-11-28",
-        "--amount",
-        "1200",
-    ]);
-    l.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "100",
-        "--date",
-        "2026-11-21",
-    ]);
+    promise(&l, "ACME", "1200", "2026-11-28");
+    pay(&l, "ACME", "100", "2026-11-21");
     let mut live = Live::on(&l);
     live.drive(&[Action::ShowAging, Action::Open, Action::RemoveEntry]);
     assert_eq!(

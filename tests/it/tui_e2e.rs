@@ -10,24 +10,7 @@ use crate::common::tmux::Tmux;
 #[test]
 fn log_a_call_with_a_promise_from_the_dashboard() {
     let demo = common::Ledger::demo(120, 3, "2026-11-22");
-    let home = demo.dir.path().display().to_string();
-    let command = format!(
-        "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
-        env!("CARGO_BIN_EXE_dun"),
-        demo.db.display()
-    );
-    let tmux = Tmux::new();
-    tmux.run(&[
-        "new-session",
-        "-d",
-        "-s",
-        "dun",
-        "-x",
-        "120",
-        "-y",
-        "40",
-        &command,
-    ]);
+    let tmux = Tmux::dashboard(demo.dir.path(), &demo.db, "", (120, 40));
     tmux.wait_for("2 Agenda");
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("call first");

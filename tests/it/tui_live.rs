@@ -10,12 +10,12 @@ use crate::common;
 use std::path::Path;
 use std::time::Duration;
 
-use common::smtp::{Mails, mail_config, send, slow_smtp_server, smtp_server};
+use common::smtp::{Mails, mail_config, send, slow_smtp_server, smtp_server, twelve_overdue};
 use common::tmux::Tmux;
 use common::{Ledger, LedgerBuilder};
 
 /// ACME owes 1,200.00, twelve days overdue: a call is due today.
-fn call_due() -> Ledger {
+pub(crate) fn call_due() -> Ledger {
     LedgerBuilder::new()
         .customer_with("ACME", "Acme Widgets", |c| c.email("ap@acme.example"))
         .invoice("A-1", "ACME", "2026-10-10", "2026-11-10", "1200")
@@ -53,8 +53,7 @@ fn a_follow_up_logged_by_the_cli_appears_on_the_open_dashboard_within_a_second()
     tmux.keys(&["Escape"]);
     tmux.wait_gone("call first");
     tmux.keys(&["d"]);
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     assert_eq!(logged(&l.db, "ACME", "call"), 1, "the call is logged once");
 }
 
@@ -76,8 +75,7 @@ fn a_stale_item_done_elsewhere_is_refused_as_already_done() {
     // esc on its own: followed at once by q, a terminal reads alt-q.
     tmux.keys(&["Escape"]);
     tmux.wait_gone("Log a follow-up");
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     assert_eq!(logged(&l.db, "ACME", "call"), 1, "the call is logged once");
 }
 
@@ -89,11 +87,10 @@ fn u_undoes_the_last_write_of_the_session_once_confirmed() {
     tmux.keys(&["d"]);
     tmux.wait_for("logged the call");
     tmux.keys(&["u"]);
-    tmux.wait_for("undo: remove the call logged just now?");
+    tmux.wait_for("remove the call logged just now?");
     tmux.keys(&["Enter"]);
     tmux.wait_for("removed the call of 2026-11-22");
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     let agenda = l.json(&["agenda"]);
     assert_eq!(
         agenda[0]["stage"], "call",
@@ -101,26 +98,6 @@ fn u_undoes_the_last_write_of_the_session_once_confirmed() {
     );
     let log = l.json(&["log", "list"]);
     assert_eq!(log[0]["removed_by"], log[1]["id"], "{log}");
-}
-
-/// Twelve customers, each with one overdue email due today.
-fn twelve_overdue() -> Ledger {
-    let mut builder = LedgerBuilder::new();
-    for n in 1..=12 {
-        let code = format!("C{n:02}");
-        builder = builder
-            .customer_with(&code, &format!("Customer {n}"), |c| {
-                c.email(&format!("ap{n}@example.com"))
-            })
-            .invoice(
-                &format!("{code}-1"),
-                &code,
-                "2026-10-01",
-                "2026-11-16",
-                &format!("{}", 100 + n),
-            );
-    }
-    builder.build()
 }
 
 /// The recipients of every message received, sorted.
@@ -163,8 +140,7 @@ fn the_dashboard_and_dun_send_at_the_same_time_send_each_message_once() {
     );
     // Every item is done, whoever sent it: the open dashboard shows so.
     tmux.wait_for("nothing to do today");
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     let expected: Vec<String> = {
         let mut all: Vec<String> = (1..=12).map(|n| format!("ap{n}@example.com")).collect();
         all.sort();
@@ -187,8 +163,7 @@ fn a_reminder_logged_by_hand_elsewhere_is_not_sent_again_from_the_dashboard() {
     log_elsewhere(&l, "C12", "email", "sent from the mail client");
     tmux.keys(&["Enter"]);
     tmux.wait_for("already done elsewhere");
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     assert_eq!(recipients(&mails), Vec::<String>::new(), "nothing sent");
     assert_eq!(logged(&l.db, "C12", "email"), 1);
     // And `dun send` from cron leaves it too.
@@ -222,8 +197,7 @@ fn the_log_file_is_private_and_keeps_no_typed_text_or_addresses() {
     tmux.wait_for("Subject");
     tmux.keys(&["Enter"]);
     tmux.wait_for("sent the");
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     assert_eq!(mails.lock().unwrap().len(), 1);
     let path = l.db.with_extension("db.log");
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
@@ -246,8 +220,7 @@ fn a_log_file_left_readable_by_others_is_made_private() {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     let tmux = Tmux::dashboard(l.dir.path(), &l.db, "", (80, 24));
     tmux.wait_for("ACME");
-    tmux.keys(&["q"]);
-    tmux.wait_for("DUN-EXIT=0");
+    tmux.quit();
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
@@ -324,16 +297,7 @@ fn the_refresh_key_shows_what_was_written_elsewhere() {
     live.drive(&[Action::Open]);
     assert_eq!(live.app.screen, Screen::Customer);
     log_elsewhere(&l, "ACME", "call", "called from the other desk");
-    l.ok(&[
-        "payment",
-        "add",
-        "--customer",
-        "ACME",
-        "--amount",
-        "200",
-        "--date",
-        "2026-11-21",
-    ]);
+    crate::corrections::pay(&l, "ACME", "200", "2026-11-21");
     live.drive(&[Action::Reload]);
     assert_eq!(
         live.app.screen,

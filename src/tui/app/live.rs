@@ -3,7 +3,7 @@
 
 use super::super::action::Action;
 use super::super::model::{Board, CustomerDetail};
-use super::super::requests::{Effect, Request};
+use super::super::requests::{Effect, Request, Undo};
 use super::App;
 
 impl App {
@@ -49,85 +49,91 @@ impl App {
         }
     }
 
-    /// Asks to confirm undoing the session's last write, or says there is
-    /// none.
+    /// Offers the session's last write for undoing.
     pub(super) fn ask_undo(&mut self) {
-        match &self.undo {
-            Some(undo) => {
-                self.confirming = true;
-                self.status = format!("undo: remove {}? enter removes it, esc keeps it", undo.what);
-            }
-            None => self.status = "nothing to undo in this session".into(),
-        }
+        let entries = self.undo.iter().cloned().collect();
+        self.offer(entries, "nothing to undo in this session");
     }
 
-    /// Offers the customer screen's removable entry `at` for removal, or
-    /// says there is nothing to remove.
-    pub(super) fn pick(&mut self, at: usize) {
-        let removable = match (&self.customer, self.screen) {
-            (Some(c), super::Screen::Customer) => &c.removable,
+    /// Offers the customer screen's follow-ups, payments and promises for
+    /// removal, newest first.
+    pub(super) fn pick(&mut self) {
+        match (&self.customer, self.screen) {
+            (Some(c), super::Screen::Customer) => {
+                self.offer(c.removable.clone(), "nothing to remove");
+            }
             _ => {
                 self.status =
                     "open a customer to remove its follow-ups, payments or promises".into();
-                return;
             }
-        };
-        let Some(entry) = removable.get(at) else {
-            self.picking = None;
-            self.status = "nothing to remove".into();
+        }
+    }
+
+    /// Offers `entries` for removal one at a time, or says `none`.
+    fn offer(&mut self, entries: Vec<Undo>, none: &str) {
+        if entries.is_empty() {
+            self.status = none.into();
+            return;
+        }
+        self.offer = Some(Offer { entries, at: 0 });
+        self.show_offer();
+    }
+
+    /// The status line's question about the entry offered.
+    fn show_offer(&mut self) {
+        let Some(offer) = &self.offer else {
             return;
         };
-        self.picking = Some(at);
-        self.status = format!(
-            "remove {} ({}/{})? tab next, enter removes it, esc keeps it",
-            entry.what,
-            at + 1,
-            removable.len()
-        );
+        let Some(entry) = offer.entries.get(offer.at) else {
+            return;
+        };
+        let (at, of) = (offer.at + 1, offer.entries.len());
+        self.status = if of == 1 {
+            format!("remove {}? enter removes it, esc keeps it", entry.what)
+        } else {
+            format!(
+                "remove {} ({at}/{of})? tab next, enter removes it, esc keeps it",
+                entry.what
+            )
+        };
     }
 
-    /// Applies an action while an entry is offered for removal.
-    pub(super) fn update_pick(&mut self, action: Action) -> Vec<Effect> {
-        let Some(at) = self.picking else {
+    /// Applies an action while an entry is offered for removal: the next
+    /// or previous one, remove it, or keep everything.
+    pub(super) fn update_offer(&mut self, action: Action) -> Vec<Effect> {
+        let Some(offer) = self.offer.as_mut() else {
             return Vec::new();
         };
-        let count = self.customer.as_ref().map_or(0, |c| c.removable.len());
+        let of = offer.entries.len().max(1);
         match action {
-            Action::NextField => self.pick((at + 1) % count.max(1)),
-            Action::PreviousField => self.pick((at + count.max(1) - 1) % count.max(1)),
+            Action::NextField => offer.at = (offer.at + 1) % of,
+            Action::PreviousField => offer.at = (offer.at + of - 1) % of,
             Action::Submit => {
-                self.picking = None;
+                let entry = offer.entries.get(offer.at).cloned();
+                self.offer = None;
                 self.status = String::new();
-                let entry = self.customer.as_ref().and_then(|c| c.removable.get(at));
-                if let Some(entry) = entry {
-                    return vec![Effect::Save(Request::Undo(entry.clone()))];
-                }
+                return entry
+                    .map(|e| vec![Effect::Save(Request::Undo(e))])
+                    .unwrap_or_default();
             }
             Action::Back => {
-                self.picking = None;
+                self.offer = None;
                 self.status = "kept".into();
+                return Vec::new();
             }
-            _ => {}
+            _ => return Vec::new(),
         }
+        self.show_offer();
         Vec::new()
     }
+}
 
-    /// Applies an action while an undo waits for its confirmation.
-    pub(super) fn update_confirm(&mut self, action: Action) -> Vec<Effect> {
-        match action {
-            Action::Submit => {
-                self.confirming = false;
-                if let Some(undo) = &self.undo {
-                    self.status = String::new();
-                    return vec![Effect::Save(Request::Undo(undo.clone()))];
-                }
-            }
-            Action::Back => {
-                self.confirming = false;
-                self.status = "kept".into();
-            }
-            _ => {}
-        }
-        Vec::new()
-    }
+/// Entries offered for removal (the session's last write, or what the
+/// customer screen can remove), one at a time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Offer {
+    /// What can be removed.
+    pub entries: Vec<Undo>,
+    /// The one asked about.
+    pub at: usize,
 }

@@ -12,7 +12,7 @@ pub struct Tmux {
 }
 
 impl Tmux {
-    pub fn new() -> Tmux {
+    fn new() -> Tmux {
         // Tests run side by side in one process: a server each.
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let n = NEXT.fetch_add(1, Ordering::Relaxed);
@@ -97,6 +97,12 @@ impl Tmux {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// Quits the dashboard with `q` and waits for it to exit cleanly.
+    pub fn quit(&self) {
+        self.keys(&["q"]);
+        self.wait_for("DUN-EXIT=0");
     }
 
     pub fn keys(&self, keys: &[&str]) {
