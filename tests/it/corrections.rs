@@ -328,3 +328,24 @@ fn the_customer_screen_removes_a_follow_up_payment_or_promise_picked_from_it() {
     live.drive(&[Action::RemoveEntry]);
     assert_eq!(live.app.status, "nothing to remove");
 }
+
+#[test]
+fn a_bank_line_dated_after_the_as_of_date_is_not_allocated_yet() {
+    let l = Ledger::new();
+    std::fs::copy("tests/fixtures/ledger-v3.db", &l.db).unwrap();
+    let waiting = l.json(&["payment", "allocate"]);
+    assert_eq!(waiting[0]["paid_on"], "2026-11-19", "{waiting}");
+    let id = waiting[0]["id"].to_string();
+    let out = l
+        .dun_as_of("2026-11-18")
+        .args(["payment", "allocate", &id, "--customer", "ACME"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("2026-11-19 is after 2026-11-18, the date dun works as of"),
+        "{err}"
+    );
+    assert_eq!(l.json(&["payment", "allocate"]), waiting, "it still waits");
+}
