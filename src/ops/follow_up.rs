@@ -93,21 +93,7 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
     let outcome = input::text(Field::Outcome, &req.outcome)?;
     let note = input::text(Field::Note, &req.note)?;
     let occurred_on = req.occurred_on.unwrap_or(ctx.as_of);
-    if occurred_on > ctx.as_of {
-        return Err(OpError::invalid(
-            Field::Date,
-            format!(
-                "{occurred_on} is after {}, the date dun works as of; a follow-up is logged once it happened",
-                ctx.as_of
-            ),
-        ));
-    }
-    if req.next_on.is_some_and(|next| next < occurred_on) {
-        return Err(OpError::invalid(
-            Field::NextDate,
-            format!("must be on or after the day of the follow-up, {occurred_on}"),
-        ));
-    }
+    check_dates(ctx, occurred_on, req.next_on)?;
     let customer = input::customer(store, None, &req.customer)?;
     let named = named_invoices(store, customer.id, &req.invoices)?;
     let invoices: Vec<InvoiceId> = named.iter().map(|i| i.id).collect();
@@ -154,18 +140,16 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         Some(_) => Before::On(occurred_on),
         None => Before::Skip(occurred_on),
     };
-    // The agenda item it answers must still be to do, now, in this write.
-    let answering = match &req.stage {
-        StageChoice::Suggested(asked) => Some(Answering {
-            customer_id: customer.id,
-            stage: asked,
-            invoices: &activity.invoices,
-        }),
-        _ => None,
-    };
     let (id, promise_id) = in_account(store, ctx, customer.id, before, |tx| {
-        if let Some(answering) = &answering {
-            still_due(tx, ctx, answering, |_| true)?;
+        // The agenda item it answers must still be to do, now, in this write.
+        if let StageChoice::Suggested(stage) = &req.stage {
+            let invoices = &activity.invoices;
+            let answering = Answering {
+                customer_id: customer.id,
+                stage,
+                invoices,
+            };
+            still_due(tx, ctx, &answering, |_| true)?;
         }
         let id = tx.log_activity(&activity)?;
         let promise_id = promise.as_ref().map(|p| add_promise(tx, p)).transpose()?;
@@ -182,6 +166,27 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         unperformed,
         promise: promise.map(|p| (Money::new(p.amount, p.currency), p.promised_on)),
     })
+}
+
+/// A follow-up is logged once it happened, never after the as-of date,
+/// and its next date is not before it.
+fn check_dates(ctx: &Context, occurred_on: NaiveDate, next_on: Option<NaiveDate>) -> Result<()> {
+    if occurred_on > ctx.as_of {
+        return Err(OpError::invalid(
+            Field::Date,
+            format!(
+                "{occurred_on} is after {}, the date dun works as of; a follow-up is logged once it happened",
+                ctx.as_of
+            ),
+        ));
+    }
+    if next_on.is_some_and(|next| next < occurred_on) {
+        return Err(OpError::invalid(
+            Field::NextDate,
+            format!("must be on or after the day of the follow-up, {occurred_on}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Record a promise to pay.
