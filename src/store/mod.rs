@@ -20,6 +20,7 @@ mod snapshot;
 mod timeline;
 
 pub use bulk::BulkWriter;
+pub use changes::Marks;
 pub use claims::{ClaimState, NewClaim};
 pub use corrections::{
     Correction, Corrects, LogRow, PaymentRow, PromiseListed, PromiseRow, Voidable,

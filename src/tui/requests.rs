@@ -88,6 +88,9 @@ pub enum Effect {
     /// Reload the board (and the open customer) from the ledger: it was
     /// written elsewhere, or the bookkeeper asked.
     Reload,
+    /// Reload these customers' rows, agenda items and (when open) screen:
+    /// they were written elsewhere.
+    Refresh(Vec<i64>),
 }
 
 /// Builds a form's request. The write path checks every value; the form

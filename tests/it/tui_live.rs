@@ -176,6 +176,32 @@ fn a_reminder_logged_by_hand_elsewhere_is_not_sent_again_from_the_dashboard() {
     assert!(!recipients(&mails).contains(&"ap12@example.com".to_string()));
 }
 
+#[test]
+fn the_watch_reloads_whom_a_write_elsewhere_touched_and_everything_when_it_cannot_tell() {
+    use dun::commands::dashboard::Watch;
+    use dun::tui::app::Effect;
+    let l = LedgerBuilder::new()
+        .customer("ACME", "Acme Widgets")
+        .customer("BETA", "Beta GmbH")
+        .invoice("A-1", "ACME", "2026-10-10", "2026-11-10", "1200")
+        .invoice("B-1", "BETA", "2026-10-10", "2026-11-10", "800")
+        .build();
+    let store = dun::store::Store::open(&l.db).unwrap();
+    let id = |code: &str| store.customer_by_code(code).unwrap().id;
+    let mut watch = Watch::new(&store).unwrap();
+    assert_eq!(watch.changes(&store).unwrap(), None, "nothing written");
+    log_elsewhere(&l, "BETA", "call", "called from the other desk");
+    assert_eq!(
+        watch.changes(&store).unwrap(),
+        Some(Effect::Refresh(vec![id("BETA")])),
+        "only the customer written to"
+    );
+    assert_eq!(watch.changes(&store).unwrap(), None, "seen once");
+    // A change made in place names no new row: everything is reloaded.
+    l.ok(&["customer", "edit", "ACME", "--name", "Acme Widgets Ltd"]);
+    assert_eq!(watch.changes(&store).unwrap(), Some(Effect::Reload));
+}
+
 #[cfg(unix)]
 #[test]
 fn the_log_file_is_private_and_keeps_no_typed_text_or_addresses() {

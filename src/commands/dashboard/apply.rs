@@ -219,6 +219,20 @@ fn carry_out(
             inbox.send(Message::CustomerLoaded(detail));
         }
         Effect::Save(request) => save(session, store, inbox, &request)?,
+        Effect::Refresh(customers) => {
+            let started = std::time::Instant::now();
+            for id in &customers {
+                refresh_customer(session, store, inbox, *id)?;
+            }
+            log_line(
+                session,
+                &format!(
+                    "{} customers reloaded in {:?}",
+                    customers.len(),
+                    started.elapsed()
+                ),
+            );
+        }
         Effect::Reload => {
             let started = std::time::Instant::now();
             let board = super::load::load_board(session, store)?;
@@ -261,9 +275,19 @@ fn save(
     let Some(id) = customer else {
         return Ok(());
     };
+    refresh_customer(session, store, inbox, id)
+}
+
+/// Reloads one customer's rows, agenda items and, when open, screen. The
+/// board is refreshed even when the open screen cannot be reloaded; that
+/// failure is then reported after it.
+fn refresh_customer(
+    session: &Session,
+    store: &Store,
+    inbox: &mut Inbox<'_>,
+    id: CustomerId,
+) -> Result<()> {
     let (rows, agenda) = refresh(session, store, id)?;
-    // The board is refreshed even when the open screen cannot be reloaded;
-    // that failure is then reported after it.
     let (detail, failed) = match (inbox.open_customer() == Some(id))
         .then(|| load_customer(session, store, id))
         .transpose()

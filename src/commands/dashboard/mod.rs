@@ -3,9 +3,11 @@
 
 mod apply;
 mod load;
+mod watch;
 
 pub use apply::{Applied, apply, run_effects};
 pub use load::{load_board, load_customer};
+pub use watch::Watch;
 
 use std::io::{IsTerminal, Write};
 use std::time::{Duration, Instant};
@@ -107,17 +109,15 @@ pub(super) fn run(session: &Session, out: &mut dyn Write) -> Result<()> {
 /// How often the ledger is checked for writes made elsewhere.
 const WATCH: Duration = Duration::from_millis(200);
 
-/// Waits for the next terminal event; `None` as soon as the ledger was
-/// written by another connection (another terminal, `dun send`).
-fn next_event(store: &Store, seen: &mut i64) -> Result<Option<Event>> {
+/// Waits for the next terminal event, or for a write made elsewhere:
+/// then the effect that reloads what it changed.
+fn next_event(store: &Store, watch: &mut Watch) -> Result<Result<Event, Effect>> {
     loop {
         if event::poll(WATCH).context("cannot read the keyboard")? {
-            return Ok(Some(event::read().context("cannot read the keyboard")?));
+            return Ok(Ok(event::read().context("cannot read the keyboard")?));
         }
-        let now = store.data_version()?;
-        if now != *seen {
-            *seen = now;
-            return Ok(None);
+        if let Some(reload) = watch.changes(store)? {
+            return Ok(Err(reload));
         }
     }
 }
@@ -133,7 +133,7 @@ fn event_loop(
     // shows its result; the log file keeps each time (see BENCHMARKS.md).
     let mut pending: Option<(Instant, String)> = None;
     let mut first = true;
-    let mut seen = store.data_version()?;
+    let mut watch = Watch::new(store)?;
     while !app.quit {
         let height = terminal.size().map(|s| s.height).unwrap_or(24);
         app.handle(Message::Resized(ui::page_rows(height)));
@@ -159,12 +159,15 @@ fn event_loop(
                 ),
             );
         }
-        let Some(event) = next_event(store, &mut seen)? else {
-            // The ledger was written elsewhere: show what it holds now.
-            if let Err(e) = run_effects(session, store, app, vec![Effect::Reload]) {
-                app.handle(Message::Failed(format!("{e:#}")));
+        let event = match next_event(store, &mut watch)? {
+            Ok(event) => event,
+            Err(reload) => {
+                // The ledger was written elsewhere: show what it holds now.
+                if let Err(e) = run_effects(session, store, app, vec![reload]) {
+                    app.handle(Message::Failed(format!("{e:#}")));
+                }
+                continue;
             }
-            continue;
         };
         let arrived = Instant::now();
         let effects = match event {
