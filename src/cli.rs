@@ -75,10 +75,12 @@ pub enum Command {
         #[command(flatten)]
         list: ListArgs,
     },
-    /// Log a follow-up: a call, email, letter, note, word with the sales rep, visit.
-    Log(LogArgs),
-    /// Record a promise to pay an amount by a date.
-    Promise(PromiseArgs),
+    /// Log a follow-up: a call, email, letter, note, word with the sales rep,
+    /// visit; or list the log, or remove an entry logged by mistake.
+    Log(Corrected<LogArgs>),
+    /// Record a promise to pay an amount by a date; or list promises, or
+    /// remove one recorded by mistake.
+    Promise(Corrected<PromiseArgs>),
     /// Record a payment plan of instalments.
     Plan(PlanArgs),
     /// Render a reminder letter for a customer (the stage due, or --stage).
@@ -394,6 +396,9 @@ pub enum PaymentCommand {
         #[command(flatten)]
         list: ListArgs,
     },
+    /// Remove a payment recorded by mistake: the invoices it paid are open
+    /// again, and the history keeps a note of it.
+    Remove(RemoveArgs),
     /// Imported bank lines waiting to be allocated: list them, or record one
     /// as a customer's payment (--customer, --invoice or both).
     Allocate {
@@ -435,6 +440,46 @@ pub struct PaymentAddArgs {
     /// Currency [default: the configured currency].
     #[arg(long)]
     pub currency: Option<String>,
+}
+
+/// A command that records something (`ARGS`), or lists or removes what
+/// was recorded: `dun log ACME --kind call`, `dun log list`, `dun log
+/// remove 12`.
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub struct Corrected<T: Args> {
+    /// List or remove instead.
+    #[command(subcommand)]
+    pub correct: Option<Correction>,
+    /// What to record.
+    #[command(flatten)]
+    pub record: Option<T>,
+}
+
+/// `dun log list|remove`, `dun promise list|remove`.
+#[derive(Debug, Subcommand)]
+pub enum Correction {
+    /// List what was recorded, with the ids `remove` takes.
+    List {
+        /// Only this customer's.
+        #[arg(long, value_name = "CODE")]
+        customer: Option<String>,
+        /// Output format.
+        #[command(flatten)]
+        list: ListArgs,
+    },
+    /// Remove an entry recorded by mistake; the history keeps a note of it.
+    Remove(RemoveArgs),
+}
+
+/// Options of every `remove`.
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The id, as `list` shows it.
+    pub id: i64,
+    /// Why, for the history.
+    #[arg(long)]
+    pub reason: Option<String>,
 }
 
 /// Options of `dun log`.

@@ -2,6 +2,7 @@
 //! core, writes a report or a change.
 
 mod balances;
+mod correction;
 mod customer;
 pub mod dashboard;
 mod demo;
@@ -141,7 +142,7 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Agenda(list)) => dunning::agenda(&session, list.format, out),
         Some(Command::Status { code, list }) => dunning::status(&session, &code, list.format, out),
         Some(Command::Why { number, list }) => dunning::why(&session, &number, list.format, out),
-        Some(Command::Log(args)) => follow_up::log(&session, &args, out),
+        Some(Command::Log(cmd)) => correction::log(&session, &cmd, out),
         Some(Command::Letter { code, stage, file }) => {
             notify::letter(&session, &code, stage.as_deref(), &file, out)
         }
@@ -153,7 +154,7 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
             to_dir,
             force,
         }) => notify::send(&session, dry_run, to_dir.as_deref(), force, out),
-        Some(Command::Promise(args)) => follow_up::promise(&session, &args, out),
+        Some(Command::Promise(cmd)) => correction::promise(&session, &cmd, out),
         Some(Command::Plan(args)) => follow_up::plan(&session, &args, out),
         Some(Command::Hold { code, reason }) => {
             follow_up::hold(&session, &code, &reason, false, out)

@@ -17,6 +17,9 @@ use dun_core::money::Money;
 pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -> Result<()> {
     match cmd {
         PaymentCommand::Add(args) => add(session, &args, out),
+        PaymentCommand::Remove(args) => {
+            super::correction::remove(session, ops::Entry::Payment(args.id), &args, out)
+        }
         PaymentCommand::List { customer, list } => {
             list_payments(session, customer.as_deref(), list.format, out)
         }
@@ -92,6 +95,7 @@ fn list_payments(
         .map(|c| (c.id, c.code))
         .collect();
     let mut report = Report::new([
+        ("id", "Id"),
         ("customer", "Customer"),
         ("paid_on", "Date"),
         ("amount", "Amount"),
@@ -103,6 +107,7 @@ fn list_payments(
     ]);
     for (p, applied) in store.payments(customer_id)? {
         report.rows.push(vec![
+            Cell::Int(p.id),
             Cell::Text(codes.get(&p.customer_id).cloned().unwrap_or_default()),
             Cell::Date(p.paid_on),
             amount_cell(p.amount, p.currency),

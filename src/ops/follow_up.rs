@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use super::due::{Answering, still_due};
 use super::measures::{Before, in_account};
 use super::{Context, CustomerRef, Field, InvoiceRef, OpError, Result, input};
 use crate::store::{Customers, NewActivity, NewPlan, NewPromise, Store, Tx};
@@ -19,7 +20,9 @@ pub enum StageChoice {
     Due,
     /// This stage, which the kind must be able to perform.
     Exactly(String),
-    /// The stage of the agenda item the follow-up answers. When the kind
+    /// The stage of the agenda item the follow-up answers, which must
+    /// still be on the agenda when it is written (else the follow-up is
+    /// refused as already done). When the kind
     /// was changed to one that cannot perform it, the follow-up counts for
     /// what the kind does perform, and the result says so.
     Suggested(String),
@@ -48,7 +51,8 @@ pub struct LogFollowUp {
     pub stage: StageChoice,
     /// The invoices it concerned; empty for the whole account.
     pub invoices: Vec<InvoiceRef>,
-    /// When it happened; the as-of date when not given.
+    /// When it happened, not after the as-of date; the as-of date when
+    /// not given.
     pub occurred_on: Option<NaiveDate>,
     /// What came of it.
     pub outcome: String,
@@ -63,6 +67,12 @@ pub struct LogFollowUp {
 /// What [`log_follow_up`] wrote.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Logged {
+    /// The entry's id in the follow-up log.
+    pub id: i64,
+    /// The id of the promise recorded with it.
+    pub promise_id: Option<i64>,
+    /// The customer.
+    pub customer_id: CustomerId,
     /// The customer's code.
     pub code: String,
     /// The kind logged.
@@ -83,12 +93,7 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
     let outcome = input::text(Field::Outcome, &req.outcome)?;
     let note = input::text(Field::Note, &req.note)?;
     let occurred_on = req.occurred_on.unwrap_or(ctx.as_of);
-    if req.next_on.is_some_and(|next| next < occurred_on) {
-        return Err(OpError::invalid(
-            Field::NextDate,
-            format!("must be on or after the day of the follow-up, {occurred_on}"),
-        ));
-    }
+    check_dates(ctx, occurred_on, req.next_on)?;
     let customer = input::customer(store, None, &req.customer)?;
     let named = named_invoices(store, customer.id, &req.invoices)?;
     let invoices: Vec<InvoiceId> = named.iter().map(|i| i.id).collect();
@@ -135,14 +140,25 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         Some(_) => Before::On(occurred_on),
         None => Before::Skip(occurred_on),
     };
-    in_account(store, ctx, customer.id, before, |tx| {
-        tx.log_activity(&activity)?;
-        if let Some(p) = &promise {
-            add_promise(tx, p)?;
+    let (id, promise_id) = in_account(store, ctx, customer.id, before, |tx| {
+        // The agenda item it answers must still be to do, now, in this write.
+        if let StageChoice::Suggested(stage) = &req.stage {
+            let invoices = &activity.invoices;
+            let answering = Answering {
+                customer_id: customer.id,
+                stage,
+                invoices,
+            };
+            still_due(tx, ctx, &answering, |_| true)?;
         }
-        Ok(())
+        let id = tx.log_activity(&activity)?;
+        let promise_id = promise.as_ref().map(|p| add_promise(tx, p)).transpose()?;
+        Ok((id, promise_id))
     })?;
     Ok(Logged {
+        id,
+        promise_id,
+        customer_id: customer.id,
         code: customer.code,
         kind,
         occurred_on,
@@ -150,6 +166,27 @@ pub fn log_follow_up(store: &mut Store, ctx: &Context, req: &LogFollowUp) -> Res
         unperformed,
         promise: promise.map(|p| (Money::new(p.amount, p.currency), p.promised_on)),
     })
+}
+
+/// A follow-up is logged once it happened, never after the as-of date,
+/// and its next date is not before it.
+fn check_dates(ctx: &Context, occurred_on: NaiveDate, next_on: Option<NaiveDate>) -> Result<()> {
+    if occurred_on > ctx.as_of {
+        return Err(OpError::invalid(
+            Field::Date,
+            format!(
+                "{occurred_on} is after {}, the date dun works as of; a follow-up is logged once it happened",
+                ctx.as_of
+            ),
+        ));
+    }
+    if next_on.is_some_and(|next| next < occurred_on) {
+        return Err(OpError::invalid(
+            Field::NextDate,
+            format!("must be on or after the day of the follow-up, {occurred_on}"),
+        ));
+    }
+    Ok(())
 }
 
 /// Record a promise to pay.

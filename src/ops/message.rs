@@ -4,11 +4,13 @@
 
 use chrono::NaiveDate;
 
+use super::due::{Answering, still_due};
 use super::measures::{Before, in_account};
 use super::{Context, OpError, Result};
 use crate::store::{ClaimState, NewActivity, NewClaim, Store};
-use dun_core::dunning::{ActivityKind, AgendaItem};
+use dun_core::dunning::{ActivityKind, AgendaItem, StageAction};
 use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::money::Currency;
 
 /// The claim on one message: the message that answers an agenda item as
 /// of a date. The same item on the same day is the same message, whichever
@@ -18,6 +20,11 @@ pub struct ClaimMessage {
     key: String,
     customer_id: CustomerId,
     as_of: NaiveDate,
+    /// The item it answers, re-checked when it is claimed.
+    stage: String,
+    action: StageAction,
+    currency: Currency,
+    invoices: Vec<InvoiceId>,
 }
 
 impl ClaimMessage {
@@ -37,6 +44,10 @@ impl ClaimMessage {
             ),
             customer_id: item.customer_id,
             as_of,
+            stage: item.stage.clone(),
+            action: item.action,
+            currency: item.currency,
+            invoices: item.invoices.clone(),
         }
     }
 }
@@ -50,23 +61,41 @@ pub enum Claim {
     BeingSent,
     /// It was sent already.
     AlreadySent,
+    /// The item it answers is no longer on the agenda: done since it was
+    /// listed (sent by another run, or logged by hand), or paid.
+    NoLongerDue,
 }
 
 /// Claims a message before sending it, in its own transaction: nobody
-/// else holds it afterwards. A message whose send failed may be claimed
-/// again.
-pub fn claim_message(store: &mut Store, claim: &ClaimMessage) -> Result<Claim> {
+/// else holds it afterwards. The item it answers must still be on the
+/// agenda, read in that transaction. A message whose send failed may be
+/// claimed again.
+pub fn claim_message(store: &mut Store, ctx: &Context, claim: &ClaimMessage) -> Result<Claim> {
+    let answering = Answering {
+        customer_id: claim.customer_id,
+        stage: &claim.stage,
+        invoices: &claim.invoices,
+    };
     let found = store.write(|tx| {
-        tx.claim_message(&NewClaim {
+        let due = still_due(tx, ctx, &answering, |item| {
+            item.action == claim.action && item.currency == claim.currency
+        });
+        match due {
+            Ok(()) => {}
+            Err(OpError::Refused(_)) => return Ok(Err(Claim::NoLongerDue)),
+            Err(e) => return Err(e),
+        }
+        Ok(Ok(tx.claim_message(&NewClaim {
             key: &claim.key,
             customer_id: claim.customer_id,
             as_of: claim.as_of,
-        })
+        })?))
     })?;
     Ok(match found {
-        None => Claim::Ours,
-        Some(ClaimState::Sent) => Claim::AlreadySent,
-        Some(ClaimState::Claimed | ClaimState::Failed) => Claim::BeingSent,
+        Err(claim) => claim,
+        Ok(None) => Claim::Ours,
+        Ok(Some(ClaimState::Sent)) => Claim::AlreadySent,
+        Ok(Some(ClaimState::Claimed | ClaimState::Failed)) => Claim::BeingSent,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The one write path. One typed request per user intent (log a follow-up,
 //! record a payment, promise, plan, open or resolve a dispute, hold or
-//! release, write off, allocate a bank line, add an invoice or a customer,
+//! release, write off, remove a follow-up, payment or promise, allocate a bank line, add an invoice or a customer,
 //! commit an import, claim a message and log it sent), validated once here,
 //! written in one `BEGIN IMMEDIATE` transaction, with the measure history
 //! brought up to date inside it.
@@ -12,7 +12,9 @@
 //! parsing and the same error for the same input.
 
 mod account;
+mod correction;
 mod demo;
+mod due;
 mod error;
 mod follow_up;
 mod import;
@@ -25,6 +27,7 @@ mod payment;
 pub use account::{
     Dispute, Hold, ResolveDispute, WriteOff, hold, open_dispute, resolve_dispute, write_off,
 };
+pub use correction::{Entry, Remove, Removed, remove};
 pub use demo::load_demo;
 pub use error::{Field, OpError};
 pub use follow_up::{

@@ -42,15 +42,7 @@ pub struct Recorded {
 /// oldest due first; the rest stays on account.
 pub fn record_payment(store: &mut Store, ctx: &Context, req: &RecordPayment) -> Result<Recorded> {
     let money = input::positive_money(ctx, Field::Amount, &req.amount, &req.currency)?;
-    if req.paid_on > ctx.as_of {
-        return Err(OpError::invalid(
-            Field::Date,
-            format!(
-                "{} is after {}, the date dun works as of; a payment is recorded once it is received",
-                req.paid_on, ctx.as_of
-            ),
-        ));
-    }
+    received_by(ctx, req.paid_on)?;
     let reference = input::text(Field::Reference, &req.reference)?;
     let method = input::text(Field::Method, &req.method)?;
     let customer = input::customer(store, Some(Field::Customer), &req.customer)?;
@@ -80,6 +72,21 @@ pub fn record_payment(store: &mut Store, ctx: &Context, req: &RecordPayment) -> 
         customer,
         money,
     })
+}
+
+/// A payment is recorded once it is received: never dated after the as-of
+/// date, typed in or from a bank line.
+fn received_by(ctx: &Context, paid_on: NaiveDate) -> Result<()> {
+    if paid_on > ctx.as_of {
+        return Err(OpError::invalid(
+            Field::Date,
+            format!(
+                "{paid_on} is after {}, the date dun works as of; a payment is recorded once it is received",
+                ctx.as_of
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A payment naming an invoice it cannot pay is refused, whichever front
@@ -133,6 +140,7 @@ pub fn allocate_bank_line(
         }
     };
     let payment = receipt.as_payment(customer.id, invoice.as_ref().map(|i| i.id));
+    received_by(ctx, payment.paid_on)?;
     check_payable(store, invoice.as_ref(), &payment)?;
     let id = in_account(store, ctx, customer.id, Before::On(payment.paid_on), |tx| {
         Ok(tx.allocate_receipt(&receipt, &payment)?)

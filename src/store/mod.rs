@@ -4,8 +4,10 @@
 mod allocate;
 mod bulk;
 mod busy;
+mod changes;
 mod claims;
 mod commitments;
+mod corrections;
 mod customers;
 mod follow_up;
 mod history;
@@ -21,7 +23,11 @@ mod timeline;
 
 pub use bulk::BulkWriter;
 pub use busy::{Wait, when_waiting};
+pub use changes::Marks;
 pub use claims::{ClaimState, NewClaim};
+pub use corrections::{
+    Correction, Corrects, LogRow, PaymentRow, PromiseListed, PromiseRow, Voidable,
+};
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
     BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, NewReceipt, Receipt,
@@ -51,6 +57,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0005_measures.sql")),
     M::up(include_str!("../../migrations/0006_claims.sql")),
     M::up(include_str!("../../migrations/0007_customer_since.sql")),
+    M::up(include_str!("../../migrations/0010_corrections.sql")),
 ];
 
 /// The schema version this build writes.

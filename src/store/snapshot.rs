@@ -303,11 +303,13 @@ fn activities(
     as_of: NaiveDate,
     customer: Customers,
 ) -> Result<Vec<(CustomerId, Activity)>> {
+    let sql = format!(
+        "SELECT id, customer_id, occurred_on, kind, stage, next_on FROM activity a
+         WHERE occurred_on BETWEEN ?1 AND ?2 AND customer_id BETWEEN ?3 AND ?4 AND {}",
+        super::corrections::counted("a")
+    );
     let mut stmt = conn
-        .prepare_cached(
-            "SELECT id, customer_id, occurred_on, kind, stage, next_on FROM activity
-             WHERE occurred_on BETWEEN ?1 AND ?2 AND customer_id BETWEEN ?3 AND ?4",
-        )
+        .prepare_cached(&sql)
         .context("cannot read the follow-up log")?;
     let mut rows = stmt
         .query(params![iso(since), iso(as_of), customer.0, customer.1])
@@ -386,11 +388,14 @@ fn follow_ups(
          WHERE a.next_on IS NOT NULL AND a.occurred_on <= ?1 AND a.customer_id BETWEEN ?2 AND ?3
            AND a.id = (SELECT b.id FROM activity b
                        WHERE b.customer_id = a.customer_id AND b.next_on IS NOT NULL AND b.occurred_on <= ?1
+                         AND {counted_b}
                        ORDER BY b.occurred_on DESC, b.id DESC LIMIT 1)
            AND NOT EXISTS (SELECT 1 FROM activity c
                            WHERE c.customer_id = a.customer_id AND c.occurred_on >= a.next_on
-                             AND c.occurred_on <= ?1 AND c.kind IN ({}))",
-        contact_kinds()
+                             AND c.occurred_on <= ?1 AND c.kind IN ({kinds}) AND {counted_c})",
+        kinds = contact_kinds(),
+        counted_b = super::corrections::counted("b"),
+        counted_c = super::corrections::counted("c"),
     );
     let mut stmt = conn
         .prepare_cached(&sql)

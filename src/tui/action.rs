@@ -87,6 +87,12 @@ actions! {
     EditNotes => "edit_notes",
     /// Find any action by name and run it.
     Palette => "palette",
+    /// Reload everything from the ledger (dun also does when it changes).
+    Reload => "reload",
+    /// Undo the last follow-up, payment or promise saved in this session.
+    Undo => "undo",
+    /// On the customer screen: pick a follow-up, payment or promise to remove.
+    RemoveEntry => "remove_entry",
     /// In a form: go to the next field.
     NextField => "next_field",
     /// In a form: go to the previous field.

@@ -6,12 +6,14 @@ use super::form::Form;
 use super::keymap::{Keymap, Mode};
 use super::message::Message;
 use super::model::{AgendaRow, AgingRow, Board, CustomerDetail, fold};
-pub use super::requests::{Effect, Request};
+pub use super::requests::{Effect, Request, Undo};
 pub use super::sort::SortColumn;
 use dun_core::dunning::StageAction;
+pub use live::Offer;
 
 mod forms;
 mod keys;
+mod live;
 mod palette;
 pub use keys::{EVERYWHERE, screen_actions};
 #[cfg(test)]
@@ -34,8 +36,9 @@ pub struct Preview {
     pub letter: bool,
 }
 
-/// Event-loop ticks a status message stays up.
-pub const STATUS_TICKS: u32 = 20;
+/// Event-loop ticks a status message stays up: the loop ticks once per
+/// idle watch period of 200 ms, so about five seconds.
+pub const STATUS_TICKS: u32 = 25;
 
 /// What a mouse click landed on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -146,6 +149,10 @@ pub struct App {
     pub color: bool,
     /// The command palette, when open.
     pub palette: Option<super::palette::Palette>,
+    /// The session's last write, while it can be undone.
+    pub undo: Option<Undo>,
+    /// Entries offered for removal, waiting for the bookkeeper's answer.
+    pub offer: Option<Offer>,
 }
 
 impl App {
@@ -183,6 +190,8 @@ impl App {
             locale: dun_core::money::Locale::En,
             color: true,
             palette: None,
+            undo: None,
+            offer: None,
         };
         app.refresh_view();
         app.refresh_agenda();
@@ -199,9 +208,14 @@ impl App {
 
     /// The keymap mode in force.
     pub fn mode(&self) -> Mode {
-        // A preview answers like a form: enter sends, esc cancels; the
-        // sort menu reads the letter typed.
-        if self.form.is_some() || self.preview.is_some() || self.sort_menu || self.palette.is_some()
+        // A preview, an entry offered for removal or the palette answers
+        // like a form: enter goes ahead, esc cancels; the sort menu reads
+        // the letter typed.
+        if self.form.is_some()
+            || self.preview.is_some()
+            || self.sort_menu
+            || self.palette.is_some()
+            || self.offer.is_some()
         {
             Mode::Form
         } else {
@@ -238,27 +252,7 @@ impl App {
         rows: Vec<AgingRow>,
         agenda: Vec<super::model::AgendaRow>,
     ) {
-        let keep = self.aging_key();
-        let keep_item = self
-            .selected_agenda()
-            .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
-        let at = self.aging.selected;
-        self.board.replace_customer(customer_id, rows, agenda);
-        self.rebuild_view(keep);
-        if keep.is_some_and(|(id, _)| self.aging_key().is_none_or(|(now, _)| now != id)) {
-            // The selected row left (paid in full): stay where it was.
-            self.aging.selected = at.min(self.view.len().saturating_sub(1));
-        }
-        self.refresh_agenda();
-        let items = self.agenda_rows();
-        self.agenda.selected = keep_item
-            .and_then(|(id, stage, currency)| {
-                items.iter().position(|a| {
-                    a.item.customer_id == id && a.item.stage == stage && a.item.currency == currency
-                })
-            })
-            .unwrap_or(self.agenda.selected)
-            .min(items.len().saturating_sub(1));
+        self.keeping_selections(|app| app.board.replace_customer(customer_id, rows, agenda));
     }
 
     /// Recomputes which agenda items are shown.
@@ -416,6 +410,8 @@ impl App {
                 self.preview = None;
                 self.saved(result);
             }
+            Message::Reloaded { board, detail } => self.reloaded(board, detail),
+            Message::Undoable(undo) => self.undo = undo,
             Message::Failed(error) => self.status = error,
             Message::Resized(page) => self.page = page,
         }

@@ -4,7 +4,7 @@
 //! a message; only `App::handle` changes the state.
 
 use super::app::Preview;
-use super::model::{AgendaRow, AgingRow, CustomerDetail};
+use super::model::{AgendaRow, AgingRow, Board, CustomerDetail};
 
 /// The outcome of an effect, for `App::handle`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +31,19 @@ pub enum Message {
     /// An email was sent, or could not be: the preview closes and the
     /// status line says which.
     Sent(Result<String, String>),
+    /// The whole board was reloaded from the ledger, and the open
+    /// customer's screen with it: shown in place of what was there,
+    /// keeping the selections on the same rows.
+    Reloaded {
+        /// The board now.
+        board: Board,
+        /// The open customer's screen now; `None` when none is open or it
+        /// is gone.
+        detail: Option<CustomerDetail>,
+    },
+    /// A write went through: how to undo it, or `None` when it cannot be
+    /// undone from the dashboard (it replaces what `u` would undo).
+    Undoable(Option<super::requests::Undo>),
     /// The shell could not carry out an effect: the status line says why.
     Failed(String),
     /// The terminal was drawn with this many rows in the list areas: the

@@ -372,4 +372,7 @@ pub struct CustomerDetail {
     pub next_step: Option<NaiveDate>,
     /// The bookkeeper's notes on the customer.
     pub notes: Option<String>,
+    /// The follow-ups, payments and promises that can be removed from
+    /// this screen, newest first.
+    pub removable: Vec<super::requests::Undo>,
 }

@@ -21,6 +21,21 @@ pub enum Request {
     Hold(ops::Hold),
     /// Replace the customer's notes.
     Notes(ops::EditNotes),
+    /// Undo a write of the session.
+    Undo(Undo),
+}
+
+/// How to undo a write: what it recorded, removed in one write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// The customer written to.
+    pub customer_id: i64,
+    /// What it recorded, as the confirmation names it.
+    pub what: String,
+    /// The entries it recorded.
+    pub entries: Vec<ops::Entry>,
+    /// Why they are removed, for the history.
+    pub reason: &'static str,
 }
 
 impl Request {
@@ -31,6 +46,7 @@ impl Request {
             Request::Payment(r) => &r.customer,
             Request::Hold(r) => &r.customer,
             Request::Notes(r) => &r.customer,
+            Request::Undo(u) => return Some(u.customer_id),
             Request::Dispute(_) | Request::Resolve(_) => return None,
         };
         match customer {
@@ -57,6 +73,7 @@ impl Request {
             Request::Resolve(_) => "resolve",
             Request::Hold(_) => "hold",
             Request::Notes(_) => "notes",
+            Request::Undo(_) => "undo",
         }
     }
 }
@@ -72,6 +89,12 @@ pub enum Effect {
     Preview(dun_core::dunning::AgendaItem),
     /// Send the email an agenda item asks for, and log it.
     SendMessage(dun_core::dunning::AgendaItem),
+    /// Reload the board (and the open customer) from the ledger: it was
+    /// written elsewhere, or the bookkeeper asked.
+    Reload,
+    /// Reload these customers' rows, agenda items and (when open) screen:
+    /// they were written elsewhere.
+    Refresh(Vec<i64>),
 }
 
 /// Builds a form's request. The write path checks every value; the form

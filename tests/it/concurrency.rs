@@ -8,7 +8,7 @@ use crate::common;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::tui_e2e::Tmux;
+use crate::common::tmux::Tmux;
 use common::{AS_OF, Ledger, LedgerBuilder};
 
 /// A write the ledger must hold at the end, and how its command ended.
@@ -162,7 +162,7 @@ fn writers_and_a_long_import_at_once_lose_nothing() {
 #[test]
 fn the_dashboard_says_the_ledger_is_busy_and_keeps_answering() {
     let demo = common::Ledger::demo(120, 3, AS_OF);
-    let tmux = Tmux::dashboard(&demo);
+    let tmux = Tmux::board(&demo);
     tmux.keys(&["Enter"]);
     tmux.wait_for("call first");
     // Another dun holds the ledger for a long write while the form is saved.

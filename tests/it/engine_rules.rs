@@ -494,6 +494,9 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
          ALTER TABLE customer DROP COLUMN customer_since;
          ALTER TABLE measure_event DROP COLUMN recorded_on;
          ALTER TABLE measure_event DROP COLUMN by_hand;
+         DROP INDEX activity_voided_once;
+         ALTER TABLE activity DROP COLUMN voids;
+         ALTER TABLE activity DROP COLUMN corrects;
          UPDATE invoice SET created_at = '2999-01-01T00:00:00Z' WHERE number = 'B-2';
          PRAGMA user_version = 3;",
     )

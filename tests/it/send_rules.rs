@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use common::smtp::{
     Mails, dry_run, free_port, mail_config, send, serve_on, slow_smtp_server, smtp_server,
+    twelve_overdue,
 };
 use common::{Ledger, LedgerBuilder};
 use dun_core::money::Locale;
@@ -108,26 +109,6 @@ fn a_second_run_the_same_day_sends_nothing_after_a_message_of_mixed_stages() {
     );
     let agenda = l.json(&["agenda"]);
     assert_eq!(agenda, serde_json::json!([]), "nothing left to do today");
-}
-
-/// Twelve customers, each with one overdue email due.
-fn twelve_overdue() -> Ledger {
-    let mut builder = LedgerBuilder::new();
-    for n in 1..=12 {
-        let code = format!("C{n:02}");
-        builder = builder
-            .customer_with(&code, &format!("Customer {n}"), |c| {
-                c.email(&format!("ap{n}@example.com"))
-            })
-            .invoice(
-                &format!("{code}-1"),
-                &code,
-                "2026-10-01",
-                "2026-11-16",
-                "100",
-            );
-    }
-    builder.build()
 }
 
 #[test]

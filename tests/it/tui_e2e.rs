@@ -6,110 +6,12 @@
 
 use crate::common;
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
-/// A tmux server of the test's own, with one session, `dun`.
-pub(crate) struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    pub(crate) fn new() -> Tmux {
-        // One tmux server per test: tests in this process run at once.
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let socket = format!("dun-e2e-{}-{n}", std::process::id());
-        Tmux { socket }
-    }
-
-    pub(crate) fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .expect("tmux runs (install tmux)");
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.run(&["capture-pane", "-p", "-t", "dun"])
-    }
-
-    /// Waits until the screen shows `text`; at most ten seconds.
-    pub(crate) fn wait_for(&self, text: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(text) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "waited for {text:?}; the screen shows:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-
-    pub(crate) fn keys(&self, keys: &[&str]) {
-        for key in keys {
-            self.run(&["send-keys", "-t", "dun", key]);
-        }
-    }
-
-    pub(crate) fn type_text(&self, text: &str) {
-        self.run(&["send-keys", "-t", "dun", "-l", text]);
-    }
-}
-
-impl Tmux {
-    /// The dashboard on `ledger` as of 2026-11-22, in a 120×40 terminal,
-    /// once it shows the board; `DUN-EXIT=code` is printed when it exits.
-    pub(crate) fn dashboard(ledger: &common::Ledger) -> Tmux {
-        let home = ledger.dir.path().display().to_string();
-        let command = format!(
-            "env -u DUN_DB -u DUN_CONFIG HOME={home} XDG_CONFIG_HOME={home}/config TERM=xterm-256color {} --db {} --as-of 2026-11-22; echo DUN-EXIT=$?; sleep 30",
-            env!("CARGO_BIN_EXE_dun"),
-            ledger.db.display()
-        );
-        let tmux = Tmux::new();
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-s",
-            "dun",
-            "-x",
-            "120",
-            "-y",
-            "40",
-            &command,
-        ]);
-        tmux.wait_for("2 Agenda");
-        tmux
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("kill-server")
-            .output();
-    }
-}
+use crate::common::tmux::Tmux;
 
 #[test]
 fn log_a_call_with_a_promise_from_the_dashboard() {
     let demo = common::Ledger::demo(120, 3, "2026-11-22");
-    let tmux = Tmux::dashboard(&demo);
+    let tmux = Tmux::board(&demo);
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("call first");
     let code = screen

@@ -303,7 +303,7 @@ fn the_eight_keys_work_in_the_real_dashboard() {
     let top = &agenda.as_array().unwrap()[0];
     let code = top["customer"].as_str().unwrap().to_string();
     assert_eq!(top["currency"], "EUR", "two decimal places below");
-    let tmux = crate::tui_e2e::Tmux::dashboard(&demo);
+    let tmux = crate::common::tmux::Tmux::board(&demo);
     tmux.keys(&["l"]);
     tmux.wait_for("Log a follow-up");
     tmux.keys(&["c", "Tab"]);

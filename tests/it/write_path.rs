@@ -28,7 +28,7 @@ fn ledger() -> common::Ledger {
         .build()
 }
 
-fn session(ledger: &common::Ledger) -> Session {
+pub(crate) fn session(ledger: &common::Ledger) -> Session {
     let day = NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap();
     Session {
         config: Config::default().validate(Origin::Defaults).unwrap(),
@@ -306,7 +306,7 @@ fn a_refused_state_change_reads_the_same_from_both() {
 }
 
 /// The measure history, as the ledger holds it: (measure, event, date).
-fn history(db: &std::path::Path) -> Vec<(String, String, String)> {
+pub(crate) fn history(db: &std::path::Path) -> Vec<(String, String, String)> {
     let conn = rusqlite::Connection::open(db).unwrap();
     let mut stmt = conn
         .prepare("SELECT measure, event, effective_on FROM measure_event ORDER BY id")

@@ -10,55 +10,115 @@ use super::log_line;
 use crate::ops;
 use crate::store::{Store, Wait};
 use crate::text::sanitize;
-use crate::tui::app::{App, Effect, Preview, Request};
+use crate::tui::app::{App, Effect, Preview, Request, Undo};
 use crate::tui::message::Message;
 use dun_core::ledger::CustomerId;
 
 /// How long a dashboard write waits for another dun's write to finish.
 const BUSY_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
 
+/// The history's note on a write undone with `u`.
+const UNDONE: &str = "undone on the dashboard";
+
+/// A write carried out: the status bar's message, and how to undo it
+/// when the dashboard can.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// What the status bar says.
+    pub message: String,
+    /// How to undo it.
+    pub undo: Option<Undo>,
+}
+
 /// Carries out a write through the write path; returns the message for
-/// the status bar. The error is the write path's own: the same value the
-/// command line gets for the same request.
+/// the status bar and how to undo it. The error is the write path's own:
+/// the same value the command line gets for the same request.
 pub fn apply(
     session: &Session,
     store: &mut Store,
     request: &Request,
-) -> Result<String, ops::OpError> {
+) -> Result<Applied, ops::OpError> {
     let ctx = session.ops();
     let locale = ctx.locale;
+    let done = |message: String| Applied {
+        message,
+        undo: None,
+    };
     match request {
-        Request::FollowUp(r) => ops::log_follow_up(store, &ctx, r).map(|logged| {
-            let kind = logged.kind.as_str();
-            let said = match &logged.promise {
-                Some((money, on)) => format!(
-                    "logged the {kind} and a promise of {} by {on}",
-                    money.display(locale)
-                ),
-                None => format!("logged the {kind}"),
-            };
-            let unperformed = logged
-                .unperformed
-                .map(|s| format!("; a {kind} does not perform {s}"))
-                .unwrap_or_default();
-            said + &unperformed
+        Request::FollowUp(r) => ops::log_follow_up(store, &ctx, r).map(|l| logged(&l, locale)),
+        Request::Payment(r) => ops::record_payment(store, &ctx, r).map(|p| {
+            let money = p.money.display(locale);
+            Applied {
+                message: format!("recorded a payment of {money}"),
+                undo: Some(Undo {
+                    customer_id: p.customer.id,
+                    what: format!("the payment of {money} recorded just now"),
+                    entries: vec![ops::Entry::Payment(p.id)],
+                    reason: UNDONE,
+                }),
+            }
         }),
-        Request::Payment(r) => ops::record_payment(store, &ctx, r)
-            .map(|p| format!("recorded a payment of {}", p.money.display(locale))),
         Request::Dispute(r) => ops::open_dispute(store, &ctx, r)
-            .map(|i| format!("{} is disputed", sanitize(&i.number))),
+            .map(|i| done(format!("{} is disputed", sanitize(&i.number)))),
         Request::Resolve(r) => ops::resolve_dispute(store, &ctx, r)
-            .map(|i| format!("dispute on {} resolved", sanitize(&i.number))),
+            .map(|i| done(format!("dispute on {} resolved", sanitize(&i.number)))),
         Request::Hold(r) => ops::hold(store, &ctx, r).map(|_| {
-            if r.release {
+            done(if r.release {
                 "hold released".to_string()
             } else {
                 "put on hold".to_string()
-            }
+            })
         }),
         Request::Notes(r) => ops::edit_notes(store, &ctx, r)
-            .map(|code| format!("notes on {} saved", sanitize(&code))),
+            .map(|code| done(format!("notes on {} saved", sanitize(&code)))),
+        Request::Undo(undo) => {
+            let remove = ops::Remove {
+                entries: undo.entries.clone(),
+                reason: undo.reason.into(),
+            };
+            ops::remove(store, &ctx, &remove)
+                .map(|removed| done(format!("removed {}", removed.what.join(" and "))))
+        }
     }
+}
+
+/// A follow-up logged: what the status bar says, and how to undo it (the
+/// entry and the promise recorded with it).
+fn logged(logged: &ops::Logged, locale: dun_core::money::Locale) -> Applied {
+    let kind = logged.kind.as_str();
+    let said = match &logged.promise {
+        Some((money, on)) => format!(
+            "logged the {kind} and a promise of {} by {on}",
+            money.display(locale)
+        ),
+        None => format!("logged the {kind}"),
+    };
+    let unperformed = logged
+        .unperformed
+        .as_ref()
+        .map(|s| format!("; a {kind} does not perform {s}"))
+        .unwrap_or_default();
+    let mut entries = vec![ops::Entry::FollowUp(logged.id)];
+    entries.extend(logged.promise_id.map(ops::Entry::Promise));
+    let what = match logged.promise_id {
+        Some(_) => format!("the {kind} and the promise logged just now"),
+        None => format!("the {kind} logged just now"),
+    };
+    Applied {
+        message: said + &unperformed,
+        undo: Some(Undo {
+            customer_id: logged.customer_id,
+            what,
+            entries,
+            reason: UNDONE,
+        }),
+    }
+}
+
+/// How a write or a send ended, for the log file: whether it went through,
+/// never the message, which names amounts, people and addresses.
+fn outcome<T, E>(result: &Result<T, E>) -> &'static str {
+    if result.is_ok() { "done" } else { "refused" }
 }
 
 /// The customer a request writes to.
@@ -148,7 +208,10 @@ fn carry_out(
                 Ok(format!("sent the {} to {}", item.stage, m.to))
             })()
             .map_err(|e| format!("{e:#}"));
-            log_line(session, &format!("send {}: {:?}", item.stage, result));
+            log_line(
+                session,
+                &format!("send {}: {}", item.stage, outcome(&result)),
+            );
             let ok = result.is_ok();
             inbox.send(Message::Sent(result));
             if ok {
@@ -166,12 +229,40 @@ fn carry_out(
             inbox.send(Message::CustomerLoaded(detail));
         }
         Effect::Save(request) => save(session, store, inbox, &request)?,
+        Effect::Refresh(customers) => {
+            let started = std::time::Instant::now();
+            for id in &customers {
+                refresh_customer(session, store, inbox, *id)?;
+            }
+            log_line(
+                session,
+                &format!(
+                    "{} customers reloaded in {:?}",
+                    customers.len(),
+                    started.elapsed()
+                ),
+            );
+        }
+        Effect::Reload => {
+            let started = std::time::Instant::now();
+            let board = super::load::load_board(session, store)?;
+            let detail = inbox
+                .open_customer()
+                .map(|id| load_customer(session, store, id))
+                .transpose()?;
+            log_line(
+                session,
+                &format!("board reloaded in {:?}", started.elapsed()),
+            );
+            inbox.send(Message::Reloaded { board, detail });
+        }
     }
     Ok(())
 }
 
-/// Carries out a write; after a write that went through, the customer's
-/// rows, agenda items and (when open) screen are reloaded.
+/// Carries out a write; afterwards the customer's rows, agenda items and
+/// (when open) screen are reloaded: after a refused write too, which may
+/// have been refused because the ledger changed under a stale screen.
 fn save(
     session: &Session,
     store: &mut Store,
@@ -180,15 +271,33 @@ fn save(
 ) -> Result<()> {
     let customer = customer_of(store, request);
     let result = apply(session, store, request).map_err(|e| e.for_dashboard());
-    log_line(session, &format!("save {:?}: {:?}", request.kind(), result));
-    let ok = result.is_ok();
-    inbox.send(Message::Saved(result));
-    let Some(id) = customer.filter(|_| ok) else {
+    log_line(
+        session,
+        &format!("save {}: {}", request.kind(), outcome(&result)),
+    );
+    match result {
+        Ok(applied) => {
+            inbox.send(Message::Saved(Ok(applied.message)));
+            inbox.send(Message::Undoable(applied.undo));
+        }
+        Err(error) => inbox.send(Message::Saved(Err(error))),
+    }
+    let Some(id) = customer else {
         return Ok(());
     };
+    refresh_customer(session, store, inbox, id)
+}
+
+/// Reloads one customer's rows, agenda items and, when open, screen. The
+/// board is refreshed even when the open screen cannot be reloaded; that
+/// failure is then reported after it.
+fn refresh_customer(
+    session: &Session,
+    store: &Store,
+    inbox: &mut Inbox<'_>,
+    id: CustomerId,
+) -> Result<()> {
     let (rows, agenda) = refresh(session, store, id)?;
-    // The board is refreshed even when the open screen cannot be reloaded;
-    // that failure is then reported after it.
     let (detail, failed) = match (inbox.open_customer() == Some(id))
         .then(|| load_customer(session, store, id))
         .transpose()

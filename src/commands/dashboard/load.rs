@@ -6,7 +6,9 @@ use chrono::NaiveDate;
 
 use super::super::Session;
 use super::super::dunning::Evaluation;
+use crate::ops::Entry;
 use crate::store::{HistoryOf, Store};
+use crate::tui::app::Undo;
 use crate::tui::model::{AccountView, AgendaRow, Board, ContactLine, CustomerDetail, InvoiceLine};
 use dun_core::dunning::{
     Account, AccountAssessment, AgendaItem, Explain, Status, commitment_lines, evaluate_account,
@@ -230,6 +232,7 @@ pub fn load_customer(
             session.as_of,
         ),
         notes: customer.notes.clone(),
+        removable: removable(session, store, customer_id)?,
     })
 }
 
@@ -358,4 +361,53 @@ fn measure_lines(assessed: &AccountAssessment) -> Vec<(String, NaiveDate, String
         .iter()
         .map(|m| (m.measure.as_str().replace('_', " "), m.since, m.why.clone()))
         .collect()
+}
+
+/// What the customer screen can remove, newest first: the follow-ups that
+/// still count, the payments received by the session's date, the promises.
+fn removable(session: &Session, store: &Store, customer_id: CustomerId) -> Result<Vec<Undo>> {
+    let locale = session.config.config.locale;
+    let mut found: Vec<(NaiveDate, String, Entry)> = Vec::new();
+    for row in store.follow_up_log(Some(customer_id))? {
+        if row.voided_by.is_some() || row.correction {
+            continue;
+        }
+        let said = [row.outcome, row.note]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("; ");
+        let said = Some(said)
+            .filter(|s| !s.is_empty())
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default();
+        let what = format!("the {} of {}{said}", row.kind, row.occurred_on);
+        found.push((row.occurred_on, what, Entry::FollowUp(row.id)));
+    }
+    for (p, _) in store.payments(Some(customer_id))? {
+        if p.paid_on <= session.as_of {
+            let money = Money::new(p.amount, p.currency).display(locale);
+            let what = format!("the payment of {money} received {}", p.paid_on);
+            found.push((p.paid_on, what, Entry::Payment(p.id)));
+        }
+    }
+    for listed in store.promise_list(Some(customer_id))? {
+        let p = listed.promise;
+        let money = Money::new(p.amount, p.currency).display(locale);
+        let what = format!("the promise of {money} by {}", p.promised_on);
+        found.push((p.made_on, what, Entry::Promise(listed.id)));
+    }
+    // Newest first; within a day, the last recorded first.
+    found.reverse();
+    found.sort_by_key(|(on, _, _)| std::cmp::Reverse(*on));
+    Ok(found
+        .into_iter()
+        .take(30)
+        .map(|(_, what, entry)| Undo {
+            customer_id,
+            what,
+            entries: vec![entry],
+            reason: "removed on the dashboard",
+        })
+        .collect())
 }

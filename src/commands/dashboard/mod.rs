@@ -3,12 +3,14 @@
 
 mod apply;
 mod load;
+mod watch;
 
-pub use apply::{apply, run_effects};
+pub use apply::{Applied, apply, run_effects};
 pub use load::{load_board, load_customer};
+pub use watch::Watch;
 
 use std::io::{IsTerminal, Write};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, Result};
 use ratatui::crossterm::event::{
@@ -19,23 +21,36 @@ use ratatui::crossterm::execute;
 use super::Session;
 use crate::store::Store;
 use crate::tui::action::Action;
-use crate::tui::app::App;
-use crate::tui::keymap::Keymap;
+use crate::tui::app::{App, Effect};
+use crate::tui::keymap::{Key, Keymap};
 use crate::tui::message::Message;
 use crate::tui::ui;
 
-/// How long the loop waits for input before an idle tick.
-const TICK: std::time::Duration = std::time::Duration::from_millis(250);
-
 /// Appends a line to the log file beside the ledger; never to the screen.
+/// The file is the owner's alone (0600, whatever the umask), and holds
+/// what the dashboard did and how long it took: actions, timings, which
+/// kind of write or send succeeded; never text typed into a form, amounts,
+/// names or addresses.
 pub(super) fn log_line(session: &Session, line: &str) {
     let mut path = session.db.clone().into_os_string();
     path.push(".log");
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    if let Ok(mut file) = options.open(path) {
+        // A file made by an earlier version, or under a lax umask, is
+        // narrowed to its owner before anything is written to it.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            if file
+                .set_permissions(std::fs::Permissions::from_mode(0o600))
+                .is_err()
+            {
+                return;
+            }
+        }
         let _ = writeln!(
             file,
             "{} {}",
@@ -91,6 +106,33 @@ pub(super) fn run(session: &Session, out: &mut dyn Write) -> Result<()> {
     result
 }
 
+/// How often the ledger is checked for writes made elsewhere.
+const WATCH: Duration = Duration::from_millis(200);
+
+/// What the loop wakes up for.
+enum Wake {
+    /// A key, a click, a resize.
+    Input(Event),
+    /// A write made elsewhere: the effect that reloads what it changed.
+    Reload(Effect),
+    /// Nothing for one watch period: a tick, so status messages fade.
+    Idle,
+}
+
+/// Waits one watch period for the next terminal event, else checks the
+/// ledger for writes made elsewhere.
+fn next_event(store: &Store, watch: &mut Watch) -> Result<Wake> {
+    if event::poll(WATCH).context("cannot read the keyboard")? {
+        return Ok(Wake::Input(
+            event::read().context("cannot read the keyboard")?,
+        ));
+    }
+    Ok(match watch.changes(store)? {
+        Some(reload) => Wake::Reload(reload),
+        None => Wake::Idle,
+    })
+}
+
 fn event_loop(
     session: &Session,
     store: &mut Store,
@@ -102,6 +144,7 @@ fn event_loop(
     // shows its result; the log file keeps each time (see BENCHMARKS.md).
     let mut pending: Option<(Instant, String)> = None;
     let mut first = true;
+    let mut watch = Watch::new(store)?;
     while !app.quit {
         let height = terminal.size().map(|s| s.height).unwrap_or(24);
         app.handle(Message::Resized(ui::page_rows(height)));
@@ -127,16 +170,28 @@ fn event_loop(
                 ),
             );
         }
-        // An idle tick lets the status message fade.
-        if !event::poll(TICK).context("cannot read the keyboard")? {
-            app.tick();
-            continue;
-        }
-        let event = event::read().context("cannot read the keyboard")?;
+        let event = match next_event(store, &mut watch)? {
+            Wake::Input(event) => event,
+            Wake::Reload(reload) => {
+                // The ledger was written elsewhere: show what it holds now.
+                if let Err(e) = run_effects(session, store, app, vec![reload]) {
+                    app.handle(Message::Failed(format!("{e:#}")));
+                }
+                continue;
+            }
+            Wake::Idle => {
+                app.tick();
+                continue;
+            }
+        };
         let arrived = Instant::now();
         let effects = match event {
             Event::Key(key) if key.kind == KeyEventKind::Press => {
-                pending = Some((arrived, format!("{:?}", key.code)));
+                // The log names the action, never the key typed into a form.
+                let action = Key::from_event(&key)
+                    .and_then(|k| app.keymap.action(app.mode(), k))
+                    .map_or("typing", Action::name);
+                pending = Some((arrived, action.to_string()));
                 app.key(key)
             }
             Event::Mouse(mouse) => match mouse.kind {

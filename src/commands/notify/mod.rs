@@ -397,10 +397,11 @@ pub(crate) fn send_one(
     m: &Outgoing,
 ) -> Result<Delivery> {
     let claim = ops::ClaimMessage::for_item(session.as_of, &m.item);
-    match ops::claim_message(store, &claim)? {
+    match ops::claim_message(store, &session.ops(), &claim)? {
         ops::Claim::Ours => {}
         ops::Claim::BeingSent => return Ok(Delivery::Skipped("another run is sending it")),
         ops::Claim::AlreadySent => return Ok(Delivery::Skipped("another run sent it")),
+        ops::Claim::NoLongerDue => return Ok(Delivery::Skipped("it was already done elsewhere")),
     }
     if let Err(e) = mailer.send(&m.message) {
         let why = format!(

@@ -25,6 +25,8 @@ pub const EVERYWHERE: &[Action] = &[
     Action::First,
     Action::Last,
     Action::Palette,
+    Action::Reload,
+    Action::Undo,
 ];
 
 /// The actions of one screen, besides those that work everywhere, in the
@@ -56,6 +58,7 @@ pub fn screen_actions(screen: Screen) -> &'static [Action] {
             Action::ResolveDispute,
             Action::ToggleHold,
             Action::EditNotes,
+            Action::RemoveEntry,
         ],
     }
 }
@@ -182,6 +185,9 @@ impl App {
             }
             return Vec::new();
         }
+        if self.offer.is_some() {
+            return self.update_offer(action);
+        }
         if self.preview.is_some() {
             return self.update_preview(action);
         }
@@ -298,6 +304,9 @@ impl App {
             Action::PreviewMessage => return self.preview_selected(),
             Action::EditNotes => self.open_notes(),
             Action::Palette => self.palette = Some(super::super::palette::Palette::default()),
+            Action::Reload => return vec![Effect::Reload],
+            Action::Undo => self.ask_undo(),
+            Action::RemoveEntry => self.pick(),
             Action::NextField | Action::PreviousField | Action::Submit | Action::Quit => {}
         }
         Vec::new()
@@ -427,6 +436,7 @@ impl App {
             || self.preview.is_some()
             || self.sort_menu
             || self.palette.is_some()
+            || self.offer.is_some()
         {
             return Vec::new();
         }

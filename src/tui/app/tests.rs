@@ -51,6 +51,7 @@ fn detail(customer_id: i64, code: &str, on_hold: bool) -> CustomerDetail {
         on_hold,
         next_step: None,
         notes: None,
+        removable: Vec::new(),
     }
 }
 

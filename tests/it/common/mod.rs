@@ -13,6 +13,7 @@ use assert_cmd::Command;
 use tempfile::TempDir;
 
 pub mod smtp;
+pub mod tmux;
 
 /// The date every fixture is built as of, and [`Ledger::dun`]'s.
 pub const AS_OF: &str = "2026-11-22";

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use mailin_embedded::{Handler, Response, Server, response};
 
-use super::Ledger;
+use super::{Ledger, LedgerBuilder};
 
 /// One message as the server received it.
 #[derive(Debug, Clone, Default)]
@@ -135,4 +135,25 @@ pub fn dry_run(l: &Ledger, cfg: &Path) -> (String, Vec<PathBuf>) {
         .map(|e| e.unwrap().path())
         .collect();
     (String::from_utf8(out.stdout).unwrap(), files)
+}
+
+/// Twelve customers, each with one overdue email due today: C01 owes
+/// 101.00 … C12 owes 112.00, so C12 comes first.
+pub fn twelve_overdue() -> Ledger {
+    let mut builder = LedgerBuilder::new();
+    for n in 1..=12 {
+        let code = format!("C{n:02}");
+        builder = builder
+            .customer_with(&code, &format!("Customer {n}"), |c| {
+                c.email(&format!("ap{n}@example.com"))
+            })
+            .invoice(
+                &format!("{code}-1"),
+                &code,
+                "2026-10-01",
+                "2026-11-16",
+                &format!("{}", 100 + n),
+            );
+    }
+    builder.build()
 }
