@@ -137,6 +137,12 @@ impl OpError {
         }
     }
 
+    /// The ledger was busy with another dun's write: trying again later
+    /// may succeed.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, OpError::Store(StoreError::Busy { .. }))
+    }
+
     /// The field the error is about, if any.
     pub fn field(&self) -> Option<Field> {
         match self {

@@ -149,6 +149,9 @@ pub struct App {
     pub color: bool,
     /// The command palette, when open.
     pub palette: Option<super::palette::Palette>,
+    /// A save found the ledger busy: its form is saved again on each idle
+    /// tick while it stays open.
+    pub waiting: bool,
     /// The session's last write, while it can be undone.
     pub undo: Option<Undo>,
     /// Entries offered for removal, waiting for the bookkeeper's answer.
@@ -190,6 +193,7 @@ impl App {
             locale: dun_core::money::Locale::En,
             color: true,
             palette: None,
+            waiting: false,
             undo: None,
             offer: None,
         };
@@ -386,7 +390,17 @@ impl App {
     pub fn handle(&mut self, message: Message) -> Vec<Effect> {
         match message {
             Message::CustomerLoaded(detail) => self.show_customer(detail),
-            Message::Saved(result) => self.saved(result),
+            Message::Saved(result) => {
+                self.waiting = false;
+                self.saved(result);
+            }
+            Message::Waiting(why) => {
+                self.waiting = true;
+                match self.form.as_mut() {
+                    Some(form) => form.error = Some(why),
+                    None => self.status = why,
+                }
+            }
             Message::Refreshed {
                 customer_id,
                 rows,

@@ -14,6 +14,9 @@ pub enum Message {
     /// A write finished: the status line's message, or the error to show
     /// in the form (on the status line when no form is open).
     Saved(Result<String, String>),
+    /// A save found the ledger busy with another dun's write: the form
+    /// stays open saying so, and is saved again on the next idle tick.
+    Waiting(String),
     /// One customer's rows and agenda items were recomputed after a write.
     Refreshed {
         /// The customer written to.

@@ -160,7 +160,7 @@ fn writers_and_a_long_import_at_once_lose_nothing() {
 }
 
 #[test]
-fn the_dashboard_says_the_ledger_is_busy_and_keeps_answering() {
+fn the_dashboard_waits_for_a_busy_ledger_and_keeps_answering() {
     let demo = common::Ledger::demo(120, 3, AS_OF);
     let tmux = Tmux::board(&demo);
     tmux.keys(&["Enter"]);
@@ -178,17 +178,19 @@ fn the_dashboard_says_the_ledger_is_busy_and_keeps_answering() {
     tmux.type_text("saved once the import is done");
     let asked = Instant::now();
     tmux.keys(&["Enter"]);
-    tmux.wait_for("busy with another dun's write");
+    tmux.wait_for("waiting for another dun's write");
     assert!(
         asked.elapsed() < Duration::from_secs(3),
         "the dashboard answered at once: {:?}",
         asked.elapsed()
     );
-    // The keyboard still answers, and the form is kept to try again.
+    // The keyboard still answers while the save waits, its form open.
     tmux.type_text(", really");
     tmux.wait_for("done, really");
+    std::thread::sleep(Duration::from_millis(600));
+    tmux.wait_for("waiting for another dun's write");
+    // Once the other write ends, the form is saved by itself, as it is now.
     holder.execute_batch("COMMIT").unwrap();
-    tmux.keys(&["Enter"]);
     tmux.wait_for("logged the call");
     let outcome: String = rusqlite::Connection::open(&demo.db)
         .unwrap()
@@ -199,4 +201,35 @@ fn the_dashboard_says_the_ledger_is_busy_and_keeps_answering() {
         )
         .unwrap();
     assert_eq!(outcome, "saved once the import is done, really");
+}
+
+#[test]
+fn a_waiting_save_thrown_away_with_esc_is_never_written() {
+    let demo = common::Ledger::demo(120, 3, AS_OF);
+    let before = common::dump(&demo.db);
+    let tmux = Tmux::board(&demo);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("call first");
+    let holder = rusqlite::Connection::open(&demo.db).unwrap();
+    holder
+        .execute_batch("BEGIN IMMEDIATE; UPDATE customer SET name = name;")
+        .unwrap();
+    tmux.keys(&["l"]);
+    tmux.wait_for("Log a follow-up");
+    tmux.type_text("c");
+    tmux.keys(&["Tab"]);
+    tmux.type_text("never saved");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("waiting for another dun's write");
+    // esc asks; while it asks, the save is not tried; a second esc throws
+    // the form, and the waiting save with it, away.
+    tmux.keys(&["Escape"]);
+    tmux.wait_for("Throw away what you typed?");
+    std::thread::sleep(Duration::from_millis(600));
+    tmux.keys(&["Escape"]);
+    tmux.wait_gone("Log a follow-up");
+    holder.execute_batch("COMMIT").unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    tmux.quit();
+    assert_eq!(common::dump(&demo.db), before, "nothing was written");
 }

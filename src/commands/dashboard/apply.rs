@@ -14,8 +14,14 @@ use crate::tui::app::{App, Effect, Preview, Request, Undo};
 use crate::tui::message::Message;
 use dun_core::ledger::CustomerId;
 
-/// How long a dashboard write waits for another dun's write to finish.
-const BUSY_WAIT: std::time::Duration = std::time::Duration::from_millis(300);
+/// How long one attempt of a dashboard write waits for another dun's
+/// write to finish; past it the save waits on the next idle tick, the
+/// keyboard answering in between.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// What a form says while its save waits for the ledger.
+const WAITING: &str = "waiting for another dun's write (an import?) to finish: \
+                       saved as soon as it does; esc cancels";
 
 /// The history's note on a write undone with `u`.
 const UNDONE: &str = "undone on the dashboard";
@@ -141,8 +147,9 @@ pub fn run_effects(
     effects: Vec<Effect>,
 ) -> Result<()> {
     // The dashboard never freezes behind another dun's long write (an
-    // import): past a moment's wait the write fails as busy, the form
-    // stays open with that message, and the keyboard answers.
+    // import): past a moment's wait the save is left waiting, its form
+    // open saying so and tried again on each idle tick, and the keyboard
+    // answers.
     store.wait(Wait::AtMost(BUSY_WAIT))?;
     let mut pending: VecDeque<Effect> = effects.into();
     while let Some(effect) = pending.pop_front() {
@@ -270,7 +277,13 @@ fn save(
     request: &Request,
 ) -> Result<()> {
     let customer = customer_of(store, request);
-    let result = apply(session, store, request).map_err(|e| e.for_dashboard());
+    let result = apply(session, store, request);
+    if result.as_ref().is_err_and(ops::OpError::is_busy) {
+        log_line(session, &format!("save {}: waiting", request.kind()));
+        inbox.send(Message::Waiting(WAITING.into()));
+        return Ok(());
+    }
+    let result = result.map_err(|e| e.for_dashboard());
     log_line(
         session,
         &format!("save {}: {}", request.kind(), outcome(&result)),

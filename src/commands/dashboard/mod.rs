@@ -180,7 +180,10 @@ fn event_loop(
                 continue;
             }
             Wake::Idle => {
-                app.tick();
+                let retry = app.tick();
+                if let Err(e) = run_effects(session, store, app, retry) {
+                    app.handle(Message::Failed(format!("{e:#}")));
+                }
                 continue;
             }
         };

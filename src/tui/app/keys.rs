@@ -149,9 +149,24 @@ impl App {
         self.refresh_view();
     }
 
-    /// One tick of the event loop: a status message fades after
-    /// [`STATUS_TICKS`] ticks unchanged.
-    pub fn tick(&mut self) {
+    /// One tick of the event loop: a save waiting for the ledger is tried
+    /// again, with what its form holds now (none once the form is closed);
+    /// a status message fades after [`STATUS_TICKS`] ticks unchanged.
+    pub fn tick(&mut self) -> Vec<Effect> {
+        // Not while esc's question is asked: that answer decides.
+        match &self.form {
+            Some(form) if self.waiting && !form.confirm_discard => {
+                self.waiting = false;
+                return self.update_form(Action::Submit);
+            }
+            None => self.waiting = false,
+            Some(_) => {}
+        }
+        self.fade();
+        Vec::new()
+    }
+
+    fn fade(&mut self) {
         if self.status.is_empty() {
             self.status_age = (String::new(), 0);
             return;
