@@ -389,7 +389,7 @@ fn import_watched(ledger: &Ledger, file: &Path) -> (Option<i32>, u64, String) {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        std::thread::sleep(Duration::from_millis(1));
+        std::thread::sleep(Duration::from_micros(200));
     };
     let mut stderr = String::new();
     std::fs::File::open(&stderr_path)
@@ -444,8 +444,14 @@ fn hostile_files_are_refused_in_bounded_memory_and_change_nothing() {
     let before = ledger.dump();
     let small = ledger.dir.path().join("small.csv");
     std::fs::write(&small, file(&[row(0, b"")])).unwrap();
-    let (code, baseline, stderr) = import_watched(&ledger, &small);
-    assert_eq!(code, Some(0), "{stderr}");
+    // The small import's peak, the most of five runs: a short run may end
+    // between two readings of its memory, so one reading can fall short.
+    let mut baseline = 0;
+    for _ in 0..5 {
+        let (code, peak, stderr) = import_watched(&ledger, &small);
+        assert_eq!(code, Some(0), "{stderr}");
+        baseline = baseline.max(peak);
+    }
     let before_hostile = ledger.dump();
     for (shape, bytes) in hostile_files() {
         let path = ledger.dir.path().join("hostile.csv");
