@@ -397,7 +397,7 @@ fn the_status_bar_hints_every_key_of_the_screen() {
     let keys = |app: &App| -> Vec<String> {
         screen_actions(app.screen)
             .iter()
-            .chain(&[Action::Help, Action::Quit])
+            .chain(&[Action::Undo, Action::Palette, Action::Help, Action::Quit])
             .map(|a| app.keymap.describe(app.mode(), *a))
             .filter(|k| !k.is_empty())
             .collect()

@@ -233,6 +233,11 @@ fn hint_word(action: Action) -> &'static str {
         Action::ResolveDispute => "resolve",
         Action::ToggleHold => "hold",
         Action::PreviewMessage => "preview",
+        Action::EditNotes => "notes",
+        Action::RemoveEntry => "remove",
+        Action::Palette => "actions",
+        Action::Undo => "undo",
+        Action::Reload => "reload",
         Action::Back => "back",
         Action::Help => "help",
         Action::Quit => "quit",
@@ -279,7 +284,12 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         if app.screen == Screen::Customer {
             wanted.push((Action::Back, "back"));
         }
-        wanted.extend([(Action::Help, "help"), (Action::Quit, "quit")]);
+        wanted.extend([
+            (Action::Undo, "undo"),
+            (Action::Palette, "actions"),
+            (Action::Help, "help"),
+            (Action::Quit, "quit"),
+        ]);
         wanted
     };
     let hints: Vec<String> = wanted.iter().filter_map(|(a, l)| hint(*a, l)).collect();
