@@ -292,13 +292,22 @@ fn draw_status(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         ]);
         wanted
     };
-    let hints: Vec<String> = wanted.iter().filter_map(|(a, l)| hint(*a, l)).collect();
+    let mut hints: Vec<String> = wanted.iter().filter_map(|(a, l)| hint(*a, l)).collect();
+    let status = if app.status.is_empty() {
+        String::new()
+    } else {
+        format!("{}  ", safe(&app.status))
+    };
+    // Too long for the line: the hints before the last two (help and
+    // quit, or cancel) go, latest first, rather than cut one in half.
+    let room = usize::from(area.width).saturating_sub(status.chars().count());
+    let width = |hints: &[String]| hints.iter().map(|h| h.chars().count() + 2).sum::<usize>();
+    while hints.len() > 2 && width(&hints) > room + 2 {
+        hints.remove(hints.len() - 3);
+    }
     let mut spans = vec![Span::styled(hints.join("  "), theme.dim())];
-    if !app.status.is_empty() {
-        spans.insert(
-            0,
-            Span::styled(format!("{}  ", safe(&app.status)), theme.warn()),
-        );
+    if !status.is_empty() {
+        spans.insert(0, Span::styled(status, theme.warn()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
