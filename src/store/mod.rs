@@ -57,7 +57,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0005_measures.sql")),
     M::up(include_str!("../../migrations/0006_claims.sql")),
     M::up(include_str!("../../migrations/0007_customer_since.sql")),
-    M::up(include_str!("../../migrations/0010_corrections.sql")),
+    M::up(include_str!("../../migrations/0008_corrections.sql")),
 ];
 
 /// The schema version this build writes.

@@ -34,26 +34,34 @@ impl Of {
     }
 }
 
-/// Every settlement of an invoice up to a date, as one row per part:
-/// (invoice, date, minor units, kind, source id, currency).
+/// Every settlement of the chosen invoices up to a date, one row per
+/// part: (invoice, date, minor units, kind, source id, currency). The
+/// invoices come first (`inv`, by customer through its index), each part
+/// then by invoice: reading one customer never scans the whole ledger. An
+/// allocation row carries a payment's part, its discount, or a credit
+/// note's part; it is split into parts as it is read.
 const PARTS: &str = "
-    SELECT a.invoice_id, a.allocated_on, a.amount_minor, 'payment', a.payment_id
-      FROM allocation a WHERE a.payment_id IS NOT NULL AND a.allocated_on <= ?1
+    WITH inv AS MATERIALIZED (
+      SELECT i.id, i.currency, i.written_off_on, i.written_off_minor, i.settled_on,
+             i.settled_minor
+        FROM invoice i
+       WHERE i.kind = 'invoice' AND i.customer_id BETWEEN ?2 AND ?3 AND {CONDITION}
+         AND ?4 = ?4)
+    SELECT a.invoice_id, a.allocated_on, a.amount_minor, 'allocation', a.payment_id,
+           inv.currency, a.discount_minor, a.credit_note_id
+      FROM inv JOIN allocation a ON a.invoice_id = inv.id WHERE a.allocated_on <= ?1
     UNION ALL
-    SELECT a.invoice_id, a.allocated_on, a.discount_minor, 'discount', a.payment_id
-      FROM allocation a WHERE a.discount_minor > 0 AND a.allocated_on <= ?1
+    SELECT inv.id, inv.written_off_on, inv.written_off_minor, 'write_off', NULL,
+           inv.currency, 0, NULL
+      FROM inv WHERE inv.written_off_on <= ?1 AND inv.written_off_minor > 0
     UNION ALL
-    SELECT a.invoice_id, a.allocated_on, a.amount_minor, 'credit_note', a.credit_note_id
-      FROM allocation a WHERE a.credit_note_id IS NOT NULL AND a.allocated_on <= ?1
+    SELECT inv.id, inv.settled_on, inv.settled_minor, 'before_import', NULL,
+           inv.currency, 0, NULL
+      FROM inv WHERE inv.settled_on <= ?1 AND inv.settled_minor > 0
     UNION ALL
-    SELECT id, written_off_on, written_off_minor, 'write_off', NULL
-      FROM invoice WHERE written_off_on <= ?1 AND written_off_minor > 0
-    UNION ALL
-    SELECT id, settled_on, settled_minor, 'before_import', NULL
-      FROM invoice WHERE settled_on <= ?1 AND settled_minor > 0
-    UNION ALL
-    SELECT invoice_id, settled_on, amount_minor, 'import', NULL
-      FROM settlement WHERE settled_on <= ?1";
+    SELECT s.invoice_id, s.settled_on, s.amount_minor, 'import', NULL, inv.currency, 0, NULL
+      FROM inv JOIN settlement s ON s.invoice_id = inv.id WHERE s.settled_on <= ?1
+    ORDER BY 1, 2";
 
 impl Store {
     /// What settled one invoice up to a date, oldest first.
@@ -87,12 +95,7 @@ pub(crate) fn settlements(
     customers: Customers,
     of: Of,
 ) -> Result<HashMap<InvoiceId, Vec<Settlement>>> {
-    let sql = format!(
-        "SELECT p.*, i.currency FROM ({PARTS}) p JOIN invoice i ON i.id = p.invoice_id
-         WHERE i.kind = 'invoice' AND i.customer_id BETWEEN ?2 AND ?3 AND {} AND ?4 = ?4
-         ORDER BY p.invoice_id, p.allocated_on",
-        of.condition()
-    );
+    let sql = PARTS.replace("{CONDITION}", of.condition());
     let one = match of {
         Of::One(id) => id,
         _ => 0,
@@ -102,33 +105,63 @@ pub(crate) fn settlements(
         .context("cannot read what settled the invoices")?;
     let rows = stmt
         .query_map(params![iso(as_of), customers.0, customers.1, one], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<i64>>(4)?,
-                r.get::<_, String>(5)?,
-            ))
+            Ok(Part {
+                invoice: r.get(0)?,
+                on: r.get(1)?,
+                minor: r.get(2)?,
+                kind: r.get(3)?,
+                payment: r.get(4)?,
+                currency: r.get(5)?,
+                discount: r.get(6)?,
+                credit_note: r.get(7)?,
+            })
         })
         .context("cannot read what settled the invoices")?;
     let mut out: HashMap<InvoiceId, Vec<Settlement>> = HashMap::new();
     for row in rows {
-        let (invoice, on, minor, kind, source, currency) =
-            row.context("cannot read what settled an invoice")?;
-        let by = match (kind.as_str(), source) {
-            ("payment", Some(id)) => SettledBy::Payment(id),
-            ("discount", Some(id)) => SettledBy::Discount(id),
-            ("credit_note", Some(id)) => SettledBy::CreditNote(id),
-            ("write_off", _) => SettledBy::WriteOff,
-            ("before_import", _) => SettledBy::BeforeImport,
-            _ => SettledBy::Import,
-        };
-        out.entry(invoice).or_default().push(Settlement {
-            on: rows::date(&on)?,
-            amount: rows::amount(minor, rows::currency(&currency)?),
-            by,
-        });
+        let part = row.context("cannot read what settled an invoice")?;
+        let (on, currency) = (rows::date(&part.on)?, rows::currency(&part.currency)?);
+        let settled = out.entry(part.invoice).or_default();
+        for (minor, by) in part.settled_by() {
+            settled.push(Settlement {
+                on,
+                amount: rows::amount(minor, currency),
+                by,
+            });
+        }
     }
     Ok(out)
+}
+
+/// One row of [`PARTS`].
+struct Part {
+    invoice: InvoiceId,
+    on: String,
+    minor: i64,
+    kind: String,
+    payment: Option<i64>,
+    currency: String,
+    discount: i64,
+    credit_note: Option<i64>,
+}
+
+impl Part {
+    /// What the row settled, by what: an allocation gives a payment's part
+    /// and its discount, or a credit note's part.
+    fn settled_by(&self) -> Vec<(i64, SettledBy)> {
+        match (self.kind.as_str(), self.payment, self.credit_note) {
+            ("allocation", Some(payment), _) => {
+                let mut parts = vec![(self.minor, SettledBy::Payment(payment))];
+                if self.discount > 0 {
+                    parts.push((self.discount, SettledBy::Discount(payment)));
+                }
+                parts
+            }
+            ("allocation", None, Some(note)) => vec![(self.minor, SettledBy::CreditNote(note))],
+            ("allocation", None, None) => Vec::new(),
+            ("write_off", ..) => vec![(self.minor, SettledBy::WriteOff)],
+            ("before_import", ..) => vec![(self.minor, SettledBy::BeforeImport)],
+            _ => vec![(self.minor, SettledBy::Import)],
+        }
+    }
 }
