@@ -76,13 +76,20 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
         agenda: Vec::new(),
         customers: names.len(),
     };
+    // Whom to call about each agenda item: the customers with their
+    // contacts in one read, not a query per customer on the agenda.
+    let mut customers: Option<std::collections::HashMap<CustomerId, Customer>> = None;
     let mut calls = std::collections::HashMap::new();
     for (rows, items, orders) in parts {
         board.rows.extend(rows);
         board.agenda.extend(items);
         for (customer_id, order) in orders {
-            let customer = store.customer_by_id(customer_id)?;
-            calls.insert(customer_id, contact_lines(&customer, &order).0);
+            if customers.is_none() {
+                customers = Some(store.customers()?.into_iter().map(|c| (c.id, c)).collect());
+            }
+            if let Some(customer) = customers.as_ref().and_then(|all| all.get(&customer_id)) {
+                calls.insert(customer_id, contact_lines(customer, &order).0);
+            }
         }
     }
     for row in &mut board.agenda {
