@@ -52,7 +52,12 @@ impl Session {
 
     /// Opens the ledger, creating it when missing.
     fn open(&self) -> Result<Store> {
-        Store::open(&self.db).with_context(|| format!("cannot open ledger {}", self.db.display()))
+        let mut store = Store::open(&self.db)
+            .with_context(|| format!("cannot open ledger {}", self.db.display()))?;
+        if self.policy().terms.is_free() {
+            store.without_settlements();
+        }
+        Ok(store)
     }
 
     /// A date flag read against the as-of date: a shortcut (`fri`, `+3`)

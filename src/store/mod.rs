@@ -193,6 +193,9 @@ pub struct Store {
     read_only: Option<ReadOnly>,
     /// How long a write waits for another process's.
     wait: Wait,
+    /// Whether account snapshots carry what settled each open invoice,
+    /// which only late-payment charges read.
+    settlements: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -258,6 +261,7 @@ impl Store {
             path: path.to_path_buf(),
             read_only,
             wait: Wait::Patiently,
+            settlements: true,
         };
         if let Some(why) = read_only {
             return if current == SCHEMA_VERSION {
@@ -360,6 +364,13 @@ impl Store {
         }
     }
 
+    /// Account snapshots read from here on (and by this store's readers)
+    /// leave out what settled each invoice, when the terms charge nothing
+    /// late and nothing would read it.
+    pub fn without_settlements(&mut self) {
+        self.settlements = false;
+    }
+
     /// A second, read-only handle on the same ledger, for reading in
     /// parallel. The ledger must already be open (and migrated) elsewhere.
     pub fn reader(&self) -> Result<Store> {
@@ -376,6 +387,7 @@ impl Store {
             path: self.path.clone(),
             read_only: self.read_only,
             wait: Wait::Patiently,
+            settlements: self.settlements,
         })
     }
 

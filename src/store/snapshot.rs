@@ -48,9 +48,11 @@ impl Store {
                         Err(StoreError::Refused("the follow-up reader stopped".into()))
                     })
                 };
-                accounts_with(self.conn(), as_of, Customers::ALL, Some(Box::new(join)))
+                let preloaded: Preloaded<'_> = Box::new(join);
+                let span = Customers::ALL;
+                accounts_with(self.conn(), as_of, span, Some(preloaded), self.settlements)
             }),
-            _ => accounts(self.conn(), as_of, customer.into()),
+            _ => accounts_with(self.conn(), as_of, customer.into(), None, self.settlements),
         }
     }
 }
@@ -59,7 +61,7 @@ impl Store {
     /// The accounts of a span of customers as of a date, read on this
     /// connection alone (for evaluating a ledger chunk by chunk).
     pub fn accounts_between(&self, as_of: NaiveDate, customers: Customers) -> Result<Vec<Account>> {
-        accounts(self.conn(), as_of, customers)
+        accounts_with(self.conn(), as_of, customers, None, self.settlements)
     }
 
     /// Every customer id, in order.
@@ -82,7 +84,7 @@ pub(crate) fn accounts(
     as_of: NaiveDate,
     customer: Customers,
 ) -> Result<Vec<Account>> {
-    accounts_with(conn, as_of, customer, None)
+    accounts_with(conn, as_of, customer, None, true)
 }
 
 type Preloaded<'a> = Box<dyn FnOnce() -> Result<Log> + 'a>;
@@ -92,6 +94,7 @@ fn accounts_with(
     as_of: NaiveDate,
     customer: Customers,
     preloaded: Option<Preloaded<'_>>,
+    settlements: bool,
 ) -> Result<Vec<Account>> {
     let mut accounts = customers(conn, customer)?;
     let index: HashMap<CustomerId, usize> = accounts
@@ -102,7 +105,11 @@ fn accounts_with(
     let slot = |id: CustomerId| index.get(&id).copied();
 
     let disputes = open_disputes(conn, as_of, customer)?;
-    let mut settled = super::settlements::settlements(conn, as_of, customer, Of::Open)?;
+    let mut settled = if settlements {
+        super::settlements::settlements(conn, as_of, customer, Of::Open)?
+    } else {
+        HashMap::new()
+    };
     let mut earliest = as_of;
     for doc in super::history::documents(conn, as_of, customer, true, false)? {
         if doc.kind != DocumentKind::Invoice {
