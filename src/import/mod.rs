@@ -12,10 +12,12 @@ mod customers;
 mod invoice_rows;
 mod invoices;
 pub mod layout;
+mod matching;
 mod payments;
 pub mod profile;
 pub mod read;
 mod source;
+mod statement;
 pub mod values;
 
 use std::fmt;

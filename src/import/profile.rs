@@ -223,8 +223,25 @@ pub enum RowType {
 
 /// The built-in profiles' specs.
 pub fn builtins() -> Result<BTreeMap<String, ProfileSpec>, String> {
-    toml::from_str(include_str!("profiles.toml"))
-        .map_err(|e| format!("built-in import profiles: {e}"))
+    let files = [
+        ("profiles.toml", include_str!("profiles.toml")),
+        (
+            "profiles/invoicing.toml",
+            include_str!("profiles/invoicing.toml"),
+        ),
+        ("profiles/banks.toml", include_str!("profiles/banks.toml")),
+    ];
+    let mut all = BTreeMap::new();
+    for (file, text) in files {
+        let specs: BTreeMap<String, ProfileSpec> =
+            toml::from_str(text).map_err(|e| format!("built-in import profiles ({file}): {e}"))?;
+        for (name, spec) in specs {
+            if all.insert(name.clone(), spec).is_some() {
+                return Err(format!("built-in import profile '{name}' is defined twice"));
+            }
+        }
+    }
+    Ok(all)
 }
 
 /// The longest payment terms a profile or the config may give, in days.

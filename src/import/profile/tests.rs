@@ -26,6 +26,12 @@ fn builtins_parse_and_resolve() {
         assert!(profile.is_ok(), "{name}: {profile:?}");
     }
     assert!(Profile::resolve("nope", &BTreeMap::new()).is_err());
+    let defined = builtins().map(|b| b.len()).unwrap_or(0);
+    assert_eq!(
+        defined,
+        BUILTIN.len(),
+        "every built-in profile is listed in BUILTIN"
+    );
 }
 
 #[test]
