@@ -128,8 +128,10 @@ fn named_invoices(
     line: &BankLine,
 ) -> Result<Vec<(String, crate::store::Existing)>, ImportError> {
     let mut words: Vec<&str> = Vec::new();
-    if let Some(n) = line.invoice.as_deref() {
-        words.push(n);
+    for given in [&line.invoice, &line.structured_reference] {
+        if let Some(n) = given.as_deref() {
+            words.push(n);
+        }
     }
     if let Some(r) = line.reference.as_deref() {
         words.extend(

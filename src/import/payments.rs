@@ -123,10 +123,17 @@ pub(crate) fn import_payments(
         })
 }
 
-/// Identifies a bank line across imports: its date, amount, currency,
-/// counterparty and reference.
+/// Identifies a bank line across imports: the bank's own reference when it
+/// gives one, else its date, amount, currency, counterparty and reference.
 fn bank_key(line: &BankLine, minor: i64) -> String {
     let mut hasher = Sha256::new();
+    if let Some(reference) = &line.bank_reference {
+        hasher.update(b"bank reference\0");
+        hasher.update(reference.as_bytes());
+        hasher.update([0]);
+        hasher.update(line.currency.to_string().as_bytes());
+        return hex16(&hasher.finalize());
+    }
     for part in [
         line.paid_on.to_string(),
         minor.to_string(),
@@ -140,12 +147,11 @@ fn bank_key(line: &BankLine, minor: i64) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(16)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex16(&hasher.finalize())
+}
+
+fn hex16(digest: &[u8]) -> String {
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 fn parse<R: Read>(
@@ -192,5 +198,9 @@ fn parse<R: Read>(
         counterparty,
         customer,
         invoice: cells.text(Field::Invoice, "an invoice number")?,
+        structured_reference: None,
+        payer_iban: None,
+        bank_reference: None,
+        account: None,
     })
 }

@@ -26,4 +26,17 @@ pub(crate) struct BankLine {
     pub(crate) customer: CustomerKey,
     /// An invoice number the file gives in a column of its own.
     pub(crate) invoice: Option<String>,
+    /// A structured creditor reference (ISO 11649 `RF…`, or a national
+    /// one), as the statement gives it apart from the free text.
+    pub(crate) structured_reference: Option<String>,
+    #[allow(dead_code)]
+    /// The payer's IBAN (or account number), when the bank gives it.
+    pub(crate) payer_iban: Option<String>,
+    /// The bank's own identity for the line (camt `AcctSvcrRef`/`NtryRef`,
+    /// MT940 bank reference, OFX `FITID`), which a later statement
+    /// repeating the line repeats.
+    pub(crate) bank_reference: Option<String>,
+    #[allow(dead_code)]
+    /// The account the statement is for (our IBAN), when it says.
+    pub(crate) account: Option<String>,
 }
