@@ -107,7 +107,7 @@ pub(crate) fn record_for(
         let (Some(&first), Some(&last)) = (chunk.first(), chunk.last()) else {
             continue;
         };
-        let accounts = tx.accounts(on, Customers(first, last))?;
+        let accounts = tx.accounts_charging(on, Customers(first, last), !policy.terms.is_free())?;
         let accounts = accounts.iter().filter(|a| wanted.contains(&a.customer_id));
         record_accounts(tx, policy, accounts, &latest, on)?;
     }
@@ -149,7 +149,8 @@ pub fn sync_measures(store: &mut Store, ctx: &Context) -> Result<usize> {
     let on = ctx.as_of;
     store.write(|tx| {
         let latest = tx.measure_dates(None)?;
-        let accounts = tx.accounts(on, Customers::ALL)?;
+        let charges = !ctx.policy.terms.is_free();
+        let accounts = tx.accounts_charging(on, Customers::ALL, charges)?;
         Ok(record_accounts(
             tx,
             &ctx.policy,

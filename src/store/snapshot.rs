@@ -87,6 +87,17 @@ pub(crate) fn accounts(
     accounts_with(conn, as_of, customer, None, true)
 }
 
+/// As [`accounts`]; `settlements` false leaves each open invoice's
+/// settlements out.
+pub(crate) fn accounts_settled(
+    conn: &Connection,
+    as_of: NaiveDate,
+    customer: Customers,
+    settlements: bool,
+) -> Result<Vec<Account>> {
+    accounts_with(conn, as_of, customer, None, settlements)
+}
+
 type Preloaded<'a> = Box<dyn FnOnce() -> Result<Log> + 'a>;
 
 fn accounts_with(
