@@ -139,12 +139,12 @@ impl Report {
     fn write_table(&self, locale: Locale, out: &mut dyn Write) -> io::Result<()> {
         let render =
             |row: &Vec<Cell>| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
-        let body: Vec<Vec<String>> = self.rows.iter().map(render).collect();
-        let footer: Vec<Vec<String>> = self.footer.iter().map(render).collect();
+        // Rendered twice, for the widths and then to write, rather than
+        // kept: a large report's text would double what it holds.
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.title.width()).collect();
-        for row in body.iter().chain(&footer) {
+        for row in self.rows.iter().chain(&self.footer) {
             for (w, cell) in widths.iter_mut().zip(row) {
-                *w = (*w).max(cell.width());
+                *w = (*w).max(cell.human(locale).width());
             }
         }
         let right: Vec<bool> = (0..self.columns.len())
@@ -160,13 +160,13 @@ impl Report {
         write_line(out, &titles, &widths, &right)?;
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
         write_line(out, &rule, &widths, &right)?;
-        for row in &body {
-            write_line(out, row, &widths, &right)?;
+        for row in &self.rows {
+            write_line(out, &render(row), &widths, &right)?;
         }
-        if !footer.is_empty() {
+        if !self.footer.is_empty() {
             write_line(out, &rule, &widths, &right)?;
-            for row in &footer {
-                write_line(out, row, &widths, &right)?;
+            for row in &self.footer {
+                write_line(out, &render(row), &widths, &right)?;
             }
         }
         Ok(())

@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 
 /// Customers evaluated per chunk: small enough that a chunk's snapshot is a
 /// few megabytes, large enough that the per-chunk queries cost little.
-const CHUNK: usize = 1_000;
+const CHUNK: usize = 250;
 
 /// Evaluates the whole ledger chunk by chunk on every core, each thread on
 /// its own read connection, handing every chunk's accounts and assessment
@@ -216,20 +216,26 @@ pub(super) fn whole_agenda(
             })
             .collect::<Vec<_>>()
     })?;
-    let mut items: Vec<(AgendaItem, Vec<String>)> = parts.into_iter().flatten().collect();
-    let mut order: Vec<AgendaItem> = items.iter().map(|(i, _)| i.clone()).collect();
-    dun_core::dunning::prioritise(&mut order);
-    let mut rank: HashMap<(CustomerId, &'static str, dun_core::money::Currency), usize> =
+    // Prioritised in place, the numbers set aside by item: an item lists
+    // every invoice it is about, so on a large ledger a copy would cost
+    // as much as the agenda itself.
+    let mut numbers: HashMap<(CustomerId, &'static str, dun_core::money::Currency), Vec<String>> =
         HashMap::new();
-    for (n, item) in order.iter().enumerate() {
-        rank.insert((item.customer_id, item.action.as_str(), item.currency), n);
+    let mut order: Vec<AgendaItem> = Vec::new();
+    for (item, listed) in parts.into_iter().flatten() {
+        numbers.insert((item.customer_id, item.action.as_str(), item.currency), listed);
+        order.push(item);
     }
-    items.sort_by_key(|(i, _)| {
-        rank.get(&(i.customer_id, i.action.as_str(), i.currency))
-            .copied()
-            .unwrap_or(usize::MAX)
-    });
-    Ok(items)
+    dun_core::dunning::prioritise(&mut order);
+    Ok(order
+        .into_iter()
+        .map(|item| {
+            let listed = numbers
+                .remove(&(item.customer_id, item.action.as_str(), item.currency))
+                .unwrap_or_default();
+            (item, listed)
+        })
+        .collect())
 }
 
 pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
@@ -247,9 +253,10 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
         ("days_overdue", "Days"),
         ("why", "Why"),
     ]);
-    for (item, numbers) in &agenda {
+    let count = agenda.len();
+    for (item, numbers) in agenda {
         report.rows.push(vec![
-            Cell::Text(item.code.clone()),
+            Cell::Text(item.code),
             Cell::Text(
                 names
                     .get(&item.customer_id)
@@ -257,17 +264,17 @@ pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> 
                     .unwrap_or_default(),
             ),
             Cell::Text(item.action.as_str().into()),
-            Cell::Text(item.stage.clone()),
-            Cell::List(numbers.clone()),
+            Cell::Text(item.stage),
+            Cell::List(numbers),
             amount_cell(item.overdue_balance, item.currency),
             Cell::Text(item.currency.to_string()),
             Cell::Int(item.days_overdue),
-            Cell::Text(item.why.clone()),
+            Cell::Text(item.why),
         ]);
     }
     report.write(format, session.config.config.locale, out)?;
     if format == Format::Table {
-        writeln!(out, "{} items as of {}", agenda.len(), session.as_of)?;
+        writeln!(out, "{count} items as of {}", session.as_of)?;
     }
     Ok(())
 }
