@@ -163,6 +163,18 @@ pub struct ProfileSpec {
     pub skip_single_cell_rows: Option<bool>,
     /// Rows whose status is one of these are left out.
     pub skip_status: Vec<String>,
+    /// Statuses of settled invoices: nothing open when the file has no
+    /// open column.
+    pub paid_status: Vec<String>,
+    /// Statuses of invoices still owed; when given, a status in none of
+    /// these lists is refused rather than guessed at.
+    pub open_status: Vec<String>,
+    /// The amount column holds one line's amount: the rows of one invoice
+    /// add up to its total.
+    pub sum_lines: Option<bool>,
+    /// Header names that, all present, say a file has this layout (see
+    /// `recognise`).
+    pub recognise: Vec<String>,
     /// A file without a customer column names the customer in a row of its
     /// own above that customer's rows (QuickBooks' Open Invoices).
     pub customer_from_group_rows: Option<bool>,
@@ -199,6 +211,12 @@ pub struct Profile {
     skip_cells: Vec<String>,
     skip_single_cell_rows: bool,
     skip_status: Vec<String>,
+    paid_status: Vec<String>,
+    open_status: Vec<String>,
+    /// Rows of one invoice carry line amounts, added up.
+    pub sum_lines: bool,
+    /// Header names (folded) that recognise this layout.
+    pub recognise: Vec<String>,
     /// Single-cell rows name the customer of the rows below them.
     pub customer_from_group_rows: bool,
     columns: BTreeMap<Field, Vec<String>>,
@@ -219,6 +237,32 @@ pub enum RowType {
     Payment,
     /// To be left out.
     Skip,
+}
+
+/// What a row's status column says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// No status column, or an empty cell.
+    Unstated,
+    /// Never chased: a draft, a voided or cancelled invoice (the folded
+    /// status, for the summary).
+    LeftOut(String),
+    /// Settled.
+    Paid,
+    /// Still owed (sent, overdue, partly paid).
+    Open,
+    /// A status the profile does not list; the statuses it knows.
+    Unknown(String),
+}
+
+/// The first non-empty list of the chain, folded.
+fn first_list(chain: &[ProfileSpec], list: impl Fn(&ProfileSpec) -> &Vec<String>) -> Vec<String> {
+    chain
+        .iter()
+        .map(&list)
+        .find(|l| !l.is_empty())
+        .map(|l| l.iter().map(fold).collect())
+        .unwrap_or_default()
 }
 
 /// The built-in profiles' specs.
@@ -248,7 +292,19 @@ pub fn builtins() -> Result<BTreeMap<String, ProfileSpec>, String> {
 pub const MAX_TERMS_DAYS: u32 = 3650;
 
 /// Names of the built-in profiles.
-pub const BUILTIN: &[&str] = &["generic", "xero", "quickbooks", "stripe"];
+pub const BUILTIN: &[&str] = &[
+    "generic",
+    "xero",
+    "quickbooks",
+    "stripe",
+    "freshbooks",
+    "zoho",
+    "invoicely",
+    "invoice2go",
+    "invoiceninja",
+    "odoo",
+    "smartbill",
+];
 
 impl Profile {
     /// Resolves `name` among the config's profiles and the built-ins.
@@ -399,15 +455,18 @@ impl Profile {
                 .iter()
                 .find_map(|s| s.skip_single_cell_rows)
                 .unwrap_or(false),
-            skip_status: chain
-                .iter()
-                .find(|s| !s.skip_status.is_empty())
-                .map(|s| s.skip_status.iter().map(fold).collect())
-                .unwrap_or_default(),
+            skip_status: first_list(chain, |s| &s.skip_status),
             customer_from_group_rows: chain
                 .iter()
                 .find_map(|s| s.customer_from_group_rows)
                 .unwrap_or(false),
+            paid_status: first_list(chain, |s| &s.paid_status),
+            open_status: first_list(chain, |s| &s.open_status),
+            sum_lines: chain.iter().find_map(|s| s.sum_lines).unwrap_or(false),
+            recognise: chain
+                .first()
+                .map(|s| s.recognise.iter().map(fold).collect())
+                .unwrap_or_default(),
             columns,
             types,
             payment_terms_days,
@@ -504,10 +563,27 @@ impl Profile {
     /// True when a data row's status says to leave it out (a draft, a
     /// voided invoice).
     pub fn skipped_status(&self, record: &Record, layout: &Layout) -> bool {
-        !self.skip_status.is_empty()
-            && layout
-                .value(record, Field::Status)
-                .is_some_and(|status| self.skip_status.contains(&fold(status)))
+        matches!(self.status(record, layout), Status::LeftOut(_))
+    }
+
+    /// What a data row's status says about it.
+    pub fn status(&self, record: &Record, layout: &Layout) -> Status {
+        let Some(status) = layout.value(record, Field::Status) else {
+            return Status::Unstated;
+        };
+        let folded = fold(status);
+        if self.skip_status.contains(&folded) {
+            Status::LeftOut(folded)
+        } else if self.paid_status.contains(&folded) {
+            Status::Paid
+        } else if self.open_status.is_empty() || self.open_status.contains(&folded) {
+            Status::Open
+        } else {
+            let mut known = self.skip_status.clone();
+            known.extend(self.paid_status.iter().cloned());
+            known.extend(self.open_status.iter().cloned());
+            Status::Unknown(known.join(", "))
+        }
     }
 
     /// What a type column value means; `None` when the profile does not
