@@ -1,0 +1,165 @@
+//! Recognising a layout from the header: every fixture of a known tool as
+//! its own layout and no other, a tidy header of no tool as generic,
+//! `--profile` still forcing one; the summary says which layout and why;
+//! statuses a layout does not know and line items that disagree refused.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use crate::common;
+use crate::csv_layouts::{fixture, import};
+
+use std::path::PathBuf;
+
+use common::Ledger;
+
+fn import_fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/import")
+        .join(name)
+}
+
+#[test]
+fn every_fixture_is_recognised_as_its_own_layout_and_a_tidy_header_as_generic() {
+    let cases = [
+        (fixture("freshbooks-invoices.csv"), "freshbooks"),
+        (fixture("zoho-invoices.csv"), "zoho"),
+        (fixture("invoicely-invoices.csv"), "invoicely"),
+        (fixture("invoice2go-invoices.csv"), "invoice2go"),
+        (fixture("invoiceninja-invoices.csv"), "invoiceninja"),
+        (fixture("odoo-account-move.csv"), "odoo"),
+        (fixture("smartbill-facturi.csv"), "smartbill"),
+        (import_fixture("xero-SalesInvoices.csv"), "xero"),
+        (
+            import_fixture("quickbooks-ar-aging-detail.csv"),
+            "quickbooks",
+        ),
+        (import_fixture("quickbooks-open-invoices.csv"), "quickbooks"),
+        (import_fixture("stripe-invoices.csv"), "stripe"),
+    ];
+    for (file, layout) in &cases {
+        let ledger = Ledger::new();
+        let report = import(&ledger, file, &["--dry-run"]);
+        assert_eq!(report["profile"], *layout, "{}: {report}", file.display());
+        assert_eq!(report["recognised"]["layout"], *layout, "{report}");
+        assert!(
+            !report["recognised"]["columns"]
+                .as_array()
+                .unwrap()
+                .is_empty(),
+            "{report}"
+        );
+        assert_eq!(report["outcome"], "dry_run", "{}: {report}", file.display());
+    }
+    for tidy in ["generic-en.csv", "generic-it-cp1252.csv"] {
+        let ledger = Ledger::new();
+        let report = import(&ledger, &import_fixture(tidy), &["--dry-run"]);
+        assert_eq!(report["profile"], "generic", "{tidy}: {report}");
+        assert!(report["recognised"].is_null(), "{report}");
+    }
+}
+
+#[test]
+fn the_summary_names_the_layout_and_the_columns_that_told() {
+    let ledger = Ledger::new();
+    let config = ledger.dir.path().join("config.toml");
+    std::fs::write(&config, "[import]\npayment_terms_days = 30\n").unwrap();
+    let output = ledger
+        .dun()
+        .arg("--config")
+        .arg(&config)
+        .args(["import", "invoices"])
+        .arg(fixture("freshbooks-invoices.csv"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(text.contains("(profile freshbooks): imported"), "{text}");
+    assert!(
+        text.contains(
+            "layout: freshbooks (recognised from its columns Client Name, Invoice #, Date Issued, Invoice Status, Line Total)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("left out by their status, never chased: 1 draft"),
+        "{text}"
+    );
+    // The same file again changes nothing.
+    let again = import(&ledger, &fixture("freshbooks-invoices.csv"), &[]);
+    assert_eq!(again["outcome"], "nothing_changed", "{again}");
+}
+
+#[test]
+fn a_named_profile_is_used_as_named() {
+    let ledger = Ledger::new();
+    let report = import(
+        &ledger,
+        &fixture("zoho-invoices.csv"),
+        &["--profile", "zoho", "--dry-run"],
+    );
+    assert_eq!(report["profile"], "zoho");
+    assert!(report["recognised"].is_null(), "{report}");
+    // Forced to the generic reading, the file is read as generic, whatever
+    // its header says.
+    let output = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(fixture("zoho-invoices.csv"))
+        .args(["--profile", "generic", "--format", "json", "--dry-run"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["profile"], "generic", "{report}");
+    assert!(report["recognised"].is_null(), "{report}");
+}
+
+#[test]
+fn a_status_the_layout_does_not_know_is_refused_with_its_place() {
+    let ledger = Ledger::new();
+    let original = std::fs::read_to_string(fixture("zoho-invoices.csv")).unwrap();
+    let changed = original.replacen(",Overdue,", ",Archiviert,", 1);
+    assert_ne!(changed, original);
+    let file = ledger.dir.path().join("Invoice.csv");
+    std::fs::write(&file, changed).unwrap();
+    let output = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(":9:5: column 'Invoice Status': 'Archiviert': expected a status this layout knows (draft, void, pending approval, paid, sent"),
+        "{stderr}"
+    );
+    assert!(ledger.dump().iter().all(|r| !r.starts_with("invoice:")));
+}
+
+#[test]
+fn line_items_that_disagree_on_the_currency_are_refused() {
+    let ledger = Ledger::new();
+    let original = std::fs::read_to_string(fixture("freshbooks-invoices.csv")).unwrap();
+    // The second line of invoice 0000041 in euros.
+    let changed = original.replacen("490.00,USD", "490.00,EUR", 1);
+    assert_ne!(changed, original);
+    let file = ledger.dir.path().join("invoices.csv");
+    std::fs::write(&file, changed).unwrap();
+    let config = ledger.dir.path().join("config.toml");
+    std::fs::write(&config, "[import]\npayment_terms_days = 30\n").unwrap();
+    let output = ledger
+        .dun()
+        .arg("--config")
+        .arg(&config)
+        .args(["import", "invoices"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(
+            ":3: invoice 0000041 appears again with a different currency or balance than on line 2"
+        ),
+        "{stderr}"
+    );
+}
