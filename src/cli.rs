@@ -369,7 +369,7 @@ pub struct ImportArgs {
     /// The export (CSV, any common delimiter and encoding).
     pub file: PathBuf,
     /// The file's layout: generic, xero, quickbooks, stripe, freshbooks, zoho,
-    /// invoicely, invoice2go, invoiceninja, odoo, smartbill, or one from the
+    /// invoicely, invoice2go, invoiceninja, odoo, smartbill, erpnext, or one from the
     /// config [default: an invoice file's layout recognised from its header,
     /// else generic].
     #[arg(long, value_name = "NAME")]

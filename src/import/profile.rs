@@ -304,6 +304,7 @@ pub const BUILTIN: &[&str] = &[
     "invoiceninja",
     "odoo",
     "smartbill",
+    "erpnext",
 ];
 
 impl Profile {

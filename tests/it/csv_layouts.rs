@@ -320,3 +320,56 @@ fn smartbill_in_romanian_with_semicolons_and_decimal_commas() {
         ],
     );
 }
+
+#[test]
+fn a_xero_template_file_reads_as_xero_with_its_totals_repeated_on_each_line() {
+    let (ledger, docs) = imported("xero-invoice-template.csv", "xero", &[]);
+    expect(
+        &docs,
+        vec![
+            (
+                "10045",
+                doc("FJORD-LOGISTICS", "NOK", "2026-11-01", "1562.50", "1562.50"),
+            ),
+            (
+                "10046",
+                doc("NORDLYS-DESIGN", "EUR", "2026-12-20", "800.00", "800.00"),
+            ),
+        ],
+    );
+    let fjord = ledger.json(&["customer", "show", "FJORD-LOGISTICS"]);
+    assert_eq!(fjord["email"], "post@fjord.example", "{fjord}");
+}
+
+#[test]
+fn erpnext_returns_are_credit_notes_and_drafts_and_cancelled_are_left_out() {
+    let (_, docs) = imported(
+        "erpnext-sales-invoice.csv",
+        "erpnext",
+        &[("cancelled", 1), ("draft", 1)],
+    );
+    let mut credit = doc("CUST-0007", "GBP", "2026-10-25", "-120.00", "-120.00");
+    credit.kind = "credit_note".into();
+    expect(
+        &docs,
+        vec![
+            (
+                "ACC-SINV-2026-00031",
+                doc("CUST-0007", "GBP", "2026-10-20", "1440.00", "1440.00"),
+            ),
+            (
+                "ACC-SINV-2026-00032",
+                doc("CUST-0007", "GBP", "2026-11-11", "600.00", "250.00"),
+            ),
+            (
+                "ACC-SINV-2026-00033",
+                doc("CUST-0011", "GBP", "2026-11-14", "2160.00", "0.00"),
+            ),
+            (
+                "ACC-SINV-2026-00035",
+                doc("CUST-0007", "GBP", "2026-11-29", "720.00", "720.00"),
+            ),
+            ("ACC-SINV-RET-2026-00002", credit),
+        ],
+    );
+}

@@ -27,6 +27,8 @@ fn every_fixture_is_recognised_as_its_own_layout_and_a_tidy_header_as_generic() 
         (fixture("invoiceninja-invoices.csv"), "invoiceninja"),
         (fixture("odoo-account-move.csv"), "odoo"),
         (fixture("smartbill-facturi.csv"), "smartbill"),
+        (fixture("erpnext-sales-invoice.csv"), "erpnext"),
+        (fixture("xero-invoice-template.csv"), "xero"),
         (import_fixture("xero-SalesInvoices.csv"), "xero"),
         (
             import_fixture("quickbooks-ar-aging-detail.csv"),
