@@ -239,22 +239,6 @@ pub enum RowType {
     Skip,
 }
 
-/// What a row's status column says.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Status {
-    /// No status column, or an empty cell.
-    Unstated,
-    /// Never chased: a draft, a voided or cancelled invoice (the folded
-    /// status, for the summary).
-    LeftOut(String),
-    /// Settled.
-    Paid,
-    /// Still owed (sent, overdue, partly paid).
-    Open,
-    /// A status the profile does not list; the statuses it knows.
-    Unknown(String),
-}
-
 /// The first non-empty list of the chain, folded.
 fn first_list(chain: &[ProfileSpec], list: impl Fn(&ProfileSpec) -> &Vec<String>) -> Vec<String> {
     chain
@@ -567,26 +551,6 @@ impl Profile {
         matches!(self.status(record, layout), Status::LeftOut(_))
     }
 
-    /// What a data row's status says about it.
-    pub fn status(&self, record: &Record, layout: &Layout) -> Status {
-        let Some(status) = layout.value(record, Field::Status) else {
-            return Status::Unstated;
-        };
-        let folded = fold(status);
-        if self.skip_status.contains(&folded) {
-            Status::LeftOut(folded)
-        } else if self.paid_status.contains(&folded) {
-            Status::Paid
-        } else if self.open_status.is_empty() || self.open_status.contains(&folded) {
-            Status::Open
-        } else {
-            let mut known = self.skip_status.clone();
-            known.extend(self.paid_status.iter().cloned());
-            known.extend(self.open_status.iter().cloned());
-            Status::Unknown(known.join(", "))
-        }
-    }
-
     /// What a type column value means; `None` when the profile does not
     /// know it.
     pub fn row_type(&self, value: &str) -> Option<RowType> {
@@ -627,6 +591,9 @@ impl Profile {
         all.join(", ")
     }
 }
+
+mod status;
+pub use status::Status;
 
 #[cfg(test)]
 mod tests;

@@ -165,3 +165,66 @@ fn line_items_that_disagree_on_the_currency_are_refused() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_header_that_fits_two_layouts_alike_is_read_as_generic_with_a_note() {
+    let ledger = Ledger::new();
+    let file = ledger.dir.path().join("both.csv");
+    // Odoo's and ERPNext's distinctive columns together: neither layout's
+    // are all among the other's.
+    std::fs::write(
+        &file,
+        "Number,Customer,Invoice/Bill Date,Payment Due Date,Grand Total,Outstanding Amount,Amount Due\n\
+         A-1,Acme,2026-10-01,2026-10-31,100.00,100.00,100.00\n",
+    )
+    .unwrap();
+    let output = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(&file)
+        .args(["--format", "json", "--dry-run"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["profile"], "generic", "{report}");
+    assert!(report["recognised"].is_null(), "{report}");
+    let notes = report["notes"].to_string();
+    assert!(
+        notes.contains("the header fits the layouts erpnext and odoo alike; read as generic"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn a_configured_profile_with_recognise_names_is_picked_by_its_header() {
+    let ledger = Ledger::new();
+    let config = ledger.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[import.profiles.shop]\nrecognise = [\"Beleg\", \"Kunde\", \"Offen\"]\n\
+         [import.profiles.shop.columns]\nnumber = [\"Beleg\"]\ncustomer_name = [\"Kunde\"]\n\
+         issue_date = [\"Datum\"]\ndue_date = [\"Fällig\"]\namount = [\"Brutto\"]\nopen = [\"Offen\"]\n",
+    )
+    .unwrap();
+    let file = ledger.dir.path().join("belege.csv");
+    std::fs::write(
+        &file,
+        "Beleg;Kunde;Datum;Fällig;Brutto;Offen\nRE-7;Müller GmbH;01.10.2026;31.10.2026;119,00;19,00\n",
+    )
+    .unwrap();
+    let report = ledger.run_json(
+        ledger
+            .dun()
+            .arg("--config")
+            .arg(&config)
+            .args(["import", "invoices"])
+            .arg(&file)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(report["profile"], "shop", "{report}");
+    assert_eq!(report["recognised"]["layout"], "shop", "{report}");
+    let list = ledger.json(&["invoice", "list"]);
+    assert_eq!(list[0]["number"], "RE-7", "{list}");
+    assert_eq!(list[0]["open_balance"], "19.00", "{list}");
+    assert_eq!(list[0]["due_date"], "2026-10-31", "{list}");
+}
