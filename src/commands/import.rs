@@ -297,6 +297,13 @@ fn write_counts(report: &Report, out: &mut dyn Write) -> Result<()> {
             by.join(", ")
         )?;
     }
+    if report.paid_part_unknown > 0 {
+        writeln!(
+            out,
+            "  {} partly paid by their status, with no balance in the file: imported with their whole amount open",
+            report.paid_part_unknown
+        )?;
+    }
     if report.customers_created + report.customers_updated > 0 {
         writeln!(
             out,

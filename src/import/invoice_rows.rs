@@ -28,6 +28,9 @@ pub(super) struct Row {
     pub(super) currency: Currency,
     /// What is still open, minor units, when the file says.
     pub(super) open_minor: Option<i64>,
+    /// Partly paid by its status, in a file that does not say how much:
+    /// its whole amount is taken as open.
+    pub(super) paid_part_unknown: bool,
 }
 
 /// A row's due date: the file's, or none, with the refusal to give when
@@ -67,7 +70,7 @@ pub(super) fn parse<R: Read>(
                 &format!("a status this layout knows ({known})"),
             ));
         }
-        Status::Unstated | Status::Paid | Status::Open => {}
+        Status::Unstated | Status::Paid | Status::Open | Status::Partial => {}
     }
     let kind = match cells.value(Field::Type) {
         None => None,
@@ -227,6 +230,7 @@ pub(super) fn parse<R: Read>(
         amount_minor,
         currency,
         open_minor,
+        paid_part_unknown: status == Status::Partial && open_minor.is_none(),
     }))
 }
 

@@ -88,6 +88,7 @@ pub(crate) fn import_invoices(
                         }
                         continue;
                     }
+                    report.paid_part_unknown += u64::from(row.paid_part_unknown);
                     if let Some(done) = pending.replace(row) {
                         let known = Known {
                             customers: &mut customers,

@@ -238,6 +238,9 @@ pub struct Report {
     /// Documents left out by their status (drafts, voided ones), by the
     /// status as the file writes it (folded).
     pub left_out_by_status: std::collections::BTreeMap<String, u64>,
+    /// Invoices partly paid by their status in a file with no balance
+    /// column: imported with their whole amount open.
+    pub paid_part_unknown: u64,
     /// Things worth a look that are not errors.
     pub notes: Vec<String>,
     /// Bad rows (the first [`MAX_LISTED_ERRORS`]).
@@ -275,6 +278,7 @@ impl Report {
             waiting: Vec::new(),
             vanished: Vec::new(),
             recognised: None,
+            paid_part_unknown: 0,
             left_out_by_status: std::collections::BTreeMap::new(),
             left_out_number: None,
             notes: Vec::new(),

@@ -169,6 +169,9 @@ pub struct ProfileSpec {
     /// Statuses of invoices still owed; when given, a status in none of
     /// these lists is refused rather than guessed at.
     pub open_status: Vec<String>,
+    /// Statuses of partly paid invoices (also still owed): a file with no
+    /// balance column cannot say how much, so the summary counts them.
+    pub partial_status: Vec<String>,
     /// The amount column holds one line's amount: the rows of one invoice
     /// add up to its total.
     pub sum_lines: Option<bool>,
@@ -213,6 +216,7 @@ pub struct Profile {
     skip_status: Vec<String>,
     paid_status: Vec<String>,
     open_status: Vec<String>,
+    partial_status: Vec<String>,
     /// Rows of one invoice carry line amounts, added up.
     pub sum_lines: bool,
     /// Header names (folded) that recognise this layout.
@@ -237,16 +241,6 @@ pub enum RowType {
     Payment,
     /// To be left out.
     Skip,
-}
-
-/// The first non-empty list of the chain, folded.
-fn first_list(chain: &[ProfileSpec], list: impl Fn(&ProfileSpec) -> &Vec<String>) -> Vec<String> {
-    chain
-        .iter()
-        .map(&list)
-        .find(|l| !l.is_empty())
-        .map(|l| l.iter().map(fold).collect())
-        .unwrap_or_default()
 }
 
 /// The built-in profiles' specs.
@@ -447,6 +441,7 @@ impl Profile {
                 .unwrap_or(false),
             paid_status: first_list(chain, |s| &s.paid_status),
             open_status: first_list(chain, |s| &s.open_status),
+            partial_status: first_list(chain, |s| &s.partial_status),
             sum_lines: chain.iter().find_map(|s| s.sum_lines).unwrap_or(false),
             recognise: chain
                 .first()
@@ -594,6 +589,7 @@ impl Profile {
 
 mod status;
 pub use status::Status;
+use status::first_list;
 
 #[cfg(test)]
 mod tests;

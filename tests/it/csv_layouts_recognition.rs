@@ -85,6 +85,12 @@ fn the_summary_names_the_layout_and_the_columns_that_told() {
         text.contains("left out by their status, never chased: 1 draft"),
         "{text}"
     );
+    assert!(
+        text.contains(
+            "1 partly paid by their status, with no balance in the file: imported with their whole amount open"
+        ),
+        "{text}"
+    );
     // The same file again changes nothing.
     let again = import(&ledger, &fixture("freshbooks-invoices.csv"), &[]);
     assert_eq!(again["outcome"], "nothing_changed", "{again}");
@@ -131,7 +137,7 @@ fn a_status_the_layout_does_not_know_is_refused_with_its_place() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(
-        stderr.contains(":9:5: column 'Invoice Status': 'Archiviert': expected a status this layout knows (draft, void, pending approval, paid, sent"),
+        stderr.contains(":9:5: column 'Invoice Status': 'Archiviert': expected a status this layout knows (draft, void, pending approval, paid, partially paid, sent"),
         "{stderr}"
     );
     assert!(ledger.dump().iter().all(|r| !r.starts_with("invoice:")));

@@ -1,7 +1,7 @@
 //! What a row's status says: left out (a draft, a voided invoice), settled,
 //! still owed, or a status the profile does not know.
 
-use super::Profile;
+use super::{Profile, ProfileSpec};
 use crate::import::layout::{Layout, fold};
 use crate::import::profile::Field;
 use crate::import::read::Record;
@@ -16,8 +16,10 @@ pub enum Status {
     LeftOut(String),
     /// Settled.
     Paid,
-    /// Still owed (sent, overdue, partly paid).
+    /// Still owed (sent, overdue).
     Open,
+    /// Partly paid, still owed.
+    Partial,
     /// A status the profile does not list; the statuses it knows.
     Unknown(String),
 }
@@ -33,13 +35,29 @@ impl Profile {
             Status::LeftOut(folded)
         } else if self.paid_status.contains(&folded) {
             Status::Paid
+        } else if self.partial_status.contains(&folded) {
+            Status::Partial
         } else if self.open_status.is_empty() || self.open_status.contains(&folded) {
             Status::Open
         } else {
             let mut known = self.skip_status.clone();
             known.extend(self.paid_status.iter().cloned());
+            known.extend(self.partial_status.iter().cloned());
             known.extend(self.open_status.iter().cloned());
             Status::Unknown(known.join(", "))
         }
     }
+}
+
+/// The first non-empty list of the chain, folded.
+pub(super) fn first_list(
+    chain: &[ProfileSpec],
+    list: impl Fn(&ProfileSpec) -> &Vec<String>,
+) -> Vec<String> {
+    chain
+        .iter()
+        .map(&list)
+        .find(|l| !l.is_empty())
+        .map(|l| l.iter().map(fold).collect())
+        .unwrap_or_default()
 }
