@@ -234,3 +234,58 @@ fn a_configured_profile_with_recognise_names_is_picked_by_its_header() {
     assert_eq!(list[0]["open_balance"], "19.00", "{list}");
     assert_eq!(list[0]["due_date"], "2026-10-31", "{list}");
 }
+
+#[test]
+fn xeros_starred_import_template_is_recognised_and_a_blank_total_is_refused() {
+    let ledger = Ledger::new();
+    let header = "*ContactName,EmailAddress,POAddressLine1,POAddressLine2,POAddressLine3,POAddressLine4,\
+                  POCity,PORegion,POPostalCode,POCountry,*InvoiceNumber,Reference,*InvoiceDate,*DueDate,\
+                  Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,Discount,*AccountCode,\
+                  *TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,\
+                  Currency,BrandingTheme";
+    let file = ledger.dir.path().join("SalesInvoiceTemplate.csv");
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\nKauri Books,ap@kauri.example,,,,,,,,,INV-0100,,15/10/2026,14/11/2026,230.00,,\
+             Binding,2,100.00,,200,15% GST on Income,30.00,,,,,NZD,Standard\n"
+        ),
+    )
+    .unwrap();
+    let report = ledger.run_json(
+        ledger
+            .dun()
+            .args(["import", "invoices"])
+            .arg(&file)
+            .args(["--format", "json"]),
+    );
+    assert_eq!(report["recognised"]["layout"], "xero", "{report}");
+    let list = ledger.json(&["invoice", "list"]);
+    assert_eq!(list[0]["number"], "INV-0100", "{list}");
+    assert_eq!(list[0]["amount"], "230.00", "{list}");
+    assert_eq!(list[0]["currency"], "NZD", "{list}");
+    assert_eq!(list[0]["due_date"], "2026-11-14", "{list}");
+    // The template as downloaded, Total left for Xero to compute: refused,
+    // with the place to fill in.
+    let blank = ledger.dir.path().join("blank.csv");
+    std::fs::write(
+        &blank,
+        format!(
+            "{header}\nKauri Books,,,,,,,,,,INV-0101,,16/10/2026,15/11/2026,,,Binding,2,100.00,,200,\
+             15% GST on Income,,,,,,NZD,Standard\n"
+        ),
+    )
+    .unwrap();
+    let output = ledger
+        .dun()
+        .args(["import", "invoices"])
+        .arg(&blank)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(":2:15: column 'Total': '': expected an amount"),
+        "{stderr}"
+    );
+}
