@@ -368,9 +368,12 @@ pub enum ImportCommand {
 pub struct ImportArgs {
     /// The export (CSV, any common delimiter and encoding).
     pub file: PathBuf,
-    /// The file's layout: generic, xero, quickbooks, stripe, or one from the config.
-    #[arg(long, default_value = "generic", value_name = "NAME")]
-    pub profile: String,
+    /// The file's layout: generic, xero, quickbooks, stripe, freshbooks, zoho,
+    /// invoicely, invoice2go, invoiceninja, odoo, smartbill, erpnext, or one from the
+    /// config [default: an invoice file's layout recognised from its header,
+    /// else generic].
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Check everything and say what would change; write nothing.
     #[arg(long)]
     pub dry_run: bool,

@@ -8,6 +8,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::Session;
 use super::report::amount_cell;
 use crate::cli::{ImportArgs, ImportCommand};
+use crate::import::recognise::Recognition;
 use crate::import::{self, Options, Outcome, Profile, Report};
 use crate::output::{Cell, Format, Report as Table, write_json_value};
 use crate::text::sanitize;
@@ -31,7 +32,11 @@ fn import_file(
 ) -> Result<()> {
     // File names can hold anything; shown escaped like all data.
     let shown = sanitize(&args.file.display().to_string()).into_owned();
-    let options = import_options(session, args, &shown)?;
+    let recognition = match (&args.profile, invoices) {
+        (None, true) => recognise(session, args),
+        _ => None,
+    };
+    let options = import_options(session, args, &shown, recognition.as_ref())?;
     let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     // A dry run with no ledger yet runs against an empty one of its own,
@@ -57,6 +62,15 @@ fn import_file(
         crate::ops::import_payments(&mut store, &ctx, input, &options, &mut progress)
     }
     .with_context(|| format!("cannot import {shown}"))?;
+    let mut report = report;
+    match recognition {
+        Some(Recognition::Layout(recognised)) => report.recognised = Some(recognised),
+        Some(Recognition::Ambiguous(layouts)) => report.notes.push(format!(
+            "the header fits the layouts {} alike; read as generic (name one with --profile)",
+            layouts.join(" and ")
+        )),
+        Some(Recognition::Unknown) | None => {}
+    }
     bar.finish_and_clear();
     write_row_errors(&shown, &report)?;
     if args.list.format == Format::Json {
@@ -77,10 +91,28 @@ fn import_file(
     Ok(())
 }
 
+/// The layout an invoice file's header says it has. A file that cannot be
+/// read is left to the import, which says why.
+fn recognise(session: &Session, args: &ImportArgs) -> Option<Recognition> {
+    let file = std::fs::File::open(&args.file).ok()?;
+    let input = std::io::BufReader::new(file);
+    import::recognise::recognise(input, &session.config.config.import.profiles).ok()
+}
+
 /// What the import is told: the profile, the default terms, the dates.
-fn import_options(session: &Session, args: &ImportArgs, shown: &str) -> Result<Options> {
+fn import_options(
+    session: &Session,
+    args: &ImportArgs,
+    shown: &str,
+    recognition: Option<&Recognition>,
+) -> Result<Options> {
     let import_config = &session.config.config.import;
-    let profile = Profile::resolve(&args.profile, &import_config.profiles)
+    let name = match (&args.profile, recognition) {
+        (Some(name), _) => name.as_str(),
+        (None, Some(Recognition::Layout(r))) => r.layout.as_str(),
+        (None, _) => "generic",
+    };
+    let profile = Profile::resolve(name, &import_config.profiles)
         .map_err(anyhow::Error::msg)
         .context("--profile")?;
     Ok(Options {
@@ -226,6 +258,15 @@ fn write_verdict(shown: &str, report: &Report, out: &mut dyn Write) -> Result<()
             "  the same file was imported before: import {id} on {on}"
         )?;
     }
+    if let Some(r) = &report.recognised {
+        let columns: Vec<String> = r.columns.iter().map(|c| sanitize(c).into_owned()).collect();
+        writeln!(
+            out,
+            "  layout: {} (recognised from its columns {})",
+            sanitize(&r.layout),
+            columns.join(", ")
+        )?;
+    }
     if !report.detected.is_empty() {
         writeln!(out, "  read from the data: {}", report.detected.join(", "))?;
     }
@@ -244,6 +285,25 @@ fn write_counts(report: &Report, out: &mut dyn Write) -> Result<()> {
         "  {} rows: {} {would}created, {} {would}updated, {} unchanged, {} left out",
         c.rows, c.created, c.updated, c.unchanged, c.skipped
     )?;
+    if !report.left_out_by_status.is_empty() {
+        let by: Vec<String> = report
+            .left_out_by_status
+            .iter()
+            .map(|(status, n)| format!("{n} {}", sanitize(status)))
+            .collect();
+        writeln!(
+            out,
+            "  left out by their status, never chased: {}",
+            by.join(", ")
+        )?;
+    }
+    if report.paid_part_unknown > 0 {
+        writeln!(
+            out,
+            "  {} partly paid by their status, with no balance in the file: imported with their whole amount open",
+            report.paid_part_unknown
+        )?;
+    }
     if report.customers_created + report.customers_updated > 0 {
         writeln!(
             out,

@@ -9,7 +9,7 @@ use super::Options;
 use super::RowError;
 use super::cells::{Cells, latest_date};
 use super::customers::CustomerKey;
-use super::profile::{Field, RowType};
+use super::profile::{Field, RowType, Status};
 use super::read::Record;
 use super::source::Source;
 use dun_core::money::Currency;
@@ -28,6 +28,9 @@ pub(super) struct Row {
     pub(super) currency: Currency,
     /// What is still open, minor units, when the file says.
     pub(super) open_minor: Option<i64>,
+    /// Partly paid by its status, in a file that does not say how much:
+    /// its whole amount is taken as open.
+    pub(super) paid_part_unknown: bool,
 }
 
 /// A row's due date: the file's, or none, with the refusal to give when
@@ -58,8 +61,16 @@ pub(super) fn parse<R: Read>(
     group: Option<&str>,
 ) -> Result<Option<Row>, RowError> {
     let cells = Cells::new(record, source)?;
-    if options.profile.skipped_status(record, &source.layout) {
-        return Ok(None);
+    let status = options.profile.status(record, &source.layout);
+    match &status {
+        Status::LeftOut(_) => return Ok(None),
+        Status::Unknown(known) => {
+            return Err(cells.bad(
+                Field::Status,
+                &format!("a status this layout knows ({known})"),
+            ));
+        }
+        Status::Unstated | Status::Paid | Status::Open | Status::Partial => {}
     }
     let kind = match cells.value(Field::Type) {
         None => None,
@@ -167,7 +178,9 @@ pub(super) fn parse<R: Read>(
     } else {
         (total.abs(), open.map(i64::abs), paid.map(i64::abs))
     };
-    if amount_minor <= 0 && kind != RowType::Payment {
+    // A line of an invoice whose lines add up may be free of charge.
+    let least = i64::from(!options.profile.sum_lines);
+    if amount_minor < least && kind != RowType::Payment {
         return Err(cells.bad(Field::Amount, "an amount above zero"));
     }
     let shown = |minor: i64| currency.from_minor(minor);
@@ -186,6 +199,8 @@ pub(super) fn parse<R: Read>(
             ));
         }
         (None, Some(p)) => Some(amount_minor - p),
+        // Without an open or paid column, a status of paid settles it.
+        (None, None) if status == Status::Paid => Some(0),
         (None, None) => None,
     };
     if kind != RowType::Payment
@@ -215,6 +230,7 @@ pub(super) fn parse<R: Read>(
         amount_minor,
         currency,
         open_minor,
+        paid_part_unknown: status == Status::Partial && open_minor.is_none(),
     }))
 }
 
@@ -269,14 +285,20 @@ fn plausible_email(email: &str) -> bool {
     })
 }
 
-/// Checks that a line item repeats its invoice's totals.
-pub(super) fn same_document(first: &Row, item: &Row) -> Result<(), RowError> {
+/// Takes a line item into its invoice: with `sum_lines`, its amounts are
+/// added to the invoice's; else it must repeat the invoice's totals.
+pub(super) fn same_document(first: &mut Row, item: &Row, sum_lines: bool) -> Result<(), RowError> {
     let differs = |what: &str| {
+        let must = if sum_lines {
+            "its customer, dates and currency"
+        } else {
+            "its totals"
+        };
         Err(RowError::at_line(
             item.line,
             format!(
                 "invoice {} appears again with a different {what} than on line {}; line items of one \
-                 invoice must repeat its totals",
+                 invoice must repeat {must}",
                 crate::text::sanitize(&item.number),
                 first.line
             ),
@@ -288,13 +310,33 @@ pub(super) fn same_document(first: &Row, item: &Row) -> Result<(), RowError> {
     if (item.issue_date, item.due.given()) != (first.issue_date, first.due.given()) {
         return differs("date");
     }
+    if item.kind != first.kind {
+        return differs("type");
+    }
+    if sum_lines {
+        if item.currency != first.currency
+            || item.open_minor.is_some() != first.open_minor.is_some()
+        {
+            return differs("currency or balance");
+        }
+        let add = |a: i64, b: i64| {
+            a.checked_add(b).ok_or_else(|| {
+                RowError::at_line(
+                    item.line,
+                    "expected line amounts that add up to an amount dun can hold".into(),
+                )
+            })
+        };
+        first.amount_minor = add(first.amount_minor, item.amount_minor)?;
+        if let (Some(o), Some(i)) = (first.open_minor, item.open_minor) {
+            first.open_minor = Some(add(o, i)?);
+        }
+        return Ok(());
+    }
     if (item.amount_minor, item.currency, item.open_minor)
         != (first.amount_minor, first.currency, first.open_minor)
     {
         return differs("total");
-    }
-    if item.kind != first.kind {
-        return differs("type");
     }
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::sync::mpsc;
 
 use super::customers::CustomerIndex;
 use super::invoice_rows::{Due, Row, parse, same_document};
-use super::profile::{Field, INVOICE_FIELDS, RowType};
+use super::profile::{Field, INVOICE_FIELDS, RowType, Status};
+use super::read::Record;
 use super::source::{self, Source};
 use super::{ImportError, Options, Report, RowError};
 use crate::store::{Existing, Finish, ImportTx, NewPayment, Store};
@@ -61,9 +62,12 @@ pub(crate) fn import_invoices(
                 for item in batch {
                     let row = match item {
                         Item::Row(row) => row,
-                        Item::Skipped => {
+                        Item::Skipped(by_status) => {
                             report.counts.rows += 1;
                             report.counts.skipped += 1;
+                            if let Some((status, number)) = by_status {
+                                report.left_out(status, number);
+                            }
                             continue;
                         }
                         Item::Bad(e, counts) => {
@@ -76,14 +80,15 @@ pub(crate) fn import_invoices(
                     // Line items of one invoice follow each other with its
                     // totals repeated: together they are one document.
                     if let Some(p) = pending
-                        .as_ref()
+                        .as_mut()
                         .filter(|p| p.number == row.number && row.kind != RowType::Payment)
                     {
-                        if let Err(e) = same_document(p, &row) {
+                        if let Err(e) = same_document(p, &row, options.profile.sum_lines) {
                             report.error(e);
                         }
                         continue;
                     }
+                    report.paid_part_unknown += u64::from(row.paid_part_unknown);
                     if let Some(done) = pending.replace(row) {
                         let known = Known {
                             customers: &mut customers,
@@ -133,8 +138,9 @@ const BATCH_ROWS: usize = 1024;
 
 enum Item {
     Row(Row),
-    /// A data row left out on purpose (a draft, a voided invoice).
-    Skipped,
+    /// A data row left out on purpose; by its status (a draft, a voided
+    /// invoice): the status and the document's number.
+    Skipped(Option<(String, String)>),
     /// A bad row; the count says whether it was a data row.
     Bad(RowError, u8),
 }
@@ -187,7 +193,7 @@ fn read_rows<R: Read>(
                 }
                 match parse(&record, source, options, group.as_deref()) {
                     Ok(Some(row)) => Item::Row(row),
-                    Ok(None) => Item::Skipped,
+                    Ok(None) => Item::Skipped(left_out_by_status(&record, source, options)),
                     Err(e) => Item::Bad(e, 1),
                 }
             }
@@ -209,7 +215,21 @@ fn read_rows<R: Read>(
     (std::mem::take(&mut source.detected), sha256)
 }
 
-/// Writes one document (or payment row) to the ledger.
+/// The status and number of a row its status leaves out.
+fn left_out_by_status<R: Read>(
+    record: &Record,
+    source: &Source<R>,
+    options: &Options,
+) -> Option<(String, String)> {
+    match options.profile.status(record, &source.layout) {
+        Status::LeftOut(status) => {
+            let number = source.layout.value(record, Field::Number).unwrap_or("");
+            Some((status, number.to_string()))
+        }
+        _ => None,
+    }
+}
+
 /// What an import has learnt so far: the customers it knows, and how often
 /// each document number came up.
 struct Known<'a> {

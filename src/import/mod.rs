@@ -16,6 +16,7 @@ mod matching;
 mod payments;
 pub mod profile;
 pub mod read;
+pub mod recognise;
 mod source;
 mod statement;
 pub mod values;
@@ -231,6 +232,15 @@ pub struct Report {
     pub waiting: Vec<Waiting>,
     /// Open invoices a newer export of the same profile no longer lists.
     pub vanished: Vec<Vanished>,
+    /// The layout recognised from the file's header, when no profile was
+    /// named.
+    pub recognised: Option<recognise::Recognised>,
+    /// Documents left out by their status (drafts, voided ones), by the
+    /// status as the file writes it (folded).
+    pub left_out_by_status: std::collections::BTreeMap<String, u64>,
+    /// Invoices partly paid by their status in a file with no balance
+    /// column: imported with their whole amount open.
+    pub paid_part_unknown: u64,
     /// Things worth a look that are not errors.
     pub notes: Vec<String>,
     /// Bad rows (the first [`MAX_LISTED_ERRORS`]).
@@ -240,6 +250,10 @@ pub struct Report {
     /// Set by a problem with the file as a whole.
     #[serde(skip)]
     pub fatal: bool,
+    /// The number of the last document left out by its status: its other
+    /// lines are not counted again.
+    #[serde(skip)]
+    left_out_number: Option<String>,
     /// An earlier import of a file with the same checksum: (id, date).
     pub seen_before: Option<(i64, NaiveDate)>,
     /// The file's SHA-256.
@@ -263,12 +277,24 @@ impl Report {
             matched: 0,
             waiting: Vec::new(),
             vanished: Vec::new(),
+            recognised: None,
+            paid_part_unknown: 0,
+            left_out_by_status: std::collections::BTreeMap::new(),
+            left_out_number: None,
             notes: Vec::new(),
             errors: Vec::new(),
             error_count: 0,
             fatal: false,
             seen_before: None,
             sha256: String::new(),
+        }
+    }
+
+    /// Counts a document its status leaves out, once for all its lines.
+    fn left_out(&mut self, status: String, number: String) {
+        if self.left_out_number.as_ref() != Some(&number) || number.is_empty() {
+            *self.left_out_by_status.entry(status).or_default() += 1;
+            self.left_out_number = Some(number);
         }
     }
 

@@ -163,6 +163,21 @@ pub struct ProfileSpec {
     pub skip_single_cell_rows: Option<bool>,
     /// Rows whose status is one of these are left out.
     pub skip_status: Vec<String>,
+    /// Statuses of settled invoices: nothing open when the file has no
+    /// open column.
+    pub paid_status: Vec<String>,
+    /// Statuses of invoices still owed; when given, a status in none of
+    /// these lists is refused rather than guessed at.
+    pub open_status: Vec<String>,
+    /// Statuses of partly paid invoices (also still owed): a file with no
+    /// balance column cannot say how much, so the summary counts them.
+    pub partial_status: Vec<String>,
+    /// The amount column holds one line's amount: the rows of one invoice
+    /// add up to its total.
+    pub sum_lines: Option<bool>,
+    /// Header names that, all present, say a file has this layout (see
+    /// `recognise`).
+    pub recognise: Vec<String>,
     /// A file without a customer column names the customer in a row of its
     /// own above that customer's rows (QuickBooks' Open Invoices).
     pub customer_from_group_rows: Option<bool>,
@@ -199,6 +214,13 @@ pub struct Profile {
     skip_cells: Vec<String>,
     skip_single_cell_rows: bool,
     skip_status: Vec<String>,
+    paid_status: Vec<String>,
+    open_status: Vec<String>,
+    partial_status: Vec<String>,
+    /// Rows of one invoice carry line amounts, added up.
+    pub sum_lines: bool,
+    /// Header names (folded) that recognise this layout.
+    pub recognise: Vec<String>,
     /// Single-cell rows name the customer of the rows below them.
     pub customer_from_group_rows: bool,
     columns: BTreeMap<Field, Vec<String>>,
@@ -248,7 +270,20 @@ pub fn builtins() -> Result<BTreeMap<String, ProfileSpec>, String> {
 pub const MAX_TERMS_DAYS: u32 = 3650;
 
 /// Names of the built-in profiles.
-pub const BUILTIN: &[&str] = &["generic", "xero", "quickbooks", "stripe"];
+pub const BUILTIN: &[&str] = &[
+    "generic",
+    "xero",
+    "quickbooks",
+    "stripe",
+    "freshbooks",
+    "zoho",
+    "invoicely",
+    "invoice2go",
+    "invoiceninja",
+    "odoo",
+    "smartbill",
+    "erpnext",
+];
 
 impl Profile {
     /// Resolves `name` among the config's profiles and the built-ins.
@@ -399,15 +434,19 @@ impl Profile {
                 .iter()
                 .find_map(|s| s.skip_single_cell_rows)
                 .unwrap_or(false),
-            skip_status: chain
-                .iter()
-                .find(|s| !s.skip_status.is_empty())
-                .map(|s| s.skip_status.iter().map(fold).collect())
-                .unwrap_or_default(),
+            skip_status: first_list(chain, |s| &s.skip_status),
             customer_from_group_rows: chain
                 .iter()
                 .find_map(|s| s.customer_from_group_rows)
                 .unwrap_or(false),
+            paid_status: first_list(chain, |s| &s.paid_status),
+            open_status: first_list(chain, |s| &s.open_status),
+            partial_status: first_list(chain, |s| &s.partial_status),
+            sum_lines: chain.iter().find_map(|s| s.sum_lines).unwrap_or(false),
+            recognise: chain
+                .first()
+                .map(|s| s.recognise.iter().map(fold).collect())
+                .unwrap_or_default(),
             columns,
             types,
             payment_terms_days,
@@ -504,10 +543,7 @@ impl Profile {
     /// True when a data row's status says to leave it out (a draft, a
     /// voided invoice).
     pub fn skipped_status(&self, record: &Record, layout: &Layout) -> bool {
-        !self.skip_status.is_empty()
-            && layout
-                .value(record, Field::Status)
-                .is_some_and(|status| self.skip_status.contains(&fold(status)))
+        matches!(self.status(record, layout), Status::LeftOut(_))
     }
 
     /// What a type column value means; `None` when the profile does not
@@ -550,6 +586,10 @@ impl Profile {
         all.join(", ")
     }
 }
+
+mod status;
+pub use status::Status;
+use status::first_list;
 
 #[cfg(test)]
 mod tests;

@@ -347,12 +347,13 @@ fn guess_delimiter(head: &[u8], quote: u8) -> u8 {
         while widths.len() < 50 {
             match reader.read_byte_record(&mut record) {
                 Ok(true) => {
-                    let width = record
-                        .iter()
-                        .rposition(|f| !f.is_empty())
-                        .map_or(0, |i| i + 1);
-                    if width > 0 {
-                        widths.push(width);
+                    // A record's width is its count of fields, empty ones
+                    // at its end included (an empty last column is common);
+                    // a record with fewer than two values (a title, a
+                    // blank line) says nothing.
+                    let filled = record.iter().filter(|f| !f.is_empty()).count();
+                    if filled >= 2 {
+                        widths.push(record.len());
                     }
                 }
                 // The sniffed prefix may end mid-record.

@@ -18,6 +18,8 @@ mod cli_ledger;
 mod cli_send;
 mod concurrency;
 mod corrections;
+mod csv_layouts;
+mod csv_layouts_recognition;
 mod engine_rules;
 mod hostile_input;
 mod import_properties;
