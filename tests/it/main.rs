@@ -27,6 +27,8 @@ mod money_rules;
 mod notify_golden;
 mod output_files;
 mod send_rules;
+mod statements;
+mod statements_input;
 mod store_properties;
 mod tui_e2e;
 mod tui_forms;

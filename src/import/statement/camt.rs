@@ -22,6 +22,7 @@ struct Open {
     opening: Option<Decimal>,
     closing: Option<Decimal>,
     booked: Decimal,
+    currency: Option<Currency>,
     entries: usize,
     balances: usize,
 }
@@ -70,6 +71,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
                         opening: None,
                         closing: None,
                         booked: Decimal::ZERO,
+                        currency: None,
                         entries: 0,
                         balances: 0,
                     });
@@ -148,7 +150,8 @@ fn element(
             current.balances += 1;
             let code = node.text_at(&["Tp", "CdOrPrtry", "Cd"]).unwrap_or_default();
             if matches!(code, "OPBD" | "PRCD" | "CLBD") {
-                let (value, _) = signed(node, at)?;
+                let (value, ccy) = signed(node, at)?;
+                current.currency = current.currency.or(Some(ccy));
                 match code {
                     "CLBD" => current.closing = Some(value),
                     _ => current.opening = current.opening.or(Some(value)),
@@ -170,6 +173,7 @@ fn close(current: Open, statement: &mut Statement) {
         opening: current.opening,
         closing: current.closing,
         booked: current.booked,
+        currency: current.currency,
     };
     if let Some(w) = check.check() {
         statement.warnings.push(w);
@@ -315,10 +319,9 @@ fn entry(
             None => unsigned(tx, &["Amt"], &tx_at)?
                 .ok_or_else(|| refuse(&tx_at, "Amt", "an amount", None))?,
         };
-        let credit = match tx.text_at(&["CdtDbtInd"]) {
-            Some(_) => self::credit(tx, &tx_at)?,
-            None => value.is_sign_positive(),
-        };
+        // A batch is one booking: its direction is the entry's, whatever a
+        // transaction's own indicator says.
+        let credit = value.is_sign_positive();
         let reference = tx
             .text_at(&["Refs", "AcctSvcrRef"])
             .map(str::to_string)

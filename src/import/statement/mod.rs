@@ -123,15 +123,40 @@ pub(crate) fn read(format: Format, bytes: &[u8]) -> Result<Statement, RowError> 
     }
 }
 
-/// A currency code as a statement writes it, or an error naming it.
+/// A currency code as a statement writes it, or an error naming it: one
+/// of ISO 4217's codes in use.
 pub(crate) fn currency(code: &str) -> Result<Currency, String> {
-    code.trim().parse::<Currency>().map_err(|_| {
-        format!(
-            "'{}': expected a currency (an ISO 4217 code such as EUR)",
-            crate::text::excerpt(code.trim())
-        )
-    })
+    let code = code.trim();
+    let known = ISO_4217.binary_search(&code).is_ok();
+    code.parse::<Currency>()
+        .ok()
+        .filter(|_| known)
+        .ok_or_else(|| {
+            format!(
+                "'{}': expected a currency in use (an ISO 4217 code such as EUR)",
+                crate::text::excerpt(code)
+            )
+        })
 }
+
+/// The ISO 4217 currencies in use (and the funds and metals codes banks
+/// report): a statement in any other is refused.
+const ISO_4217: &[&str] = &[
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD", "BDT",
+    "BGN", "BHD", "BIF", "BMD", "BND", "BOB", "BOV", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD",
+    "CAD", "CDF", "CHE", "CHF", "CHW", "CLF", "CLP", "CNY", "COP", "COU", "CRC", "CUC", "CUP",
+    "CVE", "CZK", "DJF", "DKK", "DOP", "DZD", "EGP", "ERN", "ETB", "EUR", "FJD", "FKP", "GBP",
+    "GEL", "GHS", "GIP", "GMD", "GNF", "GTQ", "GYD", "HKD", "HNL", "HRK", "HTG", "HUF", "IDR",
+    "ILS", "INR", "IQD", "IRR", "ISK", "JMD", "JOD", "JPY", "KES", "KGS", "KHR", "KMF", "KPW",
+    "KRW", "KWD", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "LYD", "MAD", "MDL", "MGA",
+    "MKD", "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MXV", "MYR", "MZN", "NAD",
+    "NGN", "NIO", "NOK", "NPR", "NZD", "OMR", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "PYG",
+    "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE",
+    "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP",
+    "TRY", "TTD", "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED",
+    "VES", "VND", "VUV", "WST", "XAF", "XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XCD", "XDR",
+    "XOF", "XPD", "XPF", "XPT", "XSU", "XTS", "XUA", "XXX", "YER", "ZAR", "ZMW", "ZWL",
+];
 
 /// An amount written with a decimal point or comma and no grouping, as
 /// the structured formats write them (`1234.56`, `1234,56`, `300,`).
@@ -176,6 +201,8 @@ pub(crate) struct Balances<'a> {
     pub(crate) closing: Option<Decimal>,
     /// The sum of the entries, signed (credits positive).
     pub(crate) booked: Decimal,
+    /// The statement's currency, for showing the amounts.
+    pub(crate) currency: Option<Currency>,
 }
 
 impl Balances<'_> {
@@ -185,15 +212,19 @@ impl Balances<'_> {
             return None;
         };
         let expected = opening + self.booked;
+        let show = |amount: Decimal| match self.currency {
+            Some(c) => dun_core::money::plain_amount(amount, c),
+            None => amount.normalize().to_string(),
+        };
         (expected != closing).then(|| {
             format!(
                 "{}: the opening balance {} and the entries ({}) make {}, \
                  but the statement closes at {}; check that no entry is missing",
                 self.label,
-                opening.normalize(),
-                self.booked.normalize(),
-                expected.normalize(),
-                closing.normalize()
+                show(opening),
+                show(self.booked),
+                show(expected),
+                show(closing)
             )
         })
     }

@@ -218,6 +218,7 @@ fn message(fields: &[Field], statement: &mut Statement) -> Result<(), RowError> 
             opening: Some(open),
             closing: Some(close),
             booked,
+            currency: Some(ccy),
         };
         if let Some(w) = check.check() {
             statement.warnings.push(w);
@@ -282,7 +283,7 @@ fn entry(field: &Field) -> Result<Entry, RowError> {
     let end = rest
         .find(|c: char| !(c.is_ascii_digit() || c == ','))
         .unwrap_or(rest.len());
-    let amount = amount(&rest[..end]).ok_or_else(|| bad("an amount (as in 1234,56)", rest))?;
+    let amount = amount(&rest[..end]).ok_or_else(|| bad("an amount (as in 1234,56)", after))?;
     let tail = &rest[end..];
     let bank_reference = tail
         .split_once("//")

@@ -104,7 +104,8 @@ fn sepa(text: &str) -> (Option<String>, Option<String>) {
             _ => {}
         }
     }
-    (svwz.or(lead), eref)
+    // Without SVWZ+, the whole text: an invoice number may be anywhere.
+    (svwz.or(lead).or_else(|| clean(text)), eref)
 }
 
 /// The Dutch form: `/EREF/…/ORDP//NAME/…/REMI/USTD//…/IBAN/…`.
