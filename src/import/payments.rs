@@ -37,8 +37,13 @@ pub(crate) fn import_payments(
         return Ok(report);
     }
     let format = statement::detect(&head);
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
     let input = std::io::Cursor::new(head).chain(input);
     match format {
+        Format::Csv if utf16 => {
+            let input = statement::Utf16::new(input);
+            import_csv(store, input, options, progress, finish)
+        }
         Format::Csv => import_csv(store, input, options, progress, finish),
         _ => import_statement(store, input, format, options, finish),
     }
@@ -229,11 +234,13 @@ fn import_csv(
                         continue;
                     }
                 };
-                if options.profile.skips(&record) {
+                if options.profile.skips(&record) || footer(&record) {
                     continue;
                 }
                 report.counts.rows += 1;
-                if options.profile.skipped_status(&record, &source.layout) {
+                if options.profile.skipped_status(&record, &source.layout)
+                    || not_booked(&record, &source.layout)
+                {
                     report.counts.skipped += 1;
                     continue;
                 }
@@ -317,6 +324,14 @@ fn parse<R: Read>(
             return Err(cells.bad(field, "an amount"));
         }
     };
+    let amount = match cells.value(Field::Sign).map(super::layout::fold) {
+        None => amount,
+        Some(mark) if DEBIT_MARKS.contains(&mark.as_str()) => -amount.abs(),
+        Some(mark) if CREDIT_MARKS.contains(&mark.as_str()) => amount.abs(),
+        Some(_) => {
+            return Err(cells.bad(Field::Sign, "D or C (Af or Bij, Soll or Haben, S or H)"));
+        }
+    };
     let counterparty = cells.text(Field::Counterparty, "a payer")?;
     let customer = CustomerKey {
         code: cells.text(Field::CustomerCode, "a customer code")?,
@@ -335,8 +350,85 @@ fn parse<R: Read>(
         customer,
         invoice: cells.text(Field::Invoice, "an invoice number")?,
         structured_reference: None,
-        payer_iban: None,
+        payer_iban: cells
+            .text(Field::PayerIban, "an account")?
+            .map(|a| statement::iban(&a).unwrap_or(a)),
         bank_reference: None,
         account: None,
     })
+}
+
+/// A sign column's marks of money out, folded.
+const DEBIT_MARKS: &[&str] = &[
+    "d", "af", "soll", "s", "debit", "dbit", "db", "-", "dare", "debe",
+];
+
+/// A sign column's marks of money in, folded.
+const CREDIT_MARKS: &[&str] = &[
+    "c", "bij", "haben", "h", "credit", "crdt", "cr", "+", "avere", "haber",
+];
+
+/// Statuses of a bank line not booked (yet): left out.
+const NOT_BOOKED: &[&str] = &[
+    "pending",
+    "reverted",
+    "declined",
+    "failed",
+    "cancelled",
+    "canceled",
+    "in sospeso",
+    "in attesa",
+    "pendiente",
+    "en attente",
+    "en cours",
+    "in asteptare",
+    "vorgemerkt",
+    "in bearbeitung",
+    "in behandeling",
+    "gereserveerd",
+    "umsatz vorgemerkt",
+];
+
+/// First cells of a bank export's balance and total lines below (or
+/// above) the data, folded: not payments.
+const FOOTERS: &[&str] = &[
+    "kontostand",
+    "saldo",
+    "saldo iniziale",
+    "saldo finale",
+    "saldo contabile",
+    "total",
+    "totale",
+    "summe",
+    "opening balance",
+    "closing balance",
+    "balance",
+    "solde",
+    "solde initial",
+    "solde final",
+    "sold initial",
+    "sold final",
+    "beginsaldo",
+    "eindsaldo",
+    "anfangssaldo",
+    "endsaldo",
+    "saldo inicial",
+    "saldo final",
+];
+
+/// True when a row is a balance or total line of a bank export.
+fn footer(record: &Record) -> bool {
+    record
+        .fields
+        .iter()
+        .map(|f| f.trim())
+        .find(|f| !f.is_empty())
+        .is_some_and(|first| FOOTERS.contains(&super::layout::fold(first).as_str()))
+}
+
+/// True when the row's status says the bank has not booked it.
+fn not_booked(record: &Record, layout: &super::layout::Layout) -> bool {
+    layout
+        .value(record, Field::Status)
+        .is_some_and(|status| NOT_BOOKED.contains(&super::layout::fold(status).as_str()))
 }

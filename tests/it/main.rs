@@ -28,6 +28,7 @@ mod notify_golden;
 mod output_files;
 mod send_rules;
 mod statements;
+mod statements_csv;
 mod statements_input;
 mod store_properties;
 mod tui_e2e;

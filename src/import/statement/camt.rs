@@ -290,11 +290,11 @@ fn entry(
         account: current.account.clone(),
         entry_info: node.text_at(&["AddtlNtryInf"]),
     };
-    let split = txs.len() > 1
+    let batch = txs.len() > 1
         && txs
             .iter()
             .all(|t| t.at(&["AmtDtls", "TxAmt", "Amt"]).is_some() || t.child("Amt").is_some());
-    if !split {
+    if !batch {
         if txs.len() > 1 {
             statement.warnings.push(format!(
                 "{at}: a batch of {} transactions without their own amounts is taken as one line",
@@ -312,6 +312,19 @@ fn entry(
         statement.lines.push(base.line(value, tx, reference));
         return Ok(());
     }
+    split(&base, &txs, value, entry_ref, at, statement)
+}
+
+/// The lines of a batch entry, one per transaction, each with its own
+/// amount; the direction is the entry's (a batch is one booking).
+fn split(
+    base: &Base<'_>,
+    txs: &[&Node],
+    value: Decimal,
+    entry_ref: Option<&str>,
+    at: &str,
+    statement: &mut Statement,
+) -> Result<(), RowError> {
     for (i, tx) in txs.iter().enumerate() {
         let tx_at = format!("{at}/NtryDtls/TxDtls[{}]", i + 1);
         let (amount, tx_ccy) = match unsigned(tx, &["AmtDtls", "TxAmt", "Amt"], &tx_at)? {
@@ -319,8 +332,6 @@ fn entry(
             None => unsigned(tx, &["Amt"], &tx_at)?
                 .ok_or_else(|| refuse(&tx_at, "Amt", "an amount", None))?,
         };
-        // A batch is one booking: its direction is the entry's, whatever a
-        // transaction's own indicator says.
         let credit = value.is_sign_positive();
         let reference = tx
             .text_at(&["Refs", "AcctSvcrRef"])

@@ -9,6 +9,8 @@ mod ofx;
 mod text;
 mod xml;
 
+pub(crate) use text::Utf16;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 

@@ -188,28 +188,9 @@ fn message(fields: &[Field], statement: &mut Statement) -> Result<(), RowError> 
             continue;
         }
         let details = details.unwrap_or_default();
-        statement.lines.push(BankLine {
-            line: field.line,
-            paid_on: entry.booked_on,
-            amount: signed,
-            currency: ccy,
-            reference: details.reference,
-            counterparty: details.name.clone(),
-            customer: CustomerKey {
-                code: None,
-                name: details.name,
-                either: None,
-                email: None,
-                since: None,
-            },
-            invoice: None,
-            structured_reference: details.structured,
-            payer_iban: details.iban,
-            bank_reference: entry
-                .bank_reference
-                .map(|r| format!("{}/{r}", entry.value_date)),
-            account: account.clone(),
-        });
+        statement
+            .lines
+            .push(line_of(field.line, &entry, details, ccy, account.clone()));
     }
     if let (Some((open, _)), Some((close, _))) = (opening, closing) {
         let label = format!("the statement at line {first}");
@@ -225,6 +206,43 @@ fn message(fields: &[Field], statement: &mut Statement) -> Result<(), RowError> 
         }
     }
     Ok(())
+}
+
+/// The bank line of a `:61:` entry and its `:86:` details.
+fn line_of(
+    line: u64,
+    entry: &Entry,
+    details: details::Details,
+    currency: Currency,
+    account: Option<String>,
+) -> BankLine {
+    BankLine {
+        line,
+        paid_on: entry.booked_on,
+        amount: if entry.credit {
+            entry.amount
+        } else {
+            -entry.amount
+        },
+        currency,
+        reference: details.reference,
+        counterparty: details.name.clone(),
+        customer: CustomerKey {
+            code: None,
+            name: details.name,
+            either: None,
+            email: None,
+            since: None,
+        },
+        invoice: None,
+        structured_reference: details.structured,
+        payer_iban: details.iban,
+        bank_reference: entry
+            .bank_reference
+            .as_ref()
+            .map(|r| format!("{}/{r}", entry.value_date)),
+        account,
+    }
 }
 
 /// A `:61:` line, read.

@@ -90,7 +90,36 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
         Some(p) => &decoded.text[p..],
         None => "",
     };
+    let (taken, statements) = transactions(body);
+    if statements == 0 {
+        return Err(RowError::file(
+            "expected an OFX statement (STMTRS or CCSTMTRS); found none".into(),
+        )
+        .fatal());
+    }
     let mut statement = Statement::default();
+    for (t, ctx) in taken {
+        take(&t, &ctx, &mut statement)?;
+    }
+    if decoded.encoding != "UTF-8" {
+        statement
+            .warnings
+            .push(format!("read as {}", decoded.encoding));
+    } else if declared
+        .as_deref()
+        .is_some_and(|d| !d.contains("UTF") && !d.contains("NONE") && !body.is_ascii())
+    {
+        statement.warnings.push(format!(
+            "the file declares CHARSET:{} but is UTF-8; read as UTF-8",
+            crate::text::sanitize(declared.as_deref().unwrap_or_default())
+        ));
+    }
+    Ok(statement)
+}
+
+/// Every transaction of every statement, with its statement's currency
+/// and account, and how many statements there are.
+fn transactions(body: &str) -> (Vec<(Transaction, Context)>, usize) {
     let mut context = Context::default();
     let mut open: Option<Transaction> = None;
     let mut leaf: Option<&str> = None;
@@ -144,29 +173,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
     if let Some(t) = open.take() {
         taken.push((t, context.clone()));
     }
-    if statements == 0 {
-        return Err(RowError::file(
-            "expected an OFX statement (STMTRS or CCSTMTRS); found none".into(),
-        )
-        .fatal());
-    }
-    for (t, ctx) in taken {
-        take(&t, &ctx, &mut statement)?;
-    }
-    if decoded.encoding != "UTF-8" {
-        statement
-            .warnings
-            .push(format!("read as {}", decoded.encoding));
-    } else if declared
-        .as_deref()
-        .is_some_and(|d| !d.contains("UTF") && !d.contains("NONE") && !body.is_ascii())
-    {
-        statement.warnings.push(format!(
-            "the file declares CHARSET:{} but is UTF-8; read as UTF-8",
-            crate::text::sanitize(declared.as_deref().unwrap_or_default())
-        ));
-    }
-    Ok(statement)
+    (taken, statements)
 }
 
 /// The entities OFX values use.

@@ -45,6 +45,52 @@ pub(super) fn decode<'a>(bytes: &'a [u8], declared: Option<&str>) -> Decoded<'a>
     }
 }
 
+/// A UTF-16 file (with its byte-order mark) read as UTF-8, as it streams:
+/// some banks export CSV so ("Unicode text").
+pub(crate) struct Utf16<R> {
+    inner: R,
+    decoder: encoding_rs::Decoder,
+    raw: Vec<u8>,
+    out: Vec<u8>,
+    at: usize,
+    done: bool,
+}
+
+impl<R: std::io::Read> Utf16<R> {
+    /// Reads `inner`, whose first bytes are a UTF-16 byte-order mark.
+    pub(crate) fn new(inner: R) -> Utf16<R> {
+        Utf16 {
+            inner,
+            decoder: encoding_rs::UTF_16LE.new_decoder(),
+            raw: vec![0; 1 << 15],
+            out: Vec::new(),
+            at: 0,
+            done: false,
+        }
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for Utf16<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while self.at == self.out.len() && !self.done {
+            let n = self.inner.read(&mut self.raw)?;
+            self.done = n == 0;
+            // Room for the worst case, so that one call decodes it all.
+            let room = self.decoder.max_utf8_buffer_length(n).unwrap_or(n * 3 + 16);
+            let mut text = String::with_capacity(room);
+            let _ = self
+                .decoder
+                .decode_to_string(&self.raw[..n], &mut text, self.done);
+            self.out = text.into_bytes();
+            self.at = 0;
+        }
+        let n = buf.len().min(self.out.len() - self.at);
+        buf[..n].copy_from_slice(&self.out[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
 /// One CP852 byte as a character.
 fn cp852(byte: u8) -> char {
     match byte.checked_sub(0x80) {
@@ -75,7 +121,31 @@ const CP852_HIGH: [char; 128] = [
 
 #[cfg(test)]
 mod tests {
-    use super::decode;
+    use super::{Utf16, decode};
+    use std::io::Read;
+
+    #[test]
+    fn utf16_with_either_byte_order_streams_as_utf8() {
+        let text = "Buchungstag;Betrag\n27.11.2026;1.190,00 Müller\n";
+        for big in [false, true] {
+            let mut bytes: Vec<u8> = if big {
+                vec![0xFE, 0xFF]
+            } else {
+                vec![0xFF, 0xFE]
+            };
+            for unit in text.encode_utf16() {
+                let b = if big {
+                    unit.to_be_bytes()
+                } else {
+                    unit.to_le_bytes()
+                };
+                bytes.extend(b);
+            }
+            let mut out = String::new();
+            Utf16::new(&bytes[..]).read_to_string(&mut out).unwrap();
+            assert_eq!(out, text);
+        }
+    }
 
     #[test]
     fn utf8_wins_over_a_declared_charset() {
