@@ -209,9 +209,34 @@ fn an_ofx_amount_that_is_not_one_is_named_by_line() {
     let file = fixture("ofxparse-fail_nice-decimal_error.ofx");
     let err = stderr(&refused(&ledger, &file, &[]));
     assert!(
-        err.contains("decimal_error.ofx:32: TRNAMT") && err.contains("'$120'"),
+        err.contains("decimal_error.ofx:34: TRNAMT") && err.contains("'$120'"),
         "{err}"
     );
+    assert_eq!(rows(&ledger), before);
+}
+
+#[test]
+fn an_ofx_transaction_without_an_amount_or_currency_is_named_by_line() {
+    let ledger = seeded();
+    let before = rows(&ledger);
+    let text = std::fs::read_to_string(fixture("ofxparse-multiple_accounts.ofx")).unwrap();
+    let bad = text.replacen("<TRNAMT>130.00\n", "", 1);
+    let line = bad
+        .lines()
+        .position(|l| l.starts_with("<FITID>1014000010"))
+        .unwrap()
+        - 2;
+    // The line STMTTRN opens on, 1-based.
+    let file = write(&ledger, "noamount.ofx", bad.as_bytes());
+    let err = stderr(&refused(&ledger, &file, &[]));
+    assert!(
+        err.contains(&format!("noamount.ofx:{line}: STMTTRN: expected TRNAMT")),
+        "{err}"
+    );
+    let bad = text.replacen("<CURDEF>EUR", "<CURDEF>EURO", 1);
+    let file = write(&ledger, "euro.ofx", bad.as_bytes());
+    let err = stderr(&refused(&ledger, &file, &[]));
+    assert!(err.contains("CURDEF: 'EURO'"), "{err}");
     assert_eq!(rows(&ledger), before);
 }
 

@@ -22,9 +22,9 @@ enum Token<'a> {
 
 /// Splits OFX into tags and values; processing instructions, comments and
 /// the SGML header are left out.
-fn tokens(body: &str) -> Vec<Token<'_>> {
+fn tokens(body: &str, first_line: u64) -> Vec<Token<'_>> {
     let mut out = Vec::new();
-    let mut line = 1_u64;
+    let mut line = first_line;
     let mut rest = body;
     let offset_line = |s: &str| s.bytes().filter(|b| *b == b'\n').count() as u64;
     while let Some(lt) = rest.find('<') {
@@ -86,11 +86,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
         .split_once("CHARSET:")
         .map(|(_, c)| c.lines().next().unwrap_or_default().trim().to_string());
     let decoded = super::text::decode(bytes, declared.as_deref());
-    let body = match decoded.text.find(['<']) {
-        Some(p) => &decoded.text[p..],
-        None => "",
-    };
-    let (taken, statements) = transactions(body);
+    let start = decoded.text.find('<').unwrap_or(decoded.text.len());
+    let body = &decoded.text[start..];
+    // The SGML header's lines come before the first tag.
+    let first_line = 1 + decoded.text[..start].matches('\n').count() as u64;
+    let (taken, statements) = transactions(body, first_line);
     if statements == 0 {
         return Err(RowError::file(
             "expected an OFX statement (STMTRS or CCSTMTRS); found none".into(),
@@ -119,13 +119,13 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
 
 /// Every transaction of every statement, with its statement's currency
 /// and account, and how many statements there are.
-fn transactions(body: &str) -> (Vec<(Transaction, Context)>, usize) {
+fn transactions(body: &str, first_line: u64) -> (Vec<(Transaction, Context)>, usize) {
     let mut context = Context::default();
     let mut open: Option<Transaction> = None;
     let mut leaf: Option<&str> = None;
     let mut taken: Vec<(Transaction, Context)> = Vec::new();
     let mut statements = 0;
-    for token in tokens(body) {
+    for token in tokens(body, first_line) {
         match token {
             Token::Open(name, line) => {
                 let name_up = name.to_ascii_uppercase();
