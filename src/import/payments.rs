@@ -49,6 +49,9 @@ pub(crate) fn import_payments(
     }
 }
 
+/// The largest structured statement read (it is read whole, then checked).
+const MAX_STATEMENT_BYTES: u64 = 256 << 20;
+
 /// What every line of an import shares: the customers, and how often each
 /// key was seen (two equal lines in one file are two payments).
 struct Intake {
@@ -121,7 +124,7 @@ impl Intake {
 /// by line in one transaction.
 fn import_statement(
     store: &mut Store,
-    mut input: impl Read,
+    input: impl Read,
     format: Format,
     options: &Options,
     finish: Finish<'_>,
@@ -129,8 +132,18 @@ fn import_statement(
     let mut report = Report::new("payments", options);
     report.detected.push(format!("format: {}", format.name()));
     let mut bytes = Vec::new();
-    if let Err(e) = input.read_to_end(&mut bytes) {
+    if let Err(e) = input.take(MAX_STATEMENT_BYTES + 1).read_to_end(&mut bytes) {
         report.error(RowError::file(format!("cannot read the file: {e}")).fatal());
+        return Ok(report);
+    }
+    if bytes.len() as u64 > MAX_STATEMENT_BYTES {
+        report.error(
+            RowError::file(format!(
+                "the statement is larger than {} MiB; split it by period",
+                MAX_STATEMENT_BYTES >> 20
+            ))
+            .fatal(),
+        );
         return Ok(report);
     }
     let sha256: String = Sha256::digest(&bytes)

@@ -274,3 +274,17 @@ fn a_statement_for_another_account_is_refused_naming_both() {
     );
     assert_eq!(report["outcome"], "imported", "{report}");
 }
+
+#[test]
+fn an_entry_nested_beyond_reason_is_refused_not_followed() {
+    let ledger = seeded();
+    let text = std::fs::read_to_string(fixture("genkgo-camt053.v2.multi.statement.xml")).unwrap();
+    let deep = format!("{}{}", "<X>".repeat(100_000), "</X>".repeat(100_000));
+    let bad = text.replacen("<RvslInd>false</RvslInd>", &deep, 1);
+    let file = write(&ledger, "deep.xml", bad.as_bytes());
+    let err = stderr(&refused(&ledger, &file, &[]));
+    assert!(
+        err.contains("deep.xml:") && err.contains("nested more than 64"),
+        "{err}"
+    );
+}

@@ -7,6 +7,9 @@ use quick_xml::events::Event;
 
 use crate::import::RowError;
 
+/// How deep an entry's elements may nest (camt's go about 10 deep).
+const MAX_DEPTH: usize = 64;
+
 /// One element, its text and its children.
 #[derive(Debug, Default)]
 pub(super) struct Node {
@@ -200,6 +203,12 @@ impl<'a> Stream<'a> {
         loop {
             match self.next()? {
                 Step::Open(o) => {
+                    if stack.len() >= MAX_DEPTH {
+                        return Err(self.bad(
+                            usize::MAX,
+                            &format!("elements nested more than {MAX_DEPTH} deep in an entry"),
+                        ));
+                    }
                     let node = Node {
                         name: o.name,
                         attrs: o.attrs,
