@@ -128,6 +128,8 @@ fn import_options(
         skip_invalid: args.skip_invalid,
         as_of: session.as_of,
         currency: session.config.config.currency,
+        account: Some(session.config.config.company.iban.trim().to_string())
+            .filter(|i| !i.is_empty()),
     })
 }
 

@@ -150,6 +150,9 @@ pub struct Options {
     /// Days from issue to due for a new invoice without a due date whose
     /// customer has no payment terms: the profile's, else `[import]`'s.
     pub payment_terms_days: Option<u32>,
+    /// Our bank account (`[company] iban`): a statement for another
+    /// account is refused.
+    pub account: Option<String>,
 }
 
 impl Options {

@@ -53,11 +53,16 @@ pub enum Field {
     CustomerSince,
     /// The invoice a payment names, in a column of its own.
     Invoice,
+    /// Whether a bank line is money in or out, when a column of its own
+    /// says (`D`/`C`, `Af`/`Bij`, `Soll`/`Haben`, `S`/`H`).
+    Sign,
+    /// The payer's IBAN or account number.
+    PayerIban,
 }
 
 impl Field {
     /// How many fields there are.
-    pub const COUNT: usize = 20;
+    pub const COUNT: usize = 22;
 
     /// The name used in config files and messages.
     pub fn name(self) -> &'static str {
@@ -82,6 +87,8 @@ impl Field {
             Field::Debit => "debit",
             Field::CustomerSince => "customer_since",
             Field::Invoice => "invoice",
+            Field::Sign => "sign",
+            Field::PayerIban => "payer_iban",
         }
     }
 }
@@ -112,10 +119,13 @@ pub const PAYMENT_FIELDS: &[Field] = &[
     Field::Debit,
     Field::Currency,
     Field::Invoice,
-    Field::Reference,
     Field::CustomerCode,
     Field::Counterparty,
+    Field::Reference,
     Field::Customer,
+    Field::Sign,
+    Field::PayerIban,
+    Field::Status,
 ];
 
 /// Names of the values of a type column.
@@ -283,6 +293,10 @@ pub const BUILTIN: &[&str] = &[
     "odoo",
     "smartbill",
     "erpnext",
+    "sparkasse",
+    "deutsche_bank",
+    "ing_nl",
+    "revolut",
 ];
 
 impl Profile {
