@@ -3,10 +3,12 @@
 
 mod allocation;
 mod balance;
+mod reference;
 mod settlement;
 
 pub use allocation::{Allocation, CreditSource, Discount, OpenItem, SourceRef, allocate};
 pub use balance::{CustomerBalance, UnappliedPayment, customer_balances, days_overdue};
+pub use reference::{CreditorReference, ReferenceTarget};
 pub use settlement::{SettledBy, Settlement, settled_in_full_on};
 
 use chrono::NaiveDate;
