@@ -36,7 +36,7 @@ impl CreditorReference {
             ReferenceTarget::Invoice(id) => format!("I{id}"),
             ReferenceTarget::Account(id) => format!("C{id}"),
         };
-        CreditorReference::with_body(&body).unwrap_or_else(|| CreditorReference(body))
+        CreditorReference::with_body(&body).unwrap_or(CreditorReference(body))
     }
 
     /// Adds the check digits to a body of 1 to 21 letters or digits.
