@@ -284,8 +284,11 @@ fn write_computed_due_dates(report: &Report, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// How many payments matched an invoice, and each one still waiting for a
-/// manual allocation.
+/// Most matched lines listed in a table; JSON lists them all.
+const MATCHES_LISTED: usize = 50;
+
+/// How many payments matched an invoice, why each did, and each one still
+/// waiting for a manual allocation.
 fn write_waiting_payments(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
@@ -293,6 +296,31 @@ fn write_waiting_payments(report: &Report, out: &mut dyn Write) -> Result<()> {
         report.matched,
         report.waiting.len()
     )?;
+    for m in report.matches.iter().take(MATCHES_LISTED) {
+        let paid = if m.invoices.is_empty() {
+            "on account".to_string()
+        } else {
+            m.invoices.join(", ")
+        };
+        writeln!(
+            out,
+            "    line {:<5} {}  {:>12} {}  {} {}: {}",
+            m.line,
+            m.paid_on,
+            m.amount,
+            m.currency,
+            sanitize(&m.customer),
+            sanitize(&paid),
+            sanitize(&m.why)
+        )?;
+    }
+    if report.matches.len() > MATCHES_LISTED {
+        writeln!(
+            out,
+            "    … and {} more matched (all of them in --format json)",
+            report.matches.len() - MATCHES_LISTED
+        )?;
+    }
     for w in &report.waiting {
         writeln!(
             out,

@@ -199,7 +199,7 @@ fn parse<R: Read>(
         customer,
         invoice: cells.text(Field::Invoice, "an invoice number")?,
         structured_reference: None,
-        payer_iban: None,
+        payer_iban: cells.text(Field::PayerIban, "an IBAN")?,
         bank_reference: None,
         account: None,
     })

@@ -53,11 +53,13 @@ pub enum Field {
     CustomerSince,
     /// The invoice a payment names, in a column of its own.
     Invoice,
+    /// The payer's IBAN (or account), on a bank line.
+    PayerIban,
 }
 
 impl Field {
     /// How many fields there are.
-    pub const COUNT: usize = 20;
+    pub const COUNT: usize = 21;
 
     /// The name used in config files and messages.
     pub fn name(self) -> &'static str {
@@ -82,6 +84,7 @@ impl Field {
             Field::Debit => "debit",
             Field::CustomerSince => "customer_since",
             Field::Invoice => "invoice",
+            Field::PayerIban => "payer_iban",
         }
     }
 }
@@ -114,6 +117,7 @@ pub const PAYMENT_FIELDS: &[Field] = &[
     Field::Invoice,
     Field::Reference,
     Field::CustomerCode,
+    Field::PayerIban,
     Field::Counterparty,
     Field::Customer,
 ];

@@ -143,7 +143,7 @@ pub fn allocate_bank_line(
     received_by(ctx, payment.paid_on)?;
     check_payable(store, invoice.as_ref(), &payment)?;
     let id = in_account(store, ctx, customer.id, Before::On(payment.paid_on), |tx| {
-        Ok(tx.allocate_receipt(&receipt, &payment)?)
+        Ok(tx.allocate_receipt(&receipt, &payment, &[])?)
     })?;
     Ok(Recorded {
         id,
