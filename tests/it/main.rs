@@ -23,6 +23,7 @@ mod hostile_input;
 mod import_properties;
 mod import_rules;
 mod ledger_file;
+mod matching;
 mod money_rules;
 mod notify_golden;
 mod output_files;
