@@ -65,7 +65,7 @@ fn open_of(ledger: &Ledger, number: &str) -> String {
         .unwrap()
 }
 
-fn rule_of<'a>(report: &'a Value, line: u64) -> (&'a str, Vec<&'a str>, &'a str) {
+fn rule_of(report: &Value, line: u64) -> (&str, Vec<&str>, &str) {
     let m = report["matches"]
         .as_array()
         .unwrap()
