@@ -430,6 +430,7 @@ pub(super) fn allocate(
             ("reference", "Reference"),
             ("import", "Import"),
             ("line", "Line"),
+            ("why", "Why it waits"),
         ]);
         for r in store.receipts()? {
             table.rows.push(vec![
@@ -441,6 +442,7 @@ pub(super) fn allocate(
                 Cell::opt_text(r.reference.as_deref()),
                 Cell::Int(r.import_id),
                 Cell::Int(i64::try_from(r.line).unwrap_or(i64::MAX)),
+                Cell::opt_text(r.why.as_deref()),
             ]);
         }
         table.write(format, session.config.config.locale, out)?;

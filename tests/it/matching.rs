@@ -159,6 +159,10 @@ fn a_bank_statement_pays_by_reference_number_iban_and_name_and_one_line_waits() 
     // IBAN it came from is learned no more than the line carried.
     let list = ledger.json(&["payment", "allocate"]);
     assert_eq!(list.as_array().unwrap().len(), 1, "{list}");
+    assert!(
+        list[0]["why"].as_str().unwrap().contains("no customer"),
+        "{list}"
+    );
     let id = list[0]["id"].to_string();
     ledger.ok(&["payment", "allocate", &id, "--customer", "ACME"]);
     assert_eq!(open_of(&ledger, "A-1"), "400.01");
