@@ -411,11 +411,21 @@ fn history(session: &Session, format: Format, out: &mut dyn Write) -> Result<()>
 }
 
 /// `dun payment allocate [ID --customer CODE --invoice NUMBER]`.
+/// A candidate in one line: `ACME A-1, A-2 (70: why; why)`.
+fn candidate_text(c: &import::Candidate) -> String {
+    let pays = if c.invoices.is_empty() {
+        "on account".to_string()
+    } else {
+        c.invoices.join(", ")
+    };
+    format!("{} {pays} ({}: {})", c.customer, c.score, c.why.join("; "))
+}
+
 pub(super) fn allocate(
     session: &Session,
     id: Option<i64>,
     customer: Option<&str>,
-    invoice: Option<&str>,
+    invoice: &[String],
     format: Format,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -431,8 +441,11 @@ pub(super) fn allocate(
             ("import", "Import"),
             ("line", "Line"),
             ("why", "Why it waits"),
+            ("candidates", "Best candidates (score: why)"),
         ]);
+        let customers = store.customers()?;
         for r in store.receipts()? {
+            let guesses = import::candidates(&store.match_reads(), &r, &customers)?;
             table.rows.push(vec![
                 Cell::Int(r.id),
                 Cell::Date(r.paid_on),
@@ -443,6 +456,7 @@ pub(super) fn allocate(
                 Cell::Int(r.import_id),
                 Cell::Int(i64::try_from(r.line).unwrap_or(i64::MAX)),
                 Cell::opt_text(r.why.as_deref()),
+                Cell::List(guesses.iter().map(candidate_text).collect()),
             ]);
         }
         table.write(format, session.config.config.locale, out)?;
@@ -451,7 +465,7 @@ pub(super) fn allocate(
     let request = crate::ops::AllocateBankLine {
         receipt: id,
         customer: customer.map(|c| crate::ops::CustomerRef::Code(c.to_string())),
-        invoice: invoice.map(str::to_string),
+        invoices: invoice.to_vec(),
     };
     let recorded = crate::ops::allocate_bank_line(&mut store, &session.ops(), &request)?;
     let (payment, customer) = (recorded.id, recorded.customer);

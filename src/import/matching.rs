@@ -5,6 +5,7 @@
 //! and paying less is a partial payment of it. Anything less certain waits
 //! for `dun payment allocate`. Every match says why.
 
+pub mod candidates;
 pub mod rules;
 
 use super::customers::CustomerIndex;

@@ -208,3 +208,48 @@ fn an_iban_seen_for_two_customers_teaches_nothing_and_a_set_is_paid_by_name_and_
     assert!(why(5).contains("adds up"), "{}", why(5));
     assert_eq!(open_of(&ledger, "G-2"), "150.00", "never guessed");
 }
+
+#[test]
+fn a_waiting_line_lists_its_best_candidates_and_is_allocated_across_invoices() {
+    let ledger = ledger();
+    let statement = ledger.dir.path().join("statement.csv");
+    // The bank shortens the payer's name: no customer is named so, but
+    // ACME's name is alike and 800.00 is both its open invoices.
+    std::fs::write(
+        &statement,
+        "Date,Amount,Currency,Payer,Reference\n\
+         2026-11-20,800.00,EUR,ACME TRADING,November\n",
+    )
+    .unwrap();
+    let report = ledger.json(&["import", "payments", statement.to_str().unwrap()]);
+    assert_eq!(report["matched"], 0, "{report}");
+    let list = ledger.json(&["payment", "allocate"]);
+    let candidates = list[0]["candidates"].as_array().unwrap();
+    let best = candidates[0].as_str().unwrap();
+    assert!(best.starts_with("ACME A-1, A-2 (50: "), "{list}");
+    assert!(best.contains("100% like Acme Trading Ltd"), "{best}");
+    assert!(best.contains("open balances of A-1, A-2"), "{best}");
+    let table = ledger.ok(&["payment", "allocate"]);
+    assert!(table.contains("ACME A-1, A-2"), "{table}");
+
+    let id = list[0]["id"].to_string();
+    let done = ledger.ok(&[
+        "payment",
+        "allocate",
+        &id,
+        "--invoice",
+        "A-2",
+        "--invoice",
+        "A-1",
+    ]);
+    assert!(done.contains("A-1") && done.contains("A-2"), "{done}");
+    assert_eq!(open_of(&ledger, "A-1"), "0.00");
+    assert_eq!(open_of(&ledger, "A-2"), "0.00");
+    // Allocated once only.
+    let again = ledger
+        .dun()
+        .args(["payment", "allocate", &id, "--customer", "ACME"])
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+}

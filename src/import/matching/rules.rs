@@ -333,7 +333,10 @@ pub fn by_amount(
 }
 
 /// Invoices named by the invoice column or by a word of the texts.
-fn named_invoices(reads: &MatchReads<'_>, l: &LineFacts<'_>) -> Result<Vec<OpenDoc>, StoreError> {
+pub fn named_invoices(
+    reads: &MatchReads<'_>,
+    l: &LineFacts<'_>,
+) -> Result<Vec<OpenDoc>, StoreError> {
     let mut found: Vec<OpenDoc> = Vec::new();
     for text in &l.texts {
         for word in words(text) {
