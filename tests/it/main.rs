@@ -24,6 +24,7 @@ mod import_properties;
 mod import_rules;
 mod ledger_file;
 mod matching;
+mod matching_tui;
 mod money_rules;
 mod notify_golden;
 mod output_files;
