@@ -444,8 +444,9 @@ pub(super) fn allocate(
             ("candidates", "Best candidates (score: why)"),
         ]);
         let customers = store.customers()?;
+        let names = import::Names::new(&customers);
         for r in store.receipts()? {
-            let guesses = import::candidates(&store.match_reads(), &r, &customers)?;
+            let guesses = import::candidates(&store.match_reads(), &r, &names)?;
             table.rows.push(vec![
                 Cell::Int(r.id),
                 Cell::Date(r.paid_on),

@@ -26,7 +26,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub(crate) use invoices::import_invoices;
-pub(crate) use matching::candidates::{Candidate, candidates};
+pub(crate) use matching::candidates::{Candidate, Names, candidates};
 pub(crate) use payments::import_payments;
 pub use profile::{Profile, ProfileSpec};
 

@@ -430,10 +430,11 @@ fn waiting_lines(store: &Store) -> Result<Vec<crate::tui::model::WaitingLine>> {
         return Ok(Vec::new());
     }
     let customers = store.customers()?;
+    let names = crate::import::Names::new(&customers);
     let reads = store.match_reads();
     let mut lines = Vec::new();
     for r in receipts.into_iter().take(WAITING_SHOWN) {
-        let candidates = crate::import::candidates(&reads, &r, &customers)?;
+        let candidates = crate::import::candidates(&reads, &r, &names)?;
         lines.push(crate::tui::model::WaitingLine {
             id: r.id,
             paid_on: r.paid_on,

@@ -32,12 +32,65 @@ const IBAN: u32 = 25;
 const AMOUNT: u32 = 20;
 const NAME: u32 = 30;
 
+/// Customers' names as words, indexed by word, so a payer's name is
+/// compared only with the names it shares a word with.
+pub struct Names<'a> {
+    customers: &'a [Customer],
+    words: Vec<Vec<String>>,
+    by_word: HashMap<String, Vec<usize>>,
+}
+
+/// A word that many customers' names share says little: it does not make
+/// them candidates.
+const COMMON_WORD: usize = 50;
+
+impl<'a> Names<'a> {
+    /// Indexes the customers' names.
+    pub fn new(customers: &'a [Customer]) -> Names<'a> {
+        let words: Vec<Vec<String>> = customers.iter().map(|c| name_words(&c.name)).collect();
+        let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, w) in words.iter().enumerate() {
+            for word in w {
+                by_word.entry(word.clone()).or_default().push(i);
+            }
+        }
+        Names {
+            customers,
+            words,
+            by_word,
+        }
+    }
+
+    /// The customers whose names are at least half alike `payer`'s, most
+    /// alike first, with how alike.
+    fn alike(&self, payer: &str) -> Vec<(u32, &'a Customer)> {
+        let payer = name_words(payer);
+        let mut seen: Vec<usize> = Vec::new();
+        for word in &payer {
+            match self.by_word.get(word) {
+                Some(list) if list.len() <= COMMON_WORD => seen.extend(list),
+                _ => {}
+            }
+        }
+        seen.sort_unstable();
+        seen.dedup();
+        let mut alike: Vec<(u32, &'a Customer)> = seen
+            .into_iter()
+            .map(|i| (similarity(&payer, &self.words[i]), &self.customers[i]))
+            .filter(|(s, _)| *s >= 50)
+            .collect();
+        alike.sort_by_key(|s| std::cmp::Reverse(s.0));
+        alike
+    }
+}
+
 /// The best candidates for a waiting line, best first.
 pub fn candidates(
     reads: &MatchReads<'_>,
     receipt: &Receipt,
-    customers: &[Customer],
+    names: &Names<'_>,
 ) -> Result<Vec<Candidate>, StoreError> {
+    let customers = names.customers;
     let iban = receipt.payer_iban.as_deref().and_then(compact_iban);
     let facts = LineFacts {
         minor: receipt.amount_minor,
@@ -66,13 +119,7 @@ pub fn candidates(
         }
     }
     if let Some(payer) = receipt.counterparty.as_deref() {
-        let mut similar: Vec<(u32, &Customer)> = customers
-            .iter()
-            .map(|c| (name_similarity(payer, &c.name), c))
-            .filter(|(s, _)| *s >= 50)
-            .collect();
-        similar.sort_by_key(|s| std::cmp::Reverse(s.0));
-        for (similarity, customer) in similar.into_iter().take(3) {
+        for (similarity, customer) in names.alike(payer).into_iter().take(3) {
             let why = format!("the payer's name is {similarity}% like {}'s", customer.name);
             found.account(reads, &facts, customer.id, NAME * similarity / 100, why)?;
         }
@@ -187,21 +234,28 @@ const LEGAL_FORMS: &[&str] = &[
     "ag", "kg", "bv", "nv", "co", "the", "and", "e", "y", "et",
 ];
 
+/// The words of a name that tell companies apart: folded, without legal
+/// forms, sorted, once each.
+fn name_words(name: &str) -> Vec<String> {
+    let folded = fold(name.replace('.', ""));
+    let mut w: Vec<String> = folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !LEGAL_FORMS.contains(w))
+        .map(str::to_string)
+        .collect();
+    w.sort();
+    w.dedup();
+    w
+}
+
 /// How alike two names are, 0 to 100: the share of their words (folded,
 /// legal forms left out) they have in common.
-pub fn name_similarity(a: &str, b: &str) -> u32 {
-    let words = |s: &str| -> Vec<String> {
-        let folded = fold(s.replace('.', ""));
-        let mut w: Vec<String> = folded
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty() && !LEGAL_FORMS.contains(w))
-            .map(str::to_string)
-            .collect();
-        w.sort();
-        w.dedup();
-        w
-    };
-    let (a, b) = (words(a), words(b));
+#[cfg(test)]
+fn name_similarity(a: &str, b: &str) -> u32 {
+    similarity(&name_words(a), &name_words(b))
+}
+
+fn similarity(a: &[String], b: &[String]) -> u32 {
     if a.is_empty() || b.is_empty() {
         return 0;
     }
