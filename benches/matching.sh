@@ -6,13 +6,16 @@
 # exact open amount of one of its invoices, a quarter come from unknown
 # payers and wait. Reports wall time, peak memory and what was matched.
 # Needs sqlite3 and python3. Usage: benches/matching.sh [INVOICES] [LINES]
+# (DUN_BIN=path runs that binary instead of building a release one.)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 invoices=${1:-1000000}
 lines=${2:-100000}
 command -v sqlite3 >/dev/null || { echo "needs sqlite3 (apt-get install sqlite3)" >&2; exit 1; }
-cargo build --release --quiet
-dun=$PWD/target/release/dun
+if [ -z "${DUN_BIN:-}" ]; then
+  cargo build --release --quiet
+fi
+dun=${DUN_BIN:-$PWD/target/release/dun}
 as_of=2026-11-22
 dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT
 db="$dir/ledger.db"
