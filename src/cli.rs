@@ -410,9 +410,10 @@ pub enum PaymentCommand {
         /// The customer who paid [default: the invoice's].
         #[arg(long, value_name = "CODE", requires = "id")]
         customer: Option<String>,
-        /// The invoice it pays first.
+        /// The invoice it pays first; repeated, the invoices it pays, each
+        /// in full in turn.
         #[arg(long, value_name = "NUMBER", requires = "id")]
-        invoice: Option<String>,
+        invoice: Vec<String>,
         /// Output format of the list.
         #[command(flatten)]
         list: ListArgs,

@@ -346,8 +346,11 @@ fn write_computed_due_dates(report: &Report, out: &mut dyn Write) -> Result<()> 
     Ok(())
 }
 
-/// How many payments matched an invoice, and each one still waiting for a
-/// manual allocation.
+/// Most matched lines listed in a table; JSON lists them all.
+const MATCHES_LISTED: usize = 50;
+
+/// How many payments matched an invoice, why each did, and each one still
+/// waiting for a manual allocation.
 fn write_waiting_payments(report: &Report, out: &mut dyn Write) -> Result<()> {
     writeln!(
         out,
@@ -355,6 +358,31 @@ fn write_waiting_payments(report: &Report, out: &mut dyn Write) -> Result<()> {
         report.matched,
         report.waiting.len()
     )?;
+    for m in report.matches.iter().take(MATCHES_LISTED) {
+        let paid = if m.invoices.is_empty() {
+            "on account".to_string()
+        } else {
+            m.invoices.join(", ")
+        };
+        writeln!(
+            out,
+            "    line {:<5} {}  {:>12} {}  {} {}: {}",
+            m.line,
+            m.paid_on,
+            m.amount,
+            m.currency,
+            sanitize(&m.customer),
+            sanitize(&paid),
+            sanitize(&m.why)
+        )?;
+    }
+    if report.matches.len() > MATCHES_LISTED {
+        writeln!(
+            out,
+            "    … and {} more matched (all of them in --format json)",
+            report.matches.len() - MATCHES_LISTED
+        )?;
+    }
     for w in &report.waiting {
         writeln!(
             out,
@@ -445,11 +473,21 @@ fn history(session: &Session, format: Format, out: &mut dyn Write) -> Result<()>
 }
 
 /// `dun payment allocate [ID --customer CODE --invoice NUMBER]`.
+/// A candidate in one line: `ACME A-1, A-2 (70: why; why)`.
+fn candidate_text(c: &import::Candidate) -> String {
+    let pays = if c.invoices.is_empty() {
+        "on account".to_string()
+    } else {
+        c.invoices.join(", ")
+    };
+    format!("{} {pays} ({}: {})", c.customer, c.score, c.why.join("; "))
+}
+
 pub(super) fn allocate(
     session: &Session,
     id: Option<i64>,
     customer: Option<&str>,
-    invoice: Option<&str>,
+    invoice: &[String],
     format: Format,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -464,8 +502,13 @@ pub(super) fn allocate(
             ("reference", "Reference"),
             ("import", "Import"),
             ("line", "Line"),
+            ("why", "Why it waits"),
+            ("candidates", "Best candidates (score: why)"),
         ]);
+        let customers = store.customers()?;
+        let names = import::Names::new(&customers);
         for r in store.receipts()? {
+            let guesses = import::candidates(&store.match_reads(), &r, &names)?;
             table.rows.push(vec![
                 Cell::Int(r.id),
                 Cell::Date(r.paid_on),
@@ -475,6 +518,8 @@ pub(super) fn allocate(
                 Cell::opt_text(r.reference.as_deref()),
                 Cell::Int(r.import_id),
                 Cell::Int(i64::try_from(r.line).unwrap_or(i64::MAX)),
+                Cell::opt_text(r.why.as_deref()),
+                Cell::List(guesses.iter().map(candidate_text).collect()),
             ]);
         }
         table.write(format, session.config.config.locale, out)?;
@@ -483,7 +528,7 @@ pub(super) fn allocate(
     let request = crate::ops::AllocateBankLine {
         receipt: id,
         customer: customer.map(|c| crate::ops::CustomerRef::Code(c.to_string())),
-        invoice: invoice.map(str::to_string),
+        invoices: invoice.to_vec(),
     };
     let recorded = crate::ops::allocate_bank_line(&mut store, &session.ops(), &request)?;
     let (payment, customer) = (recorded.id, recorded.customer);

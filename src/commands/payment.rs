@@ -28,14 +28,7 @@ pub(super) fn run(session: &Session, cmd: PaymentCommand, out: &mut dyn Write) -
             customer,
             invoice,
             list,
-        } => super::import::allocate(
-            session,
-            id,
-            customer.as_deref(),
-            invoice.as_deref(),
-            list.format,
-            out,
-        ),
+        } => super::import::allocate(session, id, customer.as_deref(), &invoice, list.format, out),
     }
 }
 

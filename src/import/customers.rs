@@ -42,6 +42,7 @@ pub struct CustomerIndex {
     known: Vec<KnownCustomer>,
     by_code: HashMap<String, usize>,
     by_name: HashMap<String, Vec<usize>>,
+    by_id: HashMap<CustomerId, usize>,
     /// Customers created so far.
     pub created: u64,
     /// Customers updated so far.
@@ -55,6 +56,7 @@ impl CustomerIndex {
             known: Vec::new(),
             by_code: HashMap::new(),
             by_name: HashMap::new(),
+            by_id: HashMap::new(),
             created: 0,
             updated: 0,
         };
@@ -67,11 +69,17 @@ impl CustomerIndex {
     fn add(&mut self, customer: KnownCustomer) {
         let i = self.known.len();
         self.by_code.insert(customer.code.clone(), i);
+        self.by_id.insert(customer.id, i);
         self.by_name
             .entry(fold(&customer.name))
             .or_default()
             .push(i);
         self.known.push(customer);
+    }
+
+    /// The code of the customer with this id.
+    pub fn code(&self, id: CustomerId) -> Option<&str> {
+        self.by_id.get(&id).map(|&i| self.known[i].code.as_str())
     }
 
     /// The customer a row names without creating or changing anything:

@@ -1,16 +1,20 @@
-//! Matching a bank line to the invoice it pays: by an invoice number in
-//! its reference, else by its customer and an open invoice of exactly its
-//! amount; anything less certain waits for `dun payment allocate`.
+//! Matching a bank line to the invoices it pays, most certain first: the
+//! creditor reference dun gave, an invoice number in the text, the payer's
+//! IBAN learned from earlier payments, the payer's name with an exact
+//! amount of one open invoice or a set of them; a line naming an invoice
+//! and paying less is a partial payment of it. Anything less certain waits
+//! for `dun payment allocate`. Every match says why.
+
+pub mod candidates;
+pub mod rules;
 
 use super::customers::CustomerIndex;
 use super::statement::BankLine;
-use super::{ImportError, Options, Report, Waiting};
-use crate::store::{ImportTx, NewPayment, NewReceipt};
-use dun_core::ledger::{DocumentKind, InvoiceId};
+use super::{ImportError, MatchedLine, Options, Report, Waiting};
+use crate::store::{ImportTx, MatchedPayment, NewPayment, NewReceipt};
 use dun_core::money::plain_amount;
+use rules::{Found, LineFacts, Split, decide};
 
-/// Records a receipt: as a payment when its invoice is certain, else as a
-/// line waiting for the bookkeeper.
 /// A bank line with its amount in minor units and the key that recognises
 /// it in a later import.
 pub(super) struct Keyed<'a> {
@@ -19,6 +23,18 @@ pub(super) struct Keyed<'a> {
     pub(super) key: &'a str,
 }
 
+/// An IBAN as compared: upper case, without spaces.
+pub fn compact_iban(iban: &str) -> Option<String> {
+    let compact: String = iban
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    (!compact.is_empty()).then_some(compact)
+}
+
+/// Records a bank line: as a payment when the rules match it, else as a
+/// line waiting for the bookkeeper.
 pub(super) fn apply(
     tx: &mut ImportTx<'_>,
     customers: &mut CustomerIndex,
@@ -27,76 +43,21 @@ pub(super) fn apply(
     report: &mut Report,
 ) -> Result<(), ImportError> {
     let Keyed { line, minor, key } = *keyed;
-    let payer = customers.find(&line.customer).ok().flatten();
-    let named = named_invoices(tx, line)?;
-    let (matched, why) = match named.as_slice() {
-        [(number, invoice)] => {
-            if invoice.currency != line.currency {
-                (
-                    None,
-                    format!("names {number}, which is in {}", invoice.currency),
-                )
-            } else if invoice.kind != DocumentKind::Invoice || invoice.written_off {
-                (None, format!("names {number}, which cannot take a payment"))
-            } else if invoice.open_minor == 0 {
-                (None, format!("names {number}, which is paid already"))
-            } else if payer.is_some_and(|p| p != invoice.customer_id) {
-                (
-                    None,
-                    format!("names {number}, another customer's invoice than the payer's"),
-                )
-            } else {
-                (Some((invoice.customer_id, invoice.id)), String::new())
-            }
-        }
-        [] => match payer {
-            Some(customer_id) => match tx
-                .open_with_balance(customer_id, line.currency, minor)?
-                .as_slice()
-            {
-                [invoice] => (Some((customer_id, *invoice)), String::new()),
-                [] => (
-                    None,
-                    "the payer has no open invoice of exactly this amount".into(),
-                ),
-                _ => (
-                    None,
-                    "the payer has more than one open invoice of exactly this amount".into(),
-                ),
-            },
-            None => (
-                None,
-                "no invoice number in the reference, and no customer of this name".into(),
-            ),
-        },
-        many => (
-            None,
-            format!(
-                "names {} invoices ({})",
-                many.len(),
-                many.iter()
-                    .map(|(n, _)| n.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ),
+    let iban = line.payer_iban.as_deref().and_then(compact_iban);
+    let facts = LineFacts {
+        minor,
+        currency: line.currency,
+        payer: customers.find(&line.customer).ok().flatten(),
+        iban: iban.as_deref(),
+        structured: line.structured_reference.as_deref(),
+        texts: [&line.invoice, &line.structured_reference, &line.reference]
+            .into_iter()
+            .filter_map(|t| t.as_deref())
+            .collect(),
     };
-    match matched {
-        Some((customer_id, invoice_id)) => {
-            let payment = NewPayment {
-                customer_id,
-                paid_on: line.paid_on,
-                amount: line.amount,
-                currency: line.currency,
-                method: Some("transfer".into()),
-                reference: line.reference.clone(),
-                invoice_id: Some(invoice_id),
-            };
-            tx.insert_payment(&payment, key)?;
-            report.counts.created += 1;
-            report.matched += 1;
-        }
-        None => {
+    match decide(&tx.match_reads(), &facts)? {
+        Ok(found) => record(tx, customers, keyed, &facts, found, report)?,
+        Err(why) => {
             let id = tx.insert_receipt(&NewReceipt {
                 line: line.line,
                 paid_on: line.paid_on,
@@ -105,6 +66,9 @@ pub(super) fn apply(
                 counterparty: line.counterparty.as_deref(),
                 reference: line.reference.as_deref(),
                 key,
+                payer_iban: facts.iban,
+                structured_reference: line.structured_reference.as_deref(),
+                why: &why,
             })?;
             report.counts.created += 1;
             report.waiting.push(Waiting {
@@ -122,36 +86,47 @@ pub(super) fn apply(
     Ok(())
 }
 
-/// Invoices named by the invoice column or by a word of the reference.
-fn named_invoices(
-    tx: &ImportTx<'_>,
-    line: &BankLine,
-) -> Result<Vec<(String, crate::store::Existing)>, ImportError> {
-    let mut words: Vec<&str> = Vec::new();
-    for given in [&line.invoice, &line.structured_reference] {
-        if let Some(n) = given.as_deref() {
-            words.push(n);
-        }
-    }
-    if let Some(r) = line.reference.as_deref() {
-        words.extend(
-            r.split(|c: char| {
-                c.is_whitespace()
-                    || matches!(c, ',' | ';' | ':' | '(' | ')' | '[' | ']' | '"' | '\'')
-            })
-            .map(|w| w.trim_matches(|c: char| c == '.' || c == '-' || c == '#'))
-            .filter(|w| w.len() >= 3),
-        );
-    }
-    let mut found: Vec<(String, crate::store::Existing)> = Vec::new();
-    let mut seen: Vec<InvoiceId> = Vec::new();
-    for word in words {
-        if let Some(invoice) = tx.invoice(word)?
-            && !seen.contains(&invoice.id)
-        {
-            seen.push(invoice.id);
-            found.push((crate::text::sanitize(word).into_owned(), invoice));
-        }
-    }
-    Ok(found)
+fn record(
+    tx: &mut ImportTx<'_>,
+    customers: &CustomerIndex,
+    keyed: &Keyed<'_>,
+    facts: &LineFacts<'_>,
+    found: Found,
+    report: &mut Report,
+) -> Result<(), ImportError> {
+    let line = keyed.line;
+    let (first, split) = match &found.split {
+        Split::First(id) => (Some(*id), &[][..]),
+        Split::Exact(parts) => (None, parts.as_slice()),
+        Split::Account => (None, &[][..]),
+    };
+    let payment = NewPayment {
+        customer_id: found.customer_id,
+        paid_on: line.paid_on,
+        amount: line.amount,
+        currency: line.currency,
+        method: Some("transfer".into()),
+        reference: line.reference.clone(),
+        invoice_id: first,
+    };
+    tx.insert_matched(&MatchedPayment {
+        payment: &payment,
+        key: keyed.key,
+        payer_iban: facts.iban,
+        split,
+    })?;
+    report.counts.created += 1;
+    report.matched += 1;
+    report.matches.push(MatchedLine {
+        line: line.line,
+        paid_on: line.paid_on,
+        amount: plain_amount(line.amount, line.currency),
+        currency: line.currency,
+        customer: crate::text::sanitize(customers.code(found.customer_id).unwrap_or(""))
+            .into_owned(),
+        invoices: found.invoices,
+        rule: found.rule,
+        why: found.why,
+    });
+    Ok(())
 }

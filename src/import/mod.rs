@@ -27,6 +27,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 pub(crate) use invoices::import_invoices;
+pub(crate) use matching::candidates::{Candidate, Names, candidates};
 pub(crate) use payments::import_payments;
 pub use profile::{Profile, ProfileSpec};
 
@@ -201,6 +202,43 @@ pub struct Waiting {
     pub why: String,
 }
 
+/// Which rule matched a bank line, most certain first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchRule {
+    /// The creditor reference (RF) dun gave.
+    CreditorReference,
+    /// An invoice number in the reference or text.
+    InvoiceNumber,
+    /// The payer's IBAN, learned from earlier payments of the customer.
+    PayerIban,
+    /// The payer's name and an exact amount of one invoice or a set.
+    NameAndAmount,
+    /// Less than the open balance of the invoice the line names.
+    PartialPayment,
+}
+
+/// A bank line matched to its payer and invoices, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchedLine {
+    /// Line in the file.
+    pub line: u64,
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    pub amount: String,
+    /// Currency.
+    pub currency: Currency,
+    /// The payer's customer code.
+    pub customer: String,
+    /// The invoices it pays (empty: applied oldest due first).
+    pub invoices: Vec<String>,
+    /// The rule that matched it.
+    pub rule: MatchRule,
+    /// Why, in a sentence.
+    pub why: String,
+}
+
 /// What an import did or would do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -231,6 +269,8 @@ pub struct Report {
     pub default_terms_days: Option<u32>,
     /// Payments matched to an invoice (payment imports).
     pub matched: u64,
+    /// Each matched bank line, with its rule and why.
+    pub matches: Vec<MatchedLine>,
     /// Bank lines left for `dun payment allocate`.
     pub waiting: Vec<Waiting>,
     /// Open invoices a newer export of the same profile no longer lists.
@@ -278,6 +318,7 @@ impl Report {
             due_dates_from_default: 0,
             default_terms_days: options.payment_terms_days,
             matched: 0,
+            matches: Vec::new(),
             waiting: Vec::new(),
             vanished: Vec::new(),
             recognised: None,

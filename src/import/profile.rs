@@ -120,11 +120,11 @@ pub const PAYMENT_FIELDS: &[Field] = &[
     Field::Currency,
     Field::Invoice,
     Field::CustomerCode,
+    Field::PayerIban,
     Field::Counterparty,
     Field::Reference,
     Field::Customer,
     Field::Sign,
-    Field::PayerIban,
     Field::Status,
 ];
 

@@ -260,6 +260,8 @@ pub struct StatementContext {
     /// What is owed net of that credit, per currency (negative when the
     /// customer is in credit); shown with `credit`.
     pub net: String,
+    /// The account's creditor reference, to quote when paying.
+    pub reference: String,
 }
 
 /// A rendered message.

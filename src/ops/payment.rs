@@ -108,10 +108,12 @@ fn check_payable(store: &Store, invoice: Option<&Invoice>, payment: &NewPayment)
 pub struct AllocateBankLine {
     /// The waiting line's id.
     pub receipt: i64,
-    /// The payer; when not given, the customer of the invoice.
+    /// The payer; when not given, the customer of the invoices.
     pub customer: Option<CustomerRef>,
-    /// The invoice it pays, if known.
-    pub invoice: Option<String>,
+    /// The invoices it pays, in the order given: none (on account), one
+    /// (paid first, the rest by the usual rules) or several (each paid in
+    /// full in turn while the money lasts, the rest by the usual rules).
+    pub invoices: Vec<String>,
 }
 
 /// Records a waiting bank line as a payment, once only; returns the
@@ -122,15 +124,18 @@ pub fn allocate_bank_line(
     req: &AllocateBankLine,
 ) -> Result<Recorded> {
     let receipt = store.waiting_payment(req.receipt)?;
-    let invoice = match &req.invoice {
-        Some(number) => Some(input::invoice(
+    let mut invoices: Vec<Invoice> = Vec::new();
+    for number in req.invoices.iter().filter(|n| !n.trim().is_empty()) {
+        let invoice = input::invoice(
             store,
             Some(Field::Invoice),
             &InvoiceRef::Number(number.clone()),
-        )?),
-        None => None,
-    };
-    let customer = match (&req.customer, &invoice) {
+        )?;
+        if !invoices.iter().any(|i| i.id == invoice.id) {
+            invoices.push(invoice);
+        }
+    }
+    let customer = match (&req.customer, invoices.first()) {
         (Some(customer), _) => input::customer(store, Some(Field::Customer), customer)?,
         (None, Some(invoice)) => store.customer_by_id(invoice.customer_id)?,
         (None, None) => {
@@ -139,15 +144,53 @@ pub fn allocate_bank_line(
             ));
         }
     };
-    let payment = receipt.as_payment(customer.id, invoice.as_ref().map(|i| i.id));
+    let first = match invoices.as_slice() {
+        [one] => Some(one.id),
+        _ => None,
+    };
+    let payment = receipt.as_payment(customer.id, first);
     received_by(ctx, payment.paid_on)?;
-    check_payable(store, invoice.as_ref(), &payment)?;
+    for invoice in &invoices {
+        check_payable(store, Some(invoice), &payment)?;
+    }
+    let split = if invoices.len() > 1 {
+        split_in_turn(&invoices, receipt.amount_minor, payment.currency)?
+    } else {
+        Vec::new()
+    };
     let id = in_account(store, ctx, customer.id, Before::On(payment.paid_on), |tx| {
-        Ok(tx.allocate_receipt(&receipt, &payment)?)
+        Ok(tx.allocate_receipt(&receipt, &payment, &split)?)
     })?;
     Ok(Recorded {
         id,
         customer,
         money: Money::new(payment.amount, payment.currency),
     })
+}
+
+/// Each invoice's open balance in turn, while the amount lasts.
+fn split_in_turn(
+    invoices: &[Invoice],
+    mut minor: i64,
+    currency: dun_core::money::Currency,
+) -> Result<Vec<(dun_core::ledger::InvoiceId, i64)>> {
+    let mut split = Vec::new();
+    for invoice in invoices {
+        let open = currency
+            .to_minor(invoice.open)
+            .map_err(|e| OpError::invalid(Field::Invoice, e.to_string()))?;
+        let part = open.min(minor);
+        if part == 0 {
+            return Err(OpError::invalid(
+                Field::Invoice,
+                format!(
+                    "{} is paid already, or the line's money is spent before it",
+                    crate::text::sanitize(&invoice.number)
+                ),
+            ));
+        }
+        split.push((invoice.id, part));
+        minor -= part;
+    }
+    Ok(split)
 }

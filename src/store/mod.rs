@@ -13,6 +13,7 @@ mod follow_up;
 mod history;
 mod imports;
 mod invoices;
+mod matching;
 mod measures;
 mod open;
 mod payments;
@@ -30,10 +31,11 @@ pub use corrections::{
 };
 pub use follow_up::{NewActivity, NewPlan, NewPromise};
 pub use imports::{
-    BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, NewBatch, NewReceipt, Receipt,
-    Vanished,
+    BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, MatchedPayment, NewBatch,
+    NewReceipt, Receipt, Vanished,
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
+pub use matching::{MatchReads, OpenDoc};
 pub use measures::{Latest, Recording};
 pub use open::ReadOnly;
 pub use payments::NewPayment;
@@ -58,7 +60,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0006_claims.sql")),
     M::up(include_str!("../../migrations/0007_customer_since.sql")),
     M::up(include_str!("../../migrations/0008_corrections.sql")),
-    M::up(include_str!("../../migrations/0012_open_items.sql")),
+    M::up(include_str!("../../migrations/0010_matching.sql")),
+    M::up(include_str!("../../migrations/0011_open_items.sql")),
 ];
 
 /// The schema version this build writes.

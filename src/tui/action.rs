@@ -93,6 +93,13 @@ actions! {
     Undo => "undo",
     /// On the customer screen: pick a follow-up, payment or promise to remove.
     RemoveEntry => "remove_entry",
+    /// Show the bank lines waiting to be allocated.
+    ShowWaiting => "show_waiting",
+    /// On the waiting bank lines: choose the next candidate of the line.
+    NextCandidate => "next_candidate",
+    /// On the waiting bank lines: allocate the line to the chosen
+    /// candidate (asks first; the same key again confirms).
+    Allocate => "allocate",
     /// In a form: go to the next field.
     NextField => "next_field",
     /// In a form: go to the previous field.

@@ -11,6 +11,7 @@ pub use super::sort::SortColumn;
 use dun_core::dunning::StageAction;
 pub use live::Offer;
 
+mod bank;
 mod forms;
 mod keys;
 mod live;
@@ -60,6 +61,8 @@ pub enum Screen {
     Agenda,
     /// One customer.
     Customer,
+    /// Bank lines waiting to be allocated.
+    Waiting,
 }
 
 /// Which row is selected in a list, and the first row shown.
@@ -156,6 +159,11 @@ pub struct App {
     pub undo: Option<Undo>,
     /// Entries offered for removal, waiting for the bookkeeper's answer.
     pub offer: Option<Offer>,
+    /// Waiting bank lines: the selected line, and its chosen candidate.
+    pub bank: (Selection, usize),
+    /// The allocation asked for, waiting for the same key again: (line
+    /// id, candidate index).
+    pub allocating: Option<(i64, usize)>,
 }
 
 impl App {
@@ -196,6 +204,8 @@ impl App {
             waiting: false,
             undo: None,
             offer: None,
+            bank: (Selection::default(), 0),
+            allocating: None,
         };
         app.refresh_view();
         app.refresh_agenda();
@@ -345,6 +355,7 @@ impl App {
             Screen::Aging => self.selected_row().map(|r| r.report.customer_id),
             Screen::Agenda => self.selected_agenda().map(|a| a.item.customer_id),
             Screen::Customer => self.customer.as_ref().map(|c| c.customer_id),
+            Screen::Waiting => None,
         }
     }
 

@@ -93,6 +93,29 @@ pub struct Board {
     pub agenda: Vec<AgendaRow>,
     /// Customers in the ledger, owing or not: none means an empty ledger.
     pub customers: usize,
+    /// Bank lines waiting to be allocated, oldest first.
+    pub waiting: Vec<WaitingLine>,
+}
+
+/// A bank line no rule matched with certainty, with its best candidates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WaitingLine {
+    /// Its id (`dun payment allocate ID`).
+    pub id: i64,
+    /// Value date.
+    pub paid_on: NaiveDate,
+    /// Amount.
+    pub amount: rust_decimal::Decimal,
+    /// Currency.
+    pub currency: dun_core::money::Currency,
+    /// Who paid, as the bank wrote it.
+    pub counterparty: String,
+    /// The reference, as the bank wrote it.
+    pub reference: String,
+    /// Why the import left it waiting.
+    pub why: String,
+    /// Who may have paid it and for what, best first.
+    pub candidates: Vec<crate::import::Candidate>,
 }
 
 /// What one account contributes to the board.

@@ -23,6 +23,8 @@ pub enum Request {
     Notes(ops::EditNotes),
     /// Undo a write of the session.
     Undo(Undo),
+    /// Allocate a waiting bank line.
+    Allocate(ops::AllocateBankLine),
 }
 
 /// How to undo a write: what it recorded, removed in one write.
@@ -47,7 +49,7 @@ impl Request {
             Request::Hold(r) => &r.customer,
             Request::Notes(r) => &r.customer,
             Request::Undo(u) => return Some(u.customer_id),
-            Request::Dispute(_) | Request::Resolve(_) => return None,
+            Request::Dispute(_) | Request::Resolve(_) | Request::Allocate(_) => return None,
         };
         match customer {
             CustomerRef::Id(id) => Some(*id),
@@ -74,6 +76,7 @@ impl Request {
             Request::Hold(_) => "hold",
             Request::Notes(_) => "notes",
             Request::Undo(_) => "undo",
+            Request::Allocate(_) => "allocate",
         }
     }
 }

@@ -491,6 +491,15 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
     conn.execute_batch(
         "DELETE FROM promise_invoice;
          DROP TABLE message_claim;
+         DROP INDEX payment_by_payer_iban;
+         ALTER TABLE payment DROP COLUMN payer_iban;
+         ALTER TABLE receipt DROP COLUMN payer_iban;
+         ALTER TABLE receipt DROP COLUMN structured_reference;
+         ALTER TABLE receipt DROP COLUMN why;
+         DROP INDEX invoice_open;
+         CREATE INDEX invoice_open ON invoice (customer_id, currency, due_date) WHERE open_minor > 0;
+         DROP INDEX invoice_by_customer;
+         CREATE INDEX invoice_by_customer ON invoice (customer_id, due_date);
          ALTER TABLE customer DROP COLUMN customer_since;
          ALTER TABLE measure_event DROP COLUMN recorded_on;
          ALTER TABLE measure_event DROP COLUMN by_hand;

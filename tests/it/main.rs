@@ -25,6 +25,8 @@ mod hostile_input;
 mod import_properties;
 mod import_rules;
 mod ledger_file;
+mod matching;
+mod matching_tui;
 mod money_rules;
 mod notify_golden;
 mod output_files;

@@ -7,6 +7,7 @@ use dun::notify::{
     InvoiceLine, MissedInstalment, Party, ReminderContext, ReminderKind, Renderer,
     StatementContext, StatementLine,
 };
+use dun_core::ledger::{CreditorReference, ReferenceTarget};
 use dun_core::money::Locale;
 
 fn company() -> Party {
@@ -72,7 +73,7 @@ fn reminder() -> ReminderContext {
         compensation: "40,00 EUR".into(),
         penalty: String::new(),
         deadline: "02/12/2026".into(),
-        reference: "ROSSI-000123".into(),
+        reference: CreditorReference::of(ReferenceTarget::Invoice(123)).printed(),
         days: 22,
         instalment: MissedInstalment {
             amount: "300,00 EUR".into(),
@@ -114,6 +115,7 @@ fn statement() -> StatementContext {
         total: "779,70 EUR".into(),
         credit: String::new(),
         net: String::new(),
+        reference: CreditorReference::of(ReferenceTarget::Account(7)).printed(),
     }
 }
 
@@ -138,7 +140,7 @@ fn every_reminder_in_every_language() {
                     "000124",
                     "1.135,54 EUR",
                     "02/12/2026",
-                    "ROSSI-000123",
+                    "RF48 I123",
                     "GB33BUKB20201555555555",
                 ] {
                     assert!(

@@ -77,6 +77,13 @@ pub fn apply(
         }),
         Request::Notes(r) => ops::edit_notes(store, &ctx, r)
             .map(|code| done(format!("notes on {} saved", sanitize(&code)))),
+        Request::Allocate(r) => ops::allocate_bank_line(store, &ctx, r).map(|p| {
+            done(format!(
+                "allocated {} to {}",
+                p.money.display(locale),
+                sanitize(&p.customer.code)
+            ))
+        }),
         Request::Undo(undo) => {
             let remove = ops::Remove {
                 entries: undo.entries.clone(),
@@ -294,6 +301,15 @@ fn save(
             inbox.send(Message::Undoable(applied.undo));
         }
         Err(error) => inbox.send(Message::Saved(Err(error))),
+    }
+    if matches!(request, Request::Allocate(_)) {
+        let board = super::load::load_board(session, store)?;
+        let detail = inbox
+            .open_customer()
+            .map(|id| load_customer(session, store, id))
+            .transpose()?;
+        inbox.send(Message::Reloaded { board, detail });
+        return Ok(());
     }
     let Some(id) = customer else {
         return Ok(());

@@ -75,6 +75,7 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
         rows: Vec::new(),
         agenda: Vec::new(),
         customers: names.len(),
+        waiting: waiting_lines(store)?,
     };
     // Whom to call about each agenda item: the customers with their
     // contacts in one read, not a query per customer on the agenda.
@@ -417,4 +418,33 @@ fn removable(session: &Session, store: &Store, customer_id: CustomerId) -> Resul
             reason: "removed on the dashboard",
         })
         .collect())
+}
+
+/// Most waiting bank lines the dashboard lists, oldest first.
+const WAITING_SHOWN: usize = 500;
+
+/// The bank lines waiting to be allocated, each with its best candidates.
+fn waiting_lines(store: &Store) -> Result<Vec<crate::tui::model::WaitingLine>> {
+    let receipts = store.receipts()?;
+    if receipts.is_empty() {
+        return Ok(Vec::new());
+    }
+    let customers = store.customers()?;
+    let names = crate::import::Names::new(&customers);
+    let reads = store.match_reads();
+    let mut lines = Vec::new();
+    for r in receipts.into_iter().take(WAITING_SHOWN) {
+        let candidates = crate::import::candidates(&reads, &r, &names)?;
+        lines.push(crate::tui::model::WaitingLine {
+            id: r.id,
+            paid_on: r.paid_on,
+            amount: r.currency.from_minor(r.amount_minor),
+            currency: r.currency,
+            counterparty: r.counterparty.unwrap_or_default(),
+            reference: r.reference.unwrap_or_default(),
+            why: r.why.unwrap_or_default(),
+            candidates,
+        });
+    }
+    Ok(lines)
 }

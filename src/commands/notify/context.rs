@@ -11,7 +11,10 @@ use crate::notify::{
 };
 use dun_core::aging::{AgingRow, age_account};
 use dun_core::dunning::{Account, AccountAssessment, OpenInvoice, PlanState};
-use dun_core::ledger::{ContactRole, Customer, CustomerBalance, InvoiceId, days_overdue};
+use dun_core::ledger::{
+    ContactRole, CreditorReference, Customer, CustomerBalance, InvoiceId, ReferenceTarget,
+    days_overdue,
+};
 use dun_core::money::{Currency, Locale};
 
 /// A date as a letter in this language writes it.
@@ -144,11 +147,7 @@ pub(super) fn reminder_context(
         compensation,
         penalty,
         deadline: date_text(locale, deadline),
-        reference: format!(
-            "{}-{}",
-            customer.code,
-            chosen.first().map_or("", |i| i.number.as_str())
-        ),
+        reference: reference_for(customer, &chosen),
         days,
     }
 }
@@ -336,7 +335,18 @@ pub(super) fn statement_context(
         items,
         credit,
         net,
+        reference: CreditorReference::of(ReferenceTarget::Account(customer.id)).printed(),
     }
+}
+
+/// The creditor reference a reminder asks the customer to quote: its
+/// invoice's when it asks for one, else the account's.
+fn reference_for(customer: &Customer, chosen: &[&OpenInvoice]) -> String {
+    let target = match chosen {
+        [one] => ReferenceTarget::Invoice(one.id),
+        _ => ReferenceTarget::Account(customer.id),
+    };
+    CreditorReference::of(target).printed()
 }
 
 /// The credit on account per currency and, when there is any, the net

@@ -40,7 +40,6 @@ pub(crate) struct BankLine {
     /// A structured creditor reference (ISO 11649 `RF…`, or a national
     /// one), as the statement gives it apart from the free text.
     pub(crate) structured_reference: Option<String>,
-    #[allow(dead_code)]
     /// The payer's IBAN (or account number), when the bank gives it.
     pub(crate) payer_iban: Option<String>,
     /// The bank's own identity for the line (camt `AcctSvcrRef`/`NtryRef`,

@@ -7,7 +7,7 @@ use rusqlite::params;
 use super::super::rows::{self, IsoDate};
 use super::super::{Context, NewPayment, Result, Store, StoreError, Tx, allocate, payments};
 use super::ImportTx;
-use dun_core::ledger::{CustomerId, InvoiceId, PaymentId};
+use dun_core::ledger::{Allocation, CustomerId, InvoiceId, PaymentId, SourceRef};
 use dun_core::money::Currency;
 
 /// A bank line waiting to be allocated.
@@ -30,6 +30,12 @@ pub struct Receipt {
     pub import_id: i64,
     /// Its line in that file.
     pub line: u64,
+    /// The payer's IBAN, when the bank gave it.
+    pub payer_iban: Option<String>,
+    /// The structured creditor reference, when the statement gave one.
+    pub structured_reference: Option<String>,
+    /// Why the import could not match it.
+    pub why: Option<String>,
 }
 
 impl Store {
@@ -69,15 +75,19 @@ impl Receipt {
 }
 
 impl Tx<'_> {
-    /// Records a waiting bank line as `payment`; returns the payment's id.
+    /// Records a waiting bank line as `payment`, applied across `split`
+    /// (invoice, minor units) when given; returns the payment's id.
     /// A line is allocated once only: a second claim is refused.
     pub(crate) fn allocate_receipt(
         &self,
         receipt: &Receipt,
         payment: &NewPayment,
+        split: &[(InvoiceId, i64)],
     ) -> Result<PaymentId> {
         let tx = self.sql();
         let id = payments::insert_payment(tx, payment)?;
+        remember_iban(tx, id, receipt.payer_iban.as_deref())?;
+        apply_split(tx, id, payment, split)?;
         let claimed = tx
             .execute(
                 "UPDATE receipt SET allocated_to = ?2 WHERE id = ?1 AND allocated_to IS NULL",
@@ -100,13 +110,56 @@ impl Tx<'_> {
     }
 }
 
+/// A bank line's payment, matched by the import.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchedPayment<'a> {
+    /// The payment.
+    pub payment: &'a NewPayment,
+    /// The key that recognises the line in a later import.
+    pub key: &'a str,
+    /// The payer's IBAN, learned for the customer.
+    pub payer_iban: Option<&'a str>,
+    /// Invoices it pays and how much of each, in minor units; empty to
+    /// apply it by the usual rules.
+    pub split: &'a [(InvoiceId, i64)],
+}
+
+fn remember_iban(tx: &rusqlite::Connection, payment: PaymentId, iban: Option<&str>) -> Result<()> {
+    if let Some(iban) = iban {
+        tx.prepare_cached("UPDATE payment SET payer_iban = ?2 WHERE id = ?1")
+            .and_then(|mut s| s.execute(params![payment, iban]))
+            .context("cannot remember the payer's IBAN")?;
+    }
+    Ok(())
+}
+
+/// Applies a payment exactly across the invoices it pays.
+fn apply_split(
+    tx: &rusqlite::Transaction<'_>,
+    payment_id: PaymentId,
+    payment: &NewPayment,
+    split: &[(InvoiceId, i64)],
+) -> Result<()> {
+    for &(invoice_id, minor) in split {
+        let allocation = Allocation {
+            invoice_id,
+            source: SourceRef::Payment(payment_id),
+            amount: payment.currency.from_minor(minor),
+            discount: rust_decimal::Decimal::ZERO,
+        };
+        allocate::record(tx, &allocation, payment.currency, Some(payment.paid_on))?;
+    }
+    Ok(())
+}
+
 fn read_receipts(
     conn: &rusqlite::Connection,
     filter: &str,
     args: impl rusqlite::Params,
 ) -> Result<Vec<Receipt>> {
     let sql = format!(
-        "SELECT id, paid_on, amount_minor, currency, counterparty, reference, import_id, line
+        "SELECT id, paid_on, amount_minor, currency, counterparty, reference, import_id, line,
+                payer_iban, structured_reference, why
          FROM receipt {filter}"
     );
     let mut stmt = conn.prepare(&sql).context("cannot read waiting payments")?;
@@ -125,12 +178,16 @@ fn read_receipts(
                     r.get::<_, i64>(6)?,
                     r.get::<_, i64>(7)?,
                 ),
+                (r.get(8)?, r.get(9)?, r.get(10)?),
             ))
         })
         .context("cannot read waiting payments")?;
     rows.map(|row| {
-        let ((id, on, minor, currency), (counterparty, reference, import_id, line)) =
-            row.context("cannot read a waiting payment")?;
+        let (
+            (id, on, minor, currency),
+            (counterparty, reference, import_id, line),
+            (payer_iban, structured_reference, why),
+        ) = row.context("cannot read a waiting payment")?;
         Ok(Receipt {
             id,
             paid_on: rows::date(&on)?,
@@ -140,6 +197,9 @@ fn read_receipts(
             reference,
             import_id,
             line: u64::try_from(line).unwrap_or(0),
+            payer_iban,
+            structured_reference,
+            why,
         })
     })
     .collect()
@@ -163,31 +223,15 @@ pub struct NewReceipt<'a> {
     pub reference: Option<&'a str>,
     /// The key that recognises the line in a later import.
     pub key: &'a str,
+    /// The payer's IBAN.
+    pub payer_iban: Option<&'a str>,
+    /// The structured creditor reference.
+    pub structured_reference: Option<&'a str>,
+    /// Why it waits.
+    pub why: &'a str,
 }
 
 impl ImportTx<'_> {
-    /// Open invoices of a customer in a currency with exactly this open
-    /// balance (at most two: one is a match, two are not).
-    pub fn open_with_balance(
-        &self,
-        customer_id: CustomerId,
-        currency: Currency,
-        minor: i64,
-    ) -> Result<Vec<InvoiceId>> {
-        let mut stmt = self
-            .tx
-            .prepare_cached(
-                "SELECT id FROM invoice
-                 WHERE customer_id = ?1 AND currency = ?2 AND open_minor = ?3 AND kind = 'invoice'
-                 LIMIT 2",
-            )
-            .context("cannot read open invoices")?;
-        let ids = stmt
-            .query_map(params![customer_id, currency.as_str(), minor], |r| r.get(0))
-            .context("cannot read open invoices")?;
-        ids.map(|r| r.context("cannot read an invoice")).collect()
-    }
-
     /// True when a bank line with this key was imported before.
     pub fn seen_bank_line(&self, key: &str) -> Result<bool> {
         self.tx
@@ -204,6 +248,21 @@ impl ImportTx<'_> {
     pub fn insert_payment(&mut self, payment: &NewPayment, key: &str) -> Result<PaymentId> {
         let id = self.insert_keyed(payment, key)?;
         allocate::reallocate(self.tx, payment.customer_id, payment.currency)?;
+        Ok(id)
+    }
+
+    /// Records a matched bank line's payment, remembering the IBAN it came
+    /// from, applied exactly across `split` (invoice, minor units) when
+    /// given, then by the usual rules.
+    pub fn insert_matched(&mut self, matched: &MatchedPayment<'_>) -> Result<PaymentId> {
+        let id = self.insert_keyed(matched.payment, matched.key)?;
+        remember_iban(self.tx, id, matched.payer_iban)?;
+        apply_split(self.tx, id, matched.payment, matched.split)?;
+        allocate::reallocate(
+            self.tx,
+            matched.payment.customer_id,
+            matched.payment.currency,
+        )?;
         Ok(id)
     }
 
@@ -238,12 +297,15 @@ impl ImportTx<'_> {
             counterparty,
             reference,
             key,
+            payer_iban,
+            structured_reference,
+            why,
         } = *receipt;
         self.tx
             .prepare_cached(
                 "INSERT INTO receipt (import_id, line, paid_on, amount_minor, currency, counterparty,
-                    reference, import_key)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    reference, import_key, payer_iban, structured_reference, why)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .and_then(|mut s| {
                 s.execute(params![
@@ -254,7 +316,10 @@ impl ImportTx<'_> {
                     currency.as_str(),
                     counterparty,
                     reference,
-                    key
+                    key,
+                    payer_iban,
+                    structured_reference,
+                    why
                 ])
             })
             .context("cannot keep the payment for allocation")?;

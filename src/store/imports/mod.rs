@@ -5,7 +5,7 @@
 mod bank;
 mod documents;
 
-pub use bank::{NewReceipt, Receipt};
+pub use bank::{MatchedPayment, NewReceipt, Receipt};
 pub use documents::{Existing, Vanished};
 
 use std::collections::HashSet;
@@ -334,6 +334,11 @@ fn drop_indexes(tx: &Transaction<'_>, table: &'static str) -> Result<Vec<String>
 }
 
 impl ImportTx<'_> {
+    /// The transaction, for the reads other store modules make in it.
+    pub(in crate::store) fn sql(&self) -> &rusqlite::Connection {
+        self.tx
+    }
+
     /// This import's batch id.
     pub fn batch(&self) -> i64 {
         self.batch

@@ -27,6 +27,7 @@ pub const EVERYWHERE: &[Action] = &[
     Action::Palette,
     Action::Reload,
     Action::Undo,
+    Action::ShowWaiting,
 ];
 
 /// The actions of one screen, besides those that work everywhere, in the
@@ -60,6 +61,7 @@ pub fn screen_actions(screen: Screen) -> &'static [Action] {
             Action::EditNotes,
             Action::RemoveEntry,
         ],
+        Screen::Waiting => &[Action::Allocate, Action::NextCandidate, Action::Open],
     }
 }
 
@@ -69,6 +71,7 @@ fn screen_name(screen: Screen) -> &'static str {
         Screen::Aging => "aging",
         Screen::Agenda => "agenda",
         Screen::Customer => "customer",
+        Screen::Waiting => "bank lines",
     }
 }
 
@@ -217,6 +220,9 @@ impl App {
             self.not_here(action);
             return Vec::new();
         }
+        if action != Action::Allocate && action != Action::Open {
+            self.allocating = None;
+        }
         let customer = self.selected_customer();
         let effects = self.update_screen(action);
         if effects.iter().any(|e| matches!(e, Effect::Save(_))) {
@@ -228,11 +234,16 @@ impl App {
     /// Says where an action that does nothing here works.
     fn not_here(&mut self, action: Action) {
         let keys = self.keymap.describe(Mode::Screen, action);
-        let screens: Vec<&str> = [Screen::Aging, Screen::Agenda, Screen::Customer]
-            .into_iter()
-            .filter(|s| screen_actions(*s).contains(&action))
-            .map(screen_name)
-            .collect();
+        let screens: Vec<&str> = [
+            Screen::Aging,
+            Screen::Agenda,
+            Screen::Customer,
+            Screen::Waiting,
+        ]
+        .into_iter()
+        .filter(|s| screen_actions(*s).contains(&action))
+        .map(screen_name)
+        .collect();
         self.status = format!("{keys} works on the {} screen only", screens.join(" and "));
     }
 
@@ -294,6 +305,10 @@ impl App {
             Action::Help => self.help = true,
             Action::ShowAging => self.screen = Screen::Aging,
             Action::ShowAgenda => self.screen = Screen::Agenda,
+            Action::ShowWaiting => self.screen = Screen::Waiting,
+            Action::NextCandidate => self.next_candidate(),
+            Action::Allocate => return self.allocate_selected(),
+            Action::Open if self.screen == Screen::Waiting => return self.allocate_selected(),
             Action::NextScreen => self.next_screen(),
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
@@ -348,6 +363,7 @@ impl App {
         self.screen = match self.screen {
             Screen::Aging => Screen::Agenda,
             Screen::Agenda if self.customer.is_some() => Screen::Customer,
+            Screen::Agenda | Screen::Customer if !self.board.waiting.is_empty() => Screen::Waiting,
             _ => Screen::Aging,
         }
     }
@@ -441,6 +457,10 @@ impl App {
                 let n = self.customer.as_ref().map_or(0, |c| c.invoices.len());
                 self.invoice = self.invoice.moved(by, n);
             }
+            Screen::Waiting => {
+                let n = self.board.waiting.len();
+                self.bank = (self.bank.0.moved(by, n).scrolled(page), 0);
+            }
         }
     }
 
@@ -467,6 +487,7 @@ impl App {
                         &mut self.invoice,
                         self.customer.as_ref().map_or(0, |c| c.invoices.len()),
                     ),
+                    Screen::Waiting => (&mut self.bank.0, self.board.waiting.len()),
                 };
                 if row < len {
                     selection.selected = row;

@@ -37,6 +37,10 @@ impl App {
     /// screen, staying on the screen the user is on.
     pub(super) fn reloaded(&mut self, board: Board, detail: Option<CustomerDetail>) {
         self.keeping_selections(|app| app.board = board);
+        let lines = self.board.waiting.len();
+        if self.bank.0.selected >= lines {
+            self.bank = (super::Selection::default().moved(isize::MAX / 2, lines), 0);
+        }
         let open = self.customer.as_ref().map(|c| c.customer_id);
         match detail {
             Some(detail) if open == Some(detail.customer_id) => {

@@ -63,6 +63,7 @@ fn app() -> App {
         rows: vec![row(1, "ACME", 500), row(2, "OTHER", 300)],
         agenda: Vec::new(),
         customers: 2,
+        waiting: Vec::new(),
     };
     App::new(board, Keymap::default_map())
 }

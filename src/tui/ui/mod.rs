@@ -5,6 +5,7 @@ mod aging;
 mod customer;
 mod overlay;
 mod palette;
+mod waiting;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -90,6 +91,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Aging => aging::draw(app, theme, frame, body),
         Screen::Agenda => agenda::draw(app, theme, frame, body),
         Screen::Customer => customer::draw(app, theme, frame, body),
+        Screen::Waiting => waiting::draw(app, theme, frame, body),
     }
     draw_status(app, theme, frame, status);
     if let Some(form) = &app.form {
@@ -135,6 +137,12 @@ fn tabs(app: &App) -> Vec<(Screen, String)> {
     if let Some(c) = &app.customer {
         tabs.push((Screen::Customer, safe(&c.code)));
     }
+    if !app.board.waiting.is_empty() {
+        tabs.push((
+            Screen::Waiting,
+            format!("b Bank lines ({})", app.board.waiting.len()),
+        ));
+    }
     tabs
 }
 
@@ -177,7 +185,7 @@ fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
                 ));
             }
         }
-        Screen::Customer => {}
+        Screen::Customer | Screen::Waiting => {}
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -208,6 +216,7 @@ pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Hit {
             Some(list) => (list, app.invoice),
             None => return Hit::Nothing,
         },
+        Screen::Waiting => (waiting::list_area(body), app.bank.0),
     };
     // The first line of each list is its header.
     if row <= list.y || row >= list.bottom() || !(list.x..list.right()).contains(&column) {

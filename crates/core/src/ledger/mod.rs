@@ -3,11 +3,15 @@
 
 mod allocation;
 mod balance;
+mod reference;
 mod settlement;
+mod subset;
 
 pub use allocation::{Allocation, CreditSource, Discount, OpenItem, SourceRef, allocate};
 pub use balance::{CustomerBalance, UnappliedPayment, customer_balances, days_overdue};
+pub use reference::{CreditorReference, ReferenceTarget};
 pub use settlement::{SettledBy, Settlement, settled_in_full_on};
+pub use subset::{Subset, exact_subset};
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;

@@ -1,0 +1,200 @@
+//! The reads that match a bank line to invoices: an invoice by its id or
+//! number, a customer's open invoices (oldest first, or of an exact open
+//! amount), the customers an IBAN paid for before. Each is one indexed
+//! lookup, in an import's transaction or on the ledger as it is.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::imports::ImportTx;
+use super::rows;
+use super::{Context, Result, Store};
+use dun_core::ledger::{CustomerId, InvoiceId};
+use dun_core::money::Currency;
+
+/// An invoice or credit note as the matching sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenDoc {
+    /// Its id.
+    pub id: InvoiceId,
+    /// Its number.
+    pub number: String,
+    /// Its customer.
+    pub customer_id: CustomerId,
+    /// Due date.
+    pub due_date: NaiveDate,
+    /// Open balance in minor units.
+    pub open_minor: i64,
+    /// Currency.
+    pub currency: Currency,
+    /// An invoice (not a credit note) that is not written off: it can take
+    /// a payment.
+    pub payable: bool,
+}
+
+const DOC: &str = "SELECT id, number, customer_id, due_date, open_minor, currency,
+        kind = 'invoice' AND written_off_on IS NULL
+     FROM invoice";
+
+fn doc(r: &rusqlite::Row<'_>) -> rusqlite::Result<(i64, String, i64, String, i64, String, bool)> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+        r.get(6)?,
+    ))
+}
+
+fn to_doc(row: (i64, String, i64, String, i64, String, bool)) -> Result<OpenDoc> {
+    let (id, number, customer_id, due, open_minor, currency, payable) = row;
+    Ok(OpenDoc {
+        id,
+        number,
+        customer_id,
+        due_date: rows::date(&due)?,
+        open_minor,
+        currency: rows::currency(&currency)?,
+        payable,
+    })
+}
+
+/// Reads for the matching, on any connection (an import's transaction or
+/// the ledger read as it is).
+pub struct MatchReads<'c>(&'c Connection);
+
+impl MatchReads<'_> {
+    /// The document with this id.
+    pub fn by_id(&self, id: InvoiceId) -> Result<Option<OpenDoc>> {
+        let row = self
+            .0
+            .prepare_cached(&format!("{DOC} WHERE id = ?1"))
+            .and_then(|mut s| s.query_row([id], doc).optional())
+            .context("cannot look up invoice")?;
+        row.map(to_doc).transpose()
+    }
+
+    /// The document with this number.
+    pub fn by_number(&self, number: &str) -> Result<Option<OpenDoc>> {
+        let row = self
+            .0
+            .prepare_cached(&format!("{DOC} WHERE number = ?1"))
+            .and_then(|mut s| s.query_row([number], doc).optional())
+            .context("cannot look up invoice")?;
+        row.map(to_doc).transpose()
+    }
+
+    /// A customer's open invoices in a currency, oldest due first, at most
+    /// `limit`.
+    pub fn open_oldest(
+        &self,
+        customer_id: CustomerId,
+        currency: Currency,
+        limit: usize,
+    ) -> Result<Vec<OpenDoc>> {
+        let sql = format!(
+            "{DOC} WHERE customer_id = ?1 AND currency = ?2 AND open_minor > 0
+                AND kind = 'invoice' AND written_off_on IS NULL
+             ORDER BY due_date, id LIMIT ?3"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .0
+            .prepare_cached(&sql)
+            .context("cannot read open invoices")?;
+        let found = stmt
+            .query_map(params![customer_id, currency.as_str(), limit], doc)
+            .context("cannot read open invoices")?;
+        found
+            .map(|r| to_doc(r.context("cannot read an open invoice")?))
+            .collect()
+    }
+
+    /// A customer's open invoices in a currency with exactly this open
+    /// balance (at most two: one is a match, two are not).
+    pub fn open_with_balance(
+        &self,
+        customer_id: CustomerId,
+        currency: Currency,
+        minor: i64,
+    ) -> Result<Vec<InvoiceId>> {
+        let mut stmt = self
+            .0
+            .prepare_cached(
+                "SELECT id FROM invoice
+                 WHERE customer_id = ?1 AND currency = ?2 AND open_minor = ?3 AND open_minor > 0
+                    AND kind = 'invoice' AND written_off_on IS NULL
+                 LIMIT 2",
+            )
+            .context("cannot read open invoices")?;
+        let ids = stmt
+            .query_map(params![customer_id, currency.as_str(), minor], |r| r.get(0))
+            .context("cannot read open invoices")?;
+        ids.map(|r| r.context("cannot read an invoice")).collect()
+    }
+
+    /// Open invoices of any customer in a currency with exactly this open
+    /// balance, at most `limit` (for candidates when the payer is unknown).
+    pub fn open_of_amount(
+        &self,
+        currency: Currency,
+        minor: i64,
+        limit: usize,
+    ) -> Result<Vec<OpenDoc>> {
+        let sql = format!(
+            "{DOC} WHERE open_minor = ?2 AND open_minor > 0 AND currency = ?1
+                AND kind = 'invoice' AND written_off_on IS NULL
+             ORDER BY due_date, id LIMIT ?3"
+        );
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .0
+            .prepare_cached(&sql)
+            .context("cannot read open invoices")?;
+        let found = stmt
+            .query_map(params![currency.as_str(), minor, limit], doc)
+            .context("cannot read open invoices")?;
+        found
+            .map(|r| to_doc(r.context("cannot read an open invoice")?))
+            .collect()
+    }
+
+    /// The customers earlier payments from this IBAN were recorded for (at
+    /// most two: one teaches who pays from it, two teach nothing).
+    pub fn customers_paying_from(&self, iban: &str) -> Result<Vec<CustomerId>> {
+        let mut stmt = self
+            .0
+            .prepare_cached(
+                "SELECT DISTINCT customer_id FROM payment WHERE payer_iban = ?1 LIMIT 2",
+            )
+            .context("cannot look up the payer's account")?;
+        let found = stmt
+            .query_map([iban], |r| r.get(0))
+            .context("cannot look up the payer's account")?;
+        found.map(|r| r.context("cannot read a customer")).collect()
+    }
+
+    /// Whether a customer with this id exists.
+    pub fn customer_exists(&self, id: CustomerId) -> Result<bool> {
+        self.0
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM customer WHERE id = ?1)")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+            .context("cannot look up customer")
+    }
+}
+
+impl ImportTx<'_> {
+    /// The matching's reads, inside the import's transaction.
+    pub fn match_reads(&self) -> MatchReads<'_> {
+        MatchReads(self.sql())
+    }
+}
+
+impl Store {
+    /// The matching's reads, on the ledger as it is.
+    pub fn match_reads(&self) -> MatchReads<'_> {
+        MatchReads(self.conn())
+    }
+}
