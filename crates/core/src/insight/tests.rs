@@ -131,7 +131,7 @@ fn changes_are_the_difference_of_two_evaluations_and_the_dated_facts() {
     // still open: 32 days overdue on 1 Nov (31–60), 39 on 8 Nov: same
     // bucket. Invoice 3: 50 due 2 Oct: 30 days (1–30) on 1 Nov, 37 on
     // 8 Nov (31–60), crossing on 2 Oct + 31 = 2 Nov. Invoice 4 issued 3 Nov.
-    let records = vec![
+    let records = [
         record(
             1,
             1,
