@@ -1,4 +1,12 @@
-//! Balances and the aging report.
+//! Balances and the aging report; the insight reports in `report/`.
+
+mod changes;
+mod forecast;
+mod insight;
+mod payers;
+mod rates;
+
+pub(super) use insight::insight;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

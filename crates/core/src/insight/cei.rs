@@ -11,7 +11,7 @@
 
 use rust_decimal::Decimal;
 
-use super::record::{InvoiceRecord, Period, currencies, sales_in};
+use super::record::{InvoiceRecord, MonthlySales, Period, currencies, one_decimal};
 use crate::money::Currency;
 
 /// The index of one month in one currency, with its parts.
@@ -38,19 +38,25 @@ pub fn cei(records: &[InvoiceRecord], months: &[Period]) -> Vec<CeiMonth> {
     let mut out = Vec::new();
     for currency in currencies(records) {
         let mine: Vec<&InvoiceRecord> = records.iter().filter(|r| r.currency == currency).collect();
+        let sales = MonthlySales::of(mine.iter().copied(), currency);
         for month in months {
-            out.push(month_cei(&mine, *month, currency));
+            out.push(month_cei(&mine, &sales, *month, currency));
         }
     }
     out
 }
 
-fn month_cei(records: &[&InvoiceRecord], month: Period, currency: Currency) -> CeiMonth {
+fn month_cei(
+    records: &[&InvoiceRecord],
+    monthly: &MonthlySales,
+    month: Period,
+    currency: Currency,
+) -> CeiMonth {
     let before = month.previous_month().map(|p| p.end);
     let beginning: Decimal = before.map_or(Decimal::ZERO, |day| {
         records.iter().map(|r| r.open_on(day)).sum()
     });
-    let sales = sales_in(records.iter().copied(), month, currency);
+    let sales = monthly.in_month(month);
     let ending: Decimal = records.iter().map(|r| r.open_on(month.end)).sum();
     let ending_current: Decimal = records
         .iter()
@@ -59,7 +65,7 @@ fn month_cei(records: &[&InvoiceRecord], month: Period, currency: Currency) -> C
         .sum();
     let collectable = beginning + sales - ending_current;
     let index = (collectable > Decimal::ZERO)
-        .then(|| ((beginning + sales - ending) * Decimal::ONE_HUNDRED / collectable).round_dp(1));
+        .then(|| one_decimal((beginning + sales - ending) * Decimal::ONE_HUNDRED / collectable));
     CeiMonth {
         period: month,
         currency,

@@ -10,7 +10,7 @@
 
 use rust_decimal::Decimal;
 
-use super::record::{InvoiceRecord, Period, currencies, sales_in};
+use super::record::{InvoiceRecord, MonthlySales, Period, currencies, one_decimal};
 use crate::money::Currency;
 
 /// How many months back the count may walk before it stops short.
@@ -40,16 +40,22 @@ pub fn dso(records: &[InvoiceRecord], months: &[Period]) -> Vec<DsoMonth> {
     let mut out = Vec::new();
     for currency in currencies(records) {
         let mine: Vec<&InvoiceRecord> = records.iter().filter(|r| r.currency == currency).collect();
+        let sales = MonthlySales::of(mine.iter().copied(), currency);
         for month in months {
-            out.push(month_dso(&mine, *month, currency));
+            out.push(month_dso(&mine, &sales, *month, currency));
         }
     }
     out
 }
 
-fn month_dso(records: &[&InvoiceRecord], month: Period, currency: Currency) -> DsoMonth {
+fn month_dso(
+    records: &[&InvoiceRecord],
+    monthly: &MonthlySales,
+    month: Period,
+    currency: Currency,
+) -> DsoMonth {
     let receivables: Decimal = records.iter().map(|r| r.open_on(month.end)).sum();
-    let sales = sales_in(records.iter().copied(), month, currency);
+    let sales = monthly.in_month(month);
     let mut left = receivables;
     let mut days = Decimal::ZERO;
     let mut period = Some(month);
@@ -60,7 +66,7 @@ fn month_dso(records: &[&InvoiceRecord], month: Period, currency: Currency) -> D
             at_least = false;
             break;
         }
-        let sold = sales_in(records.iter().copied(), p, currency);
+        let sold = monthly.in_month(p);
         if sold >= left {
             days += left * Decimal::from(p.days()) / sold;
             at_least = false;
@@ -76,7 +82,7 @@ fn month_dso(records: &[&InvoiceRecord], month: Period, currency: Currency) -> D
         currency,
         receivables,
         sales,
-        days: (!nothing).then(|| days.round_dp(1)),
+        days: (!nothing).then(|| one_decimal(days)),
         at_least: at_least && !nothing,
     }
 }

@@ -354,8 +354,8 @@ pub fn backtest(forecast: &Forecast, records: &[InvoiceRecord]) -> Backtest {
                 actual: a,
             });
         }
-        let wape =
-            (a_sum > Decimal::ZERO).then(|| (err * Decimal::ONE_HUNDRED / a_sum).round_dp(1));
+        let wape = (a_sum > Decimal::ZERO)
+            .then(|| super::record::one_decimal(err * Decimal::ONE_HUNDRED / a_sum));
         totals.push((currency, f_sum, a_sum, wape));
     }
     Backtest { weeks, totals }

@@ -8,7 +8,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
-use super::record::InvoiceRecord;
+use super::record::{InvoiceRecord, one_decimal};
 use crate::dunning::{Policy, slow_payer_advice};
 use crate::ledger::CustomerId;
 
@@ -192,10 +192,8 @@ fn profile_of(
     PayerProfile {
         customer_id,
         paid: paid.len(),
-        days_to_pay: average(paid.iter().map(|p| p.to_pay))
-            .unwrap_or_default()
-            .round_dp(1),
-        days_beyond_terms: beyond.round_dp(1),
+        days_to_pay: one_decimal(average(paid.iter().map(|p| p.to_pay)).unwrap_or_default()),
+        days_beyond_terms: one_decimal(beyond),
         class,
         trend,
         suggested_profile: slow_payer_advice(&lateness, profile, policy).map(|a| a.profile),
