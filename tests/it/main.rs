@@ -22,6 +22,7 @@ mod engine_rules;
 mod hostile_input;
 mod import_properties;
 mod import_rules;
+mod insight;
 mod ledger_file;
 mod money_rules;
 mod notify_golden;

@@ -116,7 +116,7 @@ pub fn changes(
     let mut out = Vec::new();
     facts(records, between, customer_id, &mut out);
     stages(before, after, &mut out);
-    measures(before, after, between.as_of, &mut out);
+    measures(before, after, between, &mut out);
     commitments(before, after, between, &mut out);
     out.sort_by(|a, b| {
         (a.on.is_none(), a.on, a.kind, &a.invoice).cmp(&(b.on.is_none(), b.on, b.kind, &b.invoice))
@@ -221,7 +221,13 @@ fn stages(before: Option<Side<'_>>, after: Side<'_>, out: &mut Vec<Change>) {
     }
 }
 
-fn measures(before: Option<Side<'_>>, after: Side<'_>, as_of: NaiveDate, out: &mut Vec<Change>) {
+fn measures(
+    before: Option<Side<'_>>,
+    after: Side<'_>,
+    between: &Between<'_>,
+    out: &mut Vec<Change>,
+) {
+    let (since, as_of) = (between.since, between.as_of);
     let then: BTreeSet<Measure> = before
         .map(|b| b.assessed.measures.iter().map(|m| m.measure).collect())
         .unwrap_or_default();
@@ -230,7 +236,7 @@ fn measures(before: Option<Side<'_>>, after: Side<'_>, as_of: NaiveDate, out: &m
         if !then.contains(&m.measure) {
             out.push(Change {
                 customer_id: after.account.customer_id,
-                on: Some(m.since.min(as_of)),
+                on: (m.since <= as_of && m.since > since).then_some(m.since),
                 kind: ChangeKind::MeasureStarted,
                 invoice: None,
                 amount: None,
