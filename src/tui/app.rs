@@ -12,6 +12,8 @@ use dun_core::dunning::StageAction;
 pub use live::Offer;
 
 mod forms;
+mod insight;
+pub use insight::{ChangeRow, InsightView};
 mod keys;
 mod live;
 mod palette;
@@ -60,6 +62,8 @@ pub enum Screen {
     Agenda,
     /// One customer.
     Customer,
+    /// DSO, CEI, the cash forecast and what changed this week.
+    Insight,
 }
 
 /// Which row is selected in a list, and the first row shown.
@@ -156,6 +160,10 @@ pub struct App {
     pub undo: Option<Undo>,
     /// Entries offered for removal, waiting for the bookkeeper's answer.
     pub offer: Option<Offer>,
+    /// The Insight screen's figures, once loaded.
+    pub insight: Option<InsightView>,
+    /// Selected change on the Insight screen.
+    pub insight_changes: Selection,
 }
 
 impl App {
@@ -196,6 +204,8 @@ impl App {
             waiting: false,
             undo: None,
             offer: None,
+            insight: None,
+            insight_changes: Selection::default(),
         };
         app.refresh_view();
         app.refresh_agenda();
@@ -345,6 +355,7 @@ impl App {
             Screen::Aging => self.selected_row().map(|r| r.report.customer_id),
             Screen::Agenda => self.selected_agenda().map(|a| a.item.customer_id),
             Screen::Customer => self.customer.as_ref().map(|c| c.customer_id),
+            Screen::Insight => self.selected_change().map(|c| c.customer_id),
         }
     }
 
@@ -428,6 +439,7 @@ impl App {
             Message::Undoable(undo) => self.undo = undo,
             Message::Failed(error) => self.status = error,
             Message::Resized(page) => self.page = page,
+            Message::InsightLoaded(view) => self.insight_loaded(view),
         }
         Vec::new()
     }

@@ -426,3 +426,30 @@ fn a_since_date_not_before_the_as_of_date_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn the_insight_screen_charts_the_figures_and_opens_a_changed_customer() {
+    let ledger = ledger();
+    let tmux = crate::common::tmux::Tmux::board(&ledger);
+    tmux.keys(&["i"]);
+    // The week's changes (16–22 Nov): ACME's promise of 20 Nov.
+    let screen = tmux.wait_for("promise_made");
+    for title in ["DSO days (EUR)", "CEI %", "Cash expected per week (EUR)"] {
+        assert!(screen.contains(title), "{title} missing:\n{screen}");
+    }
+    // The disputed G1 is named apart. DSO's bars for September, October
+    // and November read 30, 22 (21.9) and 40 (40.2); CEI's for October and
+    // November 100 and 17 (16.7); the forecast's first three weeks 250,
+    // 150 and 550.
+    assert!(screen.contains("disputed apart: 600.00"), "{screen}");
+    assert!(screen.contains("30█ 22█ 40█"), "{screen}");
+    assert!(screen.contains("100 17"), "{screen}");
+    for week in ["250", "150", "550"] {
+        assert!(screen.contains(week), "week of {week} missing:\n{screen}");
+    }
+    tmux.keys(&["Enter"]);
+    // ACME's customer screen, with its open invoices.
+    let screen = tmux.wait_for(" ACME ");
+    assert!(screen.contains("A3"), "{screen}");
+    tmux.quit();
+}

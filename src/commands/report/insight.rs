@@ -74,6 +74,17 @@ impl<'a> Ledger<'a> {
         })
     }
 
+    /// The whole ledger, for the dashboard.
+    pub fn for_dashboard(session: &'a Session, store: &'a Store) -> Result<Self> {
+        Ok(Ledger {
+            session,
+            store,
+            customer: None,
+            format: crate::output::Format::Table,
+            names: store.customer_names()?,
+        })
+    }
+
     /// The invoices issued by `as_of` with what settled them by then.
     pub fn records(&self, as_of: NaiveDate) -> Result<Vec<InvoiceRecord>> {
         Ok(self.store.invoice_records(as_of, self.customer)?)

@@ -271,6 +271,7 @@ impl App {
             Screen::Aging => self.selected_row().map(|r| r.report.currency),
             Screen::Agenda => self.selected_agenda().map(|a| a.item.currency),
             Screen::Customer => self.selected_invoice().map(|i| i.currency),
+            Screen::Insight => None,
         };
         currency.map(|c| c.to_string()).unwrap_or_default()
     }

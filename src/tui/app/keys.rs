@@ -17,6 +17,7 @@ pub const EVERYWHERE: &[Action] = &[
     Action::Help,
     Action::ShowAging,
     Action::ShowAgenda,
+    Action::ShowInsight,
     Action::NextScreen,
     Action::MoveDown,
     Action::MoveUp,
@@ -60,6 +61,7 @@ pub fn screen_actions(screen: Screen) -> &'static [Action] {
             Action::EditNotes,
             Action::RemoveEntry,
         ],
+        Screen::Insight => &[Action::Open],
     }
 }
 
@@ -69,6 +71,7 @@ fn screen_name(screen: Screen) -> &'static str {
         Screen::Aging => "aging",
         Screen::Agenda => "agenda",
         Screen::Customer => "customer",
+        Screen::Insight => "insight",
     }
 }
 
@@ -228,11 +231,16 @@ impl App {
     /// Says where an action that does nothing here works.
     fn not_here(&mut self, action: Action) {
         let keys = self.keymap.describe(Mode::Screen, action);
-        let screens: Vec<&str> = [Screen::Aging, Screen::Agenda, Screen::Customer]
-            .into_iter()
-            .filter(|s| screen_actions(*s).contains(&action))
-            .map(screen_name)
-            .collect();
+        let screens: Vec<&str> = [
+            Screen::Aging,
+            Screen::Agenda,
+            Screen::Customer,
+            Screen::Insight,
+        ]
+        .into_iter()
+        .filter(|s| screen_actions(*s).contains(&action))
+        .map(screen_name)
+        .collect();
         self.status = format!("{keys} works on the {} screen only", screens.join(" and "));
     }
 
@@ -294,6 +302,7 @@ impl App {
             Action::Help => self.help = true,
             Action::ShowAging => self.screen = Screen::Aging,
             Action::ShowAgenda => self.screen = Screen::Agenda,
+            Action::ShowInsight => return self.show_insight(),
             Action::NextScreen => self.next_screen(),
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
@@ -348,6 +357,7 @@ impl App {
         self.screen = match self.screen {
             Screen::Aging => Screen::Agenda,
             Screen::Agenda if self.customer.is_some() => Screen::Customer,
+            Screen::Agenda | Screen::Customer => Screen::Insight,
             _ => Screen::Aging,
         }
     }
@@ -441,6 +451,10 @@ impl App {
                 let n = self.customer.as_ref().map_or(0, |c| c.invoices.len());
                 self.invoice = self.invoice.moved(by, n);
             }
+            Screen::Insight => {
+                let n = self.insight_len();
+                self.insight_changes = self.insight_changes.moved(by, n).scrolled(page);
+            }
         }
     }
 
@@ -467,6 +481,10 @@ impl App {
                         &mut self.invoice,
                         self.customer.as_ref().map_or(0, |c| c.invoices.len()),
                     ),
+                    Screen::Insight => {
+                        let n = self.insight_len();
+                        (&mut self.insight_changes, n)
+                    }
                 };
                 if row < len {
                     selection.selected = row;

@@ -3,6 +3,7 @@
 mod agenda;
 mod aging;
 mod customer;
+mod insight;
 mod overlay;
 mod palette;
 
@@ -90,6 +91,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Aging => aging::draw(app, theme, frame, body),
         Screen::Agenda => agenda::draw(app, theme, frame, body),
         Screen::Customer => customer::draw(app, theme, frame, body),
+        Screen::Insight => insight::draw(app, theme, frame, body),
     }
     draw_status(app, theme, frame, status);
     if let Some(form) = &app.form {
@@ -135,6 +137,9 @@ fn tabs(app: &App) -> Vec<(Screen, String)> {
     if let Some(c) = &app.customer {
         tabs.push((Screen::Customer, safe(&c.code)));
     }
+    if app.insight.is_some() || app.screen == Screen::Insight {
+        tabs.push((Screen::Insight, "i Insight".to_string()));
+    }
     tabs
 }
 
@@ -178,6 +183,14 @@ fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
         }
         Screen::Customer => {}
+        Screen::Insight => {
+            if let Some(view) = &app.insight {
+                spans.push(Span::styled(
+                    format!("  changes since {}", view.since),
+                    theme.dim(),
+                ));
+            }
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -208,6 +221,7 @@ pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Hit {
             Some(list) => (list, app.invoice),
             None => return Hit::Nothing,
         },
+        Screen::Insight => (insight::list_area(body), app.insight_changes),
     };
     // The first line of each list is its header.
     if row <= list.y || row >= list.bottom() || !(list.x..list.right()).contains(&column) {

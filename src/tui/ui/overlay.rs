@@ -29,6 +29,7 @@ pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Screen::Aging => "On this screen (aging)",
         Screen::Agenda => "On this screen (agenda)",
         Screen::Customer => "On this screen (customer)",
+        Screen::Insight => "On this screen (insight)",
     };
     let sections: [(&str, Mode, Vec<Action>); 3] = [
         (screen, Mode::Screen, screen_actions(app.screen).to_vec()),

@@ -1,0 +1,84 @@
+//! The Insight screen's state: DSO and CEI trends, the forecast's weeks
+//! and the top changes of the last week, loaded by the shell (the
+//! `LoadInsight` effect) and handed back as a message.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+
+use super::{App, Effect, Screen, Selection};
+use dun_core::money::Currency;
+
+/// What the Insight screen shows, in the ledger's main currency.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsightView {
+    /// The currency every figure is in.
+    pub currency: Currency,
+    /// DSO at each of the last 12 months' ends, oldest first.
+    pub dso: Vec<(String, Option<Decimal>)>,
+    /// CEI of each of the last 12 months, oldest first.
+    pub cei: Vec<(String, Option<Decimal>)>,
+    /// Each of the 13 weeks' first day and the cash expected in it.
+    pub weeks: Vec<(NaiveDate, Decimal)>,
+    /// Disputed, left out of the weeks.
+    pub disputed: Decimal,
+    /// The changes are those after this day.
+    pub since: NaiveDate,
+    /// The changes that matter most first.
+    pub changes: Vec<ChangeRow>,
+}
+
+/// One change on the Insight screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeRow {
+    /// The customer, opened by `enter`.
+    pub customer_id: i64,
+    /// Its code.
+    pub code: String,
+    /// When, if the ledger says.
+    pub on: Option<NaiveDate>,
+    /// What kind of change (`promise_broken`, `paid` …).
+    pub kind: &'static str,
+    /// The invoice, if one.
+    pub invoice: Option<String>,
+    /// The amount, written in the locale.
+    pub amount: String,
+    /// One line of detail.
+    pub detail: String,
+}
+
+impl App {
+    /// Shows the Insight screen, asking for its data the first time.
+    pub(super) fn show_insight(&mut self) -> Vec<Effect> {
+        self.screen = Screen::Insight;
+        if self.insight.is_none() {
+            self.status = "working out the insight figures…".into();
+            return vec![Effect::LoadInsight];
+        }
+        Vec::new()
+    }
+
+    /// The insight figures arrived.
+    pub(super) fn insight_loaded(&mut self, view: InsightView) {
+        let n = view.changes.len();
+        self.insight = Some(view);
+        self.insight_changes = Selection {
+            selected: self.insight_changes.selected.min(n.saturating_sub(1)),
+            offset: 0,
+        };
+        if self.status.starts_with("working out the insight") {
+            self.status.clear();
+        }
+    }
+
+    /// The change selected on the Insight screen.
+    pub fn selected_change(&self) -> Option<&ChangeRow> {
+        self.insight
+            .as_ref()
+            .and_then(|v| v.changes.get(self.insight_changes.selected))
+    }
+
+    /// How many changes the Insight screen lists.
+    pub(super) fn insight_len(&self) -> usize {
+        self.insight.as_ref().map_or(0, |v| v.changes.len())
+    }
+}
