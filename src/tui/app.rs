@@ -435,7 +435,14 @@ impl App {
                 self.preview = None;
                 self.saved(result);
             }
-            Message::Reloaded { board, detail } => self.reloaded(board, detail),
+            Message::Reloaded { board, detail } => {
+                self.reloaded(board, detail);
+                // The ledger changed: the Insight figures are worked out
+                // again when they were shown.
+                if self.insight.is_some() {
+                    return vec![Effect::LoadInsight];
+                }
+            }
             Message::Undoable(undo) => self.undo = undo,
             Message::Failed(error) => self.status = error,
             Message::Resized(page) => self.page = page,

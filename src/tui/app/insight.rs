@@ -82,3 +82,63 @@ impl App {
         self.insight.as_ref().map_or(0, |v| v.changes.len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::super::action::Action;
+    use super::super::super::keymap::Keymap;
+    use super::super::super::message::Message;
+    use super::super::super::model::Board;
+    use super::*;
+
+    fn board() -> Board {
+        Board {
+            as_of: "2026-11-22".parse().expect("a date"),
+            bucket_titles: vec!["Current".into()],
+            rows: Vec::new(),
+            agenda: Vec::new(),
+            customers: 2,
+        }
+    }
+
+    fn view(codes: &[(i64, &str)]) -> InsightView {
+        InsightView {
+            currency: Currency::EUR,
+            dso: Vec::new(),
+            cei: Vec::new(),
+            weeks: Vec::new(),
+            disputed: Decimal::ZERO,
+            since: "2026-11-15".parse().expect("a date"),
+            changes: codes
+                .iter()
+                .map(|(id, code)| ChangeRow {
+                    customer_id: *id,
+                    code: (*code).to_string(),
+                    on: None,
+                    kind: "paid",
+                    invoice: None,
+                    amount: String::new(),
+                    detail: String::new(),
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_screen_asks_for_its_figures_once_and_enter_opens_the_change() {
+        let mut app = App::new(board(), Keymap::default_map());
+        assert_eq!(app.update(Action::ShowInsight), vec![Effect::LoadInsight]);
+        assert_eq!(app.screen, Screen::Insight);
+        app.handle(Message::InsightLoaded(view(&[(7, "ACME"), (9, "BETA")])));
+        assert!(app.update(Action::ShowInsight).is_empty(), "loaded once");
+        app.update(Action::MoveDown);
+        assert_eq!(app.selected_customer(), Some(9));
+        assert_eq!(app.update(Action::Open), vec![Effect::LoadCustomer(9)]);
+        // A reload of the ledger works the figures out again.
+        let effects = app.handle(Message::Reloaded {
+            board: board(),
+            detail: None,
+        });
+        assert_eq!(effects, vec![Effect::LoadInsight]);
+    }
+}
