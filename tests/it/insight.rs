@@ -453,3 +453,19 @@ fn the_insight_screen_charts_the_figures_and_opens_a_changed_customer() {
     assert!(screen.contains("A3"), "{screen}");
     tmux.quit();
 }
+
+#[test]
+fn an_unknown_customer_is_named_and_nothing_is_printed() {
+    let ledger = ledger();
+    for report in ["dso", "cei", "payers", "forecast"] {
+        let out = ledger
+            .dun_as_of("2026-11-22")
+            .args(["report", report, "--customer", "NOPE"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{report}");
+        assert!(out.stdout.is_empty(), "{report}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("--customer: no customer 'NOPE'"), "{report}: {err}");
+    }
+}
