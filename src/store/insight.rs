@@ -19,7 +19,16 @@ impl Store {
         as_of: NaiveDate,
         customer: Option<CustomerId>,
     ) -> Result<Vec<InvoiceRecord>> {
-        let span = Customers::from(customer);
+        self.invoice_records_between(as_of, Customers::from(customer))
+    }
+
+    /// As [`Store::invoice_records`], for the customers whose ids fall in
+    /// `span`.
+    pub fn invoice_records_between(
+        &self,
+        as_of: NaiveDate,
+        span: Customers,
+    ) -> Result<Vec<InvoiceRecord>> {
         let mut parts = settlements(self.conn(), as_of, span, Of::Issued)?;
         let mut stmt = self
             .conn()

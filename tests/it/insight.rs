@@ -466,6 +466,9 @@ fn an_unknown_customer_is_named_and_nothing_is_printed() {
         assert_eq!(out.status.code(), Some(1), "{report}");
         assert!(out.stdout.is_empty(), "{report}");
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains("--customer: no customer 'NOPE'"), "{report}: {err}");
+        assert!(
+            err.contains("--customer: no customer 'NOPE'"),
+            "{report}: {err}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::super::Session;
 use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::Report;
-use crate::store::Store;
+use crate::store::{Customers, Store, StoreError};
 use dun_core::dunning::{Account, Assessment, Explain, evaluate_with};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::CustomerId;
@@ -85,9 +85,36 @@ impl<'a> Ledger<'a> {
         })
     }
 
-    /// The invoices issued by `as_of` with what settled them by then.
+    /// The invoices issued by `as_of` with what settled them by then, by
+    /// customer. The whole ledger is read in two halves of its customers,
+    /// each on its own connection and core.
     pub fn records(&self, as_of: NaiveDate) -> Result<Vec<InvoiceRecord>> {
-        Ok(self.store.invoice_records(as_of, self.customer)?)
+        if self.customer.is_some() {
+            return Ok(self.store.invoice_records(as_of, self.customer)?);
+        }
+        let ids = self.store.customer_ids()?;
+        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
+            return Ok(Vec::new());
+        };
+        let middle = ids[ids.len() / 2];
+        if middle == *first {
+            return Ok(self.store.invoice_records(as_of, None)?);
+        }
+        let reader = self.store.reader()?;
+        let (low, high) = std::thread::scope(|scope| {
+            let high = scope
+                .spawn(move || reader.invoice_records_between(as_of, Customers(middle, *last)));
+            let low = self
+                .store
+                .invoice_records_between(as_of, Customers(*first, middle - 1));
+            let high = high
+                .join()
+                .unwrap_or_else(|_| Err(StoreError::Refused("the second reader stopped".into())));
+            (low, high)
+        });
+        let mut all = low?;
+        all.extend(high?);
+        Ok(all)
     }
 
     /// The accounts as of a date and the engine's evaluation of them.
