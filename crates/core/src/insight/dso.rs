@@ -147,3 +147,27 @@ mod tests {
         assert_eq!(rows[1].days, None);
     }
 }
+
+#[cfg(test)]
+mod currencies {
+    use super::super::record::months_back;
+    use super::super::record::tests::{date, dec, record};
+    use super::*;
+
+    #[test]
+    fn each_currency_is_counted_back_on_its_own() {
+        let mut usd = record(2, 1, ("2026-03-01", "2026-03-31"), "50", &[]);
+        usd.currency = Currency::USD;
+        let records = vec![record(1, 1, ("2026-03-01", "2026-03-31"), "100", &[]), usd];
+        let rows = dso(&records, &months_back(date("2026-03-31"), 1));
+        // EUR: 100 owed of 100 sold in March: 31.0; USD: 50 of 50: 31.0.
+        // Never 150 of 150 in one line.
+        let seen: Vec<(Currency, Decimal)> =
+            rows.iter().map(|r| (r.currency, r.receivables)).collect();
+        assert_eq!(
+            seen,
+            vec![(Currency::EUR, dec("100")), (Currency::USD, dec("50"))]
+        );
+        assert!(rows.iter().all(|r| r.days == Some(dec("31.0"))));
+    }
+}
