@@ -149,6 +149,10 @@ pub fn forecast(
     }
 }
 
+/// An amount expected of one invoice: its number, how much, currency,
+/// when and why.
+type Claim = (String, Decimal, Currency, NaiveDate, Basis);
+
 /// What is still owed on each of the account's open invoices, being used
 /// up as promises and plans claim it.
 struct Owed<'a> {
@@ -164,7 +168,7 @@ impl Owed<'_> {
         amount: Decimal,
         on: NaiveDate,
         basis: Basis,
-    ) -> Vec<(String, Decimal, Currency, NaiveDate, Basis)> {
+    ) -> Vec<Claim> {
         let mut left = amount;
         let mut out = Vec::new();
         for (invoice, owed) in self.invoices.iter_mut() {
@@ -213,6 +217,52 @@ fn expect_account(
             *left = Decimal::ZERO;
         }
     }
+    claimed.extend(commitments(account, assessed, &mut owed, first));
+    for (invoice, left) in &owed.invoices {
+        if left.is_zero() {
+            continue;
+        }
+        let expected = if late >= 0 {
+            invoice
+                .due_date
+                .checked_add_days(Days::new(late.unsigned_abs()))
+        } else {
+            invoice
+                .due_date
+                .checked_sub_days(Days::new(late.unsigned_abs()))
+        }
+        .unwrap_or(invoice.due_date);
+        let (on, basis) = if expected < first {
+            (first, Basis::Overdue)
+        } else {
+            (expected, Basis::Due(late))
+        };
+        claimed.push((invoice.number.clone(), *left, invoice.currency, on, basis));
+    }
+    items.extend(
+        claimed
+            .into_iter()
+            .map(|(invoice, amount, currency, on, basis)| Expected {
+                customer_id: account.customer_id,
+                invoice,
+                on,
+                amount,
+                currency,
+                basis,
+            }),
+    );
+}
+
+/// What pending promises and on-track plans claim of the account's open
+/// invoices, on their dates (never before `first`, week 1's first day).
+fn commitments(
+    account: &Account,
+    assessed: &AccountAssessment,
+    owed: &mut Owed<'_>,
+    first: NaiveDate,
+) -> Vec<Claim> {
+    let as_of = first.pred_opt().unwrap_or(first);
+    let mut claimed = Vec::new();
     let received = |covered: &[InvoiceId], from: NaiveDate| -> Decimal {
         account
             .payments
@@ -251,39 +301,7 @@ fn expect_account(
             }
         }
     }
-    for (invoice, left) in &owed.invoices {
-        if left.is_zero() {
-            continue;
-        }
-        let expected = if late >= 0 {
-            invoice
-                .due_date
-                .checked_add_days(Days::new(late.unsigned_abs()))
-        } else {
-            invoice
-                .due_date
-                .checked_sub_days(Days::new(late.unsigned_abs()))
-        }
-        .unwrap_or(invoice.due_date);
-        let (on, basis) = if expected < first {
-            (first, Basis::Overdue)
-        } else {
-            (expected, Basis::Due(late))
-        };
-        claimed.push((invoice.number.clone(), *left, invoice.currency, on, basis));
-    }
-    items.extend(
-        claimed
-            .into_iter()
-            .map(|(invoice, amount, currency, on, basis)| Expected {
-                customer_id: account.customer_id,
-                invoice,
-                on,
-                amount,
-                currency,
-                basis,
-            }),
-    );
+    claimed
 }
 
 /// One week of a backtest in one currency.
