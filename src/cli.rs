@@ -9,6 +9,9 @@ use clap::{Args, Parser, Subcommand};
 pub use crate::ops::input::DateInput;
 use crate::output::Format;
 
+mod report;
+pub use report::{ReportArgs, ReportCommand};
+
 /// A terminal receivables-collection manager.
 #[derive(Debug, Parser)]
 #[command(name = "dun", version, about, long_about = None, max_term_width = 100)]
@@ -59,6 +62,9 @@ pub enum Command {
     Aging(ListArgs),
     /// The day's worklist: one item per customer and action, largest overdue balance first.
     Agenda(ListArgs),
+    /// Collections insight: DSO, CEI, payers, what changed, the cash forecast.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// One customer's invoices, stages, measures, promises, plan and history.
     Status {
         /// Customer code.

@@ -381,12 +381,13 @@ impl<'a> StatusView<'a> {
         let suggestion = slow_payer_advice(&paid, customer.policy_profile.as_deref(), &policy)
             .map(|advice| {
                 format!(
-                    "paid {} days late on average over the last {} invoices (> {}): consider `dun customer edit {} --policy {}`",
+                    "paid {} days late on average over the last {} invoices (> {}): consider `dun customer edit {} --policy {}`; the payment record: `dun report payers --customer {}`",
                     advice.average_days_late.round_dp(1),
                     advice.sample,
                     advice.threshold,
                     customer.code,
-                    advice.profile
+                    advice.profile,
+                    customer.code
                 )
             });
         let mut rows = Vec::new();

@@ -145,6 +145,7 @@ pub fn run(cli: Cli, today: NaiveDate, out: &mut dyn Write) -> Result<()> {
         Some(Command::Import(cmd)) => import::run(&session, cmd, out),
         Some(Command::Aging(list)) => report::aging(&session, list.format, out),
         Some(Command::Agenda(list)) => dunning::agenda(&session, list.format, out),
+        Some(Command::Report(cmd)) => report::insight(&session, &cmd, out),
         Some(Command::Status { code, list }) => dunning::status(&session, &code, list.format, out),
         Some(Command::Why { number, list }) => dunning::why(&session, &number, list.format, out),
         Some(Command::Log(cmd)) => correction::log(&session, &cmd, out),

@@ -1,4 +1,14 @@
-//! Balances and the aging report.
+//! Balances and the aging report; the insight reports in `report/`.
+
+mod board;
+mod changes;
+mod forecast;
+mod insight;
+mod payers;
+mod rates;
+
+pub(super) use board::insight_view;
+pub(super) use insight::insight;
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Write;

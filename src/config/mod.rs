@@ -69,6 +69,8 @@ pub struct Config {
     pub notify: NotifyConfig,
     /// Import profiles.
     pub import: ImportConfig,
+    /// Thresholds of the payers report (`dun report payers`).
+    pub insight: dun_core::insight::InsightSpec,
 }
 
 /// `[import]`: profiles for `dun import`.
@@ -96,6 +98,7 @@ impl Default for Config {
             terms: TermsConfig::default(),
             notify: NotifyConfig::default(),
             import: ImportConfig::default(),
+            insight: dun_core::insight::InsightSpec::default(),
         }
     }
 }
@@ -269,6 +272,7 @@ impl Config {
         self.check_ladder().map_err(invalid)?;
         self.check_limits().map_err(invalid)?;
         self.check_ranges().map_err(invalid)?;
+        self.check_insight().map_err(invalid)?;
         Ok(Loaded {
             config: self,
             origin,
@@ -317,6 +321,27 @@ impl Config {
                 ));
             }
             previous = Some(stage);
+        }
+        Ok(())
+    }
+
+    /// The payer classes in order, the day counts plausible.
+    fn check_insight(&self) -> Result<(), Problem> {
+        let spec = &self.insight;
+        if spec.chronic_after_days < spec.late_after_days {
+            return Err(problem(
+                "insight.chronic_after_days",
+                format!(
+                    "{} is below late_after_days ({}); a chronic payer is later than a late one",
+                    spec.chronic_after_days, spec.late_after_days
+                ),
+            ));
+        }
+        if spec.recent_days == 0 || spec.recent_days > 3650 {
+            return Err(problem(
+                "insight.recent_days",
+                format!("{} must be between 1 and 3650", spec.recent_days),
+            ));
         }
         Ok(())
     }

@@ -12,6 +12,7 @@ mod customers;
 mod follow_up;
 mod history;
 mod imports;
+mod insight;
 mod invoices;
 mod matching;
 mod measures;

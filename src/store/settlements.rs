@@ -19,6 +19,8 @@ pub(crate) enum Of {
     PaidLate,
     /// This one.
     One(InvoiceId),
+    /// Every invoice issued by the as-of date.
+    Issued,
 }
 
 impl Of {
@@ -30,6 +32,7 @@ impl Of {
                 "i.closed_on <= ?1 AND i.closed_on > i.due_date AND i.written_off_on IS NULL"
             }
             Of::One(_) => "i.id = ?4",
+            Of::Issued => "i.issue_date <= ?1",
         }
     }
 }

@@ -45,6 +45,8 @@ actions! {
     ShowAging => "show_aging",
     /// Show today's agenda.
     ShowAgenda => "show_agenda",
+    /// Show DSO, CEI, the cash forecast and this week's changes.
+    ShowInsight => "show_insight",
     /// Go to the next screen.
     NextScreen => "next_screen",
     /// Move the selection down.

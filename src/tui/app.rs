@@ -13,6 +13,8 @@ pub use live::Offer;
 
 mod bank;
 mod forms;
+mod insight;
+pub use insight::{ChangeRow, InsightView};
 mod keys;
 mod live;
 mod palette;
@@ -63,6 +65,8 @@ pub enum Screen {
     Customer,
     /// Bank lines waiting to be allocated.
     Waiting,
+    /// DSO, CEI, the cash forecast and what changed this week.
+    Insight,
 }
 
 /// Which row is selected in a list, and the first row shown.
@@ -164,6 +168,10 @@ pub struct App {
     /// The allocation asked for, waiting for the same key again: (line
     /// id, candidate index).
     pub allocating: Option<(i64, usize)>,
+    /// The Insight screen's figures, once loaded.
+    pub insight: Option<InsightView>,
+    /// Selected change on the Insight screen.
+    pub insight_changes: Selection,
 }
 
 impl App {
@@ -206,6 +214,8 @@ impl App {
             offer: None,
             bank: (Selection::default(), 0),
             allocating: None,
+            insight: None,
+            insight_changes: Selection::default(),
         };
         app.refresh_view();
         app.refresh_agenda();
@@ -356,6 +366,7 @@ impl App {
             Screen::Agenda => self.selected_agenda().map(|a| a.item.customer_id),
             Screen::Customer => self.customer.as_ref().map(|c| c.customer_id),
             Screen::Waiting => None,
+            Screen::Insight => self.selected_change().map(|c| c.customer_id),
         }
     }
 
@@ -435,10 +446,18 @@ impl App {
                 self.preview = None;
                 self.saved(result);
             }
-            Message::Reloaded { board, detail } => self.reloaded(board, detail),
+            Message::Reloaded { board, detail } => {
+                self.reloaded(board, detail);
+                // The ledger changed: the Insight figures are worked out
+                // again when they were shown.
+                if self.insight.is_some() {
+                    return vec![Effect::LoadInsight];
+                }
+            }
             Message::Undoable(undo) => self.undo = undo,
             Message::Failed(error) => self.status = error,
             Message::Resized(page) => self.page = page,
+            Message::InsightLoaded(view) => self.insight_loaded(view),
         }
         Vec::new()
     }

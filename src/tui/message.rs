@@ -49,6 +49,8 @@ pub enum Message {
     Undoable(Option<super::requests::Undo>),
     /// The shell could not carry out an effect: the status line says why.
     Failed(String),
+    /// The Insight screen's figures were worked out.
+    InsightLoaded(super::app::InsightView),
     /// The terminal was drawn with this many rows in the list areas: the
     /// size of a page for page up and page down.
     Resized(usize),

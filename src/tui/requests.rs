@@ -95,6 +95,8 @@ pub enum Effect {
     /// Reload the board (and the open customer) from the ledger: it was
     /// written elsewhere, or the bookkeeper asked.
     Reload,
+    /// Work out the Insight screen's figures.
+    LoadInsight,
     /// Reload these customers' rows, agenda items and (when open) screen:
     /// they were written elsewhere.
     Refresh(Vec<i64>),

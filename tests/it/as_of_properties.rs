@@ -291,6 +291,19 @@ fn reports(ledger: &Ledger, invoices: &[String]) -> Vec<(String, String)> {
         vec!["agenda".into(), "--format".into(), "json".into()],
         vec!["agenda".into()],
     ];
+    for report in [
+        &["dso"][..],
+        &["cei"],
+        &["payers"],
+        &["changes", "--since", "2026-10-01"],
+        &["forecast", "--explain"],
+        &["forecast", "--backtest"],
+    ] {
+        let mut call = vec!["report".to_string()];
+        call.extend(report.iter().map(|a| a.to_string()));
+        call.extend(["--format".to_string(), "json".to_string()]);
+        calls.push(call);
+    }
     for code in CUSTOMERS {
         calls.push(vec![
             "status".into(),

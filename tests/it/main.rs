@@ -24,6 +24,7 @@ mod engine_rules;
 mod hostile_input;
 mod import_properties;
 mod import_rules;
+mod insight;
 mod ledger_file;
 mod matching;
 mod matching_tui;

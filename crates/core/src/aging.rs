@@ -69,6 +69,18 @@ impl Buckets {
             .count()
     }
 
+    /// The fewest days overdue that fall in bucket `index` (0 for current).
+    pub fn first_day(&self, index: usize) -> i64 {
+        match index {
+            0 => 0,
+            1 => 1,
+            i => self
+                .bounds
+                .get(i - 2)
+                .map_or(i64::MAX, |bound| i64::from(*bound) + 1),
+        }
+    }
+
     /// Machine names: `current`, `d1_30`, `d31_60`, `d61_90`, `d90_plus`.
     pub fn keys(&self) -> Vec<String> {
         let mut keys = vec!["current".to_string()];

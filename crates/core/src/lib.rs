@@ -11,5 +11,6 @@
 
 pub mod aging;
 pub mod dunning;
+pub mod insight;
 pub mod ledger;
 pub mod money;

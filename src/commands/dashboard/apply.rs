@@ -238,6 +238,10 @@ fn carry_out(
                 });
             }
         }
+        Effect::LoadInsight => match super::super::report::insight_view(session, store) {
+            Ok(view) => inbox.send(Message::InsightLoaded(view)),
+            Err(e) => inbox.send(Message::Failed(format!("{e:#}"))),
+        },
         Effect::LoadCustomer(id) => {
             let detail = load_customer(session, store, id)?;
             inbox.send(Message::CustomerLoaded(detail));

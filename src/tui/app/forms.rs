@@ -272,6 +272,7 @@ impl App {
             Screen::Agenda => self.selected_agenda().map(|a| a.item.currency),
             Screen::Customer => self.selected_invoice().map(|i| i.currency),
             Screen::Waiting => self.selected_waiting().map(|l| l.currency),
+            Screen::Insight => None,
         };
         currency.map(|c| c.to_string()).unwrap_or_default()
     }

@@ -17,6 +17,7 @@ pub const EVERYWHERE: &[Action] = &[
     Action::Help,
     Action::ShowAging,
     Action::ShowAgenda,
+    Action::ShowInsight,
     Action::NextScreen,
     Action::MoveDown,
     Action::MoveUp,
@@ -62,6 +63,7 @@ pub fn screen_actions(screen: Screen) -> &'static [Action] {
             Action::RemoveEntry,
         ],
         Screen::Waiting => &[Action::Allocate, Action::NextCandidate, Action::Open],
+        Screen::Insight => &[Action::Open],
     }
 }
 
@@ -72,6 +74,7 @@ fn screen_name(screen: Screen) -> &'static str {
         Screen::Agenda => "agenda",
         Screen::Customer => "customer",
         Screen::Waiting => "bank lines",
+        Screen::Insight => "insight",
     }
 }
 
@@ -239,6 +242,7 @@ impl App {
             Screen::Agenda,
             Screen::Customer,
             Screen::Waiting,
+            Screen::Insight,
         ]
         .into_iter()
         .filter(|s| screen_actions(*s).contains(&action))
@@ -309,6 +313,7 @@ impl App {
             Action::NextCandidate => self.next_candidate(),
             Action::Allocate => return self.allocate_selected(),
             Action::Open if self.screen == Screen::Waiting => return self.allocate_selected(),
+            Action::ShowInsight => return self.show_insight(),
             Action::NextScreen => self.next_screen(),
             Action::MoveDown => self.move_by(1),
             Action::MoveUp => self.move_by(-1),
@@ -364,6 +369,7 @@ impl App {
             Screen::Aging => Screen::Agenda,
             Screen::Agenda if self.customer.is_some() => Screen::Customer,
             Screen::Agenda | Screen::Customer if !self.board.waiting.is_empty() => Screen::Waiting,
+            Screen::Agenda | Screen::Customer | Screen::Waiting => Screen::Insight,
             _ => Screen::Aging,
         }
     }
@@ -461,6 +467,10 @@ impl App {
                 let n = self.board.waiting.len();
                 self.bank = (self.bank.0.moved(by, n).scrolled(page), 0);
             }
+            Screen::Insight => {
+                let n = self.insight_len();
+                self.insight_changes = self.insight_changes.moved(by, n).scrolled(page);
+            }
         }
     }
 
@@ -488,6 +498,10 @@ impl App {
                         self.customer.as_ref().map_or(0, |c| c.invoices.len()),
                     ),
                     Screen::Waiting => (&mut self.bank.0, self.board.waiting.len()),
+                    Screen::Insight => {
+                        let n = self.insight_len();
+                        (&mut self.insight_changes, n)
+                    }
                 };
                 if row < len {
                     selection.selected = row;

@@ -3,6 +3,7 @@
 mod agenda;
 mod aging;
 mod customer;
+mod insight;
 mod overlay;
 mod palette;
 mod waiting;
@@ -92,6 +93,7 @@ pub fn draw(app: &App, frame: &mut Frame) {
         Screen::Agenda => agenda::draw(app, theme, frame, body),
         Screen::Customer => customer::draw(app, theme, frame, body),
         Screen::Waiting => waiting::draw(app, theme, frame, body),
+        Screen::Insight => insight::draw(app, theme, frame, body),
     }
     draw_status(app, theme, frame, status);
     if let Some(form) = &app.form {
@@ -143,6 +145,9 @@ fn tabs(app: &App) -> Vec<(Screen, String)> {
             format!("b Bank lines ({})", app.board.waiting.len()),
         ));
     }
+    if app.insight.is_some() || app.screen == Screen::Insight {
+        tabs.push((Screen::Insight, "i Insight".to_string()));
+    }
     tabs
 }
 
@@ -186,6 +191,14 @@ fn draw_title(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
             }
         }
         Screen::Customer | Screen::Waiting => {}
+        Screen::Insight => {
+            if let Some(view) = &app.insight {
+                spans.push(Span::styled(
+                    format!("  changes since {}", view.since),
+                    theme.dim(),
+                ));
+            }
+        }
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -217,6 +230,7 @@ pub fn hit(app: &App, area: Rect, column: u16, row: u16) -> Hit {
             None => return Hit::Nothing,
         },
         Screen::Waiting => (waiting::list_area(body), app.bank.0),
+        Screen::Insight => (insight::list_area(body), app.insight_changes),
     };
     // The first line of each list is its header.
     if row <= list.y || row >= list.bottom() || !(list.x..list.right()).contains(&column) {

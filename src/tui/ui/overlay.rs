@@ -30,6 +30,7 @@ pub(super) fn help(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         Screen::Agenda => "On this screen (agenda)",
         Screen::Customer => "On this screen (customer)",
         Screen::Waiting => "On this screen (bank lines)",
+        Screen::Insight => "On this screen (insight)",
     };
     let sections: [(&str, Mode, Vec<Action>); 3] = [
         (screen, Mode::Screen, screen_actions(app.screen).to_vec()),

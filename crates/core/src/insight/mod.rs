@@ -1,0 +1,26 @@
+//! Collections insight: how fast the ledger turns into cash and what is
+//! coming in. Days sales outstanding (`dso`), the collection effectiveness
+//! index (`cei`), each customer's payment record (`payers`), what changed
+//! between two dates (`changes`) and the cash forecast (`forecast`).
+//!
+//! Pure: every figure is a function of dated invoice records (what each
+//! invoice was and what settled it, when) and one as-of date, so the same
+//! records as of the same date always give the same answer.
+
+mod cei;
+mod changes;
+mod dso;
+mod forecast;
+mod payers;
+mod record;
+#[cfg(test)]
+mod tests;
+
+pub use cei::{CeiMonth, cei};
+pub use changes::{Between, Change, ChangeKind, Side, changes};
+pub use dso::{DsoMonth, dso};
+pub use forecast::{
+    Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Week, backtest, forecast,
+};
+pub use payers::{InsightSpec, PayerClass, PayerProfile, Trend, payers};
+pub use record::{InvoiceRecord, Period, months_back};

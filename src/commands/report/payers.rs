@@ -1,0 +1,63 @@
+//! `dun report payers`.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use anyhow::Result;
+
+use super::insight::Ledger;
+use crate::output::{Cell, Report};
+use dun_core::insight::payers as payers_of;
+
+const NOTE: &str = "Over each customer's invoices paid in full: days to pay = paid - issued; days beyond terms = paid - due (0 when paid on time). Class by days beyond terms ([insight] late_after_days, chronic_after_days); trend: invoices paid in the last recent_days against the earlier ones.";
+
+/// `dun report payers`: one row per customer with a paid invoice.
+pub(super) fn payers(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
+    let session = ledger.session;
+    let records = ledger.records(session.as_of)?;
+    let profiles: BTreeMap<_, _> = ledger
+        .store
+        .customers()?
+        .into_iter()
+        .filter(|c| ledger.customer.is_none_or(|id| id == c.id))
+        .map(|c| (c.id, c.policy_profile))
+        .collect();
+    let rows = payers_of(
+        &records,
+        &profiles,
+        &session.policy(),
+        &session.config.config.insight,
+        session.as_of,
+    );
+    let mut report = Report::new([
+        ("customer", "Customer"),
+        ("name", "Name"),
+        ("paid_invoices", "Paid"),
+        ("days_to_pay", "Days to pay"),
+        ("days_beyond_terms", "Beyond terms"),
+        ("class", "Class"),
+        ("trend", "Trend"),
+        ("policy", "Policy"),
+        ("suggested_policy", "Suggests"),
+    ]);
+    for row in rows {
+        let (code, name) = ledger
+            .names
+            .get(&row.customer_id)
+            .cloned()
+            .unwrap_or_default();
+        let profile = profiles.get(&row.customer_id).cloned().flatten();
+        report.rows.push(vec![
+            Cell::Text(code),
+            Cell::Text(name),
+            Cell::Int(i64::try_from(row.paid).unwrap_or(i64::MAX)),
+            Cell::Text(row.days_to_pay.to_string()),
+            Cell::Text(row.days_beyond_terms.to_string()),
+            Cell::Text(row.class.as_str().into()),
+            Cell::Text(row.trend.as_str().into()),
+            Cell::opt_text(profile.as_deref()),
+            Cell::opt_text(row.suggested_profile),
+        ]);
+    }
+    ledger.write(&report, NOTE, out)
+}
