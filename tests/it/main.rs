@@ -27,6 +27,7 @@ mod import_rules;
 mod insight;
 mod ledger_file;
 mod matching;
+mod matching_camt;
 mod matching_tui;
 mod money_rules;
 mod notify_golden;

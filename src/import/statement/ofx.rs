@@ -67,7 +67,7 @@ fn tokens(body: &str, first_line: u64) -> Vec<Token<'_>> {
 
 /// A transaction's fields, with the line its `STMTTRN` opens on.
 #[derive(Default)]
-struct Transaction {
+struct StmtTrn {
     line: u64,
     fields: HashMap<String, String>,
 }
@@ -119,11 +119,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
 
 /// Every transaction of every statement, with its statement's currency
 /// and account, and how many statements there are.
-fn transactions(body: &str, first_line: u64) -> (Vec<(Transaction, Context)>, usize) {
+fn transactions(body: &str, first_line: u64) -> (Vec<(StmtTrn, Context)>, usize) {
     let mut context = Context::default();
-    let mut open: Option<Transaction> = None;
+    let mut open: Option<StmtTrn> = None;
     let mut leaf: Option<&str> = None;
-    let mut taken: Vec<(Transaction, Context)> = Vec::new();
+    let mut taken: Vec<(StmtTrn, Context)> = Vec::new();
     let mut statements = 0;
     for token in tokens(body, first_line) {
         match token {
@@ -139,9 +139,9 @@ fn transactions(body: &str, first_line: u64) -> (Vec<(Transaction, Context)>, us
                         if let Some(t) = open.take() {
                             taken.push((t, context.clone()));
                         }
-                        open = Some(Transaction {
+                        open = Some(StmtTrn {
                             line,
-                            ..Transaction::default()
+                            ..StmtTrn::default()
                         });
                     }
                     _ => leaf = Some(name),
@@ -192,7 +192,7 @@ fn refuse(line: u64, message: String) -> RowError {
 }
 
 /// Adds one transaction to the statement (or corrects an earlier one).
-fn take(t: &Transaction, ctx: &Context, statement: &mut Statement) -> Result<(), RowError> {
+fn take(t: &StmtTrn, ctx: &Context, statement: &mut Statement) -> Result<(), RowError> {
     let get = |k: &str| t.fields.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
     let raw = get("TRNAMT").ok_or_else(|| {
         refuse(
@@ -275,7 +275,7 @@ fn take(t: &Transaction, ctx: &Context, statement: &mut Statement) -> Result<(),
 
 /// The transaction's currency (`CURRENCY/CURSYM`), else the statement's
 /// (`CURDEF`).
-fn transaction_currency(t: &Transaction, ctx: &Context) -> Result<Currency, RowError> {
+fn transaction_currency(t: &StmtTrn, ctx: &Context) -> Result<Currency, RowError> {
     let code = t
         .fields
         .get("CURSYM")
