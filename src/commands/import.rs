@@ -32,8 +32,10 @@ fn import_file(
     // File names can hold anything; shown escaped like all data.
     let shown = sanitize(&args.file.display().to_string()).into_owned();
     let options = import_options(session, args, &shown)?;
-    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    // A folder, a zip, an XML, a signed file or a PDF is read as
+    // e-invoices, unless a profile says the file is a CSV.
+    let einvoices =
+        invoices && args.profile == "generic" && import::einvoice::recognises(&args.file);
     // A dry run with no ledger yet runs against an empty one of its own,
     // removed afterwards: it writes nothing where the ledger would be.
     let scratch = (args.dry_run && !session.db.exists()).then(Scratch::new);
@@ -42,22 +44,13 @@ fn import_file(
             .context("cannot open a scratch ledger for the dry run")?,
         None => session.open()?,
     };
-    let bar = progress_bar(size);
-    let mut progress = |bytes: u64| {
-        bar.set_position(bytes);
-        if bytes >= size {
-            bar.set_message("read; writing the ledger");
-        }
-    };
-    let input = std::io::BufReader::with_capacity(1 << 16, file);
     let ctx = session.ops();
-    let report = if invoices {
-        crate::ops::import_invoices(&mut store, &ctx, input, &options, &mut progress)
+    let report = if einvoices {
+        crate::ops::import_einvoices(&mut store, &ctx, &args.file, &options)
+            .with_context(|| format!("cannot import {shown}"))?
     } else {
-        crate::ops::import_payments(&mut store, &ctx, input, &options, &mut progress)
-    }
-    .with_context(|| format!("cannot import {shown}"))?;
-    bar.finish_and_clear();
+        import_stream(&mut store, &ctx, (args, invoices), &options, &shown)?
+    };
     write_row_errors(&shown, &report)?;
     if args.list.format == Format::Json {
         let value = serde_json::to_value(&report).context("cannot write the report")?;
@@ -75,6 +68,35 @@ fn import_file(
         );
     }
     Ok(())
+}
+
+/// Imports one CSV export or bank statement, with a progress bar for a
+/// large one.
+fn import_stream(
+    store: &mut crate::store::Store,
+    ctx: &crate::ops::Context,
+    (args, invoices): (&ImportArgs, bool),
+    options: &Options,
+    shown: &str,
+) -> Result<Report> {
+    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress_bar(size);
+    let mut progress = |bytes: u64| {
+        bar.set_position(bytes);
+        if bytes >= size {
+            bar.set_message("read; writing the ledger");
+        }
+    };
+    let input = std::io::BufReader::with_capacity(1 << 16, file);
+    let report = if invoices {
+        crate::ops::import_invoices(store, ctx, input, options, &mut progress)
+    } else {
+        crate::ops::import_payments(store, ctx, input, options, &mut progress)
+    }
+    .with_context(|| format!("cannot import {shown}"))?;
+    bar.finish_and_clear();
+    Ok(report)
 }
 
 /// What the import is told: the profile, the default terms, the dates.
@@ -96,6 +118,8 @@ fn import_options(session: &Session, args: &ImportArgs, shown: &str) -> Result<O
         skip_invalid: args.skip_invalid,
         as_of: session.as_of,
         currency: session.config.config.currency,
+        vat_id: Some(session.config.config.company.vat_id.trim().to_string())
+            .filter(|v| !v.is_empty()),
     })
 }
 

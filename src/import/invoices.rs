@@ -209,15 +209,15 @@ fn read_rows<R: Read>(
     (std::mem::take(&mut source.detected), sha256)
 }
 
-/// Writes one document (or payment row) to the ledger.
 /// What an import has learnt so far: the customers it knows, and how often
 /// each document number came up.
-struct Known<'a> {
-    customers: &'a mut CustomerIndex,
-    occurrences: &'a mut HashMap<String, u32>,
+pub(super) struct Known<'a> {
+    pub(super) customers: &'a mut CustomerIndex,
+    pub(super) occurrences: &'a mut HashMap<String, u32>,
 }
 
-fn apply(
+/// Writes one document (or payment row) to the ledger.
+pub(super) fn apply(
     tx: &mut ImportTx<'_>,
     known: Known<'_>,
     row: &Row,

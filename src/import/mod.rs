@@ -9,6 +9,7 @@
 
 mod cells;
 mod customers;
+pub mod einvoice;
 mod invoice_rows;
 mod invoices;
 pub mod layout;
@@ -25,6 +26,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub(crate) use einvoice::import_einvoices;
 pub(crate) use invoices::import_invoices;
 pub(crate) use payments::import_payments;
 pub use profile::{Profile, ProfileSpec};
@@ -149,6 +151,9 @@ pub struct Options {
     /// Days from issue to due for a new invoice without a due date whose
     /// customer has no payment terms: the profile's, else `[import]`'s.
     pub payment_terms_days: Option<u32>,
+    /// Our VAT id (`[company] vat_id`): e-invoices others issued are left
+    /// out.
+    pub vat_id: Option<String>,
 }
 
 impl Options {

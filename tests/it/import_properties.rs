@@ -166,6 +166,7 @@ fn options(dry_run: bool, skip_invalid: bool) -> Options {
         as_of: NaiveDate::from_ymd_opt(2026, 11, 22).unwrap(),
         currency: Currency::EUR,
         payment_terms_days: None,
+        vat_id: None,
     }
 }
 
