@@ -61,9 +61,14 @@ fn import_file(
     }
     if report.outcome == Outcome::Refused {
         bail!(
-            "{shown}: {} bad row{}; nothing was imported and the ledger is unchanged \
+            "{shown}: {} bad {}{}; nothing was imported and the ledger is unchanged \
              (fix them, or import the rest with --skip-invalid)",
             report.error_count,
+            if report.profile == "e-invoice" {
+                "document"
+            } else {
+                "row"
+            },
             if report.error_count == 1 { "" } else { "s" }
         );
     }

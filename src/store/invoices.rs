@@ -49,6 +49,21 @@ impl Store {
         invoice_by_number(self.conn(), number)
     }
 
+    /// Which instalment of which document an invoice is, and how many the
+    /// document has: `None` for a document with one due date.
+    pub fn instalment_of(&self, id: InvoiceId) -> Result<Option<(String, i64, i64)>> {
+        self.conn()
+            .query_row(
+                "SELECT document, instalment,
+                        (SELECT COUNT(*) FROM invoice o WHERE o.document = i.document)
+                 FROM invoice i WHERE id = ?1 AND document IS NOT NULL AND instalment IS NOT NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .context("cannot look up instalment")
+    }
+
     /// The invoice or credit note with this id.
     pub fn invoice_by_id(&self, id: InvoiceId) -> Result<Invoice> {
         let sql = format!("{SELECT} WHERE id = ?1");

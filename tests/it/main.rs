@@ -18,6 +18,7 @@ mod cli_ledger;
 mod cli_send;
 mod concurrency;
 mod corrections;
+mod einvoice;
 mod engine_rules;
 mod hostile_input;
 mod import_properties;

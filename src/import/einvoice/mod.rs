@@ -108,7 +108,7 @@ pub(crate) fn import_einvoices(
             let docs = match &file.read {
                 Ok(docs) => docs,
                 Err(why) => {
-                    report.error(RowError::file(format!("{}: {why}", file.name)).fatal());
+                    report.error(RowError::file(placed(&file.name, options, why)));
                     continue;
                 }
             };
@@ -186,6 +186,16 @@ fn read_xml(bytes: &[u8]) -> Result<Vec<Read>, String> {
     read.map_err(|f| at(&f.path, &f.message))
 }
 
+/// A message about a file: named when it is one of a folder or a zip (the
+/// command names the path it was given).
+fn placed(name: &str, options: &Options, message: &str) -> String {
+    if name == options.file_name {
+        message.to_string()
+    } else {
+        format!("{name}: {message}")
+    }
+}
+
 fn at(path: &str, message: &str) -> String {
     if path.is_empty() {
         message.to_string()
@@ -245,12 +255,13 @@ fn commit(
         return Ok(());
     }
     for warning in &document.warnings {
-        report.notes.push(format!("{file}: {warning}"));
+        report.notes.push(placed(file, options, warning));
     }
-    let rows = match rows(file, document) {
+    let rows = match rows(document) {
         Ok(rows) => rows,
-        Err(e) => {
+        Err(mut e) => {
             report.counts.rows += 1;
+            e.message = placed(file, options, &e.message);
             report.error(e);
             return Ok(());
         }
@@ -274,7 +285,7 @@ fn commit(
             report,
         )?;
         for e in report.errors.iter_mut().skip(before) {
-            e.message = format!("{file}: {}", e.message);
+            e.message = placed(file, options, &e.message);
         }
         if n > 1 && report.errors.len() == before {
             tx.mark_instalment(&row.number, &document.number, i + 1)?;
@@ -284,11 +295,11 @@ fn commit(
 }
 
 /// The rows of a document, one per instalment.
-fn rows(file: &str, document: &Document) -> Result<Vec<Row>, RowError> {
+fn rows(document: &Document) -> Result<Vec<Row>, RowError> {
     let number = crate::text::sanitize(&document.number);
     let customer = customer_key(&document.customer).ok_or_else(|| {
         RowError::file(format!(
-            "{file}: {}: {number}: expected a customer with a name or a VAT id",
+            "{}: {number}: expected a customer with a name or a VAT id",
             document.path
         ))
     })?;
@@ -302,7 +313,7 @@ fn rows(file: &str, document: &Document) -> Result<Vec<Row>, RowError> {
         let due = match part.due {
             Some(on) if on < document.issue_date => {
                 return Err(RowError::file(format!(
-                    "{file}: {}: {number}: due {on}, before its issue date {}; expected a due date \
+                    "{}: {number}: due {on}, before its issue date {}; expected a due date \
                      on or after it",
                     document.path, document.issue_date
                 )));
