@@ -276,7 +276,15 @@ pub(super) fn apply(
             },
         },
     };
-    apply_document(tx, customer_id, (row, kind, due_date), report)
+    let before = report.error_count;
+    apply_document(tx, customer_id, (row, kind, due_date), report)?;
+    // A row numbered `N (i/n)` is instalment i of document N.
+    if report.error_count == before
+        && let Some((document, i)) = super::einvoice::instalment_parts(&row.number)
+    {
+        tx.mark_instalment(&row.number, document, i)?;
+    }
+    Ok(())
 }
 
 /// A row without a due date of a new invoice: due its customer's payment

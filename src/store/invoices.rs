@@ -49,6 +49,28 @@ impl Store {
         invoice_by_number(self.conn(), number)
     }
 
+    /// The invoice a payment naming `number` pays first: the invoice of that
+    /// number, else the earliest due open instalment of the document of
+    /// that number (the last one when all are paid).
+    pub fn payable_by_number(&self, number: &str) -> Result<Invoice> {
+        match invoice_by_number(self.conn(), number) {
+            Err(StoreError::NotFound { .. }) => {}
+            found => return found,
+        }
+        let sql = format!(
+            "{SELECT} WHERE document = ?1 AND instalment IS NOT NULL
+             ORDER BY open_minor = 0, due_date, instalment LIMIT 1"
+        );
+        self.conn()
+            .query_row(&sql, [number.trim()], read_invoice)
+            .optional()
+            .context("cannot look up instalment")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "invoice",
+                key: number.to_string(),
+            })?
+    }
+
     /// Which instalment of which document an invoice is, and how many the
     /// document has: `None` for a document with one due date.
     pub fn instalment_of(&self, id: InvoiceId) -> Result<Option<(String, i64, i64)>> {

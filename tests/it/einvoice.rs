@@ -289,6 +289,48 @@ fn an_instalment_invoice_is_aged_and_chased_on_each_due_date() {
     assert!(line("FT-12 (3/3)").contains("Current"), "{text}");
     let shown = l.ok(&["invoice", "show", "FT-12 (2/3)"]);
     assert!(shown.contains("instalment 2 of 3 of FT-12"), "{shown}");
+    // A payment naming the document pays its instalments earliest due
+    // first (after the credit note's 122.00).
+    l.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        c,
+        "--amount",
+        "500",
+        "--date",
+        "2026-05-20",
+        "--invoice",
+        "FT-12",
+    ]);
+    let all = invoices(&l);
+    assert_eq!(all["FT-12 (1/3)"][3], "0.00");
+    assert_eq!(all["FT-12 (2/3)"][3], "178.00");
+    assert_eq!(all["FT-12 (3/3)"][3], "420.00");
+    // Re-importing the document updates the instalments in place.
+    let again = import(&l, &fixture("fatturapa-instalments.xml"), None);
+    assert_eq!(again["created"], 0, "{again}");
+    assert_eq!(invoices(&l)["FT-12 (2/3)"][3], "178.00");
+}
+
+#[test]
+fn csv_rows_numbered_as_instalments_are_instalments_of_their_document() {
+    let l = Ledger::new();
+    let csv = l.dir.path().join("scadenze.csv");
+    std::fs::write(
+        &csv,
+        "number,customer,issue_date,due_date,amount\n\
+         FT-9 (1/2),ACME,2026-09-30,2026-10-30,500.00\n\
+         FT-9 (2/2),ACME,2026-09-30,2026-11-30,500.00\n",
+    )
+    .unwrap();
+    let report = import(&l, &csv, None);
+    assert_eq!(report["created"], 2, "{report}");
+    let shown = l.ok(&["invoice", "show", "FT-9 (2/2)"]);
+    assert!(shown.contains("instalment 2 of 2 of FT-9"), "{shown}");
+    let all = invoices(&l);
+    assert_eq!(all["FT-9 (1/2)"][2], "2026-10-30");
+    assert_eq!(all["FT-9 (2/2)"][2], "2026-11-30");
 }
 
 /// A folder of e-invoices (and a README, which is left out) in the

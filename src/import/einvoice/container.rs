@@ -19,8 +19,27 @@ const MAX_FILES: usize = 1_000_000;
 pub struct Item {
     /// Where it is, for messages.
     pub name: String,
-    /// Its bytes, or why they cannot be had.
-    pub bytes: Result<Vec<u8>, String>,
+    /// Where its bytes are.
+    pub bytes: Bytes,
+}
+
+/// A file of a folder is read when its turn comes, so a folder costs the
+/// memory of one file; a zip's members are read with the archive.
+pub enum Bytes {
+    /// A file on disk.
+    File(std::path::PathBuf),
+    /// A zip member's bytes, or why they cannot be had.
+    Read(Result<Vec<u8>, String>),
+}
+
+impl Item {
+    /// The file's bytes.
+    pub fn read(&self) -> Result<Vec<u8>, String> {
+        match &self.bytes {
+            Bytes::File(path) => read_file(path),
+            Bytes::Read(bytes) => bytes.clone(),
+        }
+    }
 }
 
 /// Every file under a path: the file itself, each file of a folder (in
@@ -49,15 +68,24 @@ pub fn collect(path: &Path, shown: &str, items: &mut Vec<Item>) -> Result<(), St
         }
         return Ok(());
     }
-    let bytes = read_file(path).map_err(|e| format!("{shown}: {e}"))?;
-    if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
+    if is_zip(path) {
+        let bytes = read_file(path).map_err(|e| format!("{shown}: {e}"))?;
         return unzip(&bytes, shown, items);
     }
     items.push(Item {
         name: shown.to_string(),
-        bytes: Ok(bytes),
+        bytes: Bytes::File(path.to_path_buf()),
     });
     Ok(())
+}
+
+/// Whether a file starts as a zip archive does.
+pub fn is_zip(path: &Path) -> bool {
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && (&head == b"PK\x03\x04" || &head == b"PK\x05\x06")
 }
 
 fn read_file(path: &Path) -> Result<Vec<u8>, String> {
@@ -82,7 +110,7 @@ fn unzip(bytes: &[u8], shown: &str, items: &mut Vec<Item>) -> Result<(), String>
             Err(e) => {
                 items.push(Item {
                     name: format!("{shown}:#{}", i + 1),
-                    bytes: Err(format!("a broken member: {e}")),
+                    bytes: Bytes::Read(Err(format!("a broken member: {e}"))),
                 });
                 continue;
             }
@@ -114,7 +142,10 @@ fn unzip(bytes: &[u8], shown: &str, items: &mut Vec<Item>) -> Result<(), String>
         if items.len() >= MAX_FILES {
             return Err(format!("{shown}: more than {MAX_FILES} members"));
         }
-        items.push(Item { name, bytes: read });
+        items.push(Item {
+            name,
+            bytes: Bytes::Read(read),
+        });
     }
     Ok(())
 }

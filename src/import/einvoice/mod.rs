@@ -42,7 +42,7 @@ pub fn recognises(path: &Path) -> bool {
         .and_then(|mut f| std::io::Read::read(&mut f, &mut head))
         .unwrap_or(0);
     let head = &head[..n];
-    head.starts_with(b"PK\x03\x04") || container::kind(head) != Kind::Other
+    container::is_zip(path) || container::kind(head) != Kind::Other
 }
 
 /// The number an instalment is kept under: the document's own when it has
@@ -54,6 +54,15 @@ pub fn instalment_number(number: &str, i: usize, n: usize) -> String {
     } else {
         format!("{number} ({i}/{n})")
     }
+}
+
+/// The document and instalment a number written `N (i/n)` names, for a
+/// CSV export that lists instalments as rows of their own.
+pub(super) fn instalment_parts(number: &str) -> Option<(&str, usize)> {
+    let (document, part) = number.strip_suffix(')')?.rsplit_once(" (")?;
+    let (i, n) = part.split_once('/')?;
+    let (i, n): (usize, usize) = (i.parse().ok()?, n.parse().ok()?);
+    (1 <= i && i <= n && n > 1 && !document.trim().is_empty()).then_some((document, i))
 }
 
 /// One file's documents, or why it cannot be read.
@@ -79,14 +88,11 @@ pub(crate) fn import_einvoices(
     let mut hasher = Sha256::new();
     let mut files = Vec::with_capacity(items.len());
     for item in items {
-        let read = match &item.bytes {
-            Ok(bytes) => {
-                hasher.update(item.name.as_bytes());
-                hasher.update(bytes);
-                read_file(bytes)
-            }
-            Err(why) => Err(why.clone()),
-        };
+        let read = item.read().and_then(|bytes| {
+            hasher.update(item.name.as_bytes());
+            hasher.update(&bytes);
+            read_file(&bytes)
+        });
         files.push(FileRead {
             name: item.name,
             read,
@@ -355,4 +361,20 @@ fn customer_key(party: &Party) -> Option<CustomerKey> {
         email: party.email.clone().filter(|e| e.contains('@')),
         since: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instalment_numbers_read_back() {
+        let n = instalment_number("FT-12", 2, 3);
+        assert_eq!(n, "FT-12 (2/3)");
+        assert_eq!(instalment_parts(&n), Some(("FT-12", 2)));
+        assert_eq!(instalment_number("FT-12", 1, 1), "FT-12");
+        assert_eq!(instalment_parts("FT-12"), None);
+        assert_eq!(instalment_parts("Order (4/3)"), None);
+        assert_eq!(instalment_parts("A (x/3)"), None);
+    }
 }
