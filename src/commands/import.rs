@@ -104,6 +104,16 @@ fn import_stream(
     Ok(report)
 }
 
+/// Our VAT id for e-invoices: `[company] vat_id`, else the `vat_number`
+/// printed on letters.
+fn our_vat_id(company: &crate::config::Company) -> Option<String> {
+    [&company.vat_id, &company.vat_number]
+        .into_iter()
+        .map(|v| v.trim())
+        .find(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
 /// What the import is told: the profile, the default terms, the dates.
 fn import_options(session: &Session, args: &ImportArgs, shown: &str) -> Result<Options> {
     let import_config = &session.config.config.import;
@@ -123,8 +133,7 @@ fn import_options(session: &Session, args: &ImportArgs, shown: &str) -> Result<O
         skip_invalid: args.skip_invalid,
         as_of: session.as_of,
         currency: session.config.config.currency,
-        vat_id: Some(session.config.config.company.vat_id.trim().to_string())
-            .filter(|v| !v.is_empty()),
+        vat_id: our_vat_id(&session.config.config.company),
     })
 }
 
