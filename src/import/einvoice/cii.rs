@@ -150,7 +150,9 @@ fn due_dates(
             });
         }
     }
-    let listed: i64 = parts.iter().map(|p| p.amount_minor).sum();
+    let listed = parts
+        .iter()
+        .fold(0i64, |a, p| a.saturating_add(p.amount_minor));
     if parts.len() > 1 && listed == payable && parts.iter().all(|p| p.due.is_some()) {
         return Ok(parts);
     }

@@ -59,7 +59,9 @@ pub struct Document {
 impl Document {
     /// The payable amount, minor units.
     pub fn payable_minor(&self) -> i64 {
-        self.instalments.iter().map(|i| i.amount_minor).sum()
+        self.instalments
+            .iter()
+            .fold(0i64, |a, i| a.saturating_add(i.amount_minor))
     }
 }
 

@@ -112,7 +112,9 @@ fn read_body(body: &Node<'_>, issuer: &Party, customer: &Party) -> Result<Read, 
     let expected = expected_payable(body, &head, currency)?;
     let mut warnings = Vec::new();
     let mut instalments = payment_details(body, currency)?;
-    let listed: i64 = instalments.iter().map(|i| i.amount_minor).sum();
+    let listed = instalments
+        .iter()
+        .fold(0i64, |a, i| a.saturating_add(i.amount_minor));
     match (instalments.is_empty(), expected) {
         (true, Some(total)) => instalments.push(Instalment {
             due: None,
@@ -134,7 +136,9 @@ fn read_body(body: &Node<'_>, issuer: &Party, customer: &Party) -> Result<Read, 
     }
     if kind == DocumentKind::CreditNote {
         // A credit note is written positive or negative; it is one credit.
-        let total: i64 = instalments.iter().map(|i| i.amount_minor.abs()).sum();
+        let total = instalments.iter().fold(0i64, |a, i| {
+            a.saturating_add(i.amount_minor.saturating_abs())
+        });
         instalments = vec![Instalment {
             due: None,
             amount_minor: total,
@@ -167,8 +171,8 @@ fn expected_payable(
     head: &Node<'_>,
     currency: Currency,
 ) -> Result<Option<i64>, Failure> {
-    let mut vat_split = 0;
-    let mut summed = 0;
+    let mut vat_split: i64 = 0;
+    let mut summed: i64 = 0;
     let summaries = body
         .child("DatiBeniServizi")
         .map(|b| b.children("DatiRiepilogo"))
@@ -176,9 +180,9 @@ fn expected_payable(
     for line in &summaries {
         let base = amount_at(line, &["ImponibileImporto"], currency)?.unwrap_or(0);
         let vat = amount_at(line, &["Imposta"], currency)?.unwrap_or(0);
-        summed += base + vat;
+        summed = summed.saturating_add(base).saturating_add(vat);
         if line.text_at(&["EsigibilitaIVA"]) == Some("S") {
-            vat_split += vat;
+            vat_split = vat_split.saturating_add(vat);
         }
     }
     let total = match amount_at(head, &["ImportoTotaleDocumento"], currency)? {
@@ -186,11 +190,17 @@ fn expected_payable(
         None if !summaries.is_empty() => summed,
         None => return Ok(None),
     };
-    let mut withheld = 0;
+    let mut withheld: i64 = 0;
     for w in head.children("DatiRitenuta") {
-        withheld += amount_at(&w, &["ImportoRitenuta"], currency)?.unwrap_or(0);
+        withheld =
+            withheld.saturating_add(amount_at(&w, &["ImportoRitenuta"], currency)?.unwrap_or(0));
     }
-    Ok(Some(total.abs() - vat_split.abs() - withheld.abs()))
+    Ok(Some(
+        total
+            .saturating_abs()
+            .saturating_sub(vat_split.saturating_abs())
+            .saturating_sub(withheld.saturating_abs()),
+    ))
 }
 
 /// Every `DettaglioPagamento` with its due date and amount. Details of one

@@ -219,7 +219,7 @@ fn declared_encoding(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
         .strip_prefix('=')?;
     let rest = rest.trim_start();
     let quote = rest.chars().next()?;
-    let value = rest[1..].split(quote).next()?;
+    let value = rest[quote.len_utf8()..].split(quote).next()?;
     encoding_rs::Encoding::for_label(value.as_bytes())
 }
 
