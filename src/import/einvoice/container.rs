@@ -45,6 +45,16 @@ impl Item {
 /// Every file under a path: the file itself, each file of a folder (in
 /// name order, subfolders included), each member of a zip.
 pub fn collect(path: &Path, shown: &str, items: &mut Vec<Item>) -> Result<(), String> {
+    collect_in(path, (shown, true), items)
+}
+
+/// `collect` below a folder: files of the folder given are named by their
+/// path inside it (the command names the folder).
+fn collect_in(
+    path: &Path,
+    (shown, root): (&str, bool),
+    items: &mut Vec<Item>,
+) -> Result<(), String> {
     if path.is_dir() {
         let mut entries: Vec<_> = std::fs::read_dir(path)
             .map_err(|e| format!("{shown}: cannot read the folder: {e}"))?
@@ -60,11 +70,13 @@ pub fn collect(path: &Path, shown: &str, items: &mut Vec<Item>) -> Result<(), St
             if items.len() >= MAX_FILES {
                 return Err(format!("{shown}: more than {MAX_FILES} files"));
             }
-            collect(
-                &entry,
-                &format!("{shown}/{}", crate::text::sanitize(&name)),
-                items,
-            )?;
+            let name = crate::text::sanitize(&name);
+            let inner = if root {
+                name.into_owned()
+            } else {
+                format!("{shown}/{name}")
+            };
+            collect_in(&entry, (&inner, false), items)?;
         }
         return Ok(());
     }
