@@ -146,7 +146,12 @@ fn named_invoices(
     let mut found: Vec<(String, crate::store::Existing)> = Vec::new();
     let mut seen: Vec<InvoiceId> = Vec::new();
     for word in words {
-        if let Some(invoice) = tx.invoice(word)?
+        // A document kept in instalments is paid earliest due first.
+        let invoice = match tx.invoice(word)? {
+            Some(i) => Some(i),
+            None => tx.first_open_instalment(word)?,
+        };
+        if let Some(invoice) = invoice
             && !seen.contains(&invoice.id)
         {
             seen.push(invoice.id);

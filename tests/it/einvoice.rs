@@ -307,10 +307,25 @@ fn an_instalment_invoice_is_aged_and_chased_on_each_due_date() {
     assert_eq!(all["FT-12 (1/3)"][3], "0.00");
     assert_eq!(all["FT-12 (2/3)"][3], "178.00");
     assert_eq!(all["FT-12 (3/3)"][3], "420.00");
+    // So does a bank line naming it.
+    let bank = l.dir.path().join("bank.csv");
+    std::fs::write(
+        &bank,
+        "Data contabile;Data valuta;Ordinante;Descrizione;Dare;Avere;Divisa\n\
+         21/05/2026;21/05/2026;Mario Rossi;BONIFICO RIF. FT-12;;100,00;EUR\n",
+    )
+    .unwrap();
+    let mut cmd = l.dun();
+    cmd.args(["import", "payments"])
+        .arg(&bank)
+        .args(["--format", "json"]);
+    let paid = l.run_json(&mut cmd);
+    assert_eq!(paid["matched"], 1, "{paid}");
+    assert_eq!(invoices(&l)["FT-12 (2/3)"][3], "78.00");
     // Re-importing the document updates the instalments in place.
     let again = import(&l, &fixture("fatturapa-instalments.xml"), None);
     assert_eq!(again["created"], 0, "{again}");
-    assert_eq!(invoices(&l)["FT-12 (2/3)"][3], "178.00");
+    assert_eq!(invoices(&l)["FT-12 (2/3)"][3], "78.00");
 }
 
 #[test]

@@ -161,6 +161,23 @@ impl ImportTx<'_> {
         Ok(())
     }
 
+    /// The earliest due open instalment of the document numbered
+    /// `document`, when the ledger keeps it in instalments.
+    pub fn first_open_instalment(&self, document: &str) -> Result<Option<Existing>> {
+        let number: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT number FROM invoice WHERE document = ?1 AND instalment IS NOT NULL
+                 AND open_minor > 0 ORDER BY due_date, instalment LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([document], |r| r.get(0)).optional())
+            .context("cannot look up instalment")?;
+        match number {
+            Some(n) => self.invoice(&n),
+            None => Ok(None),
+        }
+    }
+
     /// Marks an invoice as instalment `instalment` (1-based) of the document
     /// numbered `document`.
     pub fn mark_instalment(
