@@ -32,13 +32,15 @@ fn import_file(
 ) -> Result<()> {
     // File names can hold anything; shown escaped like all data.
     let shown = sanitize(&args.file.display().to_string()).into_owned();
-    let recognition = match (&args.profile, invoices) {
+    // A folder, a zip, an XML, a signed file or a PDF is read as
+    // e-invoices, unless a profile says the file is a CSV.
+    let einvoices =
+        invoices && args.profile.is_none() && import::einvoice::recognises(&args.file);
+    let recognition = match (&args.profile, invoices && !einvoices) {
         (None, true) => recognise(session, args),
         _ => None,
     };
     let options = import_options(session, args, &shown, recognition.as_ref())?;
-    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     // A dry run with no ledger yet runs against an empty one of its own,
     // removed afterwards: it writes nothing where the ledger would be.
     let scratch = (args.dry_run && !session.db.exists()).then(Scratch::new);
@@ -47,22 +49,13 @@ fn import_file(
             .context("cannot open a scratch ledger for the dry run")?,
         None => session.open()?,
     };
-    let bar = progress_bar(size);
-    let mut progress = |bytes: u64| {
-        bar.set_position(bytes);
-        if bytes >= size {
-            bar.set_message("read; writing the ledger");
-        }
-    };
-    let input = std::io::BufReader::with_capacity(1 << 16, file);
     let ctx = session.ops();
-    let report = if invoices {
-        crate::ops::import_invoices(&mut store, &ctx, input, &options, &mut progress)
+    let mut report = if einvoices {
+        crate::ops::import_einvoices(&mut store, &ctx, &args.file, &options)
+            .with_context(|| format!("cannot import {shown}"))?
     } else {
-        crate::ops::import_payments(&mut store, &ctx, input, &options, &mut progress)
-    }
-    .with_context(|| format!("cannot import {shown}"))?;
-    let mut report = report;
+        import_stream(&mut store, &ctx, (args, invoices), &options, &shown)?
+    };
     match recognition {
         Some(Recognition::Layout(recognised)) => report.recognised = Some(recognised),
         Some(Recognition::Ambiguous(layouts)) => report.notes.push(format!(
@@ -71,7 +64,6 @@ fn import_file(
         )),
         Some(Recognition::Unknown) | None => {}
     }
-    bar.finish_and_clear();
     write_row_errors(&shown, &report)?;
     if args.list.format == Format::Json {
         let value = serde_json::to_value(&report).context("cannot write the report")?;
@@ -82,9 +74,14 @@ fn import_file(
     }
     if report.outcome == Outcome::Refused {
         bail!(
-            "{shown}: {} bad row{}; nothing was imported and the ledger is unchanged \
+            "{shown}: {} bad {}{}; nothing was imported and the ledger is unchanged \
              (fix them, or import the rest with --skip-invalid)",
             report.error_count,
+            if report.profile == "e-invoice" {
+                "document"
+            } else {
+                "row"
+            },
             if report.error_count == 1 { "" } else { "s" }
         );
     }
@@ -97,6 +94,45 @@ fn recognise(session: &Session, args: &ImportArgs) -> Option<Recognition> {
     let file = std::fs::File::open(&args.file).ok()?;
     let input = std::io::BufReader::new(file);
     import::recognise::recognise(input, &session.config.config.import.profiles).ok()
+}
+
+/// Imports one CSV export or bank statement, with a progress bar for a
+/// large one.
+fn import_stream(
+    store: &mut crate::store::Store,
+    ctx: &crate::ops::Context,
+    (args, invoices): (&ImportArgs, bool),
+    options: &Options,
+    shown: &str,
+) -> Result<Report> {
+    let file = std::fs::File::open(&args.file).with_context(|| format!("cannot open {shown}"))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = progress_bar(size);
+    let mut progress = |bytes: u64| {
+        bar.set_position(bytes);
+        if bytes >= size {
+            bar.set_message("read; writing the ledger");
+        }
+    };
+    let input = std::io::BufReader::with_capacity(1 << 16, file);
+    let report = if invoices {
+        crate::ops::import_invoices(store, ctx, input, options, &mut progress)
+    } else {
+        crate::ops::import_payments(store, ctx, input, options, &mut progress)
+    }
+    .with_context(|| format!("cannot import {shown}"))?;
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+/// Our VAT id for e-invoices: `[company] vat_id`, else the `vat_number`
+/// printed on letters.
+fn our_vat_id(company: &crate::config::Company) -> Option<String> {
+    [&company.vat_id, &company.vat_number]
+        .into_iter()
+        .map(|v| v.trim())
+        .find(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// What the import is told: the profile, the default terms, the dates.
@@ -130,6 +166,7 @@ fn import_options(
         currency: session.config.config.currency,
         account: Some(session.config.config.company.iban.trim().to_string())
             .filter(|i| !i.is_empty()),
+        vat_id: our_vat_id(&session.config.config.company),
     })
 }
 

@@ -178,6 +178,15 @@ fn show(session: &Session, number: &str, format: Format, out: &mut dyn Write) ->
         customer.as_ref(),
     ));
     report.write(format, session.config.config.locale, out)?;
+    if format == Format::Table
+        && let Some((document, i, n)) = store.instalment_of(invoice.id)?
+    {
+        writeln!(
+            out,
+            "\ninstalment {i} of {n} of {}, due on its own date",
+            crate::text::sanitize(&document)
+        )?;
+    }
     if format == Format::Table && invoice.kind == DocumentKind::Invoice {
         let settlements = store.settlements_of(invoice.id, session.as_of)?;
         write_settlements(session, &store, &invoice, &settlements, out)?;

@@ -128,6 +128,9 @@ impl Default for NotifyConfig {
 pub struct Company {
     /// Legal name.
     pub name: String,
+    /// Our VAT id: e-invoices issued under another are left out of imports
+    /// (compared without spaces, dots or the country prefix).
+    pub vat_id: String,
     /// Postal address, lines separated by newlines.
     pub address: String,
     /// Accounts email address.

@@ -232,12 +232,13 @@ fn left_out_by_status<R: Read>(
 
 /// What an import has learnt so far: the customers it knows, and how often
 /// each document number came up.
-struct Known<'a> {
-    customers: &'a mut CustomerIndex,
-    occurrences: &'a mut HashMap<String, u32>,
+pub(super) struct Known<'a> {
+    pub(super) customers: &'a mut CustomerIndex,
+    pub(super) occurrences: &'a mut HashMap<String, u32>,
 }
 
-fn apply(
+/// Writes one document (or payment row) to the ledger.
+pub(super) fn apply(
     tx: &mut ImportTx<'_>,
     known: Known<'_>,
     row: &Row,
@@ -296,7 +297,15 @@ fn apply(
             },
         },
     };
-    apply_document(tx, customer_id, (row, kind, due_date), report)
+    let before = report.error_count;
+    apply_document(tx, customer_id, (row, kind, due_date), report)?;
+    // A row numbered `N (i/n)` is instalment i of document N.
+    if report.error_count == before
+        && let Some((document, i)) = super::einvoice::instalment_parts(&row.number)
+    {
+        tx.mark_instalment(&row.number, document, i)?;
+    }
+    Ok(())
 }
 
 /// A row without a due date of a new invoice: due its customer's payment

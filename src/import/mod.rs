@@ -9,6 +9,7 @@
 
 mod cells;
 mod customers;
+pub mod einvoice;
 mod invoice_rows;
 mod invoices;
 pub mod layout;
@@ -26,6 +27,7 @@ use std::fmt;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+pub(crate) use einvoice::import_einvoices;
 pub(crate) use invoices::import_invoices;
 pub(crate) use matching::candidates::{Candidate, Names, candidates};
 pub(crate) use payments::import_payments;
@@ -154,6 +156,9 @@ pub struct Options {
     /// Our bank account (`[company] iban`): a statement for another
     /// account is refused.
     pub account: Option<String>,
+    /// Our VAT id (`[company] vat_id`): e-invoices others issued are left
+    /// out.
+    pub vat_id: Option<String>,
 }
 
 impl Options {

@@ -23,6 +23,19 @@ pub fn import_invoices(
     import::import_invoices(store, input, options, progress, &finish)
 }
 
+/// Imports the e-invoices under a path (a file, a folder, a zip) in one
+/// transaction.
+pub fn import_einvoices(
+    store: &mut Store,
+    ctx: &Context,
+    path: &std::path::Path,
+    options: &Options,
+) -> Result<Report, ImportError> {
+    let finish =
+        |tx: &Tx<'_>, touched: &[CustomerId]| record_for(tx, &ctx.policy, touched, ctx.history_on);
+    import::import_einvoices(store, path, options, &finish)
+}
+
 /// Imports a payments export or a bank statement (all of it, or nothing).
 pub fn import_payments(
     store: &mut Store,

@@ -280,6 +280,16 @@ pub fn invoice(store: &Store, field: Option<Field>, invoice: &InvoiceRef) -> Res
     found.map_err(|e| not_found(field, e))
 }
 
+/// The invoice a payment names: by number, or the first open instalment of
+/// the document of that number.
+pub fn payable(store: &Store, field: Option<Field>, invoice: &InvoiceRef) -> Result<Invoice> {
+    let found = match invoice {
+        InvoiceRef::Number(number) => store.payable_by_number(number),
+        InvoiceRef::Id(id) => store.invoice_by_id(*id),
+    };
+    found.map_err(|e| not_found(field, e))
+}
+
 /// A missing customer or invoice is the field's fault; anything else is
 /// the ledger's.
 fn not_found(field: Option<Field>, e: StoreError) -> OpError {

@@ -34,7 +34,7 @@ pub use follow_up::{
     LogFollowUp, Logged, MakePlan, MakePromise, PromiseTerms, StageChoice, log_follow_up,
     make_plan, make_promise,
 };
-pub use import::{import_invoices, import_payments};
+pub use import::{import_einvoices, import_invoices, import_payments};
 pub use ledger::{AddInvoice, EditNotes, add_customer, add_invoice, edit_customer, edit_notes};
 pub use measures::sync_measures;
 pub use message::{Claim, ClaimMessage, Sent, claim_message, message_failed, message_sent};

@@ -47,7 +47,7 @@ pub fn record_payment(store: &mut Store, ctx: &Context, req: &RecordPayment) -> 
     let method = input::text(Field::Method, &req.method)?;
     let customer = input::customer(store, Some(Field::Customer), &req.customer)?;
     let invoice = match &req.invoice {
-        Some(number) if !number.trim().is_empty() => Some(input::invoice(
+        Some(number) if !number.trim().is_empty() => Some(input::payable(
             store,
             Some(Field::Invoice),
             &InvoiceRef::Number(number.clone()),
@@ -126,7 +126,7 @@ pub fn allocate_bank_line(
     let receipt = store.waiting_payment(req.receipt)?;
     let mut invoices: Vec<Invoice> = Vec::new();
     for number in req.invoices.iter().filter(|n| !n.trim().is_empty()) {
-        let invoice = input::invoice(
+        let invoice = input::payable(
             store,
             Some(Field::Invoice),
             &InvoiceRef::Number(number.clone()),

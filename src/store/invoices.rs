@@ -49,6 +49,43 @@ impl Store {
         invoice_by_number(self.conn(), number)
     }
 
+    /// The invoice a payment naming `number` pays first: the invoice of that
+    /// number, else the earliest due open instalment of the document of
+    /// that number (the last one when all are paid).
+    pub fn payable_by_number(&self, number: &str) -> Result<Invoice> {
+        match invoice_by_number(self.conn(), number) {
+            Err(StoreError::NotFound { .. }) => {}
+            found => return found,
+        }
+        let sql = format!(
+            "{SELECT} WHERE document = ?1 AND instalment IS NOT NULL
+             ORDER BY open_minor = 0, due_date, instalment LIMIT 1"
+        );
+        self.conn()
+            .query_row(&sql, [number.trim()], read_invoice)
+            .optional()
+            .context("cannot look up instalment")?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "invoice",
+                key: number.to_string(),
+            })?
+    }
+
+    /// Which instalment of which document an invoice is, and how many the
+    /// document has: `None` for a document with one due date.
+    pub fn instalment_of(&self, id: InvoiceId) -> Result<Option<(String, i64, i64)>> {
+        self.conn()
+            .query_row(
+                "SELECT document, instalment,
+                        (SELECT COUNT(*) FROM invoice o WHERE o.document = i.document)
+                 FROM invoice i WHERE id = ?1 AND document IS NOT NULL AND instalment IS NOT NULL",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()
+            .context("cannot look up instalment")
+    }
+
     /// The invoice or credit note with this id.
     pub fn invoice_by_id(&self, id: InvoiceId) -> Result<Invoice> {
         let sql = format!("{SELECT} WHERE id = ?1");

@@ -76,13 +76,24 @@ impl MatchReads<'_> {
         row.map(to_doc).transpose()
     }
 
-    /// The document with this number.
+    /// The document with this number; for a document kept in instalments,
+    /// its earliest due open instalment (they are paid in that order).
     pub fn by_number(&self, number: &str) -> Result<Option<OpenDoc>> {
-        let row = self
+        let mut row = self
             .0
             .prepare_cached(&format!("{DOC} WHERE number = ?1"))
             .and_then(|mut s| s.query_row([number], doc).optional())
             .context("cannot look up invoice")?;
+        if row.is_none() {
+            row = self
+                .0
+                .prepare_cached(&format!(
+                    "{DOC} WHERE document = ?1 AND instalment IS NOT NULL AND open_minor > 0
+                     ORDER BY due_date, instalment LIMIT 1"
+                ))
+                .and_then(|mut s| s.query_row([number], doc).optional())
+                .context("cannot look up instalment")?;
+        }
         row.map(to_doc).transpose()
     }
 

@@ -61,6 +61,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0006_claims.sql")),
     M::up(include_str!("../../migrations/0007_customer_since.sql")),
     M::up(include_str!("../../migrations/0008_corrections.sql")),
+    M::up(include_str!("../../migrations/0009_instalments.sql")),
     M::up(include_str!("../../migrations/0010_matching.sql")),
     M::up(include_str!("../../migrations/0011_open_items.sql")),
 ];

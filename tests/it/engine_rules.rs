@@ -506,6 +506,9 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
          DROP INDEX activity_voided_once;
          ALTER TABLE activity DROP COLUMN voids;
          ALTER TABLE activity DROP COLUMN corrects;
+         DROP INDEX invoice_document;
+         ALTER TABLE invoice DROP COLUMN instalment;
+         ALTER TABLE invoice DROP COLUMN document;
          UPDATE invoice SET created_at = '2999-01-01T00:00:00Z' WHERE number = 'B-2';
          PRAGMA user_version = 3;",
     )

@@ -167,6 +167,7 @@ fn options(dry_run: bool, skip_invalid: bool) -> Options {
         currency: Currency::EUR,
         payment_terms_days: None,
         account: None,
+        vat_id: None,
     }
 }
 

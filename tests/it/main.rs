@@ -20,6 +20,7 @@ mod concurrency;
 mod corrections;
 mod csv_layouts;
 mod csv_layouts_recognition;
+mod einvoice;
 mod engine_rules;
 mod hostile_input;
 mod import_properties;

@@ -161,6 +161,42 @@ impl ImportTx<'_> {
         Ok(())
     }
 
+    /// The earliest due open instalment of the document numbered
+    /// `document`, when the ledger keeps it in instalments.
+    pub fn first_open_instalment(&self, document: &str) -> Result<Option<Existing>> {
+        let number: Option<String> = self
+            .tx
+            .prepare_cached(
+                "SELECT number FROM invoice WHERE document = ?1 AND instalment IS NOT NULL
+                 AND open_minor > 0 ORDER BY due_date, instalment LIMIT 1",
+            )
+            .and_then(|mut s| s.query_row([document], |r| r.get(0)).optional())
+            .context("cannot look up instalment")?;
+        match number {
+            Some(n) => self.invoice(&n),
+            None => Ok(None),
+        }
+    }
+
+    /// Marks an invoice as instalment `instalment` (1-based) of the document
+    /// numbered `document`.
+    pub fn mark_instalment(
+        &mut self,
+        number: &str,
+        document: &str,
+        instalment: usize,
+    ) -> Result<()> {
+        let instalment = i64::try_from(instalment).unwrap_or(i64::MAX);
+        self.tx
+            .prepare_cached(
+                "UPDATE invoice SET document = ?2, instalment = ?3
+                 WHERE number = ?1 AND (document IS NOT ?2 OR instalment IS NOT ?3)",
+            )
+            .and_then(|mut s| s.execute(params![number, document, instalment]))
+            .context("cannot mark instalment")?;
+        Ok(())
+    }
+
     /// Changes an invoice's dates and amount, keeping what was applied to
     /// it; `open_minor` is its new open balance before `settle`.
     pub fn update_invoice(
