@@ -223,7 +223,10 @@ pub(super) fn whole_agenda(
         HashMap::new();
     let mut order: Vec<AgendaItem> = Vec::new();
     for (item, listed) in parts.into_iter().flatten() {
-        numbers.insert((item.customer_id, item.action.as_str(), item.currency), listed);
+        numbers.insert(
+            (item.customer_id, item.action.as_str(), item.currency),
+            listed,
+        );
         order.push(item);
     }
     dun_core::dunning::prioritise(&mut order);

@@ -34,8 +34,7 @@ fn import_file(
     let shown = sanitize(&args.file.display().to_string()).into_owned();
     // A folder, a zip, an XML, a signed file or a PDF is read as
     // e-invoices, unless a profile says the file is a CSV.
-    let einvoices =
-        invoices && args.profile.is_none() && import::einvoice::recognises(&args.file);
+    let einvoices = invoices && args.profile.is_none() && import::einvoice::recognises(&args.file);
     let recognition = match (&args.profile, invoices && !einvoices) {
         (None, true) => recognise(session, args),
         _ => None,

@@ -16,7 +16,8 @@ fn a_camt053_statement_pays_by_reference_number_iban_and_name_and_one_line_waits
     teach_gamma_iban(&ledger);
     // The fixture quotes the reference ACME's statement prints.
     assert_eq!(acme_reference(&ledger).replace(' ', ""), "RF35C1");
-    let statement = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank/e2e-camt053.xml");
+    let statement =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bank/e2e-camt053.xml");
     let report = ledger.json(&["import", "payments", statement.to_str().unwrap()]);
     assert_matched(&ledger, &report);
     let again = ledger.json(&["import", "payments", statement.to_str().unwrap()]);
