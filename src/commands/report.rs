@@ -19,8 +19,8 @@ use rust_decimal::Decimal;
 
 use super::Session;
 use crate::output::{Cell, Format, Report};
-use crate::store::{InvoiceFilter, Store};
-use dun_core::aging::{AgingRow, AgingTotals, age};
+use crate::store::{Customers, InvoiceFilter, Store};
+use dun_core::aging::{AgingRow, AgingTotals, age, order_rows};
 use dun_core::ledger::{CustomerBalance, CustomerId, customer_balances};
 use dun_core::money::Currency;
 
@@ -98,16 +98,22 @@ struct Aging {
     names: HashMap<CustomerId, (String, String)>,
 }
 
+/// Customers aged at a time.
+const AGING_SPAN: usize = 2_000;
+
 fn load_aging(session: &Session, store: &Store) -> Result<Aging> {
-    let open = store.invoices(
-        &InvoiceFilter {
-            customer_id: None,
-            open_only: true,
-        },
-        session.as_of,
-    )?;
-    let unapplied = store.unapplied_payments(session.as_of)?;
-    let rows = age(&open, &unapplied, &session.config.buckets, session.as_of);
+    // A span of customers at a time: memory holds one span's documents,
+    // not every open invoice of the ledger.
+    let ids = store.customer_ids()?;
+    let mut rows = Vec::new();
+    for span in ids.chunks(AGING_SPAN) {
+        let (Some(&first), Some(&last)) = (span.first(), span.last()) else {
+            continue;
+        };
+        let (open, unapplied) = store.open_between(session.as_of, Customers(first, last))?;
+        rows.extend(age(&open, &unapplied, &session.config.buckets, session.as_of));
+    }
+    order_rows(&mut rows);
     let names = store
         .customers()?
         .into_iter()

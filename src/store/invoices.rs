@@ -147,6 +147,19 @@ impl Store {
     pub fn unapplied_payments(&self, as_of: NaiveDate) -> Result<Vec<UnappliedPayment>> {
         super::history::unapplied_as_of(self.conn(), as_of, super::Customers::ALL)
     }
+
+    /// A span of customers' open documents and unapplied payments as of a
+    /// date, in no particular order: what aging that span reads.
+    pub fn open_between(
+        &self,
+        as_of: NaiveDate,
+        customers: super::Customers,
+    ) -> Result<(Vec<Invoice>, Vec<UnappliedPayment>)> {
+        Ok((
+            super::history::documents(self.conn(), as_of, customers, true, false)?,
+            super::history::unapplied_as_of(self.conn(), as_of, customers)?,
+        ))
+    }
 }
 
 impl Tx<'_> {

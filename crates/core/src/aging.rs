@@ -226,12 +226,19 @@ pub fn age(
         ager.credit(customer_id, Money::new(amount, currency));
     }
     let mut rows = ager.into_rows();
+    order_rows(&mut rows);
+    rows
+}
+
+/// Puts aging rows in the report's order: largest total first, then by
+/// customer. Rows aged a span of customers at a time and put together come
+/// out as [`age`] of the whole ledger would give them.
+pub fn order_rows(rows: &mut [AgingRow]) {
     rows.sort_by(|a, b| {
         b.total
             .cmp(&a.total)
             .then(a.customer_id.cmp(&b.customer_id))
     });
-    rows
 }
 
 /// Ages one account as the engine sees it: one row per currency it has a
