@@ -111,7 +111,12 @@ fn load_aging(session: &Session, store: &Store) -> Result<Aging> {
             continue;
         };
         let (open, unapplied) = store.open_between(session.as_of, Customers(first, last))?;
-        rows.extend(age(&open, &unapplied, &session.config.buckets, session.as_of));
+        rows.extend(age(
+            &open,
+            &unapplied,
+            &session.config.buckets,
+            session.as_of,
+        ));
     }
     order_rows(&mut rows);
     let names = store
