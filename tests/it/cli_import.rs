@@ -28,22 +28,11 @@ fn import(ledger: &Ledger, kind: &str, name: &str, profile: &str, extra: &[&str]
 
 /// number → (kind, amount, open_balance, currency, customer).
 fn invoices(ledger: &Ledger) -> BTreeMap<String, (String, String, String, String, String)> {
-    let list = ledger.json(&["invoice", "list"]);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let s = |k: &str| i[k].as_str().unwrap_or_default().to_string();
-            (
-                s("number"),
-                (
-                    s("kind"),
-                    s("amount"),
-                    s("open_balance"),
-                    s("currency"),
-                    s("customer"),
-                ),
-            )
+    ledger
+        .invoice_fields(["kind", "amount", "open_balance", "currency", "customer"])
+        .into_iter()
+        .map(|(number, [kind, amount, open, currency, customer])| {
+            (number, (kind, amount, open, currency, customer))
         })
         .collect()
 }

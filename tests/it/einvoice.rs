@@ -54,24 +54,7 @@ fn refused(ledger: &Ledger, path: &Path) -> String {
 
 /// number → (kind, customer, due_date, open_balance, currency).
 fn invoices(ledger: &Ledger) -> BTreeMap<String, [String; 5]> {
-    let list = ledger.json(&["invoice", "list"]);
-    list.as_array()
-        .unwrap()
-        .iter()
-        .map(|i| {
-            let s = |k: &str| i[k].as_str().unwrap_or_default().to_string();
-            (
-                s("number"),
-                [
-                    s("kind"),
-                    s("customer"),
-                    s("due_date"),
-                    s("open_balance"),
-                    s("currency"),
-                ],
-            )
-        })
-        .collect()
+    ledger.invoice_fields(["kind", "customer", "due_date", "open_balance", "currency"])
 }
 
 fn row(kind: &str, customer: &str, due: &str, open: &str, currency: &str) -> [String; 5] {

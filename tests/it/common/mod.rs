@@ -107,6 +107,20 @@ impl Ledger {
         serde_json::from_str(&self.ok(&all)).expect("valid JSON")
     }
 
+    /// Some fields of every invoice of `dun invoice list`, by number.
+    pub fn invoice_fields<const N: usize>(
+        &self,
+        fields: [&str; N],
+    ) -> std::collections::BTreeMap<String, [String; N]> {
+        let list = self.json(&["invoice", "list"]);
+        let text = |i: &serde_json::Value, k: &str| i[k].as_str().unwrap_or_default().to_string();
+        list.as_array()
+            .expect("a list")
+            .iter()
+            .map(|i| (text(i, "number"), fields.map(|k| text(i, k))))
+            .collect()
+    }
+
     /// Every row of every table, as text, for before/after comparisons.
     pub fn dump(&self) -> Vec<String> {
         dump(&self.db)
