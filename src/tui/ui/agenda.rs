@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Column, Theme, fit, line_of, money, safe, widths};
+use super::{Column, Laid, Theme, money, safe};
 use crate::tui::app::App;
 
 fn columns() -> Vec<Column> {
@@ -37,13 +37,8 @@ pub(super) fn list_area(area: Rect) -> Rect {
 pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
     let [list_area, detail_area] = areas(area);
     let cols = columns();
-    let chosen = fit(&cols, list_area.width);
-    let widths = widths(&cols, &chosen, list_area.width);
-    let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
-    let mut lines = vec![Line::styled(
-        line_of(&cols, &chosen, &widths, &titles),
-        theme.header(),
-    )];
+    let laid = Laid::new(&cols, list_area.width);
+    let mut lines = vec![laid.header(theme)];
     let height = usize::from(list_area.height.saturating_sub(1));
     let selection = app.agenda.scrolled(height);
     for (n, row) in app
@@ -70,10 +65,7 @@ pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
         } else {
             ratatui::style::Style::new()
         };
-        lines.push(Line::styled(
-            line_of(&cols, &chosen, &widths, &values),
-            style,
-        ));
+        lines.push(Line::styled(laid.line(&values), style));
     }
     if app.board.customers == 0 {
         lines.extend(

@@ -7,7 +7,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
-use super::{Column, Theme, cell, fit, line_of, money, safe, widths};
+use super::{Column, Laid, Theme, cell, money, safe};
 use crate::tui::action::Action;
 use crate::tui::app::App;
 use crate::tui::keymap::Mode;
@@ -112,11 +112,9 @@ fn call_lines(c: &CustomerDetail, width: u16) -> Vec<String> {
 /// Renders the open invoices table, scrolled to keep the selection visible.
 fn render_invoices(app: &App, c: &CustomerDetail, theme: Theme, frame: &mut Frame, area: Rect) {
     let cols = columns();
-    let chosen = fit(&cols, area.width);
-    let widths = widths(&cols, &chosen, area.width);
-    let row = |values: &[String]| line_of(&cols, &chosen, &widths, values);
-    let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
-    let mut lines = vec![Line::styled(row(&titles), theme.header())];
+    let laid = Laid::new(&cols, area.width);
+    let row = |values: &[String]| laid.line(values);
+    let mut lines = vec![laid.header(theme)];
     let height = usize::from(area.height.saturating_sub(1));
     let selection = app.invoice.scrolled(height);
     for (n, i) in c

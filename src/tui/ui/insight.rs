@@ -9,7 +9,7 @@ use ratatui::widgets::{Bar, BarChart, Block, Paragraph};
 use rust_decimal::Decimal;
 use rust_decimal::prelude::ToPrimitive;
 
-use super::{Column, Theme, fit, line_of, money, safe, widths};
+use super::{Column, Laid, Theme, money, safe};
 use crate::tui::app::{App, InsightView};
 
 fn columns() -> Vec<Column> {
@@ -119,13 +119,8 @@ fn draw_forecast(app: &App, view: &InsightView, frame: &mut Frame, area: Rect, t
 
 fn draw_changes(app: &App, view: &InsightView, frame: &mut Frame, area: Rect, theme: Theme) {
     let cols = columns();
-    let chosen = fit(&cols, area.width);
-    let widths = widths(&cols, &chosen, area.width);
-    let titles: Vec<String> = cols.iter().map(|c| c.title.clone()).collect();
-    let mut lines = vec![Line::styled(
-        line_of(&cols, &chosen, &widths, &titles),
-        theme.header(),
-    )];
+    let laid = Laid::new(&cols, area.width);
+    let mut lines = vec![laid.header(theme)];
     let height = usize::from(area.height.saturating_sub(1));
     let selection = app.insight_changes.scrolled(height);
     for (n, change) in view
@@ -148,10 +143,7 @@ fn draw_changes(app: &App, view: &InsightView, frame: &mut Frame, area: Rect, th
         } else {
             ratatui::style::Style::new()
         };
-        lines.push(Line::styled(
-            line_of(&cols, &chosen, &widths, &values),
-            style,
-        ));
+        lines.push(Line::styled(laid.line(&values), style));
     }
     if view.changes.is_empty() {
         lines.push(Line::from(format!(

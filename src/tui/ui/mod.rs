@@ -369,6 +369,37 @@ impl Column {
     }
 }
 
+/// A list's columns laid out in a width: those that fit, and how wide.
+pub(super) struct Laid<'c> {
+    columns: &'c [Column],
+    chosen: Vec<usize>,
+    widths: Vec<u16>,
+}
+
+impl<'c> Laid<'c> {
+    /// The columns that fit in `width`, the flexible one taking the rest.
+    pub(super) fn new(columns: &'c [Column], width: u16) -> Self {
+        let chosen = fit(columns, width);
+        let widths = widths(columns, &chosen, width);
+        Laid {
+            columns,
+            chosen,
+            widths,
+        }
+    }
+
+    /// One row's values as a line of fixed-width cells.
+    pub(super) fn line(&self, values: &[String]) -> String {
+        line_of(self.columns, &self.chosen, &self.widths, values)
+    }
+
+    /// The header line: the columns' titles.
+    pub(super) fn header(&self, theme: Theme) -> Line<'static> {
+        let titles: Vec<String> = self.columns.iter().map(|c| c.title.clone()).collect();
+        Line::styled(self.line(&titles), theme.header())
+    }
+}
+
 /// The indices of the columns that fit in `width`, in their original order.
 pub(super) fn fit(columns: &[Column], width: u16) -> Vec<usize> {
     let mut order: Vec<usize> = (0..columns.len()).collect();
