@@ -172,6 +172,9 @@ pub struct App {
     pub insight: Option<InsightView>,
     /// Selected change on the Insight screen.
     pub insight_changes: Selection,
+    /// The ledger changed since the Insight figures were worked out, while
+    /// another screen showed: they are worked out again when next shown.
+    pub insight_stale: bool,
 }
 
 impl App {
@@ -216,6 +219,7 @@ impl App {
             allocating: None,
             insight: None,
             insight_changes: Selection::default(),
+            insight_stale: false,
         };
         app.refresh_view();
         app.refresh_agenda();
@@ -449,9 +453,13 @@ impl App {
             Message::Reloaded { board, detail } => {
                 self.reloaded(board, detail);
                 // The ledger changed: the Insight figures are worked out
-                // again when they were shown.
+                // again, now if they are on screen, else when next shown
+                // (on a large ledger they take seconds).
                 if self.insight.is_some() {
-                    return vec![Effect::LoadInsight];
+                    if self.screen == Screen::Insight {
+                        return vec![Effect::LoadInsight];
+                    }
+                    self.insight_stale = true;
                 }
             }
             Message::Undoable(undo) => self.undo = undo,

@@ -50,7 +50,7 @@ impl App {
     /// Shows the Insight screen, asking for its data the first time.
     pub(super) fn show_insight(&mut self) -> Vec<Effect> {
         self.screen = Screen::Insight;
-        if self.insight.is_none() {
+        if self.insight.is_none() || self.insight_stale {
             self.status = "working out the insight figures…".into();
             return vec![Effect::LoadInsight];
         }
@@ -61,6 +61,7 @@ impl App {
     pub(super) fn insight_loaded(&mut self, view: InsightView) {
         let n = view.changes.len();
         self.insight = Some(view);
+        self.insight_stale = false;
         self.insight_changes = Selection {
             selected: self.insight_changes.selected.min(n.saturating_sub(1)),
             offset: 0,
@@ -135,11 +136,24 @@ mod tests {
         app.update(Action::MoveDown);
         assert_eq!(app.selected_customer(), Some(9));
         assert_eq!(app.update(Action::Open), vec![Effect::LoadCustomer(9)]);
-        // A reload of the ledger works the figures out again.
+        // A reload of the ledger works the figures out again while they
+        // are on screen.
+        app.update(Action::ShowInsight);
         let effects = app.handle(Message::Reloaded {
             board: board(),
             detail: None,
         });
         assert_eq!(effects, vec![Effect::LoadInsight]);
+        app.handle(Message::InsightLoaded(view(&[(7, "ACME")])));
+        // Elsewhere, only when they are next shown.
+        app.update(Action::ShowAging);
+        let effects = app.handle(Message::Reloaded {
+            board: board(),
+            detail: None,
+        });
+        assert!(effects.is_empty(), "{effects:?}");
+        assert_eq!(app.update(Action::ShowInsight), vec![Effect::LoadInsight]);
+        app.handle(Message::InsightLoaded(view(&[(7, "ACME")])));
+        assert!(app.update(Action::ShowInsight).is_empty(), "fresh again");
     }
 }
