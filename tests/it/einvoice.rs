@@ -395,6 +395,29 @@ fn a_folder_imports_in_one_go_and_a_second_time_changes_nothing() {
 }
 
 #[test]
+fn a_ubl_invoice_without_a_due_date_is_due_by_its_written_terms() {
+    let l = Ledger::new();
+    // The public sample without its DueDate: its terms say "30 jours net",
+    // and it was issued 2026-06-17.
+    let text = std::fs::read_to_string(fixture("ubl-21-en16931.xml"))
+        .unwrap()
+        .replace("<cbc:DueDate>2026-07-16</cbc:DueDate>", "");
+    assert!(!text.contains("<cbc:DueDate>"), "the sample changed");
+    let file = l.dir.path().join("no-due-date.xml");
+    std::fs::write(&file, &text).unwrap();
+    import(&l, &file, None);
+    assert_eq!(invoices(&l)["F124212"][2], "2026-07-17");
+    // Terms counted from the end of a month are not guessed: the import
+    // asks for the customer's terms instead, and writes nothing.
+    let l = Ledger::new();
+    let month_end = text.replace("30 jours net", "30 jours fin de mois");
+    std::fs::write(&file, month_end).unwrap();
+    let stderr = refused(&l, &file);
+    assert!(stderr.contains("no due date"), "{stderr}");
+    assert!(invoices(&l).is_empty());
+}
+
+#[test]
 fn a_zip_of_e_invoices_imports_like_a_folder() {
     let l = Ledger::new();
     let zip = l.dir.path().join("march.zip");

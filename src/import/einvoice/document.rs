@@ -222,6 +222,71 @@ pub fn money(currency: Currency, minor: i64) -> String {
     format!("{} {currency}", currency.from_minor(minor))
 }
 
+/// The days of net payment terms written as text ("30 jours net", "Net 30",
+/// "Zahlbar innerhalb 30 Tagen netto …, 3% Skonto innerhalb 10 Tagen"), in
+/// the languages dun knows and German and Dutch. `None` when the text names
+/// no such number, more than one without saying which is net, or counts
+/// from the end of a month: a due date is better left to the customer's
+/// terms than guessed.
+pub fn net_days(text: &str) -> Option<u32> {
+    let folded = crate::import::layout::fold(text);
+    if [
+        "end of month",
+        "fine mese",
+        "fin de mois",
+        "fin de mes",
+        "sfarsitul lunii",
+        "monatsende",
+    ]
+    .iter()
+    .any(|m| folded.contains(m))
+    {
+        return None;
+    }
+    const DAYS: &[&str] = &[
+        "day", "days", "jour", "jours", "giorni", "giorno", "gg", "dias", "dia", "zile", "zi",
+        "tag", "tage", "tagen", "dagen", "dag",
+    ];
+    const NET: &[&str] = &["net", "netto", "nette", "neto", "netti", "n"];
+    let words: Vec<&str> = folded.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut found: Vec<(u32, bool)> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        // "n30", "net30"
+        let glued = NET
+            .iter()
+            .find_map(|n| word.strip_prefix(n).filter(|d| !d.is_empty()));
+        let (digits, glued) = match glued {
+            Some(d) if d.bytes().all(|b| b.is_ascii_digit()) => (d, true),
+            _ => (*word, false),
+        };
+        let Ok(n) = digits.parse::<u32>() else {
+            continue;
+        };
+        let before = i.checked_sub(1).map(|j| words[j]);
+        let after = words.get(i + 1).copied();
+        let is_days = glued || after.is_some_and(|w| DAYS.contains(&w));
+        let net_near = glued
+            || before.is_some_and(|w| NET.contains(&w))
+            || words
+                .get(i + 2)
+                .is_some_and(|w| NET.contains(w) && after.is_some_and(|a| DAYS.contains(&a)));
+        let net_first = before.is_some_and(|w| NET.contains(&w));
+        if (is_days || net_first) && (1..=366).contains(&n) {
+            found.push((n, net_near));
+        }
+    }
+    let net: Vec<u32> = found
+        .iter()
+        .filter(|(_, net)| *net)
+        .map(|(n, _)| *n)
+        .collect();
+    match (net.as_slice(), found.as_slice()) {
+        ([one], _) => Some(*one),
+        ([], [(one, _)]) => Some(*one),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +315,28 @@ mod tests {
         assert_eq!(amount("x", "1.005", eur).ok(), Some(101));
         assert_eq!(amount("x", "-5", eur).ok(), Some(-500));
         assert!(amount("x", "1,5", eur).is_err());
+    }
+
+    #[test]
+    fn net_days_are_read_from_the_terms_as_written() {
+        // The public samples' own wording.
+        assert_eq!(net_days("30 jours net"), Some(30));
+        assert_eq!(net_days("PAIEMENT 30 JOURS NET"), Some(30));
+        assert_eq!(
+            net_days(
+                "Zahlbar innerhalb 30 Tagen netto bis 04.04.2013, 3% Skonto innerhalb 10 Tagen bis 15.03.2013"
+            ),
+            Some(30)
+        );
+        assert_eq!(net_days("Net 45"), Some(45));
+        assert_eq!(net_days("NET30"), Some(30));
+        assert_eq!(net_days("Pagamento a 60 giorni data fattura"), Some(60));
+        assert_eq!(net_days("Plata in 15 zile"), Some(15));
+        assert_eq!(net_days("Pago a 90 días"), Some(90));
+        // Not guessed: end of month, two counts with none net, no count.
+        assert_eq!(net_days("30 jours fin de mois"), None);
+        assert_eq!(net_days("2% 10 days, 30 days"), None);
+        assert_eq!(net_days("Payable on receipt"), None);
+        assert_eq!(net_days("Invoice 2026 of 12 March"), None);
     }
 }

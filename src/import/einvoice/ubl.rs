@@ -9,6 +9,7 @@ use super::document::{
     self, Document, Failure, Instalment, Party, Read, amount_at, date_at, optional_text, text,
 };
 use super::xml::Node;
+use chrono::Days;
 use dun_core::ledger::DocumentKind;
 
 /// Reads one UBL document (its root is `Invoice` or `CreditNote`).
@@ -68,7 +69,11 @@ pub fn read(root: &Node<'_>) -> Result<Vec<Read>, Failure> {
         Some(_) => Some(date_at(root, &["DueDate"])?),
         None => match root.at(&["PaymentMeans", "PaymentDueDate"]) {
             Some(_) => Some(date_at(root, &["PaymentMeans", "PaymentDueDate"])?),
-            None => None,
+            // Else the terms as written ("30 days net").
+            None => root
+                .text_at(&["PaymentTerms", "Note"])
+                .and_then(document::net_days)
+                .and_then(|days| issue_date.checked_add_days(Days::new(u64::from(days)))),
         },
     };
     let issuer = party(root, "AccountingSupplierParty")?;
