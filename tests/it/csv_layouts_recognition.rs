@@ -62,8 +62,7 @@ fn every_fixture_is_recognised_as_its_own_layout_and_a_tidy_header_as_generic() 
 #[test]
 fn the_summary_names_the_layout_and_the_columns_that_told() {
     let ledger = Ledger::new();
-    let config = ledger.dir.path().join("config.toml");
-    std::fs::write(&config, "[import]\npayment_terms_days = 30\n").unwrap();
+    let config = ledger.file("config.toml", "[import]\npayment_terms_days = 30\n");
     let output = ledger
         .dun()
         .arg("--config")
@@ -126,8 +125,7 @@ fn a_status_the_layout_does_not_know_is_refused_with_its_place() {
     let original = std::fs::read_to_string(fixture("zoho-invoices.csv")).unwrap();
     let changed = original.replacen(",Overdue,", ",Archiviert,", 1);
     assert_ne!(changed, original);
-    let file = ledger.dir.path().join("Invoice.csv");
-    std::fs::write(&file, changed).unwrap();
+    let file = ledger.file("Invoice.csv", changed);
     let output = ledger
         .dun()
         .args(["import", "invoices"])
@@ -150,10 +148,8 @@ fn line_items_that_disagree_on_the_currency_are_refused() {
     // The second line of invoice 0000041 in euros.
     let changed = original.replacen("490.00,USD", "490.00,EUR", 1);
     assert_ne!(changed, original);
-    let file = ledger.dir.path().join("invoices.csv");
-    std::fs::write(&file, changed).unwrap();
-    let config = ledger.dir.path().join("config.toml");
-    std::fs::write(&config, "[import]\npayment_terms_days = 30\n").unwrap();
+    let file = ledger.file("invoices.csv", changed);
+    let config = ledger.file("config.toml", "[import]\npayment_terms_days = 30\n");
     let output = ledger
         .dun()
         .arg("--config")
@@ -204,20 +200,10 @@ fn a_header_that_fits_two_layouts_alike_is_read_as_generic_with_a_note() {
 #[test]
 fn a_configured_profile_with_recognise_names_is_picked_by_its_header() {
     let ledger = Ledger::new();
-    let config = ledger.dir.path().join("config.toml");
-    std::fs::write(
-        &config,
-        "[import.profiles.shop]\nrecognise = [\"Beleg\", \"Kunde\", \"Offen\"]\n\
+    let config = ledger.file("config.toml", "[import.profiles.shop]\nrecognise = [\"Beleg\", \"Kunde\", \"Offen\"]\n\
          [import.profiles.shop.columns]\nnumber = [\"Beleg\"]\ncustomer_name = [\"Kunde\"]\n\
-         issue_date = [\"Datum\"]\ndue_date = [\"Fällig\"]\namount = [\"Brutto\"]\nopen = [\"Offen\"]\n",
-    )
-    .unwrap();
-    let file = ledger.dir.path().join("belege.csv");
-    std::fs::write(
-        &file,
-        "Beleg;Kunde;Datum;Fällig;Brutto;Offen\nRE-7;Müller GmbH;01.10.2026;31.10.2026;119,00;19,00\n",
-    )
-    .unwrap();
+         issue_date = [\"Datum\"]\ndue_date = [\"Fällig\"]\namount = [\"Brutto\"]\nopen = [\"Offen\"]\n");
+    let file = ledger.file("belege.csv", "Beleg;Kunde;Datum;Fällig;Brutto;Offen\nRE-7;Müller GmbH;01.10.2026;31.10.2026;119,00;19,00\n");
     let report = ledger.run_json(
         ledger
             .dun()
@@ -243,15 +229,10 @@ fn xeros_starred_import_template_is_recognised_and_a_blank_total_is_refused() {
                   Total,InventoryItemCode,*Description,*Quantity,*UnitAmount,Discount,*AccountCode,\
                   *TaxType,TaxAmount,TrackingName1,TrackingOption1,TrackingName2,TrackingOption2,\
                   Currency,BrandingTheme";
-    let file = ledger.dir.path().join("SalesInvoiceTemplate.csv");
-    std::fs::write(
-        &file,
-        format!(
+    let file = ledger.file("SalesInvoiceTemplate.csv", format!(
             "{header}\nKauri Books,ap@kauri.example,,,,,,,,,INV-0100,,15/10/2026,14/11/2026,230.00,,\
              Binding,2,100.00,,200,15% GST on Income,30.00,,,,,NZD,Standard\n"
-        ),
-    )
-    .unwrap();
+        ));
     let report = ledger.run_json(
         ledger
             .dun()
@@ -267,15 +248,10 @@ fn xeros_starred_import_template_is_recognised_and_a_blank_total_is_refused() {
     assert_eq!(list[0]["due_date"], "2026-11-14", "{list}");
     // The template as downloaded, Total left for Xero to compute: refused,
     // with the place to fill in.
-    let blank = ledger.dir.path().join("blank.csv");
-    std::fs::write(
-        &blank,
-        format!(
+    let blank = ledger.file("blank.csv", format!(
             "{header}\nKauri Books,,,,,,,,,,INV-0101,,16/10/2026,15/11/2026,,,Binding,2,100.00,,200,\
              15% GST on Income,,,,,,NZD,Standard\n"
-        ),
-    )
-    .unwrap();
+        ));
     let output = ledger
         .dun()
         .args(["import", "invoices"])

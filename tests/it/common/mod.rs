@@ -107,6 +107,13 @@ impl Ledger {
         serde_json::from_str(&self.ok(&all)).expect("valid JSON")
     }
 
+    /// Writes a file beside the ledger; returns its path.
+    pub fn file(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).expect("a file beside the ledger");
+        path
+    }
+
     /// Some fields of every invoice of `dun invoice list`, by number.
     pub fn invoice_fields<const N: usize>(
         &self,
