@@ -88,18 +88,50 @@ pub(super) fn parse<R: Read>(
             }
         },
     };
-    let number = match (cells.text(Field::Number, "a document number")?, kind) {
-        (Some(n), _) if looks_shortened(&n) => {
-            return Err(cells.bad(
-                Field::Number,
-                "a document number as written, not shortened by a spreadsheet (export the column as text)",
-            ));
-        }
-        (Some(n), _) => n,
-        // A payment on account may have no number of its own.
-        (None, Some(RowType::Payment)) => String::new(),
-        (None, _) => return Err(cells.bad(Field::Number, "a document number")),
-    };
+    let number = document_number(&cells, kind)?;
+    let mut customer = customer_key(&cells, options, group)?;
+    let currency = cells.currency(options.currency)?;
+    customer.since = cells.date(Field::CustomerSince, options.as_of)?;
+    let (issue_date, due) = dates(&cells, options, &customer)?;
+    let amounts = amounts(&cells, currency, kind, &status, options)?;
+    Ok(Some(Row {
+        line: cells.line(),
+        number,
+        customer,
+        kind: amounts.kind,
+        issue_date,
+        due,
+        amount_minor: amounts.amount_minor,
+        currency,
+        open_minor: amounts.open_minor,
+        paid_part_unknown: status == Status::Partial && amounts.open_minor.is_none(),
+    }))
+}
+
+/// The row's document number, as written; a payment on account may have
+/// none.
+fn document_number<R: Read>(
+    cells: &Cells<'_, R>,
+    kind: Option<RowType>,
+) -> Result<String, RowError> {
+    match (cells.text(Field::Number, "a document number")?, kind) {
+        (Some(n), _) if looks_shortened(&n) => Err(cells.bad(
+            Field::Number,
+            "a document number as written, not shortened by a spreadsheet (export the column as text)",
+        )),
+        (Some(n), _) => Ok(n),
+        (None, Some(RowType::Payment)) => Ok(String::new()),
+        (None, _) => Err(cells.bad(Field::Number, "a document number")),
+    }
+}
+
+/// Who the row names: by code, name or either (or the group row above),
+/// with the email and start of the relationship it gives.
+fn customer_key<R: Read>(
+    cells: &Cells<'_, R>,
+    options: &Options,
+    group: Option<&str>,
+) -> Result<CustomerKey, RowError> {
     let mut customer = CustomerKey {
         code: None,
         name: cells.text(Field::CustomerName, "a customer name")?,
@@ -137,9 +169,16 @@ pub(super) fn parse<R: Read>(
         }
         customer.email = Some(email);
     }
-    let currency = cells.currency(options.currency)?;
+    Ok(customer)
+}
+
+/// The issue date and the due date, which is never before it.
+fn dates<R: Read>(
+    cells: &Cells<'_, R>,
+    options: &Options,
+    customer: &CustomerKey,
+) -> Result<(NaiveDate, Due), RowError> {
     let latest = latest_date(options.as_of);
-    customer.since = cells.date(Field::CustomerSince, options.as_of)?;
     let issue_date = cells
         .date(Field::IssueDate, latest)?
         .ok_or_else(|| cells.bad(Field::IssueDate, "an issue date"))?;
@@ -153,8 +192,29 @@ pub(super) fn parse<R: Read>(
             ));
         }
         Some(on) => Due::Given(on),
-        None => Due::Missing(Box::new(no_due_date(&cells, customer.label()))),
+        None => Due::Missing(Box::new(no_due_date(cells, customer.label()))),
     };
+    Ok((issue_date, due))
+}
+
+/// A row's kind and amounts, checked against each other.
+struct Amounts {
+    kind: RowType,
+    /// Positive, minor units.
+    amount_minor: i64,
+    /// What is still open, when the file says.
+    open_minor: Option<i64>,
+}
+
+/// The total, and what is open, from the amount, open and paid columns;
+/// a row without a type is a credit note when its total is negative.
+fn amounts<R: Read>(
+    cells: &Cells<'_, R>,
+    currency: Currency,
+    kind: Option<RowType>,
+    status: &Status,
+    options: &Options,
+) -> Result<Amounts, RowError> {
     let given = cells.amount(Field::Amount, currency)?;
     let open = cells.amount(Field::Open, currency)?;
     let paid = cells.amount(Field::Paid, currency)?;
@@ -200,7 +260,7 @@ pub(super) fn parse<R: Read>(
         }
         (None, Some(p)) => Some(amount_minor - p),
         // Without an open or paid column, a status of paid settles it.
-        (None, None) if status == Status::Paid => Some(0),
+        (None, None) if *status == Status::Paid => Some(0),
         (None, None) => None,
     };
     if kind != RowType::Payment
@@ -220,18 +280,11 @@ pub(super) fn parse<R: Read>(
             ),
         ));
     }
-    Ok(Some(Row {
-        line: cells.line(),
-        number,
-        customer,
+    Ok(Amounts {
         kind,
-        issue_date,
-        due,
         amount_minor,
-        currency,
         open_minor,
-        paid_part_unknown: status == Status::Partial && open_minor.is_none(),
-    }))
+    })
 }
 
 /// The refusal of a row without a due date whose customer has no payment

@@ -54,57 +54,9 @@ pub(crate) fn import_invoices(
         // The sender moves to the reader: its end ends the batches.
         let reader = scope.spawn(move || read_rows(source, options, &sender, read_bytes));
         let written = store.import(&batch, finish, |tx| {
-            let mut customers = CustomerIndex::load(tx)?;
-            let mut occurrences = HashMap::new();
-            let mut pending: Option<Row> = None;
-            for batch in &batches {
+            let customers = write_rows(tx, &batches, options, &mut report, &mut || {
                 progress(read_bytes.load(Ordering::Relaxed));
-                for item in batch {
-                    let row = match item {
-                        Item::Row(row) => row,
-                        Item::Skipped(by_status) => {
-                            report.counts.rows += 1;
-                            report.counts.skipped += 1;
-                            if let Some((status, number)) = by_status {
-                                report.left_out(status, number);
-                            }
-                            continue;
-                        }
-                        Item::Bad(e, counts) => {
-                            report.counts.rows += u64::from(counts);
-                            report.error(e);
-                            continue;
-                        }
-                    };
-                    report.counts.rows += 1;
-                    // Line items of one invoice follow each other with its
-                    // totals repeated: together they are one document.
-                    if let Some(p) = pending
-                        .as_mut()
-                        .filter(|p| p.number == row.number && row.kind != RowType::Payment)
-                    {
-                        if let Err(e) = same_document(p, &row, options.profile.sum_lines) {
-                            report.error(e);
-                        }
-                        continue;
-                    }
-                    report.paid_part_unknown += u64::from(row.paid_part_unknown);
-                    if let Some(done) = pending.replace(row) {
-                        let known = Known {
-                            customers: &mut customers,
-                            occurrences: &mut occurrences,
-                        };
-                        apply(tx, known, &done, options, &mut report)?;
-                    }
-                }
-            }
-            if let Some(done) = pending.take() {
-                let known = Known {
-                    customers: &mut customers,
-                    occurrences: &mut occurrences,
-                };
-                apply(tx, known, &done, options, &mut report)?;
-            }
+            })?;
             // A reader that died would leave rows unread: nothing is written.
             let (detected, sha256) = reader.join().map_err(|_| ImportError::Reader)?;
             progress(read_bytes.load(Ordering::Relaxed));
@@ -128,6 +80,77 @@ pub(crate) fn import_invoices(
         super::record_unchanged(store, &batch, &report)?;
         Ok(report)
     })
+}
+
+/// Writes the rows the reader sends, document by document (line items of
+/// one invoice follow each other with its totals repeated: together they
+/// are one document); returns the customers it knows by the end.
+fn write_rows(
+    tx: &mut ImportTx<'_>,
+    batches: &mpsc::Receiver<Batch>,
+    options: &Options,
+    report: &mut Report,
+    progress: &mut dyn FnMut(),
+) -> Result<CustomerIndex, ImportError> {
+    let mut customers = CustomerIndex::load(tx)?;
+    let mut occurrences = HashMap::new();
+    let mut pending: Option<Row> = None;
+    for batch in batches {
+        progress();
+        for item in batch {
+            let Some(row) = take(item, report) else {
+                continue;
+            };
+            if let Some(p) = pending
+                .as_mut()
+                .filter(|p| p.number == row.number && row.kind != RowType::Payment)
+            {
+                if let Err(e) = same_document(p, &row, options.profile.sum_lines) {
+                    report.error(e);
+                }
+                continue;
+            }
+            report.paid_part_unknown += u64::from(row.paid_part_unknown);
+            if let Some(done) = pending.replace(row) {
+                let known = Known {
+                    customers: &mut customers,
+                    occurrences: &mut occurrences,
+                };
+                apply(tx, known, &done, options, report)?;
+            }
+        }
+    }
+    if let Some(done) = pending.take() {
+        let known = Known {
+            customers: &mut customers,
+            occurrences: &mut occurrences,
+        };
+        apply(tx, known, &done, options, report)?;
+    }
+    Ok(customers)
+}
+
+/// Counts one item from the reader; the row to write, if it is one.
+fn take(item: Item, report: &mut Report) -> Option<Row> {
+    match item {
+        Item::Row(row) => {
+            report.counts.rows += 1;
+            Some(row)
+        }
+        Item::Skipped(by_status) => {
+            report.counts.rows += 1;
+            report.counts.skipped += 1;
+            if let Some((status, number)) = by_status {
+                report.left_out(status, number);
+            }
+            None
+        }
+        Item::Bad(e, counts) => {
+            report.counts.rows += u64::from(counts);
+            report.error(e);
+            None
+        }
+    }
 }
 
 /// Rows on their way from the reading thread to the writing one.
