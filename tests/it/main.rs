@@ -23,6 +23,7 @@ mod csv_layouts_recognition;
 mod einvoice;
 mod engine_rules;
 mod hostile_input;
+mod import_again;
 mod import_properties;
 mod import_rules;
 mod insight;

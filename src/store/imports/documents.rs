@@ -84,6 +84,12 @@ impl ImportTx<'_> {
         else {
             return Ok(None);
         };
+        // Carried unchanged by this import already, though not yet marked.
+        let import_id = if self.carried.contains(id) {
+            Some(self.batch)
+        } else {
+            import_id
+        };
         Ok(Some(Existing {
             id,
             customer_id,
@@ -151,13 +157,10 @@ impl ImportTx<'_> {
         Ok(Some(self.tx.last_insert_rowid()))
     }
 
-    /// Marks an invoice as carried by this import.
+    /// Marks an invoice as carried by this import (written if it commits).
     pub fn touch(&mut self, existing: &Existing) -> Result<()> {
         self.carried_from.extend(existing.import_id);
-        self.tx
-            .prepare_cached("UPDATE invoice SET import_id = ?2 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![existing.id, self.batch]))
-            .context("cannot mark invoice")?;
+        self.carried.insert(existing.id);
         Ok(())
     }
 
@@ -314,37 +317,49 @@ impl ImportTx<'_> {
             .map(i64::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        // One pass over the invoices, however many earlier imports.
+        // One pass over the invoices, however many earlier imports; those
+        // this import carries unchanged are not marked yet, and are left
+        // out here.
         let sql = format!(
-            "SELECT i.number, c.code, i.open_minor, i.currency
-             FROM invoice i JOIN customer c ON c.id = i.customer_id
+            "SELECT i.id FROM invoice i
              WHERE i.import_id IN ({list}) AND i.open_minor > 0 AND i.kind = 'invoice'
-               AND i.import_id IN (SELECT id FROM import_batch WHERE kind = 'invoices' AND profile = ?1)
-             ORDER BY c.code, i.number"
+               AND i.import_id IN (SELECT id FROM import_batch WHERE kind = 'invoices' AND profile = ?1)"
         );
-        let mut stmt = self
+        let ids: Vec<InvoiceId> = self
             .tx
             .prepare(&sql)
-            .context("cannot list vanished invoices")?;
-        let rows = stmt
-            .query_map(params![profile], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
+            .and_then(|mut s| {
+                s.query_map(params![profile], |r| r.get(0))?
+                    .collect::<rusqlite::Result<Vec<InvoiceId>>>()
             })
             .context("cannot list vanished invoices")?;
-        rows.map(|row| {
-            let (number, customer, open_minor, currency) = row.context("cannot read an invoice")?;
-            Ok(Vanished {
+        let mut stmt = self
+            .tx
+            .prepare(
+                "SELECT i.number, c.code, i.open_minor, i.currency
+                 FROM invoice i JOIN customer c ON c.id = i.customer_id WHERE i.id = ?1",
+            )
+            .context("cannot list vanished invoices")?;
+        let mut vanished = Vec::new();
+        for id in ids.into_iter().filter(|id| !self.carried.contains(*id)) {
+            let (number, customer, open_minor, currency) = stmt
+                .query_row([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, String>(3)?,
+                    ))
+                })
+                .context("cannot read an invoice")?;
+            vanished.push(Vanished {
                 number,
                 customer,
                 open_minor,
                 currency: rows::currency(&currency)?,
-            })
-        })
-        .collect()
+            });
+        }
+        vanished.sort_by(|a, b| (&a.customer, &a.number).cmp(&(&b.customer, &b.number)));
+        Ok(vanished)
     }
 }

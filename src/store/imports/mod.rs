@@ -3,6 +3,7 @@
 //! in `documents`, those on payments and bank lines in `bank`.
 
 mod bank;
+mod carried;
 mod documents;
 
 pub use bank::{MatchedPayment, NewReceipt, Receipt};
@@ -97,6 +98,8 @@ pub struct ImportTx<'a> {
     touched: HashSet<CustomerId>,
     /// Earlier imports that carried invoices this one carries too.
     carried_from: HashSet<i64>,
+    /// Invoices this import carries unchanged, marked when it commits.
+    carried: carried::IdSet,
     sha256: String,
 }
 
@@ -192,6 +195,7 @@ impl Store {
             stamp,
             touched: HashSet::new(),
             carried_from: HashSet::new(),
+            carried: carried::IdSet::default(),
             sha256: String::new(),
         };
         let (value, commit) = work(&mut import)?;
@@ -199,6 +203,7 @@ impl Store {
             return Ok(value);
         };
         import.close(counts)?;
+        import.write_carried()?;
         for sql in &deferred {
             tx.execute_batch(sql)
                 .context("cannot build the invoice indexes")?;
