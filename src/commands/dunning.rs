@@ -1,6 +1,5 @@
 //! `dun agenda`, `dun status`, `dun why`: the engine's answers.
 
-use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context as _, Result};
@@ -10,188 +9,38 @@ use super::Session;
 use super::balances::AccountTotals;
 use super::report::amount_cell;
 use crate::output::{Cell, Format, Report, write_json_value};
-use crate::store::{Customers, HistoryOf, LogEntry, Store};
+use crate::store::{HistoryOf, LogEntry, Store};
 use crate::text::sanitize;
 use dun_core::dunning::{
-    Account, AccountAssessment, AgendaItem, Assessment, Explain, InvoiceAssessment, OpenInvoice,
-    Policy, commitment_lines, evaluate_with, slow_payer_advice, trace,
+    Account, AccountAssessment, AgendaItem, Explain, InvoiceAssessment, OpenInvoice, Policy,
+    commitment_lines, slow_payer_advice, trace,
 };
-use dun_core::ledger::{Customer, CustomerId, InvoiceId};
+use dun_core::ledger::Customer;
 use dun_core::money::{Amounts, Money, plain_amount};
 use rust_decimal::Decimal;
 
-/// Customers evaluated per chunk: small enough that a chunk's snapshot is a
-/// few megabytes, large enough that the per-chunk queries cost little.
-const CHUNK: usize = 250;
+mod evaluation;
 
-/// Evaluates the whole ledger chunk by chunk on every core, each thread on
-/// its own read connection, handing every chunk's accounts and assessment
-/// to `keep`; memory stays at about a chunk per core. Results come back in
-/// customer order.
-pub(super) fn evaluate_chunks<T: Send>(
-    session: &Session,
-    store: &Store,
-    explain: Explain,
-    keep: impl Fn(&[Account], &Assessment) -> T + Sync,
-) -> Result<Vec<T>> {
-    let ids = store.customer_ids()?;
-    let spans: Vec<Customers> = ids
-        .chunks(CHUNK)
-        .filter_map(|c| Some(Customers(*c.first()?, *c.last()?)))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4)
-        .min(spans.len().max(1));
-    let policy = session.policy();
-    let work = |reader: &Store, k: usize| -> Result<Vec<(usize, T)>> {
-        let mut out = Vec::new();
-        for (i, span) in spans.iter().enumerate().skip(k).step_by(threads) {
-            let accounts = reader.accounts_between(session.as_of, *span)?;
-            let assessment = evaluate_with(&accounts, &policy, session.as_of, explain);
-            out.push((i, keep(&accounts, &assessment)));
-        }
-        Ok(out)
-    };
-    let readers = (1..threads)
-        .map(|_| store.reader())
-        .collect::<Result<Vec<Store>, _>>()?;
-    let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
-        let handles: Vec<_> = readers
-            .into_iter()
-            .enumerate()
-            .map(|(n, reader)| {
-                let work = &work;
-                scope.spawn(move || work(&reader, n + 1))
-            })
-            .collect();
-        let mut all = work(store, 0)?;
-        for handle in handles {
-            all.extend(
-                handle
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("an evaluation thread stopped"))??,
-            );
-        }
-        Ok(all)
-    })?;
-    parts.sort_by_key(|(i, _)| *i);
-    Ok(parts.into_iter().map(|(_, t)| t).collect())
-}
+pub(super) use evaluation::{Evaluation, all_measures, evaluate_chunks, labels};
 
-/// The ledger evaluated as of the session's date.
-pub(super) struct Evaluation {
-    /// The snapshots evaluated.
-    pub accounts: Vec<Account>,
-    /// The engine's answer.
-    pub assessment: Assessment,
-    /// Position of each customer's account.
-    index: HashMap<CustomerId, usize>,
-}
-
-impl Evaluation {
-    /// Evaluates every account, or one customer's.
-    pub(super) fn load(
-        session: &Session,
-        store: &Store,
-        customer: Option<CustomerId>,
-        explain: Explain,
-    ) -> Result<Self> {
-        let accounts = store.accounts(session.as_of, customer)?;
-        let assessment = evaluate_with(&accounts, &session.policy(), session.as_of, explain);
-        let index = accounts
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.customer_id, i))
-            .collect();
-        Ok(Evaluation {
-            accounts,
-            assessment,
-            index,
-        })
-    }
-
-    /// The assessment of one customer's account.
-    pub(super) fn account(&self, customer: CustomerId) -> Option<(&Account, &AccountAssessment)> {
-        let i = *self.index.get(&customer)?;
-        Some((&self.accounts[i], &self.assessment.accounts[i]))
-    }
-
-    /// Stage labels of every open invoice.
-    pub(super) fn labels(&self) -> HashMap<InvoiceId, String> {
-        self.assessment
-            .accounts
-            .iter()
-            .flat_map(|a| a.invoices.iter().map(|i| (i.invoice_id, i.label.clone())))
-            .collect()
-    }
-
-    /// Measure names of every customer.
-    pub(super) fn measures(&self) -> HashMap<CustomerId, Vec<String>> {
-        self.assessment
-            .accounts
-            .iter()
-            .map(|a| {
-                (
-                    a.customer_id,
-                    a.measures
-                        .iter()
-                        .map(|m| m.measure.as_str().to_string())
-                        .collect(),
-                )
-            })
-            .collect()
-    }
-}
-
-/// Stage labels of the open invoices, of one customer or of every one.
-pub(super) fn labels(
-    session: &Session,
-    store: &Store,
-    customer: Option<CustomerId>,
-) -> Result<HashMap<InvoiceId, String>> {
-    if customer.is_some() {
-        return Ok(Evaluation::load(session, store, customer, Explain::DueOnly)?.labels());
-    }
-    let parts = evaluate_chunks(session, store, Explain::DueOnly, |_, assessment| {
-        assessment
-            .accounts
-            .iter()
-            .flat_map(|a| a.invoices.iter().map(|i| (i.invoice_id, i.label.clone())))
-            .collect::<Vec<_>>()
-    })?;
-    Ok(parts.into_iter().flatten().collect())
-}
-
-/// The measures of every customer.
-pub(super) fn all_measures(
-    session: &Session,
-    store: &Store,
-) -> Result<HashMap<CustomerId, Vec<String>>> {
-    let parts = evaluate_chunks(session, store, Explain::DueOnly, |_, assessment| {
-        assessment
-            .accounts
-            .iter()
-            .map(|a| {
-                (
-                    a.customer_id,
-                    a.measures
-                        .iter()
-                        .map(|m| m.measure.as_str().to_string())
-                        .collect(),
-                )
-            })
-            .collect::<Vec<(CustomerId, Vec<String>)>>()
-    })?;
-    Ok(parts.into_iter().flatten().collect())
-}
-
-/// Today's agenda over the whole ledger, each item with its invoice numbers.
+/// Today's agenda over the whole ledger, each item with its invoice
+/// numbers, in priority order.
 pub(super) fn whole_agenda(
     session: &Session,
     store: &Store,
 ) -> Result<Vec<(AgendaItem, Vec<String>)>> {
-    let parts = evaluate_chunks(session, store, Explain::DueOnly, |accounts, assessment| {
+    listed_agenda(session, store, true)
+}
+
+/// As [`whole_agenda`]; `ids` false leaves out each item's invoice ids,
+/// for a caller that only shows the numbers: on a large ledger the ids
+/// would cost as much memory again.
+fn listed_agenda(
+    session: &Session,
+    store: &Store,
+    ids: bool,
+) -> Result<Vec<(AgendaItem, Vec<String>)>> {
+    let parts = evaluate_chunks(session, store, Explain::Agenda, |accounts, assessment| {
         assessment
             .agenda
             .iter()
@@ -212,38 +61,40 @@ pub(super) fn whole_agenda(
                             .map(|i| i.number.clone())
                     })
                     .collect();
-                (item.clone(), numbers)
+                let item = if ids {
+                    item.clone()
+                } else {
+                    without_invoices(item)
+                };
+                (item, numbers)
             })
             .collect::<Vec<_>>()
     })?;
-    // Prioritised in place, the numbers set aside by item: an item lists
-    // every invoice it is about, so on a large ledger a copy would cost
-    // as much as the agenda itself.
-    let mut numbers: HashMap<(CustomerId, &'static str, dun_core::money::Currency), Vec<String>> =
-        HashMap::new();
-    let mut order: Vec<AgendaItem> = Vec::new();
-    for (item, listed) in parts.into_iter().flatten() {
-        numbers.insert(
-            (item.customer_id, item.action.as_str(), item.currency),
-            listed,
-        );
-        order.push(item);
+    let mut agenda: Vec<(AgendaItem, Vec<String>)> = parts.into_iter().flatten().collect();
+    agenda.sort_by(|a, b| dun_core::dunning::priority_order(&a.0, &b.0));
+    Ok(agenda)
+}
+
+/// A copy of an agenda item without its invoice ids.
+fn without_invoices(item: &AgendaItem) -> AgendaItem {
+    AgendaItem {
+        customer_id: item.customer_id,
+        code: item.code.clone(),
+        kind: item.kind,
+        action: item.action,
+        stage: item.stage.clone(),
+        invoices: Vec::new(),
+        overdue_balance: item.overdue_balance,
+        currency: item.currency,
+        days_overdue: item.days_overdue,
+        severity: item.severity,
+        why: item.why.clone(),
     }
-    dun_core::dunning::prioritise(&mut order);
-    Ok(order
-        .into_iter()
-        .map(|item| {
-            let listed = numbers
-                .remove(&(item.customer_id, item.action.as_str(), item.currency))
-                .unwrap_or_default();
-            (item, listed)
-        })
-        .collect())
 }
 
 pub(super) fn agenda(session: &Session, format: Format, out: &mut dyn Write) -> Result<()> {
     let store = session.open_existing()?;
-    let agenda = whole_agenda(session, &store)?;
+    let agenda = listed_agenda(session, &store, false)?;
     let names = store.customer_names()?;
     let mut report = Report::new([
         ("customer", "Customer"),

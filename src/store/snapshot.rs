@@ -107,65 +107,14 @@ fn accounts_with(
     preloaded: Option<Preloaded<'_>>,
     settlements: bool,
 ) -> Result<Vec<Account>> {
-    let mut accounts = customers(conn, customer)?;
-    let index: HashMap<CustomerId, usize> = accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| (a.customer_id, i))
-        .collect();
-    let slot = |id: CustomerId| index.get(&id).copied();
-
-    let disputes = open_disputes(conn, as_of, customer)?;
-    let mut settled = if settlements {
-        super::settlements::settlements(conn, as_of, customer, Of::Open)?
-    } else {
-        HashMap::new()
+    let mut accounts = Slots::new(customers(conn, customer)?);
+    let read = Read {
+        conn,
+        as_of,
+        customer,
     };
-    let mut earliest = as_of;
-    for doc in super::history::documents(conn, as_of, customer, true, false)? {
-        if doc.kind != DocumentKind::Invoice {
-            if let Some(i) = slot(doc.customer_id) {
-                accounts[i].credits.add(Money::new(doc.open, doc.currency));
-            }
-            continue;
-        }
-        earliest = earliest.min(doc.issue_date);
-        if let Some(i) = slot(doc.customer_id) {
-            accounts[i].invoices.push(OpenInvoice {
-                id: doc.id,
-                number: doc.number,
-                issue_date: doc.issue_date,
-                due_date: doc.due_date,
-                amount: doc.amount,
-                open: doc.open,
-                currency: doc.currency,
-                dispute: disputes.get(&doc.id).cloned(),
-                settlements: settled.remove(&doc.id).unwrap_or_default(),
-            });
-        }
-    }
-    let unapplied = super::history::unapplied_as_of(conn, as_of, customer)?;
-    for (customer_id, currency, amount) in unapplied {
-        if let Some(i) = slot(customer_id) {
-            accounts[i].credits.add(Money::new(amount, currency));
-        }
-    }
-    let (promises, plans) = commitments(conn, as_of, customer)?;
-    for (customer_id, promise) in promises {
-        earliest = earliest.min(promise.made_on);
-        if let Some(i) = slot(customer_id) {
-            accounts[i].promises.push(promise);
-        }
-    }
-    for (customer_id, plan) in plans {
-        earliest = earliest.min(plan.created_on);
-        if let Some(i) = slot(customer_id) {
-            accounts[i].plans.push(plan);
-        }
-    }
-    for dispute in disputes.values() {
-        earliest = earliest.min(dispute.opened_on);
-    }
+    let mut earliest = read.documents(&mut accounts, settlements)?;
+    earliest = earliest.min(read.commitments(&mut accounts)?);
     // Activities older than a month before the oldest open invoice, promise,
     // plan or dispute cannot perform any stage still in question.
     let since = earliest
@@ -179,11 +128,11 @@ fn accounts_with(
         if activity.occurred_on < since {
             continue;
         }
-        if let Some(i) = slot(customer_id) {
-            accounts[i].activities.push(activity);
+        if let Some(account) = accounts.get(customer_id) {
+            account.activities.push(activity);
         }
     }
-    for account in &mut accounts {
+    for account in &mut accounts.all {
         account.activities.sort_by_key(|a| a.occurred_on);
         account.invoices.sort_by(|a, b| {
             a.due_date
@@ -191,40 +140,152 @@ fn accounts_with(
                 .then_with(|| a.number.cmp(&b.number))
         });
     }
-    let needs_payments: Vec<CustomerId> = accounts
-        .iter()
-        .filter(|a| !a.promises.is_empty() || !a.plans.is_empty())
-        .map(|a| a.customer_id)
-        .collect();
-    for customer_id in needs_payments {
-        if let Some(i) = slot(customer_id) {
-            accounts[i].payments = receipts(conn, customer_id, since, as_of)?;
+    for account in &mut accounts.all {
+        if !account.promises.is_empty() || !account.plans.is_empty() {
+            account.payments = receipts(conn, account.customer_id, since, as_of)?;
         }
     }
-    for (customer_id, hold) in holds(conn, as_of, customer)? {
-        if let Some(i) = slot(customer_id) {
-            accounts[i].hold = Some(hold);
-        }
+    read.running(&mut accounts)?;
+    Ok(accounts.all)
+}
+
+/// The accounts being built, found by customer.
+struct Slots {
+    /// In customer order.
+    all: Vec<Account>,
+    /// Position of each customer's account.
+    index: HashMap<CustomerId, usize>,
+}
+
+impl Slots {
+    fn new(all: Vec<Account>) -> Self {
+        let index = all
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.customer_id, i))
+            .collect();
+        Slots { all, index }
     }
-    for (customer_id, follow_up) in follow_ups(conn, as_of, customer)? {
-        if let Some(i) = slot(customer_id) {
-            accounts[i].follow_up = Some(follow_up);
-        }
+
+    fn get(&mut self, customer: CustomerId) -> Option<&mut Account> {
+        let i = *self.index.get(&customer)?;
+        self.all.get_mut(i)
     }
-    for (customer_id, event) in measure_events(conn, as_of, customer)? {
-        if let Some(i) = slot(customer_id) {
-            accounts[i].measure_events.push(event);
+}
+
+/// What one snapshot read reads: a span of customers as of a date.
+#[derive(Clone, Copy)]
+struct Read<'a> {
+    conn: &'a Connection,
+    as_of: NaiveDate,
+    customer: Customers,
+}
+
+impl Read<'_> {
+    /// The open invoices (with their disputes and, when asked, their
+    /// settlements) and the credits; returns the oldest issue or dispute
+    /// date, from which the log matters.
+    fn documents(&self, accounts: &mut Slots, settlements: bool) -> Result<NaiveDate> {
+        let Read {
+            conn,
+            as_of,
+            customer,
+        } = *self;
+        let disputes = open_disputes(conn, as_of, customer)?;
+        let mut settled = if settlements {
+            super::settlements::settlements(conn, as_of, customer, Of::Open)?
+        } else {
+            HashMap::new()
+        };
+        let mut earliest = as_of;
+        for doc in super::history::documents(conn, as_of, customer, true, false)? {
+            let Some(account) = accounts.get(doc.customer_id) else {
+                if doc.kind == DocumentKind::Invoice {
+                    earliest = earliest.min(doc.issue_date);
+                }
+                continue;
+            };
+            if doc.kind != DocumentKind::Invoice {
+                account.credits.add(Money::new(doc.open, doc.currency));
+                continue;
+            }
+            earliest = earliest.min(doc.issue_date);
+            account.invoices.push(OpenInvoice {
+                id: doc.id,
+                number: doc.number,
+                issue_date: doc.issue_date,
+                due_date: doc.due_date,
+                amount: doc.amount,
+                open: doc.open,
+                currency: doc.currency,
+                dispute: disputes.get(&doc.id).cloned(),
+                settlements: settled.remove(&doc.id).unwrap_or_default(),
+            });
         }
-    }
-    for (customer_id, left) in super::measures::left_ladder(conn, as_of, customer)? {
-        if let Some(i) = slot(customer_id) {
-            let account = &mut accounts[i];
-            account.disputes_resolved = left.disputes_resolved;
-            account.write_offs = left.write_offs;
-            account.cash_only_released = left.cash_only_released;
+        for (customer_id, currency, amount) in
+            super::history::unapplied_as_of(conn, as_of, customer)?
+        {
+            if let Some(account) = accounts.get(customer_id) {
+                account.credits.add(Money::new(amount, currency));
+            }
         }
+        for dispute in disputes.values() {
+            earliest = earliest.min(dispute.opened_on);
+        }
+        Ok(earliest)
     }
-    Ok(accounts)
+
+    /// Promises and plans; returns the oldest date one was made.
+    fn commitments(&self, accounts: &mut Slots) -> Result<NaiveDate> {
+        let (promises, plans) = commitments(self.conn, self.as_of, self.customer)?;
+        let mut earliest = self.as_of;
+        for (customer_id, promise) in promises {
+            earliest = earliest.min(promise.made_on);
+            if let Some(account) = accounts.get(customer_id) {
+                account.promises.push(promise);
+            }
+        }
+        for (customer_id, plan) in plans {
+            earliest = earliest.min(plan.created_on);
+            if let Some(account) = accounts.get(customer_id) {
+                account.plans.push(plan);
+            }
+        }
+        Ok(earliest)
+    }
+
+    /// Holds, follow-up dates, the measure history and what left the
+    /// ladder.
+    fn running(&self, accounts: &mut Slots) -> Result<()> {
+        let Read {
+            conn,
+            as_of,
+            customer,
+        } = *self;
+        for (customer_id, hold) in holds(conn, as_of, customer)? {
+            if let Some(account) = accounts.get(customer_id) {
+                account.hold = Some(hold);
+            }
+        }
+        for (customer_id, follow_up) in follow_ups(conn, as_of, customer)? {
+            if let Some(account) = accounts.get(customer_id) {
+                account.follow_up = Some(follow_up);
+            }
+        }
+        for (customer_id, event) in measure_events(conn, as_of, customer)? {
+            if let Some(account) = accounts.get(customer_id) {
+                account.measure_events.push(event);
+            }
+        }
+        for (customer_id, left) in super::measures::left_ladder(conn, as_of, customer)? {
+            if let Some(account) = accounts.get(customer_id) {
+                account.disputes_resolved = left.disputes_resolved;
+                account.write_offs = left.write_offs;
+                account.cash_only_released = left.cash_only_released;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn customers(conn: &Connection, customer: Customers) -> Result<Vec<Account>> {

@@ -114,6 +114,12 @@ pub struct App {
     pub aging: Selection,
     /// Indices of `board.rows` shown, filtered and sorted.
     pub view: Vec<usize>,
+    /// The folded filter `view` was made for: a filter typed further only
+    /// narrows it.
+    view_needle: String,
+    /// The totals of the rows in `view`, worked out when it changes rather
+    /// than on every frame.
+    pub view_totals: dun_core::aging::AgingTotals,
     /// Agenda selection, over `agenda_view`.
     pub agenda: Selection,
     /// Indices of `board.agenda` shown: every item, or one action's.
@@ -191,6 +197,8 @@ impl App {
             previous: screen,
             aging: Selection::default(),
             view: Vec::new(),
+            view_needle: String::new(),
+            view_totals: Default::default(),
             agenda: Selection::default(),
             agenda_view: Vec::new(),
             agenda_action: None,
@@ -313,6 +321,21 @@ impl App {
         self.view.iter().filter_map(|&i| self.board.rows.get(i))
     }
 
+    /// Narrows the view to the filter just typed when it only adds to the
+    /// one the view was made for: the rows left keep their order, so the
+    /// view need not be sorted again.
+    pub(super) fn narrow_view(&mut self) {
+        let needle = fold(self.filter.trim());
+        if self.view_needle.is_empty() || !needle.contains(self.view_needle.as_str()) {
+            return self.refresh_view();
+        }
+        let keep = self.aging_key();
+        let rows = &self.board.rows;
+        self.view.retain(|&i| rows[i].search.contains(&needle));
+        self.view_needle = needle;
+        self.settle_view(keep);
+    }
+
     fn rebuild_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
         let needle = fold(self.filter.trim());
         let rows = &self.board.rows;
@@ -348,6 +371,15 @@ impl App {
             view.reverse();
         }
         self.view = view;
+        self.view_needle = needle;
+        self.settle_view(keep);
+    }
+
+    /// After the view changed: its totals, and the selection on the row
+    /// `keep` names when it is still shown.
+    fn settle_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
+        self.view_totals =
+            dun_core::aging::AgingTotals::of(self.view.iter().map(|&i| &self.board.rows[i].report));
         let rows = &self.board.rows;
         self.aging.selected = keep
             .and_then(|(id, currency)| {

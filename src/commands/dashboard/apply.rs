@@ -211,33 +211,7 @@ fn carry_out(
             })),
             Err(e) => inbox.send(Message::Failed(format!("{e:#}"))),
         },
-        Effect::SendMessage(item) => {
-            let result = (|| -> Result<String> {
-                let m = super::super::notify::preview(session, store, &item)?;
-                let mailer = super::super::notify::transport(session)?;
-                let delivery = super::super::notify::send_one(session, store, &mailer, &m)?;
-                if let super::super::notify::Delivery::Skipped(why) = delivery {
-                    anyhow::bail!("the {} was not sent: {why}", item.stage);
-                }
-                Ok(format!("sent the {} to {}", item.stage, m.to))
-            })()
-            .map_err(|e| format!("{e:#}"));
-            log_line(
-                session,
-                &format!("send {}: {}", item.stage, outcome(&result)),
-            );
-            let ok = result.is_ok();
-            inbox.send(Message::Sent(result));
-            if ok {
-                let (rows, agenda) = refresh(session, store, item.customer_id)?;
-                inbox.send(Message::Refreshed {
-                    customer_id: item.customer_id,
-                    rows,
-                    agenda,
-                    detail: None,
-                });
-            }
-        }
+        Effect::SendMessage(item) => send(session, store, inbox, item)?,
         Effect::LoadInsight => match super::super::report::insight_view(session, store) {
             Ok(view) => inbox.send(Message::InsightLoaded(view)),
             Err(e) => inbox.send(Message::Failed(format!("{e:#}"))),
@@ -247,34 +221,83 @@ fn carry_out(
             inbox.send(Message::CustomerLoaded(detail));
         }
         Effect::Save(request) => save(session, store, inbox, &request)?,
-        Effect::Refresh(customers) => {
-            let started = std::time::Instant::now();
-            for id in &customers {
-                refresh_customer(session, store, inbox, *id)?;
-            }
-            log_line(
-                session,
-                &format!(
-                    "{} customers reloaded in {:?}",
-                    customers.len(),
-                    started.elapsed()
-                ),
-            );
-        }
-        Effect::Reload => {
-            let started = std::time::Instant::now();
-            let board = super::load::load_board(session, store)?;
-            let detail = inbox
-                .open_customer()
-                .map(|id| load_customer(session, store, id))
-                .transpose()?;
-            log_line(
-                session,
-                &format!("board reloaded in {:?}", started.elapsed()),
-            );
-            inbox.send(Message::Reloaded { board, detail });
-        }
+        Effect::Refresh(customers) => refresh_all(session, store, inbox, &customers)?,
+        Effect::Reload => reload(session, store, inbox)?,
     }
+    Ok(())
+}
+
+/// Sends a reminder or letter; once the server took it, the customer's
+/// rows and agenda items are worked out again.
+fn send(
+    session: &Session,
+    store: &mut Store,
+    inbox: &mut Inbox<'_>,
+    item: dun_core::dunning::AgendaItem,
+) -> Result<()> {
+    let result = (|| -> Result<String> {
+        let m = super::super::notify::preview(session, store, &item)?;
+        let mailer = super::super::notify::transport(session)?;
+        let delivery = super::super::notify::send_one(session, store, &mailer, &m)?;
+        if let super::super::notify::Delivery::Skipped(why) = delivery {
+            anyhow::bail!("the {} was not sent: {why}", item.stage);
+        }
+        Ok(format!("sent the {} to {}", item.stage, m.to))
+    })()
+    .map_err(|e| format!("{e:#}"));
+    log_line(
+        session,
+        &format!("send {}: {}", item.stage, outcome(&result)),
+    );
+    let ok = result.is_ok();
+    inbox.send(Message::Sent(result));
+    if ok {
+        let (rows, agenda) = refresh(session, store, item.customer_id)?;
+        inbox.send(Message::Refreshed {
+            customer_id: item.customer_id,
+            rows,
+            agenda,
+            detail: None,
+        });
+    }
+    Ok(())
+}
+
+/// Reloads the customers another connection wrote to.
+fn refresh_all(
+    session: &Session,
+    store: &Store,
+    inbox: &mut Inbox<'_>,
+    customers: &[CustomerId],
+) -> Result<()> {
+    let started = std::time::Instant::now();
+    for id in customers {
+        refresh_customer(session, store, inbox, *id)?;
+    }
+    log_line(
+        session,
+        &format!(
+            "{} customers reloaded in {:?}",
+            customers.len(),
+            started.elapsed()
+        ),
+    );
+    Ok(())
+}
+
+/// Reloads the whole board, and the open customer's screen.
+fn reload(session: &Session, store: &Store, inbox: &mut Inbox<'_>) -> Result<()> {
+    let started = std::time::Instant::now();
+    let board = super::load::load_board(session, store)?;
+    let detail = inbox
+        .open_customer()
+        .map(|id| load_customer(session, store, id))
+        .transpose()?;
+    log_line(
+        session,
+        &format!("board reloaded in {:?}", started.elapsed()),
+    );
+    inbox.send(Message::Reloaded { board, detail });
     Ok(())
 }
 

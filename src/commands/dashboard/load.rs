@@ -16,6 +16,17 @@ use dun_core::dunning::{
 use dun_core::ledger::{ContactRole, Customer, CustomerId};
 use dun_core::money::Money;
 
+/// What one chunk of customers gives the board: its aging rows, its
+/// agenda rows, and whom to call for each customer on the agenda.
+type Part = (
+    Vec<crate::tui::model::AgingRow>,
+    Vec<AgendaRow>,
+    Vec<(CustomerId, [ContactRole; 2])>,
+);
+
+/// Customer names by id, with their codes.
+type Names = std::collections::HashMap<CustomerId, (String, String)>;
+
 /// Loads the whole board as of the session's date, chunk by chunk: only
 /// the rows and agenda items are kept, never the whole ledger's snapshot.
 pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
@@ -24,50 +35,8 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
     let parts = super::super::dunning::evaluate_chunks(
         session,
         store,
-        Explain::DueOnly,
-        |accounts, assessment| {
-            let agenda = &assessment.agenda;
-            let mut first_items: std::collections::HashMap<CustomerId, usize> =
-                std::collections::HashMap::new();
-            for (n, item) in agenda.iter().enumerate() {
-                first_items.entry(item.customer_id).or_insert(n);
-            }
-            let mut rows = Vec::new();
-            let mut orders = Vec::new();
-            for (account, assessed) in accounts.iter().zip(&assessment.accounts) {
-                let name = names
-                    .get(&account.customer_id)
-                    .map(|(_, n)| n.as_str())
-                    .unwrap_or("");
-                let first: Vec<AgendaItem> = first_items
-                    .get(&account.customer_id)
-                    .map(|&i| agenda[i].clone())
-                    .into_iter()
-                    .collect();
-                if !first.is_empty() {
-                    let order = dun_core::dunning::call_order(account, assessed, &policy);
-                    orders.push((account.customer_id, order));
-                }
-                let view = AccountView {
-                    account,
-                    assessed,
-                    name,
-                    last_contact: last_contact(account),
-                };
-                rows.extend(rows_of(session, &view, &first));
-            }
-            let items: Vec<AgendaRow> = agenda
-                .iter()
-                .map(|item| {
-                    let name = names
-                        .get(&item.customer_id)
-                        .map(|(_, n)| n.as_str())
-                        .unwrap_or("");
-                    agenda_row(accounts, item, name)
-                })
-                .collect();
-            (rows, items, orders)
-        },
+        Explain::Agenda,
+        |accounts, assessment| board_part(session, &names, &policy, accounts, assessment),
     )?;
     let mut board = Board {
         as_of: session.as_of,
@@ -99,6 +68,48 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
     Board::sort_rows(&mut board.rows);
     board.sort_agenda();
     Ok(board)
+}
+
+/// The board's share of one evaluated chunk.
+fn board_part(
+    session: &Session,
+    names: &Names,
+    policy: &dun_core::dunning::Policy,
+    accounts: &[Account],
+    assessment: &dun_core::dunning::Assessment,
+) -> Part {
+    let agenda = &assessment.agenda;
+    let mut first_items: std::collections::HashMap<CustomerId, usize> =
+        std::collections::HashMap::new();
+    for (n, item) in agenda.iter().enumerate() {
+        first_items.entry(item.customer_id).or_insert(n);
+    }
+    let name_of = |id: &CustomerId| names.get(id).map(|(_, n)| n.as_str()).unwrap_or("");
+    let mut rows = Vec::new();
+    let mut orders = Vec::new();
+    for (account, assessed) in accounts.iter().zip(&assessment.accounts) {
+        let first: Vec<AgendaItem> = first_items
+            .get(&account.customer_id)
+            .map(|&i| agenda[i].clone())
+            .into_iter()
+            .collect();
+        if !first.is_empty() {
+            let order = dun_core::dunning::call_order(account, assessed, policy);
+            orders.push((account.customer_id, order));
+        }
+        let view = AccountView {
+            account,
+            assessed,
+            name: name_of(&account.customer_id),
+            last_contact: last_contact(account),
+        };
+        rows.extend(rows_of(session, &view, &first));
+    }
+    let items: Vec<AgendaRow> = agenda
+        .iter()
+        .map(|item| agenda_row(accounts, item, name_of(&item.customer_id)))
+        .collect();
+    (rows, items, orders)
 }
 
 /// The last call, email, letter or visit in the account's snapshot. The
@@ -150,7 +161,7 @@ pub(super) fn refresh(
     store: &Store,
     customer_id: CustomerId,
 ) -> Result<(Vec<crate::tui::model::AgingRow>, Vec<AgendaRow>)> {
-    let evaluation = Evaluation::load(session, store, Some(customer_id), Explain::DueOnly)?;
+    let evaluation = Evaluation::load(session, store, Some(customer_id), Explain::Agenda)?;
     let customer = store.customer_by_id(customer_id)?;
     let name = customer.name.as_str();
     let last = evaluation

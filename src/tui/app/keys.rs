@@ -136,7 +136,7 @@ impl App {
             && let Ok(filter) = form.value(FieldKey::Filter)
         {
             self.filter = filter;
-            self.refresh_view();
+            self.narrow_view();
         }
     }
 

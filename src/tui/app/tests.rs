@@ -168,3 +168,42 @@ fn a_failure_goes_to_the_status_line_and_a_resize_sets_the_page() {
     app.handle(Message::Resized(42));
     assert_eq!(app.page, 42);
 }
+
+#[test]
+fn a_filter_typed_further_narrows_to_what_a_fresh_filter_shows() {
+    let mut app = App::new(
+        Board {
+            as_of: day(),
+            bucket_titles: vec!["Current".into()],
+            rows: vec![
+                row(1, "CAB01", 900),
+                row(2, "CAB02", 500),
+                row(3, "DAB03", 700),
+                row(4, "CAB14", 100),
+            ],
+            agenda: Vec::new(),
+            customers: 4,
+            waiting: Vec::new(),
+        },
+        Keymap::default_map(),
+    );
+    app.sort = (super::SortColumn::Code, true);
+    app.filter = "ab".into();
+    app.refresh_view();
+    assert_eq!(app.view.len(), 4);
+    app.filter = "cab".into();
+    app.narrow_view();
+    let narrowed = app.view.clone();
+    assert_eq!(
+        app.view_totals.total.get(Currency::EUR),
+        Decimal::from(1500)
+    );
+    app.filter = "cab1".into();
+    app.narrow_view();
+    assert_eq!(app.view, vec![3]);
+    // The same filter from scratch shows the same rows in the same order.
+    app.filter = "cab".into();
+    app.refresh_view();
+    assert_eq!(app.view, narrowed);
+    assert_eq!(narrowed, vec![3, 1, 0]);
+}

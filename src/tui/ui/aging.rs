@@ -427,7 +427,7 @@ pub(super) fn table_area(app: &App, area: Rect) -> Rect {
 /// The rows, totals and chart areas of the body.
 fn layout_areas(app: &App, area: Rect) -> (Rect, Rect, Rect) {
     let chart_height = if area.height >= 36 { 10 } else { 0 };
-    let currencies = shown_totals(app).currencies().count();
+    let currencies = app.view_totals.currencies().count();
     let [table_area, totals_area, chart_area] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(currencies.clamp(1, 3) as u16 + 1),
@@ -437,14 +437,9 @@ fn layout_areas(app: &App, area: Rect) -> (Rect, Rect, Rect) {
     (table_area, totals_area, chart_area)
 }
 
-/// The totals of the rows shown: every row, or the filter's.
-fn shown_totals(app: &App) -> AgingTotals {
-    AgingTotals::of(app.aging_rows().map(|r| &r.report))
-}
-
 /// Draws the aging screen.
 pub(super) fn draw(app: &App, theme: Theme, frame: &mut Frame, area: Rect) {
-    let totals = total_rows(&shown_totals(app));
+    let totals = total_rows(&app.view_totals);
     let (table_area, totals_area, chart_area) = layout_areas(app, area);
     let table = Table::new(app, theme, area.width);
     draw_rows(&table, frame, table_area);

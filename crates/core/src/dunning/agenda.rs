@@ -100,6 +100,17 @@ pub(super) fn agenda_for(
         .collect();
     items.extend(listing.persistence(&followed));
     merge(items)
+        .into_iter()
+        .map(|(mut item, source)| {
+            if let Some(id) = source {
+                item.why = listing.stage_why(id);
+            }
+            if item.invoices.len() > 1 {
+                item.why = format!("{} (+{} more invoices)", item.why, item.invoices.len() - 1);
+            }
+            item
+        })
+        .collect()
 }
 
 /// What one account's agenda items are drawn from.
@@ -180,6 +191,30 @@ impl<'a> Listing<'a> {
             days_overdue,
             severity: draft.severity,
             why: draft.why,
+        }
+    }
+
+    /// The reason of a stage item left unexplained by the evaluation
+    /// ([`super::Explain::Agenda`]): the invoice's, as a full evaluation
+    /// words it.
+    fn stage_why(&self, id: InvoiceId) -> String {
+        let found = self.assessed.invoices.iter().find(|a| a.invoice_id == id);
+        let invoice = self.account.invoices.iter().find(|i| i.id == id);
+        match (found, invoice) {
+            (Some(a), Some(invoice)) => match a.status {
+                Status::Stage(index) => super::evaluate::stage_why(
+                    self.account,
+                    invoice,
+                    self.ladder,
+                    &super::evaluate::OnStage {
+                        index,
+                        days: a.days_overdue,
+                        done: None,
+                    },
+                ),
+                _ => a.why.clone(),
+            },
+            _ => String::new(),
         }
     }
 
@@ -385,9 +420,11 @@ impl<'a> Listing<'a> {
 /// notice covers what a stop-supply notice would say, so when both are due
 /// they go out as one. A missed instalment stays apart: its reminder is
 /// about the plan, and must not list invoices the plan does not cover.
-fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
+fn merge(items: Vec<AgendaItem>) -> Vec<(AgendaItem, Option<InvoiceId>)> {
     let due: Vec<(StageAction, Currency)> = items.iter().map(|i| (i.action, i.currency)).collect();
-    let mut merged: BTreeMap<(StageAction, Currency, bool), AgendaItem> = BTreeMap::new();
+    // Each with the invoice whose stage reason it still has to be given.
+    let mut merged: BTreeMap<(StageAction, Currency, bool), (AgendaItem, Option<InvoiceId>)> =
+        BTreeMap::new();
     for item in items {
         // The notice another due item sends that also does this one's work.
         let action = due
@@ -399,17 +436,21 @@ fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
             item.currency,
             item.kind == AgendaKind::MissedInstalment,
         );
+        let source = (item.kind == AgendaKind::Stage && item.why.is_empty())
+            .then(|| item.invoices.first().copied())
+            .flatten();
         match merged.get_mut(&key) {
             None => {
-                merged.insert(key, item);
+                merged.insert(key, (item, source));
             }
-            Some(existing) => {
+            Some((existing, reason)) => {
                 let mut invoices = std::mem::take(&mut existing.invoices);
                 let extra = item.invoices.clone();
                 let more_urgent =
                     (item.severity, item.days_overdue) > (existing.severity, existing.days_overdue);
                 if more_urgent {
                     *existing = item;
+                    *reason = source;
                 }
                 for id in extra {
                     if !invoices.contains(&id) {
@@ -425,15 +466,7 @@ fn merge(items: Vec<AgendaItem>) -> Vec<AgendaItem> {
             }
         }
     }
-    merged
-        .into_values()
-        .map(|mut item| {
-            if item.invoices.len() > 1 {
-                item.why = format!("{} (+{} more invoices)", item.why, item.invoices.len() - 1);
-            }
-            item
-        })
-        .collect()
+    merged.into_values().collect()
 }
 
 impl PartialOrd for StageAction {

@@ -92,6 +92,11 @@ pub enum Explain {
     /// Only invoices with an action due (what the agenda shows); the rest
     /// leave `why` empty. Much cheaper on large ledgers.
     DueOnly,
+    /// Only the agenda's items: invoices on a stage leave `why` empty, and
+    /// an item's reason is written once, for the invoice it names, after
+    /// the items are merged. For a caller that reads the agenda's reasons
+    /// and no invoice's.
+    Agenda,
 }
 
 /// Evaluates every account as of a date, explaining everything.
@@ -400,13 +405,48 @@ fn on_stage(
     let days = base.days_overdue;
     let stage = &ladder[index];
     let done = done_on(account, invoice, stage, ladder);
-    if terms.explain != Explain::All && done.is_some() {
-        return InvoiceAssessment {
-            status: Status::Stage(index),
-            label: stage.id.clone(),
-            ..base
-        };
+    // A reminder before the due date is no use once it has passed.
+    let window_passed = stage.days < 0 && days > 0;
+    let explained = match terms.explain {
+        Explain::All => true,
+        Explain::DueOnly => done.is_none(),
+        Explain::Agenda => false,
+    };
+    InvoiceAssessment {
+        status: Status::Stage(index),
+        label: stage.id.clone(),
+        action_due: done.is_none() && !window_passed,
+        why: if explained {
+            let at = OnStage { index, days, done };
+            stage_why(account, invoice, ladder, &at)
+        } else {
+            String::new()
+        },
+        ..base
     }
+}
+
+/// Where an invoice stands on the ladder.
+pub(super) struct OnStage {
+    /// The stage's place on the ladder.
+    pub index: usize,
+    /// Days overdue.
+    pub days: i64,
+    /// When the stage was done, if it was.
+    pub done: Option<NaiveDate>,
+}
+
+/// Why an invoice stands at a stage: its due date, the stage's threshold,
+/// what the earlier stages saw, and whether the stage is done, its window
+/// passed, or what is to do.
+pub(super) fn stage_why(
+    account: &Account,
+    invoice: &OpenInvoice,
+    ladder: &[Stage],
+    at: &OnStage,
+) -> String {
+    let OnStage { index, days, done } = *at;
+    let stage = &ladder[index];
     let threshold = if stage.days < 0 {
         format!(
             " (from {} before due)",
@@ -417,24 +457,17 @@ fn on_stage(
     };
     let mut why = format!("{}{threshold}: {}", due_phrase(invoice, days), stage.id);
     let history = history(account, invoice, &ladder[..index], ladder);
-    // A reminder before the due date is no use once it has passed.
-    let window_passed = stage.days < 0 && days > 0;
     if !history.is_empty() {
         why.push_str("; ");
         why.push_str(&history);
     }
-    match done {
-        Some(on) => why.push_str(&format!("; {} done {on}", stage.id)),
-        None if window_passed => why.push_str(&format!("; {} window passed", stage.id)),
-        None => why.push_str(&format!("; to do: {}", action_phrase(stage.action))),
-    }
-    InvoiceAssessment {
-        status: Status::Stage(index),
-        label: stage.id.clone(),
-        action_due: done.is_none() && !window_passed,
-        why,
-        ..base
-    }
+    let end = match done {
+        Some(on) => format!("; {} done {on}", stage.id),
+        None if stage.days < 0 && days > 0 => format!("; {} window passed", stage.id),
+        None => format!("; to do: {}", action_phrase(stage.action)),
+    };
+    why.push_str(&end);
+    why
 }
 
 /// "due 2026-10-10, 43 days overdue" or "due 2026-11-24, in 2 days".

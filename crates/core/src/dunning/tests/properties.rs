@@ -52,6 +52,16 @@ fn arb_accounts() -> impl Strategy<Value = Vec<Account>> {
 
 proptest! {
     #[test]
+    fn the_agenda_is_the_same_however_much_is_explained(accounts in arb_accounts(), offset in -30i64..60) {
+        let at = ago(-offset);
+        let policy = Policy::standard();
+        let full = evaluate(&accounts, &policy, at).agenda;
+        for explain in [Explain::DueOnly, Explain::Agenda] {
+            prop_assert_eq!(&evaluate_with(&accounts, &policy, at, explain).agenda, &full);
+        }
+    }
+
+    #[test]
     fn evaluation_is_deterministic(accounts in arb_accounts(), offset in -30i64..60) {
         let at = ago(-offset);
         let policy = Policy::standard();
