@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: each `dun report` end to end on the 1M-invoice demo ledger,
-# against `dun agenda` on the same ledger, and the forecast's backtest
-# error. Needs hyperfine (Debian: apt-get install hyperfine).
+# against `dun agenda` on the same ledger, alternating in one run, each
+# one's peak memory, and the forecast's backtest error. Needs hyperfine
+# (Debian: apt-get install hyperfine) and GNU time (/usr/bin/time).
 # Usage: benches/reports.sh [INVOICES] [LEDGER]  (the ledger is built once
 # and kept when a path is given).
 set -euo pipefail
@@ -36,5 +37,12 @@ for name, r in runs.items():
     print(f"{name:28} median {r['median']*1000:8.1f} ms  ratio to agenda {r['median']/agenda:5.2f}")
 PY
 rm -f "$json"
+echo "peak memory, one run each:"
+peak() { /usr/bin/time -f "%M" "$dun" --db "$db" --as-of "$as_of" "$@" 2>&1 >/dev/null | tail -1; }
+for cmd in "agenda" "report dso" "report cei" "report payers" \
+  "report changes --since 2026-11-15" "report forecast" "report forecast --backtest"; do
+  # shellcheck disable=SC2086
+  printf '%-40s %6d MB\n' "$cmd" $(( $(peak $cmd) / 1024 ))
+done
 echo "backtest (forecast as of 13 weeks before $as_of against what was paid):"
 "$dun" --db "$db" --as-of "$as_of" report forecast --backtest | grep -E '^(total|Week)'

@@ -2,6 +2,7 @@
 
 mod board;
 mod changes;
+mod chunks;
 mod forecast;
 mod insight;
 mod payers;

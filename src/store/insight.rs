@@ -2,13 +2,13 @@
 //! settled it, on which day, up to that date.
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
 use super::settlements::{Of, settlements};
 use super::{Context, Customers, Result, Store};
 use dun_core::insight::InvoiceRecord;
-use dun_core::ledger::CustomerId;
+use dun_core::ledger::{CustomerId, SettledBy, Settlement};
 
 impl Store {
     /// The invoices (not credit notes) issued by `as_of`, of one customer
@@ -70,4 +70,197 @@ impl Store {
         out.sort_by_key(|r| (r.customer_id, r.issue_date, r.id));
         Ok(out)
     }
+}
+
+/// One settled part read by [`Store::scan_invoice_records`]: invoice, day,
+/// minor units, what settled it, and its place among the parts of the same
+/// day (the order [`super::settlements`] gives them).
+struct ScanPart {
+    invoice: i64,
+    minor: i64,
+    on: NaiveDate,
+    rank: u8,
+    by: SettledBy,
+}
+
+impl Store {
+    /// Every invoice (not credit note) issued by `as_of` with its
+    /// settlements up to `as_of`, as [`Store::invoice_records`] gives them,
+    /// handed to `each` one at a time in invoice order. The table is read
+    /// from end to end rather than customer by customer: a whole-ledger
+    /// report visits each page once, and holds one invoice at a time (and
+    /// the ledger's settled parts, a few bytes each).
+    pub fn scan_invoice_records(
+        &self,
+        as_of: NaiveDate,
+        mut each: impl FnMut(InvoiceRecord),
+    ) -> Result<()> {
+        let parts = scan_parts(self.conn(), as_of)?;
+        let mut next = 0;
+        let day = iso(as_of);
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT id, number, customer_id, issue_date, due_date, amount_minor, currency,
+                        written_off_on, written_off_minor, settled_on, settled_minor
+                   FROM invoice
+                  WHERE kind = 'invoice' AND +issue_date <= ?1
+                  ORDER BY id",
+            )
+            .context("cannot read the invoices issued")?;
+        let mut rows = stmt
+            .query(params![day])
+            .context("cannot read the invoices issued")?;
+        while let Some(r) = rows.next().context("cannot read an invoice issued")? {
+            let read = || -> rusqlite::Result<_> {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get_ref(3)?.as_str().map(str::to_string)?,
+                    r.get_ref(4)?.as_str().map(str::to_string)?,
+                    r.get::<_, i64>(5)?,
+                    r.get::<_, String>(6)?,
+                ))
+            };
+            let (id, number, customer_id, issued, due, minor, currency) =
+                read().context("cannot read an invoice issued")?;
+            let currency = rows::currency(&currency)?;
+            let mut own: Vec<(NaiveDate, u8, usize, Settlement)> = Vec::new();
+            while parts.get(next).is_some_and(|p| p.invoice < id) {
+                next += 1;
+            }
+            while let Some(p) = parts.get(next).filter(|p| p.invoice == id) {
+                own.push((
+                    p.on,
+                    p.rank,
+                    own.len(),
+                    settled(p.on, p.minor, p.by, currency),
+                ));
+                next += 1;
+            }
+            let whole = [
+                (7, 8, 1, SettledBy::WriteOff),
+                (9, 10, 2, SettledBy::BeforeImport),
+            ];
+            for (on_at, minor_at, rank, by) in whole {
+                let on: Option<String> = r.get(on_at).context("cannot read an invoice issued")?;
+                let minor: i64 = r.get(minor_at).context("cannot read an invoice issued")?;
+                if let Some(on) = on.filter(|on| *on <= day && minor > 0) {
+                    let on = rows::date(&on)?;
+                    own.push((on, rank, own.len(), settled(on, minor, by, currency)));
+                }
+            }
+            own.sort_by_key(|(on, rank, seq, _)| (*on, *rank, *seq));
+            each(InvoiceRecord {
+                id,
+                number,
+                customer_id,
+                issue_date: rows::date(&issued)?,
+                due_date: rows::date(&due)?,
+                amount: rows::amount(minor, currency),
+                currency,
+                settlements: own.into_iter().map(|(.., s)| s).collect(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn settled(
+    on: NaiveDate,
+    minor: i64,
+    by: SettledBy,
+    currency: dun_core::money::Currency,
+) -> Settlement {
+    Settlement {
+        on,
+        amount: rows::amount(minor, currency),
+        by,
+    }
+}
+
+/// Every part of a payment, credit note or import that settled an invoice
+/// by `as_of`, by invoice then day: the allocation and settlement tables
+/// read from end to end.
+fn scan_parts(conn: &Connection, as_of: NaiveDate) -> Result<Vec<ScanPart>> {
+    let day = iso(as_of);
+    let count: i64 = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM allocation) + (SELECT count(*) FROM settlement)",
+            [],
+            |r| r.get(0),
+        )
+        .context("cannot count what settled the invoices")?;
+    let mut parts = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT invoice_id, allocated_on, amount_minor, payment_id, discount_minor,
+                    credit_note_id
+               FROM allocation WHERE +allocated_on <= ?1",
+        )
+        .context("cannot read what settled the invoices")?;
+    let mut rows = stmt
+        .query(params![day])
+        .context("cannot read what settled the invoices")?;
+    while let Some(r) = rows.next().context("cannot read what settled an invoice")? {
+        let read = || -> rusqlite::Result<_> {
+            Ok((
+                r.get::<_, i64>(0)?,
+                rows::date(r.get_ref(1)?.as_str()?),
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, Option<i64>>(5)?,
+            ))
+        };
+        let (invoice, on, minor, payment, discount, note) =
+            read().context("cannot read what settled an invoice")?;
+        let on = on?;
+        let part = |minor, by| ScanPart {
+            invoice,
+            minor,
+            on,
+            rank: 0,
+            by,
+        };
+        match (payment, note) {
+            (Some(payment), _) => {
+                parts.push(part(minor, SettledBy::Payment(payment)));
+                if discount > 0 {
+                    parts.push(part(discount, SettledBy::Discount(payment)));
+                }
+            }
+            (None, Some(note)) => parts.push(part(minor, SettledBy::CreditNote(note))),
+            (None, None) => {}
+        }
+    }
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT invoice_id, settled_on, amount_minor FROM settlement WHERE +settled_on <= ?1",
+        )
+        .context("cannot read what settled the invoices")?;
+    let mut rows = stmt
+        .query(params![day])
+        .context("cannot read what settled the invoices")?;
+    while let Some(r) = rows.next().context("cannot read what settled an invoice")? {
+        let read = || -> rusqlite::Result<_> {
+            Ok((
+                r.get::<_, i64>(0)?,
+                rows::date(r.get_ref(1)?.as_str()?),
+                r.get::<_, i64>(2)?,
+            ))
+        };
+        let (invoice, on, minor) = read().context("cannot read what settled an invoice")?;
+        parts.push(ScanPart {
+            invoice,
+            minor,
+            on: on?,
+            rank: 3,
+            by: SettledBy::Import,
+        });
+    }
+    // Stable: parts of one day keep the order they were read in.
+    parts.sort_by_key(|p| (p.invoice, p.on, p.rank));
+    Ok(parts)
 }

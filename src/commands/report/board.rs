@@ -6,7 +6,7 @@ use chrono::Days;
 
 use super::insight::Ledger;
 use crate::tui::app::{ChangeRow, InsightView};
-use dun_core::insight::{ChangeKind, cei, dso, months_back};
+use dun_core::insight::{Books, ChangeKind, cei_of, dso_of, months_back};
 
 /// How many changes the screen lists.
 const SHOWN: usize = 200;
@@ -39,19 +39,20 @@ pub(in crate::commands) fn insight_view(
     let as_of = session.as_of;
     let currency = session.config.config.currency;
     let months = months_back(as_of, 12);
-    let records = ledger.records(as_of)?;
-    let dso = dso(&records, &months)
+    let mut books = Books::new(&months);
+    ledger.each_record(as_of, |r| books.add(&r))?;
+    let dso = dso_of(&books)
         .into_iter()
         .filter(|m| m.currency == currency)
         .map(|m| (m.period.label(), m.days))
         .collect();
-    let cei = cei(&records, &months)
+    let cei = cei_of(&books)
         .into_iter()
         .filter(|m| m.currency == currency)
         .map(|m| (m.period.label(), m.index))
         .collect();
-    drop(records);
-    let forecast = super::forecast::forecast_on(&ledger, as_of)?;
+    drop(books);
+    let forecast = super::forecast::forecast_on(&ledger, as_of, false)?;
     let weeks = forecast
         .weeks
         .iter()

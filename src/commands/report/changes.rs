@@ -2,57 +2,68 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::Mutex;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
 
-use super::insight::Ledger;
+use super::insight::{Ledger, evaluate};
 use crate::output::{Cell, Report};
-use dun_core::dunning::{Account, AccountAssessment};
-use dun_core::insight::{Between, Change, InvoiceRecord, Side, changes as changes_of};
+use dun_core::insight::{Between, Change, Side, changes_with, invoice_changes};
 use dun_core::ledger::CustomerId;
 
 const NOTE: &str = "Changes after --since up to --as-of: the engine evaluated on both dates, and the dated facts between them. A stage reached or a measure lifted is known by the later date only.";
 
 /// Every change on every account (or the one asked for) between `since`
-/// and the session's date, by customer then date.
+/// and the session's date, by customer then date. The invoices' dated
+/// facts are found first, one invoice at a time; then each span of
+/// customers is evaluated on both dates and compared.
 pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> {
     let as_of = ledger.session.as_of;
     if since >= as_of {
         bail!("--since {since} must be before the as-of date {as_of}");
     }
-    let records = ledger.records(as_of)?;
-    let mut of: HashMap<CustomerId, Vec<&InvoiceRecord>> = HashMap::new();
-    for r in &records {
-        of.entry(r.customer_id).or_default().push(r);
-    }
-    let (then_accounts, then) = ledger.evaluate(since)?;
-    let (now_accounts, now) = ledger.evaluate(as_of)?;
-    let before: HashMap<CustomerId, (&Account, &AccountAssessment)> = then_accounts
-        .iter()
-        .zip(&then.accounts)
-        .map(|(a, e)| (a.customer_id, (a, e)))
-        .collect();
     let between = Between {
         since,
         as_of,
         buckets: &ledger.session.config.buckets,
         locale: ledger.session.config.config.locale,
     };
-    let mut out = Vec::new();
-    for (account, assessed) in now_accounts.iter().zip(&now.accounts) {
-        let mine = of.get(&account.customer_id).map_or(&[][..], Vec::as_slice);
-        let before = before
-            .get(&account.customer_id)
-            .map(|(account, assessed)| Side { account, assessed });
-        out.extend(changes_of(
-            mine,
-            before,
-            Side { account, assessed },
-            &between,
-        ));
-    }
-    Ok(out)
+    let mut facts: HashMap<CustomerId, Vec<Change>> = HashMap::new();
+    ledger.each_record(as_of, |r| {
+        let found = invoice_changes(&r, &between);
+        if !found.is_empty() {
+            facts.entry(r.customer_id).or_default().extend(found);
+        }
+    })?;
+    let facts = Mutex::new(facts);
+    let policy = &ledger.policy;
+    let parts = ledger.per_span(|store, span| {
+        let (then_accounts, then) = evaluate(store, policy, span, since)?;
+        let (now_accounts, now) = evaluate(store, policy, span, as_of)?;
+        let before: HashMap<CustomerId, Side> = then_accounts
+            .iter()
+            .zip(&then.accounts)
+            .map(|(account, assessed)| (account.customer_id, Side { account, assessed }))
+            .collect();
+        let mut out = Vec::new();
+        for (account, assessed) in now_accounts.iter().zip(&now.accounts) {
+            let found = facts
+                .lock()
+                .map_err(|_| anyhow!("a report thread stopped"))?
+                .remove(&account.customer_id)
+                .unwrap_or_default();
+            let before = before.get(&account.customer_id).copied();
+            out.extend(changes_with(
+                found,
+                before,
+                Side { account, assessed },
+                &between,
+            ));
+        }
+        Ok(out)
+    })?;
+    Ok(parts.into_iter().flatten().collect())
 }
 
 /// `dun report changes`.

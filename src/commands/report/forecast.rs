@@ -1,52 +1,42 @@
 //! `dun report forecast [--explain | --backtest]`.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
 use chrono::{Days, NaiveDate};
-use rust_decimal::prelude::ToPrimitive;
 
-use super::insight::Ledger;
+use super::insight::{Ledger, evaluate};
 use crate::output::{Cell, Report};
 use dun_core::insight::{
-    Basis, FORECAST_WEEKS, Forecast, backtest as backtest_of, forecast as forecast_of, payers,
+    Basis, FORECAST_WEEKS, Forecast, PaidBook, Received, backtest_of, forecast as forecast_of,
 };
-use dun_core::ledger::CustomerId;
 
 const NOTE: &str = "Expected cash in per week: pending promises on their date, on-track plan instalments on theirs, every other open invoice on its due date plus the customer's average days beyond terms (already past it: week 1). Disputed invoices apart.";
 
 const BACKTEST_NOTE: &str = "Backtest: the forecast made 13 weeks before --as-of against what was paid each week on the invoices open then. Error = sum of |forecast - actual| / sum of actual x 100.";
 
-/// The forecast as of `as_of`, from the ledger as it stood then.
-pub(crate) fn forecast_on(ledger: &Ledger, as_of: NaiveDate) -> Result<Forecast> {
-    let session = ledger.session;
-    let records = ledger.records(as_of)?;
-    let profiles = BTreeMap::new();
-    let lateness: BTreeMap<CustomerId, i64> = payers(
-        &records,
-        &profiles,
-        &session.policy(),
-        &session.config.config.insight,
-        as_of,
-    )
-    .into_iter()
-    .map(|p| {
-        (
-            p.customer_id,
-            p.days_beyond_terms.round().to_i64().unwrap_or(0),
-        )
-    })
-    .collect();
-    let (accounts, assessment) = ledger.evaluate(as_of)?;
-    let pairs: Vec<_> = accounts.iter().zip(&assessment.accounts).collect();
-    Ok(forecast_of(&pairs, &lateness, as_of))
+/// The forecast as of `as_of`, from the ledger as it stood then, a span
+/// of customers at a time; `items` keeps the amounts behind each week
+/// (`--explain`), else only the sums are kept.
+pub(crate) fn forecast_on(ledger: &Ledger, as_of: NaiveDate, items: bool) -> Result<Forecast> {
+    let mut paid = PaidBook::default();
+    ledger.each_record(as_of, |r| paid.add(&r, as_of))?;
+    let lateness = paid.lateness();
+    drop(paid);
+    let policy = &ledger.policy;
+    let parts = ledger.per_span(|store, span| {
+        let (accounts, assessment) = evaluate(store, policy, span, as_of)?;
+        let pairs: Vec<_> = accounts.iter().zip(&assessment.accounts).collect();
+        let part = forecast_of(&pairs, &lateness, as_of);
+        Ok(if items { part } else { part.without_items() })
+    })?;
+    Ok(Forecast::join(as_of, parts, items))
 }
 
 /// `dun report forecast`: one row per week and currency, then what is
 /// expected later and what is disputed; `explain` lists the invoices.
 pub(super) fn forecast(ledger: &Ledger, explain: bool, out: &mut dyn Write) -> Result<()> {
-    let f = forecast_on(ledger, ledger.session.as_of)?;
+    let f = forecast_on(ledger, ledger.session.as_of, explain)?;
     if explain {
         return explained(ledger, &f, out);
     }
@@ -130,8 +120,10 @@ pub(super) fn backtest(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let then = as_of
         .checked_sub_days(Days::new(weeks))
         .ok_or_else(|| anyhow::anyhow!("--as-of {as_of} is too early for a backtest"))?;
-    let f = forecast_on(ledger, then)?;
-    let result = backtest_of(&f, &ledger.records(as_of)?);
+    let f = forecast_on(ledger, then, false)?;
+    let mut received = Received::default();
+    ledger.each_record(as_of, |r| received.add(&f, &r))?;
+    let result = backtest_of(&f, &received);
     let mut report = Report::new([
         ("week", "Week"),
         ("start", "From"),

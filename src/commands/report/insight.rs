@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use super::super::Session;
 use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::Report;
-use crate::store::{Customers, Store, StoreError};
-use dun_core::dunning::{Account, Assessment, Explain, evaluate_with};
+use crate::store::{Customers, Store};
+use dun_core::dunning::{Account, Assessment, Explain, Policy, evaluate_with};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::CustomerId;
 
@@ -60,6 +60,8 @@ pub(super) struct Ledger<'a> {
     pub format: crate::output::Format,
     /// Code and name of every customer.
     pub names: HashMap<CustomerId, (String, String)>,
+    /// The dunning policy.
+    pub policy: Policy,
 }
 
 impl<'a> Ledger<'a> {
@@ -71,6 +73,7 @@ impl<'a> Ledger<'a> {
             customer,
             format: args.list.format,
             names: store.customer_names()?,
+            policy: session.policy(),
         })
     }
 
@@ -82,47 +85,22 @@ impl<'a> Ledger<'a> {
             customer: None,
             format: crate::output::Format::Table,
             names: store.customer_names()?,
+            policy: session.policy(),
         })
     }
 
-    /// The invoices issued by `as_of` with what settled them by then, by
-    /// customer. The whole ledger is read in two halves of its customers,
-    /// each on its own connection and core.
-    pub fn records(&self, as_of: NaiveDate) -> Result<Vec<InvoiceRecord>> {
+    /// Hands `each` every invoice issued by `as_of` (of the customer
+    /// asked for, or the whole ledger's) with what settled it by then, one
+    /// at a time, in no particular order: every figure built from them is
+    /// a sum or is sorted.
+    pub fn each_record(&self, as_of: NaiveDate, mut each: impl FnMut(InvoiceRecord)) -> Result<()> {
         if self.customer.is_some() {
-            return Ok(self.store.invoice_records(as_of, self.customer)?);
+            for r in self.store.invoice_records(as_of, self.customer)? {
+                each(r);
+            }
+            return Ok(());
         }
-        let ids = self.store.customer_ids()?;
-        let (Some(first), Some(last)) = (ids.first(), ids.last()) else {
-            return Ok(Vec::new());
-        };
-        let middle = ids[ids.len() / 2];
-        if middle == *first {
-            return Ok(self.store.invoice_records(as_of, None)?);
-        }
-        let reader = self.store.reader()?;
-        let (low, high) = std::thread::scope(|scope| {
-            let high = scope
-                .spawn(move || reader.invoice_records_between(as_of, Customers(middle, *last)));
-            let low = self
-                .store
-                .invoice_records_between(as_of, Customers(*first, middle - 1));
-            let high = high
-                .join()
-                .unwrap_or_else(|_| Err(StoreError::Refused("the second reader stopped".into())));
-            (low, high)
-        });
-        let mut all = low?;
-        all.extend(high?);
-        Ok(all)
-    }
-
-    /// The accounts as of a date and the engine's evaluation of them.
-    pub fn evaluate(&self, as_of: NaiveDate) -> Result<(Vec<Account>, Assessment)> {
-        let accounts = self.store.accounts(as_of, self.customer)?;
-        let policy = self.session.policy();
-        let assessment = evaluate_with(&accounts, &policy, as_of, Explain::DueOnly);
-        Ok((accounts, assessment))
+        Ok(self.store.scan_invoice_records(as_of, each)?)
     }
 
     /// A customer's code.
@@ -142,4 +120,17 @@ impl<'a> Ledger<'a> {
         }
         Ok(())
     }
+}
+
+/// The accounts of a span as of a date and the engine's evaluation of
+/// them.
+pub(super) fn evaluate(
+    store: &Store,
+    policy: &Policy,
+    span: Customers,
+    as_of: NaiveDate,
+) -> Result<(Vec<Account>, Assessment)> {
+    let accounts = store.accounts_between(as_of, span)?;
+    let assessment = evaluate_with(&accounts, policy, as_of, Explain::DueOnly);
+    Ok((accounts, assessment))
 }

@@ -7,14 +7,15 @@ use anyhow::Result;
 
 use super::insight::Ledger;
 use crate::output::{Cell, Report};
-use dun_core::insight::payers as payers_of;
+use dun_core::insight::PaidBook;
 
 const NOTE: &str = "Over each customer's invoices paid in full: days to pay = paid - issued; days beyond terms = paid - due (0 when paid on time). Class by days beyond terms ([insight] late_after_days, chronic_after_days); trend: invoices paid in the last recent_days against the earlier ones.";
 
 /// `dun report payers`: one row per customer with a paid invoice.
 pub(super) fn payers(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let session = ledger.session;
-    let records = ledger.records(session.as_of)?;
+    let mut paid = PaidBook::default();
+    ledger.each_record(session.as_of, |r| paid.add(&r, session.as_of))?;
     let profiles: BTreeMap<_, _> = ledger
         .store
         .customers()?
@@ -22,10 +23,9 @@ pub(super) fn payers(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         .filter(|c| ledger.customer.is_none_or(|id| id == c.id))
         .map(|c| (c.id, c.policy_profile))
         .collect();
-    let rows = payers_of(
-        &records,
+    let rows = paid.profiles(
         &profiles,
-        &session.policy(),
+        &ledger.policy,
         &session.config.config.insight,
         session.as_of,
     );

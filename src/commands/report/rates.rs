@@ -6,7 +6,9 @@ use anyhow::Result;
 
 use super::insight::Ledger;
 use crate::output::{Cell, Report};
-use dun_core::insight::{InvoiceRecord, cei as cei_of, dso as dso_of, months_back};
+use std::collections::BTreeMap;
+
+use dun_core::insight::{Books, cei_of, dso_of, months_back};
 use dun_core::ledger::CustomerId;
 
 /// Months each report looks back over, the as-of month included.
@@ -18,21 +20,23 @@ const DSO_NOTE: &str = "DSO by count-back: the receivables at each month's end a
 /// How CEI is worked out.
 const CEI_NOTE: &str = "CEI = (beginning receivables + credit sales - ending total receivables) / (beginning receivables + credit sales - ending current receivables) x 100; current: not yet due at the month's end.";
 
-/// The customers' records one after another (the store gives them by
-/// customer).
-fn by_customer(records: &[InvoiceRecord]) -> Vec<(CustomerId, &[InvoiceRecord])> {
-    records
-        .chunk_by(|a, b| a.customer_id == b.customer_id)
-        .map(|chunk| (chunk[0].customer_id, chunk))
-        .collect()
-}
-
 /// `dun report dso`: the portfolio's 12 months, then each customer's DSO
 /// at the as-of date; with `--customer`, that customer's 12 months.
 pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let as_of = ledger.session.as_of;
-    let records = ledger.records(as_of)?;
     let months = months_back(as_of, MONTHS);
+    let last = &months[months.len().saturating_sub(1)..];
+    let mut books = Books::new(&months);
+    let mut each: BTreeMap<CustomerId, Books> = BTreeMap::new();
+    let whole = ledger.customer.is_none();
+    ledger.each_record(as_of, |r| {
+        books.add(&r);
+        if whole {
+            each.entry(r.customer_id)
+                .or_insert_with(|| Books::new(last))
+                .add(&r);
+        }
+    })?;
     let mut report = Report::new([
         ("scope", "Scope"),
         ("month", "Month"),
@@ -64,12 +68,9 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
             ]);
         }
     };
-    push(&scope, dso_of(&records, &months));
-    if ledger.customer.is_none() {
-        let last = &months[months.len().saturating_sub(1)..];
-        for (customer, mine) in by_customer(&records) {
-            push(&ledger.code(customer), dso_of(mine, last));
-        }
+    push(&scope, dso_of(&books));
+    for (customer, mine) in &each {
+        push(&ledger.code(*customer), dso_of(mine));
     }
     ledger.write(&report, DSO_NOTE, out)
 }
@@ -77,8 +78,8 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
 /// `dun report cei`: the index of each of the last 12 months.
 pub(super) fn cei(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let as_of = ledger.session.as_of;
-    let records = ledger.records(as_of)?;
-    let months = months_back(as_of, MONTHS);
+    let mut books = Books::new(&months_back(as_of, MONTHS));
+    ledger.each_record(as_of, |r| books.add(&r))?;
     let mut report = Report::new([
         ("month", "Month"),
         ("currency", "Cur"),
@@ -88,7 +89,7 @@ pub(super) fn cei(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         ("ending_current", "Ending current"),
         ("cei", "CEI %"),
     ]);
-    for row in cei_of(&records, &months) {
+    for row in cei_of(&books) {
         report.rows.push(vec![
             Cell::Text(row.period.label()),
             Cell::Text(row.currency.to_string()),

@@ -11,7 +11,8 @@
 
 use rust_decimal::Decimal;
 
-use super::record::{InvoiceRecord, MonthlySales, Period, currencies, one_decimal};
+use super::book::{Book, Books};
+use super::record::{InvoiceRecord, Period, one_decimal};
 use crate::money::Currency;
 
 /// The index of one month in one currency, with its parts.
@@ -35,34 +36,26 @@ pub struct CeiMonth {
 
 /// The index of each of `months`, per currency.
 pub fn cei(records: &[InvoiceRecord], months: &[Period]) -> Vec<CeiMonth> {
+    cei_of(&Books::of(records, months))
+}
+
+/// The index of each of the books' months, per currency.
+pub fn cei_of(books: &Books) -> Vec<CeiMonth> {
     let mut out = Vec::new();
-    for currency in currencies(records) {
-        let mine: Vec<&InvoiceRecord> = records.iter().filter(|r| r.currency == currency).collect();
-        let sales = MonthlySales::of(mine.iter().copied(), currency);
-        for month in months {
-            out.push(month_cei(&mine, &sales, *month, currency));
+    for (currency, book) in books.iter() {
+        for month in books.months() {
+            out.push(month_cei(book, *month, currency));
         }
     }
     out
 }
 
-fn month_cei(
-    records: &[&InvoiceRecord],
-    monthly: &MonthlySales,
-    month: Period,
-    currency: Currency,
-) -> CeiMonth {
+fn month_cei(book: &Book, month: Period, currency: Currency) -> CeiMonth {
     let before = month.previous_month().map(|p| p.end);
-    let beginning: Decimal = before.map_or(Decimal::ZERO, |day| {
-        records.iter().map(|r| r.open_on(day)).sum()
-    });
-    let sales = monthly.in_month(month);
-    let ending: Decimal = records.iter().map(|r| r.open_on(month.end)).sum();
-    let ending_current: Decimal = records
-        .iter()
-        .filter(|r| r.due_date >= month.end)
-        .map(|r| r.open_on(month.end))
-        .sum();
+    let beginning = before.map_or(Decimal::ZERO, |day| book.owed_on(day));
+    let sales = book.sales_in(month);
+    let ending = book.owed_on(month.end);
+    let ending_current = book.current_on(month.end);
     let collectable = beginning + sales - ending_current;
     let index = (collectable > Decimal::ZERO)
         .then(|| one_decimal((beginning + sales - ending) * Decimal::ONE_HUNDRED / collectable));

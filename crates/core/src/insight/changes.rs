@@ -113,8 +113,28 @@ pub fn changes(
     between: &Between<'_>,
 ) -> Vec<Change> {
     let customer_id = after.account.customer_id;
+    let mut found = Vec::new();
+    facts(records, between, customer_id, &mut found);
+    changes_with(found, before, after, between)
+}
+
+/// The dated facts of one invoice between the two dates: added, paid,
+/// written off, moved to an older bucket.
+pub fn invoice_changes(record: &InvoiceRecord, between: &Between<'_>) -> Vec<Change> {
     let mut out = Vec::new();
-    facts(records, between, customer_id, &mut out);
+    facts(&[record], between, record.customer_id, &mut out);
+    out
+}
+
+/// What changed on one account, `found` holding the dated facts of its
+/// invoices ([`invoice_changes`]). In date order, undated changes last.
+pub fn changes_with(
+    found: Vec<Change>,
+    before: Option<Side<'_>>,
+    after: Side<'_>,
+    between: &Between<'_>,
+) -> Vec<Change> {
+    let mut out = found;
     stages(before, after, &mut out);
     measures(before, after, between, &mut out);
     commitments(before, after, between, &mut out);

@@ -10,11 +10,9 @@
 
 use rust_decimal::Decimal;
 
-use super::record::{InvoiceRecord, MonthlySales, Period, currencies, one_decimal};
+use super::book::{Book, Books, LOOKBACK_MONTHS};
+use super::record::{InvoiceRecord, Period, one_decimal};
 use crate::money::Currency;
-
-/// How many months back the count may walk before it stops short.
-const LOOKBACK_MONTHS: usize = 24;
 
 /// DSO at the end of one month, in one currency.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,25 +35,23 @@ pub struct DsoMonth {
 
 /// DSO at the end of each of `months` (oldest first), per currency.
 pub fn dso(records: &[InvoiceRecord], months: &[Period]) -> Vec<DsoMonth> {
+    dso_of(&Books::of(records, months))
+}
+
+/// DSO at the end of each of the books' months, per currency.
+pub fn dso_of(books: &Books) -> Vec<DsoMonth> {
     let mut out = Vec::new();
-    for currency in currencies(records) {
-        let mine: Vec<&InvoiceRecord> = records.iter().filter(|r| r.currency == currency).collect();
-        let sales = MonthlySales::of(mine.iter().copied(), currency);
-        for month in months {
-            out.push(month_dso(&mine, &sales, *month, currency));
+    for (currency, book) in books.iter() {
+        for month in books.months() {
+            out.push(month_dso(book, *month, currency));
         }
     }
     out
 }
 
-fn month_dso(
-    records: &[&InvoiceRecord],
-    monthly: &MonthlySales,
-    month: Period,
-    currency: Currency,
-) -> DsoMonth {
-    let receivables: Decimal = records.iter().map(|r| r.open_on(month.end)).sum();
-    let sales = monthly.in_month(month);
+fn month_dso(book: &Book, month: Period, currency: Currency) -> DsoMonth {
+    let receivables = book.owed_on(month.end);
+    let sales = book.sales_in(month);
     let mut left = receivables;
     let mut days = Decimal::ZERO;
     let mut period = Some(month);
@@ -66,7 +62,7 @@ fn month_dso(
             at_least = false;
             break;
         }
-        let sold = monthly.in_month(p);
+        let sold = book.sales_in(p);
         if sold >= left {
             days += left * Decimal::from(p.days()) / sold;
             at_least = false;

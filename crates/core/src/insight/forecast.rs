@@ -107,45 +107,96 @@ pub fn forecast(
     lateness: &BTreeMap<CustomerId, i64>,
     as_of: NaiveDate,
 ) -> Forecast {
-    let first = as_of.checked_add_days(Days::new(1)).unwrap_or(as_of);
+    let first = week_one(as_of);
     let mut items = Vec::new();
     for (account, assessed) in accounts {
         let late = lateness.get(&account.customer_id).copied().unwrap_or(0);
         expect_account(account, assessed, late, first, &mut items);
     }
-    items.sort_by(|a, b| (a.on, a.customer_id, &a.invoice).cmp(&(b.on, b.customer_id, &b.invoice)));
-    let mut weeks: Vec<Week> = (0..FORECAST_WEEKS)
-        .map(|i| {
-            let start = first + Days::new(7 * i as u64);
-            Week {
-                start,
-                end: start + Days::new(6),
-                expected: Amounts::new(),
-                items: Vec::new(),
+    Forecast::of_items(as_of, items)
+}
+
+/// The first day of week 1.
+fn week_one(as_of: NaiveDate) -> NaiveDate {
+    as_of.checked_add_days(Days::new(1)).unwrap_or(as_of)
+}
+
+impl Forecast {
+    /// The forecast made of `items`, by date.
+    fn of_items(as_of: NaiveDate, mut items: Vec<Expected>) -> Forecast {
+        items.sort_by(|a, b| {
+            (a.on, a.customer_id, &a.invoice).cmp(&(b.on, b.customer_id, &b.invoice))
+        });
+        let mut f = Forecast::empty(as_of);
+        for (i, item) in items.iter().enumerate() {
+            let money = Money::new(item.amount, item.currency);
+            if item.basis == Basis::Disputed {
+                f.disputed.add(money);
+            } else if let Some(week) = f
+                .weeks
+                .iter_mut()
+                .find(|w| w.start <= item.on && item.on <= w.end)
+            {
+                week.expected.add(money);
+                week.items.push(i);
+            } else {
+                f.later.add(money);
             }
-        })
-        .collect();
-    let (mut later, mut disputed) = (Amounts::new(), Amounts::new());
-    for (i, item) in items.iter().enumerate() {
-        let money = Money::new(item.amount, item.currency);
-        if item.basis == Basis::Disputed {
-            disputed.add(money);
-        } else if let Some(week) = weeks
-            .iter_mut()
-            .find(|w| w.start <= item.on && item.on <= w.end)
-        {
-            week.expected.add(money);
-            week.items.push(i);
-        } else {
-            later.add(money);
+        }
+        f.items = items;
+        f
+    }
+
+    /// Nothing expected, as of `as_of`.
+    fn empty(as_of: NaiveDate) -> Forecast {
+        let first = week_one(as_of);
+        let weeks = (0..FORECAST_WEEKS)
+            .map(|i| {
+                let start = first + Days::new(7 * i as u64);
+                Week {
+                    start,
+                    end: start + Days::new(6),
+                    expected: Amounts::new(),
+                    items: Vec::new(),
+                }
+            })
+            .collect();
+        Forecast {
+            as_of,
+            items: Vec::new(),
+            weeks,
+            later: Amounts::new(),
+            disputed: Amounts::new(),
         }
     }
-    Forecast {
-        as_of,
-        items,
-        weeks,
-        later,
-        disputed,
+
+    /// The forecast of a whole ledger from the forecasts of its parts (the
+    /// same date, customers apart). With `items`, every amount expected is
+    /// kept and the weeks are made again from them; without, only the
+    /// sums are (the parts may have dropped their items).
+    pub fn join(as_of: NaiveDate, parts: Vec<Forecast>, items: bool) -> Forecast {
+        if items {
+            let all = parts.into_iter().flat_map(|p| p.items).collect();
+            return Forecast::of_items(as_of, all);
+        }
+        let mut f = Forecast::empty(as_of);
+        for part in parts {
+            for (week, theirs) in f.weeks.iter_mut().zip(part.weeks) {
+                week.expected.extend(theirs.expected.iter());
+            }
+            f.later.extend(part.later.iter());
+            f.disputed.extend(part.disputed.iter());
+        }
+        f
+    }
+
+    /// Drops the amounts behind the sums, keeping the sums.
+    pub fn without_items(mut self) -> Forecast {
+        self.items = Vec::new();
+        for week in &mut self.weeks {
+            week.items = Vec::new();
+        }
+        self
     }
 }
 
@@ -331,12 +382,20 @@ pub struct Backtest {
     pub totals: Vec<(Currency, Decimal, Decimal, Option<Decimal>)>,
 }
 
-/// Compares `forecast` with what was paid, week by week, on the invoices
-/// open on its date: `records` are read as of a date on or after its last
-/// week (payments after that are not counted).
-pub fn backtest(forecast: &Forecast, records: &[InvoiceRecord]) -> Backtest {
-    let mut actual: BTreeMap<(Currency, usize), Decimal> = BTreeMap::new();
-    for r in records.iter().filter(|r| r.is_open_on(forecast.as_of)) {
+/// What was paid each week of a forecast on the invoices open on its
+/// date, gathered one invoice at a time.
+#[derive(Debug, Clone, Default)]
+pub struct Received {
+    by_week: BTreeMap<(Currency, usize), Decimal>,
+}
+
+impl Received {
+    /// Adds what was paid on `r` in the forecast's weeks, if it was open
+    /// on the forecast's date.
+    pub fn add(&mut self, forecast: &Forecast, r: &InvoiceRecord) {
+        if !r.is_open_on(forecast.as_of) {
+            return;
+        }
         for s in &r.settlements {
             if !matches!(s.by, SettledBy::Payment(_)) || s.on <= forecast.as_of {
                 continue;
@@ -346,10 +405,26 @@ pub fn backtest(forecast: &Forecast, records: &[InvoiceRecord]) -> Backtest {
                 .iter()
                 .position(|w| w.start <= s.on && s.on <= w.end)
             {
-                *actual.entry((r.currency, i)).or_default() += s.amount;
+                *self.by_week.entry((r.currency, i)).or_default() += s.amount;
             }
         }
     }
+}
+
+/// Compares `forecast` with what was paid, week by week, on the invoices
+/// open on its date: `records` are read as of a date on or after its last
+/// week (payments after that are not counted).
+pub fn backtest(forecast: &Forecast, records: &[InvoiceRecord]) -> Backtest {
+    let mut received = Received::default();
+    for r in records {
+        received.add(forecast, r);
+    }
+    backtest_of(forecast, &received)
+}
+
+/// Compares `forecast` with what was `received`.
+pub fn backtest_of(forecast: &Forecast, received: &Received) -> Backtest {
+    let actual = &received.by_week;
     let mut currencies: Vec<Currency> = actual.keys().map(|(c, _)| *c).collect();
     currencies.extend(forecast.weeks.iter().flat_map(|w| w.expected.currencies()));
     currencies.sort();

@@ -7,6 +7,7 @@
 //! invoice was and what settled it, when) and one as-of date, so the same
 //! records as of the same date always give the same answer.
 
+mod book;
 mod cei;
 mod changes;
 mod dso;
@@ -16,11 +17,13 @@ mod record;
 #[cfg(test)]
 mod tests;
 
-pub use cei::{CeiMonth, cei};
-pub use changes::{Between, Change, ChangeKind, Side, changes};
-pub use dso::{DsoMonth, dso};
+pub use book::{Book, Books};
+pub use cei::{CeiMonth, cei, cei_of};
+pub use changes::{Between, Change, ChangeKind, Side, changes, changes_with, invoice_changes};
+pub use dso::{DsoMonth, dso, dso_of};
 pub use forecast::{
-    Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Week, backtest, forecast,
+    Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Received, Week, backtest,
+    backtest_of, forecast,
 };
-pub use payers::{InsightSpec, PayerClass, PayerProfile, Trend, payers};
+pub use payers::{InsightSpec, PaidBook, PayerClass, PayerProfile, Trend, payers};
 pub use record::{InvoiceRecord, Period, months_back};

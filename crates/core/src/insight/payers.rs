@@ -120,32 +120,87 @@ pub fn payers(
     spec: &InsightSpec,
     as_of: NaiveDate,
 ) -> Vec<PayerProfile> {
-    let mut paid: BTreeMap<CustomerId, Vec<Paid>> = BTreeMap::new();
+    let mut paid = PaidBook::default();
     for r in records {
-        if let Some(on) = r.paid_on().filter(|on| *on <= as_of) {
-            paid.entry(r.customer_id).or_default().push(Paid {
-                due: r.due_date,
-                on,
-                to_pay: (on - r.issue_date).num_days().max(0),
-                beyond: (on - r.due_date).num_days().max(0),
-            });
-        }
+        paid.add(r, as_of);
     }
-    paid.into_iter()
-        .map(|(customer_id, mut list)| {
-            list.sort_by_key(|p| std::cmp::Reverse(p.on));
-            let profile = profiles.get(&customer_id).and_then(|p| p.as_deref());
-            profile_of(customer_id, &list, profile, policy, spec, as_of)
-        })
-        .collect()
+    paid.profiles(profiles, policy, spec, as_of)
 }
 
-/// One paid invoice: due date, date paid, days to pay, days beyond terms.
+/// One paid invoice: issued, due, paid, and its id (invoices paid the same
+/// day are taken in issue order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Paid {
+    issued: NaiveDate,
+    id: crate::ledger::InvoiceId,
     due: NaiveDate,
     on: NaiveDate,
-    to_pay: i64,
-    beyond: i64,
+}
+
+impl Paid {
+    fn days_to_pay(&self) -> i64 {
+        (self.on - self.issued).num_days().max(0)
+    }
+
+    fn beyond(&self) -> i64 {
+        (self.on - self.due).num_days().max(0)
+    }
+}
+
+/// The invoices paid in full by a date, gathered one invoice at a time in
+/// any order, per customer.
+#[derive(Debug, Clone, Default)]
+pub struct PaidBook {
+    by_customer: BTreeMap<CustomerId, Vec<Paid>>,
+}
+
+impl PaidBook {
+    /// Adds `record` if it was paid in full by `as_of`.
+    pub fn add(&mut self, r: &InvoiceRecord, as_of: NaiveDate) {
+        if let Some(on) = r.paid_on().filter(|on| *on <= as_of) {
+            self.by_customer
+                .entry(r.customer_id)
+                .or_default()
+                .push(Paid {
+                    issued: r.issue_date,
+                    id: r.id,
+                    due: r.due_date,
+                    on,
+                });
+        }
+    }
+
+    /// Each customer's average days beyond terms, rounded to whole days
+    /// (what the forecast moves due dates by).
+    pub fn lateness(&self) -> BTreeMap<CustomerId, i64> {
+        use rust_decimal::prelude::ToPrimitive;
+        self.by_customer
+            .iter()
+            .map(|(c, list)| {
+                let beyond = average(list.iter().map(Paid::beyond)).unwrap_or_default();
+                (*c, one_decimal(beyond).round().to_i64().unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// Every customer's payment record, by customer id.
+    pub fn profiles(
+        self,
+        profiles: Profiles<'_>,
+        policy: &Policy,
+        spec: &InsightSpec,
+        as_of: NaiveDate,
+    ) -> Vec<PayerProfile> {
+        self.by_customer
+            .into_iter()
+            .map(|(customer_id, mut list)| {
+                // Latest paid first; the same day in issue order.
+                list.sort_by_key(|p| (std::cmp::Reverse(p.on), p.issued, p.id));
+                let profile = profiles.get(&customer_id).and_then(|p| p.as_deref());
+                profile_of(customer_id, &list, profile, policy, spec, as_of)
+            })
+            .collect()
+    }
 }
 
 fn average(values: impl Iterator<Item = i64>) -> Option<Decimal> {
@@ -165,7 +220,7 @@ fn profile_of(
     spec: &InsightSpec,
     as_of: NaiveDate,
 ) -> PayerProfile {
-    let beyond = average(paid.iter().map(|p| p.beyond)).unwrap_or_default();
+    let beyond = average(paid.iter().map(Paid::beyond)).unwrap_or_default();
     let class = if beyond <= Decimal::from(spec.late_after_days) {
         PayerClass::Prompt
     } else if beyond <= Decimal::from(spec.chronic_after_days) {
@@ -176,11 +231,11 @@ fn profile_of(
     let recent_from = as_of
         .checked_sub_days(Days::new(u64::from(spec.recent_days)))
         .unwrap_or(NaiveDate::MIN);
-    let recent = average(paid.iter().filter(|p| p.on > recent_from).map(|p| p.beyond));
+    let recent = average(paid.iter().filter(|p| p.on > recent_from).map(Paid::beyond));
     let earlier = average(
         paid.iter()
             .filter(|p| p.on <= recent_from)
-            .map(|p| p.beyond),
+            .map(Paid::beyond),
     );
     let trend = match (recent, earlier) {
         (Some(r), Some(e)) if r - e > Decimal::from(spec.trend_days) => Trend::Worse,
@@ -192,7 +247,7 @@ fn profile_of(
     PayerProfile {
         customer_id,
         paid: paid.len(),
-        days_to_pay: one_decimal(average(paid.iter().map(|p| p.to_pay)).unwrap_or_default()),
+        days_to_pay: one_decimal(average(paid.iter().map(Paid::days_to_pay)).unwrap_or_default()),
         days_beyond_terms: one_decimal(beyond),
         class,
         trend,

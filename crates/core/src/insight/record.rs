@@ -1,8 +1,6 @@
 //! The dated facts every insight figure reads: an invoice, and what
 //! settled it on which day.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, Days, NaiveDate};
 use rust_decimal::Decimal;
 
@@ -133,50 +131,11 @@ pub fn months_back(as_of: NaiveDate, count: usize) -> Vec<Period> {
     months
 }
 
-/// Credit sales per calendar month (keyed by its first day) in one
-/// currency: the gross amounts of the invoices issued in it.
-pub(super) struct MonthlySales(BTreeMap<NaiveDate, Decimal>);
-
-impl MonthlySales {
-    /// The sales of `records` in `currency`.
-    pub(super) fn of<'a>(
-        records: impl IntoIterator<Item = &'a InvoiceRecord>,
-        currency: Currency,
-    ) -> Self {
-        let mut months = BTreeMap::new();
-        for r in records.into_iter().filter(|r| r.currency == currency) {
-            if let Some(first) = r.issue_date.with_day(1) {
-                *months.entry(first).or_insert(Decimal::ZERO) += r.amount;
-            }
-        }
-        MonthlySales(months)
-    }
-
-    /// The sales of the month `period` starts in. Records are read as of
-    /// the last period's end, so the as-of month holds only what was
-    /// issued by then.
-    pub(super) fn in_month(&self, period: Period) -> Decimal {
-        period
-            .start
-            .with_day(1)
-            .and_then(|first| self.0.get(&first).copied())
-            .unwrap_or_default()
-    }
-}
-
 /// A figure to one decimal, always written with it ("28.0", not "28").
 pub(super) fn one_decimal(value: Decimal) -> Decimal {
     let mut value = value.round_dp(1);
     value.rescale(1);
     value
-}
-
-/// Every currency the records are in, in order.
-pub(super) fn currencies(records: &[InvoiceRecord]) -> Vec<Currency> {
-    let mut all: Vec<Currency> = records.iter().map(|r| r.currency).collect();
-    all.sort();
-    all.dedup();
-    all
 }
 
 #[cfg(test)]

@@ -1,0 +1,148 @@
+//! The sums DSO and CEI read, gathered one invoice at a time: credit sales
+//! per month and what was owed at the end of each day the months need, in
+//! one currency. Sums are exact, so the order invoices come in never
+//! changes a figure, and a ledger of any size is read without holding it.
+
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+
+use super::record::{InvoiceRecord, Period};
+
+/// How many months back the count may walk before it stops short.
+pub(super) const LOOKBACK_MONTHS: usize = 24;
+
+/// A month's place on one calendar line: year × 12 + month.
+fn month_number(on: NaiveDate) -> i64 {
+    i64::from(on.year()) * 12 + i64::from(on.month0())
+}
+
+/// The sums of some invoices in one currency over a span of months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Book {
+    /// Month number of `sales[0]`.
+    first_month: i64,
+    /// Credit sales of each month from `first_month` on.
+    sales: Vec<Decimal>,
+    /// The days whose receivables are kept, in order.
+    days: Vec<NaiveDate>,
+    /// Owed at the end of each of `days`.
+    owed: Vec<Decimal>,
+    /// Owed at the end of each of `days` on invoices not yet due then
+    /// (due on or after it).
+    current: Vec<Decimal>,
+}
+
+impl Book {
+    /// An empty book for `months` (oldest first): the sales of those months
+    /// and of the look-back before them, the receivables at each month's
+    /// end and at the end of the day before each began.
+    pub fn new(months: &[Period]) -> Self {
+        let mut days: Vec<NaiveDate> = Vec::with_capacity(months.len() * 2);
+        for m in months {
+            days.extend(m.previous_month().map(|p| p.end));
+            days.push(m.end);
+        }
+        days.sort();
+        days.dedup();
+        let (first, last) = match (months.first(), months.last()) {
+            (Some(f), Some(l)) => (month_number(f.start), month_number(l.start)),
+            _ => (0, -1),
+        };
+        let first_month = first - (LOOKBACK_MONTHS as i64 - 1);
+        let span = usize::try_from(last - first_month + 1).unwrap_or(0);
+        Book {
+            first_month,
+            sales: vec![Decimal::ZERO; span],
+            owed: vec![Decimal::ZERO; days.len()],
+            current: vec![Decimal::ZERO; days.len()],
+            days,
+        }
+    }
+
+    /// Adds one invoice (of the book's currency).
+    pub fn add(&mut self, record: &InvoiceRecord) {
+        let at = month_number(record.issue_date) - self.first_month;
+        if let Some(sold) = usize::try_from(at).ok().and_then(|i| self.sales.get_mut(i)) {
+            *sold += record.amount;
+        }
+        for (i, day) in self.days.iter().enumerate() {
+            let open = record.open_on(*day);
+            self.owed[i] += open;
+            if record.due_date >= *day {
+                self.current[i] += open;
+            }
+        }
+    }
+
+    /// Credit sales of the month `period` starts in.
+    pub(super) fn sales_in(&self, period: Period) -> Decimal {
+        let at = month_number(period.start) - self.first_month;
+        usize::try_from(at)
+            .ok()
+            .and_then(|i| self.sales.get(i).copied())
+            .unwrap_or_default()
+    }
+
+    fn at(&self, day: NaiveDate, of: &[Decimal]) -> Decimal {
+        self.days
+            .binary_search(&day)
+            .ok()
+            .and_then(|i| of.get(i).copied())
+            .unwrap_or_default()
+    }
+
+    /// Owed at the end of `day` (one of the book's days).
+    pub(super) fn owed_on(&self, day: NaiveDate) -> Decimal {
+        self.at(day, &self.owed)
+    }
+
+    /// Owed at the end of `day` and not yet due.
+    pub(super) fn current_on(&self, day: NaiveDate) -> Decimal {
+        self.at(day, &self.current)
+    }
+}
+
+/// A [`Book`] per currency, for the same months.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Books {
+    months: Vec<Period>,
+    by_currency: std::collections::BTreeMap<crate::money::Currency, Book>,
+}
+
+impl Books {
+    /// No invoices yet, for `months` (oldest first).
+    pub fn new(months: &[Period]) -> Self {
+        Books {
+            months: months.to_vec(),
+            by_currency: std::collections::BTreeMap::new(),
+        }
+    }
+
+    /// The books of `records`.
+    pub fn of<'a>(records: impl IntoIterator<Item = &'a InvoiceRecord>, months: &[Period]) -> Self {
+        let mut books = Books::new(months);
+        for r in records {
+            books.add(r);
+        }
+        books
+    }
+
+    /// Adds one invoice to the book of its currency.
+    pub fn add(&mut self, record: &InvoiceRecord) {
+        let months = &self.months;
+        self.by_currency
+            .entry(record.currency)
+            .or_insert_with(|| Book::new(months))
+            .add(record);
+    }
+
+    /// The months.
+    pub fn months(&self) -> &[Period] {
+        &self.months
+    }
+
+    /// Each currency's book, in currency order.
+    pub fn iter(&self) -> impl Iterator<Item = (crate::money::Currency, &Book)> {
+        self.by_currency.iter().map(|(c, b)| (*c, b))
+    }
+}
