@@ -332,3 +332,59 @@ fn refuse_at<R: BufRead>(tally: &Tally<R>, offset: u64, what: &str) -> RowError 
     )
     .fatal()
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::{Step, Stream};
+    use std::io::BufReader;
+
+    const DOC: &str = "<?xml version=\"1.0\"?>\n<Document>\n  <Ntry>\n    <Amt Ccy=\"EUR\">1.00</Amt>\n  </Ntry>\n  <Ntry>\n    <Amt>2</Amt>\n  </Ntry>\n</Document>\n";
+
+    /// Lines of the elements opened, reading through a buffer of `size`.
+    fn opened(text: &str, size: usize) -> Result<Vec<(String, u64)>, String> {
+        let mut stream = Stream::new(BufReader::with_capacity(size, text.as_bytes()));
+        let mut seen = Vec::new();
+        loop {
+            match stream.next().map_err(|e| e.to_string())? {
+                Step::Open(o) => seen.push((o.name, o.line)),
+                Step::End => return Ok(seen),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn lines_and_checksum_are_those_of_the_file_whatever_the_buffer() {
+        let want: Vec<(String, u64)> = [
+            ("Document", 2),
+            ("Ntry", 3),
+            ("Amt", 4),
+            ("Ntry", 6),
+            ("Amt", 7),
+        ]
+        .iter()
+        .map(|(n, l)| ((*n).to_string(), *l))
+        .collect();
+        for size in [1, 3, 7, 64, 1 << 16] {
+            assert_eq!(opened(DOC, size).unwrap(), want, "buffer of {size}");
+        }
+        let mut stream = Stream::new(BufReader::with_capacity(5, DOC.as_bytes()));
+        while !matches!(stream.next().unwrap(), Step::End) {}
+        use sha2::{Digest, Sha256};
+        let whole: String = Sha256::digest(DOC.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(stream.tally().sha256(), whole);
+    }
+
+    #[test]
+    fn an_error_names_its_line_whatever_the_buffer() {
+        let bad = DOC.replace("<Amt>2</Amt>", "<Amt>2</Amx>");
+        for size in [1, 4, 1 << 16] {
+            let err = opened(&bad, size).unwrap_err();
+            assert!(err.starts_with("line 7: "), "{size}: {err}");
+        }
+    }
+}
