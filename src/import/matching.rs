@@ -11,16 +11,17 @@ pub mod rules;
 use super::customers::CustomerIndex;
 use super::statement::BankLine;
 use super::{ImportError, MatchedLine, Options, Report, Waiting};
-use crate::store::{ImportTx, MatchedPayment, NewPayment, NewReceipt};
+use crate::store::{ImportTx, MatchedPayment, NewPayment, NewReceipt, NotNumbers};
 use dun_core::money::plain_amount;
 use rules::{Found, LineFacts, Split, decide};
 
 /// A bank line with its amount in minor units and the key that recognises
-/// it in a later import.
+/// it in a later import, and the words the import found no invoice number.
 pub(super) struct Keyed<'a> {
     pub(super) line: &'a BankLine,
     pub(super) minor: i64,
     pub(super) key: &'a str,
+    pub(super) not_numbers: &'a NotNumbers,
 }
 
 /// An IBAN as compared: upper case, without spaces.
@@ -42,7 +43,12 @@ pub(super) fn apply(
     options: &Options,
     report: &mut Report,
 ) -> Result<(), ImportError> {
-    let Keyed { line, minor, key } = *keyed;
+    let Keyed {
+        line,
+        minor,
+        key,
+        not_numbers,
+    } = *keyed;
     let iban = line.payer_iban.as_deref().and_then(compact_iban);
     let facts = LineFacts {
         minor,
@@ -55,7 +61,7 @@ pub(super) fn apply(
             .filter_map(|t| t.as_deref())
             .collect(),
     };
-    match decide(&tx.match_reads(), &facts)? {
+    match decide(&tx.match_reads(not_numbers), &facts)? {
         Ok(found) => record(tx, customers, keyed, &facts, found, report)?,
         Err(why) => {
             let id = tx.insert_receipt(&NewReceipt {

@@ -14,9 +14,9 @@ use super::matching::{Keyed, apply};
 use super::profile::{Field, PAYMENT_FIELDS};
 use super::read::Record;
 use super::source::{self, Source};
-use super::statement::{self, BankLine, Format};
+use super::statement::{self, BankLine, Format, Halt, Lines};
 use super::{ImportError, Options, Report, RowError};
-use crate::store::{Counts, Finish, ImportTx, Store};
+use crate::store::{Counts, Finish, ImportTx, NotNumbers, Store};
 
 /// Imports a bank export's receipts: a structured statement (camt, MT940,
 /// OFX), recognised by its content, or else a CSV export.
@@ -57,6 +57,7 @@ const MAX_STATEMENT_BYTES: u64 = 256 << 20;
 struct Intake {
     customers: CustomerIndex,
     occurrences: HashMap<String, u32>,
+    not_numbers: NotNumbers,
 }
 
 impl Intake {
@@ -95,6 +96,7 @@ impl Intake {
             line,
             minor,
             key: &key,
+            not_numbers: &self.not_numbers,
         };
         apply(tx, &mut self.customers, &keyed, options, report)
     }
@@ -120,8 +122,8 @@ impl Intake {
     }
 }
 
-/// A camt, MT940 or OFX statement: read whole, checked, then taken line
-/// by line in one transaction.
+/// A statement: a camt one streamed (`import_camt`), an MT940 or OFX one
+/// read whole, checked, then taken line by line in one transaction.
 fn import_statement(
     store: &mut Store,
     input: impl Read,
@@ -131,6 +133,9 @@ fn import_statement(
 ) -> Result<Report, ImportError> {
     let mut report = Report::new("payments", options);
     report.detected.push(format!("format: {}", format.name()));
+    if format == Format::Camt {
+        return import_camt(store, input, report, options, finish);
+    }
     let mut bytes = Vec::new();
     if let Err(e) = input.take(MAX_STATEMENT_BYTES + 1).read_to_end(&mut bytes) {
         report.error(RowError::file(format!("cannot read the file: {e}")).fatal());
@@ -167,6 +172,7 @@ fn import_statement(
             let mut intake = Intake {
                 customers: CustomerIndex::load(tx)?,
                 occurrences: HashMap::new(),
+                not_numbers: NotNumbers::default(),
             };
             for line in &statement.lines {
                 report.counts.rows += 1;
@@ -180,27 +186,94 @@ fn import_statement(
         })
 }
 
+/// A camt statement: read an entry at a time, each line taken as it is
+/// read, all in one transaction. A malformed statement is refused whole:
+/// the transaction is rolled back and the report says only why.
+fn import_camt(
+    store: &mut Store,
+    input: impl Read,
+    mut report: Report,
+    options: &Options,
+    finish: Finish<'_>,
+) -> Result<Report, ImportError> {
+    let batch = options.batch("payments");
+    let ours_iban = options.account.as_deref().and_then(statement::iban);
+    store
+        .import(&batch, finish, |tx| {
+            let mut intake = Intake {
+                customers: CustomerIndex::load(tx)?,
+                occurrences: HashMap::new(),
+                not_numbers: NotNumbers::default(),
+            };
+            let read = {
+                let mut take = |line: BankLine| -> Result<(), Halt> {
+                    if let Some(refusal) = foreign(&line, ours_iban.as_deref()) {
+                        return Err(Halt::Bad(refusal));
+                    }
+                    report.counts.rows += 1;
+                    intake
+                        .take(tx, &line, options, &mut report)
+                        .map_err(Halt::Taker)
+                };
+                let mut lines = Lines {
+                    take: &mut take,
+                    warnings: Vec::new(),
+                };
+                let input = std::io::BufReader::with_capacity(1 << 16, input);
+                statement::camt(input, &mut lines).map(|sha| (sha, lines.warnings))
+            };
+            match read {
+                Ok((sha256, warnings)) => {
+                    report.notes.splice(0..0, warnings);
+                    intake.close(tx, sha256, options, &mut report)
+                }
+                Err(Halt::Bad(e)) => {
+                    let mut refused = Report::new("payments", options);
+                    refused.detected = std::mem::take(&mut report.detected);
+                    refused.error(e);
+                    Ok((refused, None))
+                }
+                Err(Halt::Taker(e)) => Err(e),
+            }
+        })
+        .and_then(|report| {
+            super::record_unchanged(store, &batch, &report)?;
+            Ok(report)
+        })
+}
+
 /// Refuses a statement for an account that is not ours, when we know ours
 /// (`[company] iban`) and the statement names its account by IBAN.
 fn ours(statement: &statement::Statement, ours: Option<&str>) -> Result<(), RowError> {
-    let Some(ours) = ours.and_then(statement::iban) else {
-        return Ok(());
-    };
-    let foreign = statement
+    let ours = ours.and_then(statement::iban);
+    match statement
         .lines
         .iter()
-        .filter_map(|l| l.account.as_deref().and_then(statement::iban))
-        .find(|a| *a != ours);
-    match foreign {
-        Some(other) => Err(RowError::file(format!(
+        .find_map(|l| foreign(l, ours.as_deref()))
+    {
+        Some(refusal) => Err(refusal),
+        None => Ok(()),
+    }
+}
+
+/// The refusal of a line of a statement for another account than ours
+/// (an IBAN, compact), when it names its account by IBAN.
+fn foreign(line: &BankLine, ours: Option<&str>) -> Option<RowError> {
+    let ours = ours?;
+    let other = line
+        .account
+        .as_deref()
+        .and_then(statement::iban)
+        .filter(|a| *a != ours)?;
+    Some(
+        RowError::file(format!(
             "the statement is for account {}, which is not ours ([company] iban is {}); \
              nothing was imported",
             crate::text::sanitize(&other),
-            crate::text::sanitize(&ours)
+            crate::text::sanitize(ours)
         ))
-        .fatal()),
-        None => Ok(()),
-    }
+        .fatal(),
+    )
 }
 
 /// A bank's CSV export, through the profile machinery.
@@ -233,6 +306,7 @@ fn import_csv(
             let mut intake = Intake {
                 customers: CustomerIndex::load(tx)?,
                 occurrences: HashMap::new(),
+                not_numbers: NotNumbers::default(),
             };
             let mut tick = 0_u32;
             while let Some(record) = source.next_row() {

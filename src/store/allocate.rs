@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use rusqlite::{Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::rows::{self, iso};
 use super::{Context, Result};
@@ -20,12 +20,17 @@ pub(crate) fn reallocate(
     customer_id: CustomerId,
     currency: Currency,
 ) -> Result<()> {
-    let mut items = open_items(tx, customer_id, currency)?;
-    if items.is_empty() {
-        return Ok(());
-    }
     let dated = credit_sources(tx, customer_id, currency)?;
     if dated.is_empty() {
+        return Ok(());
+    }
+    if let [(only, date)] = dated.as_slice()
+        && let Some(allocation) = to_target_alone(tx, customer_id, only)?
+    {
+        return record(tx, &allocation, currency, Some(*date));
+    }
+    let mut items = open_items(tx, customer_id, currency)?;
+    if items.is_empty() {
         return Ok(());
     }
     let dates: HashMap<SourceRef, NaiveDate> = dated.iter().map(|(s, d)| (s.source, *d)).collect();
@@ -39,6 +44,45 @@ pub(crate) fn reallocate(
         )?;
     }
     Ok(())
+}
+
+/// What [`allocate`] does with one source meant for one invoice, when it
+/// need not see the others: the source is no more than the invoice's open
+/// balance, which offers no discount, so all of it goes there (a discount
+/// or more money could reach further invoices: then `None`).
+fn to_target_alone(
+    tx: &Transaction<'_>,
+    customer_id: CustomerId,
+    source: &CreditSource,
+) -> Result<Option<Allocation>> {
+    let Some(target) = source.target else {
+        return Ok(None);
+    };
+    let row = tx
+        .prepare_cached(&format!(
+            "{OPEN_ITEM} WHERE id = ?1 AND customer_id = ?2 AND currency = ?3
+                AND kind = 'invoice' AND open_minor > 0"
+        ))
+        .and_then(|mut s| {
+            s.query_row(
+                params![target, customer_id, source.currency.as_str()],
+                open_row,
+            )
+            .optional()
+        })
+        .context("cannot read the invoice a payment is for")?;
+    let Some(item) = row.map(|r| to_item(r, source.currency)).transpose()? else {
+        return Ok(None);
+    };
+    let alone = item.discount.is_none()
+        && source.unapplied > rust_decimal::Decimal::ZERO
+        && source.unapplied <= item.open;
+    Ok(alone.then_some(Allocation {
+        invoice_id: target,
+        source: source.source,
+        amount: source.unapplied,
+        discount: rust_decimal::Decimal::ZERO,
+    }))
 }
 
 pub(crate) fn record(
@@ -95,50 +139,59 @@ pub(crate) fn record(
     Ok(())
 }
 
+/// An open invoice as the allocation reads it.
+const OPEN_ITEM: &str =
+    "SELECT id, due_date, open_minor, discount_minor, discount_offer_minor, discount_until
+     FROM invoice";
+
+type OpenRow = (i64, String, i64, i64, i64, Option<String>);
+
+fn open_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<OpenRow> {
+    Ok((
+        r.get(0)?,
+        r.get(1)?,
+        r.get(2)?,
+        r.get(3)?,
+        r.get(4)?,
+        r.get(5)?,
+    ))
+}
+
+fn to_item(row: OpenRow, currency: Currency) -> Result<OpenItem> {
+    let (invoice_id, due, open, granted, offer, until) = row;
+    let discount = match rows::opt_date(until)? {
+        Some(until) if granted == 0 && offer > 0 => Some(Discount {
+            until,
+            amount: rows::amount(offer, currency),
+        }),
+        _ => None,
+    };
+    Ok(OpenItem {
+        invoice_id,
+        due_date: rows::date(&due)?,
+        currency,
+        open: rows::amount(open, currency),
+        discount,
+    })
+}
+
 fn open_items(
     tx: &Transaction<'_>,
     customer_id: CustomerId,
     currency: Currency,
 ) -> Result<Vec<OpenItem>> {
     let mut stmt = tx
-        .prepare_cached(
-            "SELECT id, due_date, open_minor, discount_minor, discount_offer_minor, discount_until
-             FROM invoice
+        .prepare_cached(&format!(
+            "{OPEN_ITEM}
              WHERE customer_id = ?1 AND currency = ?2 AND kind = 'invoice' AND open_minor > 0
-             ORDER BY due_date, id",
-        )
+             ORDER BY due_date, id"
+        ))
         .context("cannot read open invoices")?;
     let rows = stmt
-        .query_map(params![customer_id, currency.as_str()], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-                r.get::<_, i64>(4)?,
-                r.get::<_, Option<String>>(5)?,
-            ))
-        })
+        .query_map(params![customer_id, currency.as_str()], open_row)
         .context("cannot read open invoices")?;
-    rows.map(|row| {
-        let (invoice_id, due, open, granted, offer, until) =
-            row.context("cannot read open invoice")?;
-        let discount = match rows::opt_date(until)? {
-            Some(until) if granted == 0 && offer > 0 => Some(Discount {
-                until,
-                amount: rows::amount(offer, currency),
-            }),
-            _ => None,
-        };
-        Ok(OpenItem {
-            invoice_id,
-            due_date: rows::date(&due)?,
-            currency,
-            open: rows::amount(open, currency),
-            discount,
-        })
-    })
-    .collect()
+    rows.map(|row| to_item(row.context("cannot read open invoice")?, currency))
+        .collect()
 }
 
 fn credit_sources(

@@ -3,6 +3,9 @@
 //! amount), the customers an IBAN paid for before. Each is one indexed
 //! lookup, in an import's transaction or on the ledger as it is.
 
+use std::cell::RefCell;
+use std::collections::HashSet;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -63,7 +66,31 @@ fn to_doc(row: (i64, String, i64, String, i64, String, bool)) -> Result<OpenDoc>
 
 /// Reads for the matching, on any connection (an import's transaction or
 /// the ledger read as it is).
-pub struct MatchReads<'c>(&'c Connection);
+pub struct MatchReads<'c>(&'c Connection, Option<&'c NotNumbers>);
+
+/// Words an import looked up and found to be no invoice's number nor a
+/// document's. A payments import creates no invoices and only lowers open
+/// balances, so a word found to be none stays none until it commits: the
+/// words a statement repeats on every line ("Saldo", "fattura") are looked
+/// up once.
+#[derive(Debug, Default)]
+pub struct NotNumbers(RefCell<HashSet<String>>);
+
+/// Most words remembered (a few MB).
+const MAX_NOT_NUMBERS: usize = 200_000;
+
+impl NotNumbers {
+    fn has(&self, word: &str) -> bool {
+        self.0.borrow().contains(word)
+    }
+
+    fn add(&self, word: &str) {
+        let mut words = self.0.borrow_mut();
+        if words.len() < MAX_NOT_NUMBERS {
+            words.insert(word.to_string());
+        }
+    }
+}
 
 impl MatchReads<'_> {
     /// The document with this id.
@@ -79,6 +106,9 @@ impl MatchReads<'_> {
     /// The document with this number; for a document kept in instalments,
     /// its earliest due open instalment (they are paid in that order).
     pub fn by_number(&self, number: &str) -> Result<Option<OpenDoc>> {
+        if self.1.is_some_and(|n| n.has(number)) {
+            return Ok(None);
+        }
         let mut row = self
             .0
             .prepare_cached(&format!("{DOC} WHERE number = ?1"))
@@ -93,6 +123,11 @@ impl MatchReads<'_> {
                 ))
                 .and_then(|mut s| s.query_row([number], doc).optional())
                 .context("cannot look up instalment")?;
+            if row.is_none()
+                && let Some(not_numbers) = self.1
+            {
+                not_numbers.add(number);
+            }
         }
         row.map(to_doc).transpose()
     }
@@ -197,15 +232,16 @@ impl MatchReads<'_> {
 }
 
 impl ImportTx<'_> {
-    /// The matching's reads, inside the import's transaction.
-    pub fn match_reads(&self) -> MatchReads<'_> {
-        MatchReads(self.sql())
+    /// The matching's reads, inside the import's transaction, remembering
+    /// in `not_numbers` the words that are no invoice number.
+    pub fn match_reads<'a>(&'a self, not_numbers: &'a NotNumbers) -> MatchReads<'a> {
+        MatchReads(self.sql(), Some(not_numbers))
     }
 }
 
 impl Store {
     /// The matching's reads, on the ledger as it is.
     pub fn match_reads(&self) -> MatchReads<'_> {
-        MatchReads(self.conn())
+        MatchReads(self.conn(), None)
     }
 }

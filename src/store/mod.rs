@@ -36,7 +36,7 @@ pub use imports::{
     NewReceipt, Receipt, Vanished,
 };
 pub use invoices::{InvoiceFilter, NewInvoice};
-pub use matching::{MatchReads, OpenDoc};
+pub use matching::{MatchReads, NotNumbers, OpenDoc};
 pub use measures::{Latest, Recording};
 pub use open::ReadOnly;
 pub use payments::NewPayment;

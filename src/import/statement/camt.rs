@@ -3,11 +3,13 @@
 //! entry (`Ntry`) a line, or one line per transaction of a batch entry.
 //! Errors name the element path (`Document/BkToCstmrStmt/Stmt[2]/Ntry[14]/Amt`).
 
+use std::io::BufRead;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use super::xml::{Node, Step, Stream};
-use super::{Balances, BankLine, Statement, amount, currency, iban};
+use super::{Balances, BankLine, Halt, Lines, amount, currency, iban};
 use crate::import::RowError;
 use crate::import::customers::CustomerKey;
 use dun_core::money::{Currency, plain_amount};
@@ -27,10 +29,10 @@ struct Open {
     balances: usize,
 }
 
-/// Reads a camt document.
-pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
-    let mut stream = Stream::new(bytes);
-    let mut statement = Statement::default();
+/// Reads a camt document, handing each line to `statement` as it is read;
+/// returns the file's SHA-256.
+pub(super) fn read<R: BufRead>(input: R, statement: &mut Lines<'_>) -> Result<String, Halt> {
+    let mut stream = Stream::new(input);
     let mut path: Vec<String> = Vec::new();
     let mut counts: Vec<std::collections::HashMap<String, usize>> = vec![Default::default()];
     let mut open: Option<Open> = None;
@@ -60,7 +62,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
                     let at = format!("{}/{}[{n}]", current.path, o.name);
                     let line = o.line;
                     let node = stream.subtree(o)?;
-                    element(current, &node, &at, line, &mut statement)?;
+                    element(current, &node, &at, line, statement)?;
                     continue;
                 }
                 if CONTAINERS.contains(&o.name.as_str()) && open.is_none() {
@@ -91,7 +93,7 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
                 path.pop();
                 counts.pop();
                 if let Some(current) = open.take_if(|c| path.len() < depth_of(&c.path)) {
-                    close(current, &mut statement);
+                    close(current, statement);
                 }
             }
             Step::Text(_) => {}
@@ -103,9 +105,10 @@ pub(super) fn read(bytes: &[u8]) -> Result<Statement, RowError> {
             "expected a camt statement (Stmt), notification (Ntfctn) or report (Rpt); found none"
                 .into(),
         )
-        .fatal());
+        .fatal()
+        .into());
     }
-    Ok(statement)
+    Ok(stream.tally().sha256())
 }
 
 /// How many elements deep a statement's path is.
@@ -137,8 +140,8 @@ fn element(
     node: &Node,
     at: &str,
     line: u64,
-    statement: &mut Statement,
-) -> Result<(), RowError> {
+    statement: &mut Lines<'_>,
+) -> Result<(), Halt> {
     match node.name.as_str() {
         "Acct" => {
             current.account = node
@@ -167,7 +170,7 @@ fn element(
 }
 
 /// Ends a statement: its balances checked against its entries.
-fn close(current: Open, statement: &mut Statement) {
+fn close(current: Open, statement: &mut Lines<'_>) {
     let check = Balances {
         label: &current.path,
         opening: current.opening,
@@ -254,8 +257,8 @@ fn entry(
     node: &Node,
     at: &str,
     line: u64,
-    statement: &mut Statement,
-) -> Result<(), RowError> {
+    statement: &mut Lines<'_>,
+) -> Result<(), Halt> {
     let (value, ccy) = signed(node, at)?;
     let status = node
         .text_at(&["Sts", "Cd"])
@@ -309,7 +312,7 @@ fn entry(
         let reference = entry_ref
             .or_else(|| tx.and_then(|t| t.text_at(&["Refs", "AcctSvcrRef"])))
             .map(str::to_string);
-        statement.lines.push(base.line(value, tx, reference));
+        statement.line(base.line(value, tx, reference))?;
         return Ok(());
     }
     split(&base, &txs, value, entry_ref, at, statement)
@@ -323,8 +326,8 @@ fn split(
     value: Decimal,
     entry_ref: Option<&str>,
     at: &str,
-    statement: &mut Statement,
-) -> Result<(), RowError> {
+    statement: &mut Lines<'_>,
+) -> Result<(), Halt> {
     for (i, tx) in txs.iter().enumerate() {
         let tx_at = format!("{at}/NtryDtls/TxDtls[{}]", i + 1);
         let (amount, tx_ccy) = match unsigned(tx, &["AmtDtls", "TxAmt", "Amt"], &tx_at)? {
@@ -339,7 +342,7 @@ fn split(
             .or_else(|| entry_ref.map(|e| format!("{e}/{}", i + 1)));
         let mut one = base.line(if credit { amount } else { -amount }, Some(tx), reference);
         one.currency = tx_ccy;
-        statement.lines.push(one);
+        statement.line(one)?;
     }
     Ok(())
 }

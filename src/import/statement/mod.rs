@@ -14,8 +14,8 @@ pub(crate) use text::Utf16;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
-use super::RowError;
 use super::customers::CustomerKey;
+use super::{ImportError, RowError};
 use dun_core::money::Currency;
 
 /// One line of a bank statement, checked.
@@ -58,6 +58,44 @@ pub(crate) struct Statement {
     pub(crate) lines: Vec<BankLine>,
     /// Notes for the report.
     pub(crate) warnings: Vec<String>,
+}
+
+/// Why reading a statement line by line stopped: the file is bad, or the
+/// line's taker failed.
+#[derive(Debug)]
+pub(crate) enum Halt {
+    /// The statement is malformed: refused whole.
+    Bad(RowError),
+    /// Taking a line failed (the ledger).
+    Taker(ImportError),
+}
+
+impl From<RowError> for Halt {
+    fn from(e: RowError) -> Halt {
+        Halt::Bad(e)
+    }
+}
+
+/// Where a streamed statement's lines go, and its notes.
+pub(crate) struct Lines<'a> {
+    /// Takes each line the statement books, money in and out, in file
+    /// order; it may refuse the statement (`Halt::Bad`).
+    pub(crate) take: &'a mut dyn FnMut(BankLine) -> Result<(), Halt>,
+    /// Notes for the report.
+    pub(crate) warnings: Vec<String>,
+}
+
+impl Lines<'_> {
+    fn line(&mut self, line: BankLine) -> Result<(), Halt> {
+        (self.take)(line)
+    }
+}
+
+/// Reads a camt document from `input` an entry at a time, handing each
+/// line on as it is read, so memory follows the entry, not the file;
+/// returns the file's SHA-256.
+pub(crate) fn camt<R: std::io::BufRead>(input: R, lines: &mut Lines<'_>) -> Result<String, Halt> {
+    camt::read(input, lines)
 }
 
 /// The formats a bank file comes in, recognised by content.
@@ -114,13 +152,14 @@ pub(crate) fn detect(head: &[u8]) -> Format {
     Format::Csv
 }
 
-/// Reads a whole statement of a recognised format.
+/// Reads a whole MT940 or OFX statement.
 pub(crate) fn read(format: Format, bytes: &[u8]) -> Result<Statement, RowError> {
     match format {
-        Format::Camt => camt::read(bytes),
         Format::Mt940 => mt940::read(bytes),
         Format::Ofx => ofx::read(bytes),
-        Format::Csv => Err(RowError::file("not a structured statement".into()).fatal()),
+        Format::Camt | Format::Csv => {
+            Err(RowError::file("not a statement read whole".into()).fatal())
+        }
     }
 }
 
