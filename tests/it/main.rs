@@ -19,6 +19,7 @@ mod cli_send;
 mod concurrency;
 mod corrections;
 mod csv_layouts;
+mod csv_layouts_more;
 mod csv_layouts_recognition;
 mod einvoice;
 mod engine_rules;
