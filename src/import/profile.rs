@@ -300,6 +300,7 @@ pub const BUILTIN: &[&str] = &[
     "smartbill",
     "erpnext",
     "wave",
+    "sage50",
     "sparkasse",
     "deutsche_bank",
     "ing_nl",

@@ -46,12 +46,12 @@ pub fn import(ledger: &Ledger, file: &PathBuf, extra: &[&str]) -> Value {
 /// One invoice as `invoice list` shows it.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Doc {
-    customer: String,
-    currency: String,
-    due: String,
-    amount: String,
-    open: String,
-    kind: String,
+    pub customer: String,
+    pub currency: String,
+    pub due: String,
+    pub amount: String,
+    pub open: String,
+    pub kind: String,
 }
 
 pub fn doc(customer: &str, currency: &str, due: &str, amount: &str, open: &str) -> Doc {

@@ -68,3 +68,37 @@ fn a_wave_payment_line_with_a_bad_amount_is_refused_on_its_line() {
     );
     assert!(ledger.dump().iter().all(|r| !r.starts_with("invoice:")));
 }
+
+#[test]
+fn sage50_audit_headers_give_invoices_credit_notes_and_credit_on_account() {
+    let (ledger, docs) = imported("sage50-audit-header.csv", "sage50", &[("1", 1)]);
+    let mut credit = doc("HARBOUR1", "EUR", "2026-10-22", "-60.00", "-60.00");
+    credit.kind = "credit_note".into();
+    expect(
+        &docs,
+        vec![
+            // Due dates and times as Sage writes them; OUTSTANDING is what
+            // stays open (the SR receipt is already in it, not counted
+            // again); the deleted 10044 and the purchase invoice are out.
+            (
+                "10041",
+                doc("HARBOUR1", "EUR", "2026-10-31", "1200.00", "1200.00"),
+            ),
+            (
+                "10042",
+                doc("MOSAIC01", "EUR", "2026-11-04", "600.00", "350.00"),
+            ),
+            (
+                "10043",
+                doc("MOSAIC01", "EUR", "2026-11-06", "300.00", "0.00"),
+            ),
+            ("CN-7", credit),
+        ],
+    );
+    // The receipt on account (SA), written negative, is credit on account.
+    let payments = ledger.json(&["payment", "list"]);
+    let payments = payments.as_array().unwrap();
+    assert_eq!(payments.len(), 1, "{payments:?}");
+    assert_eq!(payments[0]["customer"], "HARBOUR1");
+    assert_eq!(payments[0]["unapplied"], "400.00");
+}
