@@ -10,6 +10,7 @@
 
 mod cii;
 mod container;
+mod csv;
 mod der;
 mod document;
 mod fatturapa;
@@ -68,7 +69,15 @@ pub(super) fn instalment_parts(number: &str) -> Option<(&str, usize)> {
 /// One file's documents, or why it cannot be read.
 struct FileRead {
     name: String,
-    read: Result<Vec<Read>, String>,
+    read: Result<Content, String>,
+}
+
+/// What a file of a folder holds.
+enum Content {
+    /// E-invoices (or why each is left out).
+    Documents(Vec<Read>),
+    /// A CSV export of a known layout.
+    Csv(Box<csv::Export>),
 }
 
 /// Reads every e-invoice under a path and imports them in one transaction.
@@ -91,7 +100,13 @@ pub(crate) fn import_einvoices(
         let read = item.read().and_then(|bytes| {
             hasher.update(item.name.as_bytes());
             hasher.update(&bytes);
-            read_file(&bytes)
+            if container::kind(&bytes) != Kind::Other {
+                return read_file(&bytes).map(Content::Documents);
+            }
+            Ok(match csv::recognised(bytes) {
+                Ok(export) => Content::Csv(Box::new(export)),
+                Err(why) => Content::Documents(vec![Read::LeftOut(String::new(), why)]),
+            })
         });
         files.push(FileRead {
             name: item.name,
@@ -112,7 +127,15 @@ pub(crate) fn import_einvoices(
         }
         for file in &files {
             let docs = match &file.read {
-                Ok(docs) => docs,
+                Ok(Content::Documents(docs)) => docs,
+                Ok(Content::Csv(export)) => {
+                    let known = Known {
+                        customers: &mut customers,
+                        occurrences: &mut occurrences,
+                    };
+                    csv::commit(tx, known, (&file.name, export), options, &mut report)?;
+                    continue;
+                }
                 Err(why) => {
                     report.error(RowError::file(placed(&file.name, options, why)));
                     continue;
