@@ -23,6 +23,7 @@ mod csv_layouts_more;
 mod csv_layouts_recognition;
 mod einvoice;
 mod einvoice_csv;
+mod einvoice_instalments;
 mod engine_rules;
 mod hostile_input;
 mod import_properties;

@@ -166,6 +166,13 @@ fn write(
     for e in report.errors.iter_mut().skip(before) {
         *e = within(file, e.clone());
     }
+    for old in tx.take_retired() {
+        report.notes.push(format!(
+            "{file}: {}: no longer an instalment of its document (corrected); closed, what was \
+             paid on it moved to the current instalments",
+            crate::text::sanitize(&old)
+        ));
+    }
     Ok(())
 }
 

@@ -300,7 +300,7 @@ fn commit(
         occurrences,
     } = known;
     let n = rows.len();
-    for (i, row) in rows.iter().enumerate() {
+    for row in &rows {
         report.counts.rows += 1;
         let before = report.errors.len();
         apply(
@@ -316,8 +316,26 @@ fn commit(
         for e in report.errors.iter_mut().skip(before) {
             e.message = placed(file, options, &e.message);
         }
-        if n > 1 && report.errors.len() == before {
-            tx.mark_instalment(&row.number, &document.number, i + 1)?;
+        if report.errors.len() != before {
+            continue;
+        }
+        // A row numbered `N (i/n)` is marked an instalment by `apply`, which
+        // retires an earlier numbering's instalments with the last one; the
+        // one row of a document with one due date retires them here.
+        if n == 1 {
+            tx.retire_instalments(&document.number, std::slice::from_ref(&row.number))?;
+        }
+        for old in tx.take_retired() {
+            report.notes.push(placed(
+                file,
+                options,
+                &format!(
+                    "{}: no longer an instalment of {} (now due in {n}); closed, what was \
+                     paid on it moved to the current instalments",
+                    crate::text::sanitize(&old),
+                    crate::text::sanitize(&document.number)
+                ),
+            ));
         }
     }
     Ok(())

@@ -4,6 +4,7 @@
 
 mod bank;
 mod documents;
+mod instalments;
 
 pub use bank::{MatchedPayment, NewReceipt, Receipt};
 pub use documents::{Existing, Vanished};
@@ -97,6 +98,8 @@ pub struct ImportTx<'a> {
     touched: HashSet<CustomerId>,
     /// Earlier imports that carried invoices this one carries too.
     carried_from: HashSet<i64>,
+    /// Instalments retired since last asked (see `take_retired`).
+    retired: Vec<String>,
     sha256: String,
 }
 
@@ -192,6 +195,7 @@ impl Store {
             stamp,
             touched: HashSet::new(),
             carried_from: HashSet::new(),
+            retired: Vec::new(),
             sha256: String::new(),
         };
         let (value, commit) = work(&mut import)?;
