@@ -10,6 +10,7 @@ use crate::import::customers::CustomerIndex;
 use crate::import::invoice_rows::{Row, parse, same_document};
 use crate::import::invoices::{Known, apply};
 use crate::import::profile::{Field, INVOICE_FIELDS, Profile, RowType, Status};
+use crate::import::read::Record;
 use crate::import::recognise::{Recognised, Recognition, recognise};
 use crate::import::source;
 use crate::import::{ImportError, Options, Report, RowError};
@@ -67,20 +68,7 @@ pub(super) fn commit(
         export.recognised.layout,
         export.recognised.columns.join(", ")
     ));
-    let opened = source::open(
-        &export.bytes[..],
-        &options.profile,
-        INVOICE_FIELDS,
-        &[
-            &[Field::Number],
-            &[Field::Customer, Field::CustomerCode, Field::CustomerName],
-            &[Field::IssueDate],
-            &[Field::Amount, Field::Open],
-        ],
-        &[Field::Amount, Field::Open, Field::Paid],
-        &[Field::IssueDate, Field::DueDate, Field::CustomerSince],
-    );
-    let mut source = match opened {
+    let mut source = match open(export, &options) {
         Ok(s) => s,
         Err(e) => {
             report.error(within(file, e));
@@ -93,29 +81,8 @@ pub(super) fn commit(
     } = known;
     let mut pending: Option<Row> = None;
     while let Some(record) = source.next_row() {
-        let record = match record {
-            Ok(r) if options.profile.skips(&r) => continue,
-            Ok(r) => r,
-            Err(e) => {
-                report.error(within(file, e));
-                continue;
-            }
-        };
-        report.counts.rows += 1;
-        let row = match parse(&record, &source, &options, None) {
-            Ok(Some(row)) => row,
-            Ok(None) => {
-                report.counts.skipped += 1;
-                if let Status::LeftOut(status) = options.profile.status(&record, &source.layout) {
-                    let number = source.layout.value(&record, Field::Number).unwrap_or("");
-                    report.left_out(status, number.to_string());
-                }
-                continue;
-            }
-            Err(e) => {
-                report.error(within(file, e));
-                continue;
-            }
+        let Some(row) = row_of(record, &source, &options, (file, &mut *report)) else {
+            continue;
         };
         if let Some(p) = pending
             .as_mut()
@@ -147,6 +114,57 @@ pub(super) fn commit(
         )?;
     }
     Ok(())
+}
+
+/// The CSV's reading, its header found and its style settled.
+fn open<'b>(export: &'b Export, options: &Options) -> Result<source::Source<&'b [u8]>, RowError> {
+    source::open(
+        &export.bytes[..],
+        &options.profile,
+        INVOICE_FIELDS,
+        &[
+            &[Field::Number],
+            &[Field::Customer, Field::CustomerCode, Field::CustomerName],
+            &[Field::IssueDate],
+            &[Field::Amount, Field::Open],
+        ],
+        &[Field::Amount, Field::Open, Field::Paid],
+        &[Field::IssueDate, Field::DueDate, Field::CustomerSince],
+    )
+}
+
+/// One record read as a row, counted; `None` for one left out or bad
+/// (recorded in the report).
+fn row_of(
+    record: Result<Record, RowError>,
+    source: &source::Source<&[u8]>,
+    options: &Options,
+    (file, report): (&str, &mut Report),
+) -> Option<Row> {
+    let record = match record {
+        Ok(r) if options.profile.skips(&r) => return None,
+        Ok(r) => r,
+        Err(e) => {
+            report.error(within(file, e));
+            return None;
+        }
+    };
+    report.counts.rows += 1;
+    match parse(&record, source, options, None) {
+        Ok(Some(row)) => Some(row),
+        Ok(None) => {
+            report.counts.skipped += 1;
+            if let Status::LeftOut(status) = options.profile.status(&record, &source.layout) {
+                let number = source.layout.value(&record, Field::Number).unwrap_or("");
+                report.left_out(status, number.to_string());
+            }
+            None
+        }
+        Err(e) => {
+            report.error(within(file, e));
+            None
+        }
+    }
 }
 
 /// Writes one document of the CSV; its refusals name the file.

@@ -95,24 +95,7 @@ pub(crate) fn import_einvoices(
         return Ok(report);
     }
     let mut hasher = Sha256::new();
-    let mut files = Vec::with_capacity(items.len());
-    for item in items {
-        let read = item.read().and_then(|bytes| {
-            hasher.update(item.name.as_bytes());
-            hasher.update(&bytes);
-            if container::kind(&bytes) != Kind::Other {
-                return read_file(&bytes).map(Content::Documents);
-            }
-            Ok(match csv::recognised(bytes) {
-                Ok(export) => Content::Csv(Box::new(export)),
-                Err(why) => Content::Documents(vec![Read::LeftOut(String::new(), why)]),
-            })
-        });
-        files.push(FileRead {
-            name: item.name,
-            read,
-        });
-    }
+    let files = read_all(items, &mut hasher);
     report.sha256 = format!("{:x}", hasher.finalize());
     let batch = options.batch("invoices");
     let written = store.import(&batch, finish, |tx| {
@@ -162,6 +145,29 @@ pub(crate) fn import_einvoices(
     })?;
     super::record_unchanged(store, &batch, &written)?;
     Ok(written)
+}
+
+/// Every file read, in order, each into the checksum with its name.
+fn read_all(items: Vec<container::Item>, hasher: &mut Sha256) -> Vec<FileRead> {
+    let mut files = Vec::with_capacity(items.len());
+    for item in items {
+        let read = item.read().and_then(|bytes| {
+            hasher.update(item.name.as_bytes());
+            hasher.update(&bytes);
+            if container::kind(&bytes) != Kind::Other {
+                return read_file(&bytes).map(Content::Documents);
+            }
+            Ok(match csv::recognised(bytes) {
+                Ok(export) => Content::Csv(Box::new(export)),
+                Err(why) => Content::Documents(vec![Read::LeftOut(String::new(), why)]),
+            })
+        });
+        files.push(FileRead {
+            name: item.name,
+            read,
+        });
+    }
+    files
 }
 
 /// The documents of one file's bytes.
@@ -252,6 +258,35 @@ fn ours(document: &Document, vat_id: &str) -> Result<(), String> {
     }
 }
 
+/// The document to import, or `None` for one left out (noted).
+fn ours_to_import<'r>(
+    file: &str,
+    read: &'r Read,
+    options: &Options,
+    report: &mut Report,
+) -> Option<&'r Document> {
+    let why = match read {
+        Read::LeftOut(number, why) => Some((number.as_str(), why.clone())),
+        Read::Document(d) => match options.vat_id.as_deref().map(|vat| ours(d, vat)) {
+            Some(Err(why)) => Some((d.number.as_str(), why)),
+            _ => None,
+        },
+    };
+    match (why, read) {
+        (Some((number, why)), _) => {
+            report.counts.rows += 1;
+            report.counts.skipped += 1;
+            let number = crate::text::sanitize(number);
+            report
+                .notes
+                .push(format!("left out {file} {number}: {why}"));
+            None
+        }
+        (None, Read::Document(d)) => Some(d),
+        (None, Read::LeftOut(..)) => None,
+    }
+}
+
 /// Writes one document: its instalments as rows of the CSV path.
 fn commit(
     tx: &mut ImportTx<'_>,
@@ -260,29 +295,9 @@ fn commit(
     options: &Options,
     report: &mut Report,
 ) -> Result<(), ImportError> {
-    let document = match read {
-        Read::LeftOut(number, why) => {
-            report.counts.rows += 1;
-            report.counts.skipped += 1;
-            let number = crate::text::sanitize(number);
-            report
-                .notes
-                .push(format!("left out {file} {number}: {why}"));
-            return Ok(());
-        }
-        Read::Document(d) => d,
-    };
-    if let Some(vat) = options.vat_id.as_deref()
-        && let Err(why) = ours(document, vat)
-    {
-        report.counts.rows += 1;
-        report.counts.skipped += 1;
-        let number = crate::text::sanitize(&document.number);
-        report
-            .notes
-            .push(format!("left out {file} {number}: {why}"));
+    let Some(document) = ours_to_import(file, read, options, report) else {
         return Ok(());
-    }
+    };
     for warning in &document.warnings {
         report.notes.push(placed(file, options, warning));
     }
