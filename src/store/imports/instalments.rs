@@ -37,17 +37,33 @@ impl ImportTx<'_> {
         document: &str,
         current: &[String],
     ) -> Result<Vec<String>> {
+        // Read once per import: during one the ledger's indexes may be
+        // set aside, and a query per document would read the whole table.
+        if self.instalments.is_none() {
+            let all: Vec<(InvoiceId, String, String)> = self
+                .tx
+                .prepare(
+                    "SELECT id, number, document FROM invoice
+                     WHERE document IS NOT NULL AND instalment IS NOT NULL
+                     ORDER BY instalment, id",
+                )
+                .and_then(|mut s| {
+                    s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                        .collect::<rusqlite::Result<Vec<_>>>()
+                })
+                .context("cannot read the ledger's instalments")?;
+            let mut by_document: std::collections::HashMap<String, Vec<(InvoiceId, String)>> =
+                std::collections::HashMap::new();
+            for (id, number, document) in all {
+                by_document.entry(document).or_default().push((id, number));
+            }
+            self.instalments = Some(by_document);
+        }
         let stale: Vec<(InvoiceId, String)> = self
-            .tx
-            .prepare_cached(
-                "SELECT id, number FROM invoice WHERE document = ?1 AND instalment IS NOT NULL
-                 ORDER BY instalment, id",
-            )
-            .and_then(|mut s| {
-                s.query_map([document], |r| Ok((r.get(0)?, r.get(1)?)))?
-                    .collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .context("cannot read a document's instalments")?
+            .instalments
+            .as_mut()
+            .and_then(|m| m.remove(document))
+            .unwrap_or_default()
             .into_iter()
             .filter(|(_, number)| !current.contains(number))
             .collect();

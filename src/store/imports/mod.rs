@@ -100,6 +100,9 @@ pub struct ImportTx<'a> {
     carried_from: HashSet<i64>,
     /// Instalments retired since last asked (see `take_retired`).
     retired: Vec<String>,
+    /// The ledger's instalments by document, read once when first needed.
+    instalments:
+        Option<std::collections::HashMap<String, Vec<(dun_core::ledger::InvoiceId, String)>>>,
     sha256: String,
 }
 
@@ -196,6 +199,7 @@ impl Store {
             touched: HashSet::new(),
             carried_from: HashSet::new(),
             retired: Vec::new(),
+            instalments: None,
             sha256: String::new(),
         };
         let (value, commit) = work(&mut import)?;
