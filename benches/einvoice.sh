@@ -4,6 +4,8 @@
 # dates, UBL EN 16931, CIUS-RO, Factur-X CII), each copy with its own
 # number, customer and amount. Prints the elapsed time and peak memory.
 # Usage: benches/einvoice.sh [FILES]  (default 10000; goal <= 3 s)
+# With BASELINE=/path/to/other/dun, runs it and this build alternately,
+# RUNS times each (default 3), each into a fresh ledger, on the same folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 files=${1:-10000}
@@ -47,6 +49,17 @@ for i in range(n):
     open(f"{out}/{name}", "w", encoding="utf-8").write(text)
 PY
 echo "folder: $files e-invoices, $(du -sh "$dir/inbox" | cut -f1)"
-/usr/bin/time -f '%e s %M KB' "$dun" --db "$dir/bench.db" --as-of 2026-11-22 \
-  import invoices "$dir/inbox" > "$dir/summary.txt"
+run() {
+  rm -f "$dir/bench.db"*
+  /usr/bin/time -f "$2 %e s %M KB" "$1" --db "$dir/bench.db" --as-of 2026-11-22 \
+    import invoices "$dir/inbox" > "$dir/summary.txt"
+}
+if [ -n "${BASELINE:-}" ]; then
+  for _ in $(seq "${RUNS:-3}"); do
+    run "$BASELINE" baseline
+    run "$dun" this
+  done
+else
+  run "$dun" this
+fi
 head -3 "$dir/summary.txt"

@@ -185,6 +185,10 @@ pub struct ProfileSpec {
     /// The amount column holds one line's amount: the rows of one invoice
     /// add up to its total.
     pub sum_lines: Option<bool>,
+    /// The file is a journal of accounting transactions: only the lines
+    /// of the receivable account (type column in `types.invoice`) count,
+    /// one invoice per number, its debits invoiced and its credits paid.
+    pub receivable_journal: Option<bool>,
     /// Header names that, all present, say a file has this layout (see
     /// `recognise`).
     pub recognise: Vec<String>,
@@ -229,6 +233,8 @@ pub struct Profile {
     partial_status: Vec<String>,
     /// Rows of one invoice carry line amounts, added up.
     pub sum_lines: bool,
+    /// The file is a journal; see [`ProfileSpec::receivable_journal`].
+    pub receivable_journal: bool,
     /// Header names (folded) that recognise this layout.
     pub recognise: Vec<String>,
     /// Single-cell rows name the customer of the rows below them.
@@ -293,6 +299,8 @@ pub const BUILTIN: &[&str] = &[
     "odoo",
     "smartbill",
     "erpnext",
+    "wave",
+    "sage50",
     "sparkasse",
     "deutsche_bank",
     "ing_nl",
@@ -341,130 +349,6 @@ impl Profile {
             seen.push(base);
         }
         Self::merge(name, &chain)
-    }
-
-    /// Merges specs, the first winning; header names accumulate in order.
-    fn merge(name: &str, chain: &[ProfileSpec]) -> Result<Profile, String> {
-        let first = |get: &dyn Fn(&ProfileSpec) -> Option<String>| chain.iter().find_map(get);
-        let delimiter = match first(&|s| s.delimiter.clone()).as_deref() {
-            None => None,
-            Some("tab" | "\\t" | "\t") => Some(b'\t'),
-            Some(d) if d.len() == 1 && !matches!(d, "\"" | "\n" | "\r") => Some(d.as_bytes()[0]),
-            Some(d) => {
-                return Err(format!(
-                    "import profile '{name}': delimiter '{d}' must be one character (\",\", \";\", \"|\") or \"tab\""
-                ));
-            }
-        };
-        let quote = chain.iter().find_map(|s| s.quote).unwrap_or('"');
-        let quote = u8::try_from(u32::from(quote))
-            .ok()
-            .filter(u8::is_ascii)
-            .ok_or_else(|| {
-                format!("import profile '{name}': the quote must be an ASCII character")
-            })?;
-        if delimiter == Some(quote) || matches!(quote, b'\n' | b'\r') {
-            return Err(format!(
-                "import profile '{name}': the quote must be a character other than the delimiter and line breaks"
-            ));
-        }
-        let decimal_mark = chain.iter().find_map(|s| s.decimal_mark);
-        if decimal_mark.is_some_and(|c| c != '.' && c != ',') {
-            return Err(format!(
-                "import profile '{name}': decimal_mark must be \".\" or \",\""
-            ));
-        }
-        let thousands = match first(&|s| s.thousands_separator.clone()).as_deref() {
-            None => None,
-            Some("none" | "") => Some(None),
-            Some(t) if t.chars().count() == 1 => t.chars().next().map(Some),
-            Some(t) => {
-                return Err(format!(
-                    "import profile '{name}': thousands_separator '{t}' must be one character or \"none\""
-                ));
-            }
-        };
-        if thousands.flatten().is_some() && thousands.flatten() == decimal_mark {
-            return Err(format!(
-                "import profile '{name}': the thousands separator and the decimal mark are the same"
-            ));
-        }
-        let payment_terms_days = chain.iter().find_map(|s| s.payment_terms_days);
-        if payment_terms_days.is_some_and(|d| d > MAX_TERMS_DAYS) {
-            return Err(format!(
-                "import profile '{name}': payment_terms_days expected at most {MAX_TERMS_DAYS}"
-            ));
-        }
-        let date_format = first(&|s| s.date_format.clone());
-        if let Some(f) = &date_format {
-            use std::fmt::Write as _;
-            let mut probe = String::new();
-            let written = chrono::NaiveDate::from_ymd_opt(2026, 12, 31)
-                .is_some_and(|d| write!(probe, "{}", d.format(f)).is_ok());
-            if !written || chrono::NaiveDate::parse_from_str(&probe, f).is_err() {
-                return Err(format!(
-                    "import profile '{name}': date_format '{f}' does not read back a date (use e.g. \"%d/%m/%Y\")"
-                ));
-            }
-        }
-        let mut columns: BTreeMap<Field, Vec<String>> = BTreeMap::new();
-        let mut types = TypeNames::default();
-        for spec in chain {
-            for (field, names) in &spec.columns {
-                columns
-                    .entry(*field)
-                    .or_default()
-                    .extend(names.iter().map(fold));
-            }
-            for (into, from) in [
-                (&mut types.invoice, &spec.types.invoice),
-                (&mut types.credit_note, &spec.types.credit_note),
-                (&mut types.payment, &spec.types.payment),
-                (&mut types.skip, &spec.types.skip),
-            ] {
-                into.extend(from.iter().map(fold));
-            }
-        }
-        Ok(Profile {
-            name: name.to_string(),
-            delimiter,
-            quote,
-            encoding: chain.iter().find_map(|s| s.encoding).unwrap_or_default(),
-            decimal_mark,
-            thousands,
-            date_format,
-            header_row: chain.iter().find_map(|s| s.header_row),
-            skip_prefixes: chain
-                .iter()
-                .find(|s| !s.skip_prefixes.is_empty())
-                .map(|s| s.skip_prefixes.iter().map(fold).collect())
-                .unwrap_or_default(),
-            skip_cells: chain
-                .iter()
-                .find(|s| !s.skip_cells.is_empty())
-                .map(|s| s.skip_cells.iter().map(fold).collect())
-                .unwrap_or_default(),
-            skip_single_cell_rows: chain
-                .iter()
-                .find_map(|s| s.skip_single_cell_rows)
-                .unwrap_or(false),
-            skip_status: first_list(chain, |s| &s.skip_status),
-            customer_from_group_rows: chain
-                .iter()
-                .find_map(|s| s.customer_from_group_rows)
-                .unwrap_or(false),
-            paid_status: first_list(chain, |s| &s.paid_status),
-            open_status: first_list(chain, |s| &s.open_status),
-            partial_status: first_list(chain, |s| &s.partial_status),
-            sum_lines: chain.iter().find_map(|s| s.sum_lines).unwrap_or(false),
-            recognise: chain
-                .first()
-                .map(|s| s.recognise.iter().map(fold).collect())
-                .unwrap_or_default(),
-            columns,
-            types,
-            payment_terms_days,
-        })
     }
 
     /// Maps a header record's columns to `fields`: each field takes the
@@ -601,9 +485,9 @@ impl Profile {
     }
 }
 
+mod merge;
 mod status;
 pub use status::Status;
-use status::first_list;
 
 #[cfg(test)]
 mod tests;

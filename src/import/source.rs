@@ -13,6 +13,8 @@ use super::profile::{Field, Profile};
 use super::read::{self, Encoding, Record, Records};
 use super::values::{self, DateStyle, DayMonth, MarkEvidence, NumberStyle};
 
+mod journal;
+
 /// Records looked through for the header.
 const HEADER_SEARCH: usize = 30;
 
@@ -104,6 +106,9 @@ pub fn open<R: Read>(
         source.numbers.thousands = Some('\u{0}');
     }
     source.settle_style(profile, amounts, dates)?;
+    if profile.receivable_journal {
+        source.fold_journal(profile);
+    }
     Ok(source)
 }
 

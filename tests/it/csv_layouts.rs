@@ -45,16 +45,16 @@ pub fn import(ledger: &Ledger, file: &PathBuf, extra: &[&str]) -> Value {
 
 /// One invoice as `invoice list` shows it.
 #[derive(Debug, PartialEq, Eq)]
-struct Doc {
-    customer: String,
-    currency: String,
-    due: String,
-    amount: String,
-    open: String,
-    kind: String,
+pub struct Doc {
+    pub customer: String,
+    pub currency: String,
+    pub due: String,
+    pub amount: String,
+    pub open: String,
+    pub kind: String,
 }
 
-fn doc(customer: &str, currency: &str, due: &str, amount: &str, open: &str) -> Doc {
+pub fn doc(customer: &str, currency: &str, due: &str, amount: &str, open: &str) -> Doc {
     Doc {
         customer: customer.into(),
         currency: currency.into(),
@@ -66,7 +66,7 @@ fn doc(customer: &str, currency: &str, due: &str, amount: &str, open: &str) -> D
 }
 
 /// number → what the ledger holds.
-fn ledger_docs(ledger: &Ledger) -> BTreeMap<String, Doc> {
+pub fn ledger_docs(ledger: &Ledger) -> BTreeMap<String, Doc> {
     let list = ledger.json(&["invoice", "list"]);
     list.as_array()
         .unwrap()
@@ -90,7 +90,11 @@ fn ledger_docs(ledger: &Ledger) -> BTreeMap<String, Doc> {
 
 /// Imports `name` unprompted and checks the report: the layout recognised,
 /// the documents left out by status; returns the ledger's invoices.
-fn imported(name: &str, layout: &str, left_out: &[(&str, u64)]) -> (Ledger, BTreeMap<String, Doc>) {
+pub fn imported(
+    name: &str,
+    layout: &str,
+    left_out: &[(&str, u64)],
+) -> (Ledger, BTreeMap<String, Doc>) {
     let ledger = Ledger::new();
     let report = import(&ledger, &fixture(name), &[]);
     assert_eq!(report["outcome"], "imported", "{report}");
@@ -108,7 +112,7 @@ fn imported(name: &str, layout: &str, left_out: &[(&str, u64)]) -> (Ledger, BTre
     (ledger, docs)
 }
 
-fn expect(docs: &BTreeMap<String, Doc>, want: Vec<(&str, Doc)>) {
+pub fn expect(docs: &BTreeMap<String, Doc>, want: Vec<(&str, Doc)>) {
     let want: BTreeMap<String, Doc> = want.into_iter().map(|(n, d)| (n.into(), d)).collect();
     assert_eq!(*docs, want);
 }

@@ -19,19 +19,14 @@ pub fn read(root: &Node<'_>) -> Result<Vec<Read>, Failure> {
         })?;
     let number = text(&header, &["ID"], "a document number")?;
     let code = header.text_at(&["TypeCode"]).unwrap_or("380");
-    let mut kind = match code.trim() {
-        "381" | "396" | "261" | "262" | "81" | "83" | "532" => DocumentKind::CreditNote,
-        "380" | "383" | "384" | "386" | "389" | "393" | "326" | "82" | "84" | "751" | "875"
-        | "876" | "877" => DocumentKind::Invoice,
-        other => {
-            return Ok(vec![Read::LeftOut(
-                number,
-                format!(
-                    "type {}: not an invoice or credit note type",
-                    crate::text::excerpt(other)
-                ),
-            )]);
-        }
+    let Some(mut kind) = kind_of(code.trim()) else {
+        return Ok(vec![Read::LeftOut(
+            number,
+            format!(
+                "type {}: not an invoice or credit note type",
+                crate::text::excerpt(code.trim())
+            ),
+        )]);
     };
     let issue = header
         .at(&["IssueDateTime", "DateTimeString"])
@@ -42,6 +37,48 @@ pub fn read(root: &Node<'_>) -> Result<Vec<Read>, Failure> {
             )
         })?;
     let issue_date = document::date(&issue.path, &issue.element.text)?;
+    let (currency, payable, warnings) = totals(root, &number)?;
+    if payable == 0 {
+        return Ok(vec![Read::LeftOut(
+            number,
+            "nothing is due (paid in advance)".into(),
+        )]);
+    }
+    if payable < 0 {
+        kind = match kind {
+            DocumentKind::Invoice => DocumentKind::CreditNote,
+            DocumentKind::CreditNote => DocumentKind::Invoice,
+        };
+    }
+    let (issuer, customer) = parties(root)?;
+    let instalments = due_dates(root, currency, payable.abs())?;
+    Ok(vec![Read::Document(Box::new(Document {
+        number,
+        kind,
+        issuer,
+        customer,
+        issue_date,
+        currency,
+        instalments,
+        warnings,
+        path: root.path.clone(),
+    }))])
+}
+
+/// What a type code makes a document; `None` for one that is neither an
+/// invoice nor a credit note.
+fn kind_of(code: &str) -> Option<DocumentKind> {
+    match code {
+        "381" | "396" | "261" | "262" | "81" | "83" | "532" => Some(DocumentKind::CreditNote),
+        "380" | "383" | "384" | "386" | "389" | "393" | "326" | "82" | "84" | "751" | "875"
+        | "876" | "877" => Some(DocumentKind::Invoice),
+        _ => None,
+    }
+}
+
+/// The currency, the amount due (signed) and the notes on totals that
+/// contradict it.
+fn totals(root: &Node<'_>, number: &str) -> Result<(Currency, i64, Vec<String>), Failure> {
     let currency_node = root.find("InvoiceCurrencyCode").ok_or_else(|| {
         Failure::missing(
             &root.path_of(&["…", "InvoiceCurrencyCode"]),
@@ -64,37 +101,19 @@ pub fn read(root: &Node<'_>) -> Result<Vec<Read>, Failure> {
             Failure::missing(&summary.path_of(&["DuePayableAmount"]), "the amount due")
         })?,
     };
-    let warnings = contradictions(&summary, &number, currency, payable)?;
-    if payable == 0 {
-        return Ok(vec![Read::LeftOut(
-            number,
-            "nothing is due (paid in advance)".into(),
-        )]);
-    }
-    if payable < 0 {
-        kind = match kind {
-            DocumentKind::Invoice => DocumentKind::CreditNote,
-            DocumentKind::CreditNote => DocumentKind::Invoice,
-        };
-    }
+    let warnings = contradictions(&summary, number, currency, payable)?;
+    Ok((currency, payable, warnings))
+}
+
+/// The seller and the buyer.
+fn parties(root: &Node<'_>) -> Result<(Party, Party), Failure> {
     let seller = root
         .find("SellerTradeParty")
         .ok_or_else(|| Failure::missing(&root.path_of(&["…", "SellerTradeParty"]), "the seller"))?;
     let buyer = root
         .find("BuyerTradeParty")
         .ok_or_else(|| Failure::missing(&root.path_of(&["…", "BuyerTradeParty"]), "the buyer"))?;
-    let instalments = due_dates(root, currency, payable.abs())?;
-    Ok(vec![Read::Document(Box::new(Document {
-        number,
-        kind,
-        issuer: party(&seller)?,
-        customer: party(&buyer)?,
-        issue_date,
-        currency,
-        instalments,
-        warnings,
-        path: root.path.clone(),
-    }))])
+    Ok((party(&seller)?, party(&buyer)?))
 }
 
 /// Grand total less prepaid plus rounding against the amount due.

@@ -10,6 +10,7 @@
 
 mod cii;
 mod container;
+mod csv;
 mod der;
 mod document;
 mod fatturapa;
@@ -68,7 +69,15 @@ pub(super) fn instalment_parts(number: &str) -> Option<(&str, usize)> {
 /// One file's documents, or why it cannot be read.
 struct FileRead {
     name: String,
-    read: Result<Vec<Read>, String>,
+    read: Result<Content, String>,
+}
+
+/// What a file of a folder holds.
+enum Content {
+    /// E-invoices (or why each is left out).
+    Documents(Vec<Read>),
+    /// A CSV export of a known layout.
+    Csv(Box<csv::Export>),
 }
 
 /// Reads every e-invoice under a path and imports them in one transaction.
@@ -86,18 +95,7 @@ pub(crate) fn import_einvoices(
         return Ok(report);
     }
     let mut hasher = Sha256::new();
-    let mut files = Vec::with_capacity(items.len());
-    for item in items {
-        let read = item.read().and_then(|bytes| {
-            hasher.update(item.name.as_bytes());
-            hasher.update(&bytes);
-            read_file(&bytes)
-        });
-        files.push(FileRead {
-            name: item.name,
-            read,
-        });
-    }
+    let files = read_all(items, &mut hasher);
     report.sha256 = format!("{:x}", hasher.finalize());
     let batch = options.batch("invoices");
     let written = store.import(&batch, finish, |tx| {
@@ -112,7 +110,15 @@ pub(crate) fn import_einvoices(
         }
         for file in &files {
             let docs = match &file.read {
-                Ok(docs) => docs,
+                Ok(Content::Documents(docs)) => docs,
+                Ok(Content::Csv(export)) => {
+                    let known = Known {
+                        customers: &mut customers,
+                        occurrences: &mut occurrences,
+                    };
+                    csv::commit(tx, known, (&file.name, export), options, &mut report)?;
+                    continue;
+                }
                 Err(why) => {
                     report.error(RowError::file(placed(&file.name, options, why)));
                     continue;
@@ -139,6 +145,29 @@ pub(crate) fn import_einvoices(
     })?;
     super::record_unchanged(store, &batch, &written)?;
     Ok(written)
+}
+
+/// Every file read, in order, each into the checksum with its name.
+fn read_all(items: Vec<container::Item>, hasher: &mut Sha256) -> Vec<FileRead> {
+    let mut files = Vec::with_capacity(items.len());
+    for item in items {
+        let read = item.read().and_then(|bytes| {
+            hasher.update(item.name.as_bytes());
+            hasher.update(&bytes);
+            if container::kind(&bytes) != Kind::Other {
+                return read_file(&bytes).map(Content::Documents);
+            }
+            Ok(match csv::recognised(bytes) {
+                Ok(export) => Content::Csv(Box::new(export)),
+                Err(why) => Content::Documents(vec![Read::LeftOut(String::new(), why)]),
+            })
+        });
+        files.push(FileRead {
+            name: item.name,
+            read,
+        });
+    }
+    files
 }
 
 /// The documents of one file's bytes.
@@ -229,6 +258,35 @@ fn ours(document: &Document, vat_id: &str) -> Result<(), String> {
     }
 }
 
+/// The document to import, or `None` for one left out (noted).
+fn ours_to_import<'r>(
+    file: &str,
+    read: &'r Read,
+    options: &Options,
+    report: &mut Report,
+) -> Option<&'r Document> {
+    let why = match read {
+        Read::LeftOut(number, why) => Some((number.as_str(), why.clone())),
+        Read::Document(d) => match options.vat_id.as_deref().map(|vat| ours(d, vat)) {
+            Some(Err(why)) => Some((d.number.as_str(), why)),
+            _ => None,
+        },
+    };
+    match (why, read) {
+        (Some((number, why)), _) => {
+            report.counts.rows += 1;
+            report.counts.skipped += 1;
+            let number = crate::text::sanitize(number);
+            report
+                .notes
+                .push(format!("left out {file} {number}: {why}"));
+            None
+        }
+        (None, Read::Document(d)) => Some(d),
+        (None, Read::LeftOut(..)) => None,
+    }
+}
+
 /// Writes one document: its instalments as rows of the CSV path.
 fn commit(
     tx: &mut ImportTx<'_>,
@@ -237,29 +295,9 @@ fn commit(
     options: &Options,
     report: &mut Report,
 ) -> Result<(), ImportError> {
-    let document = match read {
-        Read::LeftOut(number, why) => {
-            report.counts.rows += 1;
-            report.counts.skipped += 1;
-            let number = crate::text::sanitize(number);
-            report
-                .notes
-                .push(format!("left out {file} {number}: {why}"));
-            return Ok(());
-        }
-        Read::Document(d) => d,
-    };
-    if let Some(vat) = options.vat_id.as_deref()
-        && let Err(why) = ours(document, vat)
-    {
-        report.counts.rows += 1;
-        report.counts.skipped += 1;
-        let number = crate::text::sanitize(&document.number);
-        report
-            .notes
-            .push(format!("left out {file} {number}: {why}"));
+    let Some(document) = ours_to_import(file, read, options, report) else {
         return Ok(());
-    }
+    };
     for warning in &document.warnings {
         report.notes.push(placed(file, options, warning));
     }
@@ -277,7 +315,7 @@ fn commit(
         occurrences,
     } = known;
     let n = rows.len();
-    for (i, row) in rows.iter().enumerate() {
+    for row in &rows {
         report.counts.rows += 1;
         let before = report.errors.len();
         apply(
@@ -293,8 +331,26 @@ fn commit(
         for e in report.errors.iter_mut().skip(before) {
             e.message = placed(file, options, &e.message);
         }
-        if n > 1 && report.errors.len() == before {
-            tx.mark_instalment(&row.number, &document.number, i + 1)?;
+        if report.errors.len() != before {
+            continue;
+        }
+        // A row numbered `N (i/n)` is marked an instalment by `apply`, which
+        // retires an earlier numbering's instalments with the last one; the
+        // one row of a document with one due date retires them here.
+        if n == 1 {
+            tx.retire_instalments(&document.number, std::slice::from_ref(&row.number))?;
+        }
+        for old in tx.take_retired() {
+            report.notes.push(placed(
+                file,
+                options,
+                &format!(
+                    "{}: no longer an instalment of {} (now due in {n}); closed, what was \
+                     paid on it moved to the current instalments",
+                    crate::text::sanitize(&old),
+                    crate::text::sanitize(&document.number)
+                ),
+            ));
         }
     }
     Ok(())

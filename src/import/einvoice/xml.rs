@@ -51,90 +51,121 @@ pub fn parse(bytes: &[u8]) -> Result<Element, XmlError> {
     };
     let mut reader = Reader::from_reader(text);
     reader.config_mut().trim_text(true);
-    let mut stack: Vec<Element> = Vec::new();
-    let mut count = 0usize;
+    let mut tree = Tree::default();
     loop {
         let event = reader.read_event().map_err(|e| XmlError {
-            path: stack_path(&stack),
+            path: stack_path(&tree.stack),
             message: format!(
                 "not well-formed XML: {}",
                 crate::text::excerpt(&e.to_string())
             ),
         })?;
+        if let Some(root) = tree.take(event)? {
+            return Ok(root);
+        }
+    }
+}
+
+/// The elements open while a document is read.
+#[derive(Default)]
+struct Tree {
+    stack: Vec<Element>,
+    count: usize,
+}
+
+impl Tree {
+    /// Takes one event; the root once it closes.
+    fn take(&mut self, event: Event<'_>) -> Result<Option<Element>, XmlError> {
         match event {
             Event::Start(start) => {
-                count += 1;
-                if stack.len() >= MAX_DEPTH || count > MAX_ELEMENTS {
-                    return Err(too_big(&stack));
-                }
-                stack.push(element(&start));
+                self.counted(true)?;
+                self.stack.push(element(&start));
+                Ok(None)
             }
             Event::Empty(start) => {
-                count += 1;
-                if count > MAX_ELEMENTS {
-                    return Err(too_big(&stack));
-                }
-                let done = element(&start);
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(done),
-                    None => return Ok(done),
-                }
+                self.counted(false)?;
+                Ok(self.close(element(&start)))
             }
             Event::End(_) => {
-                let Some(mut done) = stack.pop() else {
+                let Some(mut done) = self.stack.pop() else {
                     return Err(XmlError {
                         path: String::new(),
                         message: "not well-formed XML: a closing tag without its opening".into(),
                     });
                 };
-                done.text = done.text.trim().to_string();
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(done),
-                    None => return Ok(done),
+                let trimmed = done.text.trim();
+                if trimmed.len() != done.text.len() {
+                    done.text = trimmed.to_string();
                 }
+                Ok(self.close(done))
             }
             Event::Text(t) => {
-                let piece = t.xml_content().map_err(|e| bad_text(&stack, &e))?;
-                if let Some(open) = stack.last_mut() {
-                    open.text.push_str(&piece);
-                }
+                let piece = t.xml_content().map_err(|e| bad_text(&self.stack, &e))?;
+                self.push_text(&piece);
+                Ok(None)
             }
             Event::CData(t) => {
-                if let Some(open) = stack.last_mut() {
-                    open.text.push_str(&String::from_utf8_lossy(&t));
-                }
+                self.push_text(&String::from_utf8_lossy(&t));
+                Ok(None)
             }
             Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => Some(c),
-                    Ok(None) => predefined(&r),
-                    Err(_) => None,
-                };
-                let Some(c) = resolved else {
-                    return Err(XmlError {
-                        path: stack_path(&stack),
-                        message: format!(
-                            "not well-formed XML: unknown entity '&{};'",
-                            crate::text::excerpt(&String::from_utf8_lossy(&r))
-                        ),
-                    });
-                };
-                if let Some(open) = stack.last_mut() {
+                let c = reference(&r).ok_or_else(|| XmlError {
+                    path: stack_path(&self.stack),
+                    message: format!(
+                        "not well-formed XML: unknown entity '&{};'",
+                        crate::text::excerpt(&String::from_utf8_lossy(&r))
+                    ),
+                })?;
+                if let Some(open) = self.stack.last_mut() {
                     open.text.push(c);
                 }
+                Ok(None)
             }
-            Event::Eof => {
-                return Err(XmlError {
-                    path: stack_path(&stack),
-                    message: if stack.is_empty() {
-                        "no XML element in the file".into()
-                    } else {
-                        "not well-formed XML: the file ends inside an element".into()
-                    },
-                });
-            }
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => {}
+            Event::Eof => Err(XmlError {
+                path: stack_path(&self.stack),
+                message: if self.stack.is_empty() {
+                    "no XML element in the file".into()
+                } else {
+                    "not well-formed XML: the file ends inside an element".into()
+                },
+            }),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) | Event::DocType(_) => Ok(None),
         }
+    }
+
+    /// Counts an element, refusing one too deep or one too many.
+    fn counted(&mut self, opens: bool) -> Result<(), XmlError> {
+        self.count += 1;
+        if (opens && self.stack.len() >= MAX_DEPTH) || self.count > MAX_ELEMENTS {
+            return Err(too_big(&self.stack));
+        }
+        Ok(())
+    }
+
+    /// A finished element goes to its parent; the root is returned.
+    fn close(&mut self, done: Element) -> Option<Element> {
+        match self.stack.last_mut() {
+            Some(parent) => {
+                parent.children.push(done);
+                None
+            }
+            None => Some(done),
+        }
+    }
+
+    fn push_text(&mut self, piece: &str) {
+        if let Some(open) = self.stack.last_mut() {
+            open.text.push_str(piece);
+        }
+    }
+}
+
+/// The character an entity or character reference stands for.
+fn reference(r: &quick_xml::events::BytesRef<'_>) -> Option<char> {
+    match r.resolve_char_ref() {
+        Ok(Some(c)) => Some(c),
+        Ok(None) => predefined(r),
+        Err(_) => None,
     }
 }
 
@@ -241,9 +272,17 @@ impl<'a> Node<'a> {
         }
     }
 
-    /// The first child of that name.
+    /// The first child of that name; its path says `[1]` when it has
+    /// siblings of the same name.
     pub fn child(&self, name: &str) -> Option<Node<'a>> {
-        self.children(name).into_iter().next()
+        let mut same = self.element.children.iter().filter(|c| c.name == name);
+        let element = same.next()?;
+        let path = if same.next().is_some() {
+            format!("{}/{name}[1]", self.path)
+        } else {
+            format!("{}/{name}", self.path)
+        };
+        Some(Node { element, path })
     }
 
     /// Every child of that name, numbered in their paths when there are
@@ -272,18 +311,24 @@ impl<'a> Node<'a> {
 
     /// The element down a path of child names.
     pub fn at(&self, names: &[&str]) -> Option<Node<'a>> {
-        let mut node = self.clone();
-        for name in names {
+        let Some((first, rest)) = names.split_first() else {
+            return Some(self.clone());
+        };
+        let mut node = self.child(first)?;
+        for name in rest {
             node = node.child(name)?;
         }
         Some(node)
     }
 
-    /// The text down a path of child names, when present and not blank.
+    /// The text down a path of child names, when present and not blank;
+    /// no path is built on the way.
     pub fn text_at(&self, names: &[&str]) -> Option<&'a str> {
-        self.at(names)
-            .map(|n| n.element.text.as_str())
-            .filter(|t| !t.is_empty())
+        let mut element = self.element;
+        for name in names {
+            element = element.children.iter().find(|c| c.name == *name)?;
+        }
+        Some(element.text.as_str()).filter(|t| !t.is_empty())
     }
 
     /// The path a child of that name has or would have.
@@ -296,21 +341,17 @@ impl<'a> Node<'a> {
         path
     }
 
-    /// The first element of that name anywhere below, depth first.
+    /// The first element of that name anywhere below, depth first; only
+    /// its own path is built.
     pub fn find(&self, name: &str) -> Option<Node<'a>> {
-        for child in &self.element.children {
-            let node = Node {
-                element: child,
-                path: format!("{}/{}", self.path, child.name),
-            };
-            if child.name == name {
-                return Some(node);
-            }
-            if let Some(found) = node.find(name) {
-                return Some(found);
-            }
+        let mut trail: Vec<&'a str> = Vec::new();
+        let element = find_below(self.element, name, &mut trail)?;
+        let mut path = self.path.clone();
+        for step in trail {
+            path.push('/');
+            path.push_str(step);
         }
-        None
+        Some(Node { element, path })
     }
 
     /// An attribute's value.
@@ -321,4 +362,24 @@ impl<'a> Node<'a> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// Depth first search below `element`; `trail` is left holding the names
+/// from it down to the one found.
+fn find_below<'a>(
+    element: &'a Element,
+    name: &str,
+    trail: &mut Vec<&'a str>,
+) -> Option<&'a Element> {
+    for child in &element.children {
+        trail.push(child.name.as_str());
+        if child.name == name {
+            return Some(child);
+        }
+        if let Some(found) = find_below(child, name, trail) {
+            return Some(found);
+        }
+        trail.pop();
+    }
+    None
 }

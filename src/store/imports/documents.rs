@@ -182,22 +182,35 @@ impl ImportTx<'_> {
     }
 
     /// Marks an invoice as instalment `instalment` (1-based) of the document
-    /// numbered `document`.
+    /// numbered `document`. Marking the last one (`N (n/n)`) retires the
+    /// document's instalments under another numbering (see
+    /// `retire_instalments`); returns their numbers.
     pub fn mark_instalment(
         &mut self,
         number: &str,
         document: &str,
         instalment: usize,
-    ) -> Result<()> {
-        let instalment = i64::try_from(instalment).unwrap_or(i64::MAX);
+    ) -> Result<Vec<String>> {
+        let i = i64::try_from(instalment).unwrap_or(i64::MAX);
         self.tx
             .prepare_cached(
                 "UPDATE invoice SET document = ?2, instalment = ?3
                  WHERE number = ?1 AND (document IS NOT ?2 OR instalment IS NOT ?3)",
             )
-            .and_then(|mut s| s.execute(params![number, document, instalment]))
+            .and_then(|mut s| s.execute(params![number, document, i]))
             .context("cannot mark instalment")?;
-        Ok(())
+        let of = number
+            .strip_suffix(')')
+            .and_then(|n| n.rsplit_once('/'))
+            .and_then(|(_, n)| n.parse::<usize>().ok());
+        match of {
+            Some(n) if n == instalment => {
+                let current: Vec<String> =
+                    (1..=n).map(|j| format!("{document} ({j}/{n})")).collect();
+                self.retire_instalments(document, &current)
+            }
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// Changes an invoice's dates and amount, keeping what was applied to

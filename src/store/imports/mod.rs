@@ -5,6 +5,7 @@
 mod bank;
 mod carried;
 mod documents;
+mod instalments;
 
 pub use bank::{MatchedPayment, NewReceipt, Receipt};
 pub use documents::{Existing, Vanished};
@@ -100,6 +101,11 @@ pub struct ImportTx<'a> {
     carried_from: HashSet<i64>,
     /// Invoices this import carries unchanged, marked when it commits.
     carried: carried::IdSet,
+    /// Instalments retired since last asked (see `take_retired`).
+    retired: Vec<String>,
+    /// The ledger's instalments by document, read once when first needed.
+    instalments:
+        Option<std::collections::HashMap<String, Vec<(dun_core::ledger::InvoiceId, String)>>>,
     sha256: String,
 }
 
@@ -196,6 +202,8 @@ impl Store {
             touched: HashSet::new(),
             carried_from: HashSet::new(),
             carried: carried::IdSet::default(),
+            retired: Vec::new(),
+            instalments: None,
             sha256: String::new(),
         };
         let (value, commit) = work(&mut import)?;
