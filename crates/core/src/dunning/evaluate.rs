@@ -350,7 +350,7 @@ fn paused(
             label: "in_plan".into(),
             why: format!(
                 "{}; in a payment plan on track: chasing paused",
-                due_phrase(invoice, days)
+                wording::due_phrase(invoice, days)
             ),
             ..base.clone()
         });
@@ -366,7 +366,7 @@ fn paused(
         label: "promised".into(),
         why: format!(
             "{}; payment promised, chasing paused until {until}",
-            due_phrase(invoice, days)
+            wording::due_phrase(invoice, days)
         ),
         ..base.clone()
     })
@@ -387,7 +387,10 @@ fn current(
         .map(|n| format!(" ({} from {})", n.stage.id, n.on))
         .unwrap_or_default();
     InvoiceAssessment {
-        why: format!("{}: current{next}", due_phrase(invoice, base.days_overdue)),
+        why: format!(
+            "{}: current{next}",
+            wording::due_phrase(invoice, base.days_overdue)
+        ),
         ..base
     }
 }
@@ -455,7 +458,11 @@ pub(super) fn stage_why(
     } else {
         format!(" ≥ {}", stage.days)
     };
-    let mut why = format!("{}{threshold}: {}", due_phrase(invoice, days), stage.id);
+    let mut why = format!(
+        "{}{threshold}: {}",
+        wording::due_phrase(invoice, days),
+        stage.id
+    );
     let history = history(account, invoice, &ladder[..index], ladder);
     if !history.is_empty() {
         why.push_str("; ");
@@ -464,41 +471,10 @@ pub(super) fn stage_why(
     let end = match done {
         Some(on) => format!("; {} done {on}", stage.id),
         None if stage.days < 0 && days > 0 => format!("; {} window passed", stage.id),
-        None => format!("; to do: {}", action_phrase(stage.action)),
+        None => format!("; to do: {}", wording::action_phrase(stage.action)),
     };
     why.push_str(&end);
     why
-}
-
-/// "due 2026-10-10, 43 days overdue" or "due 2026-11-24, in 2 days".
-fn due_phrase(invoice: &OpenInvoice, days: i64) -> String {
-    match days {
-        0 => format!("{} due today {}", invoice.number, invoice.due_date),
-        d if d > 0 => format!(
-            "{} due {}, {} overdue",
-            invoice.number,
-            invoice.due_date,
-            wording::days(d)
-        ),
-        d => format!(
-            "{} due {}, in {}",
-            invoice.number,
-            invoice.due_date,
-            wording::days(-d)
-        ),
-    }
-}
-
-fn action_phrase(action: StageAction) -> &'static str {
-    match action {
-        StageAction::Email => "send the email",
-        StageAction::Call => "call the customer",
-        StageAction::NotifySalesRep => "tell the sales rep",
-        StageAction::StopSupply => "notify the customer that supply stops",
-        StageAction::CashOnly => "notify the customer: cash only from now on",
-        StageAction::Letter => "send the letter",
-        StageAction::Agency => "hand the file to the agency",
-    }
 }
 
 /// The date a stage triggers for an invoice.

@@ -4,9 +4,10 @@
 
 use rust_decimal::Decimal;
 
+use super::StageAction;
 use super::commitments::{PlanState, PromiseState};
 use super::evaluate::AccountAssessment;
-use super::snapshot::Account;
+use super::snapshot::{Account, OpenInvoice};
 use crate::money::{Currency, Locale, Money};
 
 /// "1 day", "3 days", "0 days".
@@ -95,6 +96,37 @@ pub fn commitment_lines(
         ));
     }
     lines
+}
+
+/// "due 2026-10-10, 43 days overdue" or "due 2026-11-24, in 2 days".
+pub(super) fn due_phrase(invoice: &OpenInvoice, overdue: i64) -> String {
+    match overdue {
+        0 => format!("{} due today {}", invoice.number, invoice.due_date),
+        d if d > 0 => format!(
+            "{} due {}, {} overdue",
+            invoice.number,
+            invoice.due_date,
+            days(d)
+        ),
+        d => format!(
+            "{} due {}, in {}",
+            invoice.number,
+            invoice.due_date,
+            days(-d)
+        ),
+    }
+}
+
+pub(super) fn action_phrase(action: StageAction) -> &'static str {
+    match action {
+        StageAction::Email => "send the email",
+        StageAction::Call => "call the customer",
+        StageAction::NotifySalesRep => "tell the sales rep",
+        StageAction::StopSupply => "notify the customer that supply stops",
+        StageAction::CashOnly => "notify the customer: cash only from now on",
+        StageAction::Letter => "send the letter",
+        StageAction::Agency => "hand the file to the agency",
+    }
 }
 
 #[cfg(test)]
