@@ -227,131 +227,114 @@ impl<R: Read> Source<R> {
         amounts: &[Field],
         dates: &[Field],
     ) -> Result<(), RowError> {
-        let mut mark = profile.decimal_mark;
-        let mut ambiguous_amount: Option<(u64, usize, String)> = None;
-        let mut order: Option<DayMonth> = None;
-        let mut ambiguous_date: Option<(u64, usize, String)> = None;
         let need_dates = profile.date_format.is_none();
-        let amount_columns: Vec<usize> = amounts
-            .iter()
-            .filter_map(|f| self.layout.columns.get(f).copied())
-            .collect();
-        let date_columns: Vec<usize> = dates
-            .iter()
-            .filter_map(|f| self.layout.columns.get(f).copied())
-            .collect();
-        let mut mark_line = 0;
-        let mut order_line = 0;
+        let evidence = self.sample_style(profile.decimal_mark, need_dates, amounts, dates);
+        match (evidence.mark, &evidence.ambiguous_amount) {
+            (Some((m, line)), _) => {
+                if profile.decimal_mark.is_none() {
+                    self.detected
+                        .push(format!("decimal mark '{m}' (line {line})"));
+                }
+                self.numbers.decimal = m;
+            }
+            (None, Some(seen)) => {
+                return Err(self.unsettled(
+                    seen,
+                    "cannot tell from the data whether '.' or ',' is the decimal mark \
+                     (no amount settles it); set decimal_mark in a profile",
+                ));
+            }
+            (None, None) => {}
+        }
+        if need_dates {
+            match (evidence.order, &evidence.ambiguous_date) {
+                (Some((o, line)), _) => {
+                    let order = if o == DayMonth::DayFirst {
+                        "day first"
+                    } else {
+                        "month first"
+                    };
+                    self.detected.push(format!("dates {order} (line {line})"));
+                    self.dates = DateStyle::Numeric(Some(o));
+                }
+                (None, Some(seen)) => {
+                    return Err(self.unsettled(
+                        seen,
+                        "cannot tell from the data whether dates are day/month or \
+                         month/day (no date settles it); set date_format in a profile",
+                    ));
+                }
+                (None, None) => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads rows ahead (held for `next_row`) until they settle the decimal
+    /// mark and, when `need_dates`, the order of day and month, or a fair
+    /// sample settles nothing ambiguous.
+    fn sample_style(
+        &mut self,
+        known_mark: Option<char>,
+        need_dates: bool,
+        amounts: &[Field],
+        dates: &[Field],
+    ) -> Evidence {
+        let columns = |fields: &[Field]| -> Vec<usize> {
+            fields
+                .iter()
+                .filter_map(|f| self.layout.columns.get(f).copied())
+                .collect()
+        };
+        let (amount_columns, date_columns) = (columns(amounts), columns(dates));
+        let mut evidence = Evidence {
+            mark: known_mark.map(|m| (m, 0)),
+            ..Evidence::default()
+        };
         let mut held_bytes = 0;
-        while (mark.is_none() || (need_dates && order.is_none()))
+        while (evidence.mark.is_none() || (need_dates && evidence.order.is_none()))
             && self.held.len() < SAMPLE_ROWS
             && held_bytes < SAMPLE_BYTES
         {
             // Nothing ambiguous in a fair sample: later rows settle their
             // own values (an ambiguous one then is an error on its line).
             if self.held.len() >= CLEAR_AFTER
-                && ambiguous_amount.is_none()
-                && ambiguous_date.is_none()
+                && evidence.ambiguous_amount.is_none()
+                && evidence.ambiguous_date.is_none()
             {
                 break;
             }
             let Some(record) = self.records.next_record() else {
                 break;
             };
-            let record = match record {
-                Ok(r) => {
-                    held_bytes += r.fields.as_byte_record().as_slice().len();
-                    r
+            match record {
+                Ok(record) => {
+                    held_bytes += record.fields.as_byte_record().as_slice().len();
+                    evidence.amounts(&record, &amount_columns);
+                    if need_dates {
+                        evidence.dates(&record, &date_columns);
+                    }
+                    self.held.push_back(Ok(record));
                 }
                 // A broken record is reported when its turn comes.
-                Err(e) => {
-                    self.held.push_back(Err(e));
-                    continue;
-                }
-            };
-            if mark.is_none() {
-                for &c in &amount_columns {
-                    match values::mark_evidence(record.get(c)) {
-                        MarkEvidence::Decimal(m) => {
-                            mark = Some(m);
-                            mark_line = record.line;
-                            break;
-                        }
-                        MarkEvidence::Ambiguous if ambiguous_amount.is_none() => {
-                            ambiguous_amount = Some((record.line, c, record.get(c).to_string()));
-                        }
-                        _ => {}
-                    }
-                }
-            }
-            if need_dates && order.is_none() {
-                for &c in &date_columns {
-                    let text = record.get(c);
-                    if let Some(o) = values::date_evidence(text) {
-                        order = Some(o);
-                        order_line = record.line;
-                        break;
-                    }
-                    if ambiguous_date.is_none() && values::date_is_ambiguous(text) {
-                        ambiguous_date = Some((record.line, c, text.to_string()));
-                    }
-                }
-            }
-            self.held.push_back(Ok(record));
-        }
-        match (mark, &ambiguous_amount) {
-            (Some(m), _) => {
-                if profile.decimal_mark.is_none() {
-                    self.detected
-                        .push(format!("decimal mark '{m}' (line {mark_line})"));
-                }
-                self.numbers.decimal = m;
-            }
-            (None, Some((line, column, value))) => {
-                let mut e = RowError::at(
-                    *line,
-                    *column,
-                    crate::text::sanitize(value).into_owned(),
-                    "",
-                );
-                e.header = self.layout.headers.get(*column).cloned();
-                e.message = "cannot tell from the data whether '.' or ',' is the decimal mark \
-                             (no amount settles it); set decimal_mark in a profile"
-                    .into();
-                return Err(e);
-            }
-            (None, None) => {}
-        }
-        if need_dates {
-            match (order, &ambiguous_date) {
-                (Some(o), _) => {
-                    self.detected.push(format!(
-                        "dates {} (line {order_line})",
-                        if o == DayMonth::DayFirst {
-                            "day first"
-                        } else {
-                            "month first"
-                        }
-                    ));
-                    self.dates = DateStyle::Numeric(Some(o));
-                }
-                (None, Some((line, column, value))) => {
-                    let mut e = RowError::at(
-                        *line,
-                        *column,
-                        crate::text::sanitize(value).into_owned(),
-                        "",
-                    );
-                    e.header = self.layout.headers.get(*column).cloned();
-                    e.message = "cannot tell from the data whether dates are day/month or \
-                                 month/day (no date settles it); set date_format in a profile"
-                        .into();
-                    return Err(e);
-                }
-                (None, None) => {}
+                Err(e) => self.held.push_back(Err(e)),
             }
         }
-        Ok(())
+        evidence
+    }
+
+    /// The error for a style the sample could not settle, at the first
+    /// value that left it open.
+    fn unsettled(&self, (line, column, value): &(u64, usize, String), message: &str) -> RowError {
+        let mut e = RowError::at(
+            *line,
+            *column,
+            crate::text::sanitize(value).into_owned(),
+            "",
+        );
+        e.header = self.layout.headers.get(*column).cloned();
+        e.message = message.into();
+        e
     }
 
     /// The next data row (header and rows before it excluded).
@@ -386,5 +369,52 @@ impl<R: Read> Source<R> {
         while matches!(hashing.read(&mut sink), Ok(n) if n > 0) {}
         let digest = std::mem::take(&mut hashing.hasher).finalize();
         digest.iter().map(|b| format!("{b:02x}")).collect()
+    }
+}
+
+/// What the first rows say about the decimal mark and the order of day and
+/// month: each settled with the line that settled it, or the first value
+/// that could be read either way.
+#[derive(Default)]
+struct Evidence {
+    mark: Option<(char, u64)>,
+    order: Option<(DayMonth, u64)>,
+    ambiguous_amount: Option<(u64, usize, String)>,
+    ambiguous_date: Option<(u64, usize, String)>,
+}
+
+impl Evidence {
+    fn amounts(&mut self, record: &Record, columns: &[usize]) {
+        if self.mark.is_some() {
+            return;
+        }
+        for &c in columns {
+            match values::mark_evidence(record.get(c)) {
+                MarkEvidence::Decimal(m) => {
+                    self.mark = Some((m, record.line));
+                    return;
+                }
+                MarkEvidence::Ambiguous if self.ambiguous_amount.is_none() => {
+                    self.ambiguous_amount = Some((record.line, c, record.get(c).to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn dates(&mut self, record: &Record, columns: &[usize]) {
+        if self.order.is_some() {
+            return;
+        }
+        for &c in columns {
+            let text = record.get(c);
+            if let Some(o) = values::date_evidence(text) {
+                self.order = Some((o, record.line));
+                return;
+            }
+            if self.ambiguous_date.is_none() && values::date_is_ambiguous(text) {
+                self.ambiguous_date = Some((record.line, c, text.to_string()));
+            }
+        }
     }
 }
