@@ -112,28 +112,12 @@ impl Evaluation {
 
     /// Stage labels of every open invoice.
     pub(in crate::commands) fn labels(&self) -> HashMap<InvoiceId, String> {
-        self.assessment
-            .accounts
-            .iter()
-            .flat_map(|a| a.invoices.iter().map(|i| (i.invoice_id, i.label.clone())))
-            .collect()
+        label_pairs(&self.assessment).collect()
     }
 
     /// Measure names of every customer.
     pub(in crate::commands) fn measures(&self) -> HashMap<CustomerId, Vec<String>> {
-        self.assessment
-            .accounts
-            .iter()
-            .map(|a| {
-                (
-                    a.customer_id,
-                    a.measures
-                        .iter()
-                        .map(|m| m.measure.as_str().to_string())
-                        .collect(),
-                )
-            })
-            .collect()
+        measure_pairs(&self.assessment).collect()
     }
 }
 
@@ -147,11 +131,7 @@ pub(in crate::commands) fn labels(
         return Ok(Evaluation::load(session, store, customer, Explain::DueOnly)?.labels());
     }
     let parts = evaluate_chunks(session, store, Explain::DueOnly, |_, assessment| {
-        assessment
-            .accounts
-            .iter()
-            .flat_map(|a| a.invoices.iter().map(|i| (i.invoice_id, i.label.clone())))
-            .collect::<Vec<_>>()
+        label_pairs(assessment).collect::<Vec<_>>()
     })?;
     Ok(parts.into_iter().flatten().collect())
 }
@@ -162,19 +142,23 @@ pub(in crate::commands) fn all_measures(
     store: &Store,
 ) -> Result<HashMap<CustomerId, Vec<String>>> {
     let parts = evaluate_chunks(session, store, Explain::DueOnly, |_, assessment| {
-        assessment
-            .accounts
-            .iter()
-            .map(|a| {
-                (
-                    a.customer_id,
-                    a.measures
-                        .iter()
-                        .map(|m| m.measure.as_str().to_string())
-                        .collect(),
-                )
-            })
-            .collect::<Vec<(CustomerId, Vec<String>)>>()
+        measure_pairs(assessment).collect::<Vec<_>>()
     })?;
     Ok(parts.into_iter().flatten().collect())
+}
+
+/// Each open invoice's stage label.
+fn label_pairs(assessment: &Assessment) -> impl Iterator<Item = (InvoiceId, String)> + '_ {
+    assessment
+        .accounts
+        .iter()
+        .flat_map(|a| a.invoices.iter().map(|i| (i.invoice_id, i.label.clone())))
+}
+
+/// Each customer's measure names.
+fn measure_pairs(assessment: &Assessment) -> impl Iterator<Item = (CustomerId, Vec<String>)> + '_ {
+    assessment.accounts.iter().map(|a| {
+        let names = a.measures.iter().map(|m| m.measure.as_str().to_string());
+        (a.customer_id, names.collect())
+    })
 }
