@@ -117,6 +117,7 @@ fn write_rows(
                     occurrences: &mut occurrences,
                 };
                 apply(tx, known, &done, options, report)?;
+                note_retired(tx, report);
             }
         }
     }
@@ -126,8 +127,28 @@ fn write_rows(
             occurrences: &mut occurrences,
         };
         apply(tx, known, &done, options, report)?;
+        note_retired(tx, report);
     }
     Ok(customers)
+}
+
+/// The instalments the last document retired, named in the summary.
+fn note_retired(tx: &mut ImportTx<'_>, report: &mut Report) {
+    report.notes.extend(retired_notes(tx));
+}
+
+/// What the summary says of each instalment the last document retired.
+pub(super) fn retired_notes(tx: &mut ImportTx<'_>) -> Vec<String> {
+    tx.take_retired()
+        .iter()
+        .map(|old| {
+            format!(
+                "{}: no longer an instalment of its document (corrected); closed, what was \
+                 paid on it moved to the current instalments",
+                crate::text::sanitize(old)
+            )
+        })
+        .collect()
 }
 
 /// Counts one item from the reader; the row to write, if it is one.
@@ -322,12 +343,19 @@ pub(super) fn apply(
     };
     let before = report.error_count;
     apply_document(tx, customer_id, (row, kind, due_date), report)?;
-    // A row numbered `N (i/n)` is instalment i of document N.
-    if report.error_count == before
-        && let Some((document, i)) = super::einvoice::instalment_parts(&row.number)
-    {
-        tx.mark_instalment(&row.number, document, i)?;
+    if report.error_count != before {
+        return Ok(());
     }
+    // A row numbered `N (i/n)` is instalment i of document N; a row
+    // numbered `N` is the whole of a document that may have had
+    // instalments under an earlier numbering, which it retires.
+    match super::einvoice::instalment_parts(&row.number) {
+        Some((document, i)) => tx.mark_instalment(&row.number, document, i)?,
+        None if kind == DocumentKind::Invoice => {
+            tx.retire_instalments(&row.number, std::slice::from_ref(&row.number))?
+        }
+        None => Vec::new(),
+    };
     Ok(())
 }
 

@@ -2,7 +2,7 @@
 //! of the earlier numbering are closed, what was paid on them moves to
 //! the current ones, and the document's open balance is right in the
 //! aging, the agenda and the statement. FatturaPA (the public sample with
-//! three due dates, corrected to two) and CSV.
+//! three due dates, corrected to two) and CSV (three to two, two to one).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -140,4 +140,58 @@ fn a_csv_corrected_from_three_instalments_to_two_leaves_none_of_the_old_ones_ope
     assert!(!statement.contains("FT-9 (3/3)"), "{statement}");
     let shown = l.ok(&["invoice", "show", "FT-9 (1/2)"]);
     assert!(shown.contains("instalment 1 of 2 of FT-9"), "{shown}");
+}
+
+#[test]
+fn a_csv_corrected_from_instalments_to_one_number_closes_them_and_moves_what_was_paid() {
+    let l = Ledger::new();
+    let first = l.file(
+        "scadenze.csv",
+        "number,customer,issue_date,due_date,amount\n\
+         FT-7 (1/2),ACME,2026-09-30,2026-10-30,400.00\n\
+         FT-7 (2/2),ACME,2026-09-30,2026-11-30,600.00\n",
+    );
+    import(&l, &first);
+    // 250.00 paid on the first instalment.
+    l.ok(&[
+        "payment",
+        "add",
+        "--customer",
+        "ACME",
+        "--amount",
+        "250",
+        "--date",
+        "2026-10-28",
+        "--invoice",
+        "FT-7 (1/2)",
+    ]);
+    assert_eq!(aged_total(&l, "ACME"), "750.00");
+    // The export now shows the document whole: one due date, 1000.00.
+    let corrected = l.file(
+        "whole.csv",
+        "number,customer,issue_date,due_date,amount\n\
+         FT-7,ACME,2026-09-30,2026-11-30,1000.00\n",
+    );
+    let report = import(&l, &corrected);
+    let notes = report["notes"].to_string();
+    for old in ["FT-7 (1/2)", "FT-7 (2/2)"] {
+        assert!(
+            notes.contains(&format!("{old}: no longer an instalment")),
+            "{old}: {notes}"
+        );
+    }
+    let after = open(&l);
+    // 1000.00 less the 250.00 paid, which moved to FT-7.
+    assert_eq!(after["FT-7"], "750.00", "{after:?}");
+    assert_eq!(after["FT-7 (1/2)"], "0.00", "{after:?}");
+    assert_eq!(after["FT-7 (2/2)"], "0.00", "{after:?}");
+    assert_eq!(aged_total(&l, "ACME"), "750.00");
+    let agenda = agenda_invoices(&l);
+    assert!(!agenda.contains("/2)"), "{agenda}");
+    let statement = l.ok(&["statement", "ACME"]);
+    assert!(!statement.contains("FT-7 (2/2)"), "{statement}");
+    // Imported again, nothing changes.
+    let again = import(&l, &corrected);
+    assert!(!again["notes"].to_string().contains("no longer"), "{again}");
+    assert_eq!(open(&l), after);
 }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::import::customers::CustomerIndex;
 use crate::import::invoice_rows::{Row, parse, same_document};
-use crate::import::invoices::{Known, apply};
+use crate::import::invoices::{Known, apply, retired_notes};
 use crate::import::profile::{Field, INVOICE_FIELDS, Profile, RowType, Status};
 use crate::import::read::Record;
 use crate::import::recognise::{Recognised, Recognition, recognise};
@@ -184,12 +184,8 @@ fn write(
     for e in report.errors.iter_mut().skip(before) {
         *e = within(file, e.clone());
     }
-    for old in tx.take_retired() {
-        report.notes.push(format!(
-            "{file}: {}: no longer an instalment of its document (corrected); closed, what was \
-             paid on it moved to the current instalments",
-            crate::text::sanitize(&old)
-        ));
+    for note in retired_notes(tx) {
+        report.notes.push(format!("{file}: {note}"));
     }
     Ok(())
 }

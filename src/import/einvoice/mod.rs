@@ -334,12 +334,9 @@ fn commit(
         if report.errors.len() != before {
             continue;
         }
-        // A row numbered `N (i/n)` is marked an instalment by `apply`, which
-        // retires an earlier numbering's instalments with the last one; the
-        // one row of a document with one due date retires them here.
-        if n == 1 {
-            tx.retire_instalments(&document.number, std::slice::from_ref(&row.number))?;
-        }
+        // `apply` marks a row numbered `N (i/n)` an instalment, retiring an
+        // earlier numbering's instalments with the last one; the one row of
+        // a document with one due date retires them itself.
         for old in tx.take_retired() {
             report.notes.push(placed(
                 file,
