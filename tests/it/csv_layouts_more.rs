@@ -71,7 +71,11 @@ fn a_wave_payment_line_with_a_bad_amount_is_refused_on_its_line() {
 
 #[test]
 fn sage50_audit_headers_give_invoices_credit_notes_and_credit_on_account() {
-    let (ledger, docs) = imported("sage50-audit-header.csv", "sage50", &[("1", 1)]);
+    let (ledger, docs) = imported(
+        "sage50-audit-header.csv",
+        "sage50",
+        &[("deleted flag 1", 1)],
+    );
     let mut credit = doc("HARBOUR1", "EUR", "2026-10-22", "-60.00", "-60.00");
     credit.kind = "credit_note".into();
     expect(

@@ -32,7 +32,7 @@ impl Profile {
         };
         let folded = fold(status);
         if self.skip_status.contains(&folded) {
-            Status::LeftOut(folded)
+            Status::LeftOut(left_out_label(folded, layout))
         } else if self.paid_status.contains(&folded) {
             Status::Paid
         } else if self.partial_status.contains(&folded) {
@@ -46,6 +46,21 @@ impl Profile {
             known.extend(self.open_status.iter().cloned());
             Status::Unknown(known.join(", "))
         }
+    }
+}
+
+/// How the summary names a status that leaves rows out: as written
+/// (`draft`, `void`), or, for a flag column holding a number (Sage's
+/// `DELETED_FLAG` 1), with the column's name: `deleted flag 1`.
+fn left_out_label(folded: String, layout: &Layout) -> String {
+    if folded
+        .trim_start_matches('-')
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+    {
+        format!("{} {folded}", fold(layout.header(Field::Status)))
+    } else {
+        folded
     }
 }
 
