@@ -94,11 +94,8 @@ pub(crate) fn record(
     let minor = rows::minor(allocation.amount, currency)?;
     let discount = rows::minor(allocation.discount, currency)?;
     let invoice_issued: String = tx
-        .query_row(
-            "SELECT issue_date FROM invoice WHERE id = ?1",
-            [allocation.invoice_id],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT issue_date FROM invoice WHERE id = ?1")
+        .and_then(|mut s| s.query_row([allocation.invoice_id], |r| r.get(0)))
         .context("cannot read invoice for allocation")?;
     let issued = rows::date(&invoice_issued)?;
     let on = source_date.map_or(issued, |d| d.max(issued));
