@@ -215,25 +215,44 @@ fn inert(text: &str) -> String {
     }
 }
 
-/// Writes a JSON value with every character [`crate::text::is_unsafe`]
-/// finds escaped as `\uXXXX`, so JSON on a terminal is as safe as a table.
+/// Writes a value as JSON as it is serialised, with every character
+/// [`crate::text::is_unsafe`] finds escaped as `\uXXXX`, so JSON on a
+/// terminal is as safe as a table. Nothing is built in memory first: a
+/// report of a hundred thousand lines goes out a field at a time.
+pub fn write_json<T: serde::Serialize + ?Sized>(out: &mut dyn Write, value: &T) -> io::Result<()> {
+    let mut json = serde_json::Serializer::with_formatter(out, Inert);
+    value.serialize(&mut json).map_err(io::Error::from)
+}
+
+/// [`write_json`] of a JSON value.
 pub fn write_json_value(out: &mut dyn Write, value: &serde_json::Value) -> io::Result<()> {
-    let text = serde_json::to_string(value)?;
-    if !text.chars().any(crate::text::is_unsafe) {
-        return out.write_all(text.as_bytes());
-    }
-    let mut escaped = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if crate::text::is_unsafe(c) {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                escaped.push_str(&format!("\\u{unit:04x}"));
+    write_json(out, value)
+}
+
+/// serde_json's compact output, with the characters it leaves as they are
+/// but a terminal would act on (bidirectional overrides, DEL, C1 controls)
+/// escaped too.
+struct Inert;
+
+impl serde_json::ser::Formatter for Inert {
+    fn write_string_fragment<W: ?Sized + Write>(
+        &mut self,
+        writer: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
+        let mut from = 0;
+        for (i, c) in fragment.char_indices() {
+            if crate::text::is_unsafe(c) {
+                writer.write_all(&fragment.as_bytes()[from..i])?;
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    write!(writer, "\\u{unit:04x}")?;
+                }
+                from = i + c.len_utf8();
             }
-        } else {
-            escaped.push(c);
         }
+        writer.write_all(&fragment.as_bytes()[from..])
     }
-    out.write_all(escaped.as_bytes())
 }
 
 fn write_line(

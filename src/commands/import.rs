@@ -10,7 +10,7 @@ use super::report::amount_cell;
 use crate::cli::{ImportArgs, ImportCommand};
 use crate::import::recognise::Recognition;
 use crate::import::{self, Options, Outcome, Profile, Report};
-use crate::output::{Cell, Format, Report as Table, write_json_value};
+use crate::output::{Cell, Format, Report as Table, write_json};
 use crate::text::sanitize;
 
 /// Files smaller than this finish before a progress bar would help.
@@ -65,8 +65,7 @@ fn import_file(
     }
     write_row_errors(&shown, &report)?;
     if args.list.format == Format::Json {
-        let value = serde_json::to_value(&report).context("cannot write the report")?;
-        write_json_value(out, &value)?;
+        write_json(out, &report).context("cannot write the report")?;
         writeln!(out)?;
     } else {
         write_summary(session, &shown, &report, out)?;
