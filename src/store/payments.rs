@@ -127,6 +127,25 @@ impl Store {
 }
 
 pub(crate) fn insert_payment(tx: &Transaction<'_>, payment: &NewPayment) -> Result<PaymentId> {
+    insert_payment_from(tx, payment, None)
+}
+
+/// Where an imported payment came from: the import, the key that
+/// recognises its bank line in a later one, the account it was paid from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Origin<'a> {
+    pub import_id: i64,
+    pub key: &'a str,
+    pub payer_iban: Option<&'a str>,
+}
+
+/// Inserts a payment, with where it came from when an import made it: in
+/// one statement, as a statement of a hundred thousand lines needs.
+pub(crate) fn insert_payment_from(
+    tx: &Transaction<'_>,
+    payment: &NewPayment,
+    origin: Option<&Origin<'_>>,
+) -> Result<PaymentId> {
     if payment.amount <= Decimal::ZERO {
         return Err(StoreError::Refused(
             "a payment's amount must be positive".into(),
@@ -135,8 +154,8 @@ pub(crate) fn insert_payment(tx: &Transaction<'_>, payment: &NewPayment) -> Resu
     let minor = rows::minor(payment.amount, payment.currency)?;
     tx.prepare_cached(
         "INSERT INTO payment (customer_id, paid_on, amount_minor, currency, method, reference,
-            invoice_id, unapplied_minor, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?3, ?8)",
+            invoice_id, unapplied_minor, created_at, import_id, import_key, payer_iban)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?3, ?8, ?9, ?10, ?11)",
     )
     .and_then(|mut s| {
         s.execute(params![
@@ -148,6 +167,9 @@ pub(crate) fn insert_payment(tx: &Transaction<'_>, payment: &NewPayment) -> Resu
             payment.reference,
             payment.invoice_id,
             now_stamp(),
+            origin.map(|o| o.import_id),
+            origin.map(|o| o.key),
+            origin.and_then(|o| o.payer_iban),
         ])
     })
     .context("cannot insert payment")?;

@@ -246,7 +246,7 @@ impl ImportTx<'_> {
     /// Records a payment matched with certainty, applied to `invoice_id`
     /// first, then by the usual rules.
     pub fn insert_payment(&mut self, payment: &NewPayment, key: &str) -> Result<PaymentId> {
-        let id = self.insert_keyed(payment, key)?;
+        let id = self.insert_keyed(payment, key, None)?;
         allocate::reallocate(self.tx, payment.customer_id, payment.currency)?;
         Ok(id)
     }
@@ -255,8 +255,7 @@ impl ImportTx<'_> {
     /// from, applied exactly across `split` (invoice, minor units) when
     /// given, then by the usual rules.
     pub fn insert_matched(&mut self, matched: &MatchedPayment<'_>) -> Result<PaymentId> {
-        let id = self.insert_keyed(matched.payment, matched.key)?;
-        remember_iban(self.tx, id, matched.payer_iban)?;
+        let id = self.insert_keyed(matched.payment, matched.key, matched.payer_iban)?;
         apply_split(self.tx, id, matched.payment, matched.split)?;
         allocate::reallocate(
             self.tx,
@@ -272,17 +271,24 @@ impl ImportTx<'_> {
         if self.seen_bank_line(key)? {
             return Ok(false);
         }
-        self.insert_keyed(payment, key)?;
+        self.insert_keyed(payment, key, None)?;
         Ok(true)
     }
 
-    /// A payment carrying this import and its key.
-    fn insert_keyed(&mut self, payment: &NewPayment, key: &str) -> Result<PaymentId> {
-        let id = payments::insert_payment(self.tx, payment)?;
-        self.tx
-            .prepare_cached("UPDATE payment SET import_id = ?2, import_key = ?3 WHERE id = ?1")
-            .and_then(|mut s| s.execute(params![id, self.batch, key]))
-            .context("cannot record payment")?;
+    /// A payment carrying this import, its key and the account it was paid
+    /// from.
+    fn insert_keyed(
+        &mut self,
+        payment: &NewPayment,
+        key: &str,
+        payer_iban: Option<&str>,
+    ) -> Result<PaymentId> {
+        let origin = payments::Origin {
+            import_id: self.batch,
+            key,
+            payer_iban,
+        };
+        let id = payments::insert_payment_from(self.tx, payment, Some(&origin))?;
         self.touched.insert(payment.customer_id);
         Ok(id)
     }
