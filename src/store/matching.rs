@@ -1,6 +1,6 @@
 //! The reads that match a bank line to invoices: an invoice by its id or
-//! number, a customer's open invoices (oldest first, or of an exact open
-//! amount), the customers an IBAN paid for before. Each is one indexed
+//! number, a customer's open invoices (oldest first), the customers an
+//! IBAN paid for before. Each is one indexed
 //! lookup, in an import's transaction or on the ledger as it is.
 
 use std::cell::RefCell;
@@ -132,53 +132,27 @@ impl MatchReads<'_> {
         row.map(to_doc).transpose()
     }
 
-    /// A customer's open invoices in a currency, oldest due first, at most
-    /// `limit`.
-    pub fn open_oldest(
-        &self,
-        customer_id: CustomerId,
-        currency: Currency,
-        limit: usize,
-    ) -> Result<Vec<OpenDoc>> {
+    /// A customer's open invoices in a currency that can take a payment,
+    /// oldest due first (then by id): one read of the open-items index,
+    /// from which the matching takes both the oldest and those of an
+    /// exact amount.
+    pub fn open_payable(&self, customer_id: CustomerId, currency: Currency) -> Result<Vec<OpenDoc>> {
         let sql = format!(
             "{DOC} WHERE customer_id = ?1 AND currency = ?2 AND open_minor > 0
-                AND kind = 'invoice' AND written_off_on IS NULL
-             ORDER BY due_date, id LIMIT ?3"
+                AND kind = 'invoice' AND written_off_on IS NULL"
         );
-        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         let mut stmt = self
             .0
             .prepare_cached(&sql)
             .context("cannot read open invoices")?;
         let found = stmt
-            .query_map(params![customer_id, currency.as_str(), limit], doc)
+            .query_map(params![customer_id, currency.as_str()], doc)
             .context("cannot read open invoices")?;
-        found
+        let mut open = found
             .map(|r| to_doc(r.context("cannot read an open invoice")?))
-            .collect()
-    }
-
-    /// A customer's open invoices in a currency with exactly this open
-    /// balance (at most two: one is a match, two are not).
-    pub fn open_with_balance(
-        &self,
-        customer_id: CustomerId,
-        currency: Currency,
-        minor: i64,
-    ) -> Result<Vec<InvoiceId>> {
-        let mut stmt = self
-            .0
-            .prepare_cached(
-                "SELECT id FROM invoice
-                 WHERE customer_id = ?1 AND currency = ?2 AND open_minor = ?3 AND open_minor > 0
-                    AND kind = 'invoice' AND written_off_on IS NULL
-                 LIMIT 2",
-            )
-            .context("cannot read open invoices")?;
-        let ids = stmt
-            .query_map(params![customer_id, currency.as_str(), minor], |r| r.get(0))
-            .context("cannot read open invoices")?;
-        ids.map(|r| r.context("cannot read an invoice")).collect()
+            .collect::<Result<Vec<_>>>()?;
+        open.sort_by_key(|d| (d.due_date, d.id));
+        Ok(open)
     }
 
     /// Open invoices of any customer in a currency with exactly this open

@@ -294,16 +294,21 @@ impl Amounted {
     }
 }
 
-/// Which of a customer's open invoices this amount pays exactly: one (by
-/// the amount index, among all of them) or one set of the oldest
+/// Which of a customer's open invoices this amount pays exactly: one (any
+/// of them, read once with the oldest) or one set of the oldest
 /// [`MAX_CANDIDATES`].
 pub fn by_amount(
     reads: &MatchReads<'_>,
     customer_id: CustomerId,
     l: &LineFacts<'_>,
 ) -> Result<Amounted, StoreError> {
-    let singles = reads.open_with_balance(customer_id, l.currency, l.minor)?;
-    let oldest = reads.open_oldest(customer_id, l.currency, MAX_CANDIDATES)?;
+    let open = reads.open_payable(customer_id, l.currency)?;
+    let singles: Vec<&OpenDoc> = open
+        .iter()
+        .filter(|d| d.open_minor == l.minor)
+        .take(2)
+        .collect();
+    let oldest = &open[..open.len().min(MAX_CANDIDATES)];
     let amounts: Vec<i64> = oldest.iter().map(|d| d.open_minor).collect();
     let set: Vec<&OpenDoc> = match exact_subset(&amounts, l.minor) {
         Subset::Ambiguous => return Ok(Amounted::Ambiguous),
@@ -314,7 +319,7 @@ pub fn by_amount(
     let single = match (set.as_slice(), singles.as_slice()) {
         ([one], [_]) | ([one], []) => Some((*one).clone()),
         ([_, _, ..], []) => None,
-        ([], [id]) => reads.by_id(*id)?,
+        ([], [one]) => Some((*one).clone()),
         ([], []) => return Ok(Amounted::Nothing),
         _ => return Ok(Amounted::Ambiguous),
     };
