@@ -136,7 +136,11 @@ impl MatchReads<'_> {
     /// oldest due first (then by id): one read of the open-items index,
     /// from which the matching takes both the oldest and those of an
     /// exact amount.
-    pub fn open_payable(&self, customer_id: CustomerId, currency: Currency) -> Result<Vec<OpenDoc>> {
+    pub fn open_payable(
+        &self,
+        customer_id: CustomerId,
+        currency: Currency,
+    ) -> Result<Vec<OpenDoc>> {
         let sql = format!(
             "{DOC} WHERE customer_id = ?1 AND currency = ?2 AND open_minor > 0
                 AND kind = 'invoice' AND written_off_on IS NULL"
