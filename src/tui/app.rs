@@ -8,6 +8,7 @@ use super::message::Message;
 use super::model::{AgendaRow, AgingRow, Board, CustomerDetail, fold};
 pub use super::requests::{Effect, Request, Undo};
 pub use super::sort::SortColumn;
+use super::sort::view_order;
 use dun_core::dunning::StageAction;
 pub use live::Offer;
 
@@ -21,6 +22,8 @@ mod palette;
 pub use keys::{EVERYWHERE, screen_actions};
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_view;
 
 /// An email shown before it is sent.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -288,7 +291,7 @@ impl App {
         rows: Vec<AgingRow>,
         agenda: Vec<super::model::AgendaRow>,
     ) {
-        self.keeping_selections(|app| app.board.replace_customer(customer_id, rows, agenda));
+        self.keeping_selections(|app| Some(app.board.replace_customer(customer_id, rows, agenda)));
     }
 
     /// Recomputes which agenda items are shown.
@@ -346,30 +349,7 @@ impl App {
                 .filter(|&i| rows[i].search.contains(&needle))
                 .collect()
         };
-        match self.sort.0 {
-            SortColumn::Total => {}
-            SortColumn::Oldest => view.sort_by(|&a, &b| {
-                rows[b]
-                    .oldest
-                    .cmp(&rows[a].oldest)
-                    .then(rows[b].report.total.cmp(&rows[a].report.total))
-            }),
-            SortColumn::Code => view.sort_by(|&a, &b| rows[a].code.cmp(&rows[b].code)),
-            SortColumn::Name => view.sort_by(|&a, &b| name_key(&rows[a]).cmp(name_key(&rows[b]))),
-            SortColumn::LastContact => view.sort_by_key(|&i| rows[i].last_contact),
-            SortColumn::Bucket(b) => view.sort_by(|&a, &c| {
-                let amount = |r: &AgingRow| r.report.buckets.get(b).copied().unwrap_or_default();
-                amount(&rows[c]).cmp(&amount(&rows[a]))
-            }),
-            SortColumn::Currency => view.sort_by_key(|&i| rows[i].report.currency),
-            SortColumn::Flags => view.sort_by_key(|&i| std::cmp::Reverse(rows[i].badges.len())),
-            SortColumn::NextAction => {
-                view.sort_by(|&a, &b| rows[a].next_action.cmp(&rows[b].next_action))
-            }
-        }
-        if self.sort.1 {
-            view.reverse();
-        }
+        view.sort_unstable_by(|&a, &b| view_order(rows, self.sort, a, b));
         self.view = view;
         self.view_needle = needle;
         self.settle_view(keep);
@@ -501,9 +481,4 @@ impl App {
         }
         Vec::new()
     }
-}
-
-/// The folded name stored in a row's search key.
-fn name_key(row: &AgingRow) -> &str {
-    row.search.split('\u{0}').nth(1).unwrap_or("")
 }

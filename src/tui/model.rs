@@ -189,27 +189,46 @@ impl Board {
     }
 
     /// Replaces one customer's rows and agenda items after a write, putting
-    /// the new ones in place rather than sorting everything again.
+    /// the new ones in place rather than sorting everything again; returns
+    /// where the board's rows moved, so a view of them can follow.
     pub fn replace_customer(
         &mut self,
         customer_id: CustomerId,
-        rows: Vec<AgingRow>,
+        mut rows: Vec<AgingRow>,
         agenda: Vec<AgendaRow>,
-    ) {
-        self.rows.retain(|r| r.report.customer_id != customer_id);
+    ) -> Shift {
+        let removed: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| self.rows[i].report.customer_id == customer_id)
+            .collect();
+        for &i in removed.iter().rev() {
+            self.rows.remove(i);
+        }
+        rows.sort_by(row_order);
+        let mut inserted: Vec<usize> = Vec::with_capacity(rows.len());
         for row in rows {
             let at = self
                 .rows
                 .partition_point(|r| row_order(r, &row) == std::cmp::Ordering::Less);
             self.rows.insert(at, row);
+            for earlier in inserted.iter_mut().filter(|p| **p >= at) {
+                *earlier += 1;
+            }
+            inserted.push(at);
         }
-        self.agenda.retain(|a| a.item.customer_id != customer_id);
+        inserted.sort_unstable();
+        let gone: Vec<usize> = (0..self.agenda.len())
+            .filter(|&i| self.agenda[i].item.customer_id == customer_id)
+            .collect();
+        for &i in gone.iter().rev() {
+            self.agenda.remove(i);
+        }
         for item in agenda {
             let at = self.agenda.partition_point(|a| {
                 dun_core::dunning::priority_order(&a.item, &item.item) == std::cmp::Ordering::Less
             });
             self.agenda.insert(at, item);
         }
+        Shift { removed, inserted }
     }
 
     /// The totals of every row, per currency.
@@ -398,4 +417,32 @@ pub struct CustomerDetail {
     /// The follow-ups, payments and promises that can be removed from
     /// this screen, newest first.
     pub removable: Vec<super::requests::Undo>,
+}
+
+/// Where the board's rows went when one customer's were replaced: the
+/// positions its old rows had (ascending), and those its new rows have.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shift {
+    /// Positions of the rows taken out, before.
+    pub removed: Vec<usize>,
+    /// Positions of the rows put in, after.
+    pub inserted: Vec<usize>,
+}
+
+impl Shift {
+    /// Where a row that was at `before` is now; `None` for one taken out.
+    pub fn moved(&self, before: usize) -> Option<usize> {
+        if self.removed.binary_search(&before).is_ok() {
+            return None;
+        }
+        let mut at = before - self.removed.partition_point(|&r| r < before);
+        for &new in &self.inserted {
+            if new <= at {
+                at += 1;
+            } else {
+                break;
+            }
+        }
+        Some(at)
+    }
 }

@@ -1,4 +1,9 @@
-//! The columns the aging screen sorts by, and the sort menu's keys.
+//! The columns the aging screen sorts by, the order they put rows in, and
+//! the sort menu's keys.
+
+use std::cmp::Ordering;
+
+use super::model::AgingRow;
 
 /// Columns the aging screen sorts by: every column of the table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +92,44 @@ impl SortColumn {
             SortColumn::LastContact => "longest ago first",
         }
     }
+}
+
+/// Where the board's row `a` goes against row `b` on the aging screen
+/// sorted by `column` (`reversed` turns it round): the column's order, and
+/// rows it does not tell apart in board order (largest total first). A
+/// total order, so the view can be sorted once and kept sorted as rows
+/// change.
+pub fn view_order(
+    rows: &[AgingRow],
+    (column, reversed): (SortColumn, bool),
+    a: usize,
+    b: usize,
+) -> Ordering {
+    let (x, y) = (&rows[a], &rows[b]);
+    let by = match column {
+        SortColumn::Total => Ordering::Equal,
+        SortColumn::Oldest => y
+            .oldest
+            .cmp(&x.oldest)
+            .then(y.report.total.cmp(&x.report.total)),
+        SortColumn::Code => x.code.cmp(&y.code),
+        SortColumn::Name => name_key(x).cmp(name_key(y)),
+        SortColumn::LastContact => x.last_contact.cmp(&y.last_contact),
+        SortColumn::Bucket(i) => {
+            let amount = |r: &AgingRow| r.report.buckets.get(i).copied().unwrap_or_default();
+            amount(y).cmp(&amount(x))
+        }
+        SortColumn::Currency => x.report.currency.cmp(&y.report.currency),
+        SortColumn::Flags => y.badges.len().cmp(&x.badges.len()),
+        SortColumn::NextAction => x.next_action.cmp(&y.next_action),
+    }
+    .then(a.cmp(&b));
+    if reversed { by.reverse() } else { by }
+}
+
+/// The folded name a row sorts by (the second part of its search key).
+fn name_key(row: &AgingRow) -> &str {
+    row.search.split('\u{0}').nth(1).unwrap_or("")
 }
 
 #[cfg(test)]

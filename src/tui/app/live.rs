@@ -2,21 +2,29 @@
 //! when it was written elsewhere, and the session's last write undone.
 
 use super::super::action::Action;
-use super::super::model::{Board, CustomerDetail};
+use super::super::model::{Board, CustomerDetail, Shift, fold};
 use super::super::requests::{Effect, Request, Undo};
+use super::super::sort::view_order;
 use super::App;
+use dun_core::money::Currency;
 
 impl App {
     /// Changes the board, keeping the aging and agenda selections on the
-    /// same rows, or where they were when their rows left.
-    pub(super) fn keeping_selections(&mut self, change: impl FnOnce(&mut App)) {
+    /// same rows, or where they were when their rows left. A change that
+    /// says where the rows went (`Some(shift)`) moves the view with them;
+    /// any other builds it again.
+    pub(super) fn keeping_selections(&mut self, change: impl FnOnce(&mut App) -> Option<Shift>) {
         let keep = self.aging_key();
         let keep_item = self
             .selected_agenda()
             .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
         let at = self.aging.selected;
-        change(self);
-        self.rebuild_view(keep);
+        match change(self) {
+            Some(shift) if fold(self.filter.trim()) == self.view_needle => {
+                self.shift_view(&shift, keep);
+            }
+            _ => self.rebuild_view(keep),
+        }
         if keep.is_some_and(|(id, _)| self.aging_key().is_none_or(|(now, _)| now != id)) {
             // The selected row left (paid in full): stay where it was.
             self.aging.selected = at.min(self.view.len().saturating_sub(1));
@@ -33,10 +41,31 @@ impl App {
             .min(items.len().saturating_sub(1));
     }
 
+    /// One customer's rows were replaced (`shift` says where the board's
+    /// rows went): the view keeps every other row where it was and puts
+    /// the new ones (those the filter lets through) in their places, as
+    /// sorting the whole view again would, without doing so.
+    fn shift_view(&mut self, shift: &Shift, keep: Option<(i64, Currency)>) {
+        let rows = &self.board.rows;
+        let mut view: Vec<usize> = self.view.iter().filter_map(|&i| shift.moved(i)).collect();
+        for &at in &shift.inserted {
+            if !rows[at].search.contains(self.view_needle.as_str()) {
+                continue;
+            }
+            let place = view.partition_point(|&i| view_order(rows, self.sort, i, at).is_lt());
+            view.insert(place, at);
+        }
+        self.view = view;
+        self.settle_view(keep);
+    }
+
     /// The ledger was reloaded: show the new board and the open customer's
     /// screen, staying on the screen the user is on.
     pub(super) fn reloaded(&mut self, board: Board, detail: Option<CustomerDetail>) {
-        self.keeping_selections(|app| app.board = board);
+        self.keeping_selections(|app| {
+            app.board = board;
+            None
+        });
         let lines = self.board.waiting.len();
         if self.bank.0.selected >= lines {
             self.bank = (super::Selection::default().moved(isize::MAX / 2, lines), 0);
