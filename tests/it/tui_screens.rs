@@ -55,7 +55,7 @@ impl Fixture {
     pub(crate) fn rename_a_debtor(&self, name: &str) {
         rusqlite::Connection::open(&self.session.db)
             .unwrap()
-            .execute("UPDATE customer SET name = ?1 WHERE id = (SELECT customer_id FROM invoice WHERE open_minor > 0 LIMIT 1)", [name])
+            .execute("UPDATE customer SET name = ?1 WHERE id = (SELECT MIN(customer_id) FROM invoice WHERE open_minor > 0)", [name])
             .unwrap();
     }
 

@@ -33,11 +33,14 @@ const AMOUNT: u32 = 20;
 const NAME: u32 = 30;
 
 /// Customers' names as words, indexed by word, so a payer's name is
-/// compared only with the names it shares a word with.
+/// compared only with the names it shares a word with; and their codes.
+/// Built once for every line a listing guesses for.
 pub struct Names<'a> {
     customers: &'a [Customer],
     words: Vec<Vec<String>>,
     by_word: HashMap<String, Vec<usize>>,
+    /// Each customer's code, found by id.
+    codes: HashMap<CustomerId, &'a str>,
 }
 
 /// A word that many customers' names share says little: it does not make
@@ -58,6 +61,7 @@ impl<'a> Names<'a> {
             customers,
             words,
             by_word,
+            codes: customers.iter().map(|c| (c.id, c.code.as_str())).collect(),
         }
     }
 
@@ -90,7 +94,6 @@ pub fn candidates(
     receipt: &Receipt,
     names: &Names<'_>,
 ) -> Result<Vec<Candidate>, StoreError> {
-    let customers = names.customers;
     let iban = receipt.payer_iban.as_deref().and_then(compact_iban);
     let facts = LineFacts {
         minor: receipt.amount_minor,
@@ -127,9 +130,7 @@ pub fn candidates(
     for doc in reads.open_of_amount(facts.currency, facts.minor, 3)? {
         found.invoice(&doc, &facts, 0, String::new());
     }
-    let codes: HashMap<CustomerId, &str> =
-        customers.iter().map(|c| (c.id, c.code.as_str())).collect();
-    Ok(found.best(&codes))
+    Ok(found.best(&names.codes))
 }
 
 /// Invoices the line's creditor reference or invoice numbers name.
