@@ -542,8 +542,11 @@ pub(super) fn allocate(
         ]);
         let customers = store.customers()?;
         let names = import::Names::new(&customers);
-        for r in store.receipts()? {
-            let guesses = import::candidates(&store.match_reads(), &r, &names)?;
+        let receipts = store.receipts()?;
+        let reads = store.match_reads();
+        let of_amount = import::OfAmount::for_lines(&reads, &receipts)?;
+        for r in receipts {
+            let guesses = import::candidates(&reads, &r, &names, &of_amount)?;
             table.rows.push(vec![
                 Cell::Int(r.id),
                 Cell::Date(r.paid_on),

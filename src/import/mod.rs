@@ -29,7 +29,7 @@ use serde::Serialize;
 
 pub(crate) use einvoice::import_einvoices;
 pub(crate) use invoices::import_invoices;
-pub(crate) use matching::candidates::{Candidate, Names, candidates};
+pub(crate) use matching::candidates::{Candidate, Names, OfAmount, candidates};
 pub(crate) use payments::import_payments;
 pub use profile::{Profile, ProfileSpec};
 

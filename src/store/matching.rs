@@ -4,7 +4,7 @@
 //! lookup, in an import's transaction or on the ledger as it is.
 
 use std::cell::RefCell;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -183,6 +183,46 @@ impl MatchReads<'_> {
         found
             .map(|r| to_doc(r.context("cannot read an open invoice")?))
             .collect()
+    }
+
+    /// For each (currency, amount) wanted, the open invoices of any
+    /// customer with exactly that open balance, as [`Self::open_of_amount`]
+    /// gives them (oldest due first, at most `limit`), found in one pass
+    /// over the open invoices: for guessing many waiting lines at once,
+    /// where a lookup per line would read them all for each.
+    pub fn open_of_amounts(
+        &self,
+        wanted: &HashSet<(Currency, i64)>,
+        limit: usize,
+    ) -> Result<HashMap<(Currency, i64), Vec<OpenDoc>>> {
+        let mut found: HashMap<(Currency, i64), Vec<OpenDoc>> = HashMap::new();
+        if wanted.is_empty() {
+            return Ok(found);
+        }
+        let sql =
+            format!("{DOC} WHERE open_minor > 0 AND kind = 'invoice' AND written_off_on IS NULL");
+        let mut stmt = self
+            .0
+            .prepare_cached(&sql)
+            .context("cannot read open invoices")?;
+        let mut rows = stmt.query([]).context("cannot read open invoices")?;
+        while let Some(row) = rows.next().context("cannot read an open invoice")? {
+            let minor: i64 = row.get(4).context("cannot read an open invoice")?;
+            let code = row.get_ref(5).ok().and_then(|v| v.as_str().ok());
+            let Some(currency) = code.and_then(|c| c.parse::<Currency>().ok()) else {
+                continue;
+            };
+            if !wanted.contains(&(currency, minor)) {
+                continue;
+            }
+            let found_doc = to_doc(doc(row).context("cannot read an open invoice")?)?;
+            found.entry((currency, minor)).or_default().push(found_doc);
+        }
+        for docs in found.values_mut() {
+            docs.sort_by_key(|d| (d.due_date, d.id));
+            docs.truncate(limit);
+        }
+        Ok(found)
     }
 
     /// The customers earlier payments from this IBAN were recorded for (at

@@ -64,7 +64,6 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0009_instalments.sql")),
     M::up(include_str!("../../migrations/0010_matching.sql")),
     M::up(include_str!("../../migrations/0011_open_items.sql")),
-    M::up(include_str!("../../migrations/0012_open_by_amount.sql")),
 ];
 
 /// The schema version this build writes.

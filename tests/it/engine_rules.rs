@@ -506,7 +506,6 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
          DROP INDEX activity_voided_once;
          ALTER TABLE activity DROP COLUMN voids;
          ALTER TABLE activity DROP COLUMN corrects;
-         DROP INDEX invoice_open_amount;
          DROP INDEX invoice_document;
          ALTER TABLE invoice DROP COLUMN instalment;
          ALTER TABLE invoice DROP COLUMN document;

@@ -253,3 +253,57 @@ fn a_waiting_line_lists_its_best_candidates_and_is_allocated_across_invoices() {
         .unwrap();
     assert!(!again.status.success());
 }
+
+/// The invoices each waiting line is offered for its exact amount, by the
+/// line's counterparty.
+fn offered(list: &Value) -> std::collections::BTreeMap<String, String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["counterparty"].as_str().unwrap().to_string(),
+                l["candidates"].to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn many_waiting_lines_are_offered_the_invoices_of_their_amount_as_one_line_is() {
+    // Unknown payers, no reference: what a line is offered comes from its
+    // amount alone. 150.00 is G-2's balance, 230.50 D-2's, 77.00 nobody's.
+    let amounts = ["150.00", "230.50", "77.00"];
+    let rows: String = (0..30)
+        .map(|i| format!("2026-11-20,{},EUR,PAYER {i:02},Ref {i}\n", amounts[i % 3]))
+        .collect();
+    let many = ledger();
+    let statement = many.dir.path().join("many.csv");
+    std::fs::write(
+        &statement,
+        format!("Date,Amount,Currency,Payer,Reference\n{rows}"),
+    )
+    .unwrap();
+    let report = many.json(&["import", "payments", statement.to_str().unwrap()]);
+    assert_eq!(report["matched"], 0, "{report}");
+    let listed = offered(&many.json(&["payment", "allocate"]));
+    assert_eq!(listed.len(), 30);
+    assert!(listed["PAYER 00"].contains("GAMMA G-2"), "{listed:?}");
+    assert!(listed["PAYER 01"].contains("DELTA D-2"), "{listed:?}");
+    assert!(!listed["PAYER 02"].contains("G-2"), "{listed:?}");
+    // Each line alone (listed with fewer lines, looked up one at a time) is
+    // offered the same.
+    for (i, amount) in amounts.iter().enumerate() {
+        let one = ledger();
+        let file = one.dir.path().join("one.csv");
+        std::fs::write(
+            &file,
+            format!("Date,Amount,Currency,Payer,Reference\n2026-11-20,{amount},EUR,PAYER {i:02},Ref {i}\n"),
+        )
+        .unwrap();
+        one.json(&["import", "payments", file.to_str().unwrap()]);
+        let alone = offered(&one.json(&["payment", "allocate"]));
+        let payer = format!("PAYER {i:02}");
+        assert_eq!(alone[&payer], listed[&payer], "{payer}");
+    }
+}

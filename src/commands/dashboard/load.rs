@@ -443,9 +443,11 @@ fn waiting_lines(store: &Store) -> Result<Vec<crate::tui::model::WaitingLine>> {
     let customers = store.customers()?;
     let names = crate::import::Names::new(&customers);
     let reads = store.match_reads();
+    let shown: Vec<_> = receipts.into_iter().take(WAITING_SHOWN).collect();
+    let of_amount = crate::import::OfAmount::for_lines(&reads, &shown)?;
     let mut lines = Vec::new();
-    for r in receipts.into_iter().take(WAITING_SHOWN) {
-        let candidates = crate::import::candidates(&reads, &r, &names)?;
+    for r in shown {
+        let candidates = crate::import::candidates(&reads, &r, &names, &of_amount)?;
         lines.push(crate::tui::model::WaitingLine {
             id: r.id,
             paid_on: r.paid_on,

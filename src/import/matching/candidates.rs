@@ -2,13 +2,14 @@
 //! for which invoices, scored, each with why. The bookkeeper chooses; the
 //! guesses never write anything.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::compact_iban;
 use super::rules::{Amounted, LineFacts, Split, by_amount, named_invoices};
 use crate::import::layout::fold;
 use crate::store::{MatchReads, OpenDoc, Receipt, StoreError};
 use dun_core::ledger::{CreditorReference, Customer, CustomerId, ReferenceTarget};
+use dun_core::money::Currency;
 
 /// Most candidates kept for a line.
 pub const MAX_KEPT: usize = 5;
@@ -88,11 +89,56 @@ impl<'a> Names<'a> {
     }
 }
 
+/// Open invoices of a line's exact amount, as the guesses read them:
+/// looked up for each line, or found for many lines at once.
+pub enum OfAmount {
+    /// One lookup per line (a few lines).
+    EachLine,
+    /// Found in one pass over the open invoices, by currency and amount.
+    Found(HashMap<(Currency, i64), Vec<OpenDoc>>),
+}
+
+/// Open invoices offered for an amount, whoever the payer.
+const OF_AMOUNT_KEPT: usize = 3;
+
+/// Lines from which one pass over the open invoices costs less than a
+/// lookup for each.
+const ONE_PASS_FROM: usize = 20;
+
+impl OfAmount {
+    /// How the guesses for these lines find invoices of their amounts.
+    pub fn for_lines(reads: &MatchReads<'_>, lines: &[Receipt]) -> Result<OfAmount, StoreError> {
+        if lines.len() < ONE_PASS_FROM {
+            return Ok(OfAmount::EachLine);
+        }
+        let wanted: HashSet<(Currency, i64)> =
+            lines.iter().map(|r| (r.currency, r.amount_minor)).collect();
+        Ok(OfAmount::Found(
+            reads.open_of_amounts(&wanted, OF_AMOUNT_KEPT)?,
+        ))
+    }
+
+    fn of(
+        &self,
+        reads: &MatchReads<'_>,
+        currency: Currency,
+        minor: i64,
+    ) -> Result<Vec<OpenDoc>, StoreError> {
+        match self {
+            OfAmount::EachLine => reads.open_of_amount(currency, minor, OF_AMOUNT_KEPT),
+            OfAmount::Found(found) => {
+                Ok(found.get(&(currency, minor)).cloned().unwrap_or_default())
+            }
+        }
+    }
+}
+
 /// The best candidates for a waiting line, best first.
 pub fn candidates(
     reads: &MatchReads<'_>,
     receipt: &Receipt,
     names: &Names<'_>,
+    of_amount: &OfAmount,
 ) -> Result<Vec<Candidate>, StoreError> {
     let iban = receipt.payer_iban.as_deref().and_then(compact_iban);
     let facts = LineFacts {
@@ -127,7 +173,7 @@ pub fn candidates(
             found.account(reads, &facts, customer.id, NAME * similarity / 100, why)?;
         }
     }
-    for doc in reads.open_of_amount(facts.currency, facts.minor, 3)? {
+    for doc in of_amount.of(reads, facts.currency, facts.minor)? {
         found.invoice(&doc, &facts, 0, String::new());
     }
     Ok(found.best(&names.codes))
