@@ -78,17 +78,19 @@ pub(super) fn changes(ledger: &Ledger, since: NaiveDate, out: &mut dyn Write) ->
         ("currency", "Cur"),
         ("detail", "Detail"),
     ]);
-    for c in &found {
+    // The changes' texts move into the rows rather than being copied.
+    report.rows.reserve_exact(found.len());
+    for c in found {
         report.rows.push(vec![
             Cell::Text(ledger.code(c.customer_id)),
             c.on.map_or(Cell::Empty, Cell::Date),
             Cell::Text(c.kind.as_str().into()),
-            Cell::opt_text(c.invoice.as_deref()),
+            c.invoice.map_or(Cell::Empty, Cell::Text),
             c.amount
                 .map_or(Cell::Empty, |m| Cell::Amount(m.amount, m.currency)),
             c.amount
                 .map_or(Cell::Empty, |m| Cell::Text(m.currency.to_string())),
-            Cell::Text(c.detail.clone()),
+            Cell::Text(c.detail),
         ]);
     }
     ledger.write(&report, NOTE, out)

@@ -123,7 +123,9 @@ impl<'a> Ledger<'a> {
 }
 
 /// The accounts of a span as of a date and the engine's evaluation of
-/// them.
+/// them. No report reads an invoice's `why`, so none is worded
+/// ([`Explain::Agenda`]): the statuses, labels, measures (with their
+/// reasons) and commitments are the same whatever is explained.
 pub(super) fn evaluate(
     store: &Store,
     policy: &Policy,
@@ -131,6 +133,6 @@ pub(super) fn evaluate(
     as_of: NaiveDate,
 ) -> Result<(Vec<Account>, Assessment)> {
     let accounts = store.accounts_between(as_of, span)?;
-    let assessment = evaluate_with(&accounts, policy, as_of, Explain::DueOnly);
+    let assessment = evaluate_with(&accounts, policy, as_of, Explain::Agenda);
     Ok((accounts, assessment))
 }

@@ -154,7 +154,8 @@ fn facts(
     customer_id: CustomerId,
     out: &mut Vec<Change>,
 ) {
-    let titles = between.buckets.titles();
+    // The bucket titles are worded only for an invoice that moved.
+    let mut titles: Option<Vec<String>> = None;
     for r in records {
         let amount = Money::new(r.amount, r.currency);
         let change = |kind, on, detail: String| Change {
@@ -196,6 +197,7 @@ fn facts(
                 let on = u64::try_from(first)
                     .ok()
                     .and_then(|d| r.due_date.checked_add_days(Days::new(d)));
+                let titles = titles.get_or_insert_with(|| between.buckets.titles());
                 out.push(Change {
                     on,
                     amount: Some(Money::new(r.open_on(between.as_of), r.currency)),
