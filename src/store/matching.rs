@@ -1,7 +1,8 @@
 //! The reads that match a bank line to invoices: an invoice by its id or
 //! number, a customer's open invoices (oldest first), the customers an
-//! IBAN paid for before. Each is one indexed
-//! lookup, in an import's transaction or on the ledger as it is.
+//! IBAN paid for before, each one indexed lookup; and, for guessing many
+//! waiting lines at once, the invoices of their amounts in one pass. In an
+//! import's transaction or on the ledger as it is.
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};

@@ -328,7 +328,7 @@ impl App {
     /// one the view was made for: the rows left keep their order, so the
     /// view need not be sorted again.
     pub(super) fn narrow_view(&mut self) {
-        let needle = fold(self.filter.trim());
+        let needle = self.needle();
         if self.view_needle.is_empty() || !needle.contains(self.view_needle.as_str()) {
             return self.refresh_view();
         }
@@ -339,8 +339,13 @@ impl App {
         self.settle_view(keep);
     }
 
+    /// The filter as rows are matched against it: folded, trimmed.
+    pub(super) fn needle(&self) -> String {
+        fold(self.filter.trim())
+    }
+
     fn rebuild_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
-        let needle = fold(self.filter.trim());
+        let needle = self.needle();
         let rows = &self.board.rows;
         let mut view: Vec<usize> = if needle.is_empty() {
             (0..rows.len()).collect()

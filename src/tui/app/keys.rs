@@ -426,7 +426,7 @@ impl App {
     /// numbers opens its customer on that invoice.
     fn submit_filter(&mut self) -> Vec<Effect> {
         self.form = None;
-        let needle = fold(self.filter.trim());
+        let needle = self.needle();
         let found = self.aging_rows().find_map(|row| {
             row.invoices
                 .iter()

@@ -2,7 +2,7 @@
 //! when it was written elsewhere, and the session's last write undone.
 
 use super::super::action::Action;
-use super::super::model::{Board, CustomerDetail, Shift, fold};
+use super::super::model::{Board, CustomerDetail, Shift};
 use super::super::requests::{Effect, Request, Undo};
 use super::super::sort::view_order;
 use super::App;
@@ -20,7 +20,7 @@ impl App {
             .map(|a| (a.item.customer_id, a.item.stage.clone(), a.item.currency));
         let at = self.aging.selected;
         match change(self) {
-            Some(shift) if fold(self.filter.trim()) == self.view_needle => {
+            Some(shift) if self.needle() == self.view_needle => {
                 self.shift_view(&shift, keep);
             }
             _ => self.rebuild_view(keep),
