@@ -32,7 +32,7 @@ pub(crate) fn has_facts_after(conn: &Connection, as_of: NaiveDate) -> Result<boo
 
 /// Columns of `super::invoices::read_invoice`, with the open balance as of
 /// `?1` in place of the recorded one.
-const AS_OF_SELECT: &str =
+pub(super) const AS_OF_SELECT: &str =
     "SELECT i.id, i.number, i.customer_id, i.kind, i.issue_date, i.due_date, i.amount_minor,
         i.currency,
         i.amount_minor
@@ -130,17 +130,24 @@ pub(crate) fn unapplied_as_of(
         .context("cannot read unapplied payments")?;
     let rows = stmt
         .query_map(params![iso(as_of), customer.0, customer.1], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-            ))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .context("cannot read unapplied payments")?;
+    let parts = rows
+        .map(|r| r.context("cannot read unapplied payment"))
+        .collect::<Result<Vec<_>>>()?;
+    sum_unapplied(parts)
+}
+
+/// Sums each payment's unapplied credit (customer, currency, minor units)
+/// per customer and currency, leaving out what is fully applied. Summed in
+/// Rust: amounts are capped, sums exact.
+pub(super) fn sum_unapplied(
+    parts: Vec<(CustomerId, String, i64)>,
+) -> Result<Vec<UnappliedPayment>> {
     let mut sums: std::collections::BTreeMap<(CustomerId, String), i128> =
         std::collections::BTreeMap::new();
-    for row in rows {
-        let (customer, currency, minor) = row.context("cannot read unapplied payment")?;
+    for (customer, currency, minor) in parts {
         if minor > 0 {
             *sums.entry((customer, currency)).or_default() += i128::from(minor);
         }

@@ -72,6 +72,90 @@ impl Store {
     }
 }
 
+/// Which invoices [`Store::scan_invoice_records`] reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scan {
+    /// Every invoice issued by the date.
+    All,
+    /// Those with nothing owed on them now.
+    Closed,
+}
+
+impl Store {
+    /// The invoices (not credit notes) among `ids` issued by `as_of`, each
+    /// with its settlements up to `as_of`, as [`Store::invoice_records`]
+    /// gives them, in the order of `ids`: for the few a report needs
+    /// exactly, looked up one at a time.
+    pub fn invoice_records_of(
+        &self,
+        as_of: NaiveDate,
+        ids: impl IntoIterator<Item = i64>,
+    ) -> Result<Vec<InvoiceRecord>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT number, customer_id, issue_date, due_date, amount_minor, currency
+                   FROM invoice WHERE id = ?1 AND kind = 'invoice' AND issue_date <= ?2",
+            )
+            .context("cannot read the invoices issued")?;
+        let mut out = Vec::new();
+        for id in ids {
+            let rows = stmt
+                .query_map(params![id, iso(as_of)], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                    ))
+                })
+                .context("cannot read the invoices issued")?;
+            for row in rows {
+                let (number, customer_id, issued, due, minor, currency) =
+                    row.context("cannot read an invoice issued")?;
+                let currency = rows::currency(&currency)?;
+                let mut parts = settlements(self.conn(), as_of, Customers::ALL, Of::One(id))?;
+                out.push(InvoiceRecord {
+                    id,
+                    number,
+                    customer_id,
+                    issue_date: rows::date(&issued)?,
+                    due_date: rows::date(&due)?,
+                    amount: rows::amount(minor, currency),
+                    currency,
+                    settlements: parts.remove(&id).unwrap_or_default(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The ids of the span's invoices (not credit notes) issued after
+    /// `after` and by `by`, through the customers' index.
+    pub fn issued_between(
+        &self,
+        span: Customers,
+        after: NaiveDate,
+        by: NaiveDate,
+    ) -> Result<Vec<i64>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(
+                "SELECT id FROM invoice
+                  WHERE customer_id BETWEEN ?1 AND ?2 AND kind = 'invoice'
+                    AND issue_date > ?3 AND issue_date <= ?4",
+            )
+            .context("cannot read the invoices issued")?;
+        let rows = stmt
+            .query_map(params![span.0, span.1, iso(after), iso(by)], |r| r.get(0))
+            .context("cannot read the invoices issued")?;
+        rows.map(|r| r.context("cannot read an invoice issued"))
+            .collect()
+    }
+}
+
 /// One settled part read by [`Store::scan_invoice_records`]: invoice, day,
 /// minor units, what settled it, and its place among the parts of the same
 /// day (the order [`super::settlements`] gives them).
@@ -93,20 +177,26 @@ impl Store {
     pub fn scan_invoice_records(
         &self,
         as_of: NaiveDate,
+        scan: Scan,
         mut each: impl FnMut(InvoiceRecord),
     ) -> Result<()> {
         let parts = scan_parts(self.conn(), as_of)?;
         let mut next = 0;
         let day = iso(as_of);
+        let sql = format!(
+            "SELECT id, number, customer_id, issue_date, due_date, amount_minor, currency,
+                    written_off_on, written_off_minor, settled_on, settled_minor
+               FROM invoice
+              WHERE kind = 'invoice' AND +issue_date <= ?1 {}
+              ORDER BY id",
+            match scan {
+                Scan::All => "",
+                Scan::Closed => "AND open_minor = 0",
+            }
+        );
         let mut stmt = self
             .conn()
-            .prepare_cached(
-                "SELECT id, number, customer_id, issue_date, due_date, amount_minor, currency,
-                        written_off_on, written_off_minor, settled_on, settled_minor
-                   FROM invoice
-                  WHERE kind = 'invoice' AND +issue_date <= ?1
-                  ORDER BY id",
-            )
+            .prepare_cached(&sql)
             .context("cannot read the invoices issued")?;
         let mut rows = stmt
             .query(params![day])

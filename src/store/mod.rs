@@ -14,6 +14,7 @@ mod history;
 mod imports;
 mod insight;
 mod invoices;
+mod later;
 mod matching;
 mod measures;
 mod open;
@@ -35,7 +36,9 @@ pub use imports::{
     BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, MatchedPayment, NewBatch,
     NewReceipt, Receipt, Vanished,
 };
+pub use insight::Scan;
 pub use invoices::{InvoiceFilter, NewInvoice};
+pub use later::Later;
 pub use matching::{MatchReads, NotNumbers, OpenDoc};
 pub use measures::{Latest, Recording};
 pub use open::ReadOnly;

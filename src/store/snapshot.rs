@@ -8,7 +8,7 @@ use rusqlite::{Connection, params};
 use super::commitments::{commitments, receipts};
 use super::rows::{self, iso};
 use super::settlements::Of;
-use super::{Context, Customers, Result, Store, StoreError};
+use super::{Context, Customers, Later, Result, Store, StoreError};
 use dun_core::dunning::{
     Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice,
 };
@@ -49,10 +49,14 @@ impl Store {
                     })
                 };
                 let preloaded: Preloaded<'_> = Box::new(join);
-                let span = Customers::ALL;
-                accounts_with(self.conn(), as_of, span, Some(preloaded), self.settlements)
+                let read = Read::new(self.conn(), as_of, Customers::ALL);
+                accounts_with(read, Some(preloaded), self.settlements)
             }),
-            _ => accounts_with(self.conn(), as_of, customer.into(), None, self.settlements),
+            _ => accounts_with(
+                Read::new(self.conn(), as_of, customer.into()),
+                None,
+                self.settlements,
+            ),
         }
     }
 }
@@ -61,7 +65,18 @@ impl Store {
     /// The accounts of a span of customers as of a date, read on this
     /// connection alone (for evaluating a ledger chunk by chunk).
     pub fn accounts_between(&self, as_of: NaiveDate, customers: Customers) -> Result<Vec<Account>> {
-        accounts_with(self.conn(), as_of, customers, None, self.settlements)
+        let read = Read::new(self.conn(), as_of, customers);
+        accounts_with(read, None, self.settlements)
+    }
+
+    /// As [`Store::accounts_between`], as of `later`'s day: the documents
+    /// nothing touched since are read as recorded.
+    pub fn accounts_then(&self, later: &Later, customers: Customers) -> Result<Vec<Account>> {
+        let read = Read {
+            later: Some(later),
+            ..Read::new(self.conn(), later.on(), customers)
+        };
+        accounts_with(read, None, self.settlements)
     }
 
     /// Every customer id, in order.
@@ -84,7 +99,7 @@ pub(crate) fn accounts(
     as_of: NaiveDate,
     customer: Customers,
 ) -> Result<Vec<Account>> {
-    accounts_with(conn, as_of, customer, None, true)
+    accounts_with(Read::new(conn, as_of, customer), None, true)
 }
 
 /// As [`accounts`]; `settlements` false leaves each open invoice's
@@ -95,24 +110,18 @@ pub(crate) fn accounts_settled(
     customer: Customers,
     settlements: bool,
 ) -> Result<Vec<Account>> {
-    accounts_with(conn, as_of, customer, None, settlements)
+    accounts_with(Read::new(conn, as_of, customer), None, settlements)
 }
 
 type Preloaded<'a> = Box<dyn FnOnce() -> Result<Log> + 'a>;
 
 fn accounts_with(
-    conn: &Connection,
-    as_of: NaiveDate,
-    customer: Customers,
+    read: Read<'_>,
     preloaded: Option<Preloaded<'_>>,
     settlements: bool,
 ) -> Result<Vec<Account>> {
+    let (conn, as_of, customer) = (read.conn, read.as_of, read.customer);
     let mut accounts = Slots::new(customers(conn, customer)?);
-    let read = Read {
-        conn,
-        as_of,
-        customer,
-    };
     let mut earliest = read.documents(&mut accounts, settlements)?;
     earliest = earliest.min(read.commitments(&mut accounts)?);
     // Activities older than a month before the oldest open invoice, promise,
@@ -179,9 +188,20 @@ struct Read<'a> {
     conn: &'a Connection,
     as_of: NaiveDate,
     customer: Customers,
+    /// What was recorded after `as_of`, when found for the whole ledger.
+    later: Option<&'a Later>,
 }
 
-impl Read<'_> {
+impl<'a> Read<'a> {
+    fn new(conn: &'a Connection, as_of: NaiveDate, customer: Customers) -> Self {
+        Read {
+            conn,
+            as_of,
+            customer,
+            later: None,
+        }
+    }
+
     /// The open invoices (with their disputes and, when asked, their
     /// settlements) and the credits; returns the oldest issue or dispute
     /// date, from which the log matters.
@@ -190,6 +210,7 @@ impl Read<'_> {
             conn,
             as_of,
             customer,
+            later,
         } = *self;
         let disputes = open_disputes(conn, as_of, customer)?;
         let mut settled = if settlements {
@@ -198,7 +219,11 @@ impl Read<'_> {
             HashMap::new()
         };
         let mut earliest = as_of;
-        for doc in super::history::documents(conn, as_of, customer, true, false)? {
+        let documents = match later {
+            Some(later) => super::later::open_documents(conn, later, customer)?,
+            None => super::history::documents(conn, as_of, customer, true, false)?,
+        };
+        for doc in documents {
             let Some(account) = accounts.get(doc.customer_id) else {
                 if doc.kind == DocumentKind::Invoice {
                     earliest = earliest.min(doc.issue_date);
@@ -222,9 +247,11 @@ impl Read<'_> {
                 settlements: settled.remove(&doc.id).unwrap_or_default(),
             });
         }
-        for (customer_id, currency, amount) in
-            super::history::unapplied_as_of(conn, as_of, customer)?
-        {
+        let unapplied = match later {
+            Some(later) => super::later::unapplied(conn, later, customer)?,
+            None => super::history::unapplied_as_of(conn, as_of, customer)?,
+        };
+        for (customer_id, currency, amount) in unapplied {
             if let Some(account) = accounts.get(customer_id) {
                 account.credits.add(Money::new(amount, currency));
             }
@@ -261,6 +288,7 @@ impl Read<'_> {
             conn,
             as_of,
             customer,
+            ..
         } = *self;
         for (customer_id, hold) in holds(conn, as_of, customer)? {
             if let Some(account) = accounts.get(customer_id) {

@@ -11,7 +11,7 @@ use chrono::NaiveDate;
 use super::super::Session;
 use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::Report;
-use crate::store::{Customers, Store};
+use crate::store::{Customers, Scan, Store};
 use dun_core::dunning::{Account, Assessment, Explain, Policy, evaluate_with};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::CustomerId;
@@ -100,7 +100,7 @@ impl<'a> Ledger<'a> {
             }
             return Ok(());
         }
-        Ok(self.store.scan_invoice_records(as_of, each)?)
+        Ok(self.store.scan_invoice_records(as_of, Scan::All, each)?)
     }
 
     /// A customer's code.
