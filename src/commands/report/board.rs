@@ -52,7 +52,8 @@ pub(in crate::commands) fn insight_view(
         .map(|m| (m.period.label(), m.index))
         .collect();
     drop(books);
-    let forecast = super::forecast::forecast_on(&ledger, as_of, false)?;
+    let later = store.later(as_of)?;
+    let forecast = super::forecast::forecast_on(&ledger, &later, false)?;
     let weeks = forecast
         .weeks
         .iter()

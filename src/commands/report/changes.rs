@@ -1,23 +1,26 @@
 //! `dun report changes --since DATE`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::io::Write;
-use std::sync::Mutex;
 
-use anyhow::{Result, anyhow, bail};
+use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
 use super::insight::{Ledger, evaluate};
 use crate::output::{Cell, Report};
-use dun_core::insight::{Between, Change, Side, changes_with, invoice_changes};
+use crate::store::{Customers, Later, Store};
+use dun_core::dunning::Account;
+use dun_core::insight::{Between, Change, Side, changes_with, invoice_changes, untouched_changes};
 use dun_core::ledger::CustomerId;
 
 const NOTE: &str = "Changes after --since up to --as-of: the engine evaluated on both dates, and the dated facts between them. A stage reached or a measure lifted is known by the later date only.";
 
 /// Every change on every account (or the one asked for) between `since`
-/// and the session's date, by customer then date. The invoices' dated
-/// facts are found first, one invoice at a time; then each span of
-/// customers is evaluated on both dates and compared.
+/// and the session's date, by customer then date. Each span of customers
+/// is evaluated on both dates and compared; its invoices' dated facts come
+/// from the few something touched after `since` or issued since, read
+/// exactly, and from the open invoices of the later date nothing touched,
+/// which can only have moved to an older bucket.
 pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> {
     let as_of = ledger.session.as_of;
     if since >= as_of {
@@ -29,30 +32,20 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
         buckets: &ledger.session.config.buckets,
         locale: ledger.session.config.config.locale,
     };
-    let mut facts: HashMap<CustomerId, Vec<Change>> = HashMap::new();
-    ledger.each_record(as_of, |r| {
-        let found = invoice_changes(&r, &between);
-        if !found.is_empty() {
-            facts.entry(r.customer_id).or_default().extend(found);
-        }
-    })?;
-    let facts = Mutex::new(facts);
+    let (earlier, later) = (ledger.store.later(since)?, ledger.store.later(as_of)?);
     let policy = &ledger.policy;
     let parts = ledger.per_span(|store, span| {
-        let (then_accounts, then) = evaluate(store, policy, span, since)?;
-        let (now_accounts, now) = evaluate(store, policy, span, as_of)?;
+        let (then_accounts, then) = evaluate(store, policy, span, &earlier)?;
+        let (now_accounts, now) = evaluate(store, policy, span, &later)?;
+        let mut facts = span_facts(store, span, &earlier, &now_accounts, &between)?;
         let before: HashMap<CustomerId, Side> = then_accounts
             .iter()
-            .zip(&then.accounts)
+            .zip(&then)
             .map(|(account, assessed)| (account.customer_id, Side { account, assessed }))
             .collect();
         let mut out = Vec::new();
-        for (account, assessed) in now_accounts.iter().zip(&now.accounts) {
-            let found = facts
-                .lock()
-                .map_err(|_| anyhow!("a report thread stopped"))?
-                .remove(&account.customer_id)
-                .unwrap_or_default();
+        for (account, assessed) in now_accounts.iter().zip(&now) {
+            let found = facts.remove(&account.customer_id).unwrap_or_default();
             let before = before.get(&account.customer_id).copied();
             out.extend(changes_with(
                 found,
@@ -64,6 +57,46 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
         Ok(out)
     })?;
     Ok(parts.into_iter().flatten().collect())
+}
+
+/// The dated facts of a span's invoices between the two dates, per
+/// customer. An invoice open on the later date (in `now`) that nothing
+/// touched after the earlier one has its facts in the snapshot; the rest,
+/// touched since (`earlier`) or issued since and no longer open, are read
+/// with their settlements.
+fn span_facts(
+    store: &Store,
+    span: Customers,
+    earlier: &Later,
+    now: &[Account],
+    between: &Between<'_>,
+) -> Result<HashMap<CustomerId, Vec<Change>>> {
+    let mut facts: HashMap<CustomerId, Vec<Change>> = HashMap::new();
+    let mut open = HashSet::new();
+    for account in now {
+        let mut titles = None;
+        for invoice in &account.invoices {
+            open.insert(invoice.id);
+            if earlier.is_touched(account.customer_id, invoice.id) {
+                continue;
+            }
+            if let Some(change) =
+                untouched_changes(account.customer_id, invoice, between, &mut titles)
+            {
+                facts.entry(account.customer_id).or_default().push(change);
+            }
+        }
+    }
+    let mut exact: BTreeSet<i64> = earlier.touched(span).collect();
+    let issued = store.issued_between(span, between.since, between.as_of)?;
+    exact.extend(issued.into_iter().filter(|id| !open.contains(id)));
+    for r in store.invoice_records_of(between.as_of, exact)? {
+        let found = invoice_changes(&r, between);
+        if !found.is_empty() {
+            facts.entry(r.customer_id).or_default().extend(found);
+        }
+    }
+    Ok(facts)
 }
 
 /// `dun report changes`.

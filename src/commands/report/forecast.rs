@@ -3,10 +3,11 @@
 use std::io::Write;
 
 use anyhow::Result;
-use chrono::{Days, NaiveDate};
+use chrono::Days;
 
 use super::insight::{Ledger, evaluate};
 use crate::output::{Cell, Report};
+use crate::store::Later;
 use dun_core::insight::{
     Basis, FORECAST_WEEKS, Forecast, PaidBook, Received, backtest_of, forecast as forecast_of,
 };
@@ -15,18 +16,19 @@ const NOTE: &str = "Expected cash in per week: pending promises on their date, o
 
 const BACKTEST_NOTE: &str = "Backtest: the forecast made 13 weeks before --as-of against what was paid each week on the invoices open then. Error = sum of |forecast - actual| / sum of actual x 100.";
 
-/// The forecast as of `as_of`, from the ledger as it stood then, a span
-/// of customers at a time; `items` keeps the amounts behind each week
+/// The forecast as of `later`'s day, from the ledger as it stood then, a
+/// span of customers at a time; `items` keeps the amounts behind each week
 /// (`--explain`), else only the sums are kept.
-pub(crate) fn forecast_on(ledger: &Ledger, as_of: NaiveDate, items: bool) -> Result<Forecast> {
+pub(crate) fn forecast_on(ledger: &Ledger, later: &Later, items: bool) -> Result<Forecast> {
+    let as_of = later.on();
     let mut paid = PaidBook::default();
-    ledger.each_record(as_of, |r| paid.add(&r, as_of))?;
+    ledger.each_paid_record(later, |r| paid.add(&r, as_of))?;
     let lateness = paid.lateness();
     drop(paid);
     let policy = &ledger.policy;
     let parts = ledger.per_span(|store, span| {
-        let (accounts, assessment) = evaluate(store, policy, span, as_of)?;
-        let pairs: Vec<_> = accounts.iter().zip(&assessment.accounts).collect();
+        let (accounts, assessment) = evaluate(store, policy, span, later)?;
+        let pairs: Vec<_> = accounts.iter().zip(&assessment).collect();
         let part = forecast_of(&pairs, &lateness, as_of);
         Ok(if items { part } else { part.without_items() })
     })?;
@@ -36,7 +38,8 @@ pub(crate) fn forecast_on(ledger: &Ledger, as_of: NaiveDate, items: bool) -> Res
 /// `dun report forecast`: one row per week and currency, then what is
 /// expected later and what is disputed; `explain` lists the invoices.
 pub(super) fn forecast(ledger: &Ledger, explain: bool, out: &mut dyn Write) -> Result<()> {
-    let f = forecast_on(ledger, ledger.session.as_of, explain)?;
+    let later = ledger.store.later(ledger.session.as_of)?;
+    let f = forecast_on(ledger, &later, explain)?;
     if explain {
         return explained(ledger, &f, out);
     }
@@ -120,9 +123,12 @@ pub(super) fn backtest(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let then = as_of
         .checked_sub_days(Days::new(weeks))
         .ok_or_else(|| anyhow::anyhow!("--as-of {as_of} is too early for a backtest"))?;
-    let f = forecast_on(ledger, then, false)?;
+    let later = ledger.store.later(then)?;
+    let f = forecast_on(ledger, &later, false)?;
     let mut received = Received::default();
-    ledger.each_record(as_of, |r| received.add(&f, &r))?;
+    for r in ledger.touched_records(&later, as_of)? {
+        received.add(&f, &r);
+    }
     let result = backtest_of(&f, &received);
     let mut report = Report::new([
         ("week", "Week"),

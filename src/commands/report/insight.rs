@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 use super::super::Session;
 use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::Report;
-use crate::store::{Customers, Scan, Store};
-use dun_core::dunning::{Account, Assessment, Explain, Policy, evaluate_with};
+use crate::store::{Customers, Later, Scan, Store};
+use dun_core::dunning::{Account, AccountAssessment, Explain, Policy, assess_account};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::CustomerId;
 
@@ -103,6 +103,45 @@ impl<'a> Ledger<'a> {
         Ok(self.store.scan_invoice_records(as_of, Scan::All, each)?)
     }
 
+    /// Hands `each` every invoice that may have been paid in full by
+    /// `later`'s day, with what settled it by then: those with nothing
+    /// owed now that nothing touched since, then those something did. A
+    /// customer asked for gets all of theirs.
+    pub fn each_paid_record(
+        &self,
+        later: &Later,
+        mut each: impl FnMut(InvoiceRecord),
+    ) -> Result<()> {
+        let on = later.on();
+        if self.customer.is_some() {
+            return self.each_record(on, each);
+        }
+        self.store.scan_invoice_records(on, Scan::Closed, |r| {
+            if !later.is_touched(r.customer_id, r.id) {
+                each(r);
+            }
+        })?;
+        for r in self
+            .store
+            .invoice_records_of(on, later.touched(Customers::ALL))?
+        {
+            each(r);
+        }
+        Ok(())
+    }
+
+    /// The invoices touched after `later`'s day (or every invoice of the
+    /// customer asked for), with what settled them by `as_of`: the only
+    /// ones paid anything after that day.
+    pub fn touched_records(&self, later: &Later, as_of: NaiveDate) -> Result<Vec<InvoiceRecord>> {
+        Ok(match self.customer {
+            Some(_) => self.store.invoice_records(as_of, self.customer)?,
+            None => self
+                .store
+                .invoice_records_of(as_of, later.touched(Customers::ALL))?,
+        })
+    }
+
     /// A customer's code.
     pub fn code(&self, customer: CustomerId) -> String {
         self.names
@@ -122,17 +161,21 @@ impl<'a> Ledger<'a> {
     }
 }
 
-/// The accounts of a span as of a date and the engine's evaluation of
-/// them. No report reads an invoice's `why`, so none is worded
-/// ([`Explain::Agenda`]): the statuses, labels, measures (with their
-/// reasons) and commitments are the same whatever is explained.
+/// The accounts of a span as of `later`'s day and the engine's assessment
+/// of each. No report reads an invoice's `why` or the agenda, so neither
+/// is made ([`Explain::Agenda`] words no invoice's why): the statuses,
+/// labels, measures (with their reasons) and commitments are the same
+/// whatever is explained.
 pub(super) fn evaluate(
     store: &Store,
     policy: &Policy,
     span: Customers,
-    as_of: NaiveDate,
-) -> Result<(Vec<Account>, Assessment)> {
-    let accounts = store.accounts_between(as_of, span)?;
-    let assessment = evaluate_with(&accounts, policy, as_of, Explain::Agenda);
-    Ok((accounts, assessment))
+    later: &Later,
+) -> Result<(Vec<Account>, Vec<AccountAssessment>)> {
+    let accounts = store.accounts_then(later, span)?;
+    let assessed = accounts
+        .iter()
+        .map(|a| assess_account(a, policy, later.on(), Explain::Agenda))
+        .collect();
+    Ok((accounts, assessed))
 }

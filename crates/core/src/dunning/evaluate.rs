@@ -219,7 +219,9 @@ pub fn evaluate_account(account: &Account, policy: &Policy, as_of: NaiveDate) ->
     assess_account(account, policy, as_of, Explain::All)
 }
 
-fn assess_account(
+/// Evaluates one account as of a date, explaining as asked, without its
+/// agenda items: for a report that reads the assessments alone.
+pub fn assess_account(
     account: &Account,
     policy: &Policy,
     as_of: NaiveDate,

@@ -25,8 +25,8 @@ pub use commitments::{
     PlanState, PromiseState, average_days_late, covered, plan_state, promise_state,
 };
 pub use evaluate::{
-    AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, evaluate, evaluate_account,
-    evaluate_with, trace,
+    AccountAssessment, Assessment, Explain, InvoiceAssessment, Status, assess_account, evaluate,
+    evaluate_account, evaluate_with, trace,
 };
 pub use ladder::{
     DEFAULT_PROBATION_LIMIT_PERCENT, DunningSpec, Policy, SLOW_PAYER_PROFILE, Stage, StageAction,

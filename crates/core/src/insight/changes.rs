@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::record::InvoiceRecord;
 use crate::aging::Buckets;
-use crate::dunning::{Account, AccountAssessment, Measure, PlanState, PromiseState, Status, money};
+use crate::dunning::{
+    Account, AccountAssessment, Measure, OpenInvoice, PlanState, PromiseState, Status, money,
+};
 use crate::ledger::{CustomerId, days_overdue};
 use crate::money::{Locale, Money};
 
@@ -167,10 +169,12 @@ fn facts(
             detail,
         };
         if in_range(r.issue_date, between) {
-            out.push(change(
-                ChangeKind::InvoiceAdded,
+            out.push(added(
+                customer_id,
+                &r.number,
                 r.issue_date,
-                format!("due {}", r.due_date),
+                r.due_date,
+                amount,
             ));
         }
         if let Some(on) = r.paid_on().filter(|on| in_range(*on, between)) {
@@ -186,27 +190,83 @@ fn facts(
             out.push(change(ChangeKind::WrittenOff, on, String::new()));
         }
         if r.is_open_on(between.since) && r.is_open_on(between.as_of) {
-            let from = between
-                .buckets
-                .index(days_overdue(r.due_date, between.since));
-            let to = between
-                .buckets
-                .index(days_overdue(r.due_date, between.as_of));
-            if to > from {
-                let first = between.buckets.first_day(to);
-                let on = u64::try_from(first)
-                    .ok()
-                    .and_then(|d| r.due_date.checked_add_days(Days::new(d)));
-                let titles = titles.get_or_insert_with(|| between.buckets.titles());
-                out.push(Change {
-                    on,
-                    amount: Some(Money::new(r.open_on(between.as_of), r.currency)),
-                    detail: format!("{} → {}", titles[from], titles[to]),
-                    ..change(ChangeKind::OlderBucket, between.as_of, String::new())
-                });
-            }
+            let open = Money::new(r.open_on(between.as_of), r.currency);
+            out.extend(older_bucket(
+                customer_id,
+                (&r.number, r.due_date, open),
+                between,
+                &mut titles,
+            ));
         }
     }
+}
+
+/// The dated fact of an invoice open on the later date that nothing
+/// touched after the earlier one (no payment, credit, write-off or import
+/// settled any of it since): issued since, or else open with the same
+/// balance on both dates and perhaps moved to an older bucket. What
+/// [`invoice_changes`] finds for it, without its settlements. `titles`
+/// keeps the buckets' titles once one is worded.
+pub fn untouched_changes(
+    customer_id: CustomerId,
+    invoice: &OpenInvoice,
+    between: &Between<'_>,
+    titles: &mut Option<Vec<String>>,
+) -> Option<Change> {
+    if invoice.issue_date > between.since {
+        let amount = Money::new(invoice.amount, invoice.currency);
+        let (number, issued, due) = (&invoice.number, invoice.issue_date, invoice.due_date);
+        return in_range(issued, between).then(|| added(customer_id, number, issued, due, amount));
+    }
+    let open = Money::new(invoice.open, invoice.currency);
+    let key = (invoice.number.as_str(), invoice.due_date, open);
+    older_bucket(customer_id, key, between, titles)
+}
+
+fn added(
+    customer_id: CustomerId,
+    number: &str,
+    issued: NaiveDate,
+    due: NaiveDate,
+    amount: Money,
+) -> Change {
+    Change {
+        customer_id,
+        on: Some(issued),
+        kind: ChangeKind::InvoiceAdded,
+        invoice: Some(number.to_string()),
+        amount: Some(amount),
+        detail: format!("due {due}"),
+    }
+}
+
+/// The move into an older aging bucket of an invoice open on both dates
+/// (its number, due date and what is owed on it on the later date), if it
+/// moved.
+fn older_bucket(
+    customer_id: CustomerId,
+    (number, due_date, open): (&str, NaiveDate, Money),
+    between: &Between<'_>,
+    titles: &mut Option<Vec<String>>,
+) -> Option<Change> {
+    let from = between.buckets.index(days_overdue(due_date, between.since));
+    let to = between.buckets.index(days_overdue(due_date, between.as_of));
+    if to <= from {
+        return None;
+    }
+    let first = between.buckets.first_day(to);
+    let on = u64::try_from(first)
+        .ok()
+        .and_then(|d| due_date.checked_add_days(Days::new(d)));
+    let titles = titles.get_or_insert_with(|| between.buckets.titles());
+    Some(Change {
+        customer_id,
+        on,
+        kind: ChangeKind::OlderBucket,
+        invoice: Some(number.to_string()),
+        amount: Some(open),
+        detail: format!("{} → {}", titles[from], titles[to]),
+    })
 }
 
 fn stage_of(side: Option<Side<'_>>, invoice: i64) -> Option<usize> {

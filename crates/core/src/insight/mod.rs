@@ -19,7 +19,9 @@ mod tests;
 
 pub use book::{Book, Books};
 pub use cei::{CeiMonth, cei, cei_of};
-pub use changes::{Between, Change, ChangeKind, Side, changes, changes_with, invoice_changes};
+pub use changes::{
+    Between, Change, ChangeKind, Side, changes, changes_with, invoice_changes, untouched_changes,
+};
 pub use dso::{DsoMonth, dso, dso_of};
 pub use forecast::{
     Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Received, Week, backtest,
