@@ -49,7 +49,7 @@ use std::fs::OpenOptions;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, TransactionBehavior};
 
 use dun_core::ledger::CustomerId;
 use rusqlite_migration::{M, Migrations};
@@ -387,7 +387,7 @@ impl Store {
             // A ledger read into memory (see `open::open_read_only`).
             open::copy_to_memory(&self.conn)?
         } else {
-            Connection::open_with_flags(&self.path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+            Connection::open_with_flags(&self.path, open::READ_ONLY)
                 .context("cannot open a reader on the ledger")?
         };
         busy::set_wait(&conn, Wait::Patiently)?;

@@ -57,20 +57,26 @@ pub(super) fn writable(path: &Path) -> Result<Option<ReadOnly>> {
     }
 }
 
+/// How a connection that only reads opens the ledger. Without its own
+/// mutex: a `Connection` is used by one thread at a time (it is `Send`,
+/// not `Sync`), so the lock SQLite would take on every call, each column
+/// of each row read included, guards nothing.
+pub(crate) const READ_ONLY: OpenFlags =
+    OpenFlags::SQLITE_OPEN_READ_ONLY.union(OpenFlags::SQLITE_OPEN_NO_MUTEX);
+
 /// Opens a ledger that cannot be written, for reading. On a read-only file
 /// system SQLite cannot create the shared-memory file a WAL ledger is read
 /// with; the ledger is then read once, as it is, into memory (nothing can
 /// write it from here), and the copy is read instead.
 pub(super) fn open_read_only(path: &Path, why: ReadOnly) -> Result<Connection> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY)
-        .context("cannot open the ledger")?;
+    let conn = Connection::open_with_flags(path, READ_ONLY).context("cannot open the ledger")?;
     let readable = conn.query_row("PRAGMA application_id", [], |r| r.get::<_, i64>(0));
     match readable {
         Err(e)
             if why == ReadOnly::FileSystem
                 && e.sqlite_error_code() == Some(rusqlite::ErrorCode::CannotOpen) =>
         {
-            let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
+            let flags = READ_ONLY | OpenFlags::SQLITE_OPEN_URI;
             let file = Connection::open_with_flags(immutable_uri(path), flags)
                 .context("cannot open the ledger")?;
             copy_to_memory(&file)

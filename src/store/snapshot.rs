@@ -31,11 +31,8 @@ impl Store {
         match (customer, path) {
             (None, Some(path)) if !path.is_empty() => std::thread::scope(|scope| {
                 let ahead = scope.spawn(move || -> Result<Log> {
-                    let conn = Connection::open_with_flags(
-                        &path,
-                        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-                    )
-                    .context("cannot open a second reader")?;
+                    let conn = Connection::open_with_flags(&path, super::open::READ_ONLY)
+                        .context("cannot open a second reader")?;
                     conn.busy_timeout(std::time::Duration::from_secs(5))
                         .context("cannot set the busy timeout")?;
                     let since = as_of
