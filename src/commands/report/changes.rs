@@ -56,7 +56,11 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
         }
         Ok(out)
     })?;
-    Ok(parts.into_iter().flatten().collect())
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
+    }
+    Ok(all)
 }
 
 /// The dated facts of a span's invoices between the two dates, per
