@@ -139,13 +139,35 @@ pub(crate) fn open_documents(
     if !later.any {
         return super::history::documents(conn, later.on, span, true, false);
     }
-    let day = iso(later.on);
+    let mut out = recorded(conn, later, span, RECORDED)?;
+    out.extend(rebuilt(conn, later, span)?);
+    Ok(out)
+}
+
+/// As [`open_documents`] without the invoices nothing touched since: the
+/// credit notes as recorded and every touched document rebuilt, for a read
+/// that takes the untouched invoices from an account read of a later date.
+pub(crate) fn notes_and_touched(
+    conn: &Connection,
+    later: &Later,
+    span: Customers,
+) -> Result<Vec<Invoice>> {
+    let notes = format!("{RECORDED} AND kind = 'credit_note'");
+    let mut out = recorded(conn, later, span, &notes)?;
+    out.extend(rebuilt(conn, later, span)?);
+    Ok(out)
+}
+
+/// The documents `sql` ([`RECORDED`] or a narrower form of it) finds,
+/// less those touched after the day.
+fn recorded(conn: &Connection, later: &Later, span: Customers, sql: &str) -> Result<Vec<Invoice>> {
     let mut out = Vec::new();
-    let mut stmt = conn
-        .prepare_cached(RECORDED)
-        .context("cannot list invoices")?;
+    let mut stmt = conn.prepare_cached(sql).context("cannot list invoices")?;
     let rows = stmt
-        .query_map(params![day, span.0, span.1], super::invoices::read_invoice)
+        .query_map(
+            params![iso(later.on), span.0, span.1],
+            super::invoices::read_invoice,
+        )
         .context("cannot list invoices")?;
     for row in rows {
         let document = row.context("cannot read invoice")??;
@@ -153,14 +175,21 @@ pub(crate) fn open_documents(
             out.push(document);
         }
     }
+    Ok(out)
+}
+
+/// The span's documents touched after the day that had a balance on it,
+/// each rebuilt from its dated rows.
+fn rebuilt(conn: &Connection, later: &Later, span: Customers) -> Result<Vec<Invoice>> {
     let sql = format!(
         "{} AND i.id = ?2 AND (i.closed_on IS NULL OR i.closed_on > ?1)",
         super::history::AS_OF_SELECT
     );
+    let mut out = Vec::new();
     let mut stmt = conn.prepare_cached(&sql).context("cannot list invoices")?;
     for id in later.touched(span) {
         let rows = stmt
-            .query_map(params![day, id], super::invoices::read_invoice)
+            .query_map(params![iso(later.on), id], super::invoices::read_invoice)
             .context("cannot list invoices")?;
         for row in rows {
             let document = row.context("cannot read invoice")??;

@@ -2,17 +2,16 @@
 
 use std::collections::HashMap;
 
+mod documents;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::commitments::{commitments, receipts};
 use super::rows::{self, iso};
-use super::settlements::Of;
 use super::{Context, Customers, Later, Result, Store, StoreError};
-use dun_core::dunning::{
-    Account, Activity, ActivityKind, Dispute, Hold, Measure, MeasureEvent, OpenInvoice,
-};
-use dun_core::ledger::{CustomerId, DocumentKind, InvoiceId};
+use dun_core::dunning::{Account, Activity, ActivityKind, Hold, Measure, MeasureEvent};
+use dun_core::ledger::CustomerId;
 use dun_core::money::Money;
 
 /// How far back the follow-up log is read ahead, in parallel, for a whole
@@ -71,6 +70,25 @@ impl Store {
     pub fn accounts_then(&self, later: &Later, customers: Customers) -> Result<Vec<Account>> {
         let read = Read {
             later: Some(later),
+            ..Read::new(self.conn(), later.on(), customers)
+        };
+        accounts_with(read, None, self.settlements)
+    }
+
+    /// As [`Store::accounts_then`], beside `recorded`: the same customers'
+    /// accounts read as of a date on or after `later`'s day. Their
+    /// invoices that nothing touched since that day, issued by then, are
+    /// taken from `recorded` (each with its dispute as of the day) rather
+    /// than read again.
+    pub fn accounts_beside(
+        &self,
+        later: &Later,
+        customers: Customers,
+        recorded: &[Account],
+    ) -> Result<Vec<Account>> {
+        let read = Read {
+            later: Some(later),
+            beside: Some(recorded),
             ..Read::new(self.conn(), later.on(), customers)
         };
         accounts_with(read, None, self.settlements)
@@ -187,6 +205,9 @@ struct Read<'a> {
     customer: Customers,
     /// What was recorded after `as_of`, when found for the whole ledger.
     later: Option<&'a Later>,
+    /// The same customers' accounts read as of a later date, whose
+    /// invoices nothing touched since `as_of` are taken as they are.
+    beside: Option<&'a [Account]>,
 }
 
 impl<'a> Read<'a> {
@@ -196,67 +217,8 @@ impl<'a> Read<'a> {
             as_of,
             customer,
             later: None,
+            beside: None,
         }
-    }
-
-    /// The open invoices (with their disputes and, when asked, their
-    /// settlements) and the credits; returns the oldest issue or dispute
-    /// date, from which the log matters.
-    fn documents(&self, accounts: &mut Slots, settlements: bool) -> Result<NaiveDate> {
-        let Read {
-            conn,
-            as_of,
-            customer,
-            later,
-        } = *self;
-        let disputes = open_disputes(conn, as_of, customer)?;
-        let mut settled = if settlements {
-            super::settlements::settlements(conn, as_of, customer, Of::Open)?
-        } else {
-            HashMap::new()
-        };
-        let mut earliest = as_of;
-        let documents = match later {
-            Some(later) => super::later::open_documents(conn, later, customer)?,
-            None => super::history::documents(conn, as_of, customer, true, false)?,
-        };
-        for doc in documents {
-            let Some(account) = accounts.get(doc.customer_id) else {
-                if doc.kind == DocumentKind::Invoice {
-                    earliest = earliest.min(doc.issue_date);
-                }
-                continue;
-            };
-            if doc.kind != DocumentKind::Invoice {
-                account.credits.add(Money::new(doc.open, doc.currency));
-                continue;
-            }
-            earliest = earliest.min(doc.issue_date);
-            account.invoices.push(OpenInvoice {
-                id: doc.id,
-                number: doc.number,
-                issue_date: doc.issue_date,
-                due_date: doc.due_date,
-                amount: doc.amount,
-                open: doc.open,
-                currency: doc.currency,
-                dispute: disputes.get(&doc.id).cloned(),
-                settlements: settled.remove(&doc.id).unwrap_or_default(),
-            });
-        }
-        let unapplied = match later {
-            Some(later) => super::later::unapplied(conn, later, customer)?,
-            None => super::history::unapplied_as_of(conn, as_of, customer)?,
-        };
-        for (customer_id, currency, amount) in unapplied {
-            if let Some(account) = accounts.get(customer_id) {
-                account.credits.add(Money::new(amount, currency));
-            }
-        }
-        for dispute in disputes.values() {
-            earliest = earliest.min(dispute.opened_on);
-        }
-        Ok(earliest)
     }
 
     /// Promises and plans; returns the oldest date one was made.
@@ -352,26 +314,6 @@ fn customers(conn: &Connection, customer: Customers) -> Result<Vec<Account>> {
         }
         Ok(account)
     })
-    .collect()
-}
-
-fn open_disputes(
-    conn: &Connection,
-    as_of: NaiveDate,
-    customer: Customers,
-) -> Result<HashMap<InvoiceId, Dispute>> {
-    running(
-        conn,
-        "SELECT d.invoice_id, d.opened_on, d.reason FROM dispute d
-         JOIN invoice i ON i.id = d.invoice_id
-         WHERE d.opened_on <= ?1 AND (d.resolved_on IS NULL OR d.resolved_on > ?1)
-           AND i.customer_id BETWEEN ?2 AND ?3",
-        as_of,
-        customer,
-        "cannot read disputes",
-    )?
-    .into_iter()
-    .map(|(invoice, opened_on, reason)| Ok((invoice, Dispute { opened_on, reason })))
     .collect()
 }
 

@@ -217,6 +217,13 @@ proptest! {
             let rebuilt = store.accounts_between(on, Customers::ALL).unwrap();
             let read = store.accounts_then(&later, Customers::ALL).unwrap();
             prop_assert_eq!(&read, &rebuilt, "as of {}", on);
+            // Beside the accounts of a later date, the untouched invoices
+            // taken from them.
+            for to in [on, day(d + 20), day(300)] {
+                let recorded = store.accounts_between(to, Customers::ALL).unwrap();
+                let beside = store.accounts_beside(&later, Customers::ALL, &recorded).unwrap();
+                prop_assert_eq!(&beside, &rebuilt, "as of {} beside {}", on, to);
+            }
             let one = Customers(rebuilt[0].customer_id, rebuilt[0].customer_id);
             prop_assert_eq!(
                 store.accounts_then(&later, one).unwrap(),

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::{Result, bail};
 use chrono::NaiveDate;
 
-use super::insight::{Ledger, evaluate};
+use super::insight::{Ledger, assess, evaluate};
 use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Store};
 use dun_core::dunning::Account;
@@ -35,8 +35,10 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
     let (earlier, later) = (ledger.store.later(since)?, ledger.store.later(as_of)?);
     let policy = &ledger.policy;
     let parts = ledger.per_span(|store, span| {
-        let (then_accounts, then) = evaluate(store, policy, span, &earlier)?;
         let (now_accounts, now) = evaluate(store, policy, span, &later)?;
+        // The invoices nothing touched since --since stand then as now.
+        let then_accounts = store.accounts_beside(&earlier, span, &now_accounts)?;
+        let then = assess(&then_accounts, policy, since);
         let mut facts = span_facts(store, span, &earlier, &now_accounts, &between)?;
         let before: HashMap<CustomerId, Side> = then_accounts
             .iter()

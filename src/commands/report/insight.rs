@@ -173,9 +173,19 @@ pub(super) fn evaluate(
     later: &Later,
 ) -> Result<(Vec<Account>, Vec<AccountAssessment>)> {
     let accounts = store.accounts_then(later, span)?;
-    let assessed = accounts
-        .iter()
-        .map(|a| assess_account(a, policy, later.on(), Explain::Agenda))
-        .collect();
+    let assessed = assess(&accounts, policy, later.on());
     Ok((accounts, assessed))
+}
+
+/// The engine's assessment of each account as of `on`, as [`evaluate`]
+/// makes it.
+pub(super) fn assess(
+    accounts: &[Account],
+    policy: &Policy,
+    on: NaiveDate,
+) -> Vec<AccountAssessment> {
+    accounts
+        .iter()
+        .map(|a| assess_account(a, policy, on, Explain::Agenda))
+        .collect()
 }
