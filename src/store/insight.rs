@@ -79,6 +79,18 @@ pub enum Scan {
     All,
     /// Those with nothing owed on them now.
     Closed,
+    /// Those whose ids are from the first to the second, both included:
+    /// one part of a ledger read on several cores.
+    Part(i64, i64),
+}
+
+impl Store {
+    /// The highest invoice id, 0 for an empty ledger.
+    pub fn last_invoice_id(&self) -> Result<i64> {
+        self.conn()
+            .query_row("SELECT COALESCE(MAX(id), 0) FROM invoice", [], |r| r.get(0))
+            .context("cannot read the invoices issued")
+    }
 }
 
 impl Store {
@@ -180,17 +192,21 @@ impl Store {
         scan: Scan,
         mut each: impl FnMut(InvoiceRecord),
     ) -> Result<()> {
-        let parts = scan_parts(self.conn(), as_of)?;
+        let ids = match scan {
+            Scan::Part(from, to) => (from, to),
+            _ => (i64::MIN, i64::MAX),
+        };
+        let parts = scan_parts(self.conn(), as_of, ids)?;
         let mut next = 0;
         let day = iso(as_of);
         let sql = format!(
             "SELECT id, number, customer_id, issue_date, due_date, amount_minor, currency,
                     written_off_on, written_off_minor, settled_on, settled_minor
                FROM invoice
-              WHERE kind = 'invoice' AND +issue_date <= ?1 {}
+              WHERE kind = 'invoice' AND +issue_date <= ?1 AND id BETWEEN ?2 AND ?3 {}
               ORDER BY id",
             match scan {
-                Scan::All => "",
+                Scan::All | Scan::Part(..) => "",
                 Scan::Closed => "AND open_minor = 0",
             }
         );
@@ -199,7 +215,7 @@ impl Store {
             .prepare_cached(&sql)
             .context("cannot read the invoices issued")?;
         let mut rows = stmt
-            .query(params![day])
+            .query(params![day, ids.0, ids.1])
             .context("cannot read the invoices issued")?;
         while let Some(r) = rows.next().context("cannot read an invoice issued")? {
             let read = || -> rusqlite::Result<_> {
@@ -271,9 +287,9 @@ fn settled(
 }
 
 /// Every part of a payment, credit note or import that settled an invoice
-/// by `as_of`, by invoice then day: the allocation and settlement tables
-/// read from end to end.
-fn scan_parts(conn: &Connection, as_of: NaiveDate) -> Result<Vec<ScanPart>> {
+/// whose id is in `ids` by `as_of`, by invoice then day: the allocation and
+/// settlement tables read from end to end.
+fn scan_parts(conn: &Connection, as_of: NaiveDate, ids: (i64, i64)) -> Result<Vec<ScanPart>> {
     let day = iso(as_of);
     let count: i64 = conn
         .query_row(
@@ -282,16 +298,19 @@ fn scan_parts(conn: &Connection, as_of: NaiveDate) -> Result<Vec<ScanPart>> {
             |r| r.get(0),
         )
         .context("cannot count what settled the invoices")?;
-    let mut parts = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    // A part of the ledger grows its own; the whole reserves them all.
+    let whole = ids == (i64::MIN, i64::MAX);
+    let mut parts = Vec::with_capacity(usize::try_from(count).unwrap_or(0) * usize::from(whole));
     let mut stmt = conn
         .prepare_cached(
             "SELECT invoice_id, allocated_on, amount_minor, payment_id, discount_minor,
                     credit_note_id
-               FROM allocation WHERE +allocated_on <= ?1",
+               FROM allocation
+              WHERE +allocated_on <= ?1 AND +invoice_id BETWEEN ?2 AND ?3",
         )
         .context("cannot read what settled the invoices")?;
     let mut rows = stmt
-        .query(params![day])
+        .query(params![day, ids.0, ids.1])
         .context("cannot read what settled the invoices")?;
     while let Some(r) = rows.next().context("cannot read what settled an invoice")? {
         let read = || -> rusqlite::Result<_> {
@@ -327,11 +346,12 @@ fn scan_parts(conn: &Connection, as_of: NaiveDate) -> Result<Vec<ScanPart>> {
     }
     let mut stmt = conn
         .prepare_cached(
-            "SELECT invoice_id, settled_on, amount_minor FROM settlement WHERE +settled_on <= ?1",
+            "SELECT invoice_id, settled_on, amount_minor FROM settlement
+              WHERE +settled_on <= ?1 AND +invoice_id BETWEEN ?2 AND ?3",
         )
         .context("cannot read what settled the invoices")?;
     let mut rows = stmt
-        .query(params![day])
+        .query(params![day, ids.0, ids.1])
         .context("cannot read what settled the invoices")?;
     while let Some(r) = rows.next().context("cannot read what settled an invoice")? {
         let read = || -> rusqlite::Result<_> {

@@ -103,6 +103,66 @@ impl<'a> Ledger<'a> {
         Ok(self.store.scan_invoice_records(as_of, Scan::All, each)?)
     }
 
+    /// Gathers every invoice issued by `as_of` (of the customer asked for,
+    /// or the whole ledger's) with what settled it by then into sums made
+    /// by `start` and added to by `add`: the whole ledger is read in parts,
+    /// by invoice id, one per core, each on its own connection, and the
+    /// parts' sums come back to be merged. Every figure built from them
+    /// is a sum or is sorted, so the parts give the whole's.
+    pub fn fold_records<A: Send>(
+        &self,
+        as_of: NaiveDate,
+        start: impl Fn() -> A + Sync,
+        add: impl Fn(&mut A, InvoiceRecord) + Sync,
+    ) -> Result<Vec<A>> {
+        if self.customer.is_some() {
+            let mut sums = start();
+            self.each_record(as_of, |r| add(&mut sums, r))?;
+            return Ok(vec![sums]);
+        }
+        let last = self.store.last_invoice_id()?;
+        let parts = std::thread::available_parallelism()
+            .map_or(1, usize::from)
+            .clamp(1, 4);
+        let count = i64::try_from(parts).unwrap_or(1);
+        let size = last / count + 1;
+        let part = |store: &Store, n: i64| -> Result<A> {
+            let mut sums = start();
+            // The first and last parts are open-ended: every id is in one.
+            let from = if n == 0 { i64::MIN } else { n * size + 1 };
+            let to = if n + 1 == count {
+                i64::MAX
+            } else {
+                (n + 1) * size
+            };
+            let scan = Scan::Part(from, to);
+            store.scan_invoice_records(as_of, scan, |r| add(&mut sums, r))?;
+            Ok(sums)
+        };
+        let readers = (1..parts)
+            .map(|_| self.store.reader())
+            .collect::<Result<Vec<Store>, _>>()?;
+        std::thread::scope(|scope| -> Result<Vec<A>> {
+            let handles: Vec<_> = readers
+                .into_iter()
+                .zip(1..)
+                .map(|(reader, n)| {
+                    let part = &part;
+                    scope.spawn(move || part(&reader, n))
+                })
+                .collect();
+            let mut all = vec![part(self.store, 0)?];
+            for handle in handles {
+                all.push(
+                    handle
+                        .join()
+                        .map_err(|_| anyhow::anyhow!("a report thread stopped"))??,
+                );
+            }
+            Ok(all)
+        })
+    }
+
     /// Hands `each` every invoice that may have been paid in full by
     /// `later`'s day, with what settled it by then: those with nothing
     /// owed now that nothing touched since, then those something did. A

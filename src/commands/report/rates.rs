@@ -26,17 +26,32 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let as_of = ledger.session.as_of;
     let months = months_back(as_of, MONTHS);
     let last = &months[months.len().saturating_sub(1)..];
+    let whole = ledger.customer.is_none();
+    let parts = ledger.fold_records(
+        as_of,
+        || (Books::new(&months), BTreeMap::<CustomerId, Books>::new()),
+        |(books, each), r| {
+            books.add(&r);
+            if whole {
+                each.entry(r.customer_id)
+                    .or_insert_with(|| Books::new(last))
+                    .add(&r);
+            }
+        },
+    )?;
     let mut books = Books::new(&months);
     let mut each: BTreeMap<CustomerId, Books> = BTreeMap::new();
-    let whole = ledger.customer.is_none();
-    ledger.each_record(as_of, |r| {
-        books.add(&r);
-        if whole {
-            each.entry(r.customer_id)
-                .or_insert_with(|| Books::new(last))
-                .add(&r);
+    for (part, customers) in parts {
+        books.absorb(part);
+        for (customer, mine) in customers {
+            match each.entry(customer) {
+                std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().absorb(mine),
+                std::collections::btree_map::Entry::Vacant(e) => {
+                    e.insert(mine);
+                }
+            }
         }
-    })?;
+    }
     let mut report = Report::new([
         ("scope", "Scope"),
         ("month", "Month"),
@@ -78,8 +93,11 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
 /// `dun report cei`: the index of each of the last 12 months.
 pub(super) fn cei(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let as_of = ledger.session.as_of;
-    let mut books = Books::new(&months_back(as_of, MONTHS));
-    ledger.each_record(as_of, |r| books.add(&r))?;
+    let months = months_back(as_of, MONTHS);
+    let mut books = Books::new(&months);
+    for part in ledger.fold_records(as_of, || Books::new(&months), |b, r| b.add(&r))? {
+        books.absorb(part);
+    }
     let mut report = Report::new([
         ("month", "Month"),
         ("currency", "Cur"),

@@ -65,11 +65,30 @@ impl Book {
         if let Some(sold) = usize::try_from(at).ok().and_then(|i| self.sales.get_mut(i)) {
             *sold += record.amount;
         }
-        for (i, day) in self.days.iter().enumerate() {
+        // Nothing is owed on it before the day it was issued, and a day
+        // with nothing owed adds nothing.
+        let issued = self.days.partition_point(|day| *day < record.issue_date);
+        for (i, day) in self.days.iter().enumerate().skip(issued) {
             let open = record.open_on(*day);
+            if open.is_zero() {
+                continue;
+            }
             self.owed[i] += open;
             if record.due_date >= *day {
                 self.current[i] += open;
+            }
+        }
+    }
+
+    /// Adds the sums of `other`, a book of the same months.
+    fn absorb(&mut self, other: &Book) {
+        for (mine, theirs) in [
+            (&mut self.sales, &other.sales),
+            (&mut self.owed, &other.owed),
+            (&mut self.current, &other.current),
+        ] {
+            for (a, b) in mine.iter_mut().zip(theirs) {
+                *a += *b;
             }
         }
     }
@@ -136,6 +155,21 @@ impl Books {
             .add(record);
     }
 
+    /// Adds the books of other invoices for the same months: the books of
+    /// a ledger read in parts are the books of the whole.
+    pub fn absorb(&mut self, other: Books) {
+        for (currency, book) in other.by_currency {
+            match self.by_currency.entry(currency) {
+                std::collections::btree_map::Entry::Occupied(mut mine) => {
+                    mine.get_mut().absorb(&book);
+                }
+                std::collections::btree_map::Entry::Vacant(slot) => {
+                    slot.insert(book);
+                }
+            }
+        }
+    }
+
     /// The months.
     pub fn months(&self) -> &[Period] {
         &self.months
@@ -144,5 +178,50 @@ impl Books {
     /// Each currency's book, in currency order.
     pub fn iter(&self) -> impl Iterator<Item = (crate::money::Currency, &Book)> {
         self.by_currency.iter().map(|(c, b)| (*c, b))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::record::months_back;
+    use super::super::record::tests::{date, record};
+    use super::*;
+    use crate::money::Currency;
+
+    #[test]
+    fn the_books_of_two_parts_are_the_books_of_the_whole() {
+        let months = months_back(date("2026-06-30"), 6);
+        let mut usd = record(3, 2, ("2026-04-02", "2026-05-02"), "80", &[]);
+        usd.currency = Currency::USD;
+        let records = [
+            record(
+                1,
+                1,
+                ("2026-01-10", "2026-02-09"),
+                "100",
+                &[("2026-03-05", "40")],
+            ),
+            record(
+                2,
+                1,
+                ("2026-02-20", "2026-03-22"),
+                "250",
+                &[("2026-05-31", "250")],
+            ),
+            usd,
+            record(4, 2, ("2026-06-01", "2026-07-01"), "30", &[]),
+        ];
+        let whole = Books::of(&records, &months);
+        for split in 0..=records.len() {
+            let mut first = Books::of(&records[..split], &months);
+            first.absorb(Books::of(&records[split..], &months));
+            assert_eq!(first, whole, "split after {split} invoices");
+        }
+        // Not an empty book: March's end owes 60 + 250 EUR.
+        let eur = whole
+            .by_currency
+            .get(&Currency::EUR)
+            .map(|b| b.owed_on(date("2026-03-31")));
+        assert_eq!(eur, Some(Decimal::from(310)));
     }
 }
