@@ -129,39 +129,69 @@ impl Report {
 
     /// Writes the report in a format.
     pub fn write(&self, format: Format, locale: Locale, out: &mut dyn Write) -> io::Result<()> {
+        self.write_made(|| self.rows.iter(), format, locale, out)
+    }
+
+    /// Writes the report with the rows `rows` makes in place of its own,
+    /// for a list too long to hold as cells: `rows` is called once per
+    /// pass (a table measures its widths first, so twice; once otherwise)
+    /// and must make the same rows each time.
+    pub fn write_made<I, R>(
+        &self,
+        rows: impl Fn() -> I,
+        format: Format,
+        locale: Locale,
+        out: &mut dyn Write,
+    ) -> io::Result<()>
+    where
+        I: Iterator<Item = R>,
+        R: AsRef<[Cell]>,
+    {
         match format {
-            Format::Table => self.write_table(locale, out),
-            Format::Csv => self.write_csv(out),
-            Format::Json => self.write_json(out),
+            Format::Table => self.write_table(rows, locale, out),
+            Format::Csv => self.write_csv(rows(), out),
+            Format::Json => self.write_json(rows(), out),
         }
     }
 
-    fn write_table(&self, locale: Locale, out: &mut dyn Write) -> io::Result<()> {
+    fn write_table<I, R>(
+        &self,
+        rows: impl Fn() -> I,
+        locale: Locale,
+        out: &mut dyn Write,
+    ) -> io::Result<()>
+    where
+        I: Iterator<Item = R>,
+        R: AsRef<[Cell]>,
+    {
         let render =
-            |row: &Vec<Cell>| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
+            |row: &[Cell]| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
         // Rendered twice, for the widths and then to write, rather than
-        // kept: a large report's text would double what it holds.
+        // kept: a large report's text would double what it holds. A column
+        // is right-aligned when its first value is an amount or a number.
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.title.width()).collect();
-        for row in self.rows.iter().chain(&self.footer) {
-            for (w, cell) in widths.iter_mut().zip(row) {
+        let mut right: Vec<Option<bool>> = vec![None; self.columns.len()];
+        let mut measure = |row: &[Cell]| {
+            for ((w, align), cell) in widths.iter_mut().zip(right.iter_mut()).zip(row) {
                 *w = (*w).max(cell.human(locale).width());
+                if align.is_none() && *cell != Cell::Empty {
+                    *align = Some(cell.right_aligned());
+                }
             }
+        };
+        for row in rows() {
+            measure(row.as_ref());
         }
-        let right: Vec<bool> = (0..self.columns.len())
-            .map(|i| {
-                self.rows
-                    .iter()
-                    .chain(&self.footer)
-                    .find_map(|r| r.get(i).filter(|c| **c != Cell::Empty))
-                    .is_some_and(Cell::right_aligned)
-            })
-            .collect();
+        for row in &self.footer {
+            measure(row);
+        }
+        let right: Vec<bool> = right.into_iter().map(|r| r.unwrap_or(false)).collect();
         let titles: Vec<String> = self.columns.iter().map(|c| c.title.clone()).collect();
         write_line(out, &titles, &widths, &right)?;
         let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
         write_line(out, &rule, &widths, &right)?;
-        for row in &self.rows {
-            write_line(out, &render(row), &widths, &right)?;
+        for row in rows() {
+            write_line(out, &render(row.as_ref()), &widths, &right)?;
         }
         if !self.footer.is_empty() {
             write_line(out, &rule, &widths, &right)?;
@@ -172,20 +202,30 @@ impl Report {
         Ok(())
     }
 
-    fn write_csv(&self, out: &mut dyn Write) -> io::Result<()> {
+    fn write_csv<R: AsRef<[Cell]>>(
+        &self,
+        rows: impl Iterator<Item = R>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         let mut writer = csv::Writer::from_writer(out);
         writer.write_record(self.columns.iter().map(|c| c.key.as_str()))?;
-        for row in &self.rows {
-            writer.write_record(row.iter().map(Cell::plain))?;
+        for row in rows {
+            writer.write_record(row.as_ref().iter().map(Cell::plain))?;
         }
         writer.flush()
     }
 
-    fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+    fn write_json<R: AsRef<[Cell]>>(
+        &self,
+        rows: impl Iterator<Item = R>,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        let mut empty = true;
         out.write_all(b"[")?;
-        for (n, row) in self.rows.iter().enumerate() {
-            out.write_all(if n == 0 { b"\n  {" } else { b",\n  {" })?;
-            for (i, (column, cell)) in self.columns.iter().zip(row).enumerate() {
+        for row in rows {
+            out.write_all(if empty { b"\n  {" } else { b",\n  {" })?;
+            empty = false;
+            for (i, (column, cell)) in self.columns.iter().zip(row.as_ref()).enumerate() {
                 if i > 0 {
                     out.write_all(b", ")?;
                 }
@@ -195,11 +235,7 @@ impl Report {
             }
             out.write_all(b"}")?;
         }
-        out.write_all(if self.rows.is_empty() {
-            b"]\n"
-        } else {
-            b"\n]\n"
-        })
+        out.write_all(if empty { b"]\n" } else { b"\n]\n" })
     }
 }
 

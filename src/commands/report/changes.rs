@@ -108,7 +108,7 @@ fn span_facts(
 /// `dun report changes`.
 pub(super) fn changes(ledger: &Ledger, since: NaiveDate, out: &mut dyn Write) -> Result<()> {
     let found = collect(ledger, since)?;
-    let mut report = Report::new([
+    let report = Report::new([
         ("customer", "Customer"),
         ("date", "Date"),
         ("change", "Change"),
@@ -117,20 +117,22 @@ pub(super) fn changes(ledger: &Ledger, since: NaiveDate, out: &mut dyn Write) ->
         ("currency", "Cur"),
         ("detail", "Detail"),
     ]);
-    // The changes' texts move into the rows rather than being copied.
-    report.rows.reserve_exact(found.len());
-    for c in found {
-        report.rows.push(vec![
-            Cell::Text(ledger.code(c.customer_id)),
-            c.on.map_or(Cell::Empty, Cell::Date),
-            Cell::Text(c.kind.as_str().into()),
-            c.invoice.map_or(Cell::Empty, Cell::Text),
-            c.amount
-                .map_or(Cell::Empty, |m| Cell::Amount(m.amount, m.currency)),
-            c.amount
-                .map_or(Cell::Empty, |m| Cell::Text(m.currency.to_string())),
-            Cell::Text(c.detail),
-        ]);
-    }
-    ledger.write(&report, NOTE, out)
+    // The rows are made as they are written: held as cells, the changes'
+    // texts would be held twice.
+    let rows = || {
+        found.iter().map(|c| {
+            [
+                Cell::Text(ledger.code(c.customer_id)),
+                c.on.map_or(Cell::Empty, Cell::Date),
+                Cell::Text(c.kind.as_str().into()),
+                c.invoice.clone().map_or(Cell::Empty, Cell::Text),
+                c.amount
+                    .map_or(Cell::Empty, |m| Cell::Amount(m.amount, m.currency)),
+                c.amount
+                    .map_or(Cell::Empty, |m| Cell::Text(m.currency.to_string())),
+                Cell::Text(c.detail.clone()),
+            ]
+        })
+    };
+    ledger.write_made(&report, rows, NOTE, out)
 }

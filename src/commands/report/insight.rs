@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 
 use super::super::Session;
 use crate::cli::{ReportArgs, ReportCommand};
-use crate::output::Report;
+use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Scan, Store};
 use dun_core::dunning::{Account, AccountAssessment, Explain, Policy, assess_account};
 use dun_core::insight::InvoiceRecord;
@@ -212,8 +212,24 @@ impl<'a> Ledger<'a> {
 
     /// Writes a report, then in a table its note.
     pub fn write(&self, report: &Report, note: &str, out: &mut dyn Write) -> Result<()> {
+        self.write_made(report, || report.rows.iter(), note, out)
+    }
+
+    /// As [`Ledger::write`], with the rows `rows` makes as they are
+    /// written ([`Report::write_made`]).
+    pub fn write_made<I, R>(
+        &self,
+        report: &Report,
+        rows: impl Fn() -> I,
+        note: &str,
+        out: &mut dyn Write,
+    ) -> Result<()>
+    where
+        I: Iterator<Item = R>,
+        R: AsRef<[Cell]>,
+    {
         let locale = self.session.config.config.locale;
-        report.write(self.format, locale, out)?;
+        report.write_made(rows, self.format, locale, out)?;
         if self.format == crate::output::Format::Table && !note.is_empty() {
             writeln!(out, "{note}")?;
         }
