@@ -69,7 +69,8 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
 /// customer. An invoice open on the later date (in `now`) that nothing
 /// touched after the earlier one has its facts in the snapshot; the rest,
 /// touched since (`earlier`) or issued since and no longer open, are read
-/// with their settlements.
+/// with their settlements. When many were touched, every invoice of the
+/// span is read so.
 fn span_facts(
     store: &Store,
     span: Customers,
@@ -78,6 +79,16 @@ fn span_facts(
     between: &Between<'_>,
 ) -> Result<HashMap<CustomerId, Vec<Change>>> {
     let mut facts: HashMap<CustomerId, Vec<Change>> = HashMap::new();
+    if !earlier.is_few() {
+        // So much was touched that every record of the span is read.
+        for r in store.invoice_records_between(between.as_of, span)? {
+            let found = invoice_changes(&r, between);
+            if !found.is_empty() {
+                facts.entry(r.customer_id).or_default().extend(found);
+            }
+        }
+        return Ok(facts);
+    }
     let mut open = HashSet::new();
     for account in now {
         let mut titles = None;

@@ -126,9 +126,7 @@ pub(super) fn backtest(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let later = ledger.store.later(then)?;
     let f = forecast_on(ledger, &later, false)?;
     let mut received = Received::default();
-    for r in ledger.touched_records(&later, as_of)? {
-        received.add(&f, &r);
-    }
+    ledger.each_touched_record(&later, as_of, |r| received.add(&f, &r))?;
     let result = backtest_of(&f, &received);
     let mut report = Report::new([
         ("week", "Week"),

@@ -173,7 +173,7 @@ impl<'a> Ledger<'a> {
         mut each: impl FnMut(InvoiceRecord),
     ) -> Result<()> {
         let on = later.on();
-        if self.customer.is_some() {
+        if self.customer.is_some() || !later.is_few() {
             return self.each_record(on, each);
         }
         self.store.scan_invoice_records(on, Scan::Closed, |r| {
@@ -190,16 +190,26 @@ impl<'a> Ledger<'a> {
         Ok(())
     }
 
-    /// The invoices touched after `later`'s day (or every invoice of the
-    /// customer asked for), with what settled them by `as_of`: the only
-    /// ones paid anything after that day.
-    pub fn touched_records(&self, later: &Later, as_of: NaiveDate) -> Result<Vec<InvoiceRecord>> {
-        Ok(match self.customer {
-            Some(_) => self.store.invoice_records(as_of, self.customer)?,
-            None => self
-                .store
-                .invoice_records_of(as_of, later.touched(Customers::ALL))?,
-        })
+    /// Hands `each` the invoices touched after `later`'s day, with what
+    /// settled them by `as_of`: the only ones paid anything after that
+    /// day. Every invoice when that is cheaper (many were touched) or a
+    /// customer was asked for.
+    pub fn each_touched_record(
+        &self,
+        later: &Later,
+        as_of: NaiveDate,
+        mut each: impl FnMut(InvoiceRecord),
+    ) -> Result<()> {
+        if self.customer.is_some() || !later.is_few() {
+            return self.each_record(as_of, each);
+        }
+        for r in self
+            .store
+            .invoice_records_of(as_of, later.touched(Customers::ALL))?
+        {
+            each(r);
+        }
+        Ok(())
     }
 
     /// A customer's code.

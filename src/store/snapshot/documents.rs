@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::Connection;
 
 use super::super::settlements::Of;
-use super::super::{Customers, Result};
+use super::super::{Customers, Later, Result};
 use super::{Read, Slots, running};
 use dun_core::dunning::{Dispute, OpenInvoice};
 use dun_core::ledger::{DocumentKind, InvoiceId};
@@ -32,6 +32,8 @@ impl Read<'_> {
             HashMap::new()
         };
         let mut earliest = as_of;
+        // Beside a later snapshot only when few were touched since.
+        let beside = beside.filter(|_| later.is_some_and(Later::is_few));
         let documents = match (later, beside) {
             (Some(later), Some(_)) => {
                 super::super::later::notes_and_touched(conn, later, customer)?
