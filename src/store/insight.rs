@@ -74,14 +74,33 @@ impl Store {
 
 /// Which invoices [`Store::scan_invoice_records`] reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scan {
+pub struct Scan {
+    /// Only those with nothing owed on them now.
+    closed: bool,
+    /// Ids from, to, both included.
+    ids: (i64, i64),
+}
+
+impl Scan {
     /// Every invoice issued by the date.
-    All,
+    pub const ALL: Scan = Scan {
+        closed: false,
+        ids: (i64::MIN, i64::MAX),
+    };
     /// Those with nothing owed on them now.
-    Closed,
-    /// Those whose ids are from the first to the second, both included:
+    pub const CLOSED: Scan = Scan {
+        closed: true,
+        ids: (i64::MIN, i64::MAX),
+    };
+
+    /// Those of these whose ids are from `from` to `to`, both included:
     /// one part of a ledger read on several cores.
-    Part(i64, i64),
+    pub fn part(self, from: i64, to: i64) -> Scan {
+        Scan {
+            ids: (from, to),
+            ..self
+        }
+    }
 }
 
 impl Store {
@@ -192,10 +211,7 @@ impl Store {
         scan: Scan,
         mut each: impl FnMut(InvoiceRecord),
     ) -> Result<()> {
-        let ids = match scan {
-            Scan::Part(from, to) => (from, to),
-            _ => (i64::MIN, i64::MAX),
-        };
+        let ids = scan.ids;
         let parts = scan_parts(self.conn(), as_of, ids)?;
         let mut next = 0;
         let day = iso(as_of);
@@ -205,9 +221,10 @@ impl Store {
                FROM invoice
               WHERE kind = 'invoice' AND +issue_date <= ?1 AND id BETWEEN ?2 AND ?3 {}
               ORDER BY id",
-            match scan {
-                Scan::All | Scan::Part(..) => "",
-                Scan::Closed => "AND open_minor = 0",
+            if scan.closed {
+                "AND open_minor = 0"
+            } else {
+                ""
             }
         );
         let mut stmt = self
@@ -291,16 +308,16 @@ fn settled(
 /// settlement tables read from end to end.
 fn scan_parts(conn: &Connection, as_of: NaiveDate, ids: (i64, i64)) -> Result<Vec<ScanPart>> {
     let day = iso(as_of);
+    // Counted through the invoice indexes, so the parts are reserved once.
     let count: i64 = conn
         .query_row(
-            "SELECT (SELECT count(*) FROM allocation) + (SELECT count(*) FROM settlement)",
-            [],
+            "SELECT (SELECT count(*) FROM allocation WHERE invoice_id BETWEEN ?1 AND ?2)
+                  + (SELECT count(*) FROM settlement WHERE invoice_id BETWEEN ?1 AND ?2)",
+            [ids.0, ids.1],
             |r| r.get(0),
         )
         .context("cannot count what settled the invoices")?;
-    // A part of the ledger grows its own; the whole reserves them all.
-    let whole = ids == (i64::MIN, i64::MAX);
-    let mut parts = Vec::with_capacity(usize::try_from(count).unwrap_or(0) * usize::from(whole));
+    let mut parts = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut stmt = conn
         .prepare_cached(
             "SELECT invoice_id, allocated_on, amount_minor, payment_id, discount_minor,

@@ -8,9 +8,7 @@ use chrono::Days;
 use super::insight::{Ledger, evaluate};
 use crate::output::{Cell, Report};
 use crate::store::Later;
-use dun_core::insight::{
-    Basis, FORECAST_WEEKS, Forecast, PaidBook, Received, backtest_of, forecast as forecast_of,
-};
+use dun_core::insight::{Basis, FORECAST_WEEKS, Forecast, backtest_of, forecast as forecast_of};
 
 const NOTE: &str = "Expected cash in per week: pending promises on their date, on-track plan instalments on theirs, every other open invoice on its due date plus the customer's average days beyond terms (already past it: week 1). Disputed invoices apart.";
 
@@ -21,10 +19,7 @@ const BACKTEST_NOTE: &str = "Backtest: the forecast made 13 weeks before --as-of
 /// (`--explain`), else only the sums are kept.
 pub(crate) fn forecast_on(ledger: &Ledger, later: &Later, items: bool) -> Result<Forecast> {
     let as_of = later.on();
-    let mut paid = PaidBook::default();
-    ledger.each_paid_record(later, |r| paid.add(&r, as_of))?;
-    let lateness = paid.lateness();
-    drop(paid);
+    let lateness = ledger.paid_book(later)?.lateness();
     let policy = &ledger.policy;
     let parts = ledger.per_span(|store, span| {
         let (accounts, assessment) = evaluate(store, policy, span, later)?;
@@ -125,8 +120,7 @@ pub(super) fn backtest(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         .ok_or_else(|| anyhow::anyhow!("--as-of {as_of} is too early for a backtest"))?;
     let later = ledger.store.later(then)?;
     let f = forecast_on(ledger, &later, false)?;
-    let mut received = Received::default();
-    ledger.each_touched_record(&later, as_of, |r| received.add(&f, &r))?;
+    let received = ledger.received(&f, &later, as_of)?;
     let result = backtest_of(&f, &received);
     let mut report = Report::new([
         ("week", "Week"),

@@ -13,7 +13,7 @@ use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Scan, Store};
 use dun_core::dunning::{Account, AccountAssessment, Explain, Policy, assess_account};
-use dun_core::insight::InvoiceRecord;
+use dun_core::insight::{Forecast, InvoiceRecord, PaidBook, Received};
 use dun_core::ledger::CustomerId;
 
 /// Runs one report.
@@ -100,11 +100,12 @@ impl<'a> Ledger<'a> {
             }
             return Ok(());
         }
-        Ok(self.store.scan_invoice_records(as_of, Scan::All, each)?)
+        Ok(self.store.scan_invoice_records(as_of, Scan::ALL, each)?)
     }
 
-    /// Gathers every invoice issued by `as_of` (of the customer asked for,
-    /// or the whole ledger's) with what settled it by then into sums made
+    /// Gathers every invoice issued by `as_of` that `scan` reads (of the
+    /// customer asked for: all of theirs; or the whole ledger's) with what
+    /// settled it by then into sums made
     /// by `start` and added to by `add`: the whole ledger is read in parts,
     /// by invoice id, one per core, each on its own connection, and the
     /// parts' sums come back to be merged. Every figure built from them
@@ -112,6 +113,7 @@ impl<'a> Ledger<'a> {
     pub fn fold_records<A: Send>(
         &self,
         as_of: NaiveDate,
+        scan: Scan,
         start: impl Fn() -> A + Sync,
         add: impl Fn(&mut A, InvoiceRecord) + Sync,
     ) -> Result<Vec<A>> {
@@ -135,8 +137,7 @@ impl<'a> Ledger<'a> {
             } else {
                 (n + 1) * size
             };
-            let scan = Scan::Part(from, to);
-            store.scan_invoice_records(as_of, scan, |r| add(&mut sums, r))?;
+            store.scan_invoice_records(as_of, scan.part(from, to), |r| add(&mut sums, r))?;
             Ok(sums)
         };
         let readers = (1..parts)
@@ -163,53 +164,61 @@ impl<'a> Ledger<'a> {
         })
     }
 
-    /// Hands `each` every invoice that may have been paid in full by
-    /// `later`'s day, with what settled it by then: those with nothing
-    /// owed now that nothing touched since, then those something did. A
-    /// customer asked for gets all of theirs.
-    pub fn each_paid_record(
-        &self,
-        later: &Later,
-        mut each: impl FnMut(InvoiceRecord),
-    ) -> Result<()> {
+    /// Every invoice paid in full by `later`'s day, with what settled
+    /// it: read from those with nothing owed now that nothing touched
+    /// since, then those something did (every invoice when many were).
+    pub fn paid_book(&self, later: &Later) -> Result<PaidBook> {
         let on = later.on();
-        if self.customer.is_some() || !later.is_few() {
-            return self.each_record(on, each);
-        }
-        self.store.scan_invoice_records(on, Scan::Closed, |r| {
-            if !later.is_touched(r.customer_id, r.id) {
-                each(r);
+        // The touched invoices read one by one, as they stood then.
+        let by_id = later.is_few() && self.customer.is_none();
+        let scan = if by_id { Scan::CLOSED } else { Scan::ALL };
+        let parts = self.fold_records(on, scan, PaidBook::default, |paid, r| {
+            if !by_id || !later.is_touched(r.customer_id, r.id) {
+                paid.add(&r, on);
             }
         })?;
-        for r in self
-            .store
-            .invoice_records_of(on, later.touched(Customers::ALL))?
-        {
-            each(r);
+        let mut paid = PaidBook::default();
+        for part in parts {
+            paid.absorb(part);
         }
-        Ok(())
+        if by_id {
+            for r in self
+                .store
+                .invoice_records_of(on, later.touched(Customers::ALL))?
+            {
+                paid.add(&r, on);
+            }
+        }
+        Ok(paid)
     }
 
-    /// Hands `each` the invoices touched after `later`'s day, with what
-    /// settled them by `as_of`: the only ones paid anything after that
-    /// day. Every invoice when that is cheaper (many were touched) or a
-    /// customer was asked for.
-    pub fn each_touched_record(
+    /// What was paid each week of `forecast` on the invoices open on its
+    /// date, by `as_of`: read from the invoices touched after that date,
+    /// the only ones paid anything since (every invoice when many were,
+    /// or a customer was asked for).
+    pub fn received(
         &self,
+        forecast: &Forecast,
         later: &Later,
         as_of: NaiveDate,
-        mut each: impl FnMut(InvoiceRecord),
-    ) -> Result<()> {
+    ) -> Result<Received> {
+        let mut received = Received::default();
         if self.customer.is_some() || !later.is_few() {
-            return self.each_record(as_of, each);
+            let parts = self.fold_records(as_of, Scan::ALL, Received::default, |got, r| {
+                got.add(forecast, &r);
+            })?;
+            for part in parts {
+                received.absorb(part);
+            }
+            return Ok(received);
         }
         for r in self
             .store
             .invoice_records_of(as_of, later.touched(Customers::ALL))?
         {
-            each(r);
+            received.add(forecast, &r);
         }
-        Ok(())
+        Ok(received)
     }
 
     /// A customer's code.

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::insight::Ledger;
 use crate::output::{Cell, Report};
+use crate::store::Scan;
 use dun_core::insight::PaidBook;
 
 const NOTE: &str = "Over each customer's invoices paid in full: days to pay = paid - issued; days beyond terms = paid - due (0 when paid on time). Class by days beyond terms ([insight] late_after_days, chronic_after_days); trend: invoices paid in the last recent_days against the earlier ones.";
@@ -14,8 +15,11 @@ const NOTE: &str = "Over each customer's invoices paid in full: days to pay = pa
 /// `dun report payers`: one row per customer with a paid invoice.
 pub(super) fn payers(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let session = ledger.session;
+    let as_of = session.as_of;
     let mut paid = PaidBook::default();
-    ledger.each_record(session.as_of, |r| paid.add(&r, session.as_of))?;
+    for part in ledger.fold_records(as_of, Scan::ALL, PaidBook::default, |p, r| p.add(&r, as_of))? {
+        paid.absorb(part);
+    }
     let profiles: BTreeMap<_, _> = ledger
         .store
         .customers()?

@@ -6,6 +6,7 @@ use anyhow::Result;
 
 use super::insight::Ledger;
 use crate::output::{Cell, Report};
+use crate::store::Scan;
 use std::collections::BTreeMap;
 
 use dun_core::insight::{Books, cei_of, dso_of, months_back};
@@ -29,6 +30,7 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let whole = ledger.customer.is_none();
     let parts = ledger.fold_records(
         as_of,
+        Scan::ALL,
         || (Books::new(&months), BTreeMap::<CustomerId, Books>::new()),
         |(books, each), r| {
             books.add(&r);
@@ -95,7 +97,7 @@ pub(super) fn cei(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let as_of = ledger.session.as_of;
     let months = months_back(as_of, MONTHS);
     let mut books = Books::new(&months);
-    for part in ledger.fold_records(as_of, || Books::new(&months), |b, r| b.add(&r))? {
+    for part in ledger.fold_records(as_of, Scan::ALL, || Books::new(&months), |b, r| b.add(&r))? {
         books.absorb(part);
     }
     let mut report = Report::new([

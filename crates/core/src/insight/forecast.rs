@@ -390,6 +390,14 @@ pub struct Received {
 }
 
 impl Received {
+    /// Adds what was received on other invoices: the receipts of a ledger
+    /// read in parts are the receipts of the whole.
+    pub fn absorb(&mut self, other: Received) {
+        for (week, amount) in other.by_week {
+            *self.by_week.entry(week).or_default() += amount;
+        }
+    }
+
     /// Adds what was paid on `r` in the forecast's weeks, if it was open
     /// on the forecast's date.
     pub fn add(&mut self, forecast: &Forecast, r: &InvoiceRecord) {

@@ -170,6 +170,15 @@ impl PaidBook {
         }
     }
 
+    /// Adds the paid invoices of another book: the book of a ledger read
+    /// in parts is the book of the whole (every figure sorts or averages
+    /// a customer's list).
+    pub fn absorb(&mut self, other: PaidBook) {
+        for (customer, list) in other.by_customer {
+            self.by_customer.entry(customer).or_default().extend(list);
+        }
+    }
+
     /// Each customer's average days beyond terms, rounded to whole days
     /// (what the forecast moves due dates by).
     pub fn lateness(&self) -> BTreeMap<CustomerId, i64> {

@@ -222,3 +222,66 @@ fn changes_are_the_difference_of_two_evaluations_and_the_dated_facts() {
         );
     }
 }
+
+#[test]
+fn receipts_and_paid_books_read_in_parts_are_those_of_the_whole() {
+    let as_of = date("2026-11-02");
+    let a = account(vec![
+        open(1, "2026-11-04", "100"),
+        open(2, "2026-11-12", "100"),
+    ]);
+    let assessed = evaluate_account(&a, &Policy::standard(), as_of);
+    let f = forecast(&[(&a, &assessed)], &BTreeMap::new(), as_of);
+    let records = [
+        record(
+            1,
+            1,
+            ("2026-10-05", "2026-11-04"),
+            "100",
+            &[("2026-11-12", "100")],
+        ),
+        record(
+            2,
+            1,
+            ("2026-10-13", "2026-11-12"),
+            "100",
+            &[("2026-11-13", "60")],
+        ),
+        record(
+            3,
+            2,
+            ("2026-09-01", "2026-10-01"),
+            "80",
+            &[("2026-10-21", "80")],
+        ),
+    ];
+    let (mut whole, mut paid) = (Received::default(), PaidBook::default());
+    for r in &records {
+        whole.add(&f, r);
+        paid.add(r, date("2026-11-30"));
+    }
+    for split in 0..=records.len() {
+        let (mut first, mut second) = (Received::default(), Received::default());
+        let (mut paid_first, mut paid_second) = (PaidBook::default(), PaidBook::default());
+        for r in &records[..split] {
+            first.add(&f, r);
+            paid_first.add(r, date("2026-11-30"));
+        }
+        for r in &records[split..] {
+            second.add(&f, r);
+            paid_second.add(r, date("2026-11-30"));
+        }
+        first.absorb(second);
+        paid_first.absorb(paid_second);
+        assert_eq!(
+            backtest_of(&f, &first),
+            backtest_of(&f, &whole),
+            "split {split}"
+        );
+        assert_eq!(paid_first.lateness(), paid.lateness(), "split {split}");
+    }
+    // Week 2 received 100 + 60; customer 1 paid invoice 1 eight days late,
+    // customer 2 twenty days late.
+    assert_eq!(backtest_of(&f, &whole).weeks[1].actual, dec("160"));
+    assert_eq!(paid.lateness(), BTreeMap::from([(1, 8), (2, 20)]));
+}
