@@ -39,37 +39,40 @@ impl Store {
             )
             .context("cannot read the invoices issued")?;
         let rows = stmt
-            .query_map(params![iso(as_of), span.0, span.1], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, String>(6)?,
-                ))
-            })
+            .query_map(params![iso(as_of), span.0, span.1], record_row)
             .context("cannot read the invoices issued")?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, number, customer_id, issued, due, minor, currency) =
-                row.context("cannot read an invoice issued")?;
-            let currency = rows::currency(&currency)?;
-            out.push(InvoiceRecord {
-                id,
-                number,
-                customer_id,
-                issue_date: rows::date(&issued)?,
-                due_date: rows::date(&due)?,
-                amount: rows::amount(minor, currency),
-                currency,
-                settlements: parts.remove(&id).unwrap_or_default(),
-            });
+            let mut record = row.context("cannot read an invoice issued")??;
+            record.settlements = parts.remove(&record.id).unwrap_or_default();
+            out.push(record);
         }
         out.sort_by_key(|r| (r.customer_id, r.issue_date, r.id));
         Ok(out)
     }
+}
+
+/// An invoice record from the columns id, number, customer_id,
+/// issue_date, due_date, amount_minor and currency, its settlements not
+/// yet read.
+fn record_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<InvoiceRecord>> {
+    let text = |i: usize| -> rusqlite::Result<&str> { r.get_ref(i)?.as_str().map_err(Into::into) };
+    let (id, number, customer_id, minor): (i64, String, i64, i64) =
+        (r.get(0)?, r.get(1)?, r.get(2)?, r.get(5)?);
+    let (issued, due, currency) = (text(3)?, text(4)?, text(6)?);
+    Ok((|| {
+        let currency = rows::currency(currency)?;
+        Ok(InvoiceRecord {
+            id,
+            number,
+            customer_id,
+            issue_date: rows::date(issued)?,
+            due_date: rows::date(due)?,
+            amount: rows::amount(minor, currency),
+            currency,
+            settlements: Vec::new(),
+        })
+    })())
 }
 
 /// Which invoices [`Store::scan_invoice_records`] reads.
@@ -125,39 +128,20 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT number, customer_id, issue_date, due_date, amount_minor, currency
+                "SELECT id, number, customer_id, issue_date, due_date, amount_minor, currency
                    FROM invoice WHERE id = ?1 AND kind = 'invoice' AND issue_date <= ?2",
             )
             .context("cannot read the invoices issued")?;
         let mut out = Vec::new();
         for id in ids {
             let rows = stmt
-                .query_map(params![id, iso(as_of)], |r| {
-                    Ok((
-                        r.get::<_, String>(0)?,
-                        r.get::<_, i64>(1)?,
-                        r.get::<_, String>(2)?,
-                        r.get::<_, String>(3)?,
-                        r.get::<_, i64>(4)?,
-                        r.get::<_, String>(5)?,
-                    ))
-                })
+                .query_map(params![id, iso(as_of)], record_row)
                 .context("cannot read the invoices issued")?;
             for row in rows {
-                let (number, customer_id, issued, due, minor, currency) =
-                    row.context("cannot read an invoice issued")?;
-                let currency = rows::currency(&currency)?;
+                let mut record = row.context("cannot read an invoice issued")??;
                 let mut parts = settlements(self.conn(), as_of, Customers::ALL, Of::One(id))?;
-                out.push(InvoiceRecord {
-                    id,
-                    number,
-                    customer_id,
-                    issue_date: rows::date(&issued)?,
-                    due_date: rows::date(&due)?,
-                    amount: rows::amount(minor, currency),
-                    currency,
-                    settlements: parts.remove(&id).unwrap_or_default(),
-                });
+                record.settlements = parts.remove(&id).unwrap_or_default();
+                out.push(record);
             }
         }
         Ok(out)

@@ -10,7 +10,9 @@ use super::insight::{Ledger, assess, evaluate};
 use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Store};
 use dun_core::dunning::Account;
-use dun_core::insight::{Between, Change, Side, changes_with, invoice_changes, untouched_changes};
+use dun_core::insight::{
+    Between, Change, InvoiceRecord, Side, changes_with, invoice_changes, untouched_changes,
+};
 use dun_core::ledger::CustomerId;
 
 const NOTE: &str = "Changes after --since up to --as-of: the engine evaluated on both dates, and the dated facts between them. A stage reached or a measure lifted is known by the later date only.";
@@ -79,14 +81,20 @@ fn span_facts(
     between: &Between<'_>,
 ) -> Result<HashMap<CustomerId, Vec<Change>>> {
     let mut facts: HashMap<CustomerId, Vec<Change>> = HashMap::new();
-    if !earlier.is_few() {
-        // So much was touched that every record of the span is read.
-        for r in store.invoice_records_between(between.as_of, span)? {
+    let read = |records: Vec<InvoiceRecord>, facts: &mut HashMap<_, Vec<_>>| {
+        for r in records {
             let found = invoice_changes(&r, between);
             if !found.is_empty() {
                 facts.entry(r.customer_id).or_default().extend(found);
             }
         }
+    };
+    if !earlier.is_few() {
+        // So much was touched that every record of the span is read.
+        read(
+            store.invoice_records_between(between.as_of, span)?,
+            &mut facts,
+        );
         return Ok(facts);
     }
     let mut open = HashSet::new();
@@ -107,12 +115,7 @@ fn span_facts(
     let mut exact: BTreeSet<i64> = earlier.touched(span).collect();
     let issued = store.issued_between(span, between.since, between.as_of)?;
     exact.extend(issued.into_iter().filter(|id| !open.contains(id)));
-    for r in store.invoice_records_of(between.as_of, exact)? {
-        let found = invoice_changes(&r, between);
-        if !found.is_empty() {
-            facts.entry(r.customer_id).or_default().extend(found);
-        }
-    }
+    read(store.invoice_records_of(between.as_of, exact)?, &mut facts);
     Ok(facts)
 }
 
