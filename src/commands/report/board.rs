@@ -6,7 +6,7 @@ use chrono::Days;
 
 use super::insight::Ledger;
 use crate::tui::app::{ChangeRow, InsightView};
-use dun_core::insight::{Books, ChangeKind, cei_of, dso_of, months_back};
+use dun_core::insight::{ChangeKind, cei_of, dso_of, months_back};
 
 /// How many changes the screen lists.
 const SHOWN: usize = 200;
@@ -39,8 +39,7 @@ pub(in crate::commands) fn insight_view(
     let as_of = session.as_of;
     let currency = session.config.config.currency;
     let months = months_back(as_of, 12);
-    let mut books = Books::new(&months);
-    ledger.each_record(as_of, |r| books.add(&r))?;
+    let books = super::rates::ledger_books(&ledger, as_of, &months)?;
     let dso = dso_of(&books)
         .into_iter()
         .filter(|m| m.currency == currency)

@@ -93,7 +93,7 @@ impl<'a> Ledger<'a> {
     /// asked for, or the whole ledger's) with what settled it by then, one
     /// at a time, in no particular order: every figure built from them is
     /// a sum or is sorted.
-    pub fn each_record(&self, as_of: NaiveDate, mut each: impl FnMut(InvoiceRecord)) -> Result<()> {
+    fn each_record(&self, as_of: NaiveDate, mut each: impl FnMut(InvoiceRecord)) -> Result<()> {
         if self.customer.is_some() {
             for r in self.store.invoice_records(as_of, self.customer)? {
                 each(r);

@@ -9,7 +9,8 @@ use crate::output::{Cell, Report};
 use crate::store::Scan;
 use std::collections::BTreeMap;
 
-use dun_core::insight::{Books, cei_of, dso_of, months_back};
+use chrono::NaiveDate;
+use dun_core::insight::{Books, Period, cei_of, dso_of, months_back};
 use dun_core::ledger::CustomerId;
 
 /// Months each report looks back over, the as-of month included.
@@ -92,14 +93,20 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     ledger.write(&report, DSO_NOTE, out)
 }
 
+/// The books of every invoice issued by `as_of` (of the customer asked
+/// for, or the whole ledger's) for `months`, read on every core.
+pub(super) fn ledger_books(ledger: &Ledger, as_of: NaiveDate, months: &[Period]) -> Result<Books> {
+    let mut books = Books::new(months);
+    for part in ledger.fold_records(as_of, Scan::ALL, || Books::new(months), |b, r| b.add(&r))? {
+        books.absorb(part);
+    }
+    Ok(books)
+}
+
 /// `dun report cei`: the index of each of the last 12 months.
 pub(super) fn cei(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let as_of = ledger.session.as_of;
-    let months = months_back(as_of, MONTHS);
-    let mut books = Books::new(&months);
-    for part in ledger.fold_records(as_of, Scan::ALL, || Books::new(&months), |b, r| b.add(&r))? {
-        books.absorb(part);
-    }
+    let books = ledger_books(ledger, as_of, &months_back(as_of, MONTHS))?;
     let mut report = Report::new([
         ("month", "Month"),
         ("currency", "Cur"),
