@@ -13,6 +13,7 @@ mod invoice;
 pub mod notify;
 mod payment;
 mod report;
+mod spans;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,6 @@
 
 mod board;
 mod changes;
-mod chunks;
 mod forecast;
 mod insight;
 mod payers;

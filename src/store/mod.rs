@@ -43,6 +43,7 @@ pub use matching::{MatchReads, NotNumbers, OpenDoc};
 pub use measures::{Latest, Recording};
 pub use open::ReadOnly;
 pub use payments::NewPayment;
+pub use snapshot::FollowUpLog;
 pub use timeline::{HistoryOf, LogEntry};
 
 use std::fs::OpenOptions;

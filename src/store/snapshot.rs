@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 
 mod documents;
+mod log;
+
+pub use log::FollowUpLog;
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
@@ -10,16 +13,9 @@ use rusqlite::{Connection, params};
 use super::commitments::{commitments, receipts};
 use super::rows::{self, iso};
 use super::{Context, Customers, Later, Result, Store, StoreError};
-use dun_core::dunning::{Account, Activity, ActivityKind, Hold, Measure, MeasureEvent};
+use dun_core::dunning::{Account, ActivityKind, Hold, Measure, MeasureEvent};
 use dun_core::ledger::CustomerId;
 use dun_core::money::Money;
-
-/// How far back the follow-up log is read ahead, in parallel, for a whole
-/// ledger; an account open for longer has the rest read afterwards.
-const LOG_LOOKAHEAD_DAYS: u64 = 400;
-
-/// Follow-ups read from some date on.
-type Log = (NaiveDate, Vec<(CustomerId, Activity)>);
 
 impl Store {
     /// Every customer's account as of a date (or one customer's). For the
@@ -29,15 +25,12 @@ impl Store {
         let path = self.conn().path().map(str::to_string);
         match (customer, path) {
             (None, Some(path)) if !path.is_empty() => std::thread::scope(|scope| {
-                let ahead = scope.spawn(move || -> Result<Log> {
+                let ahead = scope.spawn(move || -> Result<FollowUpLog> {
                     let conn = Connection::open_with_flags(&path, super::open::READ_ONLY)
                         .context("cannot open a second reader")?;
                     conn.busy_timeout(std::time::Duration::from_secs(5))
                         .context("cannot set the busy timeout")?;
-                    let since = as_of
-                        .checked_sub_days(chrono::Days::new(LOG_LOOKAHEAD_DAYS))
-                        .unwrap_or(as_of);
-                    Ok((since, activities(&conn, since, as_of, Customers::ALL)?))
+                    log::whole(&conn, as_of)
                 });
                 let join = move || {
                     ahead.join().unwrap_or_else(|_| {
@@ -60,16 +53,32 @@ impl Store {
 impl Store {
     /// The accounts of a span of customers as of a date, read on this
     /// connection alone (for evaluating a ledger chunk by chunk).
-    pub fn accounts_between(&self, as_of: NaiveDate, customers: Customers) -> Result<Vec<Account>> {
-        let read = Read::new(self.conn(), as_of, customers);
+    /// The follow-ups come from `log` when it holds those the accounts
+    /// need.
+    pub fn accounts_between(
+        &self,
+        as_of: NaiveDate,
+        customers: Customers,
+        log: Option<&FollowUpLog>,
+    ) -> Result<Vec<Account>> {
+        let read = Read {
+            log,
+            ..Read::new(self.conn(), as_of, customers)
+        };
         accounts_with(read, None, self.settlements)
     }
 
     /// As [`Store::accounts_between`], as of `later`'s day: the documents
     /// nothing touched since are read as recorded.
-    pub fn accounts_then(&self, later: &Later, customers: Customers) -> Result<Vec<Account>> {
+    pub fn accounts_then(
+        &self,
+        later: &Later,
+        customers: Customers,
+        log: Option<&FollowUpLog>,
+    ) -> Result<Vec<Account>> {
         let read = Read {
             later: Some(later),
+            log,
             ..Read::new(self.conn(), later.on(), customers)
         };
         accounts_with(read, None, self.settlements)
@@ -85,10 +94,12 @@ impl Store {
         later: &Later,
         customers: Customers,
         recorded: &[Account],
+        log: Option<&FollowUpLog>,
     ) -> Result<Vec<Account>> {
         let read = Read {
             later: Some(later),
             beside: Some(recorded),
+            log,
             ..Read::new(self.conn(), later.on(), customers)
         };
         accounts_with(read, None, self.settlements)
@@ -128,7 +139,7 @@ pub(crate) fn accounts_settled(
     accounts_with(Read::new(conn, as_of, customer), None, settlements)
 }
 
-type Preloaded<'a> = Box<dyn FnOnce() -> Result<Log> + 'a>;
+type Preloaded<'a> = Box<dyn FnOnce() -> Result<FollowUpLog> + 'a>;
 
 fn accounts_with(
     read: Read<'_>,
@@ -144,16 +155,21 @@ fn accounts_with(
     let since = earliest
         .checked_sub_days(chrono::Days::new(31))
         .unwrap_or(earliest);
-    let log = match preloaded.map(|load| load()).transpose()? {
-        Some((from, log)) if from <= since => log,
-        _ => activities(conn, since, as_of, customer)?,
-    };
-    for (customer_id, activity) in log {
-        if activity.occurred_on < since {
-            continue;
+    let preloaded = preloaded.map(|load| load()).transpose()?;
+    match preloaded.as_ref().or(read.log) {
+        Some(log) if log.covers(since, as_of) => {
+            for (customer_id, activity) in log.span(customer, since, as_of) {
+                if let Some(account) = accounts.get(customer_id) {
+                    account.activities.push(activity);
+                }
+            }
         }
-        if let Some(account) = accounts.get(customer_id) {
-            account.activities.push(activity);
+        _ => {
+            for (customer_id, activity) in log::activities(conn, since, as_of, customer)? {
+                if let Some(account) = accounts.get(customer_id) {
+                    account.activities.push(activity);
+                }
+            }
         }
     }
     for account in &mut accounts.all {
@@ -208,6 +224,8 @@ struct Read<'a> {
     /// The same customers' accounts read as of a later date, whose
     /// invoices nothing touched since `as_of` are taken as they are.
     beside: Option<&'a [Account]>,
+    /// The whole ledger's follow-ups, when read once for every span.
+    log: Option<&'a FollowUpLog>,
 }
 
 impl<'a> Read<'a> {
@@ -218,6 +236,7 @@ impl<'a> Read<'a> {
             customer,
             later: None,
             beside: None,
+            log: None,
         }
     }
 
@@ -343,83 +362,6 @@ fn running(
     .collect()
 }
 
-fn activities(
-    conn: &Connection,
-    since: NaiveDate,
-    as_of: NaiveDate,
-    customer: Customers,
-) -> Result<Vec<(CustomerId, Activity)>> {
-    let sql = format!(
-        "SELECT id, customer_id, occurred_on, kind, stage, next_on FROM activity a
-         WHERE occurred_on BETWEEN ?1 AND ?2 AND customer_id BETWEEN ?3 AND ?4 AND {}",
-        super::corrections::counted("a")
-    );
-    let mut stmt = conn
-        .prepare_cached(&sql)
-        .context("cannot read the follow-up log")?;
-    let mut rows = stmt
-        .query(params![iso(since), iso(as_of), customer.0, customer.1])
-        .context("cannot read the follow-up log")?;
-    let mut log: Vec<(i64, CustomerId, Activity)> = Vec::new();
-    let mut stages: Vec<std::sync::Arc<str>> = Vec::new();
-    while let Some(r) = rows.next().context("cannot read the follow-up log")? {
-        let text = |i: usize| {
-            r.get_ref(i)
-                .and_then(|v| v.as_str_or_null().map_err(Into::into))
-        };
-        let read = || -> rusqlite::Result<_> {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, i64>(1)?,
-                text(2)?,
-                text(3)?,
-                text(4)?,
-                text(5)?,
-            ))
-        };
-        let (id, customer_id, occurred, kind, stage, next) =
-            read().context("cannot read the follow-up log")?;
-        let occurred =
-            occurred.ok_or_else(|| StoreError::Corrupt("a follow-up without a date".into()))?;
-        log.push((
-            id,
-            customer_id,
-            Activity {
-                occurred_on: rows::date(occurred)?,
-                kind: ActivityKind::parse(kind.unwrap_or("")),
-                stage: stage.map(|id| intern(&mut stages, id)),
-                invoices: Vec::new(),
-                next_on: next.map(rows::date).transpose()?,
-            },
-        ));
-    }
-    drop(rows);
-    log.sort_unstable_by_key(|(id, _, _)| *id);
-    // The links come in activity order (the table's primary key): attach
-    // each to its activity by binary search.
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT activity_id, invoice_id FROM activity_invoice
-             WHERE activity_id IN (SELECT id FROM activity WHERE customer_id BETWEEN ?1 AND ?2)",
-        )
-        .context("cannot read the follow-up log")?;
-    let links = stmt
-        .query_map(params![customer.0, customer.1], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
-        })
-        .context("cannot read the follow-up log")?;
-    for link in links {
-        let (activity, invoice) = link.context("cannot read the follow-up log")?;
-        if let Ok(i) = log.binary_search_by_key(&activity, |(id, _, _)| *id) {
-            log[i].2.invoices.push(invoice);
-        }
-    }
-    Ok(log
-        .into_iter()
-        .map(|(_, customer_id, activity)| (customer_id, activity))
-        .collect())
-}
-
 /// Each customer's latest follow-up date that no later contact answered.
 fn follow_ups(
     conn: &Connection,
@@ -480,16 +422,6 @@ fn contact_kinds() -> String {
         .map(|k| format!("'{}'", k.as_str()))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The shared copy of a stage id.
-fn intern(known: &mut Vec<std::sync::Arc<str>>, id: &str) -> std::sync::Arc<str> {
-    if let Some(found) = known.iter().find(|k| ***k == *id) {
-        return found.clone();
-    }
-    let new: std::sync::Arc<str> = std::sync::Arc::from(id);
-    known.push(new.clone());
-    new
 }
 
 fn holds(

@@ -32,6 +32,14 @@ enum Op {
         cents: i64,
         named: Option<usize>,
     },
+    /// A follow-up, for the whole account or one invoice named.
+    FollowUp {
+        customer: usize,
+        call: bool,
+        day: u32,
+        named: Option<usize>,
+        next: Option<u32>,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -42,6 +50,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(customer, usd, day, cents)| Op::Document { customer, usd, day, terms: 0, cents, credit: true }),
         3 => (0..2usize, any::<bool>(), 0..200u32, 1..800_000i64, prop::option::of(0..30usize))
             .prop_map(|(customer, usd, day, cents, named)| Op::Payment { customer, usd, day, cents, named }),
+        2 => (0..2usize, any::<bool>(), 0..200u32, prop::option::of(0..30usize), prop::option::of(0..20u32))
+            .prop_map(|(customer, call, day, named, next)| Op::FollowUp { customer, call, day, named, next }),
     ]
 }
 
@@ -143,6 +153,34 @@ fn apply(store: &mut Store, steps: &[Op]) -> Totals {
                 .unwrap();
                 totals.entry(currency(usd)).or_default().2 += amount;
             }
+            Op::FollowUp {
+                customer,
+                call,
+                day: d,
+                named,
+                next,
+            } => {
+                let invoices = named
+                    .and_then(|i| numbers.get(i))
+                    .filter(|(_, c, _)| *c == customer)
+                    .map(|(number, _, _)| ops::InvoiceRef::Number(number.clone()));
+                ops::log_follow_up(
+                    store,
+                    &ctx,
+                    &ops::LogFollowUp {
+                        customer: CustomerRef::Code(codes[customer].into()),
+                        kind: if call { "call" } else { "email" }.into(),
+                        stage: ops::StageChoice::Due,
+                        invoices: invoices.into_iter().collect(),
+                        occurred_on: Some(day(d)),
+                        outcome: String::new(),
+                        note: String::new(),
+                        next_on: next.map(|n| day(d + n)),
+                        promise: None,
+                    },
+                )
+                .unwrap();
+            }
         }
     }
     totals
@@ -214,21 +252,54 @@ proptest! {
             let on = day(d);
             let later = store.later(on).unwrap();
             // Every document and payment rebuilt from its dated rows.
-            let rebuilt = store.accounts_between(on, Customers::ALL).unwrap();
-            let read = store.accounts_then(&later, Customers::ALL).unwrap();
+            let rebuilt = store.accounts_between(on, Customers::ALL, None).unwrap();
+            let read = store.accounts_then(&later, Customers::ALL, None).unwrap();
             prop_assert_eq!(&read, &rebuilt, "as of {}", on);
             // Beside the accounts of a later date, the untouched invoices
             // taken from them.
             for to in [on, day(d + 20), day(300)] {
-                let recorded = store.accounts_between(to, Customers::ALL).unwrap();
-                let beside = store.accounts_beside(&later, Customers::ALL, &recorded).unwrap();
+                let recorded = store.accounts_between(to, Customers::ALL, None).unwrap();
+                let beside = store.accounts_beside(&later, Customers::ALL, &recorded, None).unwrap();
                 prop_assert_eq!(&beside, &rebuilt, "as of {} beside {}", on, to);
             }
             let one = Customers(rebuilt[0].customer_id, rebuilt[0].customer_id);
             prop_assert_eq!(
-                store.accounts_then(&later, one).unwrap(),
-                store.accounts_between(on, one).unwrap()
+                store.accounts_then(&later, one, None).unwrap(),
+                store.accounts_between(on, one, None).unwrap()
             );
+        }
+    }
+
+    /// The follow-up log read once for the whole ledger, in two parts on
+    /// two connections, gives every span the entries its own read gives,
+    /// in the same order, invoices and follow-up dates included.
+    #[test]
+    fn the_whole_ledgers_log_gives_each_span_what_its_own_read_gives(
+        ops in prop::collection::vec(op(), 1..40),
+        days in prop::collection::vec(0..120u32, 1..5),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("p.db")).unwrap();
+        apply(&mut store, &ops);
+        let mut readers = vec![store.reader().unwrap()];
+        // Entries logged after the log's last day sit between those it
+        // holds, with their invoices.
+        let log = store.ledger_log(&mut readers, day(120)).unwrap();
+        for d in days {
+            let on = day(d);
+            let own = store.accounts_between(on, Customers::ALL, None).unwrap();
+            let shared = store.accounts_between(on, Customers::ALL, Some(&log)).unwrap();
+            prop_assert_eq!(&shared, &own, "as of {}", on);
+            let later = store.later(on).unwrap();
+            let then = store.accounts_then(&later, Customers::ALL, Some(&log)).unwrap();
+            prop_assert_eq!(&then, &own, "as of {} from what changed", on);
+            for account in &own {
+                let one = Customers(account.customer_id, account.customer_id);
+                prop_assert_eq!(
+                    store.accounts_between(on, one, Some(&log)).unwrap(),
+                    store.accounts_between(on, one, None).unwrap()
+                );
+            }
         }
     }
 }

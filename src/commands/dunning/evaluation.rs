@@ -6,67 +6,27 @@ use std::collections::HashMap;
 use anyhow::Result;
 
 use super::super::Session;
-use crate::store::{Customers, Store};
+use super::super::spans::per_span;
+use crate::store::Store;
 use dun_core::dunning::{Account, AccountAssessment, Assessment, Explain, evaluate_with};
 use dun_core::ledger::{CustomerId, InvoiceId};
 
-/// Customers evaluated per chunk: small enough that a chunk's snapshot is a
-/// few megabytes, large enough that the per-chunk queries cost little.
-const CHUNK: usize = 250;
-
-/// Evaluates the whole ledger chunk by chunk on every core, each thread on
-/// its own read connection, handing every chunk's accounts and assessment
-/// to `keep`; memory stays at about a chunk per core. Results come back in
-/// customer order.
+/// Evaluates the whole ledger a span of customers at a time on every core
+/// ([`per_span`]), handing every span's accounts and assessment to `keep`;
+/// memory stays at about a span per core. Results come back in customer
+/// order.
 pub(in crate::commands) fn evaluate_chunks<T: Send>(
     session: &Session,
     store: &Store,
     explain: Explain,
     keep: impl Fn(&[Account], &Assessment) -> T + Sync,
 ) -> Result<Vec<T>> {
-    let ids = store.customer_ids()?;
-    let spans: Vec<Customers> = ids
-        .chunks(CHUNK)
-        .filter_map(|c| Some(Customers(*c.first()?, *c.last()?)))
-        .collect();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, 4)
-        .min(spans.len().max(1));
     let policy = session.policy();
-    let work = |reader: &Store, k: usize| -> Result<Vec<(usize, T)>> {
-        let mut out = Vec::new();
-        for (i, span) in spans.iter().enumerate().skip(k).step_by(threads) {
-            let accounts = reader.accounts_between(session.as_of, *span)?;
-            let assessment = evaluate_with(&accounts, &policy, session.as_of, explain);
-            out.push((i, keep(&accounts, &assessment)));
-        }
-        Ok(out)
-    };
-    let readers = (1..threads)
-        .map(|_| store.reader())
-        .collect::<Result<Vec<Store>, _>>()?;
-    let mut parts: Vec<(usize, T)> = std::thread::scope(|scope| -> Result<Vec<(usize, T)>> {
-        let handles: Vec<_> = readers
-            .into_iter()
-            .enumerate()
-            .map(|(n, reader)| {
-                let work = &work;
-                scope.spawn(move || work(&reader, n + 1))
-            })
-            .collect();
-        let mut all = work(store, 0)?;
-        for handle in handles {
-            all.extend(
-                handle
-                    .join()
-                    .map_err(|_| anyhow::anyhow!("an evaluation thread stopped"))??,
-            );
-        }
-        Ok(all)
-    })?;
-    parts.sort_by_key(|(i, _)| *i);
-    Ok(parts.into_iter().map(|(_, t)| t).collect())
+    per_span(store, None, session.as_of, |reader, span| {
+        let accounts = reader.accounts_between(session.as_of, span.customers, span.log)?;
+        let assessment = evaluate_with(&accounts, &policy, session.as_of, explain);
+        Ok(keep(&accounts, &assessment))
+    })
 }
 
 /// The ledger evaluated as of the session's date.

@@ -39,9 +39,10 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
     let parts = ledger.per_span(|store, span| {
         let (now_accounts, now) = evaluate(store, policy, span, &later)?;
         // The invoices nothing touched since --since stand then as now.
-        let then_accounts = store.accounts_beside(&earlier, span, &now_accounts)?;
+        let then_accounts =
+            store.accounts_beside(&earlier, span.customers, &now_accounts, span.log)?;
         let then = assess(&then_accounts, policy, since);
-        let mut facts = span_facts(store, span, &earlier, &now_accounts, &between)?;
+        let mut facts = span_facts(store, span.customers, &earlier, &now_accounts, &between)?;
         let before: HashMap<CustomerId, Side> = then_accounts
             .iter()
             .zip(&then)

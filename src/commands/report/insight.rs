@@ -9,6 +9,7 @@ use anyhow::Result;
 use chrono::NaiveDate;
 
 use super::super::Session;
+use super::super::spans::{self, Span};
 use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Scan, Store};
@@ -65,6 +66,15 @@ pub(super) struct Ledger<'a> {
 }
 
 impl<'a> Ledger<'a> {
+    /// Runs `work` on every span of the customers asked for, on every
+    /// core ([`spans::per_span`]); the answers come in customer order.
+    pub fn per_span<T: Send>(
+        &self,
+        work: impl Fn(&Store, Span<'_>) -> Result<T> + Sync,
+    ) -> Result<Vec<T>> {
+        spans::per_span(self.store, self.customer, self.session.as_of, work)
+    }
+
     fn open(session: &'a Session, store: &'a Store, args: &ReportArgs) -> Result<Self> {
         let customer = session.customer_filter(store, args.customer.as_deref())?;
         Ok(Ledger {
@@ -264,10 +274,10 @@ impl<'a> Ledger<'a> {
 pub(super) fn evaluate(
     store: &Store,
     policy: &Policy,
-    span: Customers,
+    span: Span<'_>,
     later: &Later,
 ) -> Result<(Vec<Account>, Vec<AccountAssessment>)> {
-    let accounts = store.accounts_then(later, span)?;
+    let accounts = store.accounts_then(later, span.customers, span.log)?;
     let assessed = assess(&accounts, policy, later.on());
     Ok((accounts, assessed))
 }

@@ -24,6 +24,7 @@ impl Read<'_> {
             customer,
             later,
             beside,
+            ..
         } = *self;
         let disputes = open_disputes(conn, as_of, customer)?;
         let mut settled = if settlements {
