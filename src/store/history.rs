@@ -74,6 +74,40 @@ pub(crate) fn documents(
     open_only: bool,
     ordered: bool,
 ) -> Result<Vec<Invoice>> {
+    let mut documents = Vec::new();
+    let span = Span {
+        as_of,
+        customer,
+        open_only,
+        ordered,
+    };
+    each_document(conn, span, &mut |d| documents.push(d))?;
+    Ok(documents)
+}
+
+/// Which documents [`each_document`] reads, as [`documents`] says.
+#[derive(Clone, Copy)]
+pub(crate) struct Span {
+    pub as_of: NaiveDate,
+    pub customer: Customers,
+    pub open_only: bool,
+    pub ordered: bool,
+}
+
+/// As [`documents`], each handed to `each` as it is read rather than
+/// gathered: a span's documents are many, and the caller places each in
+/// its account.
+pub(crate) fn each_document(
+    conn: &Connection,
+    span: Span,
+    each: &mut dyn FnMut(Invoice),
+) -> Result<()> {
+    let Span {
+        as_of,
+        customer,
+        open_only,
+        ordered,
+    } = span;
     let historical = has_facts_after(conn, as_of)?;
     let mut sql = String::from(if historical {
         AS_OF_SELECT
@@ -98,14 +132,13 @@ pub(crate) fn documents(
             super::invoices::read_invoice,
         )
         .context("cannot list invoices")?;
-    let mut documents = Vec::new();
     for row in rows {
         let document = row.context("cannot read invoice")??;
         if !open_only || !document.open.is_zero() {
-            documents.push(document);
+            each(document);
         }
     }
-    Ok(documents)
+    Ok(())
 }
 
 /// Every payment's credit not yet applied on a date, per customer and

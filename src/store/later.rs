@@ -170,17 +170,24 @@ fn pairs(
 /// The span's documents with a balance on `later`'s day, in no order: the
 /// recorded balance of those nothing touched since, the rebuilt one of the
 /// rest.
+/// Each is handed to `each` as it is read.
 pub(crate) fn open_documents(
     conn: &Connection,
     later: &Later,
     span: Customers,
-) -> Result<Vec<Invoice>> {
+    each: &mut dyn FnMut(Invoice),
+) -> Result<()> {
     if !later.any || later.many {
-        return super::history::documents(conn, later.on, span, true, false);
+        let read = super::history::Span {
+            as_of: later.on,
+            customer: span,
+            open_only: true,
+            ordered: false,
+        };
+        return super::history::each_document(conn, read, each);
     }
-    let mut out = recorded(conn, later, span, RECORDED)?;
-    out.extend(rebuilt(conn, later, span)?);
-    Ok(out)
+    recorded(conn, later, span, RECORDED, each)?;
+    rebuilt(conn, later, span, each)
 }
 
 /// As [`open_documents`] without the invoices nothing touched since: the
@@ -190,17 +197,22 @@ pub(crate) fn notes_and_touched(
     conn: &Connection,
     later: &Later,
     span: Customers,
-) -> Result<Vec<Invoice>> {
+    each: &mut dyn FnMut(Invoice),
+) -> Result<()> {
     let notes = format!("{RECORDED} AND kind = 'credit_note'");
-    let mut out = recorded(conn, later, span, &notes)?;
-    out.extend(rebuilt(conn, later, span)?);
-    Ok(out)
+    recorded(conn, later, span, &notes, each)?;
+    rebuilt(conn, later, span, each)
 }
 
 /// The documents `sql` ([`RECORDED`] or a narrower form of it) finds,
 /// less those touched after the day.
-fn recorded(conn: &Connection, later: &Later, span: Customers, sql: &str) -> Result<Vec<Invoice>> {
-    let mut out = Vec::new();
+fn recorded(
+    conn: &Connection,
+    later: &Later,
+    span: Customers,
+    sql: &str,
+    each: &mut dyn FnMut(Invoice),
+) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql).context("cannot list invoices")?;
     let rows = stmt
         .query_map(
@@ -211,20 +223,24 @@ fn recorded(conn: &Connection, later: &Later, span: Customers, sql: &str) -> Res
     for row in rows {
         let document = row.context("cannot read invoice")??;
         if !later.is_touched(document.customer_id, document.id) {
-            out.push(document);
+            each(document);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The span's documents touched after the day that had a balance on it,
 /// each rebuilt from its dated rows.
-fn rebuilt(conn: &Connection, later: &Later, span: Customers) -> Result<Vec<Invoice>> {
+fn rebuilt(
+    conn: &Connection,
+    later: &Later,
+    span: Customers,
+    each: &mut dyn FnMut(Invoice),
+) -> Result<()> {
     let sql = format!(
         "{} AND i.id = ?2 AND (i.closed_on IS NULL OR i.closed_on > ?1)",
         super::history::AS_OF_SELECT
     );
-    let mut out = Vec::new();
     let mut stmt = conn.prepare_cached(&sql).context("cannot list invoices")?;
     for id in later.touched(span) {
         let rows = stmt
@@ -233,11 +249,11 @@ fn rebuilt(conn: &Connection, later: &Later, span: Customers) -> Result<Vec<Invo
         for row in rows {
             let document = row.context("cannot read invoice")??;
             if !document.open.is_zero() {
-                out.push(document);
+                each(document);
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Every payment's credit not yet applied on `later`'s day, per customer

@@ -10,7 +10,7 @@ use super::super::settlements::Of;
 use super::super::{Customers, Later, Result};
 use super::{Read, Slots, running};
 use dun_core::dunning::{Dispute, OpenInvoice};
-use dun_core::ledger::{DocumentKind, InvoiceId};
+use dun_core::ledger::{DocumentKind, Invoice, InvoiceId};
 use dun_core::money::Money;
 
 impl Read<'_> {
@@ -35,23 +35,16 @@ impl Read<'_> {
         let mut earliest = as_of;
         // Beside a later snapshot only when few were touched since.
         let beside = beside.filter(|_| later.is_some_and(Later::is_few));
-        let documents = match (later, beside) {
-            (Some(later), Some(_)) => {
-                super::super::later::notes_and_touched(conn, later, customer)?
-            }
-            (Some(later), None) => super::super::later::open_documents(conn, later, customer)?,
-            (None, _) => super::super::history::documents(conn, as_of, customer, true, false)?,
-        };
-        for doc in documents {
+        let mut place = |doc: Invoice| {
             let Some(account) = accounts.get(doc.customer_id) else {
                 if doc.kind == DocumentKind::Invoice {
                     earliest = earliest.min(doc.issue_date);
                 }
-                continue;
+                return;
             };
             if doc.kind != DocumentKind::Invoice {
                 account.credits.add(Money::new(doc.open, doc.currency));
-                continue;
+                return;
             }
             earliest = earliest.min(doc.issue_date);
             account.invoices.push(OpenInvoice {
@@ -65,6 +58,24 @@ impl Read<'_> {
                 dispute: disputes.get(&doc.id).cloned(),
                 settlements: settled.remove(&doc.id).unwrap_or_default(),
             });
+        };
+        // Each document is placed in its account as it is read.
+        match (later, beside) {
+            (Some(later), Some(_)) => {
+                super::super::later::notes_and_touched(conn, later, customer, &mut place)?;
+            }
+            (Some(later), None) => {
+                super::super::later::open_documents(conn, later, customer, &mut place)?;
+            }
+            (None, _) => {
+                let read = super::super::history::Span {
+                    as_of,
+                    customer,
+                    open_only: true,
+                    ordered: false,
+                };
+                super::super::history::each_document(conn, read, &mut place)?;
+            }
         }
         if let (Some(later), Some(recorded)) = (later, beside) {
             for from in recorded {
