@@ -36,7 +36,7 @@ pub enum Cell {
     /// A date, ISO in every format.
     Date(NaiveDate),
     /// Several short values (JSON array; `;`-joined elsewhere).
-    List(Vec<String>),
+    List(Items),
     /// Nothing (JSON null).
     Empty,
 }
@@ -83,9 +83,63 @@ impl Cell {
             Cell::Amount(a, c) => Value::String(plain_amount(*a, *c)),
             Cell::Int(n) => Value::from(*n),
             Cell::Date(d) => Value::String(d.format("%Y-%m-%d").to_string()),
-            Cell::List(items) => Value::from(items.clone()),
+            Cell::List(items) => Value::Array(items.iter().map(Value::from).collect()),
             Cell::Empty => Value::Null,
         }
+    }
+}
+
+/// Several short values held in one string: a long report's lists (an
+/// agenda's invoice numbers, a million on a large ledger) would otherwise
+/// cost an allocation each.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Items {
+    text: String,
+    /// Where each value ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Items {
+    /// Adds a value at the end.
+    pub fn push(&mut self, item: &str) {
+        self.text.push_str(item);
+        self.ends.push(self.text.len());
+    }
+
+    /// The values, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(&self.ends)
+            .map(|(start, end)| self.text.get(start..*end).unwrap_or_default())
+    }
+
+    /// The values joined by `separator`.
+    pub fn join(&self, separator: &str) -> String {
+        let mut joined = String::with_capacity(self.text.len() + separator.len() * self.ends.len());
+        for (n, item) in self.iter().enumerate() {
+            if n > 0 {
+                joined.push_str(separator);
+            }
+            joined.push_str(item);
+        }
+        joined
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Items {
+    fn from_iter<T: IntoIterator<Item = S>>(values: T) -> Self {
+        let mut items = Items::default();
+        for value in values {
+            items.push(value.as_ref());
+        }
+        items
+    }
+}
+
+impl From<Vec<String>> for Items {
+    fn from(values: Vec<String>) -> Self {
+        values.into_iter().collect()
     }
 }
 
@@ -321,6 +375,18 @@ fn write_line(
 mod tests {
     use super::*;
 
+    #[test]
+    fn a_list_gives_back_its_values_in_order_empty_ones_too() {
+        let items: Items = ["OI-1", "", "A;B, C"].into_iter().collect();
+        assert_eq!(items.iter().collect::<Vec<_>>(), ["OI-1", "", "A;B, C"]);
+        assert_eq!(items.join(", "), "OI-1, , A;B, C");
+        assert_eq!(Items::default().join(";"), "");
+        assert_eq!(
+            Cell::List(items).json(),
+            serde_json::json!(["OI-1", "", "A;B, C"])
+        );
+    }
+
     fn sample() -> Report {
         let mut report = Report::new([("customer", "Customer"), ("open_balance", "Open")]);
         report.rows.push(vec![
@@ -359,7 +425,7 @@ mod tests {
         let mut formulas = Report::new([("a", "A"), ("b", "B"), ("c", "C")]);
         formulas.rows.push(vec![
             Cell::Text("=1+2".into()),
-            Cell::List(vec!["@SUM(A1)".into(), "x".into()]),
+            Cell::List(vec!["@SUM(A1)".to_string(), "x".into()].into()),
             Cell::Amount(Decimal::new(-5, 0), Currency::EUR),
         ]);
         formulas.rows.push(vec![

@@ -308,7 +308,7 @@ fn list_customers(session: &Session, format: Format, out: &mut dyn Write) -> Res
                 amount_cell(balance.overdue, balance.currency),
                 amount_cell(balance.unapplied_credit, balance.currency),
                 Cell::Text(balance.currency.to_string()),
-                Cell::List(engine.get(&customer.id).cloned().unwrap_or_default()),
+                Cell::List(engine.get(&customer.id).cloned().unwrap_or_default().into()),
             ]);
         }
     }

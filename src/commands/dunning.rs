@@ -8,7 +8,7 @@ use serde_json::json;
 use super::Session;
 use super::balances::AccountTotals;
 use super::report::amount_cell;
-use crate::output::{Cell, Format, Report, write_json_value};
+use crate::output::{Cell, Format, Items, Report, write_json_value};
 use crate::store::{HistoryOf, LogEntry, Store};
 use crate::text::sanitize;
 use dun_core::dunning::{
@@ -25,21 +25,14 @@ pub(super) use evaluation::{Evaluation, all_measures, evaluate_chunks, labels};
 
 /// Today's agenda over the whole ledger, each item with its invoice
 /// numbers, in priority order.
-pub(super) fn whole_agenda(
-    session: &Session,
-    store: &Store,
-) -> Result<Vec<(AgendaItem, Vec<String>)>> {
+pub(super) fn whole_agenda(session: &Session, store: &Store) -> Result<Vec<(AgendaItem, Items)>> {
     listed_agenda(session, store, true)
 }
 
 /// As [`whole_agenda`]; `ids` false leaves out each item's invoice ids,
 /// for a caller that only shows the numbers: on a large ledger the ids
 /// would cost as much memory again.
-fn listed_agenda(
-    session: &Session,
-    store: &Store,
-    ids: bool,
-) -> Result<Vec<(AgendaItem, Vec<String>)>> {
+fn listed_agenda(session: &Session, store: &Store, ids: bool) -> Result<Vec<(AgendaItem, Items)>> {
     let parts = evaluate_chunks(session, store, Explain::Agenda, |accounts, assessment| {
         assessment
             .agenda
@@ -58,7 +51,7 @@ fn listed_agenda(
                             .invoices
                             .iter()
                             .find(|i| i.id == *id)
-                            .map(|i| i.number.clone())
+                            .map(|i| i.number.as_str())
                     })
                     .collect();
                 let item = if ids {
@@ -70,7 +63,12 @@ fn listed_agenda(
             })
             .collect::<Vec<_>>()
     })?;
-    let mut agenda: Vec<(AgendaItem, Vec<String>)> = parts.into_iter().flatten().collect();
+    // Sized once: grown by doubling, the list would be copied, and held
+    // twice, at its largest.
+    let mut agenda: Vec<(AgendaItem, Items)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        agenda.extend(part);
+    }
     agenda.sort_by(|a, b| dun_core::dunning::priority_order(&a.0, &b.0));
     Ok(agenda)
 }

@@ -108,7 +108,7 @@ fn list_payments(
             Cell::Text(p.currency.to_string()),
             Cell::opt_text(p.method.as_deref()),
             Cell::opt_text(p.reference.as_deref()),
-            Cell::List(applied),
+            Cell::List(applied.into()),
         ]);
     }
     report.write(format, session.config.config.locale, out)?;
