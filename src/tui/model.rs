@@ -156,14 +156,20 @@ impl Board {
             .filter(|i| !i.open.is_zero())
             .map(|i| (i.number.clone(), i.id))
             .collect();
-        let mut search = format!("{}\u{0}{}", fold(&account.code), fold(name));
+        let mut search = fold(&account.code);
+        search.push('\u{0}');
+        fold_into(&mut search, name);
         for (number, _) in &invoices {
             search.push('\u{0}');
-            search.push_str(&fold(number));
+            fold_into(&mut search, number);
         }
-        age_account(account, buckets, as_of)
+        let reports = age_account(account, buckets, as_of);
+        let last = reports.len().saturating_sub(1);
+        let (mut search, mut invoices) = (search, invoices);
+        reports
             .into_iter()
-            .map(|report| AgingRow {
+            .enumerate()
+            .map(|(n, report)| AgingRow {
                 oldest: report.oldest_bucket(),
                 report,
                 code: account.code.clone(),
@@ -171,8 +177,9 @@ impl Board {
                 badges: badges.clone(),
                 last_contact: *last_contact,
                 next_action: next_action.clone(),
-                search: search.clone(),
-                invoices: invoices.clone(),
+                // One row per currency: the last takes what the others copy.
+                search: taken_or_copied(&mut search, n == last),
+                invoices: taken_or_copied(&mut invoices, n == last),
             })
             .collect()
     }
@@ -237,17 +244,36 @@ impl Board {
     }
 }
 
+/// `value` itself when `last`, a copy of it otherwise.
+fn taken_or_copied<T: Clone + Default>(value: &mut T, last: bool) -> T {
+    if last {
+        std::mem::take(value)
+    } else {
+        value.clone()
+    }
+}
+
 /// Text as the filter compares it: lowercase, without accents, so
 /// "electricite" finds "Électricité".
 pub fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_into(&mut out, text);
+    out
+}
+
+/// As [`fold`], onto the end of `out`.
+fn fold_into(out: &mut String, text: &str) {
     for c in text.chars() {
+        if c.is_ascii() {
+            // No ASCII letter is accented: the table is for the rest.
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
         match base_letter(c) {
             Some(base) => out.push_str(base),
             None => out.extend(c.to_lowercase()),
         }
     }
-    out
 }
 
 /// The plain letters of an accented Latin letter, lowercase.
@@ -444,5 +470,55 @@ impl Shift {
             }
         }
         Some(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dun_core::dunning::{Explain, OpenInvoice, Policy, assess_account};
+    use dun_core::money::Currency;
+    use rust_decimal::Decimal;
+
+    #[test]
+    fn folding_lowercases_and_strips_accents_ascii_or_not() {
+        assert_eq!(fold("ÉLECTRICITÉ Ltd-42/B"), "electricite ltd-42/b");
+        assert_eq!(fold("Straße Œuvre ÅSA"), "strasse oeuvre asa");
+        assert_eq!(fold("ΣΟΦΙΑ"), "σοφια");
+    }
+
+    #[test]
+    fn every_currency_row_of_an_account_carries_its_search_text_and_invoices() {
+        let day = |d: u32| NaiveDate::from_ymd_opt(2026, 3, d).unwrap_or_default();
+        let mut account = Account::new(7, "ACME", day(1));
+        for (id, number, currency) in [(1, "INV-É1", Currency::EUR), (2, "US-2", Currency::USD)] {
+            account.invoices.push(OpenInvoice {
+                id,
+                number: number.into(),
+                issue_date: day(1),
+                due_date: day(10),
+                amount: Decimal::new(1000, 0),
+                open: Decimal::new(1000, 0),
+                currency,
+                dispute: None,
+                settlements: Vec::new(),
+            });
+        }
+        let assessed = assess_account(&account, &Policy::standard(), day(20), Explain::Agenda);
+        let view = AccountView {
+            account: &account,
+            assessed: &assessed,
+            name: "Acmé Tools",
+            last_contact: None,
+        };
+        let rows = Board::rows_for(&view, &[], &Buckets::default(), day(20));
+        assert_eq!(rows.len(), 2);
+        for row in &rows {
+            assert_eq!(row.search, "acme\u{0}acme tools\u{0}inv-e1\u{0}us-2");
+            assert_eq!(
+                row.invoices,
+                [("INV-É1".to_string(), 1), ("US-2".to_string(), 2)]
+            );
+        }
     }
 }
