@@ -365,6 +365,12 @@ impl App {
     fn settle_view(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
         self.view_totals =
             dun_core::aging::AgingTotals::of(self.view.iter().map(|&i| &self.board.rows[i].report));
+        self.select_kept(keep);
+    }
+
+    /// The selection on the row `keep` names when it is still shown, else
+    /// on the first.
+    fn select_kept(&mut self, keep: Option<(i64, dun_core::money::Currency)>) {
         let rows = &self.board.rows;
         self.aging.selected = keep
             .and_then(|(id, currency)| {

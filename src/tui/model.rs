@@ -207,8 +207,14 @@ impl Board {
         let removed: Vec<usize> = (0..self.rows.len())
             .filter(|&i| self.rows[i].report.customer_id == customer_id)
             .collect();
-        for &i in removed.iter().rev() {
-            self.rows.remove(i);
+        let reports = removed
+            .iter()
+            .map(|&i| self.rows[i].report.clone())
+            .collect();
+        // One pass over the board, not one per row removed: the rows are
+        // many and large.
+        if !removed.is_empty() {
+            self.rows.retain(|r| r.report.customer_id != customer_id);
         }
         rows.sort_by(row_order);
         let mut inserted: Vec<usize> = Vec::with_capacity(rows.len());
@@ -223,11 +229,12 @@ impl Board {
             inserted.push(at);
         }
         inserted.sort_unstable();
-        let gone: Vec<usize> = (0..self.agenda.len())
-            .filter(|&i| self.agenda[i].item.customer_id == customer_id)
-            .collect();
-        for &i in gone.iter().rev() {
-            self.agenda.remove(i);
+        if self
+            .agenda
+            .iter()
+            .any(|a| a.item.customer_id == customer_id)
+        {
+            self.agenda.retain(|a| a.item.customer_id != customer_id);
         }
         for item in agenda {
             let at = self.agenda.partition_point(|a| {
@@ -235,7 +242,11 @@ impl Board {
             });
             self.agenda.insert(at, item);
         }
-        Shift { removed, inserted }
+        Shift {
+            removed,
+            reports,
+            inserted,
+        }
     }
 
     /// The totals of every row, per currency.
@@ -451,6 +462,8 @@ pub struct CustomerDetail {
 pub struct Shift {
     /// Positions of the rows taken out, before.
     pub removed: Vec<usize>,
+    /// What those rows reported, in the same order.
+    pub reports: Vec<dun_core::aging::AgingRow>,
     /// Positions of the rows put in, after.
     pub inserted: Vec<usize>,
 }

@@ -274,15 +274,43 @@ impl AgingTotals {
     pub fn of<'a>(rows: impl IntoIterator<Item = &'a AgingRow>) -> Self {
         let mut totals = AgingTotals::default();
         for row in rows {
-            totals.total.add(Money::new(row.total, row.currency));
-            if totals.buckets.len() < row.buckets.len() {
-                totals.buckets.resize_with(row.buckets.len(), Amounts::new);
-            }
-            for (sum, amount) in totals.buckets.iter_mut().zip(&row.buckets) {
-                sum.add(Money::new(*amount, row.currency));
-            }
+            totals.add(row, false);
         }
         totals
+    }
+
+    /// These totals and one more row: what [`AgingTotals::of`] gives for
+    /// the rows with this one added.
+    pub fn add_row(&mut self, row: &AgingRow) {
+        self.add(row, false);
+    }
+
+    /// These totals with one of their rows taken back out. A currency
+    /// stays listed (at zero) when its last row goes, where
+    /// [`AgingTotals::of`] the remaining rows would not list it:
+    /// [`AgingTotals::has_zero_currency`] says when to ask it.
+    pub fn remove_row(&mut self, row: &AgingRow) {
+        self.add(row, true);
+    }
+
+    /// True when a currency is listed with nothing in its total or any
+    /// bucket.
+    pub fn has_zero_currency(&self) -> bool {
+        self.currencies().any(|currency| {
+            self.total.get(currency).is_zero()
+                && self.buckets.iter().all(|b| b.get(currency).is_zero())
+        })
+    }
+
+    fn add(&mut self, row: &AgingRow, negated: bool) {
+        let signed = |amount: Decimal| if negated { -amount } else { amount };
+        self.total.add(Money::new(signed(row.total), row.currency));
+        if self.buckets.len() < row.buckets.len() {
+            self.buckets.resize_with(row.buckets.len(), Amounts::new);
+        }
+        for (sum, amount) in self.buckets.iter_mut().zip(&row.buckets) {
+            sum.add(Money::new(signed(*amount), row.currency));
+        }
     }
 
     /// Every currency with a row, in currency order.

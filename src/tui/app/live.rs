@@ -45,18 +45,33 @@ impl App {
     /// rows went): the view keeps every other row where it was and puts
     /// the new ones (those the filter lets through) in their places, as
     /// sorting the whole view again would, without doing so.
+    /// Its totals follow too: the rows taken out of the view subtracted,
+    /// those put in added, unless a currency is left at zero, which only
+    /// the view's rows can say whether to list.
     fn shift_view(&mut self, shift: &Shift, keep: Option<(i64, Currency)>) {
         let rows = &self.board.rows;
+        let mut totals = self.view_totals.clone();
+        for (before, report) in shift.removed.iter().zip(&shift.reports) {
+            if self.view.contains(before) {
+                totals.remove_row(report);
+            }
+        }
         let mut view: Vec<usize> = self.view.iter().filter_map(|&i| shift.moved(i)).collect();
         for &at in &shift.inserted {
             if !rows[at].search.contains(self.view_needle.as_str()) {
                 continue;
             }
+            totals.add_row(&rows[at].report);
             let place = view.partition_point(|&i| view_order(rows, self.sort, i, at).is_lt());
             view.insert(place, at);
         }
         self.view = view;
-        self.settle_view(keep);
+        if totals.has_zero_currency() {
+            self.settle_view(keep);
+        } else {
+            self.view_totals = totals;
+            self.select_kept(keep);
+        }
     }
 
     /// The ledger was reloaded: show the new board and the open customer's
