@@ -308,7 +308,7 @@ impl App {
     pub fn agenda_rows(&self) -> Vec<&AgendaRow> {
         self.agenda_view
             .iter()
-            .filter_map(|&i| self.board.agenda.get(i))
+            .filter_map(|&i| self.board.agenda.get(i).map(|row| &**row))
             .collect()
     }
 
@@ -317,6 +317,7 @@ impl App {
         self.agenda_view
             .get(self.agenda.selected)
             .and_then(|&i| self.board.agenda.get(i))
+            .map(|row| &**row)
     }
 
     /// The aging rows shown, filtered and sorted.

@@ -89,8 +89,10 @@ pub struct Board {
     pub bucket_titles: Vec<String>,
     /// Aging rows, largest total first.
     pub rows: Vec<AgingRow>,
-    /// Today's agenda in priority order.
-    pub agenda: Vec<AgendaRow>,
+    /// Today's agenda in priority order. Boxed: a customer's items are
+    /// taken out and put back in place after each write, and on a large
+    /// ledger the list is long.
+    pub agenda: Vec<Box<AgendaRow>>,
     /// Customers in the ledger, owing or not: none means an empty ledger.
     pub customers: usize,
     /// Bank lines waiting to be allocated, oldest first.
@@ -240,7 +242,7 @@ impl Board {
             let at = self.agenda.partition_point(|a| {
                 dun_core::dunning::priority_order(&a.item, &item.item) == std::cmp::Ordering::Less
             });
-            self.agenda.insert(at, item);
+            self.agenda.insert(at, Box::new(item));
         }
         Shift {
             removed,

@@ -52,7 +52,7 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
     let mut calls = std::collections::HashMap::new();
     for (rows, items, orders) in parts {
         board.rows.extend(rows);
-        board.agenda.extend(items);
+        board.agenda.extend(items.into_iter().map(Box::new));
         for (customer_id, order) in orders {
             if customers.is_none() {
                 customers = Some(store.customers()?.into_iter().map(|c| (c.id, c)).collect());
