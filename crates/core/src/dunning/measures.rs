@@ -163,35 +163,42 @@ impl<'a> Deciding<'a> {
     fn ladder_trigger(&self, action: StageAction, after: Option<NaiveDate>) -> Option<Trigger> {
         let ladder = self.policy.ladder(self.account.profile.as_deref());
         let stage = ladder.iter().find(|s| s.action == action)?;
-        self.stage_trigger(stage)
-            .filter(|t| after.is_none_or(|after| t.on > after))
-            .min_by_key(|t| t.on)
+        // The earliest is found first and only its reason worded: an
+        // account far overdue has many invoices past the stage.
+        let (invoice, reached, back) = self
+            .stage_reached(stage)
+            .filter(|(_, reached, back)| after.is_none_or(|after| back.unwrap_or(*reached) > after))
+            .min_by_key(|(_, reached, back)| back.unwrap_or(*reached))?;
+        let mut why = format!(
+            "{} reached {} overdue",
+            invoice.number,
+            days(i64::from(stage.days))
+        );
+        if let Some(back) = back {
+            why.push_str(&format!(
+                ", counted from {back} when it came back on the ladder"
+            ));
+        }
+        Some(Trigger {
+            on: back.unwrap_or(reached),
+            why,
+            invoice_id: Some(invoice.id),
+        })
     }
 
-    /// The triggers of the counted invoices at or past `stage`, each dated
-    /// the day the ledger reached it: the stage's trigger date, or the day
-    /// the invoice came back onto the ladder, whichever is later.
-    fn stage_trigger(&self, stage: &'a Stage) -> impl Iterator<Item = Trigger> + '_ {
+    /// The counted invoices at or past `stage`, each with the day the
+    /// ledger reached it: the stage's trigger date, and the day the invoice
+    /// came back onto the ladder when that was later.
+    fn stage_reached(
+        &self,
+        stage: &'a Stage,
+    ) -> impl Iterator<Item = (&'a OpenInvoice, NaiveDate, Option<NaiveDate>)> + '_ {
         counted(self.account, self.assessed, self.policy)
             .filter(move |(_, a)| a.days_overdue >= i64::from(stage.days))
             .map(move |(invoice, _)| {
                 let reached = trigger_date(invoice, stage);
                 let back = self.back_on_ladder(invoice).filter(|back| *back > reached);
-                let mut why = format!(
-                    "{} reached {} overdue",
-                    invoice.number,
-                    days(i64::from(stage.days))
-                );
-                if let Some(back) = back {
-                    why.push_str(&format!(
-                        ", counted from {back} when it came back on the ladder"
-                    ));
-                }
-                Trigger {
-                    on: back.unwrap_or(reached),
-                    why,
-                    invoice_id: Some(invoice.id),
-                }
+                (invoice, reached, back)
             })
     }
 
