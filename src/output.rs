@@ -137,6 +137,15 @@ impl<S: AsRef<str>> FromIterator<S> for Items {
     }
 }
 
+impl<'a> IntoIterator for &'a Items {
+    type Item = &'a str;
+    type IntoIter = Box<dyn Iterator<Item = &'a str> + 'a>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        Box::new(self.iter())
+    }
+}
+
 impl From<Vec<String>> for Items {
     fn from(values: Vec<String>) -> Self {
         values.into_iter().collect()

@@ -58,10 +58,21 @@ pub struct AgingRow {
     /// Code, name and open invoice numbers, folded (see [`fold`]) and
     /// separated by NULs, for filtering without allocating.
     pub search: String,
-    /// The open invoices' numbers and ids, for a filter that names one.
-    pub invoices: Vec<(String, i64)>,
+    /// The open invoices' ids, in the order of their numbers in `search`
+    /// ([`AgingRow::invoice_numbers`]), for a filter that names one.
+    pub invoices: Vec<i64>,
     /// Index of the oldest bucket with money in it, for sorting.
     pub oldest: usize,
+}
+
+impl AgingRow {
+    /// The open invoices' numbers, folded, each with its id.
+    pub fn invoice_numbers(&self) -> impl Iterator<Item = (&str, i64)> + '_ {
+        self.search
+            .split('\u{0}')
+            .skip(2)
+            .zip(self.invoices.iter().copied())
+    }
 }
 
 /// One agenda item, ready to draw.
@@ -71,8 +82,9 @@ pub struct AgendaRow {
     pub item: AgendaItem,
     /// Customer name.
     pub name: String,
-    /// Invoice numbers.
-    pub numbers: Vec<String>,
+    /// Invoice numbers (a million on a large ledger, so held in one
+    /// string).
+    pub numbers: crate::output::Items,
     /// The open balance of the item's own invoices (the item's
     /// `overdue_balance` is the customer's, which orders the agenda).
     pub amount: Decimal,
@@ -152,18 +164,14 @@ impl Board {
             .iter()
             .find(|i| i.customer_id == account.customer_id)
             .map(|i| format!("{} ({})", i.action.as_str(), i.stage));
-        let invoices: Vec<(String, i64)> = account
-            .invoices
-            .iter()
-            .filter(|i| !i.open.is_zero())
-            .map(|i| (i.number.clone(), i.id))
-            .collect();
+        let open = account.invoices.iter().filter(|i| !i.open.is_zero());
+        let invoices: Vec<i64> = open.clone().map(|i| i.id).collect();
         let mut search = fold(&account.code);
         search.push('\u{0}');
         fold_into(&mut search, name);
-        for (number, _) in &invoices {
+        for invoice in open {
             search.push('\u{0}');
-            fold_into(&mut search, number);
+            fold_into(&mut search, &invoice.number);
         }
         let reports = age_account(account, buckets, as_of);
         let last = reports.len().saturating_sub(1);
@@ -274,9 +282,14 @@ pub fn fold(text: &str) -> String {
     out
 }
 
-/// As [`fold`], onto the end of `out`.
+/// As [`fold`], onto the end of `out`. A NUL, which separates the parts
+/// of a row's search text, becomes a space.
 fn fold_into(out: &mut String, text: &str) {
     for c in text.chars() {
+        if c == '\u{0}' {
+            out.push(' ');
+            continue;
+        }
         if c.is_ascii() {
             // No ASCII letter is accented: the table is for the rest.
             out.push(c.to_ascii_lowercase());
@@ -500,6 +513,7 @@ mod tests {
         assert_eq!(fold("ÉLECTRICITÉ Ltd-42/B"), "electricite ltd-42/b");
         assert_eq!(fold("Straße Œuvre ÅSA"), "strasse oeuvre asa");
         assert_eq!(fold("ΣΟΦΙΑ"), "σοφια");
+        assert_eq!(fold("A\u{0}B"), "a b");
     }
 
     #[test]
@@ -530,9 +544,10 @@ mod tests {
         assert_eq!(rows.len(), 2);
         for row in &rows {
             assert_eq!(row.search, "acme\u{0}acme tools\u{0}inv-e1\u{0}us-2");
+            assert_eq!(row.invoices, [1, 2]);
             assert_eq!(
-                row.invoices,
-                [("INV-É1".to_string(), 1), ("US-2".to_string(), 2)]
+                row.invoice_numbers().collect::<Vec<_>>(),
+                [("inv-e1", 1), ("us-2", 2)]
             );
         }
     }

@@ -149,7 +149,7 @@ fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow 
     AgendaRow {
         item: item.clone(),
         name: name.to_string(),
-        numbers: own.iter().map(|i| i.number.clone()).collect(),
+        numbers: own.iter().map(|i| i.number.as_str()).collect(),
         amount: own.iter().map(|i| i.open).sum(),
         call: None,
     }

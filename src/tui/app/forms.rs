@@ -43,7 +43,7 @@ impl App {
                 customer_id,
                 stage: stage.then(|| row.item.stage.clone()),
                 invoices: row.item.invoices.clone(),
-                numbers: row.numbers.clone(),
+                numbers: row.numbers.iter().map(str::to_string).collect(),
                 action: Some(row.item.action),
                 overdue: Some(Money::new(row.item.overdue_balance, row.item.currency)),
             });

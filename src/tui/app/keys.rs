@@ -7,7 +7,6 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::super::action::Action;
 use super::super::form::{Field, FieldKey, FieldKind, Form, Purpose};
 use super::super::keymap::{Key, Mode};
-use super::super::model::fold;
 use super::{App, Effect, Hit, STATUS_TICKS, Screen, Selection, SortColumn};
 
 /// The actions that work on every screen.
@@ -428,10 +427,9 @@ impl App {
         self.form = None;
         let needle = self.needle();
         let found = self.aging_rows().find_map(|row| {
-            row.invoices
-                .iter()
-                .find(|(number, _)| fold(number) == needle)
-                .map(|(_, id)| (row.report.customer_id, *id))
+            row.invoice_numbers()
+                .find(|(number, _)| *number == needle)
+                .map(|(_, id)| (row.report.customer_id, id))
         });
         let Some((customer, invoice)) = found else {
             return Vec::new();
