@@ -46,19 +46,20 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
         customers: names.len(),
         waiting: waiting_lines(store)?,
     };
-    // Whom to call about each agenda item: the customers with their
-    // contacts in one read, not a query per customer on the agenda.
-    let mut customers: Option<std::collections::HashMap<CustomerId, Customer>> = None;
-    let mut calls = std::collections::HashMap::new();
-    for (rows, items, orders) in parts {
+    let mut orders = std::collections::HashMap::new();
+    for (rows, items, order) in parts {
         board.rows.extend(rows);
         board.agenda.extend(items.into_iter().map(Box::new));
-        for (customer_id, order) in orders {
-            if customers.is_none() {
-                customers = Some(store.customers()?.into_iter().map(|c| (c.id, c)).collect());
-            }
-            if let Some(customer) = customers.as_ref().and_then(|all| all.get(&customer_id)) {
-                calls.insert(customer_id, contact_lines(customer, &order).0);
+        orders.extend(order);
+    }
+    // Whom to call about each agenda item: the customers with their
+    // contacts in one read, not a query per customer on the agenda, once
+    // the chunks' parts are on the board.
+    let mut calls = std::collections::HashMap::new();
+    if !orders.is_empty() {
+        for customer in store.customers()? {
+            if let Some(order) = orders.get(&customer.id) {
+                calls.insert(customer.id, contact_lines(&customer, order).0);
             }
         }
     }
