@@ -63,12 +63,7 @@ fn listed_agenda(session: &Session, store: &Store, ids: bool) -> Result<Vec<(Age
             })
             .collect::<Vec<_>>()
     })?;
-    // Sized once: grown by doubling, the list would be copied, and held
-    // twice, at its largest.
-    let mut agenda: Vec<(AgendaItem, Items)> = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        agenda.extend(part);
-    }
+    let mut agenda: Vec<(AgendaItem, Items)> = super::spans::joined(parts);
     agenda.sort_by(|a, b| dun_core::dunning::priority_order(&a.0, &b.0));
     Ok(agenda)
 }

@@ -85,3 +85,13 @@ pub(in crate::commands) fn per_span<T: Send>(
     parts.sort_by_key(|(i, _)| *i);
     Ok(parts.into_iter().map(|(_, t)| t).collect())
 }
+
+/// The spans' lists one after the other, in one list sized once: grown by
+/// doubling, a long list would be copied, and held twice, at its largest.
+pub(in crate::commands) fn joined<T>(parts: Vec<Vec<T>>) -> Vec<T> {
+    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+    for part in parts {
+        all.extend(part);
+    }
+    all
+}

@@ -61,11 +61,7 @@ pub(crate) fn collect(ledger: &Ledger, since: NaiveDate) -> Result<Vec<Change>> 
         }
         Ok(out)
     })?;
-    let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
-    for part in parts {
-        all.extend(part);
-    }
-    Ok(all)
+    Ok(super::super::spans::joined(parts))
 }
 
 /// The dated facts of a span's invoices between the two dates, per
