@@ -334,8 +334,9 @@ fn covering(
     if !named.is_empty() {
         return Ok(named.to_vec());
     }
+    // Which invoices are open is all it reads: never what settled them.
     let open = tx
-        .accounts(on, Customers(customer_id, customer_id))?
+        .accounts_charging(on, Customers(customer_id, customer_id), false)?
         .pop()
         .map(|account| covered(&[], currency, on, &account.invoices))
         .unwrap_or_default();
@@ -377,9 +378,22 @@ fn named_invoices(
     customer_id: CustomerId,
     invoices: &[InvoiceRef],
 ) -> Result<Vec<Invoice>> {
+    if invoices.is_empty() {
+        return Ok(Vec::new());
+    }
+    // An agenda item names the customer's open invoices: found among them
+    // in one read of the open-items index; any other is looked up alone.
+    let open = store.open_documents_of(customer_id)?;
     let mut named: Vec<Invoice> = Vec::new();
     for reference in invoices {
-        let invoice = input::invoice(store, Some(Field::Invoice), reference)?;
+        let found = open.iter().find(|i| match reference {
+            InvoiceRef::Id(id) => i.id == *id,
+            InvoiceRef::Number(number) => i.number == number.trim(),
+        });
+        let invoice = match found {
+            Some(invoice) => invoice.clone(),
+            None => input::invoice(store, Some(Field::Invoice), reference)?,
+        };
         if invoice.customer_id != customer_id {
             return Err(OpError::invalid(
                 Field::Invoice,

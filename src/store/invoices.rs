@@ -86,6 +86,25 @@ impl Store {
             .context("cannot look up instalment")
     }
 
+    /// A customer's documents with an open balance (or unapplied credit),
+    /// as [`Store::invoice_by_id`] gives each, read from the open-items
+    /// index alone: it holds every column, so the table's pages, which a
+    /// morning's first write finds on disk rather than in memory, are not
+    /// visited.
+    pub fn open_documents_of(&self, customer_id: CustomerId) -> Result<Vec<Invoice>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached(&format!(
+                "{SELECT} WHERE customer_id = ?1 AND open_minor > 0"
+            ))
+            .context("cannot read open invoices")?;
+        let rows = stmt
+            .query_map([customer_id], read_invoice)
+            .context("cannot read open invoices")?;
+        rows.map(|row| row.context("cannot read an open invoice")?)
+            .collect()
+    }
+
     /// The invoice or credit note with this id.
     pub fn invoice_by_id(&self, id: InvoiceId) -> Result<Invoice> {
         let sql = format!("{SELECT} WHERE id = ?1");

@@ -397,3 +397,73 @@ fn writes_through_the_store_opened_as_tests_open_it_record_measure_history() {
         "{after:?}"
     );
 }
+
+/// The invoices a follow-up links, by id.
+fn linked(ledger: &common::Ledger, follow_up: i64) -> Vec<i64> {
+    let conn = rusqlite::Connection::open(&ledger.db).unwrap();
+    let mut stmt = conn
+        .prepare("SELECT invoice_id FROM activity_invoice WHERE activity_id = ?1 ORDER BY 1")
+        .unwrap();
+    stmt.query_map([follow_up], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// A follow-up links the invoices it names: open ones (found among the
+/// customer's open items, by the id the dashboard sends or by a number as
+/// typed), a paid one (looked up on its own), each once; naming another
+/// customer's open invoice is refused and writes nothing.
+#[test]
+fn a_follow_up_links_each_invoice_it_names_once_open_or_paid() {
+    let ledger = common::LedgerBuilder::new()
+        .customer("ACME", "Acme Ltd")
+        .customer("OTHER", "Other Srl")
+        .invoice("INV-1", "ACME", "2026-09-01", "2026-10-01", "500.00")
+        .invoice("INV-2", "OTHER", "2026-09-01", "2026-10-01", "300.00")
+        .invoice("INV-3", "ACME", "2026-09-05", "2026-10-05", "80.00")
+        .payment_to("ACME", "80.00", "2026-10-02", "INV-3")
+        .build();
+    let session = session(&ledger);
+    let mut store = Store::open(&session.db).unwrap();
+    let id = |number: &str| store.invoice_by_number(number).unwrap().id;
+    let (one, two, three) = (id("INV-1"), id("INV-2"), id("INV-3"));
+    let ctx = session.ops();
+    let call = |invoices: Vec<ops::InvoiceRef>| ops::LogFollowUp {
+        customer: CustomerRef::Code("ACME".into()),
+        kind: "call".into(),
+        stage: ops::StageChoice::Due,
+        invoices,
+        occurred_on: None,
+        outcome: "will pay".into(),
+        note: String::new(),
+        next_on: None,
+        promise: None,
+    };
+    let logged = ops::log_follow_up(
+        &mut store,
+        &ctx,
+        &call(vec![
+            ops::InvoiceRef::Id(one),
+            ops::InvoiceRef::Number(" INV-1 ".into()),
+            ops::InvoiceRef::Number("INV-3".into()),
+        ]),
+    )
+    .unwrap();
+    assert_eq!(linked(&ledger, logged.id), vec![one, three]);
+
+    let before = common::dump(&ledger.db);
+    let refused = ops::log_follow_up(
+        &mut store,
+        &ctx,
+        &call(vec![ops::InvoiceRef::Id(one), ops::InvoiceRef::Id(two)]),
+    )
+    .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("invoice INV-2 belongs to another customer"),
+        "{refused}"
+    );
+    assert_eq!(common::dump(&ledger.db), before, "nothing written");
+}
