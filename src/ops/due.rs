@@ -42,7 +42,7 @@ pub(crate) fn still_due(
 ) -> Result<()> {
     let id = answering.customer_id;
     let on: NaiveDate = ctx.as_of;
-    let accounts = tx.accounts(on, Customers(id, id))?;
+    let accounts = tx.accounts_charging(on, Customers(id, id), !ctx.policy.terms.is_free())?;
     let agenda = evaluate_with(&accounts, &ctx.policy, on, Explain::DueOnly).agenda;
     if agenda.iter().any(|item| answering.is(item) && also(item)) {
         return Ok(());

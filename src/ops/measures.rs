@@ -58,7 +58,11 @@ pub(crate) fn in_force(
     customer_id: CustomerId,
     on: NaiveDate,
 ) -> Result<Vec<Measure>> {
-    let accounts = tx.accounts(on, Customers(customer_id, customer_id))?;
+    let accounts = tx.accounts_charging(
+        on,
+        Customers(customer_id, customer_id),
+        !policy.terms.is_free(),
+    )?;
     Ok(accounts
         .iter()
         .flat_map(|a| evaluate_account(a, policy, on).measures)
@@ -82,7 +86,8 @@ fn record(
     if latest.is_some_and(|latest| latest.recorded > on) {
         return Ok(());
     }
-    for account in tx.accounts(on, Customers(customer_id, customer_id))? {
+    let span = Customers(customer_id, customer_id);
+    for account in tx.accounts_charging(on, span, !policy.terms.is_free())? {
         let changes = evaluate_account(&account, policy, on).changes;
         // Never dated before what the history already holds.
         let lift_on = lift_on.map(|d| latest.map_or(d, |f| d.max(f.effective)));

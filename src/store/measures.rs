@@ -277,19 +277,11 @@ impl Tx<'_> {
     }
 
     /// The accounts of a span of customers as of a date, read inside the
-    /// write so the engine sees what the write is about to commit.
-    pub fn accounts(
-        &self,
-        as_of: NaiveDate,
-        customers: super::Customers,
-    ) -> Result<Vec<dun_core::dunning::Account>> {
-        super::snapshot::accounts(self.conn(), as_of, customers)
-    }
-
-    /// As [`Tx::accounts`], leaving out what settled each open invoice
-    /// when `charges` is false: only late-payment charges read it, so a
-    /// write evaluating many accounts under terms that charge nothing
-    /// spares the read.
+    /// write so the engine sees what the write is about to commit; what
+    /// settled each open invoice is read only when `charges` is true:
+    /// only late-payment charges read it, so a write under terms that
+    /// charge nothing spares the read (on a ledger whose invoice pages are
+    /// not in memory, one visit to the table for each invoice).
     pub fn accounts_charging(
         &self,
         as_of: NaiveDate,

@@ -119,17 +119,8 @@ impl Store {
 }
 
 /// Reads accounts through any connection, so a write can evaluate the
-/// ledger inside its own transaction.
-pub(crate) fn accounts(
-    conn: &Connection,
-    as_of: NaiveDate,
-    customer: Customers,
-) -> Result<Vec<Account>> {
-    accounts_with(Read::new(conn, as_of, customer), None, true)
-}
-
-/// As [`accounts`]; `settlements` false leaves each open invoice's
-/// settlements out.
+/// ledger inside its own transaction; `settlements` false leaves each open
+/// invoice's settlements out.
 pub(crate) fn accounts_settled(
     conn: &Connection,
     as_of: NaiveDate,
