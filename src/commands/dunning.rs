@@ -15,7 +15,7 @@ use dun_core::dunning::{
     Account, AccountAssessment, AgendaItem, Explain, InvoiceAssessment, OpenInvoice, Policy,
     commitment_lines, slow_payer_advice, trace,
 };
-use dun_core::ledger::Customer;
+use dun_core::ledger::{Customer, InvoiceId};
 use dun_core::money::{Amounts, Money, plain_amount};
 use rust_decimal::Decimal;
 
@@ -43,17 +43,7 @@ fn listed_agenda(session: &Session, store: &Store, ids: bool) -> Result<Vec<(Age
                     .binary_search_by_key(&item.customer_id, |a| a.customer_id)
                     .ok()
                     .map(|i| &accounts[i]);
-                let numbers = item
-                    .invoices
-                    .iter()
-                    .filter_map(|id| {
-                        account?
-                            .invoices
-                            .iter()
-                            .find(|i| i.id == *id)
-                            .map(|i| i.number.as_str())
-                    })
-                    .collect();
+                let numbers = invoice_numbers(account, &item.invoices);
                 let item = if ids {
                     item.clone()
                 } else {
@@ -66,6 +56,18 @@ fn listed_agenda(session: &Session, store: &Store, ids: bool) -> Result<Vec<(Age
     let mut agenda: Vec<(AgendaItem, Items)> = super::spans::joined(parts);
     agenda.sort_by(|a, b| dun_core::dunning::priority_order(&a.0, &b.0));
     Ok(agenda)
+}
+
+/// The numbers of an account's open invoices among `invoices`, in their
+/// order, held exactly (an agenda lists them for every item).
+pub(crate) fn invoice_numbers(account: Option<&Account>, invoices: &[InvoiceId]) -> Items {
+    let open = account.map_or(&[][..], |a| a.invoices.as_slice());
+    Items::exact(
+        invoices
+            .iter()
+            .filter_map(|id| open.iter().find(|i| i.id == *id))
+            .map(|i| i.number.as_str()),
+    )
 }
 
 /// A copy of an agenda item without its invoice ids.

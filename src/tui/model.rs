@@ -89,7 +89,7 @@ pub struct AgendaRow {
     /// `overdue_balance` is the customer's, which orders the agenda).
     pub amount: Decimal,
     /// Who to call first about it, with the number to call.
-    pub call: Option<ContactLine>,
+    pub call: Option<std::sync::Arc<ContactLine>>,
 }
 
 /// The whole dashboard's data.
@@ -165,8 +165,14 @@ impl Board {
             .find(|i| i.customer_id == account.customer_id)
             .map(|i| format!("{} ({})", i.action.as_str(), i.stage));
         let open = account.invoices.iter().filter(|i| !i.open.is_zero());
-        let invoices: Vec<i64> = open.clone().map(|i| i.id).collect();
-        let mut search = fold(&account.code);
+        // Sized before they are filled: the board holds a row per
+        // customer, and lists grown by doubling would carry up to as much
+        // again unused.
+        let mut invoices: Vec<i64> = Vec::with_capacity(open.clone().count());
+        invoices.extend(open.clone().map(|i| i.id));
+        let numbers: usize = open.clone().map(|i| i.number.len() + 1).sum();
+        let mut search = String::with_capacity(account.code.len() + 1 + name.len() + numbers);
+        fold_into(&mut search, &account.code);
         search.push('\u{0}');
         fold_into(&mut search, name);
         for invoice in open {
@@ -239,13 +245,9 @@ impl Board {
             inserted.push(at);
         }
         inserted.sort_unstable();
-        if self
-            .agenda
-            .iter()
-            .any(|a| a.item.customer_id == customer_id)
-        {
-            self.agenda.retain(|a| a.item.customer_id != customer_id);
-        }
+        // One pass: a customer written to is on the agenda more often
+        // than not, and asking first would read every item twice.
+        self.agenda.retain(|a| a.item.customer_id != customer_id);
         for item in agenda {
             let at = self.agenda.partition_point(|a| {
                 dun_core::dunning::priority_order(&a.item, &item.item) == std::cmp::Ordering::Less

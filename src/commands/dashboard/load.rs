@@ -1,6 +1,8 @@
 //! Building what the dashboard shows: the board (chunk by chunk), one
 //! customer's screen, and a customer's refresh after a write.
 
+use std::sync::Arc;
+
 use anyhow::{Context as _, Result};
 use chrono::NaiveDate;
 
@@ -17,10 +19,12 @@ use dun_core::ledger::{ContactRole, Customer, CustomerId};
 use dun_core::money::Money;
 
 /// What one chunk of customers gives the board: its aging rows, its
-/// agenda rows, and whom to call for each customer on the agenda.
+/// agenda rows (boxed as the board holds them, so merging the chunks
+/// moves pointers, never copies of the rows), and whom to call for each
+/// customer on the agenda.
 type Part = (
     Vec<crate::tui::model::AgingRow>,
-    Vec<AgendaRow>,
+    Vec<Box<AgendaRow>>,
     Vec<(CustomerId, [ContactRole; 2])>,
 );
 
@@ -46,10 +50,16 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
         customers: names.len(),
         waiting: waiting_lines(store)?,
     };
+    board
+        .rows
+        .reserve_exact(parts.iter().map(|(rows, ..)| rows.len()).sum());
+    board
+        .agenda
+        .reserve_exact(parts.iter().map(|(_, items, _)| items.len()).sum());
     let mut orders = std::collections::HashMap::new();
     for (rows, items, order) in parts {
         board.rows.extend(rows);
-        board.agenda.extend(items.into_iter().map(Box::new));
+        board.agenda.extend(items);
         orders.extend(order);
     }
     // Whom to call about each agenda item: the customers with their
@@ -59,7 +69,8 @@ pub fn load_board(session: &Session, store: &Store) -> Result<Board> {
     if !orders.is_empty() {
         for customer in store.customers()? {
             if let Some(order) = orders.get(&customer.id) {
-                calls.insert(customer.id, contact_lines(&customer, order).0);
+                let call = contact_lines(&customer, order).0.map(Arc::new);
+                calls.insert(customer.id, call);
             }
         }
     }
@@ -106,9 +117,9 @@ fn board_part(
         };
         rows.extend(rows_of(session, &view, &first));
     }
-    let items: Vec<AgendaRow> = agenda
+    let items: Vec<Box<AgendaRow>> = agenda
         .iter()
-        .map(|item| agenda_row(accounts, item, name_of(&item.customer_id)))
+        .map(|item| Box::new(agenda_row(accounts, item, name_of(&item.customer_id))))
         .collect();
     (rows, items, orders)
 }
@@ -136,22 +147,21 @@ fn rows_of(
 
 fn agenda_row(accounts: &[Account], item: &AgendaItem, name: &str) -> AgendaRow {
     // Accounts come in customer order: find the item's by binary search.
-    let own: Vec<&dun_core::dunning::OpenInvoice> = accounts
+    let account = accounts
         .binary_search_by_key(&item.customer_id, |a| a.customer_id)
         .ok()
-        .map(|i| &accounts[i])
-        .map(|account| {
-            item.invoices
-                .iter()
-                .filter_map(|id| account.invoices.iter().find(|i| i.id == *id))
-                .collect()
-        })
-        .unwrap_or_default();
+        .map(|i| &accounts[i]);
+    let open = account.map_or(&[][..], |a| a.invoices.as_slice());
     AgendaRow {
         item: item.clone(),
         name: name.to_string(),
-        numbers: own.iter().map(|i| i.number.as_str()).collect(),
-        amount: own.iter().map(|i| i.open).sum(),
+        numbers: super::super::dunning::invoice_numbers(account, &item.invoices),
+        amount: item
+            .invoices
+            .iter()
+            .filter_map(|id| open.iter().find(|i| i.id == *id))
+            .map(|i| i.open)
+            .sum(),
         call: None,
     }
 }
@@ -173,7 +183,7 @@ pub(super) fn refresh(
         .account(customer_id)
         .and_then(|(account, assessed)| {
             let order = dun_core::dunning::call_order(account, assessed, &session.policy());
-            contact_lines(&customer, &order).0
+            contact_lines(&customer, &order).0.map(Arc::new)
         });
     let (rows, items) = match evaluation.account(customer_id) {
         Some((account, assessed)) => (

@@ -75,7 +75,7 @@ impl App {
                     .agenda
                     .iter()
                     .find(|a| a.item.customer_id == customer_id)
-                    .and_then(|a| a.call.as_ref())
+                    .and_then(|a| a.call.as_deref())
             })
     }
 
