@@ -68,16 +68,51 @@ impl Book {
         // Nothing is owed on it before the day it was issued, and a day
         // with nothing owed adds nothing.
         let issued = self.days.partition_point(|day| *day < record.issue_date);
-        for (i, day) in self.days.iter().enumerate().skip(issued) {
-            let open = record.open_on(*day);
-            if open.is_zero() {
-                continue;
+        let settlements = &record.settlements;
+        if !settlements.is_sorted_by_key(|s| s.on) {
+            for i in issued..self.days.len() {
+                let day = self.days[i];
+                self.owe(i, record.open_on(day), record.due_date >= day);
             }
-            self.owed[i] += open;
-            if record.due_date >= *day {
-                self.current[i] += open;
-            }
+            return;
         }
+        // The days and the settlements both in date order: walked
+        // together, what settled by each day is summed once, and once the
+        // last settlement is in, what is owed no longer changes.
+        let (mut settled, mut next) = (Decimal::ZERO, 0);
+        for i in issued..self.days.len() {
+            let day = self.days[i];
+            while let Some(s) = settlements.get(next).filter(|s| s.on <= day) {
+                settled += s.amount;
+                next += 1;
+            }
+            let open = (record.amount - settled).max(Decimal::ZERO);
+            if open.is_zero() && next == settlements.len() {
+                break;
+            }
+            self.owe(i, open, record.due_date >= day);
+        }
+    }
+
+    /// Adds what an invoice owed at the end of the `i`th day, to what was
+    /// not yet due then too when `current`.
+    fn owe(&mut self, i: usize, open: Decimal, current: bool) {
+        if open.is_zero() {
+            return;
+        }
+        self.owed[i] += open;
+        if current {
+            self.current[i] += open;
+        }
+    }
+
+    #[cfg(test)]
+    fn of_one_currency(records: &[InvoiceRecord], months: &[Period]) -> Book {
+        let mut book = Book::new(months);
+        for r in records {
+            book.add(r);
+        }
+        book
     }
 
     /// Adds the sums of `other`, a book of the same months.
@@ -223,5 +258,82 @@ mod tests {
             .get(&Currency::EUR)
             .map(|b| b.owed_on(date("2026-03-31")));
         assert_eq!(eur, Some(Decimal::from(310)));
+    }
+
+    /// What [`Book::add`] must give: each day's open balance read one day
+    /// at a time.
+    fn owed_day_by_day(records: &[InvoiceRecord], months: &[Period]) -> Vec<(Decimal, Decimal)> {
+        let book = Book::new(months);
+        book.days
+            .iter()
+            .map(|day| {
+                let open = |r: &&InvoiceRecord| r.issue_date <= *day;
+                let owed = records.iter().filter(open).map(|r| r.open_on(*day)).sum();
+                let current = records
+                    .iter()
+                    .filter(open)
+                    .filter(|r| r.due_date >= *day)
+                    .map(|r| r.open_on(*day))
+                    .sum();
+                (owed, current)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_books_days_owe_what_each_invoice_owed_that_day_in_any_settlement_order() {
+        let months = months_back(date("2026-06-30"), 4);
+        let mut shuffled = record(
+            5,
+            1,
+            ("2026-02-10", "2026-04-10"),
+            "90",
+            &[
+                ("2026-05-31", "30"),
+                ("2026-03-15", "20"),
+                ("2026-04-30", "40"),
+            ],
+        );
+        shuffled.settlements.swap(0, 2);
+        let records = [
+            // Paid on a month's last day: owes nothing from that day on.
+            record(
+                1,
+                1,
+                ("2026-01-05", "2026-02-04"),
+                "100",
+                &[("2026-03-31", "100")],
+            ),
+            // Paid in parts, the last after the months end.
+            record(
+                2,
+                1,
+                ("2026-03-01", "2026-05-30"),
+                "250",
+                &[("2026-04-02", "50"), ("2026-07-15", "200")],
+            ),
+            // Overpaid: never owes less than nothing.
+            record(
+                3,
+                1,
+                ("2026-04-20", "2026-05-20"),
+                "60",
+                &[("2026-05-01", "80")],
+            ),
+            // Never paid.
+            record(4, 1, ("2026-05-12", "2026-06-11"), "45", &[]),
+            shuffled,
+        ];
+        let book = Book::of_one_currency(&records, &months);
+        let walked: Vec<(Decimal, Decimal)> = book
+            .owed
+            .iter()
+            .copied()
+            .zip(book.current.iter().copied())
+            .collect();
+        assert_eq!(walked, owed_day_by_day(&records, &months));
+        // Not a book of zeros: April's end owes 200 (invoice 2), 60 (3) and
+        // 90 - 20 - 40 = 30 (5): 290.
+        assert_eq!(book.owed_on(date("2026-04-30")), Decimal::from(290));
     }
 }
