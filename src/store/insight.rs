@@ -193,7 +193,7 @@ impl Store {
         &self,
         as_of: NaiveDate,
         scan: Scan,
-        mut each: impl FnMut(InvoiceRecord),
+        mut each: impl FnMut(&InvoiceRecord),
     ) -> Result<()> {
         let ids = scan.ids;
         let parts = scan_parts(self.conn(), as_of, ids)?;
@@ -218,22 +218,23 @@ impl Store {
         let mut rows = stmt
             .query(params![day, ids.0, ids.1])
             .context("cannot read the invoices issued")?;
+        // One record, filled again for each invoice: its number and its
+        // settlements keep their buffers from one to the next.
+        let mut record = InvoiceRecord {
+            id: 0,
+            number: String::new(),
+            customer_id: 0,
+            issue_date: as_of,
+            due_date: as_of,
+            amount: rust_decimal::Decimal::ZERO,
+            currency: dun_core::money::Currency::EUR,
+            settlements: Vec::new(),
+        };
+        let mut own: Vec<(NaiveDate, u8, usize, Settlement)> = Vec::new();
         while let Some(r) = rows.next().context("cannot read an invoice issued")? {
-            let read = || -> rusqlite::Result<_> {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get_ref(3)?.as_str().map(str::to_string)?,
-                    r.get_ref(4)?.as_str().map(str::to_string)?,
-                    r.get::<_, i64>(5)?,
-                    r.get::<_, String>(6)?,
-                ))
-            };
-            let (id, number, customer_id, issued, due, minor, currency) =
-                read().context("cannot read an invoice issued")?;
-            let currency = rows::currency(&currency)?;
-            let mut own: Vec<(NaiveDate, u8, usize, Settlement)> = Vec::new();
+            fill(&mut record, r)?;
+            let (id, currency) = (record.id, record.currency);
+            own.clear();
             while parts.get(next).is_some_and(|p| p.invoice < id) {
                 next += 1;
             }
@@ -251,27 +252,51 @@ impl Store {
                 (9, 10, 2, SettledBy::BeforeImport),
             ];
             for (on_at, minor_at, rank, by) in whole {
-                let on: Option<String> = r.get(on_at).context("cannot read an invoice issued")?;
-                let minor: i64 = r.get(minor_at).context("cannot read an invoice issued")?;
-                if let Some(on) = on.filter(|on| *on <= day && minor > 0) {
-                    let on = rows::date(&on)?;
+                let read = || -> rusqlite::Result<_> {
+                    Ok((
+                        r.get_ref(on_at)?.as_str_or_null()?,
+                        r.get::<_, i64>(minor_at)?,
+                    ))
+                };
+                let (on, minor) = read().context("cannot read an invoice issued")?;
+                if let Some(on) = on.filter(|on| *on <= day.as_str() && minor > 0) {
+                    let on = rows::date(on)?;
                     own.push((on, rank, own.len(), settled(on, minor, by, currency)));
                 }
             }
             own.sort_by_key(|(on, rank, seq, _)| (*on, *rank, *seq));
-            each(InvoiceRecord {
-                id,
-                number,
-                customer_id,
-                issue_date: rows::date(&issued)?,
-                due_date: rows::date(&due)?,
-                amount: rows::amount(minor, currency),
-                currency,
-                settlements: own.into_iter().map(|(.., s)| s).collect(),
-            });
+            record.settlements.clear();
+            record
+                .settlements
+                .extend(own.drain(..).map(|(.., settlement)| settlement));
+            each(&record);
         }
         Ok(())
     }
+}
+
+/// Fills `record` from the columns id, number, customer_id, issue_date,
+/// due_date, amount_minor and currency, reading the text in place.
+fn fill(record: &mut InvoiceRecord, r: &rusqlite::Row<'_>) -> Result<()> {
+    let text = |i: usize| -> rusqlite::Result<&str> { r.get_ref(i)?.as_str().map_err(Into::into) };
+    let read = || -> rusqlite::Result<_> {
+        Ok((
+            (r.get::<_, i64>(0)?, text(1)?, r.get::<_, i64>(2)?),
+            (text(3)?, text(4)?, r.get::<_, i64>(5)?, text(6)?),
+        ))
+    };
+    let ((id, number, customer_id), (issued, due, minor, currency)) =
+        read().context("cannot read an invoice issued")?;
+    let currency = rows::currency(currency)?;
+    record.id = id;
+    record.number.clear();
+    record.number.push_str(number);
+    record.customer_id = customer_id;
+    record.issue_date = rows::date(issued)?;
+    record.due_date = rows::date(due)?;
+    record.amount = rows::amount(minor, currency);
+    record.currency = currency;
+    Ok(())
 }
 
 fn settled(

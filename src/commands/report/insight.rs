@@ -103,9 +103,9 @@ impl<'a> Ledger<'a> {
     /// asked for, or the whole ledger's) with what settled it by then, one
     /// at a time, in no particular order: every figure built from them is
     /// a sum or is sorted.
-    fn each_record(&self, as_of: NaiveDate, mut each: impl FnMut(InvoiceRecord)) -> Result<()> {
+    fn each_record(&self, as_of: NaiveDate, mut each: impl FnMut(&InvoiceRecord)) -> Result<()> {
         if self.customer.is_some() {
-            for r in self.store.invoice_records(as_of, self.customer)? {
+            for r in &self.store.invoice_records(as_of, self.customer)? {
                 each(r);
             }
             return Ok(());
@@ -125,7 +125,7 @@ impl<'a> Ledger<'a> {
         as_of: NaiveDate,
         scan: Scan,
         start: impl Fn() -> A + Sync,
-        add: impl Fn(&mut A, InvoiceRecord) + Sync,
+        add: impl Fn(&mut A, &InvoiceRecord) + Sync,
     ) -> Result<Vec<A>> {
         if self.customer.is_some() {
             let mut sums = start();
@@ -184,7 +184,7 @@ impl<'a> Ledger<'a> {
         let scan = if by_id { Scan::CLOSED } else { Scan::ALL };
         let parts = self.fold_records(on, scan, PaidBook::default, |paid, r| {
             if !by_id || !later.is_touched(r.customer_id, r.id) {
-                paid.add(&r, on);
+                paid.add(r, on);
             }
         })?;
         let mut paid = PaidBook::default();
@@ -215,7 +215,7 @@ impl<'a> Ledger<'a> {
         let mut received = Received::default();
         if self.customer.is_some() || !later.is_few() {
             let parts = self.fold_records(as_of, Scan::ALL, Received::default, |got, r| {
-                got.add(forecast, &r);
+                got.add(forecast, r);
             })?;
             for part in parts {
                 received.absorb(part);

@@ -17,7 +17,7 @@ pub(super) fn payers(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     let session = ledger.session;
     let as_of = session.as_of;
     let mut paid = PaidBook::default();
-    for part in ledger.fold_records(as_of, Scan::ALL, PaidBook::default, |p, r| p.add(&r, as_of))? {
+    for part in ledger.fold_records(as_of, Scan::ALL, PaidBook::default, |p, r| p.add(r, as_of))? {
         paid.absorb(part);
     }
     let profiles: BTreeMap<_, _> = ledger

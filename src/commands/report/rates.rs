@@ -34,11 +34,11 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         Scan::ALL,
         || (Books::new(&months), BTreeMap::<CustomerId, Books>::new()),
         |(books, each), r| {
-            books.add(&r);
+            books.add(r);
             if whole {
                 each.entry(r.customer_id)
                     .or_insert_with(|| Books::new(last))
-                    .add(&r);
+                    .add(r);
             }
         },
     )?;
@@ -97,7 +97,7 @@ pub(super) fn dso(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
 /// for, or the whole ledger's) for `months`, read on every core.
 pub(super) fn ledger_books(ledger: &Ledger, as_of: NaiveDate, months: &[Period]) -> Result<Books> {
     let mut books = Books::new(months);
-    for part in ledger.fold_records(as_of, Scan::ALL, || Books::new(months), |b, r| b.add(&r))? {
+    for part in ledger.fold_records(as_of, Scan::ALL, || Books::new(months), |b, r| b.add(r))? {
         books.absorb(part);
     }
     Ok(books)
