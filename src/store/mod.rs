@@ -68,6 +68,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0009_instalments.sql")),
     M::up(include_str!("../../migrations/0010_matching.sql")),
     M::up(include_str!("../../migrations/0011_open_items.sql")),
+    M::up(include_str!("../../migrations/0012_settled_by_import.sql")),
 ];
 
 /// The schema version this build writes.

@@ -500,6 +500,7 @@ fn promises_made_before_schema_4_get_the_invoices_open_when_they_were_made() {
          CREATE INDEX invoice_open ON invoice (customer_id, currency, due_date) WHERE open_minor > 0;
          DROP INDEX invoice_by_customer;
          CREATE INDEX invoice_by_customer ON invoice (customer_id, due_date);
+         DROP INDEX invoice_settled;
          ALTER TABLE customer DROP COLUMN customer_since;
          ALTER TABLE measure_event DROP COLUMN recorded_on;
          ALTER TABLE measure_event DROP COLUMN by_hand;
