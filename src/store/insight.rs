@@ -1,11 +1,13 @@
 //! What the insight reports read: every invoice issued by a date with what
 //! settled it, on which day, up to that date.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
-use super::settlements::{Of, settlements};
+use super::settlements::{Of, id_list, settlements};
 use super::{Context, Customers, Result, Store};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::{CustomerId, SettledBy, Settlement};
@@ -115,11 +117,14 @@ impl Store {
     }
 }
 
+/// How many invoices one query of [`Store::invoice_records_of`] looks up.
+const CHUNK: usize = 512;
+
 impl Store {
     /// The invoices (not credit notes) among `ids` issued by `as_of`, each
     /// with its settlements up to `as_of`, as [`Store::invoice_records`]
-    /// gives them, in the order of `ids`: for the few a report needs
-    /// exactly, looked up one at a time.
+    /// gives them, in the order of `ids` (each once): for the few a report
+    /// needs exactly, looked up [`CHUNK`] at a time.
     pub fn invoice_records_of(
         &self,
         as_of: NaiveDate,
@@ -129,26 +134,38 @@ impl Store {
             .conn()
             .prepare_cached(
                 "SELECT id, number, customer_id, issue_date, due_date, amount_minor, currency
-                   FROM invoice WHERE id = ?1 AND kind = 'invoice' AND issue_date <= ?2",
+                   FROM invoice
+                  WHERE id IN (SELECT value FROM json_each(?1)) AND kind = 'invoice'
+                    AND issue_date <= ?2",
             )
             .context("cannot read the invoices issued")?;
-        let mut out = Vec::new();
-        for id in ids {
+        let (mut ids, mut out) = (ids.into_iter(), Vec::new());
+        let mut chunk = Vec::with_capacity(CHUNK);
+        let mut found = HashMap::with_capacity(CHUNK);
+        loop {
+            chunk.clear();
+            chunk.extend(ids.by_ref().take(CHUNK));
+            if chunk.is_empty() {
+                return Ok(out);
+            }
+            let list = id_list(&chunk);
+            let mut parts = settlements(self.conn(), as_of, Customers::ALL, Of::Among(&list))?;
             let rows = stmt
-                .query_map(params![id, iso(as_of)], record_row)
+                .query_map(params![list, iso(as_of)], record_row)
                 .context("cannot read the invoices issued")?;
             for row in rows {
                 let mut record = row.context("cannot read an invoice issued")??;
-                let mut parts = settlements(self.conn(), as_of, Customers::ALL, Of::One(id))?;
-                record.settlements = parts.remove(&id).unwrap_or_default();
-                out.push(record);
+                record.settlements = parts.remove(&record.id).unwrap_or_default();
+                found.insert(record.id, record);
             }
+            out.extend(chunk.iter().filter_map(|id| found.remove(id)));
         }
-        Ok(out)
     }
 
     /// The ids of the span's invoices (not credit notes) issued after
-    /// `after` and by `by`, through the customers' index.
+    /// `after` and by `by`, through the customers' index: one seek per
+    /// customer (`CROSS JOIN` keeps that order), not a walk through every
+    /// invoice of the span.
     pub fn issued_between(
         &self,
         span: Customers,
@@ -158,9 +175,9 @@ impl Store {
         let mut stmt = self
             .conn()
             .prepare_cached(
-                "SELECT id FROM invoice
-                  WHERE customer_id BETWEEN ?1 AND ?2 AND kind = 'invoice'
-                    AND issue_date > ?3 AND issue_date <= ?4",
+                "SELECT i.id FROM customer c CROSS JOIN invoice i ON i.customer_id = c.id
+                  WHERE c.id BETWEEN ?1 AND ?2 AND i.kind = 'invoice'
+                    AND i.issue_date > ?3 AND i.issue_date <= ?4",
             )
             .context("cannot read the invoices issued")?;
         let rows = stmt

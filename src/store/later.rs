@@ -38,12 +38,19 @@ pub struct Later {
     payments: BTreeSet<(CustomerId, i64)>,
 }
 
-/// Documents touched after `?1`: applied, credit used, settled by an
+/// Invoices applied to after `?1`, and the payments applied: (customer,
+/// invoice, and when a payment's, its customer and id). One read of each
+/// allocation row serves both.
+const APPLIED: &str = "
+    SELECT i.customer_id, i.id, p.customer_id, p.id
+      FROM allocation a JOIN invoice i ON i.id = a.invoice_id
+      LEFT JOIN payment p ON p.id = a.payment_id
+     WHERE a.allocated_on > ?1";
+
+/// The other documents touched after `?1`: credit used, settled by an
 /// import, written off. Run one by one: as one compound query SQLite
 /// gathers them ten times slower.
-const DOCUMENTS: [&str; 4] = [
-    "SELECT i.customer_id, i.id FROM allocation a JOIN invoice i ON i.id = a.invoice_id
-      WHERE a.allocated_on > ?1",
+const DOCUMENTS: [&str; 3] = [
     "SELECT i.customer_id, i.id FROM allocation a JOIN invoice i ON i.id = a.credit_note_id
       WHERE a.allocated_on > ?1",
     "SELECT i.customer_id, i.id FROM settlement s JOIN invoice i ON i.id = s.invoice_id
@@ -51,12 +58,9 @@ const DOCUMENTS: [&str; 4] = [
     "SELECT customer_id, id FROM invoice WHERE written_off_on > ?1 OR settled_on > ?1",
 ];
 
-/// Payments received after `?1`, or with credit applied after it.
-const PAYMENTS: [&str; 2] = [
-    "SELECT p.customer_id, p.id FROM allocation a JOIN payment p ON p.id = a.payment_id
-      WHERE a.allocated_on > ?1",
-    "SELECT customer_id, id FROM payment WHERE paid_on > ?1",
-];
+/// Payments received after `?1` (those with credit applied after it are
+/// found by [`APPLIED`]).
+const PAYMENTS: [&str; 1] = ["SELECT customer_id, id FROM payment WHERE paid_on > ?1"];
 
 /// The open documents recorded now that were issued by `?1` and not
 /// closed by then, with the columns of `super::invoices::read_invoice`.
@@ -109,8 +113,9 @@ impl Later {
         let many = |touched: i64| touched > ALWAYS_FEW && touched.saturating_mul(FEW) > last;
         later.many = many(applied);
         if !later.many {
-            later.documents = pairs(conn, &DOCUMENTS, on)?;
-            later.payments = pairs(conn, &PAYMENTS, on)?;
+            (later.documents, later.payments) = applied_after(conn, on)?;
+            later.documents.append(&mut pairs(conn, &DOCUMENTS, on)?);
+            later.payments.append(&mut pairs(conn, &PAYMENTS, on)?);
             later.many = many(i64::try_from(later.documents.len()).unwrap_or(i64::MAX));
         }
         Ok(later)
@@ -147,11 +152,31 @@ fn range(span: Customers) -> RangeInclusive<(CustomerId, i64)> {
     (span.0, i64::MIN)..=(span.1, i64::MAX)
 }
 
-fn pairs(
-    conn: &Connection,
-    queries: &[&str],
-    on: NaiveDate,
-) -> Result<BTreeSet<(CustomerId, i64)>> {
+/// The invoices and the payments [`APPLIED`] finds.
+fn applied_after(conn: &Connection, on: NaiveDate) -> Result<(Pairs, Pairs)> {
+    let context = "cannot read what changed after the date";
+    let mut stmt = conn.prepare_cached(APPLIED).context(context)?;
+    let rows = stmt
+        .query_map([iso(on)], |r| {
+            let payment: (Option<CustomerId>, Option<i64>) = (r.get(2)?, r.get(3)?);
+            Ok(((r.get(0)?, r.get(1)?), payment))
+        })
+        .context(context)?;
+    let (mut invoices, mut payments) = (BTreeSet::new(), BTreeSet::new());
+    for row in rows {
+        let (invoice, payment) = row.context(context)?;
+        invoices.insert(invoice);
+        if let (Some(customer), Some(id)) = payment {
+            payments.insert((customer, id));
+        }
+    }
+    Ok((invoices, payments))
+}
+
+/// Documents or payments, by customer then id.
+type Pairs = BTreeSet<(CustomerId, i64)>;
+
+fn pairs(conn: &Connection, queries: &[&str], on: NaiveDate) -> Result<Pairs> {
     let mut out = BTreeSet::new();
     for sql in queries {
         let mut stmt = conn
@@ -238,13 +263,21 @@ fn rebuilt(
     each: &mut dyn FnMut(Invoice),
 ) -> Result<()> {
     let sql = format!(
-        "{} AND i.id = ?2 AND (i.closed_on IS NULL OR i.closed_on > ?1)",
+        "{} AND i.id IN (SELECT value FROM json_each(?2))
+           AND (i.closed_on IS NULL OR i.closed_on > ?1)",
         super::history::AS_OF_SELECT
     );
     let mut stmt = conn.prepare_cached(&sql).context("cannot list invoices")?;
-    for id in later.touched(span) {
+    let (mut touched, mut chunk) = (later.touched(span), Vec::with_capacity(CHUNK));
+    loop {
+        chunk.clear();
+        chunk.extend(touched.by_ref().take(CHUNK));
+        if chunk.is_empty() {
+            return Ok(());
+        }
+        let list = super::settlements::id_list(&chunk);
         let rows = stmt
-            .query_map(params![iso(later.on), id], super::invoices::read_invoice)
+            .query_map(params![iso(later.on), list], super::invoices::read_invoice)
             .context("cannot list invoices")?;
         for row in rows {
             let document = row.context("cannot read invoice")??;
@@ -253,8 +286,10 @@ fn rebuilt(
             }
         }
     }
-    Ok(())
 }
+
+/// How many touched documents one query of [`rebuilt`] reads.
+const CHUNK: usize = 512;
 
 /// Every payment's credit not yet applied on `later`'s day, per customer
 /// and currency, as [`super::history::unapplied_as_of`] gives it.

@@ -12,19 +12,37 @@ use dun_core::ledger::{CustomerId, Invoice, InvoiceId, SettledBy, Settlement};
 
 /// Which invoices' settlements to read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Of {
+pub(crate) enum Of<'a> {
     /// Those still open on the as-of date.
     Open,
     /// Those paid in full after their due date, by the as-of date.
     PaidLate,
     /// This one.
     One(InvoiceId),
+    /// Those whose ids a JSON array ([`id_list`]) lists.
+    Among(&'a str),
     /// Every invoice issued by the as-of date.
     Issued,
 }
 
-impl Of {
-    /// The condition on invoice `i`; `?4` is the invoice of [`Of::One`].
+/// Ids as the JSON array [`Of::Among`] reads (through SQLite's
+/// `json_each`): many invoices looked up in one query.
+pub(crate) fn id_list(ids: &[InvoiceId]) -> String {
+    let mut list = String::with_capacity(ids.len() * 8 + 2);
+    list.push('[');
+    for (n, id) in ids.iter().enumerate() {
+        if n > 0 {
+            list.push(',');
+        }
+        list.push_str(&id.to_string());
+    }
+    list.push(']');
+    list
+}
+
+impl Of<'_> {
+    /// The condition on invoice `i`; `?4` is the invoice of [`Of::One`] or
+    /// the list of [`Of::Among`].
     fn condition(self) -> &'static str {
         match self {
             Of::Open => "(i.closed_on IS NULL OR i.closed_on > ?1)",
@@ -32,6 +50,7 @@ impl Of {
                 "i.closed_on <= ?1 AND i.closed_on > i.due_date AND i.written_off_on IS NULL"
             }
             Of::One(_) => "i.id = ?4",
+            Of::Among(_) => "i.id IN (SELECT value FROM json_each(?4))",
             Of::Issued => "i.issue_date <= ?1",
         }
     }
@@ -99,15 +118,16 @@ pub(crate) fn settlements(
     of: Of,
 ) -> Result<HashMap<InvoiceId, Vec<Settlement>>> {
     let sql = PARTS.replace("{CONDITION}", of.condition());
-    let one = match of {
+    let key: &dyn rusqlite::ToSql = match &of {
         Of::One(id) => id,
-        _ => 0,
+        Of::Among(list) => list,
+        _ => &0,
     };
     let mut stmt = conn
         .prepare_cached(&sql)
         .context("cannot read what settled the invoices")?;
     let rows = stmt
-        .query_map(params![iso(as_of), customers.0, customers.1, one], |r| {
+        .query_map(params![iso(as_of), customers.0, customers.1, key], |r| {
             Ok(Part {
                 invoice: r.get(0)?,
                 on: r.get(1)?,
