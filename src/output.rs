@@ -5,7 +5,7 @@
 
 use std::io::{self, Write};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use unicode_width::UnicodeWidthStr;
 
@@ -59,6 +59,17 @@ impl Cell {
             Cell::Date(d) => d.format("%Y-%m-%d").to_string(),
             Cell::List(items) => sanitize(&items.join(", ")).into_owned(),
             Cell::Empty => String::new(),
+        }
+    }
+
+    /// The width of [`Cell::human`], without making the text where it
+    /// can be measured as it is (text with nothing to escape, a date).
+    fn human_width(&self, locale: Locale) -> usize {
+        match self {
+            Cell::Text(t) => sanitize(t).width(),
+            Cell::Empty => 0,
+            Cell::Date(d) if (0..=9999).contains(&d.year()) => 10,
+            _ => self.human(locale).width(),
         }
     }
 
@@ -250,14 +261,14 @@ impl Report {
     {
         let render =
             |row: &[Cell]| -> Vec<String> { row.iter().map(|c| c.human(locale)).collect() };
-        // Rendered twice, for the widths and then to write, rather than
-        // kept: a large report's text would double what it holds. A column
+        // Measured, then rendered to write, rather than kept: a large
+        // report's text would double what it holds. A column
         // is right-aligned when its first value is an amount or a number.
         let mut widths: Vec<usize> = self.columns.iter().map(|c| c.title.width()).collect();
         let mut right: Vec<Option<bool>> = vec![None; self.columns.len()];
         let mut measure = |row: &[Cell]| {
             for ((w, align), cell) in widths.iter_mut().zip(right.iter_mut()).zip(row) {
-                *w = (*w).max(cell.human(locale).width());
+                *w = (*w).max(cell.human_width(locale));
                 if align.is_none() && *cell != Cell::Empty {
                     *align = Some(cell.right_aligned());
                 }
@@ -404,6 +415,37 @@ fn write_line(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_cell_is_measured_as_wide_as_it_is_shown() {
+        let eur: Currency = "EUR".parse().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+        let cells = [
+            Cell::Text("C00042".into()),
+            Cell::Text("Caffè Ñandú 北京".into()),
+            Cell::Text("bell\u{7}and\u{1b}[31mred".into()),
+            Cell::Text(String::new()),
+            Cell::Empty,
+            Cell::Date(day),
+            Cell::Amount(Decimal::new(-123456789, 2), eur),
+            Cell::Int(-42),
+            Cell::List(["A", "B\u{7}"].into_iter().collect()),
+        ];
+        for locale in [Locale::En, Locale::It, Locale::Fr] {
+            for cell in &cells {
+                assert_eq!(
+                    cell.human_width(locale),
+                    cell.human(locale).width(),
+                    "{cell:?}"
+                );
+            }
+        }
+        // Escaped, the control characters widen the text.
+        assert_eq!(
+            cells[2].human_width(Locale::En),
+            "bell\\x07and\\x1b[31mred".len()
+        );
+    }
 
     #[test]
     fn a_list_gives_back_its_values_in_order_empty_ones_too() {
