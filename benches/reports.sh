@@ -4,14 +4,14 @@
 # one's peak memory, and the forecast's backtest error. Needs hyperfine
 # (Debian: apt-get install hyperfine) and GNU time (/usr/bin/time).
 # Usage: benches/reports.sh [INVOICES] [LEDGER]  (the ledger is built once
-# and kept when a path is given).
+# and kept when a path is given). DUN_BIN runs another build of dun.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 invoices=${1:-1000000}
 db=${2:-}
 command -v hyperfine >/dev/null || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 cargo build --release --quiet
-dun=./target/release/dun
+dun=${DUN_BIN:-./target/release/dun}
 as_of=2026-11-22
 if [ -z "$db" ]; then
   dir=$(mktemp -d); trap 'rm -rf "$dir"' EXIT; db="$dir/bench.db"
