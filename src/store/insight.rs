@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
-use super::settlements::{Of, id_list, settlements};
+use super::settlements::{Of, by_id_lists, settlements};
 use super::{Context, Customers, Result, Store};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::{CustomerId, SettledBy, Settlement};
@@ -117,14 +117,11 @@ impl Store {
     }
 }
 
-/// How many invoices one query of [`Store::invoice_records_of`] looks up.
-const CHUNK: usize = 512;
-
 impl Store {
     /// The invoices (not credit notes) among `ids` issued by `as_of`, each
     /// with its settlements up to `as_of`, as [`Store::invoice_records`]
     /// gives them, in the order of `ids` (each once): for the few a report
-    /// needs exactly, looked up [`CHUNK`] at a time.
+    /// needs exactly, looked up many to a query.
     pub fn invoice_records_of(
         &self,
         as_of: NaiveDate,
@@ -139,17 +136,9 @@ impl Store {
                     AND issue_date <= ?2",
             )
             .context("cannot read the invoices issued")?;
-        let (mut ids, mut out) = (ids.into_iter(), Vec::new());
-        let mut chunk = Vec::with_capacity(CHUNK);
-        let mut found = HashMap::with_capacity(CHUNK);
-        loop {
-            chunk.clear();
-            chunk.extend(ids.by_ref().take(CHUNK));
-            if chunk.is_empty() {
-                return Ok(out);
-            }
-            let list = id_list(&chunk);
-            let mut parts = settlements(self.conn(), as_of, Customers::ALL, Of::Among(&list))?;
+        let (mut out, mut found) = (Vec::new(), HashMap::new());
+        by_id_lists(ids, |chunk, list| {
+            let mut parts = settlements(self.conn(), as_of, Customers::ALL, Of::Among(list))?;
             let rows = stmt
                 .query_map(params![list, iso(as_of)], record_row)
                 .context("cannot read the invoices issued")?;
@@ -159,7 +148,9 @@ impl Store {
                 found.insert(record.id, record);
             }
             out.extend(chunk.iter().filter_map(|id| found.remove(id)));
-        }
+            Ok(())
+        })?;
+        Ok(out)
     }
 
     /// The ids of the span's invoices (not credit notes) issued after

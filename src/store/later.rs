@@ -268,14 +268,7 @@ fn rebuilt(
         super::history::AS_OF_SELECT
     );
     let mut stmt = conn.prepare_cached(&sql).context("cannot list invoices")?;
-    let (mut touched, mut chunk) = (later.touched(span), Vec::with_capacity(CHUNK));
-    loop {
-        chunk.clear();
-        chunk.extend(touched.by_ref().take(CHUNK));
-        if chunk.is_empty() {
-            return Ok(());
-        }
-        let list = super::settlements::id_list(&chunk);
+    super::settlements::by_id_lists(later.touched(span), |_, list| {
         let rows = stmt
             .query_map(params![iso(later.on), list], super::invoices::read_invoice)
             .context("cannot list invoices")?;
@@ -285,11 +278,9 @@ fn rebuilt(
                 each(document);
             }
         }
-    }
+        Ok(())
+    })
 }
-
-/// How many touched documents one query of [`rebuilt`] reads.
-const CHUNK: usize = 512;
 
 /// Every payment's credit not yet applied on `later`'s day, per customer
 /// and currency, as [`super::history::unapplied_as_of`] gives it.

@@ -19,25 +19,39 @@ pub(crate) enum Of<'a> {
     PaidLate,
     /// This one.
     One(InvoiceId),
-    /// Those whose ids a JSON array ([`id_list`]) lists.
+    /// Those whose ids a JSON array ([`by_id_lists`]) lists.
     Among(&'a str),
     /// Every invoice issued by the as-of date.
     Issued,
 }
 
-/// Ids as the JSON array [`Of::Among`] reads (through SQLite's
-/// `json_each`): many invoices looked up in one query.
-pub(crate) fn id_list(ids: &[InvoiceId]) -> String {
-    let mut list = String::with_capacity(ids.len() * 8 + 2);
-    list.push('[');
-    for (n, id) in ids.iter().enumerate() {
-        if n > 0 {
-            list.push(',');
+/// How many ids one query looks up through [`Of::Among`] or `json_each`.
+const ID_CHUNK: usize = 512;
+
+/// Hands `each` the ids `ids` gives, [`ID_CHUNK`] at a time, each chunk
+/// with the JSON array that lists it (read by SQLite's `json_each`, as
+/// [`Of::Among`] does): many invoices looked up in one query.
+pub(crate) fn by_id_lists(
+    ids: impl IntoIterator<Item = InvoiceId>,
+    mut each: impl FnMut(&[InvoiceId], &str) -> Result<()>,
+) -> Result<()> {
+    use std::fmt::Write as _;
+    let (mut ids, mut chunk) = (ids.into_iter(), Vec::with_capacity(ID_CHUNK));
+    let mut list = String::new();
+    loop {
+        chunk.clear();
+        chunk.extend(ids.by_ref().take(ID_CHUNK));
+        if chunk.is_empty() {
+            return Ok(());
         }
-        list.push_str(&id.to_string());
+        list.clear();
+        list.push('[');
+        for (n, id) in chunk.iter().enumerate() {
+            let _ = write!(list, "{}{id}", if n > 0 { "," } else { "" });
+        }
+        list.push(']');
+        each(&chunk, &list)?;
     }
-    list.push(']');
-    list
 }
 
 impl Of<'_> {
@@ -186,5 +200,27 @@ impl Part {
             ("before_import", ..) => vec![(self.minor, SettledBy::BeforeImport)],
             _ => vec![(self.minor, SettledBy::Import)],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_come_in_lists_of_at_most_a_chunk_each_in_order() {
+        let ids = 1..=i64::try_from(2 * ID_CHUNK + 6).unwrap();
+        let (mut sizes, mut seen) = (Vec::new(), Vec::new());
+        by_id_lists(ids.clone(), |chunk, list| {
+            sizes.push(chunk.len());
+            let listed: Vec<i64> = serde_json::from_str(list).unwrap();
+            assert_eq!(listed, chunk);
+            seen.extend_from_slice(chunk);
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!(sizes, [ID_CHUNK, ID_CHUNK, 6]);
+        assert_eq!(seen, ids.collect::<Vec<_>>());
+        by_id_lists(std::iter::empty(), |_, _| panic!("no ids, no list")).unwrap();
     }
 }
