@@ -34,8 +34,8 @@ pub struct Later {
     /// span from its dated rows costs less than rebuilding the touched
     /// ones one by one ([`Later::is_few`]).
     many: bool,
-    documents: BTreeSet<(CustomerId, i64)>,
-    payments: BTreeSet<(CustomerId, i64)>,
+    documents: Pairs,
+    payments: Pairs,
 }
 
 /// Invoices applied to after `?1`, and the payments applied: (customer,
