@@ -109,6 +109,21 @@ impl Store {
         rows.map(|r| r.context("cannot read customer")).collect()
     }
 
+    /// Every customer's policy profile (none: the standard ladder), by id:
+    /// what the payers report compares each record with.
+    pub fn policy_profiles(
+        &self,
+    ) -> Result<std::collections::BTreeMap<CustomerId, Option<String>>> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, policy_profile FROM customer")
+            .context("cannot list customers")?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get(1)?)))
+            .context("cannot list customers")?;
+        rows.map(|r| r.context("cannot read customer")).collect()
+    }
+
     fn contacts_of(&self, customer_id: CustomerId) -> Result<Vec<Contact>> {
         Ok(self
             .query_contacts("WHERE customer_id = ?1", customer_id)?

@@ -1,6 +1,5 @@
 //! `dun report payers`.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -20,13 +19,10 @@ pub(super) fn payers(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
     for part in ledger.fold_records(as_of, Scan::ALL, PaidBook::default, |p, r| p.add(r, as_of))? {
         paid.absorb(part);
     }
-    let profiles: BTreeMap<_, _> = ledger
-        .store
-        .customers()?
-        .into_iter()
-        .filter(|c| ledger.customer.is_none_or(|id| id == c.id))
-        .map(|c| (c.id, c.policy_profile))
-        .collect();
+    let mut profiles = ledger.store.policy_profiles()?;
+    if let Some(id) = ledger.customer {
+        profiles.retain(|c, _| *c == id);
+    }
     let rows = paid.profiles(
         &profiles,
         &ledger.policy,
