@@ -20,6 +20,7 @@ mod measures;
 mod open;
 mod payments;
 mod rows;
+mod scan;
 mod settlements;
 mod snapshot;
 mod timeline;
@@ -36,13 +37,13 @@ pub use imports::{
     BatchRecord, Counts, Existing, Finish, ImportTx, KnownCustomer, MatchedPayment, NewBatch,
     NewReceipt, Receipt, Vanished,
 };
-pub use insight::Scan;
 pub use invoices::{InvoiceFilter, NewInvoice};
 pub use later::Later;
 pub use matching::{MatchReads, NotNumbers, OpenDoc};
 pub use measures::{Latest, Recording};
 pub use open::ReadOnly;
 pub use payments::NewPayment;
+pub use scan::{Scan, Settled, stretch};
 pub use snapshot::FollowUpLog;
 pub use timeline::{HistoryOf, LogEntry};
 

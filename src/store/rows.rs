@@ -9,8 +9,17 @@ use dun_core::money::{Currency, MoneyError};
 /// Reads an ISO `YYYY-MM-DD` date column. Hand-parsed: the ledger stores
 /// millions of dates and this is on every read path.
 pub(crate) fn date(text: &str) -> Result<NaiveDate> {
-    let corrupt = || StoreError::Corrupt(format!("'{text}' is not a YYYY-MM-DD date"));
-    let b = text.as_bytes();
+    date_bytes(text.as_bytes())
+}
+
+/// As [`date`], from the column's bytes as SQLite holds them: a report
+/// reading a million dates need not check each one is UTF-8 first (a
+/// date is ASCII digits and dashes or it is refused).
+pub(crate) fn date_bytes(b: &[u8]) -> Result<NaiveDate> {
+    let corrupt = || {
+        let shown: String = String::from_utf8_lossy(b).chars().take(32).collect();
+        StoreError::Corrupt(format!("'{shown}' is not a YYYY-MM-DD date"))
+    };
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(corrupt());
     }

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -12,10 +13,15 @@ use super::super::Session;
 use super::super::spans::{self, Span};
 use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::{Cell, Report};
-use crate::store::{Customers, Later, Scan, Store};
+use crate::store::{Customers, Later, Scan, Store, stretch};
 use dun_core::dunning::{Account, AccountAssessment, Explain, Policy, assess_account};
 use dun_core::insight::{Forecast, InvoiceRecord, PaidBook, Received};
 use dun_core::ledger::CustomerId;
+
+/// Spans of invoice ids a whole-ledger read is cut into for each core: a
+/// core that finishes its span early takes the next, so none waits long on
+/// another whose span held more.
+const SPANS_PER_CORE: usize = 8;
 
 /// Runs one report.
 pub(in crate::commands) fn insight(
@@ -99,27 +105,15 @@ impl<'a> Ledger<'a> {
         })
     }
 
-    /// Hands `each` every invoice issued by `as_of` (of the customer
-    /// asked for, or the whole ledger's) with what settled it by then, one
-    /// at a time, in no particular order: every figure built from them is
-    /// a sum or is sorted.
-    fn each_record(&self, as_of: NaiveDate, mut each: impl FnMut(&InvoiceRecord)) -> Result<()> {
-        if self.customer.is_some() {
-            for r in &self.store.invoice_records(as_of, self.customer)? {
-                each(r);
-            }
-            return Ok(());
-        }
-        Ok(self.store.scan_invoice_records(as_of, Scan::ALL, each)?)
-    }
-
     /// Gathers every invoice issued by `as_of` that `scan` reads (of the
     /// customer asked for: all of theirs; or the whole ledger's) with what
-    /// settled it by then into sums made
-    /// by `start` and added to by `add`: the whole ledger is read in parts,
-    /// by invoice id, one per core, each on its own connection, and the
-    /// parts' sums come back to be merged. Every figure built from them
-    /// is a sum or is sorted, so the parts give the whole's.
+    /// settled it by then into sums made by `start` and added to by `add`.
+    /// The whole ledger is read on every core, each on its own
+    /// connection: first what settled the invoices, a stretch of the
+    /// allocations each, then the invoices in spans of ids, each core
+    /// taking the next span as it is free, into sums of its own that come
+    /// back to be merged. Every figure built from them is a sum or is
+    /// sorted, so the parts give the whole's.
     pub fn fold_records<A: Send>(
         &self,
         as_of: NaiveDate,
@@ -129,40 +123,42 @@ impl<'a> Ledger<'a> {
     ) -> Result<Vec<A>> {
         if self.customer.is_some() {
             let mut sums = start();
-            self.each_record(as_of, |r| add(&mut sums, r))?;
+            for r in &self.store.invoice_records(as_of, self.customer)? {
+                add(&mut sums, r);
+            }
             return Ok(vec![sums]);
         }
-        let last = self.store.last_invoice_id()?;
-        let parts = std::thread::available_parallelism()
+        let cores = std::thread::available_parallelism()
             .map_or(1, usize::from)
             .clamp(1, 4);
-        let count = i64::try_from(parts).unwrap_or(1);
-        let size = last / count + 1;
-        let part = |store: &Store, n: i64| -> Result<A> {
-            let mut sums = start();
-            // The first and last parts are open-ended: every id is in one.
-            let from = if n == 0 { i64::MIN } else { n * size + 1 };
-            let to = if n + 1 == count {
-                i64::MAX
-            } else {
-                (n + 1) * size
-            };
-            store.scan_invoice_records(as_of, scan.part(from, to), |r| add(&mut sums, r))?;
-            Ok(sums)
-        };
-        let readers = (1..parts)
+        let mut readers = (1..cores)
             .map(|_| self.store.reader())
             .collect::<Result<Vec<Store>, _>>()?;
+        let settled = self.store.settled(&mut readers, as_of)?;
+        let (last, spans) = (self.store.last_invoice_id()?, cores * SPANS_PER_CORE);
+        let taken = AtomicUsize::new(0);
+        let part = |store: &Store| -> Result<A> {
+            let mut sums = start();
+            loop {
+                let n = taken.fetch_add(1, Ordering::Relaxed);
+                if n >= spans {
+                    return Ok(sums);
+                }
+                let (from, to) = stretch(n, spans, last);
+                store.scan_invoice_records(as_of, scan.part(from, to), &settled, |r| {
+                    add(&mut sums, r);
+                })?;
+            }
+        };
         std::thread::scope(|scope| -> Result<Vec<A>> {
             let handles: Vec<_> = readers
-                .into_iter()
-                .zip(1..)
-                .map(|(reader, n)| {
+                .iter_mut()
+                .map(|reader| {
                     let part = &part;
-                    scope.spawn(move || part(&reader, n))
+                    scope.spawn(move || part(reader))
                 })
                 .collect();
-            let mut all = vec![part(self.store, 0)?];
+            let mut all = vec![part(self.store)?];
             for handle in handles {
                 all.push(
                     handle
