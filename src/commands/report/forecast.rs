@@ -19,7 +19,7 @@ const BACKTEST_NOTE: &str = "Backtest: the forecast made 13 weeks before --as-of
 /// (`--explain`), else only the sums are kept.
 pub(crate) fn forecast_on(ledger: &Ledger, later: &Later, items: bool) -> Result<Forecast> {
     let as_of = later.on();
-    let lateness = ledger.paid_book(later)?.lateness();
+    let lateness = ledger.lateness(later)?;
     let policy = &ledger.policy;
     let parts = ledger.per_span(|store, span| {
         let (accounts, assessment) = evaluate(store, policy, span, later)?;

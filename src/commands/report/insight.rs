@@ -2,7 +2,7 @@
 //! as of the session's date, hands plain values to `dun_core::insight` and
 //! renders what comes back through `output.rs`.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -15,7 +15,7 @@ use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Scan, Store, stretch};
 use dun_core::dunning::{Account, AccountAssessment, Explain, Policy, assess_account};
-use dun_core::insight::{Forecast, InvoiceRecord, PaidBook, Received};
+use dun_core::insight::{Forecast, InvoiceRecord, LatenessBook, Received};
 use dun_core::ledger::CustomerId;
 
 /// Spans of invoice ids a whole-ledger read is cut into for each core: a
@@ -170,20 +170,21 @@ impl<'a> Ledger<'a> {
         })
     }
 
-    /// Every invoice paid in full by `later`'s day, with what settled
-    /// it: read from those with nothing owed now that nothing touched
-    /// since, then those something did (every invoice when many were).
-    pub fn paid_book(&self, later: &Later) -> Result<PaidBook> {
+    /// Each customer's average days beyond terms over its invoices paid
+    /// in full by `later`'s day ([`LatenessBook`]): read from those with
+    /// nothing owed now that nothing touched since, then those something
+    /// did (every invoice when many were).
+    pub fn lateness(&self, later: &Later) -> Result<BTreeMap<CustomerId, i64>> {
         let on = later.on();
         // The touched invoices read one by one, as they stood then.
         let by_id = later.is_few() && self.customer.is_none();
         let scan = if by_id { Scan::CLOSED } else { Scan::ALL };
-        let parts = self.fold_records(on, scan, PaidBook::default, |paid, r| {
+        let parts = self.fold_records(on, scan, LatenessBook::default, |paid, r| {
             if !by_id || !later.is_touched(r.customer_id, r.id) {
                 paid.add(r, on);
             }
         })?;
-        let mut paid = PaidBook::default();
+        let mut paid = LatenessBook::default();
         for part in parts {
             paid.absorb(part);
         }
@@ -195,7 +196,7 @@ impl<'a> Ledger<'a> {
                 paid.add(&r, on);
             }
         }
-        Ok(paid)
+        Ok(paid.lateness())
     }
 
     /// What was paid each week of `forecast` on the invoices open on its

@@ -27,5 +27,5 @@ pub use forecast::{
     Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Received, Week, backtest,
     backtest_of, forecast,
 };
-pub use payers::{InsightSpec, PaidBook, PayerClass, PayerProfile, Trend, payers};
+pub use payers::{InsightSpec, LatenessBook, PaidBook, PayerClass, PayerProfile, Trend, payers};
 pub use record::{InvoiceRecord, Period, months_back};

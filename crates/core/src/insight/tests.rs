@@ -255,14 +255,14 @@ fn receipts_and_paid_books_read_in_parts_are_those_of_the_whole() {
             &[("2026-10-21", "80")],
         ),
     ];
-    let (mut whole, mut paid) = (Received::default(), PaidBook::default());
+    let (mut whole, mut paid) = (Received::default(), LatenessBook::default());
     for r in &records {
         whole.add(&f, r);
         paid.add(r, date("2026-11-30"));
     }
     for split in 0..=records.len() {
         let (mut first, mut second) = (Received::default(), Received::default());
-        let (mut paid_first, mut paid_second) = (PaidBook::default(), PaidBook::default());
+        let (mut paid_first, mut paid_second) = (LatenessBook::default(), LatenessBook::default());
         for r in &records[..split] {
             first.add(&f, r);
             paid_first.add(r, date("2026-11-30"));
