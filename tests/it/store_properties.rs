@@ -326,7 +326,8 @@ proptest! {
     /// shares on one to four connections and the invoices in spans of ids,
     /// are the records read customer by customer: the same settlements in
     /// the same order (payments met out of date order, write-offs), the
-    /// number aside.
+    /// number aside. And a record read as of a later day, less what settled
+    /// it after, is the record of the earlier.
     #[test]
     fn the_ledger_scanned_in_shares_and_spans_gives_every_invoices_record(
         ops in prop::collection::vec(op(), 1..40),
@@ -355,6 +356,15 @@ proptest! {
                 r.number.clear();
             }
             prop_assert_eq!(&scanned, &read, "as of {}", on);
+            // Read as of a later day, each invoice as it stood then is its
+            // record as of that day.
+            let after: Vec<_> = store
+                .invoice_records(day(d + 45), None)
+                .unwrap()
+                .iter()
+                .filter_map(|r| r.then(on))
+                .collect();
+            prop_assert_eq!(after, store.invoice_records(on, None).unwrap(), "as of {} from later", on);
         }
     }
 }

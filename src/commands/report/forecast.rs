@@ -1,5 +1,6 @@
 //! `dun report forecast [--explain | --backtest]`.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 
 use anyhow::Result;
@@ -9,6 +10,7 @@ use super::insight::{Ledger, evaluate};
 use crate::output::{Cell, Report};
 use crate::store::Later;
 use dun_core::insight::{Basis, FORECAST_WEEKS, Forecast, backtest_of, forecast as forecast_of};
+use dun_core::ledger::CustomerId;
 
 const NOTE: &str = "Expected cash in per week: pending promises on their date, on-track plan instalments on theirs, every other open invoice on its due date plus the customer's average days beyond terms (already past it: week 1). Disputed invoices apart.";
 
@@ -18,13 +20,23 @@ const BACKTEST_NOTE: &str = "Backtest: the forecast made 13 weeks before --as-of
 /// span of customers at a time; `items` keeps the amounts behind each week
 /// (`--explain`), else only the sums are kept.
 pub(crate) fn forecast_on(ledger: &Ledger, later: &Later, items: bool) -> Result<Forecast> {
+    forecast_with(ledger, later, &ledger.lateness(later)?, items)
+}
+
+/// As [`forecast_on`], with each customer's average days beyond terms
+/// already known.
+fn forecast_with(
+    ledger: &Ledger,
+    later: &Later,
+    lateness: &BTreeMap<CustomerId, i64>,
+    items: bool,
+) -> Result<Forecast> {
     let as_of = later.on();
-    let lateness = ledger.lateness(later)?;
     let policy = &ledger.policy;
     let parts = ledger.per_span(|store, span| {
         let (accounts, assessment) = evaluate(store, policy, span, later)?;
         let pairs: Vec<_> = accounts.iter().zip(&assessment).collect();
-        let part = forecast_of(&pairs, &lateness, as_of);
+        let part = forecast_of(&pairs, lateness, as_of);
         Ok(if items { part } else { part.without_items() })
     })?;
     Ok(Forecast::join(as_of, parts, items))
@@ -119,8 +131,17 @@ pub(super) fn backtest(ledger: &Ledger, out: &mut dyn Write) -> Result<()> {
         .checked_sub_days(Days::new(weeks))
         .ok_or_else(|| anyhow::anyhow!("--as-of {as_of} is too early for a backtest"))?;
     let later = ledger.store.later(then)?;
-    let f = forecast_on(ledger, &later, false)?;
-    let received = ledger.received(&f, &later, as_of)?;
+    let (f, received) = if ledger.customer.is_some() || !later.is_few() {
+        // Every invoice read once, for the lateness then and what came in.
+        let (lateness, receipts) = ledger.lateness_and_receipts(&later, as_of)?;
+        let f = forecast_with(ledger, &later, &lateness, false)?;
+        let received = receipts.received(&f);
+        (f, received)
+    } else {
+        let f = forecast_on(ledger, &later, false)?;
+        let received = ledger.received(&f, &later, as_of)?;
+        (f, received)
+    };
     let result = backtest_of(&f, &received);
     let mut report = Report::new([
         ("week", "Week"),

@@ -15,7 +15,7 @@ use crate::cli::{ReportArgs, ReportCommand};
 use crate::output::{Cell, Report};
 use crate::store::{Customers, Later, Scan, Store, stretch};
 use dun_core::dunning::{Account, AccountAssessment, Explain, Policy, assess_account};
-use dun_core::insight::{Forecast, InvoiceRecord, LatenessBook, Received};
+use dun_core::insight::{Forecast, InvoiceRecord, LatenessBook, Receipts, Received};
 use dun_core::ledger::CustomerId;
 
 /// Spans of invoice ids a whole-ledger read is cut into for each core: a
@@ -199,10 +199,39 @@ impl<'a> Ledger<'a> {
         Ok(paid.lateness())
     }
 
+    /// For the backtest of the forecast made on `later`'s day when many
+    /// invoices were touched since, or for one customer: each customer's
+    /// lateness then and what came in since, by `as_of`, from one read of
+    /// the invoices as of `as_of` (an invoice as it stood then is its
+    /// record less what settled it after).
+    pub fn lateness_and_receipts(
+        &self,
+        later: &Later,
+        as_of: NaiveDate,
+    ) -> Result<(BTreeMap<CustomerId, i64>, Receipts)> {
+        let then = later.on();
+        let start = || (LatenessBook::default(), Receipts::new(then));
+        let parts = self.fold_records(as_of, Scan::ALL, start, |(book, got), r| {
+            got.add(r);
+            if r.settlements.iter().all(|s| s.on <= then) {
+                if r.issue_date <= then {
+                    book.add(r, then);
+                }
+            } else if let Some(old) = r.then(then) {
+                book.add(&old, then);
+            }
+        })?;
+        let (mut book, mut got) = start();
+        for (b, g) in parts {
+            book.absorb(b);
+            got.absorb(g);
+        }
+        Ok((book.lateness(), got))
+    }
+
     /// What was paid each week of `forecast` on the invoices open on its
-    /// date, by `as_of`: read from the invoices touched after that date,
-    /// the only ones paid anything since (every invoice when many were,
-    /// or a customer was asked for).
+    /// date, by `as_of`, when few were touched after that date: read from
+    /// those, the only ones paid anything since.
     pub fn received(
         &self,
         forecast: &Forecast,
@@ -210,15 +239,6 @@ impl<'a> Ledger<'a> {
         as_of: NaiveDate,
     ) -> Result<Received> {
         let mut received = Received::default();
-        if self.customer.is_some() || !later.is_few() {
-            let parts = self.fold_records(as_of, Scan::ALL, Received::default, |got, r| {
-                got.add(forecast, r);
-            })?;
-            for part in parts {
-                received.absorb(part);
-            }
-            return Ok(received);
-        }
         for r in self
             .store
             .invoice_records_of(as_of, later.touched(Customers::ALL))?

@@ -419,6 +419,60 @@ impl Received {
     }
 }
 
+/// What was paid by payments after a day on the invoices open on it, by
+/// currency and day: what [`Received`] holds, gathered before the forecast
+/// of that day is made (its weeks are only needed to sum the days), so one
+/// read of the ledger serves both the forecast and its backtest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Receipts {
+    since: NaiveDate,
+    by_day: BTreeMap<(Currency, NaiveDate), Decimal>,
+}
+
+impl Receipts {
+    /// Nothing yet received since `since`.
+    pub fn new(since: NaiveDate) -> Self {
+        Receipts {
+            since,
+            by_day: BTreeMap::new(),
+        }
+    }
+
+    /// Adds what was paid on `r` after the day, if it was open on it.
+    pub fn add(&mut self, r: &InvoiceRecord) {
+        if !r.is_open_on(self.since) {
+            return;
+        }
+        for s in &r.settlements {
+            if matches!(s.by, SettledBy::Payment(_)) && s.on > self.since {
+                *self.by_day.entry((r.currency, s.on)).or_default() += s.amount;
+            }
+        }
+    }
+
+    /// Adds what another part of the ledger received.
+    pub fn absorb(&mut self, other: Receipts) {
+        for (day, amount) in other.by_day {
+            *self.by_day.entry(day).or_default() += amount;
+        }
+    }
+
+    /// What came in each week of `forecast`, made as of the same day.
+    pub fn received(&self, forecast: &Forecast) -> Received {
+        let mut received = Received::default();
+        for ((currency, on), amount) in &self.by_day {
+            if let Some(i) = forecast
+                .weeks
+                .iter()
+                .position(|w| w.start <= *on && *on <= w.end)
+            {
+                *received.by_week.entry((*currency, i)).or_default() += *amount;
+            }
+        }
+        received
+    }
+}
+
 /// Compares `forecast` with what was paid, week by week, on the invoices
 /// open on its date: `records` are read as of a date on or after its last
 /// week (payments after that are not counted).

@@ -24,8 +24,8 @@ pub use changes::{
 };
 pub use dso::{DsoMonth, dso, dso_of};
 pub use forecast::{
-    Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Received, Week, backtest,
-    backtest_of, forecast,
+    Backtest, BacktestWeek, Basis, Expected, FORECAST_WEEKS, Forecast, Receipts, Received, Week,
+    backtest, backtest_of, forecast,
 };
 pub use payers::{InsightSpec, LatenessBook, PaidBook, PayerClass, PayerProfile, Trend, payers};
 pub use record::{InvoiceRecord, Period, months_back};

@@ -58,6 +58,22 @@ impl InvoiceRecord {
             .map(|s| s.on)
     }
 
+    /// The invoice as it stood at the end of `on`, from a record read as of
+    /// a later day: what settled it after `on` left out; `None` when it was
+    /// issued after `on`.
+    pub fn then(&self, on: NaiveDate) -> Option<InvoiceRecord> {
+        (self.issue_date <= on).then(|| InvoiceRecord {
+            number: self.number.clone(),
+            settlements: self
+                .settlements
+                .iter()
+                .filter(|s| s.on <= on)
+                .copied()
+                .collect(),
+            ..*self
+        })
+    }
+
     /// The day the customer finished paying it: settled in full, not
     /// written off, and the last settlement was dated (an import that
     /// found it paid cannot say when).
