@@ -90,21 +90,18 @@ impl Store {
     pub fn settled(&self, others: &mut [Store], as_of: NaiveDate) -> Result<Settled> {
         let last = self.last_allocation_id()?;
         let count = others.len() + 1;
+        let one = |conn: &Connection, k: usize| {
+            share(conn, as_of, stretch(k, count, last), last, k + 1 == count)
+        };
         let read = std::thread::scope(|scope| -> Result<Vec<SettledShare>> {
             let handles: Vec<_> = (1..)
                 .zip(others.iter_mut())
                 .map(|(k, other)| {
-                    scope.spawn(move || {
-                        share(other.conn(), as_of, stretch(k, count, last), k + 1 == count)
-                    })
+                    let one = &one;
+                    scope.spawn(move || one(other.conn(), k))
                 })
                 .collect();
-            let mut read = vec![share(
-                self.conn(),
-                as_of,
-                stretch(0, count, last),
-                count == 1,
-            )?];
+            let mut read = vec![one(self.conn(), 0)?];
             for handle in handles {
                 read.push(handle.join().map_err(|_| {
                     StoreError::Refused("a reader of what settled the invoices stopped".into())
@@ -224,10 +221,14 @@ fn share(
     conn: &Connection,
     as_of: NaiveDate,
     allocations: (i64, i64),
+    last: i64,
     rest: bool,
 ) -> Result<SettledShare> {
     let day = iso(as_of);
-    let mut parts = Vec::new();
+    // About one part per allocation id of the stretch (ids are rarely
+    // left unused): reserved once, not grown by doubling.
+    let ids = allocations.1.min(last).saturating_sub(allocations.0.max(1)) + 1;
+    let mut parts = Vec::with_capacity(usize::try_from(ids).unwrap_or(0));
     allocated(conn, &day, allocations, &mut parts)?;
     if rest {
         imported(conn, &day, &mut parts)?;
