@@ -224,7 +224,7 @@ fn changes_are_the_difference_of_two_evaluations_and_the_dated_facts() {
 }
 
 #[test]
-fn receipts_and_paid_books_read_in_parts_are_those_of_the_whole() {
+fn receipts_and_lateness_books_read_in_parts_are_those_of_the_whole() {
     let as_of = date("2026-11-02");
     let a = account(vec![
         open(1, "2026-11-04", "100"),
