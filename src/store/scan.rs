@@ -42,6 +42,10 @@ impl Scan {
     }
 }
 
+/// The most parts a share reserves room for before it reads: four million,
+/// 160 MB of address space at most.
+const RESERVED: usize = 1 << 22;
+
 /// One settled part: invoice, day, minor units, what settled it, and its
 /// place among the parts of the same day (the order
 /// [`super::settlements`] gives them).
@@ -203,12 +207,16 @@ pub fn stretch(k: usize, count: usize, last: i64) -> (i64, i64) {
         i64::try_from(k).unwrap_or(i64::MAX),
         i64::try_from(count.max(1)).unwrap_or(1),
     );
-    let size = last / count + 1;
-    let from = if k == 0 { i64::MIN } else { k * size + 1 };
-    let to = if k + 1 >= count {
+    let size = (last / count).saturating_add(1);
+    let from = if k == 0 {
+        i64::MIN
+    } else {
+        k.saturating_mul(size).saturating_add(1)
+    };
+    let to = if k.saturating_add(1) >= count {
         i64::MAX
     } else {
-        (k + 1) * size
+        (k + 1).saturating_mul(size)
     };
     (from, to)
 }
@@ -226,9 +234,13 @@ fn share(
 ) -> Result<SettledShare> {
     let day = iso(as_of);
     // About one part per allocation id of the stretch (ids are rarely
-    // left unused): reserved once, not grown by doubling.
+    // left unused): reserved once, not grown by doubling; at most
+    // `RESERVED` ahead, so ids left far apart cannot ask for more room
+    // than a ledger needs (what is reserved and never written is not
+    // memory in use).
     let ids = allocations.1.min(last).saturating_sub(allocations.0.max(1)) + 1;
-    let mut parts = Vec::with_capacity(usize::try_from(ids).unwrap_or(0));
+    let room = usize::try_from(ids).unwrap_or(0).min(RESERVED);
+    let mut parts = Vec::with_capacity(room);
     allocated(conn, &day, allocations, &mut parts)?;
     if rest {
         imported(conn, &day, &mut parts)?;
@@ -378,4 +390,26 @@ fn dated_parts(
         });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::stretch;
+
+    #[test]
+    fn stretches_cover_every_id_once_in_order() {
+        for last in [0, 1, 7, 1_000, i64::MAX - 1, i64::MAX] {
+            for count in 1..=5 {
+                let all: Vec<(i64, i64)> = (0..count).map(|k| stretch(k, count, last)).collect();
+                assert_eq!(all[0].0, i64::MIN, "{last} in {count}");
+                assert_eq!(all[count - 1].1, i64::MAX, "{last} in {count}");
+                for pair in all.windows(2) {
+                    assert!(pair[0].0 <= pair[0].1, "{last} in {count}: {all:?}");
+                    assert_eq!(pair[0].1 + 1, pair[1].0, "{last} in {count}: {all:?}");
+                }
+            }
+        }
+        // A thousand ids in four: a quarter each, the ends open.
+        assert_eq!(stretch(1, 4, 1_000), (252, 502));
+    }
 }

@@ -80,7 +80,8 @@ fn customer(code: &str) -> Customer {
     }
 }
 
-/// Per currency: (invoiced, credited, paid) as recorded by the test.
+/// Per currency: (invoiced, credited or written off, paid) as recorded by
+/// the test.
 type Totals = BTreeMap<Currency, (Decimal, Decimal, Decimal)>;
 
 /// Every write goes through the write path, as the program's do.
@@ -165,8 +166,10 @@ fn apply(store: &mut Store, steps: &[Op]) -> Totals {
                         reason: String::new(),
                     };
                     match ops::write_off(store, &Context::standard(day(d)), &req) {
-                        Ok(_)
-                        | Err(ops::OpError::Refused(_))
+                        Ok((_, money)) => {
+                            totals.entry(money.currency).or_default().1 += money.amount;
+                        }
+                        Err(ops::OpError::Refused(_))
                         | Err(ops::OpError::Store(dun::store::StoreError::Refused(_))) => {}
                         Err(other) => panic!("write-off of {number}: {other}"),
                     }
