@@ -238,14 +238,14 @@ impl<'a> Ledger<'a> {
         later: &Later,
         as_of: NaiveDate,
     ) -> Result<Received> {
-        let mut received = Received::default();
+        let mut got = Receipts::new(forecast.as_of);
         for r in self
             .store
             .invoice_records_of(as_of, later.touched(Customers::ALL))?
         {
-            received.add(forecast, &r);
+            got.add(&r);
         }
-        Ok(received)
+        Ok(got.received(forecast))
     }
 
     /// A customer's code.

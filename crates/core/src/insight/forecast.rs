@@ -383,40 +383,10 @@ pub struct Backtest {
 }
 
 /// What was paid each week of a forecast on the invoices open on its
-/// date, gathered one invoice at a time.
+/// date ([`Receipts::received`]).
 #[derive(Debug, Clone, Default)]
 pub struct Received {
     by_week: BTreeMap<(Currency, usize), Decimal>,
-}
-
-impl Received {
-    /// Adds what was received on other invoices: the receipts of a ledger
-    /// read in parts are the receipts of the whole.
-    pub fn absorb(&mut self, other: Received) {
-        for (week, amount) in other.by_week {
-            *self.by_week.entry(week).or_default() += amount;
-        }
-    }
-
-    /// Adds what was paid on `r` in the forecast's weeks, if it was open
-    /// on the forecast's date.
-    pub fn add(&mut self, forecast: &Forecast, r: &InvoiceRecord) {
-        if !r.is_open_on(forecast.as_of) {
-            return;
-        }
-        for s in &r.settlements {
-            if !matches!(s.by, SettledBy::Payment(_)) || s.on <= forecast.as_of {
-                continue;
-            }
-            if let Some(i) = forecast
-                .weeks
-                .iter()
-                .position(|w| w.start <= s.on && s.on <= w.end)
-            {
-                *self.by_week.entry((r.currency, i)).or_default() += s.amount;
-            }
-        }
-    }
 }
 
 /// What was paid by payments after a day on the invoices open on it, by
@@ -477,11 +447,11 @@ impl Receipts {
 /// open on its date: `records` are read as of a date on or after its last
 /// week (payments after that are not counted).
 pub fn backtest(forecast: &Forecast, records: &[InvoiceRecord]) -> Backtest {
-    let mut received = Received::default();
+    let mut got = Receipts::new(forecast.as_of);
     for r in records {
-        received.add(forecast, r);
+        got.add(r);
     }
-    backtest_of(forecast, &received)
+    backtest_of(forecast, &got.received(forecast))
 }
 
 /// Compares `forecast` with what was `received`.

@@ -255,33 +255,36 @@ fn receipts_and_lateness_books_read_in_parts_are_those_of_the_whole() {
             &[("2026-10-21", "80")],
         ),
     ];
-    let (mut whole, mut paid) = (Received::default(), LatenessBook::default());
+    let (mut whole, mut paid) = (Receipts::new(as_of), LatenessBook::default());
     for r in &records {
-        whole.add(&f, r);
+        whole.add(r);
         paid.add(r, date("2026-11-30"));
     }
     for split in 0..=records.len() {
-        let (mut first, mut second) = (Received::default(), Received::default());
+        let (mut first, mut second) = (Receipts::new(as_of), Receipts::new(as_of));
         let (mut paid_first, mut paid_second) = (LatenessBook::default(), LatenessBook::default());
         for r in &records[..split] {
-            first.add(&f, r);
+            first.add(r);
             paid_first.add(r, date("2026-11-30"));
         }
         for r in &records[split..] {
-            second.add(&f, r);
+            second.add(r);
             paid_second.add(r, date("2026-11-30"));
         }
         first.absorb(second);
         paid_first.absorb(paid_second);
         assert_eq!(
-            backtest_of(&f, &first),
-            backtest_of(&f, &whole),
+            backtest_of(&f, &first.received(&f)),
+            backtest_of(&f, &whole.received(&f)),
             "split {split}"
         );
         assert_eq!(paid_first.lateness(), paid.lateness(), "split {split}");
     }
     // Week 2 received 100 + 60; customer 1 paid invoice 1 eight days late,
     // customer 2 twenty days late.
-    assert_eq!(backtest_of(&f, &whole).weeks[1].actual, dec("160"));
+    assert_eq!(
+        backtest_of(&f, &whole.received(&f)).weeks[1].actual,
+        dec("160")
+    );
     assert_eq!(paid.lateness(), BTreeMap::from([(1, 8), (2, 20)]));
 }
