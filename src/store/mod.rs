@@ -383,6 +383,36 @@ impl Store {
         self.settlements = false;
     }
 
+    /// Runs `work` on this connection (as the 0th) and on each of
+    /// `others` (the 1st, 2nd, …) at once, one thread each; the answers
+    /// come back in that order, or the first error. `what` names the work
+    /// if a thread stops.
+    pub fn on_each<T: Send>(
+        &self,
+        others: &mut [Store],
+        what: &str,
+        work: impl Fn(&Store, usize) -> Result<T> + Sync,
+    ) -> Result<Vec<T>> {
+        std::thread::scope(|scope| -> Result<Vec<T>> {
+            let handles: Vec<_> = (1..)
+                .zip(others.iter_mut())
+                .map(|(k, other)| {
+                    let work = &work;
+                    scope.spawn(move || work(other, k))
+                })
+                .collect();
+            let mut all = vec![work(self, 0)?];
+            for handle in handles {
+                all.push(
+                    handle
+                        .join()
+                        .map_err(|_| StoreError::Refused(format!("{what} stopped")))??,
+                );
+            }
+            Ok(all)
+        })
+    }
+
     /// A second, read-only handle on the same ledger, for reading in
     /// parallel. The ledger must already be open (and migrated) elsewhere.
     pub fn reader(&self) -> Result<Store> {

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 
 use super::rows::{self, iso};
-use super::{Context, Result, Store, StoreError};
+use super::{Context, Result, Store};
 use dun_core::insight::InvoiceRecord;
 use dun_core::ledger::{SettledBy, Settlement};
 
@@ -94,25 +94,19 @@ impl Store {
     pub fn settled(&self, others: &mut [Store], as_of: NaiveDate) -> Result<Settled> {
         let last = self.last_allocation_id()?;
         let count = others.len() + 1;
-        let one = |conn: &Connection, k: usize| {
-            share(conn, as_of, stretch(k, count, last), last, k + 1 == count)
-        };
-        let read = std::thread::scope(|scope| -> Result<Vec<SettledShare>> {
-            let handles: Vec<_> = (1..)
-                .zip(others.iter_mut())
-                .map(|(k, other)| {
-                    let one = &one;
-                    scope.spawn(move || one(other.conn(), k))
-                })
-                .collect();
-            let mut read = vec![one(self.conn(), 0)?];
-            for handle in handles {
-                read.push(handle.join().map_err(|_| {
-                    StoreError::Refused("a reader of what settled the invoices stopped".into())
-                })??);
-            }
-            Ok(read)
-        })?;
+        let read = self.on_each(
+            others,
+            "a reader of what settled the invoices",
+            |store, k| {
+                share(
+                    store.conn(),
+                    as_of,
+                    stretch(k, count, last),
+                    last,
+                    k + 1 == count,
+                )
+            },
+        )?;
         Ok(Settled(read))
     }
 

@@ -137,7 +137,7 @@ impl<'a> Ledger<'a> {
         let settled = self.store.settled(&mut readers, as_of)?;
         let (last, spans) = (self.store.last_invoice_id()?, cores * SPANS_PER_CORE);
         let taken = AtomicUsize::new(0);
-        let part = |store: &Store| -> Result<A> {
+        let part = |store: &Store, _: usize| -> crate::store::Result<A> {
             let mut sums = start();
             loop {
                 let n = taken.fetch_add(1, Ordering::Relaxed);
@@ -150,24 +150,7 @@ impl<'a> Ledger<'a> {
                 })?;
             }
         };
-        std::thread::scope(|scope| -> Result<Vec<A>> {
-            let handles: Vec<_> = readers
-                .iter_mut()
-                .map(|reader| {
-                    let part = &part;
-                    scope.spawn(move || part(reader))
-                })
-                .collect();
-            let mut all = vec![part(self.store)?];
-            for handle in handles {
-                all.push(
-                    handle
-                        .join()
-                        .map_err(|_| anyhow::anyhow!("a report thread stopped"))??,
-                );
-            }
-            Ok(all)
-        })
+        Ok(self.store.on_each(&mut readers, "a report thread", part)?)
     }
 
     /// Each customer's average days beyond terms over its invoices paid

@@ -123,20 +123,9 @@ impl Store {
         let parts = i64::try_from(others.len() + 1).unwrap_or(1);
         let size = last / parts + 1;
         let ids = |k: i64| (k * size, (k + 1) * size - 1);
-        let read =
-            std::thread::scope(|scope| -> Result<Vec<Part>> {
-                let handles: Vec<_> = (1..)
-                    .zip(others.iter_mut())
-                    .map(|(k, other)| scope.spawn(move || part(other.conn(), to, ids(k))))
-                    .collect();
-                let mut read = vec![part(self.conn(), to, ids(0))?];
-                for handle in handles {
-                    read.push(handle.join().map_err(|_| {
-                        StoreError::Refused("the follow-up reader stopped".into())
-                    })??);
-                }
-                Ok(read)
-            })?;
+        let read = self.on_each(others, "the follow-up reader", |store, k| {
+            part(store.conn(), to, ids(i64::try_from(k).unwrap_or(i64::MAX)))
+        })?;
         Ok(FollowUpLog {
             from: lookback(to),
             to,
